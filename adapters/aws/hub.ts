@@ -1,0 +1,25 @@
+import { adminAuthenticator } from '../../core/api/auth.js';
+import { createHub, type HubServices } from '../../core/hub.js';
+import type { Logger } from '../../core/logger.js';
+import { createDocumentClient, tableNamesFromEnv } from '../dynamodb/client.js';
+import { dynamoPorts } from '../dynamodb/ports.js';
+import { awsSettingsFromEnv, loadAdminToken } from './config.js';
+
+let cached: Promise<HubServices> | undefined;
+
+/** The hub's services wired to AWS from the environment; built once per Lambda container. */
+export function awsHub(logger: Logger): Promise<HubServices> {
+  cached ??= (async () => {
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const settings = awsSettingsFromEnv();
+    const doc = createDocumentClient({ region: settings.region, endpoint: process.env.HUB_DYNAMODB_ENDPOINT });
+    const adminToken = await loadAdminToken(settings);
+    return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger), {
+      publicHost: settings.publicHost,
+      portRange: settings.portRange,
+      auth: adminAuthenticator(adminToken),
+    });
+  })();
+  cached.catch(() => (cached = undefined));
+  return cached;
+}

@@ -1,0 +1,55 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { packEnvelopes, type QueuedFrame } from '../../core/envelope.js';
+import type { FrameQueue } from '../../core/ports.js';
+
+/** SQS allows 10 entries and 256 KiB per SendMessageBatch. */
+const MAX_ENTRIES = 10;
+const MAX_BATCH_BYTES = 256 * 1024;
+
+/**
+ * The ingest queue on SQS: frames are packed into as few messages as the size limit allows, and
+ * messages into as few SendMessageBatch calls as possible. Resolves only when every entry was
+ * accepted; entries SQS refused are retried, then the whole send fails (no ack to devices).
+ */
+export class SqsFrameQueue implements FrameQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly queueUrl: string,
+    private readonly maxEnvelopeBytes = 250 * 1024,
+  ) {}
+
+  async send(frames: readonly QueuedFrame[]): Promise<void> {
+    const bodies = packEnvelopes(frames, this.maxEnvelopeBytes);
+    for (const group of groupBodies(bodies)) await this.sendGroup(group);
+  }
+
+  private async sendGroup(bodies: readonly string[]): Promise<void> {
+    let entries = bodies.map((MessageBody, i) => ({ Id: String(i), MessageBody }));
+    for (let attempt = 0; entries.length > 0; attempt++) {
+      if (attempt >= 3) throw new Error(`SQS refused ${entries.length} message(s) after ${attempt} attempts`);
+      const r = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+      const failed = new Set((r.Failed ?? []).map((f) => f.Id));
+      entries = entries.filter((e) => failed.has(e.Id));
+      if (entries.length > 0) await new Promise((res) => setTimeout(res, 50 * 2 ** attempt));
+    }
+  }
+}
+
+/** Groups message bodies into SendMessageBatch calls (≤ 10 entries, ≤ 256 KiB). */
+export function groupBodies(bodies: readonly string[]): string[][] {
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let size = 0;
+  for (const b of bodies) {
+    const n = Buffer.byteLength(b);
+    if (current.length > 0 && (current.length >= MAX_ENTRIES || size + n > MAX_BATCH_BYTES)) {
+      groups.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(b);
+    size += n;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}

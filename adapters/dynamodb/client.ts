@@ -1,0 +1,33 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface DynamoConfig {
+  /** Local endpoint (dynalite); omitted on AWS. */
+  readonly endpoint?: string;
+  readonly region?: string;
+  readonly tables: TableNames;
+}
+
+export interface TableNames {
+  readonly registry: string;
+  readonly messages: string;
+}
+
+export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): TableNames {
+  return {
+    registry: env.HUB_TABLE_REGISTRY ?? 'hub-registry',
+    messages: env.HUB_TABLE_MESSAGES ?? 'hub-messages',
+  };
+}
+
+export function createDocumentClient(config: Pick<DynamoConfig, 'endpoint' | 'region'>, extra: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  const local = config.endpoint !== undefined;
+  const client = new DynamoDBClient({
+    ...(local
+      ? { endpoint: config.endpoint, region: config.region ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : { region: config.region }),
+    maxAttempts: 4,
+    ...extra,
+  });
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
+}

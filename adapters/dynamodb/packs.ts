@@ -1,0 +1,99 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Keyed, Pack } from '../../core/messages/pack.js';
+import { padMs, packSortKey, timestampMs } from '../../core/messages/pack.js';
+import type { MessageScope, OwnerId, PackRangeQuery, PackStore } from '../../core/ports.js';
+import type { Message } from '../../protocols/common/types.js';
+
+const PREFIX: Record<MessageScope, string> = { device: 'd#', channel: 'c#', ident: 'i#' };
+const BATCH = 25;
+
+export function packPartitionKey(scope: MessageScope, id: OwnerId): string {
+  return PREFIX[scope] + String(id);
+}
+
+/** Pack body: `{"k": [keys], "m": [messages]}` as JSON, raw-deflated. */
+export function encodePackBody(entries: readonly Keyed[]): Uint8Array {
+  const json = JSON.stringify({ k: entries.map((e) => e.key), m: entries.map((e) => e.message) });
+  return deflateRawSync(Buffer.from(json), { level: 6 });
+}
+
+export function decodePackBody(z: Uint8Array): Keyed[] {
+  const { k, m } = JSON.parse(inflateRawSync(z).toString()) as { k: string[]; m: Message[] };
+  return m.map((message, i) => ({ key: k[i], message, ts: timestampMs(message) }));
+}
+
+type Item = Record<string, unknown>;
+
+/** Message packs in the messages table; expired items are skipped on read (dynalite has no TTL sweeper). */
+export class DynamoPackStore implements PackStore {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
+
+  async put(scope: MessageScope, id: OwnerId, packs: readonly Pack[], ttl: number): Promise<void> {
+    const pk = packPartitionKey(scope, id);
+    const items = packs.map((p) => ({ pk, sk: packSortKey(p), f: p.firstMs, n: p.entries.length, ttl, z: encodePackBody(p.entries) }));
+    await this.batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  }
+
+  async *read(scope: MessageScope, id: OwnerId, range: PackRangeQuery): AsyncIterable<{ firstMs: number; entries: Keyed[]; sk: string; ttl: number }> {
+    let start: Item | undefined;
+    let limit = 25;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':pk': packPartitionKey(scope, id), ':a': padMs(range.fromMs), ':b': `${padMs(range.toMs)}~` },
+          ScanIndexForward: !range.reverse,
+          ExclusiveStartKey: start,
+          Limit: limit,
+        }),
+      );
+      for (const item of r.Items ?? []) {
+        const ttl = Number(item.ttl);
+        if (ttl && ttl < range.now) continue;
+        yield { firstMs: Number(item.f), entries: decodePackBody(item.z as Uint8Array), sk: String(item.sk), ttl };
+      }
+      start = r.LastEvaluatedKey;
+      limit = Math.min(limit * 4, 1000);
+    } while (start);
+  }
+
+  async rewrite(scope: MessageScope, id: OwnerId, sk: string, entries: readonly Keyed[], ttl: number): Promise<void> {
+    const pk = packPartitionKey(scope, id);
+    if (entries.length === 0) {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk } }));
+      return;
+    }
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk, f: entries[0].ts, n: entries.length, ttl, z: encodePackBody(entries) } }));
+  }
+
+  async drop(scope: MessageScope, id: OwnerId): Promise<void> {
+    const pk = packPartitionKey(scope, id);
+    let start: Item | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }),
+      );
+      await this.batchWrite((r.Items ?? []).map((Key) => ({ DeleteRequest: { Key } })));
+      start = r.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** BatchWriteItem in chunks of 25, retrying unprocessed items with backoff. */
+  private async batchWrite(requests: Item[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += BATCH) {
+      let pending = requests.slice(i, i + BATCH);
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} item(s) unprocessed after ${attempt} attempts`);
+        if (attempt > 0) await this.sleep(Math.min(1000, 25 * 2 ** attempt));
+        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+        pending = (r.UnprocessedItems?.[this.table] ?? []) as Item[];
+      }
+    }
+  }
+}

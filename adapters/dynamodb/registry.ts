@@ -1,0 +1,123 @@
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../../core/errors.js';
+import type { ChannelRepository, DeviceRepository, IdGenerator } from '../../core/ports.js';
+import type { Channel } from '../../core/schemas/channels.js';
+import type { Device } from '../../core/schemas/devices.js';
+import { isConditionFailed } from './errors.js';
+
+const pad = (id: number) => String(id).padStart(12, '0');
+
+/** Strips the table keys from an item. */
+function body<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}
+
+async function queryAll(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client: doc }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })) {
+    out.push(...(page.Items ?? []));
+  }
+  return out;
+}
+
+export class DynamoIdGenerator implements IdGenerator {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async next(kind: string): Promise<number> {
+    const r = await this.doc.send(
+      new UpdateCommand({ TableName: this.table, Key: { pk: 'counter', sk: kind }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+    );
+    return Number(r.Attributes?.n);
+  }
+}
+
+/**
+ * Devices, with ident uniqueness kept by claim items (`ident`/<ident> → device id). A claim whose
+ * device no longer has that ident (an interrupted swap) is stale and may be taken over.
+ */
+export class DynamoDeviceRepository implements DeviceRepository {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async create(device: Device): Promise<void> {
+    await this.claim(device.configuration.ident, device.id);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'device', sk: pad(device.id), ...device } }));
+  }
+
+  async get(id: number): Promise<Device | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'device', sk: pad(id) } }));
+    return r.Item ? body<Device>(r.Item) : undefined;
+  }
+
+  async list(): Promise<Device[]> {
+    return (await queryAll(this.doc, this.table, 'device')).map((i) => body<Device>(i));
+  }
+
+  async update(device: Device, previous: Device): Promise<void> {
+    const swapped = device.configuration.ident !== previous.configuration.ident;
+    if (swapped) await this.claim(device.configuration.ident, device.id);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'device', sk: pad(device.id), ...device } }));
+    if (swapped) await this.release(previous.configuration.ident, device.id);
+  }
+
+  async delete(device: Device): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'device', sk: pad(device.id) } }));
+    await this.release(device.configuration.ident, device.id);
+  }
+
+  async findByIdent(ident: string): Promise<Device | undefined> {
+    const claim = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'ident', sk: ident } }));
+    if (!claim.Item) return undefined;
+    const device = await this.get(Number(claim.Item.device_id));
+    return device && device.configuration.ident === ident ? device : undefined;
+  }
+
+  private async claim(ident: string, deviceId: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: { pk: 'ident', sk: ident, device_id: deviceId }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+      return;
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+    }
+    const holder = await this.findByIdent(ident);
+    if (holder && holder.id !== deviceId) throw new ConflictError(`configuration.ident: "${ident}" belongs to device ${holder.id}`);
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'ident', sk: ident, device_id: deviceId } }));
+  }
+
+  private async release(ident: string, deviceId: number): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({ TableName: this.table, Key: { pk: 'ident', sk: ident }, ConditionExpression: 'device_id = :id', ExpressionAttributeValues: { ':id': deviceId } }),
+      );
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+    }
+  }
+}
+
+export class DynamoChannelRepository implements ChannelRepository {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async create(channel: Channel): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'channel', sk: pad(channel.id), ...channel }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+
+  async get(id: number): Promise<Channel | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'channel', sk: pad(id) } }));
+    return r.Item ? body<Channel>(r.Item) : undefined;
+  }
+
+  async list(): Promise<Channel[]> {
+    return (await queryAll(this.doc, this.table, 'channel')).map((i) => body<Channel>(i));
+  }
+
+  async update(channel: Channel): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'channel', sk: pad(channel.id), ...channel } }));
+  }
+
+  async delete(channel: Channel): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'channel', sk: pad(channel.id) } }));
+  }
+}

@@ -1,0 +1,63 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { codec, protocols } from '../../protocols/index.js';
+
+const HELP = `Usage: hub decode <protocol> [--crc strict|lenient] [--transport tcp|udp|http]
+
+Reads JSON lines on stdin, each {"hex": "..."} (bytes as received on one connection, in order)
+or {"http": {"method", "path", "headers", "body"}}, and writes one JSON line per input:
+{"messages": [...], "replies": ["<hex>", ...], "errors": ["..."]}. Session state (the ident from
+a login frame) carries across lines.
+
+Protocols: ${protocols.join(', ')}
+`;
+
+export async function runDecode(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { crc: { type: 'string', default: 'strict' }, transport: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const name = positionals[0];
+  if (!name || !protocols.includes(name as never)) {
+    process.stderr.write(`hub decode: give a protocol: ${protocols.join(', ')}\n`);
+    return 2;
+  }
+  if (values.crc !== 'strict' && values.crc !== 'lenient') {
+    process.stderr.write('hub decode: --crc must be strict or lenient\n');
+    return 2;
+  }
+  const transport = values.transport as 'tcp' | 'udp' | 'http' | undefined;
+  const connection = codec(name, { crc: values.crc, transport });
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    process.stdout.write(JSON.stringify(decodeLine(connection, line)) + '\n');
+  }
+  return 0;
+}
+
+function decodeLine(connection: ReturnType<typeof codec>, line: string): { messages: unknown[]; replies: string[]; errors: string[] } {
+  let input: unknown;
+  try {
+    input = JSON.parse(line);
+  } catch {
+    return { messages: [], replies: [], errors: ['input: not a JSON line'] };
+  }
+  let bytes: Buffer | undefined;
+  if (input && typeof input === 'object' && typeof (input as { hex?: unknown }).hex === 'string') {
+    const hex = (input as { hex: string }).hex.replace(/\s+/g, '');
+    if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return { messages: [], replies: [], errors: ['input: "hex" is not an even-length hex string'] };
+    bytes = Buffer.from(hex, 'hex');
+  } else if (input && typeof input === 'object' && (input as { http?: unknown }).http && typeof (input as { http: unknown }).http === 'object') {
+    bytes = Buffer.from(JSON.stringify((input as { http: unknown }).http));
+  } else {
+    return { messages: [], replies: [], errors: ['input: expected {"hex": "..."} or {"http": {...}}'] };
+  }
+  const out = connection.decode(bytes);
+  return { messages: out.messages, replies: out.replies.map((r) => r.toString('hex')), errors: out.errors };
+}

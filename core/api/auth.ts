@@ -1,0 +1,39 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** Who is calling: a token id and what its ACL allows (no ACL = everything). */
+export interface Principal {
+  readonly tokenId: number | 'admin';
+  readonly acl?: readonly AclEntry[];
+}
+
+export interface AclEntry {
+  /** Route prefix without the leading slash, e.g. `gw/devices`. */
+  readonly uri: string;
+  readonly methods: readonly string[];
+  readonly ids?: readonly number[];
+}
+
+export interface Authenticator {
+  authenticate(token: string): Promise<Principal | undefined>;
+}
+
+/** Reads the token from `Authorization: FlespiToken <t>` or `Bearer <t>`. */
+export function tokenFromHeader(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^\s*(FlespiToken|Bearer)\s+(\S+)\s*$/i.exec(header);
+  return m ? m[2] : undefined;
+}
+
+export function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** The admin token from configuration: full access. Compared in constant time. */
+export function adminAuthenticator(adminToken: string): Authenticator {
+  const expected = sha256(adminToken);
+  return {
+    async authenticate(token) {
+      return timingSafeEqual(sha256(token), expected) ? { tokenId: 'admin' } : undefined;
+    },
+  };
+}

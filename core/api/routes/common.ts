@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { parseOrThrow, QueryFields, QueryInt } from '../../schemas/common.js';
+import type { RouteResult } from '../router.js';
+
+/** `fields`, `count`, `offset` on list answers. */
+export const ListQuerySchema = z
+  .object({
+    fields: QueryFields.optional(),
+    count: QueryInt.pipe(z.number().int().min(1).max(100000)).optional(),
+    offset: QueryInt.optional(),
+  })
+  .strict();
+
+export function listResult(items: readonly object[], query: Readonly<Record<string, string>>): RouteResult {
+  const q = parseOrThrow(ListQuerySchema, query);
+  const start = q.offset ?? 0;
+  const page = items.slice(start, q.count === undefined ? undefined : start + q.count);
+  return { result: q.fields ? page.map((i) => pick(i, q.fields!)) : page };
+}
+
+/** Keeps the named top-level fields (dotted names reach into objects: `configuration.ident`). */
+export function pick(item: object, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    let v: unknown = item;
+    for (const part of f.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
+    if (v !== undefined) out[f] = v;
+  }
+  return out;
+}

@@ -1,0 +1,150 @@
+import { safeDecode } from '../protocols/common/connection.js';
+import type { Message } from '../protocols/common/types.js';
+import { getProtocol } from '../protocols/index.js';
+import { TtlCache } from './cache.js';
+import type { Envelope, QueuedFrame } from './envelope.js';
+import type { Logger } from './logger.js';
+import type { MessageService } from './messages/service.js';
+import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
+import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
+import { mergeTelemetry } from './registry/telemetry.js';
+import type { Channel } from './schemas/channels.js';
+import type { Device } from './schemas/devices.js';
+
+export interface IngestDeps {
+  readonly devices: Pick<DeviceRepository, 'findByIdent'>;
+  readonly channels: Pick<ChannelRepository, 'get'>;
+  readonly messages: MessageService;
+  readonly telemetry: TelemetryStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** How long an ident → device lookup may be reused (ms). */
+  readonly cacheMs?: number;
+}
+
+export interface IngestStats {
+  frames: number;
+  messages: number;
+  stored: number;
+  unregistered: number;
+  decodeErrors: number;
+}
+
+/** A decoded message with the device it belongs to (if its ident is registered). */
+export interface IngestedMessage {
+  readonly message: Message;
+  readonly channel: Channel;
+  readonly device?: Device;
+}
+
+/**
+ * Ingest: decodes queued frames into messages, attributes them to devices, stores device and
+ * channel history and telemetry. Safe to run twice on the same frames (retries): packs are keyed
+ * by content and telemetry merges are idempotent.
+ */
+export class IngestService {
+  private readonly deviceCache: TtlCache<string, Device | undefined>;
+  private readonly channelCache: TtlCache<number, Channel | undefined>;
+  /** Idents this process found unregistered: when one turns up registered, its kept history is adopted. */
+  private readonly unregistered = new Set<string>();
+
+  constructor(private readonly deps: IngestDeps) {
+    this.deviceCache = new TtlCache(deps.cacheMs ?? 10_000);
+    this.channelCache = new TtlCache(deps.cacheMs ?? 10_000);
+  }
+
+  async ingest(envelope: Envelope): Promise<{ stats: IngestStats; messages: IngestedMessage[] }> {
+    const stats: IngestStats = { frames: envelope.frames.length, messages: 0, stored: 0, unregistered: 0, decodeErrors: 0 };
+    const ingested: IngestedMessage[] = [];
+    for (const frame of envelope.frames) {
+      const channel = await this.channelCache.get(frame.ch, (id) => this.deps.channels.get(id));
+      if (!channel) {
+        this.deps.logger.warn('frame for a deleted channel dropped', { channel_id: frame.ch, ident: frame.id, peer: frame.peer, correlation_id: frame.cid });
+        continue;
+      }
+      for (const message of this.decodeFrame(frame, channel, stats)) {
+        const ident = typeof message.ident === 'string' ? message.ident : undefined;
+        const device = ident === undefined ? undefined : await this.resolve(ident);
+        if (device) annotateDevice(message, device);
+        else stats.unregistered++;
+        ingested.push({ message, channel, device: device?.enabled ? device : undefined });
+      }
+    }
+    stats.messages = ingested.length;
+    stats.stored = await this.store(ingested);
+    return { stats, messages: ingested };
+  }
+
+  /** Forgets cached lookups (local mode calls this when the registry changes). */
+  invalidate(): void {
+    this.deviceCache.clear();
+    this.channelCache.clear();
+  }
+
+  private async resolve(ident: string): Promise<Device | undefined> {
+    const device = await this.deviceCache.get(ident, (i) => this.deps.devices.findByIdent(i));
+    if (!device) {
+      if (this.unregistered.size > 100_000) this.unregistered.clear();
+      this.unregistered.add(ident);
+    } else if (this.unregistered.delete(ident)) {
+      await adoptIdentHistory(this.deps.messages, this.deps.telemetry, device);
+    }
+    return device;
+  }
+
+  private decodeFrame(frame: QueuedFrame, channel: Channel, stats: IngestStats): Message[] {
+    const protocol = getProtocol(frame.p);
+    if (!protocol) {
+      stats.decodeErrors++;
+      this.deps.logger.error('frame of an unknown protocol dropped', { protocol_id: frame.p, channel_id: frame.ch, correlation_id: frame.cid });
+      return [];
+    }
+    const bytes = Buffer.from(frame.f, 'base64');
+    const options = { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size };
+    const decoded = safeDecode(protocol, bytes, { transport: frame.t, ident: frame.id, vars: frame.v ?? {} }, options);
+    for (const error of decoded.errors) {
+      stats.decodeErrors++;
+      this.deps.logger.warn('decode error', { error: error.toString(), ident: frame.id, peer: frame.peer, channel_id: frame.ch, frame: bytes.subarray(0, 512).toString('hex'), correlation_id: frame.cid });
+    }
+    return decoded.messages.map((m) => {
+      const message: Message = { ...m };
+      message.ident ??= frame.id ?? null;
+      if (message.ident === null) delete message.ident;
+      message.timestamp ??= frame.ts;
+      message['server.timestamp'] = frame.ts;
+      message['channel.id'] = frame.ch;
+      message['protocol.id'] = frame.p;
+      message.peer = frame.peer;
+      return message;
+    });
+  }
+
+  /** Writes channel history, device history and telemetry; returns the number of device messages stored. */
+  private async store(items: readonly IngestedMessage[]): Promise<number> {
+    const byChannel = new Map<number, { channel: Channel; messages: Message[] }>();
+    const byDevice = new Map<number, { device: Device; messages: Message[] }>();
+    const byIdent = new Map<string, { ttl: number; messages: Message[] }>();
+    for (const { message, channel, device } of items) {
+      const c = byChannel.get(channel.id) ?? byChannel.set(channel.id, { channel, messages: [] }).get(channel.id)!;
+      c.messages.push(message);
+      if (device) {
+        const d = byDevice.get(device.id) ?? byDevice.set(device.id, { device, messages: [] }).get(device.id)!;
+        d.messages.push(message);
+      } else if (typeof message.ident === 'string' && message['device.id'] === undefined) {
+        const i = byIdent.get(message.ident) ?? byIdent.set(message.ident, { ttl: channel.messages_ttl, messages: [] }).get(message.ident)!;
+        i.messages.push(message);
+      }
+    }
+    const writes: Promise<void>[] = [];
+    for (const { channel, messages } of byChannel.values()) writes.push(this.deps.messages.write('channel', channel.id, messages, channel.messages_ttl));
+    for (const [ident, { ttl, messages }] of byIdent) writes.push(this.deps.messages.write('ident', ident, messages, ttl));
+    let stored = 0;
+    for (const { device, messages } of byDevice.values()) {
+      stored += messages.length;
+      writes.push(this.deps.messages.write('device', device.id, messages, device.messages_ttl));
+      writes.push(this.deps.telemetry.update(device.id, (current) => mergeTelemetry(current, messages)));
+    }
+    await Promise.all(writes);
+    return stored;
+  }
+}

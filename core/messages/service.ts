@@ -1,0 +1,73 @@
+import type { Message } from '../../protocols/common/types.js';
+import { ValidationError } from '../errors.js';
+import type { Clock, MessageScope, OwnerId, PackStore } from '../ports.js';
+import type { MessagesQuery } from '../schemas/messages.js';
+import { parseFilter, pickFields } from './filter.js';
+import { decodeCursor, encodeCursor, mergePacks, packRange } from './merge.js';
+import { buildPacks, keyed } from './pack.js';
+
+export interface MessagePage {
+  readonly messages: Message[];
+  readonly next?: string;
+}
+
+/** Reads and writes message history (of a device or a channel) as packs. */
+export class MessageService {
+  constructor(
+    private readonly packs: PackStore,
+    private readonly clock: Clock,
+  ) {}
+
+  async write(scope: MessageScope, id: OwnerId, messages: readonly Message[], ttlSeconds: number): Promise<void> {
+    if (messages.length === 0) return;
+    const packs = buildPacks(messages.map(keyed));
+    await this.packs.put(scope, id, packs, Math.ceil(this.clock.now() + ttlSeconds));
+  }
+
+  async query(scope: MessageScope, id: OwnerId, q: MessagesQuery): Promise<MessagePage> {
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (q.cursor !== undefined && !after) throw new ValidationError('cursor: not a cursor returned by this API');
+    const accept = q.filter === undefined ? undefined : parseFilter(q.filter);
+    const fromMs = Math.max(0, Math.round(q.from * 1000));
+    const toMs = Math.round(q.to * 1000);
+    const range = packRange(fromMs, toMs);
+    const source = this.packs.read(scope, id, { ...range, reverse: q.reverse, now: this.clock.now() });
+    const page = await mergePacks(source, { fromMs, toMs, reverse: q.reverse, count: q.count, after, accept });
+    const messages = page.entries.map((e) => pickFields(e.message, q.fields));
+    return page.next ? { messages, next: encodeCursor(page.next) } : { messages };
+  }
+
+  /** Removes all history of a device or channel. */
+  async drop(scope: MessageScope, id: OwnerId): Promise<void> {
+    await this.packs.drop(scope, id);
+  }
+
+  /**
+   * Moves the history kept for an unregistered ident into a device's history (when the device is
+   * registered or given that ident); returns the messages moved, oldest first.
+   */
+  async adopt(ident: string, deviceId: number, ttlSeconds: number, annotate: (m: Message) => Message): Promise<Message[]> {
+    const moved: Message[] = [];
+    for await (const pack of this.packs.read('ident', ident, { fromMs: 0, toMs: Number.MAX_SAFE_INTEGER, reverse: false, now: this.clock.now() })) {
+      for (const e of pack.entries) moved.push(annotate({ ...e.message }));
+    }
+    if (moved.length === 0) return moved;
+    await this.write('device', deviceId, moved, ttlSeconds);
+    await this.packs.drop('ident', ident);
+    return moved;
+  }
+
+  /** Deletes the messages with `from <= timestamp <= to`; returns how many were removed. */
+  async deleteRange(scope: MessageScope, id: OwnerId, from: number, to: number): Promise<number> {
+    const fromMs = Math.max(0, Math.round(from * 1000));
+    const toMs = Math.round(to * 1000);
+    let removed = 0;
+    for await (const pack of this.packs.read(scope, id, { ...packRange(fromMs, toMs), reverse: false, now: this.clock.now() })) {
+      const keep = pack.entries.filter((e) => e.ts < fromMs || e.ts > toMs);
+      if (keep.length === pack.entries.length) continue;
+      removed += pack.entries.length - keep.length;
+      await this.packs.rewrite(scope, id, pack.sk, keep, pack.ttl);
+    }
+    return removed;
+  }
+}

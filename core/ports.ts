@@ -1,0 +1,80 @@
+import type { Message } from '../protocols/common/types.js';
+import type { QueuedFrame } from './envelope.js';
+import type { StoredPack } from './messages/merge.js';
+import type { Pack } from './messages/pack.js';
+import type { Channel } from './schemas/channels.js';
+import type { Device } from './schemas/devices.js';
+
+/** The durable queue between listeners and ingest (SQS on AWS, a disk journal locally). */
+export interface FrameQueue {
+  /** Resolves once every frame is durable; rejects if any is not (the device then gets no ack). */
+  send(frames: readonly QueuedFrame[]): Promise<void>;
+}
+
+/** Sequence numbers for ids. */
+export interface IdGenerator {
+  next(kind: 'device' | 'channel' | 'stream' | 'token' | 'command'): Promise<number>;
+}
+
+export interface DeviceRepository {
+  /** Stores a new device; ConflictError when its ident is taken. */
+  create(device: Device): Promise<void>;
+  get(id: number): Promise<Device | undefined>;
+  list(): Promise<Device[]>;
+  /** Replaces a device; claims the new ident first when it changed (ConflictError if taken). */
+  update(device: Device, previous: Device): Promise<void>;
+  delete(device: Device): Promise<void>;
+  findByIdent(ident: string): Promise<Device | undefined>;
+}
+
+export interface ChannelRepository {
+  create(channel: Channel): Promise<void>;
+  get(id: number): Promise<Channel | undefined>;
+  list(): Promise<Channel[]>;
+  update(channel: Channel): Promise<void>;
+  delete(channel: Channel): Promise<void>;
+}
+
+/** Whose history: a device, a channel, or an ident not registered yet (kept for its channel's TTL). */
+export type MessageScope = 'device' | 'channel' | 'ident';
+export type OwnerId = number | string;
+
+export interface PackRangeQuery {
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly reverse: boolean;
+  /** Current time (s): packs whose ttl passed are skipped. */
+  readonly now: number;
+}
+
+/** Storage of message packs (DESIGN §4 `messages`, `channel-messages`). */
+export interface PackStore {
+  /** Writes packs idempotently (the same pack twice leaves one item). `ttl` in epoch seconds. */
+  put(scope: MessageScope, id: OwnerId, packs: readonly Pack[], ttl: number): Promise<void>;
+  /** Packs whose sort key lies in the range, in sort-key order, read lazily. */
+  read(scope: MessageScope, id: OwnerId, range: PackRangeQuery): AsyncIterable<StoredPack & { readonly sk: string; readonly ttl: number }>;
+  /** Replaces one stored pack's content (after deleting some of its messages); an empty pack is removed. */
+  rewrite(scope: MessageScope, id: OwnerId, sk: string, entries: StoredPack['entries'], ttl: number): Promise<void>;
+  /** Removes every pack of a device or channel. */
+  drop(scope: MessageScope, id: OwnerId): Promise<void>;
+}
+
+export interface TelemetryValue {
+  readonly value: Message[string];
+  readonly ts: number;
+}
+export type Telemetry = Record<string, TelemetryValue>;
+
+export interface TelemetryStore {
+  get(deviceId: number): Promise<Telemetry | undefined>;
+  /** Applies `merge` to the stored telemetry atomically (optimistic concurrency, retried). */
+  update(deviceId: number, merge: (current: Telemetry) => Telemetry): Promise<void>;
+  drop(deviceId: number): Promise<void>;
+}
+
+export interface Clock {
+  /** Seconds since the epoch, with fraction. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() / 1000 };

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { getProtocol } from '../../protocols/index.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import type { MessagePage, MessageService } from '../messages/service.js';
+import type { ChannelRepository, IdGenerator } from '../ports.js';
+import { type Channel, ChannelCreateSchema, ChannelUpdateSchema } from '../schemas/channels.js';
+import { parseOrThrow } from '../schemas/common.js';
+import type { MessagesQuery } from '../schemas/messages.js';
+import { parseSelector, selectOrThrow } from './selectors.js';
+
+export interface ChannelServiceDeps {
+  readonly channels: ChannelRepository;
+  readonly ids: IdGenerator;
+  readonly messages: MessageService;
+  /** Host devices connect to (the NLB name on AWS, the bind address locally). */
+  readonly publicHost: string;
+  /** Ports the hub may give channels created without one (inclusive). */
+  readonly portRange: readonly [number, number];
+}
+
+/** Channels: connection points, one protocol on one port. */
+export class ChannelService {
+  constructor(private readonly deps: ChannelServiceDeps) {}
+
+  async create(body: unknown): Promise<Channel[]> {
+    const items = parseOrThrow(z.array(ChannelCreateSchema).min(1).max(100), body);
+    const existing = await this.deps.channels.list();
+    const used = new Set(existing.map((c) => c.configuration.port));
+    const created: Channel[] = [];
+    try {
+      for (const [i, item] of items.entries()) {
+        const protocol = getProtocol(item.protocol_name ?? item.protocol_id ?? '');
+        if (!protocol) throw new ValidationError(`[${i}].${item.protocol_name ? 'protocol_name' : 'protocol_id'}: unknown protocol "${item.protocol_name ?? item.protocol_id}"`);
+        if (item.protocol_name && item.protocol_id && item.protocol_id !== protocol.id) throw new ValidationError(`[${i}].protocol_id: ${item.protocol_id} is not ${item.protocol_name}`);
+        const transport = item.configuration.transport ?? protocol.transports[0];
+        if (!protocol.transports.includes(transport)) throw new ValidationError(`[${i}].configuration.transport: ${protocol.name} does not speak ${transport}`);
+        const port = item.configuration.port ?? this.freePort(used);
+        if (used.has(port)) throw new ConflictError(`[${i}].configuration.port: port ${port} is used by another channel`);
+        used.add(port);
+        const channel: Channel = {
+          id: await this.deps.ids.next('channel'),
+          name: item.name,
+          protocol_id: protocol.id,
+          protocol_name: protocol.name,
+          uri: `${this.deps.publicHost}:${port}`,
+          configuration: { ...item.configuration, port, transport },
+          messages_ttl: item.messages_ttl,
+          enabled: item.enabled,
+        };
+        await this.deps.channels.create(channel);
+        created.push(channel);
+      }
+    } catch (err) {
+      for (const c of created) await this.deps.channels.delete(c).catch(() => undefined);
+      throw err;
+    }
+    return created;
+  }
+
+  async select(selector: string): Promise<Channel[]> {
+    return selectOrThrow(await this.deps.channels.list(), parseSelector(selector, 'channel selector'), 'channel', selector);
+  }
+
+  async get(id: number): Promise<Channel | undefined> {
+    return this.deps.channels.get(id);
+  }
+
+  async update(selector: string, body: unknown): Promise<Channel[]> {
+    const patch = parseOrThrow(ChannelUpdateSchema, body);
+    const targets = await this.select(selector);
+    const all = await this.deps.channels.list();
+    const out: Channel[] = [];
+    for (const previous of targets) {
+      const configuration = { ...previous.configuration, ...patch.configuration };
+      const protocol = getProtocol(previous.protocol_id);
+      if (protocol && !protocol.transports.includes(configuration.transport)) throw new ValidationError(`configuration.transport: ${protocol.name} does not speak ${configuration.transport}`);
+      if (configuration.port !== previous.configuration.port) {
+        if (targets.length > 1) throw new ValidationError('configuration.port: a port can be set on one channel at a time');
+        if (all.some((c) => c.id !== previous.id && c.configuration.port === configuration.port)) throw new ConflictError(`configuration.port: port ${configuration.port} is used by another channel`);
+      }
+      const channel: Channel = { ...previous, ...patch, configuration, uri: `${this.deps.publicHost}:${configuration.port}` };
+      await this.deps.channels.update(channel);
+      out.push(channel);
+    }
+    return out;
+  }
+
+  async delete(selector: string): Promise<Channel[]> {
+    const targets = await this.select(selector);
+    for (const c of targets) {
+      await this.deps.channels.delete(c);
+      await this.deps.messages.drop('channel', c.id);
+    }
+    return targets;
+  }
+
+  async messages(selector: string, q: MessagesQuery): Promise<MessagePage> {
+    const targets = await this.select(selector);
+    if (targets.length > 1) throw new ValidationError('channel selector: messages are read from one channel at a time');
+    return this.deps.messages.query('channel', targets[0].id, q);
+  }
+
+  private freePort(used: ReadonlySet<number>): number {
+    const [lo, hi] = this.deps.portRange;
+    for (let p = lo; p <= hi; p++) if (!used.has(p)) return p;
+    throw new ConflictError(`configuration.port: every port of the hub's range ${lo}-${hi} is taken; give a port or widen the range`);
+  }
+}

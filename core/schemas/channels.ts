@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { PROTOCOL_NAMES } from '../../protocols/common/types.js';
+import { IdSchema, TtlSchema } from './common.js';
+
+export const DEFAULT_CHANNEL_MESSAGES_TTL = 7 * 86400;
+
+export const ChannelConfigurationSchema = z
+  .object({
+    port: z.number().int().min(1).max(65535).optional(),
+    transport: z.enum(['tcp', 'udp', 'http']).optional(),
+    crc: z.enum(['strict', 'lenient']).default('strict'),
+    max_frame_size: z.number().int().min(64).max(4 * 1024 * 1024).default(65536),
+    idle_timeout: z.number().int().min(10).max(86400).optional(),
+  })
+  .strict();
+
+export const ChannelCreateSchema = z
+  .object({
+    name: z.string().min(1).max(255),
+    protocol_name: z.enum(PROTOCOL_NAMES).optional(),
+    protocol_id: IdSchema.optional(),
+    configuration: ChannelConfigurationSchema.default({ crc: 'strict', max_frame_size: 65536 }),
+    messages_ttl: TtlSchema.default(DEFAULT_CHANNEL_MESSAGES_TTL),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+  .refine((c) => c.protocol_name !== undefined || c.protocol_id !== undefined, { message: 'protocol_name or protocol_id is required', path: ['protocol_name'] });
+
+export const ChannelUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(255),
+    configuration: ChannelConfigurationSchema.partial().strict(),
+    messages_ttl: TtlSchema,
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const ChannelSchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  protocol_id: IdSchema,
+  protocol_name: z.enum(PROTOCOL_NAMES),
+  uri: z.string(),
+  configuration: z.object({
+    port: z.number().int(),
+    transport: z.enum(['tcp', 'udp', 'http']),
+    crc: z.enum(['strict', 'lenient']),
+    max_frame_size: z.number().int(),
+    idle_timeout: z.number().int().optional(),
+  }),
+  messages_ttl: z.number().int(),
+  enabled: z.boolean(),
+});
+
+export type Channel = z.infer<typeof ChannelSchema>;
+export type ChannelCreate = z.output<typeof ChannelCreateSchema>;
+export type ChannelUpdate = z.output<typeof ChannelUpdateSchema>;

@@ -1,0 +1,26 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { awsHub } from '../../adapters/aws/hub.js';
+import type { ApiRequest } from '../../core/api/http.js';
+import type { Router } from '../../core/api/router.js';
+import { coreLogger, logger } from '../shared/powertools.js';
+
+/** API Gateway (REST, proxy integration) event → the core router's request. */
+export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
+  const body = event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  return { method: event.httpMethod, path: event.path, query, headers, body, requestId: event.requestContext?.requestId };
+}
+
+export function makeApiHandler(getRouter: () => Promise<Router>) {
+  return middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const res = await (await getRouter()).handle(toApiRequest(event));
+    return { statusCode: res.status, headers: res.headers, body: res.body };
+  }).use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+}
+
+export const handler = makeApiHandler(async () => (await awsHub(coreLogger)).router);

@@ -1,0 +1,136 @@
+import type { CodecError } from './errors.js';
+
+/** A parameter value in a message: flat JSON values (arrays only where a list is the meaning). */
+export type MessageValue = string | number | boolean | null | readonly MessageValue[];
+/** A protocol-independent message: one flat object with dotted, lower-case names (DESIGN §3). */
+export type Message = { [name: string]: MessageValue };
+
+export const PROTOCOL_NAMES = ['teltonika', 'gt06', 'h02', 'meitrack', 'osmand', 'queclink', 'ruptela', 'wialon_ips', 'galileosky'] as const;
+export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+
+export type Transport = 'tcp' | 'udp' | 'http';
+
+export type CrcPolicy = 'strict' | 'lenient';
+
+/** Channel-level codec options. */
+export interface CodecOptions {
+  /** `strict`: a frame with a wrong checksum is not acked and not stored; `lenient`: decoded, marked `crc.valid=false`. */
+  readonly crc: CrcPolicy;
+  /** Largest frame accepted, in bytes; a length field above it is an `oversize` error. */
+  readonly maxFrameSize: number;
+  /** Protocol-specific switches (e.g. `extended` for Teltonika 16-byte IO). */
+  readonly settings?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export const DEFAULT_CODEC_OPTIONS: CodecOptions = { crc: 'strict', maxFrameSize: 65536 };
+
+/** Per-connection state, owned by the connection and passed to the codec. */
+export interface SessionState {
+  readonly transport: Transport;
+  /** The device's ident once a frame identified it. */
+  ident?: string;
+  /** Protocol-specific values the codec keeps between frames (serialisable; travels with queued frames). */
+  vars: Record<string, string | number | boolean>;
+}
+
+/** Result of cutting one frame from the start of a buffer. Framers never throw. */
+export type FrameResult =
+  | { readonly type: 'frame'; readonly frame: Buffer; readonly consumed: number }
+  | { readonly type: 'more' }
+  | { readonly type: 'error'; readonly error: CodecError; readonly consumed: number };
+
+/** What the listener must do with one frame: no full decode, only identity and acks. */
+export interface Inspection {
+  /** The frame identifies the device (login, handshake, or an ident in every packet). */
+  readonly ident?: string;
+  /** Hand the raw frame to the durable queue for decoding. */
+  readonly store: boolean;
+  /** Bytes for the device: sent once the frame is durable (store) or at once (no store). */
+  readonly reply?: Buffer;
+  /** The frame was refused or is suspect; counted and logged. */
+  readonly error?: CodecError;
+  /** Close the connection after the reply. */
+  readonly close?: boolean;
+  /** Session values to keep (merged into `SessionState.vars`). */
+  readonly vars?: Record<string, string | number | boolean>;
+}
+
+/** A device's answer to a command, as decoded from a frame. */
+export interface CommandReply {
+  /** Text or structured response. */
+  readonly response: string;
+  /** Raw payload hex, when the reply is binary. */
+  readonly hex?: string;
+  /** Whether the device reported success (when the protocol says). */
+  readonly executed?: boolean;
+  /** Correlation id echoed by the device, when the protocol carries one. */
+  readonly correlation?: string;
+  readonly timestamp?: number;
+}
+
+export interface DecodeContext {
+  readonly transport: Transport;
+  readonly ident?: string;
+  readonly vars?: Readonly<Record<string, string | number | boolean>>;
+  readonly options?: CodecOptions;
+}
+
+export interface Decoded {
+  readonly messages: Message[];
+  readonly commandReplies: CommandReply[];
+  readonly errors: CodecError[];
+}
+
+export interface CommandRequest {
+  readonly name: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+  /** Hub command id, for protocols that can carry a correlation id. */
+  readonly id?: number;
+}
+
+/** JSON Schema object (2020-12), as produced from zod. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface CommandDefinition {
+  readonly name: string;
+  readonly address: 'connection' | 'sms';
+  readonly title: string;
+  readonly schema: JsonSchema;
+  readonly examples: readonly Record<string, unknown>[];
+}
+
+export interface SettingDefinition {
+  readonly name: string;
+  readonly title: string;
+  readonly schema: JsonSchema;
+  /** Command that reads the setting from the device. */
+  readonly read: string;
+  /** Command that writes it. */
+  readonly write: string;
+}
+
+export interface DeviceTypeDefinition {
+  readonly id: number;
+  readonly name: string;
+  readonly commands: readonly CommandDefinition[];
+  readonly settings: readonly SettingDefinition[];
+}
+
+/**
+ * The four roles of a protocol (framer, inspector, decoder, encoder) plus its device types.
+ * All pure: no I/O, no clocks, no AWS.
+ */
+export interface ProtocolCodec {
+  readonly id: number;
+  readonly name: ProtocolName;
+  readonly transports: readonly Transport[];
+  /** Cuts one frame from the start of `buf` (TCP); for UDP the whole datagram is offered. */
+  frame(buf: Buffer, state: SessionState, options: CodecOptions): FrameResult;
+  /** Identity and acknowledgement of one frame, for the listener. */
+  inspect(frame: Buffer, state: SessionState, options: CodecOptions): Inspection;
+  /** Full decode of one frame into messages. */
+  decode(frame: Buffer, ctx: DecodeContext): Decoded;
+  /** Bytes to send for a command, or a typed error. */
+  encodeCommand(command: CommandRequest, state: SessionState): Buffer | CodecError;
+  readonly deviceTypes: readonly DeviceTypeDefinition[];
+}

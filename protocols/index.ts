@@ -1,0 +1,36 @@
+/**
+ * The codecs as a library: `import { codec, protocols } from 'telematics-hub/protocols'`.
+ */
+import { ConnectionCodec } from './common/connection.js';
+import type { CodecOptions, ProtocolCodec, ProtocolName, Transport } from './common/types.js';
+import { DEFAULT_CODEC_OPTIONS } from './common/types.js';
+import { teltonika } from './teltonika/index.js';
+
+export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
+export { CodecError, CodecErrorCode } from './common/errors.js';
+export * from './common/types.js';
+
+const REGISTRY: readonly ProtocolCodec[] = [teltonika];
+
+/** Names of the protocols this build speaks. */
+export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
+
+/** All protocol codecs. */
+export function allProtocols(): readonly ProtocolCodec[] {
+  return REGISTRY;
+}
+
+export function getProtocol(nameOrId: string | number): ProtocolCodec | undefined {
+  return REGISTRY.find((p) => p.name === nameOrId || p.id === nameOrId);
+}
+
+/**
+ * A decoder for one connection of a protocol: `decode(bytes)` takes bytes as received and returns
+ * `{messages, replies, errors}`.
+ */
+export function codec(name: ProtocolName | string, options: Partial<CodecOptions> & { transport?: Transport } = {}): ConnectionCodec {
+  const protocol = getProtocol(name);
+  if (!protocol) throw new Error(`unknown protocol "${name}"; known: ${protocols.join(', ')}`);
+  const { transport, ...rest } = options;
+  return new ConnectionCodec(protocol, { ...DEFAULT_CODEC_OPTIONS, ...rest }, transport);
+}
