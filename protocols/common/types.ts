@@ -8,6 +8,10 @@ export type Message = { [name: string]: MessageValue };
 export const PROTOCOL_NAMES = ['teltonika', 'gt06', 'h02', 'meitrack', 'osmand', 'queclink', 'ruptela', 'wialon_ips', 'galileosky'] as const;
 export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
 
+/**
+ * How frames arrive. For `http` (OsmAnd), a frame is one request serialised as JSON:
+ * `{"method","path","headers","body"}` (path includes the query string; body as text).
+ */
 export type Transport = 'tcp' | 'udp' | 'http';
 
 export type CrcPolicy = 'strict' | 'lenient';
@@ -53,6 +57,8 @@ export interface Inspection {
   readonly close?: boolean;
   /** Session values to keep (merged into `SessionState.vars`). */
   readonly vars?: Record<string, string | number | boolean>;
+  /** HTTP transport only: the response status (the body is `reply`). */
+  readonly status?: number;
 }
 
 /** A device's answer to a command, as decoded from a frame. */
