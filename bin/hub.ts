@@ -31,6 +31,7 @@ Options:
   --api-port PORT    REST API port (default 8080)
   --host HOST        address to listen on (default 127.0.0.1)
   --log-level LEVEL  debug | info | warn | error (default info)
+  --channel-port N   port of the Teltonika channel created on first start (default 5027)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -67,6 +68,7 @@ async function start(args: string[]): Promise<number> {
       'api-port': { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'log-level': { type: 'string', default: 'info' },
+      'channel-port': { type: 'string', default: '5027' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -78,6 +80,11 @@ async function start(args: string[]): Promise<number> {
   const apiPort = Number(values['api-port']);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) {
     process.stderr.write(`hub start: --api-port must be a port number, got "${values['api-port']}"\n`);
+    return 2;
+  }
+  const channelPort = Number(values['channel-port']);
+  if (!Number.isInteger(channelPort) || channelPort < 0 || channelPort > 65535) {
+    process.stderr.write(`hub start: --channel-port must be a port number, got "${values['channel-port']}"\n`);
     return 2;
   }
   const level = values['log-level'] as 'debug' | 'info' | 'warn' | 'error';
@@ -96,6 +103,7 @@ async function start(args: string[]): Promise<number> {
     host: values.host!,
     adminToken: process.env.HUB_ADMIN_TOKEN || undefined,
     logger,
+    defaultChannelPort: channelPort,
   });
   const lines = [
     'Telematics Hub is running',

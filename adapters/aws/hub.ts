@@ -13,11 +13,10 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const settings = awsSettingsFromEnv();
     const doc = createDocumentClient({ region: settings.region, endpoint: process.env.HUB_DYNAMODB_ENDPOINT });
-    const adminToken = await loadAdminToken(settings);
     return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger), {
       publicHost: settings.publicHost,
       portRange: settings.portRange,
-      auth: adminAuthenticator(adminToken),
+      auth: adminAuthenticator(() => loadAdminToken(settings)),
     });
   })();
   cached.catch(() => (cached = undefined));

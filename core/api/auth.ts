@@ -28,12 +28,20 @@ export function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-/** The admin token from configuration: full access. Compared in constant time. */
-export function adminAuthenticator(adminToken: string): Authenticator {
-  const expected = sha256(adminToken);
+/**
+ * The admin token from configuration: full access. Compared in constant time. The token may be
+ * given as a loader (read once, on the first request).
+ */
+export function adminAuthenticator(adminToken: string | (() => Promise<string>)): Authenticator {
+  let expected: Promise<Buffer> | undefined;
+  const load = () => (expected ??= (typeof adminToken === 'string' ? Promise.resolve(adminToken) : adminToken()).then(sha256));
   return {
     async authenticate(token) {
-      return timingSafeEqual(sha256(token), expected) ? { tokenId: 'admin' } : undefined;
+      const want = await load().catch((err) => {
+        expected = undefined;
+        throw err;
+      });
+      return timingSafeEqual(sha256(token), want) ? { tokenId: 'admin' } : undefined;
     },
   };
 }

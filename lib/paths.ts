@@ -1,0 +1,19 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root (where package.json is), found from this file whether run from source or dist/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+/** Source entry of a Lambda handler (bundled by esbuild at synth). */
+export function handlerEntry(name: 'ingest' | 'api'): string {
+  return join(packageRoot(), 'lambdas', name, 'handler.ts');
+}

@@ -1,0 +1,25 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient, type TableNames } from '../../adapters/dynamodb/client.js';
+import { startDynalite, type LocalDynamo } from '../../adapters/local/dynalite.js';
+
+export const TEST_TABLES: TableNames = { registry: 'test-registry', messages: 'test-messages' };
+
+/** An in-memory dynalite with the hub's tables, and a document client on it. */
+export async function startTestDynamo(): Promise<{ dynamo: LocalDynamo; doc: DynamoDBDocumentClient; close(): Promise<void> }> {
+  const dynamo = await startDynalite(undefined, TEST_TABLES);
+  const doc = createDocumentClient({ endpoint: dynamo.endpoint });
+  return {
+    dynamo,
+    doc,
+    async close() {
+      doc.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+/** A clock the test moves. */
+export function manualClock(start = 1_800_000_000): { now(): number; set(t: number): void; advance(s: number): void } {
+  let t = start;
+  return { now: () => t, set: (v) => (t = v), advance: (s) => (t += s) };
+}
