@@ -100,8 +100,8 @@ export class IngestService {
       return [];
     }
     const bytes = Buffer.from(frame.f, 'base64');
-    const options = { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size };
-    const decoded = safeDecode(protocol, bytes, { transport: frame.t, ident: frame.id, vars: frame.v ?? {} }, options);
+    const options = { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size, settings: channel.configuration.settings };
+    const decoded = safeDecode(protocol, bytes, { transport: frame.t, ident: frame.id, vars: frame.v ?? {} }, options, frame.ts);
     for (const error of decoded.errors) {
       stats.decodeErrors++;
       this.deps.logger.warn('decode error', { error: error.toString(), ident: frame.id, peer: frame.peer, channel_id: frame.ch, frame: bytes.subarray(0, 512).toString('hex'), correlation_id: frame.cid });

@@ -89,7 +89,7 @@ export class ChannelListeners {
     const ctx: ChannelContext = {
       channel,
       protocol,
-      options: { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size },
+      options: { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size, settings: channel.configuration.settings },
       listenerId: this.opts.listenerId,
     };
     const sessions = new Set<Session>();

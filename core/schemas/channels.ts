@@ -11,6 +11,8 @@ export const ChannelConfigurationSchema = z
     crc: z.enum(['strict', 'lenient']).default('strict'),
     max_frame_size: z.number().int().min(64).max(4 * 1024 * 1024).default(65536),
     idle_timeout: z.number().int().min(10).max(86400).optional(),
+    /** Protocol switches, e.g. `{"extended": true}` (Teltonika 16-byte IO) or `{"speed": "kmh"}` (OsmAnd). */
+    settings: z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),
   })
   .strict();
 
@@ -48,6 +50,7 @@ export const ChannelSchema = z.object({
     crc: z.enum(['strict', 'lenient']),
     max_frame_size: z.number().int(),
     idle_timeout: z.number().int().optional(),
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   }),
   messages_ttl: z.number().int(),
   enabled: z.boolean(),

@@ -97,9 +97,9 @@ function safeFrame(protocol: ProtocolCodec, buf: Buffer, state: SessionState, op
 }
 
 /** A decoder must not throw; if one does, its exception becomes a typed error here. */
-export function safeDecode(protocol: ProtocolCodec, frame: Buffer, state: Pick<SessionState, 'transport' | 'ident' | 'vars'>, options: CodecOptions) {
+export function safeDecode(protocol: ProtocolCodec, frame: Buffer, state: Pick<SessionState, 'transport' | 'ident' | 'vars'>, options: CodecOptions, receivedAt?: number) {
   try {
-    return protocol.decode(frame, { transport: state.transport, ident: state.ident, vars: state.vars, options });
+    return protocol.decode(frame, { transport: state.transport, ident: state.ident, vars: state.vars, options, receivedAt: receivedAt ?? Date.now() / 1000 });
   } catch (err) {
     const error = err instanceof Error ? new CodecError(CodecErrorCode.Malformed, `decoder failed: ${err.message}`) : toCodecError(err);
     return { messages: [], commandReplies: [], errors: [error] };

@@ -76,6 +76,11 @@ export interface CommandReply {
 
 export interface DecodeContext {
   readonly transport: Transport;
+  /**
+   * When the hub received the frame (Unix seconds). Decoders use it instead of a clock when a
+   * frame's time is incomplete (e.g. seconds within the year), so decoding stays pure.
+   */
+  readonly receivedAt?: number;
   readonly ident?: string;
   readonly vars?: Readonly<Record<string, string | number | boolean>>;
   readonly options?: CodecOptions;

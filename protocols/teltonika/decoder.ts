@@ -4,7 +4,8 @@ import { Reader } from '../common/reader.js';
 import type { CommandReply, DecodeContext, Decoded, Message } from '../common/types.js';
 import { Codec, MessageType, PRIORITY, TCP_HEADER_SIZE } from './constants.js';
 import { GH3000_TABLE } from './gh3000.js';
-import { IO_TABLE, type IoDef } from './io-map.js';
+import { type FastRecord, fastEnd, fastRecordFor, type Shape } from './fast-path.js';
+import { IO_TABLE, type IoDef, unknownIoName } from './io-map.js';
 
 const crcArc = crc16(CRC16.ARC);
 const TWO_POW_32 = 4294967296;
@@ -87,7 +88,8 @@ function decodeData(reader: Reader, ctx: DecodeContext, out: Decoded): void {
       } else {
         const layout = LAYOUTS[codec];
         if (!layout) throw new CodecError(CodecErrorCode.Unsupported, `codec 0x${codec.toString(16)} is not supported`, reader.pos - 2);
-        out.messages.push(decodeAvlRecord(reader, layout, ctx.options?.settings?.extended === true));
+        const extended = ctx.options?.settings?.extended === true;
+        out.messages.push(ctx.options?.settings?.fast_path === false ? decodeAvlRecord(reader, layout, extended) : decodeAvlFast(reader, layout, extended));
       }
     }
     if (reader.remaining >= 1 && reader.u8() !== count) {
@@ -98,73 +100,124 @@ function decodeData(reader: Reader, ctx: DecodeContext, out: Decoded): void {
   }
 }
 
-function decodeAvlRecord(r: Reader, layout: Layout, extended: boolean): Message {
-  const m: Message = { timestamp: r.u64() / 1000 };
-  const priority = r.u8();
-  const lon = r.i32();
-  const lat = r.i32();
-  const alt = r.i16();
-  const angle = r.u16();
-  const sats = r.u8();
-  const speed = r.u16();
-  if (lat !== 0 || lon !== 0) {
-    m['position.latitude'] = lat / 1e7;
-    m['position.longitude'] = lon / 1e7;
-    m['position.altitude'] = alt;
-    m['position.direction'] = angle;
-    m['position.speed'] = speed;
-    m['position.satellites'] = sats;
-    m['position.valid'] = sats > 0;
+/** The record decoder generated for the last record shape seen, per layout. */
+const lastFast = new Map<Layout, FastRecord>();
+
+/** Tries the generated decoder of the last shape; on a different shape decodes generically and learns it. */
+function decodeAvlFast(r: Reader, layout: Layout, extended: boolean): Message {
+  const key = extended ? EXTENDED.get(layout)! : layout;
+  const fast = lastFast.get(key);
+  if (fast) {
+    const m = fast(r.buf, r.pos, r.end);
+    if (m) {
+      r.pos = fastEnd.pos;
+      return m;
+    }
   }
-  m['priority.enum'] = PRIORITY[priority] ?? priority;
+  const start = r.pos;
+  const m = decodeAvlRecord(r, layout, extended);
+  const shape = scanShape(r.buf, start, layout, extended);
+  if (shape) lastFast.set(key, fastRecordFor(shape));
+  return m;
+}
+
+const EXTENDED = new Map(Object.values(LAYOUTS).map((l) => [l, { ...l }]));
+
+/** The shape (IO ids per group) of a well-formed record at `at`; undefined for variable-length IO. */
+function scanShape(b: Buffer, at: number, layout: Layout, extended: boolean): Shape | undefined {
+  const idSize = layout.wideIds ? 2 : 1;
+  const countSize = layout.wideCounts ? 2 : 1;
+  const int = (p: number, n: number) => (n === 1 ? b[p] : (b[p] << 8) | b[p + 1]);
+  let p = at + 24;
+  const event = int(p, idSize) !== 0;
+  p += idSize + (layout.generation ? 1 : 0) + countSize;
+  const groups: number[][] = [];
+  for (const size of extended ? [1, 2, 4, 8, 16] : [1, 2, 4, 8]) {
+    const count = int(p, countSize);
+    p += countSize;
+    const ids: number[] = [];
+    for (let j = 0; j < count; j++, p += idSize + size) ids.push(int(p, idSize));
+    groups.push(ids);
+  }
+  if (layout.variable && int(p, 2) !== 0) return undefined;
+  const position = b.readInt32BE(at + 9) !== 0 || b.readInt32BE(at + 13) !== 0;
+  return { ...layout, extended, position, event, groups };
+}
+
+function decodeAvlRecord(r: Reader, layout: Layout, extended: boolean): Message {
+  const b = r.buf;
+  const at = r.pos;
+  r.skip(24); // time 8, priority 1, GPS element 15
+  const timestamp = (b.readUInt32BE(at) * TWO_POW_32 + b.readUInt32BE(at + 4)) / 1000;
+  const priority = b[at + 8];
+  const lon = b.readInt32BE(at + 9);
+  const lat = b.readInt32BE(at + 13);
+  const sats = b[at + 21];
+  const m: Message =
+    lat !== 0 || lon !== 0
+      ? {
+          timestamp,
+          'position.latitude': lat / 1e7,
+          'position.longitude': lon / 1e7,
+          'position.altitude': b.readInt16BE(at + 17),
+          'position.direction': (b[at + 19] << 8) | b[at + 20],
+          'position.speed': (b[at + 22] << 8) | b[at + 23],
+          'position.satellites': sats,
+          'position.valid': sats > 0,
+          'priority.enum': PRIORITY[priority] ?? priority,
+        }
+      : { timestamp, 'priority.enum': PRIORITY[priority] ?? priority };
   const eventId = layout.wideIds ? r.u16() : r.u8();
   if (eventId !== 0) m['event.enum'] = eventId;
   if (layout.generation) m['generation.type.enum'] = r.u8();
-  if (layout.wideCounts) r.skip(2);
-  else r.skip(1); // total IO count
-  const bits = { din: -1, dout: -1 };
-  for (const size of [1, 2, 4, 8]) readIoGroup(r, m, layout, size, bits);
-  if (extended) readIoGroup(r, m, layout, 16, bits);
+  r.skip(layout.wideCounts ? 2 : 1); // total IO count
+  bits.din = -1;
+  bits.dout = -1;
+  readIoGroup(r, m, layout, 1);
+  readIoGroup(r, m, layout, 2);
+  readIoGroup(r, m, layout, 4);
+  readIoGroup(r, m, layout, 8);
+  if (extended) readIoGroup(r, m, layout, 16);
   if (layout.variable) readVariableGroup(r, m);
   if (bits.din >= 0) m.din = bits.din;
   if (bits.dout >= 0) m.dout = bits.dout;
   return m;
 }
 
-function readIoGroup(r: Reader, m: Message, layout: Layout, size: number, bits: { din: number; dout: number }): void {
+/** din/dout bitmasks of the record being decoded (decoding is synchronous, so one scratch pair serves). */
+const bits = { din: -1, dout: -1 };
+
+function readIoGroup(r: Reader, m: Message, layout: Layout, size: number): void {
   const count = layout.wideCounts ? r.u16() : r.u8();
+  const b = r.buf;
   for (let j = 0; j < count; j++) {
     const id = layout.wideIds ? r.u16() : r.u8();
     const def = IO_TABLE[id];
-    if (size > 8 || def?.kind === 'hex' || def?.kind === 'ascii') {
+    if (size > 8 || (def !== undefined && (def.kind === 'hex' || def.kind === 'ascii'))) {
       const bytes = r.bytes(size);
-      m[def ? def.name : `io.${id}`] = def?.kind === 'ascii' ? bytes.toString('latin1', 0, size) : bytes.toString('hex');
+      m[def ? def.name : unknownIoName(id)] = def?.kind === 'ascii' ? bytes.toString('latin1', 0, size) : bytes.toString('hex');
       continue;
     }
-    const value = size === 8 ? readU64(r) : r.uint(size);
-    if (!def) {
-      m[`io.${id}`] = value;
+    const at = r.pos;
+    r.skip(size);
+    let value: number | string;
+    if (size === 1) value = b[at];
+    else if (size === 2) value = (b[at] << 8) | b[at + 1];
+    else if (size === 4) value = b.readUInt32BE(at);
+    else {
+      const hi = b.readUInt32BE(at);
+      value = hi <= MAX_SAFE_HI ? hi * TWO_POW_32 + b.readUInt32BE(at + 4) : b.toString('hex', at, at + 8);
+    }
+    if (def === undefined) {
+      m[unknownIoName(id)] = value;
       continue;
     }
     m[def.name] = convert(def, value, size);
-    if (def.kind === 'bool' && def.name.length === 5) trackBit(bits, def.name, value !== 0);
+    if (def.bitmask !== undefined) {
+      if (bits[def.bitmask] < 0) bits[def.bitmask] = 0;
+      if (value !== 0) bits[def.bitmask] |= 1 << def.bit!;
+    }
   }
-}
-
-/** Sets din/dout bitmask bits from `din.N` / `dout.N` elements. */
-function trackBit(bits: { din: number; dout: number }, name: string, on: boolean): void {
-  const group = name.startsWith('din.') ? 'din' : name.startsWith('dout') ? 'dout' : undefined;
-  if (!group) return;
-  const bit = Number(name.slice(name.indexOf('.') + 1)) - 1;
-  if (bits[group] < 0) bits[group] = 0;
-  if (on) bits[group] |= 1 << bit;
-}
-
-function readU64(r: Reader): number | string {
-  const at = r.pos;
-  const hi = r.u32();
-  const lo = r.u32();
-  return hi <= MAX_SAFE_HI ? hi * TWO_POW_32 + lo : r.buf.toString('hex', at, at + 8);
 }
 
 function convert(def: IoDef, raw: number | string, size: number): number | boolean | string {
@@ -185,7 +238,7 @@ function readVariableGroup(r: Reader, m: Message): void {
     const length = r.u16();
     const bytes = r.bytes(length);
     const def = IO_TABLE[id];
-    m[def ? def.name : `io.${id}`] = def?.kind === 'ascii' ? bytes.toString('latin1', 0, length) : bytes.toString('hex');
+    m[def ? def.name : unknownIoName(id)] = def?.kind === 'ascii' ? bytes.toString('latin1', 0, length) : bytes.toString('hex');
   }
 }
 

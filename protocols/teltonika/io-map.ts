@@ -12,6 +12,9 @@ export interface IoDef {
   readonly kind: IoKind;
   /** The raw integer is divided by this (a divisor keeps 12345 → 12.345 exact, where × 0.001 would not). */
   readonly div?: number;
+  /** `din.N` / `dout.N` elements also set bit N-1 of the `din` / `dout` bitmask. */
+  readonly bitmask?: 'din' | 'dout';
+  readonly bit?: number;
 }
 
 const T: ReadonlyArray<readonly [id: number, name: string, kind: IoKind, scale?: number]> = [
@@ -90,10 +93,22 @@ export const IO_TABLE: ReadonlyArray<IoDef | undefined> = (() => {
   const table: (IoDef | undefined)[] = new Array(65536);
   for (const [id, name, kind, scale] of T) {
     if (table[id]) throw new Error(`duplicate Teltonika IO id ${id}`);
-    table[id] = scale === undefined ? { name, kind } : { name, kind, div: Math.round(1 / scale) };
+    const bits = /^(din|dout)\.(\d+)$/.exec(name);
+    table[id] = {
+      name,
+      kind,
+      ...(scale === undefined ? {} : { div: Math.round(1 / scale) }),
+      ...(bits ? { bitmask: bits[1] as 'din' | 'dout', bit: Number(bits[2]) - 1 } : {}),
+    };
   }
   return table;
 })();
+
+/** `io.<id>` names, built once. */
+const UNKNOWN_NAMES: string[] = [];
+export function unknownIoName(id: number): string {
+  return (UNKNOWN_NAMES[id] ??= `io.${id}`);
+}
 
 /** Parameter name → IO id (used to read telemetry back as IO, e.g. for the retranslator). */
 export const IO_IDS_BY_NAME: ReadonlyMap<string, number> = new Map(T.map(([id, name]) => [name, id]));

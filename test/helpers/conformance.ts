@@ -73,6 +73,8 @@ export interface EntryResult {
 }
 
 const KNOTS_PER_KMH = 1 / 1.852;
+/** The receive time the replay gives frames (fixed, so results do not depend on the clock). */
+export const REPLAY_RECEIVED_AT = Date.UTC(2026, 0, 15) / 1000;
 
 /**
  * Replays every decode entry of a corpus file: each (source, test) group in `seq` order on one
@@ -102,8 +104,9 @@ export function replayDecode(protocol: ProtocolCodec, entries: readonly Conforma
         if (insp.vars) Object.assign(state.vars, insp.vars);
         if (insp.reply) replies.push(insp.reply);
         if (insp.error) errors.push(insp.error.toString());
-        const decoded = safeDecode(protocol, frame, { transport: entry.transport, ident: state.ident, vars: state.vars }, options);
-        messages = decoded.messages;
+        const decoded = safeDecode(protocol, frame, { transport: entry.transport, ident: state.ident, vars: state.vars }, options, REPLAY_RECEIVED_AT);
+        // as ingest does: a message without a device time takes the receive time
+        messages = decoded.messages.map((m) => (m.timestamp === undefined ? { ...m, timestamp: REPLAY_RECEIVED_AT } : m));
         errors.push(...decoded.errors.map((x) => x.toString()));
       } catch (err) {
         errors.push(`threw: ${err instanceof Error ? err.message : String(err)}`);

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnectionCodec } from '../../../protocols/common/connection.js';
 import { crc16, CRC16 } from '../../../protocols/common/crc.js';
 import { teltonika } from '../../../protocols/teltonika/index.js';
+import { avlPacket } from '../../../protocols/teltonika/device.js';
 import { encodeAck, encodeCodec12, encodeCommand, encodeUdpAck } from '../../../protocols/teltonika/encoder.js';
 import { assertChunkingInvariant, assertFramerContract, fuzzCodec } from '../../helpers/codec-contract.js';
 import { hexFixture } from '../../helpers/hex.js';
@@ -145,6 +147,45 @@ describe('protocols/teltonika', () => {
       const r = teltonika.frame(hex('00000000 7fffffff 08'), { transport: 'tcp', vars: {} }, { crc: 'strict', maxFrameSize: 65536 });
       expect(r).toMatchObject({ type: 'error', consumed: 0 });
       if (r.type === 'error') expect(r.error.code).toBe('oversize');
+    });
+  });
+
+  describe('fast path', () => {
+    it('decodes every record shape exactly as the generic decoder does', () => {
+      const ids1 = [1, 2, 21, 69, 77, 179, 200, 239, 240, 246, 250];
+      const ids2 = [9, 17, 24, 66, 67, 72, 181, 182, 205, 300];
+      const ids4 = [16, 72, 199, 241, 11, 500];
+      const ids8 = [78, 11, 14, 600];
+      const group = (ids: number[], max: number) =>
+        fc.uniqueArray(fc.constantFrom(...ids), { maxLength: ids.length }).chain((keys) =>
+          fc.tuple(...keys.map((k) => fc.tuple(fc.constant(k), fc.integer({ min: 0, max })))).map((pairs) => Object.fromEntries(pairs)),
+        );
+      const rec = fc.record({
+        timestampMs: fc.integer({ min: 1e12, max: 2e12 }),
+        latitude: fc.oneof(fc.constant(0), fc.double({ min: -90, max: 90, noNaN: true })),
+        longitude: fc.oneof(fc.constant(0), fc.double({ min: -180, max: 180, noNaN: true })),
+        altitude: fc.integer({ min: -500, max: 9000 }),
+        angle: fc.integer({ min: 0, max: 359 }),
+        satellites: fc.integer({ min: 0, max: 30 }),
+        speed: fc.integer({ min: 0, max: 300 }),
+        priority: fc.integer({ min: 0, max: 3 }),
+        eventId: fc.integer({ min: 0, max: 255 }),
+        io1: group(ids1, 255),
+        io2: group(ids2, 65535),
+        io4: group(ids4, 2 ** 32 - 1),
+        io8: group(ids8, Number.MAX_SAFE_INTEGER),
+      });
+      fc.assert(
+        fc.property(rec, fc.array(fc.integer({ min: 0, max: 2 ** 31 }), { minLength: 1, maxLength: 4 }), fc.constantFrom(0x08, 0x8e), (r, times, codec) => {
+          const packet = avlPacket([r, ...times.map((t) => ({ ...r, timestampMs: r.timestampMs + t, speed: (r.speed + t) % 300 })), r], codec as 0x08);
+          const generic = teltonika.decode(packet, { transport: 'tcp', options: { crc: 'strict', maxFrameSize: 65536, settings: { fast_path: false } } });
+          const fast = teltonika.decode(packet, { transport: 'tcp' });
+          expect(generic.errors).toEqual([]);
+          expect(fast.messages).toEqual(generic.messages);
+          expect(fast.messages.map((m) => Object.keys(m))).toEqual(generic.messages.map((m) => Object.keys(m)));
+        }),
+        { numRuns: 300 },
+      );
     });
   });
 

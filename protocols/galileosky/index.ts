@@ -1,0 +1,17 @@
+import type { ProtocolCodec } from '../common/types.js';
+import { decode } from './decoder.js';
+import { DEVICE_TYPES } from './device-types.js';
+import { encodeCommand } from './encoder.js';
+import { frame } from './framer.js';
+import { inspect } from './inspector.js';
+
+export const galileosky: ProtocolCodec = {
+  id: 9,
+  name: 'galileosky',
+  transports: ['tcp'],
+  frame,
+  inspect,
+  decode: (frame, ctx) => decode(frame, ctx),
+  encodeCommand: (command, state) => encodeCommand(command, state),
+  deviceTypes: DEVICE_TYPES,
+};

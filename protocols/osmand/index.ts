@@ -1,0 +1,17 @@
+import type { ProtocolCodec } from '../common/types.js';
+import { decode } from './decoder.js';
+import { DEVICE_TYPES } from './device-types.js';
+import { encodeCommand } from './encoder.js';
+import { frame } from './framer.js';
+import { inspect } from './inspector.js';
+
+export const osmand: ProtocolCodec = {
+  id: 5,
+  name: 'osmand',
+  transports: ['http'],
+  frame,
+  inspect,
+  decode,
+  encodeCommand: (command) => encodeCommand(command),
+  deviceTypes: DEVICE_TYPES,
+};
