@@ -8,12 +8,13 @@ import { galileosky } from './galileosky/index.js';
 import { osmand } from './osmand/index.js';
 import { ruptela } from './ruptela/index.js';
 import { teltonika } from './teltonika/index.js';
+import { wialonIps } from './wialon_ips/index.js';
 
 export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, osmand, ruptela, galileosky];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, osmand, ruptela, wialonIps, galileosky];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);

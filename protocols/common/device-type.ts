@@ -7,6 +7,18 @@ export function jsonSchema(schema: z.ZodType): JsonSchema {
   return rest;
 }
 
+/** A validator from a zod schema: undefined when valid, else `<path>: <reason>` of the first issue. */
+export function validator(schema: z.ZodType): (value: unknown) => string | undefined {
+  return (value) => {
+    const r = schema.safeParse(value);
+    if (r.success) return undefined;
+    const issue = r.error.issues[0];
+    const path = issue.path.map(String).join('.');
+    const reason = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message;
+    return path ? `${path}: ${reason}` : reason;
+  };
+}
+
 export function command(
   name: string,
   title: string,
@@ -14,11 +26,11 @@ export function command(
   examples: readonly Record<string, unknown>[] = [],
   address: 'connection' | 'sms' = 'connection',
 ): CommandDefinition {
-  return { name, title, address, schema: jsonSchema(properties), examples };
+  return { name, title, address, schema: jsonSchema(properties), examples, validate: validator(properties) };
 }
 
 export function setting(name: string, title: string, value: z.ZodType, read: string, write: string): SettingDefinition {
-  return { name, title, schema: jsonSchema(value), read, write };
+  return { name, title, schema: jsonSchema(value), read, write, validate: validator(value) };
 }
 
 /** A command without properties. */

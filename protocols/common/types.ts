@@ -108,6 +108,8 @@ export interface CommandDefinition {
   readonly title: string;
   readonly schema: JsonSchema;
   readonly examples: readonly Record<string, unknown>[];
+  /** Checks properties against the schema: undefined when valid, else `<path>: <reason>`. Not serialised. */
+  readonly validate?: (properties: unknown) => string | undefined;
 }
 
 export interface SettingDefinition {
@@ -118,6 +120,8 @@ export interface SettingDefinition {
   readonly read: string;
   /** Command that writes it. */
   readonly write: string;
+  /** Checks a value against the schema: undefined when valid, else the reason. Not serialised. */
+  readonly validate?: (value: unknown) => string | undefined;
 }
 
 export interface DeviceTypeDefinition {

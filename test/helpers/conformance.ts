@@ -44,7 +44,7 @@ export function entryBytes(e: ConformanceEntry): Buffer {
     const h = e.http ?? { method: 'GET', path: e.frame };
     return Buffer.from(JSON.stringify({ method: h.method, path: h.path, headers: h.headers ?? {}, body: h.body ?? '' }));
   }
-  return e.encoding === 'hex' ? Buffer.from(e.frame, 'hex') : Buffer.from(e.frame, 'latin1');
+  return e.encoding === 'hex' ? Buffer.from(e.frame, 'hex') : Buffer.from(e.frame, 'utf8');
 }
 
 /** `decoder.setModelOverride("X")` → {modelOverride: "X"}; `decoder.setExtended(true)` → {extended: true}. */
