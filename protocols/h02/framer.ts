@@ -1,0 +1,79 @@
+import { CodecError, CodecErrorCode } from '../common/errors.js';
+import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
+import { BinaryLength, Marker, SettingKey, VAR_BINARY_LENGTH } from './constants.js';
+
+const MORE: FrameResult = { type: 'more' };
+const CR = 0x0d;
+const LF = 0x0a;
+
+/**
+ * Cuts one H02 frame from a TCP stream: `*`…`#` text (line endings around it are skipped with
+ * it), `$` + a fixed-length binary frame, or `X` + 31 bytes. Garbage is skipped up to the next
+ * `*` or `$`. UDP datagrams are whole frames.
+ */
+export function frame(buf: Buffer, state: SessionState, options: CodecOptions): FrameResult {
+  if (state.transport !== 'tcp') return buf.length > 0 ? { type: 'frame', frame: buf, consumed: buf.length } : MORE;
+  let start = 0;
+  while (start < buf.length && (buf[start] === CR || buf[start] === LF)) start++;
+  if (start === buf.length) return MORE;
+  switch (buf[start]) {
+    case Marker.Text:
+      return cutText(buf, start, options);
+    case Marker.Binary:
+      return cut(buf, start, binaryLength(buf, start, state, options), options);
+    case Marker.Alternative:
+      return cut(buf, start, BinaryLength.Short, options);
+    default: {
+      const next = nextMarker(buf, start + 1);
+      return skip(next, CodecErrorCode.Malformed, `0x${buf[start].toString(16)} is not a frame start (*, $ or X)`);
+    }
+  }
+}
+
+function cutText(buf: Buffer, start: number, options: CodecOptions): FrameResult {
+  const end = buf.indexOf(Marker.End, start);
+  if (end < 0 || end - start + 1 > options.maxFrameSize) {
+    if (buf.length - start <= options.maxFrameSize) return MORE;
+    return skip(nextMarker(buf, start + 1), CodecErrorCode.Oversize, `no # within the channel's frame limit of ${options.maxFrameSize} bytes`);
+  }
+  let consumed = end + 1;
+  while (consumed < buf.length && (buf[consumed] === CR || buf[consumed] === LF)) consumed++;
+  return { type: 'frame', frame: buf.subarray(start, end + 1), consumed };
+}
+
+/**
+ * Length of a `$` frame: the channel's `messageLength` setting when set; otherwise 32 when byte 32
+ * starts another frame or the buffer holds exactly 32 bytes (unless this connection already sent
+ * 45-byte frames), else 45. The 42-byte IMEI variant needs the `messageLength` setting.
+ */
+function binaryLength(buf: Buffer, start: number, state: SessionState, options: CodecOptions): number {
+  const fixed = Number(options.settings?.[SettingKey.MessageLength] ?? 0);
+  if (Number.isInteger(fixed) && fixed >= BinaryLength.Core) return fixed;
+  const available = buf.length - start;
+  if (available <= BinaryLength.Short) {
+    return state.vars[VAR_BINARY_LENGTH] === BinaryLength.Long ? BinaryLength.Long : BinaryLength.Short;
+  }
+  return isMarker(buf[start + BinaryLength.Short]) ? BinaryLength.Short : BinaryLength.Long;
+}
+
+function cut(buf: Buffer, start: number, length: number, options: CodecOptions): FrameResult {
+  if (length > options.maxFrameSize) {
+    return skip(nextMarker(buf, start + 1), CodecErrorCode.Oversize, `binary frame of ${length} bytes exceeds the channel's frame limit`);
+  }
+  if (buf.length - start < length) return MORE;
+  return { type: 'frame', frame: buf.subarray(start, start + length), consumed: start + length };
+}
+
+function isMarker(byte: number): boolean {
+  return byte === Marker.Text || byte === Marker.Binary || byte === Marker.Alternative;
+}
+
+/** Index of the next `*` or `$` (resync points), or the buffer length when there is none. */
+function nextMarker(buf: Buffer, from: number): number {
+  for (let i = from; i < buf.length; i++) if (buf[i] === Marker.Text || buf[i] === Marker.Binary) return i;
+  return buf.length;
+}
+
+function skip(consumed: number, code: CodecError['code'], reason: string): FrameResult {
+  return { type: 'error', error: new CodecError(code, reason, 0), consumed };
+}

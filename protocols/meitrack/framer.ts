@@ -1,0 +1,44 @@
+import { CodecError, CodecErrorCode } from '../common/errors.js';
+import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
+import { COMMA, DOLLAR, MAX_LENGTH_DIGITS, MIN_LENGTH } from './constants.js';
+
+const MORE: FrameResult = { type: 'more' };
+const START = Buffer.from('$$', 'latin1');
+
+/**
+ * Cuts one Meitrack frame from a TCP stream by its length field (GPRS protocol §1.1):
+ * `$$` + flag + decimal `len` + `,` ..., where `len` counts from the first comma through `\r\n`,
+ * so the frame is `index of the first comma + len` bytes long. Text (AAA) and binary (CCC, CCE,
+ * D00) frames share this header. Garbage is skipped up to the next `$$`. UDP datagrams are whole
+ * frames.
+ */
+export function frame(buf: Buffer, state: SessionState, options: CodecOptions): FrameResult {
+  if (state.transport !== 'tcp') return buf.length > 0 ? { type: 'frame', frame: buf, consumed: buf.length } : MORE;
+  if (buf.length === 0) return MORE;
+  if (buf[0] !== DOLLAR || (buf.length > 1 && buf[1] !== DOLLAR)) return resync(buf, 1, 'expected the "$$" frame header');
+  if (buf.length < 4) return MORE;
+  let length = 0;
+  let at = 3;
+  for (; at < buf.length; at++) {
+    const c = buf[at];
+    if (c === COMMA) break;
+    if (c < 0x30 || c > 0x39) return resync(buf, 2, 'length field is not decimal');
+    if (at - 3 >= MAX_LENGTH_DIGITS) return resync(buf, 2, `length field is longer than ${MAX_LENGTH_DIGITS} digits`);
+    length = length * 10 + (c - 0x30);
+  }
+  if (at === buf.length) return MORE;
+  if (at === 3) return resync(buf, 2, 'length field is empty');
+  if (length < MIN_LENGTH) return resync(buf, 2, `length ${length} is too short for a frame`);
+  const total = at + length;
+  if (total > options.maxFrameSize) {
+    return resync(buf, 2, `frame length ${total} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, CodecErrorCode.Oversize);
+  }
+  return buf.length < total ? MORE : { type: 'frame', frame: buf.subarray(0, total), consumed: total };
+}
+
+/** Skips to the next `$$` at or after `from` (keeping a trailing `$` that may start one). */
+function resync(buf: Buffer, from: number, reason: string, code: CodecError['code'] = CodecErrorCode.Malformed): FrameResult {
+  const next = buf.indexOf(START, from);
+  const consumed = next > 0 ? next : buf[buf.length - 1] === DOLLAR ? buf.length - 1 : buf.length;
+  return { type: 'error', error: new CodecError(code, reason, 0), consumed: Math.max(1, consumed) };
+}

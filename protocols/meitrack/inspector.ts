@@ -1,0 +1,40 @@
+import { CodecError } from '../common/errors.js';
+import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
+import { cccRecordCount, parsePhotoPacket } from './binary-decoder.js';
+import { DEFAULT_PHOTO_FILE, FrameType, PHOTO_BATCH } from './constants.js';
+import { encodeAacAck, encodeCccAck, encodePhotoRequest } from './encoder.js';
+import { checksumError, parseHeader, type Header } from './header.js';
+
+/**
+ * Identity and acknowledgement of one Meitrack frame. Every frame carries the IMEI. AAA reports
+ * and CCE batches are stored without an ack; CCC batches are acked with the number of records
+ * (the device then deletes them); AAC is confirmed and not stored; picture packets are stored
+ * and every eighth asks for the next batch; a D03 (take picture) OK starts the picture download.
+ * Any other type is a command reply, stored for the decoder.
+ */
+export function inspect(frame: Buffer, _state: SessionState, options: CodecOptions): Inspection {
+  const h = parseHeader(frame);
+  if (h instanceof CodecError) return { store: false, error: h };
+  if (!h.checksumOk && options.crc !== 'lenient') return { store: false, error: checksumError(h) };
+  const base = h.checksumOk ? { ident: h.ident } : { ident: h.ident, error: checksumError(h) };
+  switch (h.type) {
+    case FrameType.Confirm:
+      return { ...base, store: false, reply: encodeAacAck(h.flag, h.ident) };
+    case FrameType.Compressed:
+      return { ...base, store: true, reply: encodeCccAck(h.flag, h.ident, cccRecordCount(frame, h)) };
+    case FrameType.PhotoData:
+      return { ...base, store: true, reply: nextPhotoBatch(frame, h) };
+    case FrameType.Photo:
+      return { ...base, store: true, reply: /,OK$/i.test(frame.toString('latin1', h.typeAt, h.end)) ? encodePhotoRequest(h.ident, DEFAULT_PHOTO_FILE, 0) : undefined };
+    default:
+      return { ...base, store: true };
+  }
+}
+
+/** After packets 7, 15, 23... of a picture, ask for the next eight (unless it was the last). */
+function nextPhotoBatch(frame: Buffer, h: Header): Buffer | undefined {
+  const packet = parsePhotoPacket(frame, h);
+  if (packet instanceof CodecError) return undefined;
+  const next = packet.index + 1;
+  return next < packet.total && next % PHOTO_BATCH === 0 ? encodePhotoRequest(h.ident, packet.file, next) : undefined;
+}
