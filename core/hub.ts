@@ -1,13 +1,17 @@
 import { type Authenticator } from './api/auth.js';
+import { activityRoutes } from './api/routes/activity.js';
 import { channelRoutes } from './api/routes/channels.js';
+import { commandRoutes } from './api/routes/commands.js';
 import { deviceRoutes } from './api/routes/devices.js';
 import { protocolRoutes } from './api/routes/protocols.js';
 import { type Route, Router } from './api/router.js';
 import { IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
-import type { ChannelRepository, Clock, DeviceRepository, IdGenerator, PackStore, TelemetryStore } from './ports.js';
+import type { ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, TelemetryStore } from './ports.js';
 import { ChannelService } from './registry/channels.js';
+import { CommandService } from './registry/commands.js';
+import { ConnectionService, DeviceLogService } from './registry/connections.js';
 import { deviceTypes } from './registry/device-types.js';
 import { DeviceService } from './registry/devices.js';
 
@@ -18,6 +22,9 @@ export interface HubPorts {
   readonly ids: IdGenerator;
   readonly packs: PackStore;
   readonly telemetry: TelemetryStore;
+  readonly commands: CommandRepository;
+  readonly connections: ConnectionDirectory;
+  readonly logs: DeviceLogRepository;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -28,12 +35,17 @@ export interface HubSettings {
   readonly auth: Authenticator;
   /** Registry changed (local mode: refresh caches and listeners at once). */
   readonly onRegistryChange?: () => void;
+  /** A command was queued (local mode: the dispatcher polls at once). */
+  readonly onCommandQueued?: () => void;
 }
 
 export interface HubServices {
   readonly messages: MessageService;
   readonly devices: DeviceService;
   readonly channels: ChannelService;
+  readonly commands: CommandService;
+  readonly connections: ConnectionService;
+  readonly deviceLogs: DeviceLogService;
   readonly ingest: IngestService;
   readonly routes: readonly Route[];
   readonly router: Router;
@@ -43,10 +55,32 @@ export interface HubServices {
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const messages = new MessageService(ports.packs, ports.clock);
   const types = deviceTypes();
-  const devices = new DeviceService({ devices: ports.devices, ids: ports.ids, messages, telemetry: ports.telemetry, deviceTypes: types, onChange: settings.onRegistryChange });
+  const devices = new DeviceService({
+    devices: ports.devices,
+    ids: ports.ids,
+    messages,
+    telemetry: ports.telemetry,
+    deviceTypes: types,
+    logs: ports.logs,
+    commands: ports.commands,
+    clock: ports.clock,
+    onChange: settings.onRegistryChange,
+  });
   const channels = new ChannelService({ channels: ports.channels, ids: ports.ids, messages, publicHost: settings.publicHost, portRange: settings.portRange });
-  const ingest = new IngestService({ devices: ports.devices, channels: ports.channels, messages, telemetry: ports.telemetry, clock: ports.clock, logger: ports.logger });
-  const routes = [...channelRoutes(channels), ...deviceRoutes(devices), ...protocolRoutes()];
+  const commands = new CommandService({
+    commands: ports.commands,
+    ids: ports.ids,
+    telemetry: ports.telemetry,
+    deviceTypes: types,
+    clock: ports.clock,
+    logs: ports.logs,
+    selectDevices: (sel) => devices.select(sel),
+    onQueued: settings.onCommandQueued,
+  });
+  const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel) => channels.select(sel));
+  const deviceLogs = new DeviceLogService(ports.logs, (sel) => devices.select(sel));
+  const ingest = new IngestService({ devices: ports.devices, channels: ports.channels, messages, telemetry: ports.telemetry, clock: ports.clock, logger: ports.logger, commands });
+  const routes = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...activityRoutes(connections, deviceLogs), ...protocolRoutes()];
   const router = new Router(routes, settings.auth, ports.logger);
-  return { messages, devices, channels, ingest, routes, router };
+  return { messages, devices, channels, commands, connections, deviceLogs, ingest, routes, router };
 }

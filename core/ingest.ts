@@ -1,5 +1,5 @@
 import { safeDecode } from '../protocols/common/connection.js';
-import type { Message } from '../protocols/common/types.js';
+import type { CommandReply, Message, ProtocolCodec } from '../protocols/common/types.js';
 import { getProtocol } from '../protocols/index.js';
 import { TtlCache } from './cache.js';
 import type { Envelope, QueuedFrame } from './envelope.js';
@@ -7,6 +7,7 @@ import type { Logger } from './logger.js';
 import type { MessageService } from './messages/service.js';
 import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
+import type { CommandService } from './registry/commands.js';
 import { mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
 import type { Device } from './schemas/devices.js';
@@ -20,6 +21,10 @@ export interface IngestDeps {
   readonly logger: Logger;
   /** How long an ident → device lookup may be reused (ms). */
   readonly cacheMs?: number;
+  /** Correlates device replies with sent commands. */
+  readonly commands?: Pick<CommandService, 'applyReplies'>;
+  /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
+  readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
 }
 
 export interface IngestStats {
@@ -28,6 +33,7 @@ export interface IngestStats {
   stored: number;
   unregistered: number;
   decodeErrors: number;
+  commandReplies: number;
 }
 
 /** A decoded message with the device it belongs to (if its ident is registered). */
@@ -54,7 +60,7 @@ export class IngestService {
   }
 
   async ingest(envelope: Envelope): Promise<{ stats: IngestStats; messages: IngestedMessage[] }> {
-    const stats: IngestStats = { frames: envelope.frames.length, messages: 0, stored: 0, unregistered: 0, decodeErrors: 0 };
+    const stats: IngestStats = { frames: envelope.frames.length, messages: 0, stored: 0, unregistered: 0, decodeErrors: 0, commandReplies: 0 };
     const ingested: IngestedMessage[] = [];
     for (const frame of envelope.frames) {
       const channel = await this.channelCache.get(frame.ch, (id) => this.deps.channels.get(id));
@@ -62,7 +68,15 @@ export class IngestService {
         this.deps.logger.warn('frame for a deleted channel dropped', { channel_id: frame.ch, ident: frame.id, peer: frame.peer, correlation_id: frame.cid });
         continue;
       }
-      for (const message of this.decodeFrame(frame, channel, stats)) {
+      const { messages, replies, protocol } = this.decodeFrame(frame, channel, stats);
+      if (replies.length > 0 && frame.id !== undefined && this.deps.commands && protocol) {
+        const device = await this.resolve(frame.id);
+        if (device) {
+          const done = await this.deps.commands.applyReplies(device, replies, frame.ts, (c) => protocol.correlate?.({ name: c.name, properties: c.properties, id: c.id }));
+          stats.commandReplies += done.length;
+        }
+      }
+      for (const message of messages) {
         const ident = typeof message.ident === 'string' ? message.ident : undefined;
         const device = ident === undefined ? undefined : await this.resolve(ident);
         if (device) annotateDevice(message, device);
@@ -72,6 +86,7 @@ export class IngestService {
     }
     stats.messages = ingested.length;
     stats.stored = await this.store(ingested);
+    if (this.deps.onStored && ingested.length > 0) await this.deps.onStored(ingested);
     return { stats, messages: ingested };
   }
 
@@ -92,12 +107,12 @@ export class IngestService {
     return device;
   }
 
-  private decodeFrame(frame: QueuedFrame, channel: Channel, stats: IngestStats): Message[] {
+  private decodeFrame(frame: QueuedFrame, channel: Channel, stats: IngestStats): { messages: Message[]; replies: readonly CommandReply[]; protocol?: ProtocolCodec } {
     const protocol = getProtocol(frame.p);
     if (!protocol) {
       stats.decodeErrors++;
       this.deps.logger.error('frame of an unknown protocol dropped', { protocol_id: frame.p, channel_id: frame.ch, correlation_id: frame.cid });
-      return [];
+      return { messages: [], replies: [] };
     }
     const bytes = Buffer.from(frame.f, 'base64');
     const options = { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size, settings: channel.configuration.settings };
@@ -106,7 +121,7 @@ export class IngestService {
       stats.decodeErrors++;
       this.deps.logger.warn('decode error', { error: error.toString(), ident: frame.id, peer: frame.peer, channel_id: frame.ch, frame: bytes.subarray(0, 512).toString('hex'), correlation_id: frame.cid });
     }
-    return decoded.messages.map((m) => {
+    const messages = decoded.messages.map((m) => {
       const message: Message = { ...m };
       message.ident ??= frame.id ?? null;
       if (message.ident === null) delete message.ident;
@@ -117,6 +132,7 @@ export class IngestService {
       message.peer = frame.peer;
       return message;
     });
+    return { messages, replies: decoded.commandReplies, protocol };
   }
 
   /** Writes channel history, device history and telemetry; returns the number of device messages stored. */

@@ -78,3 +78,66 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() / 1000 };
+
+/** A command waiting for delivery, as listeners see it (keyed by the device's current ident). */
+export interface PendingCommand {
+  readonly ident: string;
+  readonly deviceId: number;
+  readonly commandId: number;
+}
+
+/** A request to close a connection, picked up by the listener that holds it. */
+export interface PendingKick {
+  readonly channelId: number;
+  readonly connectionId: string;
+}
+
+export interface CommandRepository {
+  /** Stores a queued command and its pending marker under the device's ident. */
+  create(command: import('./schemas/commands.js').Command, ident: string): Promise<void>;
+  get(deviceId: number, id: number): Promise<import('./schemas/commands.js').Command | undefined>;
+  list(deviceId: number): Promise<import('./schemas/commands.js').Command[]>;
+  /** Replaces the stored command (status changes); removes its pending marker when no longer queued. */
+  update(command: import('./schemas/commands.js').Command, ident?: string): Promise<void>;
+  /** Marks a queued command sent, once: false when another listener got there first. */
+  markSent(command: import('./schemas/commands.js').Command, ident: string, at: number): Promise<boolean>;
+  delete(command: import('./schemas/commands.js').Command, ident?: string): Promise<void>;
+  /** All pending markers (commands and kicks). */
+  pending(): Promise<{ commands: PendingCommand[]; kicks: PendingKick[] }>;
+  pendingFor(ident: string): Promise<PendingCommand[]>;
+  /** Moves pending markers to a new ident after a hardware swap. */
+  moveIdent(deviceId: number, oldIdent: string, newIdent: string): Promise<void>;
+  kick(kick: PendingKick): Promise<void>;
+  clearKick(kick: PendingKick): Promise<void>;
+}
+
+/** One connection as the connection table shows it. */
+export interface ConnectionRecord {
+  readonly id: string;
+  readonly channel_id: number;
+  readonly ident: string | null;
+  readonly peer: string;
+  readonly established: number;
+  readonly last_active: number;
+  readonly bytes_in: number;
+  readonly bytes_out: number;
+  readonly frames_in: number;
+}
+
+/** Connections of each listener, published as periodic snapshots. */
+export interface ConnectionDirectory {
+  publish(listenerId: string, channelId: number, connections: readonly ConnectionRecord[], at: number): Promise<void>;
+  /** Connections of a channel from snapshots newer than `freshAfter`. */
+  list(channelId: number, freshAfter: number): Promise<ConnectionRecord[]>;
+}
+
+export interface DeviceLogEntry {
+  readonly timestamp: number;
+  readonly event: string;
+  readonly [key: string]: unknown;
+}
+
+export interface DeviceLogRepository {
+  append(deviceId: number, entry: DeviceLogEntry, ttlSeconds?: number): Promise<void>;
+  list(deviceId: number, from: number, to: number, limit: number): Promise<DeviceLogEntry[]>;
+}

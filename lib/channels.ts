@@ -87,7 +87,9 @@ export class HubChannels extends Construct {
       portMappings: [{ containerPort: HEALTH_PORT }, ...range(lo, hi).map((containerPort) => ({ containerPort }))],
     });
     props.queue.grantSendMessages(this.taskDefinition.taskRole);
-    props.storage.registry.grantReadData(this.taskDefinition.taskRole);
+    // channels, devices and pending commands are read; commands (sent), connection snapshots
+    // and device logs are written
+    props.storage.registry.grantReadWriteData(this.taskDefinition.taskRole);
 
     const sg = new SecurityGroup(this, 'TaskSecurityGroup', { vpc: this.vpc, description: 'Telematics Hub listener tasks: channel ports and health', allowAllOutbound: true });
     sg.addIngressRule(Peer.anyIpv4(), Port.tcpRange(lo, hi), 'devices (via the NLB, client IPs preserved)');

@@ -12,6 +12,7 @@ const DEFAULT_IDLE_TIMEOUT_S = 600;
 
 interface Running {
   readonly channel: Channel;
+  readonly ctx: ChannelContext;
   readonly signature: string;
   readonly sessions: Set<Session>;
   readonly tcp?: Server;
@@ -23,6 +24,16 @@ export interface ListenerOptions {
   readonly listenerId: string;
   readonly logger: Logger;
   readonly batcher: FrameBatcher;
+  /** A connection identified its device (deliver its queued commands, log the connect). */
+  readonly onIdent?: (session: Session, ctx: ChannelContext) => void;
+  /** A connection closed. */
+  readonly onClose?: (session: Session, ctx: ChannelContext) => void;
+}
+
+/** A live session with the channel it belongs to. */
+export interface LiveSession {
+  readonly session: Session;
+  readonly ctx: ChannelContext;
 }
 
 /**
@@ -62,10 +73,25 @@ export class ChannelListeners {
     return run ? [...run.sessions].map((s) => connectionInfo(channelId, s)) : [];
   }
 
-  /** Sessions of a channel bound to an ident (for command delivery). */
-  sessionsOf(channelId: number, ident: string): Session[] {
-    const run = this.running.get(channelId);
-    return run ? [...run.sessions].filter((s) => s.state.ident === ident) : [];
+  /** Sessions bound to an ident on any channel of this listener (for command delivery). */
+  sessionsOf(ident: string): LiveSession[] {
+    const out: LiveSession[] = [];
+    for (const run of this.running.values()) for (const s of run.sessions) if (s.state.ident === ident) out.push({ session: s, ctx: run.ctx });
+    return out;
+  }
+
+  /** Every identified session, by ident. */
+  identified(): Map<string, LiveSession[]> {
+    const map = new Map<string, LiveSession[]>();
+    for (const run of this.running.values()) {
+      for (const s of run.sessions) {
+        if (!s.state.ident) continue;
+        const list = map.get(s.state.ident) ?? [];
+        list.push({ session: s, ctx: run.ctx });
+        map.set(s.state.ident, list);
+      }
+    }
+    return map;
   }
 
   closeConnection(channelId: number, connectionId: string): boolean {
@@ -102,7 +128,7 @@ export class ChannelListeners {
       });
       udp.on('error', (err) => logger.error('udp socket error', { channel_id: channel.id, error: err.message }));
       new UdpEndpoint(udp, ctx, batcher, logger);
-      this.running.set(channel.id, { channel, signature: signature(channel), sessions, udp });
+      this.running.set(channel.id, { channel, ctx, signature: signature(channel), sessions, udp });
     } else {
       const idleMs = (channel.configuration.idle_timeout ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
       const server = createServer({ noDelay: true }, (socket) => {
@@ -110,9 +136,11 @@ export class ChannelListeners {
         this.stats.connections++;
         socket.setTimeout(idleMs);
         const conn = new TcpConnection(socket, ctx, batcher, logger, {
+          onIdent: (s) => this.opts.onIdent?.(s, ctx),
           onClose: (s) => {
             this.stats.connections--;
             sessions.delete(s);
+            this.opts.onClose?.(s, ctx);
           },
           onError: () => this.stats.errors++,
         }, ++this.seq);
@@ -123,7 +151,7 @@ export class ChannelListeners {
         server.once('error', reject);
         server.listen({ port: channel.configuration.port, host, backlog: 4096 }, () => resolve());
       });
-      this.running.set(channel.id, { channel, signature: signature(channel), sessions, tcp: server });
+      this.running.set(channel.id, { channel, ctx, signature: signature(channel), sessions, tcp: server });
     }
     logger.info('channel listening', { channel_id: channel.id, protocol: protocol.name, transport: channel.configuration.transport, address: `${host}:${channel.configuration.port}` });
   }

@@ -7,11 +7,14 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDocumentClient, tableNamesFromEnv } from '../adapters/dynamodb/client.js';
-import { DynamoChannelRepository } from '../adapters/dynamodb/registry.js';
+import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
 import { jsonLogger } from '../core/logger.js';
 import { DEFAULT_BATCHER_OPTIONS, FrameBatcher } from './batcher.js';
 import { ChannelListeners } from './channel-listeners.js';
+import { CommandDispatcher } from './command-dispatcher.js';
+import { ConnectionPublisher } from './connection-publisher.js';
+import { SessionLog } from './session-log.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -21,10 +24,29 @@ async function main(): Promise<void> {
   const queueUrl = env.HUB_INGEST_QUEUE_URL;
   if (!queueUrl) throw new Error('HUB_INGEST_QUEUE_URL is not set');
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.HUB_DYNAMODB_ENDPOINT });
-  const channels = new DynamoChannelRepository(doc, tableNamesFromEnv(env).registry);
+  const ports = dynamoPorts(doc, tableNamesFromEnv(env), logger);
+  const channels = ports.channels;
   const queue = new SqsFrameQueue(new SQSClient({ region: env.AWS_REGION, endpoint: env.HUB_SQS_ENDPOINT }), queueUrl);
   const batcher = new FrameBatcher(queue, logger, { ...DEFAULT_BATCHER_OPTIONS, flushMs: Number(env.HUB_FLUSH_MS ?? DEFAULT_BATCHER_OPTIONS.flushMs) });
-  const listeners = new ChannelListeners({ host: env.HUB_LISTEN_HOST ?? '0.0.0.0', listenerId: hostname().slice(0, 16), logger, batcher });
+  const listenerId = hostname().slice(0, 32);
+  const sessionLog = new SessionLog(ports.devices, ports.logs, ports.clock, logger);
+  let dispatcher: CommandDispatcher | undefined;
+  let publisher: ConnectionPublisher | undefined;
+  const listeners = new ChannelListeners({
+    host: env.HUB_LISTEN_HOST ?? '0.0.0.0',
+    listenerId,
+    logger,
+    batcher,
+    onIdent: (s, ctx) => {
+      sessionLog.connected(s, ctx.channel.id);
+      void dispatcher?.onIdent(s.state.ident!);
+    },
+    onClose: (s, ctx) => sessionLog.disconnected(s, ctx.channel.id),
+  });
+  dispatcher = new CommandDispatcher({ commands: ports.commands, listeners, logger, clock: ports.clock, pollMs: Number(env.HUB_COMMAND_POLL_MS ?? 1000) });
+  dispatcher.start();
+  publisher = new ConnectionPublisher(listenerId, listeners, ports.connections, ports.clock, logger, Number(env.HUB_CONNECTIONS_SNAPSHOT_MS ?? 30000));
+  publisher.start();
   const sync = async () => listeners.sync(await channels.list());
   await sync();
   const timer = setInterval(() => sync().catch((err) => logger.error('channel sync failed', { error: String(err) })), Number(env.HUB_CHANNEL_SYNC_MS ?? 2000));
@@ -42,9 +64,12 @@ async function main(): Promise<void> {
     draining = true;
     logger.info('draining', { signal, connections: listeners.stats.connections });
     clearInterval(timer);
+    await dispatcher?.stop();
+    await publisher?.stop();
     await listeners.stopAccepting();
     await batcher.drain(20_000);
     await listeners.closeAll();
+    await publisher?.publishNow();
     health.close();
     logger.info('drained', { frames: batcher.stats.frames });
     process.exit(0);

@@ -15,6 +15,9 @@ import { makeApiHandler } from '../lambdas/api/handler.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
 import { DEFAULT_BATCHER_OPTIONS, FrameBatcher } from '../listener/batcher.js';
 import { ChannelListeners } from '../listener/channel-listeners.js';
+import { CommandDispatcher } from '../listener/command-dispatcher.js';
+import { ConnectionPublisher } from '../listener/connection-publisher.js';
+import { SessionLog } from '../listener/session-log.js';
 import { localContext, startApiServer } from './http-server.js';
 
 export interface LocalHubOptions {
@@ -35,6 +38,8 @@ export interface LocalHubOptions {
   /** How often listeners re-read the channel list (ms). */
   readonly channelSyncMs?: number;
   readonly flushMs?: number;
+  /** How often listeners look for queued commands (ms). */
+  readonly commandPollMs?: number;
 }
 
 export interface LocalHub {
@@ -46,6 +51,7 @@ export interface LocalHub {
   readonly listeners: ChannelListeners;
   readonly queue: JournalQueue;
   readonly batcher: FrameBatcher;
+  readonly dispatcher: CommandDispatcher;
   readonly doc: DynamoDBDocumentClient;
   readonly dataDir?: string;
   /** Re-reads channels and starts/stops their servers now. */
@@ -72,12 +78,14 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     const doc = createDocumentClient({ endpoint: dynamo.endpoint });
     const portRange = opts.portRange ?? [5027, 5046];
     let services: HubServices | undefined;
+    let dispatcher: CommandDispatcher | undefined;
     const ports = dynamoPorts(doc, LOCAL_TABLES, logger);
     services = createHub(ports, {
       publicHost: opts.host,
       portRange,
       auth: adminAuthenticator(adminToken),
       onRegistryChange: () => services?.ingest.invalidate(),
+      onCommandQueued: () => dispatcher?.nudge(),
     });
     const hub = services;
     const ingestHandler = makeIngestHandler(async () => hub.ingest);
@@ -85,8 +93,30 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     await queue.open();
     queue.start();
     const batcher = new FrameBatcher(queue, logger, { ...DEFAULT_BATCHER_OPTIONS, flushMs: opts.flushMs ?? DEFAULT_BATCHER_OPTIONS.flushMs });
-    const running = new ChannelListeners({ host: opts.host, listenerId: 'local', logger, batcher });
+    const sessionLog = new SessionLog(ports.devices, ports.logs, ports.clock, logger);
+    let publisher: ConnectionPublisher | undefined;
+    const running = new ChannelListeners({
+      host: opts.host,
+      listenerId: 'local',
+      logger,
+      batcher,
+      onIdent: (s, ctx) => {
+        sessionLog.connected(s, ctx.channel.id);
+        void dispatcher?.onIdent(s.state.ident!);
+        publisher?.publishSoon();
+      },
+      onClose: (s, ctx) => {
+        sessionLog.disconnected(s, ctx.channel.id);
+        publisher?.publishSoon();
+      },
+    });
     listeners = running;
+    dispatcher = new CommandDispatcher({ commands: ports.commands, listeners: running, logger, clock: ports.clock, pollMs: opts.commandPollMs ?? 500 });
+    dispatcher.start();
+    publisher = new ConnectionPublisher('local', running, ports.connections, ports.clock, logger, 5000);
+    publisher.start();
+    const dispatch = dispatcher;
+    const publish = publisher;
     if (opts.defaultChannel !== false && (await ports.channels.list()).length === 0) {
       const port = opts.defaultChannelPort ?? 5027;
       const [created] = await hub.channels.create([{ name: 'teltonika', protocol_name: 'teltonika', configuration: port === 0 ? { port: await freePort(opts.host) } : { port } }]);
@@ -110,14 +140,18 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
       listeners: running,
       queue: q,
       batcher,
+      dispatcher: dispatch,
       doc,
       dataDir: opts.memory ? undefined : dir,
       syncChannels: sync,
       async stop() {
         clearInterval(t);
+        await dispatch.stop();
+        await publish.stop();
         await running.stopAccepting();
         await batcher.drain();
         await running.closeAll();
+        await publish.publishNow();
         await new Promise<void>((r) => {
           a.close(() => r());
           a.closeAllConnections();

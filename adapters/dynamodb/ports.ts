@@ -3,6 +3,9 @@ import type { HubPorts } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
 import { type Clock, systemClock } from '../../core/ports.js';
 import type { TableNames } from './client.js';
+import { DynamoCommandRepository } from './commands.js';
+import { DynamoConnectionDirectory } from './connections.js';
+import { DynamoDeviceLogRepository } from './logs.js';
 import { DynamoPackStore } from './packs.js';
 import { DynamoChannelRepository, DynamoDeviceRepository, DynamoIdGenerator } from './registry.js';
 import { DynamoTelemetryStore } from './telemetry.js';
@@ -15,6 +18,9 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, log
     ids: new DynamoIdGenerator(doc, tables.registry),
     packs: new DynamoPackStore(doc, tables.messages),
     telemetry: new DynamoTelemetryStore(doc, tables.registry),
+    commands: new DynamoCommandRepository(doc, tables.registry),
+    connections: new DynamoConnectionDirectory(doc, tables.registry),
+    logs: new DynamoDeviceLogRepository(doc, tables.registry),
     clock,
     logger,
   };

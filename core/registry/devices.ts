@@ -1,6 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
-import type { DeviceRepository, IdGenerator, Telemetry, TelemetryStore } from '../ports.js';
+import type { Principal } from '../api/auth.js';
+import type { Clock, CommandRepository, DeviceLogRepository, DeviceRepository, IdGenerator, Telemetry, TelemetryStore } from '../ports.js';
 import { parseOrThrow } from '../schemas/common.js';
 import { type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/devices.js';
 import type { MessagesQuery } from '../schemas/messages.js';
@@ -16,6 +17,9 @@ export interface DeviceServiceDeps {
   readonly messages: MessageService;
   readonly telemetry: TelemetryStore;
   readonly deviceTypes: ReadonlyMap<number, DeviceType>;
+  readonly logs?: DeviceLogRepository;
+  readonly commands?: Pick<CommandRepository, 'moveIdent'>;
+  readonly clock?: Clock;
   /** Called after the registry changed (local mode uses it to refresh ingest's caches at once). */
   readonly onChange?: () => void;
 }
@@ -67,7 +71,7 @@ export class DeviceService {
     return selectOrThrow(await this.deps.devices.list(), sel, 'device', selector);
   }
 
-  async update(selector: string, body: unknown): Promise<Device[]> {
+  async update(selector: string, body: unknown, principal?: Principal): Promise<Device[]> {
     const patch = parseOrThrow(DeviceUpdateSchema, body);
     const targets = await this.select(selector);
     if (patch.configuration?.ident !== undefined && targets.length > 1) {
@@ -85,7 +89,17 @@ export class DeviceService {
         metadata: patch.metadata ?? previous.metadata,
       } as Device;
       await this.deps.devices.update(device, previous);
-      if (device.configuration.ident !== previous.configuration.ident) await adoptIdentHistory(this.deps.messages, this.deps.telemetry, device);
+      if (device.configuration.ident !== previous.configuration.ident) {
+        await this.deps.commands?.moveIdent(device.id, previous.configuration.ident, device.configuration.ident);
+        await adoptIdentHistory(this.deps.messages, this.deps.telemetry, device);
+        await this.deps.logs?.append(device.id, {
+          timestamp: this.deps.clock?.now() ?? Date.now() / 1000,
+          event: 'ident_changed',
+          old: previous.configuration.ident,
+          new: device.configuration.ident,
+          token: principal?.tokenId ?? null,
+        });
+      }
       updated.push(device);
     }
     this.deps.onChange?.();

@@ -147,5 +147,10 @@ export interface ProtocolCodec {
   decode(frame: Buffer, ctx: DecodeContext): Decoded;
   /** Bytes to send for a command, or a typed error. */
   encodeCommand(command: CommandRequest, state: SessionState): Buffer | CodecError;
+  /**
+   * The correlation the device will echo in its reply to this command (the `correlation` of the
+   * matching `CommandReply`), for protocols that echo one; replies are otherwise matched oldest first.
+   */
+  correlate?(command: CommandRequest): string | undefined;
   readonly deviceTypes: readonly DeviceTypeDefinition[];
 }

@@ -13,5 +13,6 @@ export const galileosky: ProtocolCodec = {
   inspect,
   decode: (frame, ctx) => decode(frame, ctx),
   encodeCommand: (command, state) => encodeCommand(command, state),
+  correlate: (command) => String(command.id ?? 0),
   deviceTypes: DEVICE_TYPES,
 };

@@ -64,7 +64,7 @@ function custom(p: Readonly<Record<string, unknown>>, id: string | undefined): B
   return Buffer.from(`*${SERVER_MAKER},${id},${p.text}#`, 'latin1');
 }
 
-function commandTime(value: unknown, commandId: number | undefined): string | CodecError {
+export function commandTime(value: unknown, commandId: number | undefined): string | CodecError {
   if (value !== undefined && value !== null) {
     const m = /^([01]\d|2[0-3]):?([0-5]\d):?([0-5]\d)$/.exec(String(value));
     return m ? m[1] + m[2] + m[3] : bad('"time" must be hhmmss or hh:mm:ss');

@@ -1,7 +1,8 @@
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { CodecError } from '../common/errors.js';
+import { commandTime, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -13,5 +14,9 @@ export const h02: ProtocolCodec = {
   inspect,
   decode,
   encodeCommand,
+  correlate: (command) => {
+    const time = commandTime(command.properties.time, command.id);
+    return time instanceof CodecError || command.name === 'custom' ? undefined : time;
+  },
   deviceTypes: DEVICE_TYPES,
 };

@@ -1,7 +1,7 @@
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { commandFlag, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -13,5 +13,9 @@ export const meitrack: ProtocolCodec = {
   inspect,
   decode,
   encodeCommand,
+  correlate: (command) => {
+    const flag = commandFlag(command);
+    return typeof flag === 'string' ? flag : undefined;
+  },
   deviceTypes: DEVICE_TYPES,
 };

@@ -76,3 +76,26 @@ function record(r: SimRecord, wide: boolean): Buffer {
   if (wide) push(0, 2); // no variable-length elements
   return Buffer.concat([head, Buffer.from(io)]);
 }
+
+/** A device's Codec 12 response (type 0x06) carrying `text`. */
+export function codec12Response(text: string): Buffer {
+  const payload = Buffer.from(text, 'latin1');
+  const dataLength = 1 + 1 + 1 + 4 + payload.length + 1;
+  const b = Buffer.alloc(8 + dataLength + 4);
+  b.writeUInt32BE(dataLength, 4);
+  b[8] = Codec.C12;
+  b[9] = 1;
+  b[10] = 0x06;
+  b.writeUInt32BE(payload.length, 11);
+  payload.copy(b, 15);
+  b[15 + payload.length] = 1;
+  b.writeUInt32BE(crcArc(b, 8, 8 + dataLength), 8 + dataLength);
+  return b;
+}
+
+/** The command text inside a server's Codec 12 command packet, or undefined if it is not one. */
+export function codec12Text(packet: Buffer): string | undefined {
+  if (packet.length < 20 || packet.readUInt32BE(0) !== 0 || packet[8] !== Codec.C12 || packet[10] !== 0x05) return undefined;
+  const size = packet.readUInt32BE(11);
+  return packet.toString('latin1', 15, 15 + size);
+}

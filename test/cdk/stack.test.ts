@@ -92,12 +92,14 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       const service = Object.values(t.findResources('AWS::ECS::Service'))[0];
       expect(service.Properties.LoadBalancers).toHaveLength(20);
     });
-    it('lets the listener send to the ingest queue and read the registry, nothing more', () => {
+    it('lets the listener send to the ingest queue and use the registry table, not the messages table', () => {
       const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p) => JSON.stringify(p.Properties.Roles).includes('HubChannelsTaskTaskRole'));
       const text = JSON.stringify(policy);
       expect(text).toContain('sqs:SendMessage');
+      expect(text).not.toContain('sqs:ReceiveMessage');
       expect(text).toContain('dynamodb:Query');
-      expect(text).not.toContain('dynamodb:PutItem');
+      expect(text).toContain(ref(/^HubStorageRegistry/, 'AWS::DynamoDB::GlobalTable'));
+      expect(text).not.toContain(ref(/^HubStorageMessages/, 'AWS::DynamoDB::GlobalTable'));
     });
   });
 });

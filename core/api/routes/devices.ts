@@ -12,7 +12,7 @@ export function deviceRoutes(devices: DeviceService): Route[] {
   return [
     { method: 'POST', path: '/gw/devices', tag, summary: 'Create devices (all or none)', body: z.array(DeviceCreateSchema), result: DeviceSchema, handler: async (c) => ({ result: await devices.create(c.body()) }) },
     { method: 'GET', path: '/gw/devices/{sel}', tag, summary: 'Get devices', query: ListQuerySchema, result: DeviceSchema, handler: async (c) => listResult(await devices.select(c.params.sel), c.req.query) },
-    { method: 'PUT', path: '/gw/devices/{sel}', tag, summary: 'Change devices; a new configuration.ident swaps the hardware', body: DeviceUpdateSchema, result: DeviceSchema, handler: async (c) => ({ result: await devices.update(c.params.sel, c.body()) }) },
+    { method: 'PUT', path: '/gw/devices/{sel}', tag, summary: 'Change devices; a new configuration.ident swaps the hardware', body: DeviceUpdateSchema, result: DeviceSchema, handler: async (c) => ({ result: await devices.update(c.params.sel, c.body(), c.principal) }) },
     { method: 'DELETE', path: '/gw/devices/{sel}', tag, summary: 'Delete devices with their history and telemetry', result: DeviceSchema, handler: async (c) => ({ result: await devices.delete(c.params.sel) }) },
     {
       method: 'GET',

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeviceLogEntry, DeviceLogRepository } from '../../core/ports.js';
+
+const DEFAULT_TTL_S = 30 * 86400;
+
+/** Device logs: `log#<device>`/<ms>#<random>, expiring after 30 days by default. */
+export class DynamoDeviceLogRepository implements DeviceLogRepository {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async append(deviceId: number, entry: DeviceLogEntry, ttlSeconds = DEFAULT_TTL_S): Promise<void> {
+    const sk = `${String(Math.round(entry.timestamp * 1000)).padStart(13, '0')}#${randomBytes(4).toString('hex')}`;
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `log#${deviceId}`, sk, e: entry, ttl: Math.ceil(entry.timestamp + ttlSeconds) } }));
+  }
+
+  async list(deviceId: number, from: number, to: number, limit: number): Promise<DeviceLogEntry[]> {
+    const out: DeviceLogEntry[] = [];
+    const now = Date.now() / 1000;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: { ':pk': `log#${deviceId}`, ':a': String(Math.round(from * 1000)).padStart(13, '0'), ':b': `${String(Math.round(to * 1000)).padStart(13, '0')}~` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of r.Items ?? []) if (!item.ttl || Number(item.ttl) >= now) out.push(item.e as DeviceLogEntry);
+      start = r.LastEvaluatedKey;
+    } while (start && out.length < limit);
+    return out.slice(0, limit);
+  }
+}
