@@ -8,6 +8,7 @@ import { galileosky } from './galileosky/index.js';
 import { h02 } from './h02/index.js';
 import { meitrack } from './meitrack/index.js';
 import { osmand } from './osmand/index.js';
+import { queclink } from './queclink/index.js';
 import { ruptela } from './ruptela/index.js';
 import { teltonika } from './teltonika/index.js';
 import { wialonIps } from './wialon_ips/index.js';
@@ -16,7 +17,7 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, h02, meitrack, osmand, ruptela, wialonIps, galileosky];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);

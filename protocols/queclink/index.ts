@@ -1,0 +1,24 @@
+import type { ProtocolCodec } from '../common/types.js';
+import { decode } from './decoder.js';
+import { DEVICE_TYPES } from './device-types.js';
+import { encodeCommand } from './encoder.js';
+import { frame } from './framer.js';
+import { inspect } from './inspector.js';
+
+/** Queclink @Track (Traccar `gl200`): text `+RESP/+BUFF/+ACK` and binary HEX-mode reports over TCP or UDP. */
+export const queclink: ProtocolCodec = {
+  id: 6,
+  name: 'queclink',
+  transports: ['tcp', 'udp'],
+  frame,
+  inspect,
+  decode,
+  encodeCommand: (command) => encodeCommand(command),
+  correlate: (command) => {
+    const p = command.properties;
+    if (command.name === 'custom') return undefined;
+    const serial = p.serial !== undefined ? String(p.serial) : command.id !== undefined ? (command.id & 0xffff).toString(16).padStart(4, '0') : undefined;
+    return serial?.toUpperCase();
+  },
+  deviceTypes: DEVICE_TYPES,
+};
