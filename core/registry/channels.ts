@@ -6,6 +6,7 @@ import type { ChannelRepository, IdGenerator } from '../ports.js';
 import { type Channel, ChannelCreateSchema, ChannelUpdateSchema } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { MessagesQuery } from '../schemas/messages.js';
+import { scope } from '../api/access.js';
 import { parseSelector, selectOrThrow } from './selectors.js';
 
 export interface ChannelServiceDeps {
@@ -58,7 +59,8 @@ export class ChannelService {
   }
 
   async select(selector: string): Promise<Channel[]> {
-    return selectOrThrow(await this.deps.channels.list(), parseSelector(selector, 'channel selector'), 'channel', selector);
+    const sel = parseSelector(selector, 'channel selector');
+    return scope('gw/channels', selectOrThrow(await this.deps.channels.list(), sel, 'channel', selector), sel.kind === 'ids' ? sel.ids : undefined, selector);
   }
 
   async get(id: number): Promise<Channel | undefined> {

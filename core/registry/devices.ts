@@ -7,6 +7,7 @@ import { type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/
 import type { MessagesQuery } from '../schemas/messages.js';
 import type { DeviceType } from './device-types.js';
 import { parseSelector, selectOrThrow } from './selectors.js';
+import { scope } from '../api/access.js';
 import { adoptIdentHistory } from './adoption.js';
 import { narrowTelemetry } from './telemetry.js';
 import { z } from 'zod';
@@ -66,9 +67,9 @@ export class DeviceService {
     if (sel.kind === 'ids') {
       const found = (await Promise.all(sel.ids.map((id) => this.deps.devices.get(id)))).filter((d): d is Device => d !== undefined);
       if (found.length === 0) throw new NotFoundError(`device selector "${selector}" matched nothing`);
-      return found.sort((a, b) => a.id - b.id);
+      return scope('gw/devices', found.sort((a, b) => a.id - b.id), sel.ids, selector);
     }
-    return selectOrThrow(await this.deps.devices.list(), sel, 'device', selector);
+    return scope('gw/devices', selectOrThrow(await this.deps.devices.list(), sel, 'device', selector), undefined, selector);
   }
 
   async update(selector: string, body: unknown, principal?: Principal): Promise<Device[]> {
