@@ -1,4 +1,8 @@
-import { type Authenticator } from './api/auth.js';
+import type { Authenticator } from './api/auth.js';
+import { json } from './api/http.js';
+import { openApiDocument } from './api/openapi.js';
+import { tokenAuthenticator, TokenService } from './registry/tokens.js';
+import { tokenRoutes } from './api/routes/tokens.js';
 import { activityRoutes } from './api/routes/activity.js';
 import { channelRoutes } from './api/routes/channels.js';
 import { commandRoutes } from './api/routes/commands.js';
@@ -8,7 +12,7 @@ import { type Route, Router } from './api/router.js';
 import { IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
-import type { ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, TelemetryStore } from './ports.js';
+import type { ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, TelemetryStore, TokenRepository } from './ports.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
 import { ConnectionService, DeviceLogService } from './registry/connections.js';
@@ -25,6 +29,7 @@ export interface HubPorts {
   readonly commands: CommandRepository;
   readonly connections: ConnectionDirectory;
   readonly logs: DeviceLogRepository;
+  readonly tokens: TokenRepository;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -32,11 +37,14 @@ export interface HubPorts {
 export interface HubSettings {
   readonly publicHost: string;
   readonly portRange: readonly [number, number];
-  readonly auth: Authenticator;
+  /** The admin token (full access), or a loader for it (read once, on first use). */
+  readonly adminToken: string | (() => Promise<string>);
   /** Registry changed (local mode: refresh caches and listeners at once). */
   readonly onRegistryChange?: () => void;
   /** A command was queued (local mode: the dispatcher polls at once). */
   readonly onCommandQueued?: () => void;
+  /** Package version shown in the OpenAPI document. */
+  readonly version?: string;
 }
 
 export interface HubServices {
@@ -46,6 +54,9 @@ export interface HubServices {
   readonly commands: CommandService;
   readonly connections: ConnectionService;
   readonly deviceLogs: DeviceLogService;
+  readonly tokens: TokenService;
+  /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
+  readonly auth: Authenticator;
   readonly ingest: IngestService;
   readonly routes: readonly Route[];
   readonly router: Router;
@@ -80,7 +91,17 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel) => channels.select(sel));
   const deviceLogs = new DeviceLogService(ports.logs, (sel) => devices.select(sel));
   const ingest = new IngestService({ devices: ports.devices, channels: ports.channels, messages, telemetry: ports.telemetry, clock: ports.clock, logger: ports.logger, commands });
-  const routes = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...activityRoutes(connections, deviceLogs), ...protocolRoutes()];
-  const router = new Router(routes, settings.auth, ports.logger);
-  return { messages, devices, channels, commands, connections, deviceLogs, ingest, routes, router };
+  const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
+  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...activityRoutes(connections, deviceLogs), ...protocolRoutes(), ...tokenRoutes(tokens)];
+  routes.push({
+    method: 'GET',
+    path: '/openapi.json',
+    tag: 'meta',
+    summary: 'This OpenAPI 3.1 document',
+    public: true,
+    handler: async () => json(200, openApiDocument(routes, settings.version ?? '0.0.0')),
+  });
+  const auth = tokenAuthenticator(settings.adminToken, tokens);
+  const router = new Router(routes, auth, ports.logger);
+  return { messages, devices, channels, commands, connections, deviceLogs, tokens, auth, ingest, routes, router };
 }

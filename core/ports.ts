@@ -141,3 +141,12 @@ export interface DeviceLogRepository {
   append(deviceId: number, entry: DeviceLogEntry, ttlSeconds?: number): Promise<void>;
   list(deviceId: number, from: number, to: number, limit: number): Promise<DeviceLogEntry[]>;
 }
+
+export interface TokenRepository {
+  create(token: import('./schemas/tokens.js').StoredToken): Promise<void>;
+  get(id: number): Promise<import('./schemas/tokens.js').StoredToken | undefined>;
+  list(): Promise<import('./schemas/tokens.js').StoredToken[]>;
+  update(token: import('./schemas/tokens.js').StoredToken): Promise<void>;
+  delete(token: import('./schemas/tokens.js').StoredToken): Promise<void>;
+  findByHash(hash: string): Promise<import('./schemas/tokens.js').StoredToken | undefined>;
+}

@@ -8,7 +8,6 @@ import { createDocumentClient, type TableNames } from '../adapters/dynamodb/clie
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { startDynalite, type LocalDynamo } from '../adapters/local/dynalite.js';
 import { JournalQueue } from '../adapters/local/journal-queue.js';
-import { adminAuthenticator } from '../core/api/auth.js';
 import { createHub, type HubServices } from '../core/hub.js';
 import type { Logger } from '../core/logger.js';
 import { makeApiHandler } from '../lambdas/api/handler.js';
@@ -83,7 +82,7 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     services = createHub(ports, {
       publicHost: opts.host,
       portRange,
-      auth: adminAuthenticator(adminToken),
+      adminToken,
       onRegistryChange: () => services?.ingest.invalidate(),
       onCommandQueued: () => dispatcher?.nudge(),
     });

@@ -1,4 +1,3 @@
-import { adminAuthenticator } from '../../core/api/auth.js';
 import { createHub, type HubServices } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
 import { createDocumentClient, tableNamesFromEnv } from '../dynamodb/client.js';
@@ -16,7 +15,7 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger), {
       publicHost: settings.publicHost,
       portRange: settings.portRange,
-      auth: adminAuthenticator(() => loadAdminToken(settings)),
+      adminToken: () => loadAdminToken(settings),
     });
   })();
   cached.catch(() => (cached = undefined));

@@ -9,6 +9,7 @@ import { DynamoDeviceLogRepository } from './logs.js';
 import { DynamoPackStore } from './packs.js';
 import { DynamoChannelRepository, DynamoDeviceRepository, DynamoIdGenerator } from './registry.js';
 import { DynamoTelemetryStore } from './telemetry.js';
+import { DynamoTokenRepository } from './tokens.js';
 
 /** The hub's ports over DynamoDB (AWS or dynalite). */
 export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, logger: Logger, clock: Clock = systemClock): HubPorts {
@@ -21,6 +22,7 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, log
     commands: new DynamoCommandRepository(doc, tables.registry),
     connections: new DynamoConnectionDirectory(doc, tables.registry),
     logs: new DynamoDeviceLogRepository(doc, tables.registry),
+    tokens: new DynamoTokenRepository(doc, tables.registry),
     clock,
     logger,
   };

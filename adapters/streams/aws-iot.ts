@@ -61,7 +61,7 @@ export class AwsIotTarget implements StreamTarget {
     options: AwsIotOptions = {},
   ) {
     const requestTimeout = options.requestTimeoutMs ?? 10_000;
-    this.client = new IoTDataPlaneClient({ endpoint: config.endpoint, region: config.region, maxAttempts: 3, requestHandler: { requestTimeout, connectionTimeout: requestTimeout } });
+    this.client = new IoTDataPlaneClient({ endpoint: config.endpoint, region: config.region, maxAttempts: 3, requestHandler: { requestTimeout, connectionTimeout: requestTimeout, throwOnRequestTimeout: true } });
     this.templateProblem = topicTemplateProblem(config.topic);
     this.concurrency = options.concurrency ?? 8;
   }

@@ -9,6 +9,8 @@ export interface ApiRequest {
   readonly body?: string;
   /** Correlation id for logs (API Gateway request id, or generated). */
   readonly requestId?: string;
+  /** Already authenticated by API Gateway's Lambda authorizer (AWS); absent locally. */
+  readonly principal?: import('./auth.js').Principal;
 }
 
 export interface ApiResponse {

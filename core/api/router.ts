@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { HubError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { decide, withAccess } from './access.js';
 import { type Authenticator, type Principal, tokenFromHeader } from './auth.js';
 import { type ApiRequest, type ApiResponse, errorResponse, json, MAX_BODY_BYTES } from './http.js';
 
@@ -78,9 +79,10 @@ export class Router {
       if (c.route.method !== method) continue;
       const params: Record<string, string> = {};
       c.names.forEach((n, i) => (params[n] = safeDecode(m[i + 1])));
-      const principal = c.route.public ? { tokenId: 'admin' as const } : await this.authenticate(req);
+      const principal = c.route.public ? { tokenId: 'admin' as const } : (req.principal ?? (await this.authenticate(req)));
+      const access = decide(principal, method, c.route.path, c.names.length === 0);
       const ctx: RouteContext = { req, params, principal, body: () => parseBody(req) };
-      const out = await c.route.handler(ctx);
+      const out = await withAccess(access, () => c.route.handler(ctx));
       if ('status' in out) return out;
       return json(200, out.next === undefined ? { result: out.result } : { result: out.result, next: out.next });
     }

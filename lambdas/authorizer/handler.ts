@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { awsHub } from '../../adapters/aws/hub.js';
+import type { Authenticator } from '../../core/api/auth.js';
+import { tokenFromHeader } from '../../core/api/auth.js';
+import { coreLogger, logger } from '../shared/powertools.js';
+
+/**
+ * API Gateway REQUEST authorizer: `Authorization: FlespiToken|Bearer <token>` → the token's id
+ * and ACL in the request context (the API function trusts them). Results are cached by API
+ * Gateway per header value (see the stack's TTL), so a revoked token can live that long.
+ */
+export function makeAuthorizer(getAuth: () => Promise<Authenticator>) {
+  return middy(async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+    const header = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+    const token = tokenFromHeader(header);
+    const principal = token ? await (await getAuth()).authenticate(token) : undefined;
+    if (!principal) throw new Error('Unauthorized');
+    // allow every route of this API stage (arn:…:api-id/stage/*/*): the API function applies the ACL per route
+    const [apiArn, stage] = event.methodArn.split('/');
+    const resource = `${apiArn}/${stage}/*/*`;
+    return {
+      principalId: String(principal.tokenId),
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: resource }] },
+      context: { tokenId: String(principal.tokenId), acl: principal.acl ? JSON.stringify(principal.acl) : '' },
+    };
+  }).use(injectLambdaContext(logger));
+}
+
+export const handler = makeAuthorizer(async () => (await awsHub(coreLogger)).auth);
