@@ -20,9 +20,10 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
 
 export function makeApiHandler(getRouter: () => Promise<Router>) {
   return middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    logger.appendKeys({ correlation_id: event.requestContext?.requestId });
     const res = await (await getRouter()).handle(toApiRequest(event));
     return { statusCode: res.status, headers: res.headers, body: res.body };
-  }).use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId' }));
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
 export const handler = makeApiHandler(async () => (await awsHub(coreLogger)).router);
