@@ -95,6 +95,8 @@ async function start(args: string[]): Promise<number> {
   configureLocalEnvironment(level);
   const { textLogger } = await import('../core/logger.js');
   const { startLocalHub } = await import('../local/runtime.js');
+  const { packageRoot } = await import('../lib/paths.js');
+  const { join } = await import('node:path');
   const logger = textLogger(level);
   const hub = await startLocalHub({
     dataDir: values['data-dir']!,
@@ -104,10 +106,12 @@ async function start(args: string[]): Promise<number> {
     adminToken: process.env.HUB_ADMIN_TOKEN || undefined,
     logger,
     defaultChannelPort: channelPort,
+    consoleDir: join(packageRoot(), 'console', 'dist'),
   });
   const lines = [
     'Telematics Hub is running',
     `  REST API     ${hub.apiUrl}   (Authorization: FlespiToken <token>)`,
+    `  console      ${hub.apiUrl}/`,
     ...hub.listeners.channels.map((c) => `  channel ${c.id}    ${c.configuration.transport} ${values.host}:${c.configuration.port}   ${c.protocol_name}`),
     `  data         ${hub.dataDir ?? '(memory only)'}`,
     hub.tokenGenerated

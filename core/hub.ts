@@ -9,7 +9,7 @@ import { commandRoutes } from './api/routes/commands.js';
 import { deviceRoutes } from './api/routes/devices.js';
 import { protocolRoutes } from './api/routes/protocols.js';
 import { type Route, Router } from './api/router.js';
-import { IngestService } from './ingest.js';
+import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
 import type { ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, TelemetryStore, TokenRepository } from './ports.js';
@@ -45,6 +45,8 @@ export interface HubSettings {
   readonly onCommandQueued?: () => void;
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
+  /** Receives every ingest batch's stored messages (stream fan-out, local live feed). */
+  readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
 }
 
 export interface HubServices {
@@ -90,7 +92,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   });
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel) => channels.select(sel));
   const deviceLogs = new DeviceLogService(ports.logs, (sel) => devices.select(sel));
-  const ingest = new IngestService({ devices: ports.devices, channels: ports.channels, messages, telemetry: ports.telemetry, clock: ports.clock, logger: ports.logger, commands });
+  const ingest = new IngestService({ devices: ports.devices, channels: ports.channels, messages, telemetry: ports.telemetry, clock: ports.clock, logger: ports.logger, commands, onStored: settings.onStored });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
   const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...activityRoutes(connections, deviceLogs), ...protocolRoutes(), ...tokenRoutes(tokens)];
   routes.push({

@@ -18,6 +18,8 @@ import { CommandDispatcher } from '../listener/command-dispatcher.js';
 import { ConnectionPublisher } from '../listener/connection-publisher.js';
 import { SessionLog } from '../listener/session-log.js';
 import { localContext, startApiServer } from './http-server.js';
+import { LiveFeed } from './live.js';
+import { staticHandler } from './static.js';
 
 export interface LocalHubOptions {
   /** Data directory (created if missing); ignored with `memory`. */
@@ -39,6 +41,8 @@ export interface LocalHubOptions {
   readonly flushMs?: number;
   /** How often listeners look for queued commands (ms). */
   readonly commandPollMs?: number;
+  /** The built web console to serve at `/` (none when absent). */
+  readonly consoleDir?: string;
 }
 
 export interface LocalHub {
@@ -78,6 +82,7 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     const portRange = opts.portRange ?? [5027, 5046];
     let services: HubServices | undefined;
     let dispatcher: CommandDispatcher | undefined;
+    const live = new LiveFeed(() => services!);
     const ports = dynamoPorts(doc, LOCAL_TABLES, logger);
     services = createHub(ports, {
       publicHost: opts.host,
@@ -85,6 +90,7 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
       adminToken,
       onRegistryChange: () => services?.ingest.invalidate(),
       onCommandQueued: () => dispatcher?.nudge(),
+      onStored: live.publish,
     });
     const hub = services;
     const ingestHandler = makeIngestHandler(async () => hub.ingest);
@@ -125,7 +131,8 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     await sync();
     timer = setInterval(() => sync().catch((err) => logger.error('channel sync failed', { error: String(err) })), opts.channelSyncMs ?? 1000);
     const apiHandler = makeApiHandler(async () => hub.router);
-    const started = await startApiServer(apiHandler, opts.apiPort, opts.host);
+    const consoleFiles = opts.consoleDir ? staticHandler(opts.consoleDir) : () => false;
+    const started = await startApiServer(apiHandler, opts.apiPort, opts.host, (req, res) => live.handle(req, res) || consoleFiles(req, res));
     api = started.server;
     const q = queue;
     const d = dynamo;
