@@ -12,7 +12,10 @@ import { type Route, Router } from './api/router.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
-import type { ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, TelemetryStore, TokenRepository } from './ports.js';
+import type { Bus, ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, StreamRepository, StreamStateRepository, SubscriptionRepository, TelemetryStore, TokenRepository } from './ports.js';
+import { StreamService } from './registry/streams.js';
+import { streamRoutes } from './api/routes/streams.js';
+import { StreamFanout } from './streams/fanout.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
 import { ConnectionService, DeviceLogService } from './registry/connections.js';
@@ -30,6 +33,11 @@ export interface HubPorts {
   readonly connections: ConnectionDirectory;
   readonly logs: DeviceLogRepository;
   readonly tokens: TokenRepository;
+  readonly streams: StreamRepository;
+  readonly subscriptions: SubscriptionRepository;
+  readonly streamState: StreamStateRepository;
+  /** Where stream batches go (EventBridge, or the local bus). */
+  readonly bus: Bus;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -45,11 +53,14 @@ export interface HubSettings {
   readonly onCommandQueued?: () => void;
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
-  /** Receives every ingest batch's stored messages (stream fan-out, local live feed). */
+  /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
+  /** Dropped stream batches were put back: drain that stream now (local mode). */
+  readonly onStreamReplay?: (streamId: number) => void;
 }
 
 export interface HubServices {
+  readonly ports: HubPorts;
   readonly messages: MessageService;
   readonly devices: DeviceService;
   readonly channels: ChannelService;
@@ -57,6 +68,8 @@ export interface HubServices {
   readonly connections: ConnectionService;
   readonly deviceLogs: DeviceLogService;
   readonly tokens: TokenService;
+  readonly streams: StreamService;
+  readonly fanout: StreamFanout;
   /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
   readonly auth: Authenticator;
   readonly ingest: IngestService;
@@ -92,9 +105,37 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   });
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel) => channels.select(sel));
   const deviceLogs = new DeviceLogService(ports.logs, (sel) => devices.select(sel));
-  const ingest = new IngestService({ devices: ports.devices, channels: ports.channels, messages, telemetry: ports.telemetry, clock: ports.clock, logger: ports.logger, commands, onStored: settings.onStored });
+  const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus);
+  const streams = new StreamService({
+    streams: ports.streams,
+    subscriptions: ports.subscriptions,
+    state: ports.streamState,
+    ids: ports.ids,
+    clock: ports.clock,
+    selectDevices: (sel) => devices.select(sel),
+    selectChannels: (sel) => channels.select(sel),
+    onChange: () => {
+      fanout.invalidate();
+      settings.onRegistryChange?.();
+    },
+    onReplay: settings.onStreamReplay,
+  });
+  const onStored = settings.onStored;
+  const ingest = new IngestService({
+    devices: ports.devices,
+    channels: ports.channels,
+    messages,
+    telemetry: ports.telemetry,
+    clock: ports.clock,
+    logger: ports.logger,
+    commands,
+    onStored: async (batch) => {
+      await fanout.publish(batch);
+      await onStored?.(batch);
+    },
+  });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
-  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...activityRoutes(connections, deviceLogs), ...protocolRoutes(), ...tokenRoutes(tokens)];
+  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens)];
   routes.push({
     method: 'GET',
     path: '/openapi.json',
@@ -105,5 +146,5 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   });
   const auth = tokenAuthenticator(settings.adminToken, tokens);
   const router = new Router(routes, auth, ports.logger);
-  return { messages, devices, channels, commands, connections, deviceLogs, tokens, auth, ingest, routes, router };
+  return { ports, messages, devices, channels, commands, connections, deviceLogs, tokens, streams, fanout, auth, ingest, routes, router };
 }

@@ -150,3 +150,86 @@ export interface TokenRepository {
   delete(token: import('./schemas/tokens.js').StoredToken): Promise<void>;
   findByHash(hash: string): Promise<import('./schemas/tokens.js').StoredToken | undefined>;
 }
+
+/** One stream batch on the bus (EventBridge `messages` event detail). */
+export interface BusEvent {
+  readonly type: import('./schemas/streams.js').StreamTypeName;
+  readonly stream_id: number;
+  readonly batch_id: string;
+  readonly messages: readonly import('../protocols/common/types.js').Message[];
+}
+
+/** EventBridge on AWS, an in-process dispatcher locally. Resolves once every event is accepted. */
+export interface Bus {
+  publish(events: readonly BusEvent[]): Promise<void>;
+}
+
+export interface StreamRepository {
+  create(stream: import('./schemas/streams.js').Stream): Promise<void>;
+  get(id: number): Promise<import('./schemas/streams.js').Stream | undefined>;
+  list(): Promise<import('./schemas/streams.js').Stream[]>;
+  update(stream: import('./schemas/streams.js').Stream): Promise<void>;
+  delete(stream: import('./schemas/streams.js').Stream): Promise<void>;
+}
+
+export type SubscriptionKind = 'device' | 'channel';
+
+export interface SubscriptionRepository {
+  add(streamId: number, kind: SubscriptionKind, id: number): Promise<void>;
+  remove(streamId: number, kind: SubscriptionKind, id: number): Promise<void>;
+  /** Streams subscribed to a device or a channel. */
+  streamsOf(kind: SubscriptionKind, id: number): Promise<number[]>;
+  /** What a stream is subscribed to. */
+  subscribers(streamId: number): Promise<{ devices: number[]; channels: number[] }>;
+}
+
+/** A batch kept in a stream's buffer until the platform accepted it. */
+export interface BufferedBatch {
+  readonly sk: string;
+  readonly batchId: string;
+  readonly messages: readonly import('../protocols/common/types.js').Message[];
+  /** When the hub accepted the batch (Unix seconds). */
+  readonly enqueued: number;
+  readonly attempts: number;
+  /** The last failure was ambiguous (timeout): the platform may already have the batch. */
+  readonly ambiguous?: boolean;
+}
+
+export interface DroppedBatch extends BufferedBatch {
+  readonly dropped: number;
+  readonly reason: string;
+}
+
+export interface StreamLogEntry {
+  readonly timestamp: number;
+  readonly batch_id: string;
+  readonly read: number;
+  readonly skipped: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly ack_latency: number;
+  readonly error?: string;
+}
+
+/** Per-stream buffer, lease, status, logs and dropped batches. */
+export interface StreamStateRepository {
+  append(streamId: number, batch: BufferedBatch): Promise<void>;
+  oldest(streamId: number, limit: number): Promise<BufferedBatch[]>;
+  /** Rewrites a buffered batch's attempt counters. */
+  touch(streamId: number, batch: BufferedBatch): Promise<void>;
+  remove(streamId: number, sk: string): Promise<void>;
+  count(streamId: number): Promise<{ batches: number; messages: number }>;
+  /** Streams whose buffer is not empty. */
+  backlogged(): Promise<number[]>;
+  acquire(streamId: number, owner: string, untilS: number, nowS: number): Promise<boolean>;
+  release(streamId: number, owner: string): Promise<void>;
+  status(streamId: number): Promise<import('./schemas/streams.js').StreamStatus>;
+  saveStatus(streamId: number, status: import('./schemas/streams.js').StreamStatus): Promise<void>;
+  log(streamId: number, entry: StreamLogEntry): Promise<void>;
+  logs(streamId: number, limit: number): Promise<StreamLogEntry[]>;
+  drop(streamId: number, batch: DroppedBatch): Promise<void>;
+  dropped(streamId: number): Promise<DroppedBatch[]>;
+  removeDropped(streamId: number, sk: string): Promise<void>;
+  /** Removes everything kept for a stream (on delete). */
+  clear(streamId: number): Promise<void>;
+}

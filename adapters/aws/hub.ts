@@ -1,7 +1,9 @@
 import { createHub, type HubServices } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
 import { createDocumentClient, tableNamesFromEnv } from '../dynamodb/client.js';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { dynamoPorts } from '../dynamodb/ports.js';
+import { EventBridgeBus } from './eventbridge-bus.js';
 import { awsSettingsFromEnv, loadAdminToken } from './config.js';
 
 let cached: Promise<HubServices> | undefined;
@@ -12,7 +14,9 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const settings = awsSettingsFromEnv();
     const doc = createDocumentClient({ region: settings.region, endpoint: process.env.HUB_DYNAMODB_ENDPOINT });
-    return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger), {
+    const busName = process.env.HUB_EVENT_BUS_NAME;
+    const bus = busName ? new EventBridgeBus(new EventBridgeClient({ region: settings.region }), busName) : undefined;
+    return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger, { bus }), {
       publicHost: settings.publicHost,
       portRange: settings.portRange,
       adminToken: () => loadAdminToken(settings),

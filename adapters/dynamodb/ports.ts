@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HubPorts } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
-import { type Clock, systemClock } from '../../core/ports.js';
+import { type Bus, type Clock, systemClock } from '../../core/ports.js';
 import type { TableNames } from './client.js';
 import { DynamoCommandRepository } from './commands.js';
 import { DynamoConnectionDirectory } from './connections.js';
@@ -9,10 +9,20 @@ import { DynamoDeviceLogRepository } from './logs.js';
 import { DynamoPackStore } from './packs.js';
 import { DynamoChannelRepository, DynamoDeviceRepository, DynamoIdGenerator } from './registry.js';
 import { DynamoTelemetryStore } from './telemetry.js';
+import { DynamoStreamStateRepository } from './stream-state.js';
+import { DynamoStreamRepository, DynamoSubscriptionRepository } from './streams.js';
 import { DynamoTokenRepository } from './tokens.js';
 
 /** The hub's ports over DynamoDB (AWS or dynalite). */
-export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, logger: Logger, clock: Clock = systemClock): HubPorts {
+/** A bus for processes that never publish (listeners): publishing is a configuration error. */
+export const NO_BUS: Bus = {
+  publish: async () => {
+    throw new Error('no event bus is configured for stream fan-out (HUB_EVENT_BUS_NAME)');
+  },
+};
+
+export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, logger: Logger, options: { bus?: Bus; clock?: Clock } = {}): HubPorts {
+  const clock = options.clock ?? systemClock;
   return {
     devices: new DynamoDeviceRepository(doc, tables.registry),
     channels: new DynamoChannelRepository(doc, tables.registry),
@@ -23,6 +33,10 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, log
     connections: new DynamoConnectionDirectory(doc, tables.registry),
     logs: new DynamoDeviceLogRepository(doc, tables.registry),
     tokens: new DynamoTokenRepository(doc, tables.registry),
+    streams: new DynamoStreamRepository(doc, tables.registry),
+    subscriptions: new DynamoSubscriptionRepository(doc, tables.registry),
+    streamState: new DynamoStreamStateRepository(doc, tables.registry),
+    bus: options.bus ?? NO_BUS,
     clock,
     logger,
   };

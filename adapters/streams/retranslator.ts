@@ -28,6 +28,7 @@ export class RetranslatorTarget implements StreamTarget {
   private readonly where: string;
   private readonly opts: Required<RetranslatorOptions>;
   private socket: Socket | undefined;
+  private connecting: Socket | undefined;
   private waiter: AckWaiter | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
@@ -53,6 +54,7 @@ export class RetranslatorTarget implements StreamTarget {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.connecting?.destroy(new TargetUnavailableError(`retranslator ${this.where}: target closed`));
     this.socket?.destroy();
     this.socket = undefined;
     this.waiter?.reject(new TargetUnavailableError(`retranslator ${this.where}: target closed`));
@@ -87,6 +89,7 @@ export class RetranslatorTarget implements StreamTarget {
     const socket = connect({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 30_000);
+    this.connecting = socket;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => fail(new TargetTimeoutError(`retranslator ${this.where}: not connected within ${this.opts.connectWaitMs / 1000} s`)), this.opts.connectWaitMs);
       const fail = (err: Error) => {
@@ -100,7 +103,7 @@ export class RetranslatorTarget implements StreamTarget {
         socket.off('error', fail);
         resolve();
       });
-    });
+    }).finally(() => (this.connecting = undefined));
     this.attach(socket);
     this.socket = socket;
     this.deps.logger.info('retranslator: connected', { target: this.where });

@@ -36,6 +36,9 @@ export class ThingsboardGateway {
 
   /** Announces new devices, then sends the batch's telemetry in publishes below the size limit (all QoS 1). */
   async deliver(batch: StreamBatch): Promise<void> {
+    if (batch.messages.length === 0) return;
+    await this.session.ready(); // a reconnection clears `announced`: decide what to announce after it
+    const connection = this.connection;
     const entries: { device: string; entry: TelemetryEntry }[] = [];
     const fresh = new Map<string, Message>();
     for (const m of batch.messages) {
@@ -57,8 +60,6 @@ export class ThingsboardGateway {
       publishes.push({ topic: TB_TOPICS.attributes, payload: JSON.stringify({ [device]: deviceAttributes(m) }), qos: 1 });
     }
     for (const payload of split.payloads) publishes.push({ topic: TB_TOPICS.telemetry, payload, qos: 1 });
-    await this.session.ready();
-    const connection = this.connection;
     await this.session.publish(publishes);
     if (connection === this.connection) for (const device of fresh.keys()) this.announced.add(device);
   }

@@ -103,3 +103,63 @@ export const StreamSchema = z.object({
   enabled: z.boolean(),
 });
 export type Stream = z.infer<typeof StreamSchema>;
+
+export const StreamCreateSchema = z
+  .object({
+    name: z.string().min(1).max(255),
+    protocol_name: z.enum(STREAM_TYPES),
+    configuration: z.record(z.string(), z.unknown()),
+    queue_ttl: z.number().int().min(60).max(30 * 86400).default(86400),
+    /** A message filter (the messages API `filter` syntax); messages that fail it are skipped. */
+    validate_message: z.string().min(1).max(1024).optional(),
+    convert_message: z.string().max(0, 'message conversion is not supported; leave convert_message out').optional(),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+export const StreamUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(255),
+    configuration: z.record(z.string(), z.unknown()),
+    queue_ttl: z.number().int().min(60).max(30 * 86400),
+    validate_message: z.string().min(1).max(1024).nullable(),
+    enabled: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export interface StreamStatus {
+  /** Unix seconds of the last successful delivery. */
+  readonly last_delivery: number | null;
+  /** Seconds between receiving the last delivered batch's newest message and delivering it. */
+  readonly lag: number | null;
+  /** Batches waiting in the stream's buffer, and their messages. */
+  readonly buffered: number;
+  readonly buffered_messages: number;
+  /** Failed delivery attempts since the last success, and in total. */
+  readonly errors: number;
+  readonly errors_total: number;
+  readonly last_error: string | null;
+  readonly next_attempt: number | null;
+  readonly delivered_batches: number;
+  readonly delivered_messages: number;
+  /** Batches re-sent after an ambiguous failure (the platform may have them twice). */
+  readonly duplicates: number;
+  /** Batches dropped after queue_ttl (see /dropped). */
+  readonly dropped: number;
+}
+
+export const EMPTY_STATUS: StreamStatus = {
+  last_delivery: null,
+  lag: null,
+  buffered: 0,
+  buffered_messages: 0,
+  errors: 0,
+  errors_total: 0,
+  last_error: null,
+  next_attempt: null,
+  delivered_batches: 0,
+  delivered_messages: 0,
+  duplicates: 0,
+  dropped: 0,
+};

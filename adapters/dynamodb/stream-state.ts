@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { BufferedBatch, DroppedBatch, StreamLogEntry, StreamStateRepository } from '../../core/ports.js';
+import { EMPTY_STATUS, type StreamStatus } from '../../core/schemas/streams.js';
+import type { Message } from '../../protocols/common/types.js';
+import { isConditionFailed } from './errors.js';
+
+const LOG_TTL_S = 7 * 86400;
+const DROP_TTL_S = 30 * 86400;
+
+/**
+ * Stream delivery state in the registry table: the buffer `sbuf#<stream>`/<sk> (gzip JSON batches,
+ * in order), the drain lease `slease#<stream>`, the status `sstat#<stream>`, per-batch logs
+ * `slog#<stream>` and dropped batches `sdrop#<stream>`; `sbacklog`/<stream> marks non-empty buffers.
+ */
+export class DynamoStreamStateRepository implements StreamStateRepository {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async append(streamId: number, b: BufferedBatch): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sbuf#${streamId}`, sk: b.sk, ...encode(b) } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'sbacklog', sk: String(streamId) } }));
+  }
+
+  async oldest(streamId: number, limit: number): Promise<BufferedBatch[]> {
+    const r = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, Limit: limit }));
+    return (r.Items ?? []).map(decode);
+  }
+
+  async touch(streamId: number, b: BufferedBatch): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `sbuf#${streamId}`, sk: b.sk },
+        UpdateExpression: 'SET attempts = :a, ambiguous = :m',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':a': b.attempts, ':m': b.ambiguous === true },
+      }),
+    ).catch((err) => {
+      if (!isConditionFailed(err)) throw err;
+    });
+  }
+
+  async remove(streamId: number, sk: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sbuf#${streamId}`, sk } }));
+  }
+
+  async count(streamId: number): Promise<{ batches: number; messages: number }> {
+    let batches = 0;
+    let messages = 0;
+    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, ProjectionExpression: 'n' })) {
+      for (const item of page.Items ?? []) {
+        batches++;
+        messages += Number(item.n ?? 0);
+      }
+    }
+    if (batches === 0) {
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'sbacklog', sk: String(streamId) } }));
+      // a batch appended meanwhile re-marks the stream
+      if ((await this.oldest(streamId, 1)).length > 0) await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'sbacklog', sk: String(streamId) } }));
+    }
+    return { batches, messages };
+  }
+
+  async backlogged(): Promise<number[]> {
+    const r = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'sbacklog' } }));
+    return (r.Items ?? []).map((i) => Number(i.sk));
+  }
+
+  async acquire(streamId: number, owner: string, untilS: number, nowS: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `slease#${streamId}`, sk: '_', owner, until: untilS },
+          ConditionExpression: 'attribute_not_exists(pk) OR #u < :now OR #o = :me',
+          ExpressionAttributeNames: { '#u': 'until', '#o': 'owner' },
+          ExpressionAttributeValues: { ':now': nowS, ':me': owner },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async release(streamId: number, owner: string): Promise<void> {
+    await this.doc
+      .send(new DeleteCommand({ TableName: this.table, Key: { pk: `slease#${streamId}`, sk: '_' }, ConditionExpression: '#o = :me', ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':me': owner } }))
+      .catch((err) => {
+        if (!isConditionFailed(err)) throw err;
+      });
+  }
+
+  async status(streamId: number): Promise<StreamStatus> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `sstat#${streamId}`, sk: '_' } }));
+    return r.Item ? { ...EMPTY_STATUS, ...(r.Item.s as StreamStatus) } : EMPTY_STATUS;
+  }
+
+  async saveStatus(streamId: number, status: StreamStatus): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sstat#${streamId}`, sk: '_', s: status } }));
+  }
+
+  async log(streamId: number, entry: StreamLogEntry): Promise<void> {
+    const sk = `${String(Math.round(entry.timestamp * 1000)).padStart(13, '0')}#${randomBytes(3).toString('hex')}`;
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `slog#${streamId}`, sk, e: entry, ttl: Math.ceil(entry.timestamp + LOG_TTL_S) } }));
+  }
+
+  async logs(streamId: number, limit: number): Promise<StreamLogEntry[]> {
+    const r = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `slog#${streamId}` }, ScanIndexForward: false, Limit: limit }));
+    return (r.Items ?? []).map((i) => i.e as StreamLogEntry).reverse();
+  }
+
+  async drop(streamId: number, b: DroppedBatch): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sdrop#${streamId}`, sk: b.sk, ...encode(b), dropped: b.dropped, reason: b.reason, ttl: Math.ceil(b.dropped + DROP_TTL_S) } }));
+  }
+
+  async dropped(streamId: number): Promise<DroppedBatch[]> {
+    const out: DroppedBatch[] = [];
+    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sdrop#${streamId}` } })) {
+      for (const item of page.Items ?? []) out.push({ ...decode(item), dropped: Number(item.dropped), reason: String(item.reason) });
+    }
+    return out;
+  }
+
+  async removeDropped(streamId: number, sk: string): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sdrop#${streamId}`, sk } }));
+  }
+
+  async clear(streamId: number): Promise<void> {
+    for (const pk of [`sbuf#${streamId}`, `sdrop#${streamId}`, `slog#${streamId}`, `sstat#${streamId}`, `slease#${streamId}`]) {
+      for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' })) {
+        for (const item of page.Items ?? []) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }));
+      }
+    }
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'sbacklog', sk: String(streamId) } }));
+  }
+}
+
+function encode(b: BufferedBatch): Record<string, unknown> {
+  return { batch_id: b.batchId, z: gzipSync(JSON.stringify(b.messages)), n: b.messages.length, enqueued: b.enqueued, attempts: b.attempts, ambiguous: b.ambiguous === true };
+}
+
+function decode(item: Record<string, unknown>): BufferedBatch {
+  return {
+    sk: String(item.sk),
+    batchId: String(item.batch_id),
+    messages: JSON.parse(gunzipSync(item.z as Uint8Array).toString()) as Message[],
+    enqueued: Number(item.enqueued),
+    attempts: Number(item.attempts ?? 0),
+    ambiguous: item.ambiguous === true,
+  };
+}

@@ -1,0 +1,67 @@
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { StreamRepository, SubscriptionKind, SubscriptionRepository } from '../../core/ports.js';
+import type { Stream } from '../../core/schemas/streams.js';
+
+const pad = (id: number) => String(id).padStart(12, '0');
+const KIND = { device: 'd', channel: 'c' } as const;
+
+async function queryAll(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client: doc }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })) out.push(...(page.Items ?? []));
+  return out;
+}
+
+export class DynamoStreamRepository implements StreamRepository {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async create(stream: Stream): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'stream', sk: pad(stream.id), ...stream }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  }
+
+  async get(id: number): Promise<Stream | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'stream', sk: pad(id) } }));
+    return r.Item ? strip(r.Item) : undefined;
+  }
+
+  async list(): Promise<Stream[]> {
+    return (await queryAll(this.doc, this.table, 'stream')).map(strip);
+  }
+
+  async update(stream: Stream): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'stream', sk: pad(stream.id), ...stream } }));
+  }
+
+  async delete(stream: Stream): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'stream', sk: pad(stream.id) } }));
+  }
+}
+
+/** Subscriptions both ways: `sub#s#<stream>`/<d|c>#<id> and `sub#<d|c>#<id>`/<stream>. */
+export class DynamoSubscriptionRepository implements SubscriptionRepository {
+  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+
+  async add(streamId: number, kind: SubscriptionKind, id: number): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sub#s#${streamId}`, sk: `${KIND[kind]}#${pad(id)}` } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sub#${KIND[kind]}#${id}`, sk: pad(streamId) } }));
+  }
+
+  async remove(streamId: number, kind: SubscriptionKind, id: number): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sub#s#${streamId}`, sk: `${KIND[kind]}#${pad(id)}` } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sub#${KIND[kind]}#${id}`, sk: pad(streamId) } }));
+  }
+
+  async streamsOf(kind: SubscriptionKind, id: number): Promise<number[]> {
+    return (await queryAll(this.doc, this.table, `sub#${KIND[kind]}#${id}`)).map((i) => Number(i.sk));
+  }
+
+  async subscribers(streamId: number): Promise<{ devices: number[]; channels: number[] }> {
+    const items = await queryAll(this.doc, this.table, `sub#s#${streamId}`);
+    const of = (k: string) => items.filter((i) => String(i.sk).startsWith(`${k}#`)).map((i) => Number(String(i.sk).slice(2)));
+    return { devices: of('d'), channels: of('c') };
+  }
+}
+
+function strip(item: Record<string, unknown>): Stream {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as Stream;
+}

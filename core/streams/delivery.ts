@@ -1,0 +1,130 @@
+import type { Message } from '../../protocols/common/types.js';
+import type { Logger } from '../logger.js';
+import { parseFilter } from '../messages/filter.js';
+import { padMs } from '../messages/pack.js';
+import type { BufferedBatch, BusEvent, Clock, StreamRepository, StreamStateRepository } from '../ports.js';
+import type { Stream, StreamStatus } from '../schemas/streams.js';
+import type { StreamTarget } from './types.js';
+
+export interface DeliveryOptions {
+  readonly streams: Pick<StreamRepository, 'get'>;
+  readonly state: StreamStateRepository;
+  /** The delivery target of a stream (pooled by the caller). */
+  readonly target: (stream: Stream) => StreamTarget;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Lease owner name (function instance or process). */
+  readonly owner: string;
+  /** Longest wait between retries of a failing stream (s). */
+  readonly backoffCapS: number;
+  /** How long one drain may run before it yields (s); the lease lasts longer than this. */
+  readonly drainBudgetS: number;
+  readonly metric?: (name: 'StreamDelivered' | 'StreamFailed' | 'StreamDropped', value: number, stream: Stream) => void;
+}
+
+/**
+ * Stream delivery with order, retries and a bounded buffer. Every batch is first written to the
+ * stream's durable buffer; a drain (one at a time per stream, under a lease) sends buffered
+ * batches oldest first and removes each once the platform acknowledged it. On failure the drain
+ * stops (later batches wait: order is kept) and the stream backs off exponentially; batches older
+ * than the stream's queue_ttl are dropped into a list that can be inspected and replayed.
+ */
+export class StreamDelivery {
+  constructor(private readonly o: DeliveryOptions) {}
+
+  /** Buffers one bus event (idempotent: a redelivered event lands on the same item). */
+  async accept(event: BusEvent): Promise<void> {
+    const first = Math.min(...event.messages.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : this.o.clock.now())));
+    const batch: BufferedBatch = { sk: `${padMs(first * 1000)}#${event.batch_id}`, batchId: event.batch_id, messages: event.messages, enqueued: this.o.clock.now(), attempts: 0 };
+    await this.o.state.append(event.stream_id, batch);
+  }
+
+  /** Sends what a stream has buffered; `force` ignores the backoff. Returns batches delivered. */
+  async drain(streamId: number, force = false): Promise<number> {
+    const stream = await this.o.streams.get(streamId);
+    if (!stream) {
+      await this.o.state.clear(streamId);
+      return 0;
+    }
+    if (!stream.enabled) return 0;
+    const now = this.o.clock.now();
+    if (!(await this.o.state.acquire(streamId, this.o.owner, now + this.o.drainBudgetS * 2, now))) return 0;
+    let status = await this.o.state.status(streamId);
+    let delivered = 0;
+    try {
+      if (!force && status.next_attempt !== null && status.next_attempt > now) return 0;
+      const accept = stream.validate_message ? parseFilter(stream.validate_message) : undefined;
+      const until = now + this.o.drainBudgetS;
+      while (this.o.clock.now() < until) {
+        const [batch] = await this.o.state.oldest(streamId, 1);
+        if (!batch) break;
+        const outcome = await this.sendOne(stream, batch, accept, status);
+        status = outcome.status;
+        if (!outcome.ok) break;
+        delivered++;
+      }
+    } finally {
+      const { batches, messages } = await this.o.state.count(streamId);
+      await this.o.state.saveStatus(streamId, { ...status, buffered: batches, buffered_messages: messages });
+      await this.o.state.release(streamId, this.o.owner);
+    }
+    return delivered;
+  }
+
+  /** Drains every stream with a backlog whose retry is due (the scheduled sweep). */
+  async drainAll(accept: (stream: Stream) => boolean = () => true): Promise<void> {
+    for (const id of await this.o.state.backlogged()) {
+      const stream = await this.o.streams.get(id);
+      if (stream && !accept(stream)) continue;
+      try {
+        await this.drain(id);
+      } catch (err) {
+        this.o.logger.error('stream drain failed', { stream_id: id, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  private async sendOne(stream: Stream, batch: BufferedBatch, accept: ((m: Message) => boolean) | undefined, status: StreamStatus): Promise<{ ok: boolean; status: StreamStatus }> {
+    const now = this.o.clock.now();
+    if (now - batch.enqueued > stream.queue_ttl) {
+      await this.o.state.drop(stream.id, { ...batch, dropped: now, reason: `not delivered within queue_ttl (${stream.queue_ttl} s): ${status.last_error ?? 'no successful attempt'}` });
+      await this.o.state.remove(stream.id, batch.sk);
+      this.o.metric?.('StreamDropped', batch.messages.length, stream);
+      this.o.logger.warn('stream batch dropped after queue_ttl', { stream_id: stream.id, batch_id: batch.batchId, messages: batch.messages.length });
+      return { ok: true, status: { ...status, dropped: status.dropped + 1 } };
+    }
+    const messages = accept ? batch.messages.filter(accept) : batch.messages;
+    const started = Date.now();
+    try {
+      if (messages.length > 0) await this.o.target(stream).deliver({ streamId: stream.id, batchId: batch.batchId, messages });
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      const ambiguous = (err as { ambiguous?: boolean }).ambiguous ?? /timeout|timed out|ECONNRESET|socket hang up/i.test(reason);
+      await this.o.state.touch(stream.id, { ...batch, attempts: batch.attempts + 1, ambiguous });
+      const errors = status.errors + 1;
+      await this.o.state.log(stream.id, { timestamp: now, batch_id: batch.batchId, read: batch.messages.length, skipped: batch.messages.length - messages.length, accepted: 0, rejected: messages.length, ack_latency: Date.now() - started, error: reason });
+      this.o.metric?.('StreamFailed', messages.length, stream);
+      this.o.logger.warn('stream delivery failed; will retry', { stream_id: stream.id, batch_id: batch.batchId, attempt: batch.attempts + 1, error: reason });
+      return { ok: false, status: { ...status, errors, errors_total: status.errors_total + 1, last_error: reason, next_attempt: now + Math.min(this.o.backoffCapS, 2 ** Math.min(errors - 1, 20)) } };
+    }
+    const latency = Date.now() - started;
+    await this.o.state.remove(stream.id, batch.sk);
+    await this.o.state.log(stream.id, { timestamp: this.o.clock.now(), batch_id: batch.batchId, read: batch.messages.length, skipped: batch.messages.length - messages.length, accepted: messages.length, rejected: 0, ack_latency: latency });
+    this.o.metric?.('StreamDelivered', messages.length, stream);
+    const newest = Math.max(0, ...batch.messages.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : 0)));
+    return {
+      ok: true,
+      status: {
+        ...status,
+        last_delivery: this.o.clock.now(),
+        lag: newest > 0 ? Math.max(0, this.o.clock.now() - newest) : null,
+        errors: 0,
+        last_error: null,
+        next_attempt: null,
+        delivered_batches: status.delivered_batches + 1,
+        delivered_messages: status.delivered_messages + messages.length,
+        duplicates: status.duplicates + (batch.ambiguous ? 1 : 0),
+      },
+    };
+  }
+}
