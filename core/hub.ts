@@ -12,8 +12,10 @@ import { type Route, Router } from './api/router.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
-import type { Bus, ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, StreamRepository, StreamStateRepository, SubscriptionRepository, TelemetryStore, TokenRepository } from './ports.js';
+import type { Bus, ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, SettingsRepository, StreamRepository, StreamStateRepository, SubscriptionRepository, TelemetryStore, TokenRepository } from './ports.js';
 import { StreamService } from './registry/streams.js';
+import { SettingsService } from './registry/settings.js';
+import { settingRoutes } from './api/routes/settings.js';
 import { streamRoutes } from './api/routes/streams.js';
 import { StreamFanout } from './streams/fanout.js';
 import { ChannelService } from './registry/channels.js';
@@ -33,6 +35,7 @@ export interface HubPorts {
   readonly connections: ConnectionDirectory;
   readonly logs: DeviceLogRepository;
   readonly tokens: TokenRepository;
+  readonly settings: SettingsRepository;
   readonly streams: StreamRepository;
   readonly subscriptions: SubscriptionRepository;
   readonly streamState: StreamStateRepository;
@@ -69,6 +72,7 @@ export interface HubServices {
   readonly deviceLogs: DeviceLogService;
   readonly tokens: TokenService;
   readonly streams: StreamService;
+  readonly settings: SettingsService;
   readonly fanout: StreamFanout;
   /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
   readonly auth: Authenticator;
@@ -89,6 +93,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     deviceTypes: types,
     logs: ports.logs,
     commands: ports.commands,
+    settings: ports.settings,
     clock: ports.clock,
     onChange: settings.onRegistryChange,
   });
@@ -120,6 +125,15 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     },
     onReplay: settings.onStreamReplay,
   });
+  const settingsService = new SettingsService({
+    settings: ports.settings,
+    commands,
+    commandRepo: ports.commands,
+    clock: ports.clock,
+    logs: ports.logs,
+    selectDevices: (sel) => devices.select(sel),
+    onQueued: settings.onCommandQueued,
+  });
   const onStored = settings.onStored;
   const ingest = new IngestService({
     devices: ports.devices,
@@ -129,13 +143,14 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     clock: ports.clock,
     logger: ports.logger,
     commands,
+    onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
     onStored: async (batch) => {
       await fanout.publish(batch);
       await onStored?.(batch);
     },
   });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
-  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens)];
+  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...settingRoutes(settingsService), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens)];
   routes.push({
     method: 'GET',
     path: '/openapi.json',
@@ -146,5 +161,5 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   });
   const auth = tokenAuthenticator(settings.adminToken, tokens);
   const router = new Router(routes, auth, ports.logger);
-  return { ports, messages, devices, channels, commands, connections, deviceLogs, tokens, streams, fanout, auth, ingest, routes, router };
+  return { ports, messages, devices, channels, commands, connections, deviceLogs, tokens, streams, settings: settingsService, fanout, auth, ingest, routes, router };
 }

@@ -8,6 +8,7 @@ import type { MessageService } from './messages/service.js';
 import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
 import type { CommandService } from './registry/commands.js';
+import type { Command } from './schemas/commands.js';
 import { mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
 import type { Device } from './schemas/devices.js';
@@ -23,6 +24,8 @@ export interface IngestDeps {
   readonly cacheMs?: number;
   /** Correlates device replies with sent commands. */
   readonly commands?: Pick<CommandService, 'applyReplies'>;
+  /** Sees every device's replies and the commands they completed (remote configuration). */
+  readonly onReplies?: (device: Device, replies: readonly CommandReply[], completed: readonly Command[]) => Promise<void>;
   /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
 }
@@ -74,6 +77,7 @@ export class IngestService {
         if (device) {
           const done = await this.deps.commands.applyReplies(device, replies, frame.ts, (c) => protocol.correlate?.({ name: c.name, properties: c.properties, id: c.id }));
           stats.commandReplies += done.length;
+          await this.deps.onReplies?.(device, replies, done);
         }
       }
       for (const message of messages) {

@@ -233,3 +233,9 @@ export interface StreamStateRepository {
   /** Removes everything kept for a stream (on delete). */
   clear(streamId: number): Promise<void>;
 }
+
+export interface SettingsRepository {
+  list(deviceId: number): Promise<import('./schemas/settings.js').SettingState[]>;
+  put(deviceId: number, state: import('./schemas/settings.js').SettingState): Promise<void>;
+  drop(deviceId: number): Promise<void>;
+}

@@ -9,6 +9,7 @@ import { DynamoDeviceLogRepository } from './logs.js';
 import { DynamoPackStore } from './packs.js';
 import { DynamoChannelRepository, DynamoDeviceRepository, DynamoIdGenerator } from './registry.js';
 import { DynamoTelemetryStore } from './telemetry.js';
+import { DynamoSettingsRepository } from './settings.js';
 import { DynamoStreamStateRepository } from './stream-state.js';
 import { DynamoStreamRepository, DynamoSubscriptionRepository } from './streams.js';
 import { DynamoTokenRepository } from './tokens.js';
@@ -33,6 +34,7 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, log
     connections: new DynamoConnectionDirectory(doc, tables.registry),
     logs: new DynamoDeviceLogRepository(doc, tables.registry),
     tokens: new DynamoTokenRepository(doc, tables.registry),
+    settings: new DynamoSettingsRepository(doc, tables.registry),
     streams: new DynamoStreamRepository(doc, tables.registry),
     subscriptions: new DynamoSubscriptionRepository(doc, tables.registry),
     streamState: new DynamoStreamStateRepository(doc, tables.registry),

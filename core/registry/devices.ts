@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
 import type { Principal } from '../api/auth.js';
-import type { Clock, CommandRepository, DeviceLogRepository, DeviceRepository, IdGenerator, Telemetry, TelemetryStore } from '../ports.js';
+import type { Clock, CommandRepository, DeviceLogRepository, DeviceRepository, IdGenerator, SettingsRepository, Telemetry, TelemetryStore } from '../ports.js';
 import { parseOrThrow } from '../schemas/common.js';
 import { type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/devices.js';
 import type { MessagesQuery } from '../schemas/messages.js';
@@ -20,6 +20,7 @@ export interface DeviceServiceDeps {
   readonly deviceTypes: ReadonlyMap<number, DeviceType>;
   readonly logs?: DeviceLogRepository;
   readonly commands?: Pick<CommandRepository, 'moveIdent'>;
+  readonly settings?: Pick<SettingsRepository, 'drop'>;
   readonly clock?: Clock;
   /** Called after the registry changed (local mode uses it to refresh ingest's caches at once). */
   readonly onChange?: () => void;
@@ -113,6 +114,7 @@ export class DeviceService {
       await this.deps.devices.delete(d);
       await this.deps.telemetry.drop(d.id);
       await this.deps.messages.drop('device', d.id);
+      await this.deps.settings?.drop(d.id);
     }
     this.deps.onChange?.();
     return targets;

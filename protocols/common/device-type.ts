@@ -29,8 +29,15 @@ export function command(
   return { name, title, address, schema: jsonSchema(properties), examples, validate: validator(properties) };
 }
 
-export function setting(name: string, title: string, value: z.ZodType, read: string, write: string): SettingDefinition {
-  return { name, title, schema: jsonSchema(value), read, write, validate: validator(value) };
+export function setting(
+  name: string,
+  title: string,
+  value: z.ZodType,
+  read: string,
+  write: string,
+  io: Pick<SettingDefinition, 'readProperties' | 'writeProperties'> = {},
+): SettingDefinition {
+  return { name, title, schema: jsonSchema(value), read, write, validate: validator(value), ...io };
 }
 
 /** A command without properties. */

@@ -122,6 +122,19 @@ export interface SettingDefinition {
   readonly write: string;
   /** Checks a value against the schema: undefined when valid, else the reason. Not serialised. */
   readonly validate?: (value: unknown) => string | undefined;
+  /** Properties of the read command (default `{}`). */
+  readonly readProperties?: Readonly<Record<string, unknown>>;
+  /** Properties of the write command for a value (default `{"value": value}`). Not serialised. */
+  readonly writeProperties?: (value: unknown) => Record<string, unknown>;
+}
+
+/** Setting values a device reported in a reply (or an unsolicited report), and writes it refused. */
+export interface SettingsReport {
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Setting name → the device's reason. */
+  readonly refused?: Readonly<Record<string, string>>;
+  /** Pending writes the device acknowledged without echoing the value (it now holds the desired value). */
+  readonly confirmed?: readonly string[];
 }
 
 export interface DeviceTypeDefinition {
@@ -129,6 +142,12 @@ export interface DeviceTypeDefinition {
   readonly name: string;
   readonly commands: readonly CommandDefinition[];
   readonly settings: readonly SettingDefinition[];
+  /**
+   * Reads setting values out of a device's reply text (to a read or a write command, or sent on its
+   * own when the device was configured locally). `pending` names the settings a write is waiting
+   * for: a reply that does not confirm them is a refusal. Not serialised.
+   */
+  readonly parseSettings?: (response: string, pending?: readonly string[]) => SettingsReport | undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { command, NO_PROPERTIES, setting } from '../common/device-type.js';
-import type { DeviceTypeDefinition } from '../common/types.js';
+import type { DeviceTypeDefinition, SettingsReport } from '../common/types.js';
 
 /** Concox command text, sent inside a 0x80 packet (the device answers with 0x15 or 0x21). */
 const seconds = z.number().int().min(5).max(18000);
@@ -25,9 +25,31 @@ const COMMANDS = [
 ];
 
 const SETTINGS = [
-  setting('report_interval', 'Upload interval while moving (s), TIMER', seconds, 'get_interval', 'interval'),
-  setting('timezone', 'Time zone offset (minutes east of UTC), GMT', minutes, 'get_timezone', 'timezone'),
-  setting('sos_number', 'SOS phone number, SOS', phone, 'get_sos_number', 'sos_number'),
+  setting('report_interval', 'Upload interval while moving (s), TIMER', seconds, 'get_interval', 'interval', { writeProperties: (v) => ({ seconds: v }) }),
+  setting('timezone', 'Time zone offset (minutes east of UTC), GMT', minutes, 'get_timezone', 'timezone', { writeProperties: (v) => ({ minutes: v }) }),
+  setting('sos_number', 'SOS phone number, SOS', phone, 'get_sos_number', 'sos_number', { writeProperties: (v) => ({ number: v }) }),
 ];
 
-export const DEVICE_TYPES: readonly DeviceTypeDefinition[] = [{ id: 2, name: 'gt06', commands: COMMANDS, settings: SETTINGS }];
+/** How each setting reads in a reply text: the firmware echoes `TIMER:30`, `GMT:E,8,0`, `SOS1:+123...` (separators vary). */
+const READERS: readonly (readonly [name: string, pattern: RegExp, value: (m: RegExpExecArray) => unknown])[] = [
+  ['report_interval', /TIMER\s*[:=,]\s*(\d+)/i, (m) => Number(m[1])],
+  ['timezone', /GMT\s*[:=,]\s*([EW])\s*,\s*(\d{1,2})(?:\s*[,:]\s*(\d{1,2}))?/i, (m) => (m[1].toUpperCase() === 'W' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0))],
+  ['sos_number', /SOS\s*\d?\s*[:=,]\s*(?:A\s*,\s*)?(\+?\d{3,20})/i, (m) => m[1]],
+];
+const REFUSAL = /error|fail|invalid|wrong|not support|unknown|denied/i;
+const ACKNOWLEDGED = /\bok\b|success/i;
+
+/** Setting values in a GT06 reply; a write is refused by an error text, confirmed by OK/success or by its echo. */
+export function parseSettings(response: string, pending: readonly string[] = []): SettingsReport | undefined {
+  const values: Record<string, unknown> = {};
+  for (const [name, pattern, read] of READERS) {
+    const m = pattern.exec(response);
+    if (m) values[name] = read(m);
+  }
+  const open = pending.filter((n) => !(n in values));
+  const refused = REFUSAL.test(response) ? Object.fromEntries(open.map((n) => [n, response.trim()])) : {};
+  const confirmed = !REFUSAL.test(response) && ACKNOWLEDGED.test(response) ? open : [];
+  return Object.keys(values).length + Object.keys(refused).length + confirmed.length > 0 ? { values, refused, confirmed } : undefined;
+}
+
+export const DEVICE_TYPES: readonly DeviceTypeDefinition[] = [{ id: 2, name: 'gt06', commands: COMMANDS, settings: SETTINGS, parseSettings }];

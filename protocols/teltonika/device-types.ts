@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { command, NO_PROPERTIES, setting } from '../common/device-type.js';
-import type { DeviceTypeDefinition } from '../common/types.js';
+import type { DeviceTypeDefinition, SettingsReport } from '../common/types.js';
 
 const paramId = z.union([z.string().regex(/^\d{1,6}$/), z.number().int().min(0).max(999999)]);
 
@@ -23,23 +23,46 @@ const COMMANDS = [
 ];
 
 const seconds = z.number().int().min(0).max(2592000);
-const SETTINGS = [
-  setting('report_interval_stop', 'Record period when stopped (s), param 10000', seconds, 'getparam', 'setparam'),
-  setting('report_interval_moving', 'Record period when moving (s), param 10050', seconds, 'getparam', 'setparam'),
-  setting('server_domain', 'Server domain, param 2004', z.string().min(1).max(55), 'getparam', 'setparam'),
-  setting('server_port', 'Server port, param 2005', z.number().int().min(1).max(65535), 'getparam', 'setparam'),
-  setting('apn', 'GPRS APN, param 2001', z.string().max(32), 'getparam', 'setparam'),
-  setting('ignition_source', 'Ignition source bitmask, param 101', z.number().int().min(0).max(255), 'getparam', 'setparam'),
+
+/** Settings: name, title, value schema, configuration parameter id (read with getparam, written with setparam). */
+const SETTING_TABLE: readonly (readonly [name: string, title: string, schema: z.ZodType, param: number])[] = [
+  ['report_interval_stop', 'Record period when stopped (s), param 10000', seconds, 10000],
+  ['report_interval_moving', 'Record period when moving (s), param 10050', seconds, 10050],
+  ['server_domain', 'Server domain, param 2004', z.string().min(1).max(55), 2004],
+  ['server_port', 'Server port, param 2005', z.number().int().min(1).max(65535), 2005],
+  ['apn', 'GPRS APN, param 2001', z.string().max(32), 2001],
+  ['ignition_source', 'Ignition source bitmask, param 101', z.number().int().min(0).max(255), 101],
 ];
 
-/** Parameter ids behind the settings above. */
-export const SETTING_PARAMS: Readonly<Record<string, number>> = {
-  report_interval_stop: 10000,
-  report_interval_moving: 10050,
-  server_domain: 2004,
-  server_port: 2005,
-  apn: 2001,
-  ignition_source: 101,
-};
+const SETTINGS = SETTING_TABLE.map(([name, title, schema, param]) =>
+  setting(name, title, schema, 'getparam', 'setparam', { readProperties: { param: String(param) }, writeProperties: (value) => ({ param: String(param), value: value as string | number }) }),
+);
 
-export const DEVICE_TYPES: readonly DeviceTypeDefinition[] = [{ id: 1, name: 'teltonika', commands: COMMANDS, settings: SETTINGS }];
+/** Parameter ids behind the settings above. */
+export const SETTING_PARAMS: Readonly<Record<string, number>> = Object.fromEntries(SETTING_TABLE.map(([name, , , param]) => [name, param]));
+const NAME_BY_PARAM = new Map(SETTING_TABLE.map(([name, , schema, param]) => [String(param), { name, numeric: schema instanceof z.ZodNumber }]));
+
+/** Words of a firmware answer that refuses a write. */
+const REFUSAL = /error|invalid|not allowed|fail|wrong|denied/i;
+
+/**
+ * Setting values in a Teltonika reply: `Param ID:10000 Value:30` (getparam, several joined by `;`)
+ * and `New value 10000:30;` (setparam confirms). A reply to a write that does not confirm the
+ * pending settings refuses them, with the reply text as the reason.
+ */
+export function parseSettings(response: string, pending: readonly string[] = []): SettingsReport | undefined {
+  if (pending.length > 0 && REFUSAL.test(response)) return { values: {}, refused: Object.fromEntries(pending.map((n) => [n, response.trim()])) };
+  const values: Record<string, unknown> = {};
+  const put = (param: string, raw: string) => {
+    const s = NAME_BY_PARAM.get(param);
+    if (s) values[s.name] = s.numeric && /^-?\d+(\.\d+)?$/.test(raw.trim()) ? Number(raw) : raw.trim();
+  };
+  for (const m of response.matchAll(/Param ID:\s*(\d+)\s+Value:\s*([^;\r\n]*)/gi)) put(m[1], m[2]);
+  const confirm = /New value\s+(.*)/i.exec(response);
+  if (confirm) for (const m of confirm[1].matchAll(/(\d+):([^;\r\n]*)/g)) put(m[1], m[2]);
+  const refused: Record<string, string> = {};
+  for (const name of pending) if (!(name in values)) refused[name] = response.trim() || 'empty reply';
+  return Object.keys(values).length > 0 || Object.keys(refused).length > 0 ? { values, refused } : undefined;
+}
+
+export const DEVICE_TYPES: readonly DeviceTypeDefinition[] = [{ id: 1, name: 'teltonika', commands: COMMANDS, settings: SETTINGS, parseSettings }];
