@@ -150,7 +150,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     },
   });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
-  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices), ...commandRoutes(commands), ...settingRoutes(settingsService), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens)];
+  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices, ingest), ...commandRoutes(commands), ...settingRoutes(settingsService), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens)];
   routes.push({
     method: 'GET',
     path: '/openapi.json',

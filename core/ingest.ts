@@ -42,7 +42,8 @@ export interface IngestStats {
 /** A decoded message with the device it belongs to (if its ident is registered). */
 export interface IngestedMessage {
   readonly message: Message;
-  readonly channel: Channel;
+  /** The channel it arrived on; absent for messages injected through the API. */
+  readonly channel?: Channel;
   readonly device?: Device;
 }
 
@@ -92,6 +93,22 @@ export class IngestService {
     stats.stored = await this.store(ingested);
     if (this.deps.onStored && ingested.length > 0) await this.deps.onStored(ingested);
     return { stats, messages: ingested };
+  }
+
+  /**
+   * Stores messages given through the API (`POST /gw/devices/{sel}/messages`) as if the device had
+   * sent them: history, telemetry and streams.
+   */
+  async inject(device: Device, messages: readonly Message[]): Promise<number> {
+    const now = this.deps.clock.now();
+    const items: IngestedMessage[] = messages.map((m) => {
+      const message: Message = { ...m, ident: device.configuration.ident, 'server.timestamp': now };
+      message.timestamp ??= now;
+      return { message: annotateDevice(message, device), device };
+    });
+    const stored = await this.store(items);
+    if (this.deps.onStored && items.length > 0) await this.deps.onStored(items);
+    return stored;
   }
 
   /** Forgets cached lookups (local mode calls this when the registry changes). */
@@ -145,13 +162,15 @@ export class IngestService {
     const byDevice = new Map<number, { device: Device; messages: Message[] }>();
     const byIdent = new Map<string, { ttl: number; messages: Message[] }>();
     for (const { message, channel, device } of items) {
-      const c = byChannel.get(channel.id) ?? byChannel.set(channel.id, { channel, messages: [] }).get(channel.id)!;
-      c.messages.push(message);
+      if (channel) {
+        const c = byChannel.get(channel.id) ?? byChannel.set(channel.id, { channel, messages: [] }).get(channel.id)!;
+        c.messages.push(message);
+      }
       if (device) {
         const d = byDevice.get(device.id) ?? byDevice.set(device.id, { device, messages: [] }).get(device.id)!;
         d.messages.push(message);
       } else if (typeof message.ident === 'string' && message['device.id'] === undefined) {
-        const i = byIdent.get(message.ident) ?? byIdent.set(message.ident, { ttl: channel.messages_ttl, messages: [] }).get(message.ident)!;
+        const i = byIdent.get(message.ident) ?? byIdent.set(message.ident, { ttl: channel?.messages_ttl ?? 86400, messages: [] }).get(message.ident)!;
         i.messages.push(message);
       }
     }

@@ -126,6 +126,12 @@ export class DeviceService {
     return this.deps.messages.query('device', targets[0].id, q);
   }
 
+  async deleteMessages(selector: string, from: number, to: number): Promise<{ device_id: number; deleted: number }[]> {
+    const out: { device_id: number; deleted: number }[] = [];
+    for (const d of await this.select(selector)) out.push({ device_id: d.id, deleted: await this.deps.messages.deleteRange('device', d.id, from, to) });
+    return out;
+  }
+
   async telemetry(selector: string, prefixes?: readonly string[]): Promise<{ id: number; telemetry: Telemetry }[]> {
     const targets = await this.select(selector);
     return Promise.all(

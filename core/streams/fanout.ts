@@ -36,7 +36,7 @@ export class StreamFanout {
     for (const { message, channel, device } of batch) {
       const ids = new Set([
         ...(device ? await this.subs.get(`d${device.id}`, () => this.subscriptions.streamsOf('device', device.id)) : []),
-        ...(await this.subs.get(`c${channel.id}`, () => this.subscriptions.streamsOf('channel', channel.id))),
+        ...(channel ? await this.subs.get(`c${channel.id}`, () => this.subscriptions.streamsOf('channel', channel.id)) : []),
       ]);
       for (const id of ids) perStream.set(id, [...(perStream.get(id) ?? []), message]);
     }

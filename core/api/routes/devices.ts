@@ -2,12 +2,24 @@ import { z } from 'zod';
 import type { DeviceService } from '../../registry/devices.js';
 import { DeviceCreateSchema, DeviceSchema, DeviceUpdateSchema } from '../../schemas/devices.js';
 import { MessagesQuerySchema, parseMessagesQuery } from '../../schemas/messages.js';
+import { parseOrThrow, QueryNumber } from '../../schemas/common.js';
+import { ValidationError } from '../../errors.js';
+import type { IngestService } from '../../ingest.js';
+import type { Message } from '../../../protocols/common/types.js';
 import type { Route } from '../router.js';
 import { ListQuerySchema, listResult } from './common.js';
 
 const TelemetrySchema = z.object({ id: z.number(), telemetry: z.record(z.string(), z.object({ value: z.unknown(), ts: z.number() })) });
 
-export function deviceRoutes(devices: DeviceService): Route[] {
+const Primitive = z.union([z.string().max(65536), z.number(), z.boolean(), z.null()]);
+/** A message to inject: flat JSON, dotted names. */
+const InjectSchema = z
+  .array(z.record(z.string().min(1).max(128).regex(/^[A-Za-z0-9_.#-]+$/, 'names are letters, digits, _ . # -'), z.union([Primitive, z.array(Primitive).max(1000)])).refine((m) => m.timestamp === undefined || typeof m.timestamp === 'number', { message: 'timestamp must be a number (Unix seconds)', path: ['timestamp'] }))
+  .min(1)
+  .max(1000);
+const RangeSchema = z.object({ from: QueryNumber, to: QueryNumber }).strict();
+
+export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService, 'inject'>): Route[] {
   const tag = 'devices';
   return [
     { method: 'POST', path: '/gw/devices', tag, summary: 'Create devices (all or none)', body: z.array(DeviceCreateSchema), result: DeviceSchema, handler: async (c) => ({ result: await devices.create(c.body()) }) },
@@ -23,6 +35,31 @@ export function deviceRoutes(devices: DeviceService): Route[] {
       handler: async (c) => {
         const page = await devices.messages(c.params.sel, parseMessagesQuery(c.req.query));
         return { result: page.messages, next: page.next };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/gw/devices/{sel}/messages',
+      tag,
+      summary: 'Inject messages into the history of devices (as if the devices had sent them)',
+      body: InjectSchema,
+      handler: async (c) => {
+        const messages = parseOrThrow(InjectSchema, c.body());
+        const out: { device_id: number; stored: number }[] = [];
+        for (const d of await devices.select(c.params.sel)) out.push({ device_id: d.id, stored: await ingest.inject(d, messages as Message[]) });
+        return { result: out };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/gw/devices/{sel}/messages',
+      tag,
+      summary: 'Delete the messages with from <= timestamp <= to',
+      query: RangeSchema,
+      handler: async (c) => {
+        const q = parseOrThrow(RangeSchema, c.req.query);
+        if (q.from > q.to) throw new ValidationError(`from: ${q.from} is after to (${q.to})`);
+        return { result: await devices.deleteMessages(c.params.sel, q.from, q.to) };
       },
     },
     { method: 'GET', path: '/gw/devices/{sel}/telemetry', tag, summary: 'Latest value and time of every parameter', result: TelemetrySchema, handler: async (c) => ({ result: await devices.telemetry(c.params.sel) }) },
