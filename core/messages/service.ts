@@ -28,8 +28,11 @@ export class MessageService {
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     if (q.cursor !== undefined && !after) throw new ValidationError('cursor: not a cursor returned by this API');
     const accept = q.filter === undefined ? undefined : parseFilter(q.filter);
-    const fromMs = Math.max(0, Math.round(q.from * 1000));
-    const toMs = Math.round(q.to * 1000);
+    let fromMs = Math.max(0, Math.round(q.from * 1000));
+    let toMs = Math.round(q.to * 1000);
+    // a cursor narrows the range to what is left, so each page reads only its own packs
+    if (after && !q.reverse) fromMs = Math.max(fromMs, after.ts);
+    if (after && q.reverse) toMs = Math.min(toMs, after.ts);
     const range = packRange(fromMs, toMs);
     const source = this.packs.read(scope, id, { ...range, reverse: q.reverse, now: this.clock.now() });
     const page = await mergePacks(source, { fromMs, toMs, reverse: q.reverse, count: q.count, after, accept });
