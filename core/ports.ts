@@ -218,6 +218,10 @@ export interface StreamStateRepository {
   /** Rewrites a buffered batch's attempt counters. */
   touch(streamId: number, batch: BufferedBatch): Promise<void>;
   remove(streamId: number, sk: string): Promise<void>;
+  removeMany(streamId: number, sks: readonly string[]): Promise<void>;
+  /** Remembers delivered batch ids (idempotency keys) for a day. */
+  markDelivered(streamId: number, batchIds: readonly string[], nowS: number): Promise<void>;
+  wasDelivered(streamId: number, batchId: string): Promise<boolean>;
   count(streamId: number): Promise<{ batches: number; messages: number }>;
   /** Streams whose buffer is not empty. */
   backlogged(): Promise<number[]>;

@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient, type TableNames } from '../adapters/dynamodb/client.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { startDynalite, type LocalDynamo } from '../adapters/local/dynalite.js';
@@ -53,6 +55,8 @@ export interface LocalHubOptions {
   readonly wrapQueue?: (queue: FrameQueue) => FrameQueue;
   /** The built web console to serve at `/` (none when absent). */
   readonly consoleDir?: string;
+  /** Fault injection for reliability tests: wraps the ingest handler. */
+  readonly faults?: { readonly ingest?: (handler: IngestHandler) => IngestHandler; readonly dynamo?: (client: DynamoDBClient) => void };
   /** Longest wait between retries of a failing stream (s). */
   readonly streamBackoffCapS?: number;
   /** How often failing streams are retried (ms). */
@@ -82,6 +86,9 @@ export interface LocalHub {
   stop(): Promise<void>;
 }
 
+/** The SQS-event ingest handler as local mode calls it. */
+export type IngestHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
 export const LOCAL_TABLES: TableNames = { registry: 'hub-registry', messages: 'hub-messages' };
 
 /** The whole hub in one process: dynalite, the journal queue, ingest, listeners and the API. */
@@ -98,7 +105,7 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
   let localBus: LocalBus | undefined;
   try {
     dynamo = await startDynalite(opts.memory ? undefined : join(dir, 'dynamodb'), LOCAL_TABLES);
-    const doc = createDocumentClient({ endpoint: dynamo.endpoint });
+    const doc = createDocumentClient({ endpoint: dynamo.endpoint }, {}, opts.faults?.dynamo);
     const portRange = opts.portRange ?? [5027, 5046];
     let services: HubServices | undefined;
     const live = new LiveFeed(() => services!);
@@ -122,8 +129,10 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     bus.attach(streams.delivery, opts.streamSweepMs ?? 1000);
     localBus = bus;
     await streams.joiners.sync();
-    const ingestHandler = makeIngestHandler(async () => hub.ingest);
-    queue = new JournalQueue({ dir: join(dir, 'queue'), logger, handler: (event) => ingestHandler(event, localContext('hub-ingest')), unsafeNoSync: opts.memory });
+    const realIngest = makeIngestHandler(async () => hub.ingest);
+    const ingestHandler = opts.faults?.ingest ? opts.faults.ingest(realIngest) : realIngest;
+    // 20 attempts with backoff up to 10 s ride out about two and a half minutes of store outage before a record is dead-lettered
+    queue = new JournalQueue({ dir: join(dir, 'queue'), logger, handler: (event) => ingestHandler(event, localContext('hub-ingest')), unsafeNoSync: opts.memory, maxReceives: 20 });
     await queue.open();
     queue.start();
     if (opts.defaultChannel !== false && (await ports.channels.list()).length === 0) {

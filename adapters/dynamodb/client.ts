@@ -20,7 +20,7 @@ export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): TableNa
   };
 }
 
-export function createDocumentClient(config: Pick<DynamoConfig, 'endpoint' | 'region'>, extra: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+export function createDocumentClient(config: Pick<DynamoConfig, 'endpoint' | 'region'>, extra: DynamoDBClientConfig = {}, configure?: (client: DynamoDBClient) => void): DynamoDBDocumentClient {
   const local = config.endpoint !== undefined;
   const client = new DynamoDBClient({
     ...(local
@@ -29,5 +29,6 @@ export function createDocumentClient(config: Pick<DynamoConfig, 'endpoint' | 're
     maxAttempts: 4,
     ...extra,
   });
+  configure?.(client);
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false } });
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { BufferedBatch, DroppedBatch, StreamLogEntry, StreamStateRepository } from '../../core/ports.js';
 import { EMPTY_STATUS, type StreamStatus } from '../../core/schemas/streams.js';
 import type { Message } from '../../protocols/common/types.js';
@@ -8,6 +8,8 @@ import { isConditionFailed } from './errors.js';
 
 const LOG_TTL_S = 7 * 86400;
 const DROP_TTL_S = 30 * 86400;
+/** Delivered batch ids are remembered this long (an ingest retry comes within minutes). */
+const DONE_TTL_S = 86400;
 
 /**
  * Stream delivery state in the registry table: the buffer `sbuf#<stream>`/<sk> (gzip JSON batches,
@@ -43,6 +45,30 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
 
   async remove(streamId: number, sk: string): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sbuf#${streamId}`, sk } }));
+  }
+
+  async removeMany(streamId: number, sks: readonly string[]): Promise<void> {
+    for (let i = 0; i < sks.length; i += 25) {
+      let pending = sks.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: `sbuf#${streamId}`, sk } } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`could not remove ${pending.length} delivered batch(es) from the buffer`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+        pending = (r.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+      }
+    }
+  }
+
+  async markDelivered(streamId: number, batchIds: readonly string[], nowS: number): Promise<void> {
+    for (let i = 0; i < batchIds.length; i += 25) {
+      const items = batchIds.slice(i, i + 25).map((id) => ({ PutRequest: { Item: { pk: `sdone#${streamId}`, sk: id, ttl: Math.ceil(nowS + DONE_TTL_S) } } }));
+      await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: items } }));
+    }
+  }
+
+  async wasDelivered(streamId: number, batchId: string): Promise<boolean> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `sdone#${streamId}`, sk: batchId } }));
+    return r.Item !== undefined && (!r.Item.ttl || Number(r.Item.ttl) >= Date.now() / 1000);
   }
 
   async count(streamId: number): Promise<{ batches: number; messages: number }> {

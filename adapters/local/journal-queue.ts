@@ -225,7 +225,7 @@ export class JournalQueue implements FrameQueue {
       } else {
         this.stats.failed++;
         r.state = 'ready';
-        r.notBefore = Date.now() + Math.min(30_000, 200 * 2 ** (r.receives - 1));
+        r.notBefore = Date.now() + Math.min(10_000, 200 * 2 ** (r.receives - 1));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Message } from '../../protocols/common/types.js';
 import type { Logger } from '../logger.js';
 import { parseFilter } from '../messages/filter.js';
@@ -5,6 +6,10 @@ import { padMs } from '../messages/pack.js';
 import type { BufferedBatch, BusEvent, Clock, StreamRepository, StreamStateRepository } from '../ports.js';
 import type { Stream, StreamStatus } from '../schemas/streams.js';
 import type { StreamTarget } from './types.js';
+
+/** Buffered batches read per step, and the most messages sent in one delivery. */
+const MERGE_BATCHES = 50;
+const MERGE_MESSAGES = 1000;
 
 export interface DeliveryOptions {
   readonly streams: Pick<StreamRepository, 'get'>;
@@ -25,15 +30,28 @@ export interface DeliveryOptions {
 /**
  * Stream delivery with order, retries and a bounded buffer. Every batch is first written to the
  * stream's durable buffer; a drain (one at a time per stream, under a lease) sends buffered
- * batches oldest first and removes each once the platform acknowledged it. On failure the drain
+ * batches oldest first, consecutive ones together (up to 1,000 messages per delivery), and
+ * removes them once the platform acknowledged them. On failure the drain
  * stops (later batches wait: order is kept) and the stream backs off exponentially; batches older
  * than the stream's queue_ttl are dropped into a list that can be inspected and replayed.
  */
 export class StreamDelivery {
+  private drains = 0;
+  /** Repeated batches (same idempotency key) skipped by this instance. */
+  repeatsSkipped = 0;
+
   constructor(private readonly o: DeliveryOptions) {}
 
-  /** Buffers one bus event (idempotent: a redelivered event lands on the same item). */
+  /**
+   * Buffers one bus event. Idempotent: a redelivered event lands on the same item, and a batch
+   * already delivered (an ingest retry publishes the same batch ids) is skipped and counted.
+   */
   async accept(event: BusEvent): Promise<void> {
+    if (await this.o.state.wasDelivered(event.stream_id, event.batch_id)) {
+      this.o.logger.info('stream batch already delivered; repeat skipped', { stream_id: event.stream_id, batch_id: event.batch_id });
+      this.repeatsSkipped++;
+      return;
+    }
     const first = Math.min(...event.messages.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : this.o.clock.now())));
     const batch: BufferedBatch = { sk: `${padMs(first * 1000)}#${event.batch_id}`, batchId: event.batch_id, messages: event.messages, enqueued: this.o.clock.now(), attempts: 0 };
     await this.o.state.append(event.stream_id, batch);
@@ -48,7 +66,8 @@ export class StreamDelivery {
     }
     if (!stream.enabled) return 0;
     const now = this.o.clock.now();
-    if (!(await this.o.state.acquire(streamId, this.o.owner, now + this.o.drainBudgetS * 2, now))) return 0;
+    const owner = `${this.o.owner}#${++this.drains}`; // each drain its own lease holder, even in one process
+    if (!(await this.o.state.acquire(streamId, owner, now + this.o.drainBudgetS * 2, now))) return 0;
     let status = await this.o.state.status(streamId);
     let delivered = 0;
     try {
@@ -56,19 +75,41 @@ export class StreamDelivery {
       const accept = stream.validate_message ? parseFilter(stream.validate_message) : undefined;
       const until = now + this.o.drainBudgetS;
       while (this.o.clock.now() < until) {
-        const [batch] = await this.o.state.oldest(streamId, 1);
-        if (!batch) break;
-        const outcome = await this.sendOne(stream, batch, accept, status);
+        const buffered = await this.o.state.oldest(streamId, MERGE_BATCHES);
+        if (buffered.length === 0) break;
+        const { expired, group } = this.plan(stream, buffered);
+        for (const b of expired) status = await this.dropOne(stream, b, status);
+        if (group.length === 0) continue;
+        const outcome = await this.sendGroup(stream, group, accept, status);
         status = outcome.status;
         if (!outcome.ok) break;
-        delivered++;
+        delivered += group.length;
       }
     } finally {
       const { batches, messages } = await this.o.state.count(streamId);
       await this.o.state.saveStatus(streamId, { ...status, buffered: batches, buffered_messages: messages });
-      await this.o.state.release(streamId, this.o.owner);
+      await this.o.state.release(streamId, owner);
     }
     return delivered;
+  }
+
+  /** Buffered batches past queue_ttl, and the run of oldest batches to send together (order kept). */
+  private plan(stream: Stream, buffered: readonly BufferedBatch[]): { expired: BufferedBatch[]; group: BufferedBatch[] } {
+    const now = this.o.clock.now();
+    const expired: BufferedBatch[] = [];
+    const group: BufferedBatch[] = [];
+    let messages = 0;
+    for (const b of buffered) {
+      if (now - b.enqueued > stream.queue_ttl) {
+        if (group.length > 0) break; // keep order: drop only from the head
+        expired.push(b);
+        continue;
+      }
+      if (group.length > 0 && messages + b.messages.length > MERGE_MESSAGES) break;
+      group.push(b);
+      messages += b.messages.length;
+    }
+    return { expired, group };
   }
 
   /** Drains every stream with a backlog whose retry is due (the scheduled sweep). */
@@ -84,34 +125,40 @@ export class StreamDelivery {
     }
   }
 
-  private async sendOne(stream: Stream, batch: BufferedBatch, accept: ((m: Message) => boolean) | undefined, status: StreamStatus): Promise<{ ok: boolean; status: StreamStatus }> {
+  private async dropOne(stream: Stream, batch: BufferedBatch, status: StreamStatus): Promise<StreamStatus> {
     const now = this.o.clock.now();
-    if (now - batch.enqueued > stream.queue_ttl) {
-      await this.o.state.drop(stream.id, { ...batch, dropped: now, reason: `not delivered within queue_ttl (${stream.queue_ttl} s): ${status.last_error ?? 'no successful attempt'}` });
-      await this.o.state.remove(stream.id, batch.sk);
-      this.o.metric?.('StreamDropped', batch.messages.length, stream);
-      this.o.logger.warn('stream batch dropped after queue_ttl', { stream_id: stream.id, batch_id: batch.batchId, messages: batch.messages.length });
-      return { ok: true, status: { ...status, dropped: status.dropped + 1 } };
-    }
-    const messages = accept ? batch.messages.filter(accept) : batch.messages;
+    await this.o.state.drop(stream.id, { ...batch, dropped: now, reason: `not delivered within queue_ttl (${stream.queue_ttl} s): ${status.last_error ?? 'no successful attempt'}` });
+    await this.o.state.remove(stream.id, batch.sk);
+    this.o.metric?.('StreamDropped', batch.messages.length, stream);
+    this.o.logger.warn('stream batch dropped after queue_ttl', { stream_id: stream.id, batch_id: batch.batchId, messages: batch.messages.length });
+    return { ...status, dropped: status.dropped + 1 };
+  }
+
+  /** Sends consecutive buffered batches as one delivery; all are removed on success, none on failure. */
+  private async sendGroup(stream: Stream, group: readonly BufferedBatch[], accept: ((m: Message) => boolean) | undefined, status: StreamStatus): Promise<{ ok: boolean; status: StreamStatus }> {
+    const now = this.o.clock.now();
+    const all = group.flatMap((b) => b.messages);
+    const messages = accept ? all.filter(accept) : all;
+    const batchId = group.length === 1 ? group[0].batchId : createHash('sha1').update(group.map((b) => b.batchId).join(',')).digest('hex').slice(0, 20);
     const started = Date.now();
     try {
-      if (messages.length > 0) await this.o.target(stream).deliver({ streamId: stream.id, batchId: batch.batchId, messages });
+      if (messages.length > 0) await this.o.target(stream).deliver({ streamId: stream.id, batchId, messages });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const ambiguous = (err as { ambiguous?: boolean }).ambiguous ?? /timeout|timed out|ECONNRESET|socket hang up/i.test(reason);
-      await this.o.state.touch(stream.id, { ...batch, attempts: batch.attempts + 1, ambiguous });
+      for (const b of group) await this.o.state.touch(stream.id, { ...b, attempts: b.attempts + 1, ambiguous: b.ambiguous || ambiguous });
       const errors = status.errors + 1;
-      await this.o.state.log(stream.id, { timestamp: now, batch_id: batch.batchId, read: batch.messages.length, skipped: batch.messages.length - messages.length, accepted: 0, rejected: messages.length, ack_latency: Date.now() - started, error: reason });
+      await this.o.state.log(stream.id, { timestamp: now, batch_id: batchId, read: all.length, skipped: all.length - messages.length, accepted: 0, rejected: messages.length, ack_latency: Date.now() - started, error: reason });
       this.o.metric?.('StreamFailed', messages.length, stream);
-      this.o.logger.warn('stream delivery failed; will retry', { stream_id: stream.id, batch_id: batch.batchId, attempt: batch.attempts + 1, error: reason });
+      this.o.logger.warn('stream delivery failed; will retry', { stream_id: stream.id, batch_id: batchId, batches: group.length, error: reason });
       return { ok: false, status: { ...status, errors, errors_total: status.errors_total + 1, last_error: reason, next_attempt: now + Math.min(this.o.backoffCapS, 2 ** Math.min(errors - 1, 20)) } };
     }
     const latency = Date.now() - started;
-    await this.o.state.remove(stream.id, batch.sk);
-    await this.o.state.log(stream.id, { timestamp: this.o.clock.now(), batch_id: batch.batchId, read: batch.messages.length, skipped: batch.messages.length - messages.length, accepted: messages.length, rejected: 0, ack_latency: latency });
+    await this.o.state.markDelivered(stream.id, group.map((b) => b.batchId), this.o.clock.now());
+    await this.o.state.removeMany(stream.id, group.map((b) => b.sk));
+    await this.o.state.log(stream.id, { timestamp: this.o.clock.now(), batch_id: batchId, read: all.length, skipped: all.length - messages.length, accepted: messages.length, rejected: 0, ack_latency: latency });
     this.o.metric?.('StreamDelivered', messages.length, stream);
-    const newest = Math.max(0, ...batch.messages.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : 0)));
+    const newest = Math.max(0, ...all.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : 0)));
     return {
       ok: true,
       status: {
@@ -121,9 +168,9 @@ export class StreamDelivery {
         errors: 0,
         last_error: null,
         next_attempt: null,
-        delivered_batches: status.delivered_batches + 1,
+        delivered_batches: status.delivered_batches + group.length,
         delivered_messages: status.delivered_messages + messages.length,
-        duplicates: status.duplicates + (batch.ambiguous ? 1 : 0),
+        duplicates: status.duplicates + group.filter((b) => b.ambiguous).length,
       },
     };
   }

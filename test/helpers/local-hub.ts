@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
-import { type LocalHub, startLocalHub } from '../../local/runtime.js';
+import { type LocalHub, type LocalHubOptions, startLocalHub } from '../../local/runtime.js';
 
 export const TEST_TOKEN = 'test-admin-token';
 
@@ -26,7 +26,7 @@ export function removeDir(dir: string): void {
 }
 
 /** A whole local hub on free ports (API and default Teltonika channel). */
-export async function startTestHub(opts: { dataDir?: string; logger?: Logger } = {}): Promise<LocalHub & { channelPort: number }> {
+export async function startTestHub(opts: { dataDir?: string; logger?: Logger; consoleDir?: string; extra?: Partial<LocalHubOptions> } = {}): Promise<LocalHub & { channelPort: number }> {
   const hub = await startLocalHub({
     dataDir: opts.dataDir ?? '',
     memory: opts.dataDir === undefined,
@@ -37,6 +37,8 @@ export async function startTestHub(opts: { dataDir?: string; logger?: Logger } =
     defaultChannelPort: 0,
     portRange: [0, 0],
     channelSyncMs: 200,
+    consoleDir: opts.consoleDir,
+    ...opts.extra,
   });
   const channelPort = hub.listeners.channels[0]?.configuration.port ?? 0;
   return Object.assign(hub, { channelPort });

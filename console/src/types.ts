@@ -1,0 +1,55 @@
+/**
+ * API shapes, taken from the server's zod schemas and types with type-only imports (nothing from
+ * the server is bundled).
+ */
+import type { z } from 'zod';
+import type { Channel, ChannelCreateSchema } from '../../core/schemas/channels.js';
+import type { Command, CommandResult } from '../../core/schemas/commands.js';
+import type { Device, DeviceCreateSchema, DeviceUpdateSchema } from '../../core/schemas/devices.js';
+import type { SettingView } from '../../core/schemas/settings.js';
+import type { Stream, StreamCreateSchema, StreamStatus, StreamTypeName } from '../../core/schemas/streams.js';
+import type { AclEntryInput, Token, TokenCreateSchema } from '../../core/schemas/tokens.js';
+import type { ConnectionRecord, DeviceLogEntry, DroppedBatch, StreamLogEntry, Telemetry } from '../../core/ports.js';
+import type { DeviceType } from '../../core/registry/device-types.js';
+import type { CommandDefinition, JsonSchema, Message, SettingDefinition } from '../../protocols/common/types.js';
+
+export type { AclEntryInput, Channel, Command, CommandDefinition, CommandResult, ConnectionRecord, Device, DeviceLogEntry, DeviceType, JsonSchema, Message, SettingDefinition, SettingView, Stream, StreamLogEntry, StreamStatus, StreamTypeName, Telemetry, Token };
+
+/** Request bodies: what the API accepts (zod input types, so defaults are optional). */
+export type DeviceCreate = z.input<typeof DeviceCreateSchema>;
+export type DeviceUpdate = z.input<typeof DeviceUpdateSchema>;
+export type ChannelCreate = z.input<typeof ChannelCreateSchema>;
+export type StreamCreate = z.input<typeof StreamCreateSchema>;
+export type TokenCreate = z.input<typeof TokenCreateSchema>;
+
+export interface Protocol {
+  readonly id: number;
+  readonly name: string;
+  readonly transports?: readonly string[];
+}
+
+export interface TelemetryRow {
+  readonly id: number;
+  readonly telemetry: Telemetry;
+}
+
+export type DeviceLogRow = DeviceLogEntry & { readonly device_id: number };
+
+/** `GET /gw/streams/{sel}`: the stream with its delivery status. */
+export type StreamWithStatus = Stream & { readonly status?: StreamStatus };
+
+/** `GET /gw/streams/{sel}/devices`: one subscription. */
+export interface Subscription {
+  readonly stream_id: number;
+  readonly id: number;
+}
+
+/** `GET /gw/streams/{sel}/dropped`: a batch dropped after queue_ttl (messages counted). */
+export type DroppedRow = Omit<DroppedBatch, 'messages'> & { readonly stream_id: number; readonly messages: number };
+
+export type TokenWithKey = Token & { readonly key: string };
+
+/** The stream types, checked against the server's list both ways at compile time. */
+export const STREAM_TYPES = ['http', 'mqtt', 'wialon_retranslator', 'aws_iot', 'thingsboard'] as const satisfies readonly StreamTypeName[];
+type MissingStreamType = Exclude<StreamTypeName, (typeof STREAM_TYPES)[number]>;
+export const streamTypesComplete: [MissingStreamType] extends [never] ? true : never = true;
