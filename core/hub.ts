@@ -12,11 +12,12 @@ import { type Route, Router } from './api/router.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
-import type { Bus, ChannelRepository, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, SettingsRepository, StreamRepository, StreamStateRepository, SubscriptionRepository, TelemetryStore, TokenRepository } from './ports.js';
+import type { Bus, ChannelRepository, DeadLetterStore, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, SettingsRepository, StreamRepository, StreamStateRepository, SubscriptionRepository, TelemetryStore, TokenRepository } from './ports.js';
 import { StreamService } from './registry/streams.js';
 import { SettingsService } from './registry/settings.js';
 import { settingRoutes } from './api/routes/settings.js';
 import { streamRoutes } from './api/routes/streams.js';
+import { deadLetterRoutes } from './api/routes/dead-letters.js';
 import { StreamFanout } from './streams/fanout.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
@@ -41,6 +42,8 @@ export interface HubPorts {
   readonly streamState: StreamStateRepository;
   /** Where stream batches go (EventBridge, or the local bus). */
   readonly bus: Bus;
+  /** The ingest dead-letter queue, when the deployment exposes it. */
+  readonly deadLetters?: DeadLetterStore;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -150,7 +153,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     },
   });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
-  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices, ingest), ...commandRoutes(commands), ...settingRoutes(settingsService), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens)];
+  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices, ingest), ...commandRoutes(commands), ...settingRoutes(settingsService), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens), ...deadLetterRoutes(ports.deadLetters)];
   routes.push({
     method: 'GET',
     path: '/openapi.json',

@@ -243,3 +243,26 @@ export interface SettingsRepository {
   put(deviceId: number, state: import('./schemas/settings.js').SettingState): Promise<void>;
   drop(deviceId: number): Promise<void>;
 }
+
+/** A queue record that failed ingest too many times. */
+export interface DeadLetter {
+  readonly id: string;
+  /** When it was moved to the dead-letter queue (Unix seconds). */
+  readonly failed: number;
+  readonly receives: number;
+  /** Frames it holds, and the channels and idents they came from. */
+  readonly frames: number;
+  readonly channel_ids: readonly number[];
+  readonly idents: readonly string[];
+  /** The queue message body (an envelope of frames). */
+  readonly body: string;
+}
+
+/** The ingest dead-letter queue (SQS DLQ on AWS, a journal file locally). */
+export interface DeadLetterStore {
+  list(limit: number): Promise<DeadLetter[]>;
+  /** Sends records back to the ingest queue (all, or the given ids); returns how many. */
+  replay(ids?: readonly string[]): Promise<number>;
+  /** Deletes records (all, or the given ids); returns how many. */
+  discard(ids?: readonly string[]): Promise<number>;
+}

@@ -22,6 +22,7 @@ import { type LocalListener, startLocalListener } from '../listener/local-listen
 import { localContext, startApiServer } from './http-server.js';
 import { LiveFeed } from './live.js';
 import { LocalBus } from '../adapters/local/local-bus.js';
+import { LocalDeadLetters } from '../adapters/local/dead-letters.js';
 import { streamRuntime } from '../adapters/streams/runtime.js';
 import { staticHandler } from './static.js';
 
@@ -55,6 +56,8 @@ export interface LocalHubOptions {
   readonly wrapQueue?: (queue: FrameQueue) => FrameQueue;
   /** The built web console to serve at `/` (none when absent). */
   readonly consoleDir?: string;
+  /** Ingest attempts before a queue record is dead-lettered (default 20). */
+  readonly ingestMaxReceives?: number;
   /** Fault injection for reliability tests: wraps the ingest handler. */
   readonly faults?: { readonly ingest?: (handler: IngestHandler) => IngestHandler; readonly dynamo?: (client: DynamoDBClient) => void };
   /** Longest wait between retries of a failing stream (s). */
@@ -110,7 +113,8 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     let services: HubServices | undefined;
     const live = new LiveFeed(() => services!);
     const bus = new LocalBus(logger);
-    const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus });
+    const deadLetters = new LocalDeadLetters(join(dir, 'queue'), (bodies) => queue!.sendBodies(bodies));
+    const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters });
     services = createHub(ports, {
       publicHost: opts.host,
       portRange,
@@ -132,7 +136,7 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     const realIngest = makeIngestHandler(async () => hub.ingest);
     const ingestHandler = opts.faults?.ingest ? opts.faults.ingest(realIngest) : realIngest;
     // 20 attempts with backoff up to 10 s ride out about two and a half minutes of store outage before a record is dead-lettered
-    queue = new JournalQueue({ dir: join(dir, 'queue'), logger, handler: (event) => ingestHandler(event, localContext('hub-ingest')), unsafeNoSync: opts.memory, maxReceives: 20 });
+    queue = new JournalQueue({ dir: join(dir, 'queue'), logger, handler: (event) => ingestHandler(event, localContext('hub-ingest')), unsafeNoSync: opts.memory, maxReceives: opts.ingestMaxReceives ?? 20 });
     await queue.open();
     queue.start();
     if (opts.defaultChannel !== false && (await ports.channels.list()).length === 0) {

@@ -3,7 +3,9 @@ import type { Logger } from '../../core/logger.js';
 import { createDocumentClient, tableNamesFromEnv } from '../dynamodb/client.js';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { dynamoPorts } from '../dynamodb/ports.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeBus } from './eventbridge-bus.js';
+import { SqsDeadLetters } from './sqs-dead-letters.js';
 import { awsSettingsFromEnv, loadAdminToken } from './config.js';
 
 let cached: Promise<HubServices> | undefined;
@@ -16,7 +18,9 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     const doc = createDocumentClient({ region: settings.region, endpoint: process.env.HUB_DYNAMODB_ENDPOINT });
     const busName = process.env.HUB_EVENT_BUS_NAME;
     const bus = busName ? new EventBridgeBus(new EventBridgeClient({ region: settings.region }), busName) : undefined;
-    return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger, { bus }), {
+    const dlq = process.env.HUB_INGEST_DLQ_URL;
+    const deadLetters = dlq && settings.queueUrl ? new SqsDeadLetters(new SQSClient({ region: settings.region }), dlq, settings.queueUrl) : undefined;
+    return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger, { bus, deadLetters }), {
       publicHost: settings.publicHost,
       portRange: settings.portRange,
       adminToken: () => loadAdminToken(settings),

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HubPorts } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
-import { type Bus, type Clock, systemClock } from '../../core/ports.js';
+import { type Bus, type Clock, type DeadLetterStore, systemClock } from '../../core/ports.js';
 import type { TableNames } from './client.js';
 import { DynamoCommandRepository } from './commands.js';
 import { DynamoConnectionDirectory } from './connections.js';
@@ -22,7 +22,7 @@ export const NO_BUS: Bus = {
   },
 };
 
-export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, logger: Logger, options: { bus?: Bus; clock?: Clock } = {}): HubPorts {
+export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, logger: Logger, options: { bus?: Bus; clock?: Clock; deadLetters?: DeadLetterStore } = {}): HubPorts {
   const clock = options.clock ?? systemClock;
   return {
     devices: new DynamoDeviceRepository(doc, tables.registry),
@@ -39,6 +39,7 @@ export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, log
     subscriptions: new DynamoSubscriptionRepository(doc, tables.registry),
     streamState: new DynamoStreamStateRepository(doc, tables.registry),
     bus: options.bus ?? NO_BUS,
+    deadLetters: options.deadLetters,
     clock,
     logger,
   };

@@ -79,10 +79,13 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
     'PUT /platform/tokens/{sel}': ['PUT', '/platform/tokens/info=x', { info: 'renamed' }],
     'DELETE /platform/tokens/{sel}': ['DELETE', '/platform/tokens/info=renamed'],
     'GET /openapi.json': ['GET', '/openapi.json'],
+    'GET /platform/dead-letters': ['GET', '/platform/dead-letters'],
+    'POST /platform/dead-letters/replay': ['POST', '/platform/dead-letters/replay'],
+    'DELETE /platform/dead-letters/{ids}': ['DELETE', '/platform/dead-letters/all'],
   });
 
   /** A path with every {param} filled: selectors with a value that matches nothing. */
-  const concrete = (path: string, sel: string) => (path === '/gw/devices/{sel}/messages' ? '/gw/devices/{sel}/messages?from=0&to=1' : path).replace(/\{sel\}/, sel).replace(/\{target\}/, '1').replace(/\{cmd\}/, 'all').replace(/\{conn\}/, 'all').replace(/\{names\}/, 'position').replace(/\{name\}/, 'apn');
+  const concrete = (path: string, sel: string) => (path === '/gw/devices/{sel}/messages' ? '/gw/devices/{sel}/messages?from=0&to=1' : path).replace(/\{sel\}/, sel).replace(/\{target\}/, '1').replace(/\{cmd\}/, 'all').replace(/\{conn\}/, 'all').replace(/\{names\}/, 'position').replace(/\{name\}/, 'apn').replace(/\{ids\}/, 'all');
 
   it('has a success case for every route, and each answers 200 with {"result": [...]}', async () => {
     const table = success();

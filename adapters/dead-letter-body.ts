@@ -1,0 +1,15 @@
+import { EnvelopeSchema } from '../core/envelope.js';
+
+/** What a dead-lettered envelope holds: frame count, channels and idents (best effort on bad bodies). */
+export function describeBody(body: string): { frames: number; channel_ids: number[]; idents: string[] } {
+  try {
+    const env = EnvelopeSchema.parse(JSON.parse(body));
+    return {
+      frames: env.frames.length,
+      channel_ids: [...new Set(env.frames.map((f) => f.ch))],
+      idents: [...new Set(env.frames.map((f) => f.id).filter((i): i is string => i !== undefined))],
+    };
+  } catch {
+    return { frames: 0, channel_ids: [], idents: [] };
+  }
+}

@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { avlPacket, handshake } from '../../protocols/teltonika/device.js';
+import { TestDevice } from '../helpers/devices.js';
+import { FaultSwitch } from '../helpers/faults.js';
+import { api, eventually, startTestHub, TEST_TOKEN } from '../helpers/local-hub.js';
+
+describe('dead letters: visible and replayable through the API and the CLI', () => {
+  const broken = new FaultSwitch();
+  let hub: Awaited<ReturnType<typeof startTestHub>>;
+
+  beforeAll(async () => {
+    broken.on = true;
+    hub = await startTestHub({
+      extra: {
+        ingestMaxReceives: 2,
+        faults: {
+          ingest: (handler) => async (event, context) => {
+            if (broken.on) throw new Error('injected: ingest keeps failing');
+            return handler(event, context);
+          },
+        },
+      },
+    });
+    await api(hub, 'POST', '/gw/devices', [{ name: 'd', configuration: { ident: '869999999999999' } }]);
+    const dev = await TestDevice.connect(hub.channelPort);
+    dev.send(handshake('869999999999999'));
+    await dev.read(1);
+    dev.send(avlPacket([{ timestampMs: 1_700_000_000_000, latitude: 1, longitude: 1, satellites: 3 }]));
+    expect((await dev.read(4)).toString('hex')).toBe('00000001'); // acked: durable in the queue
+    dev.close();
+  });
+  afterAll(async () => hub?.stop());
+
+  it('lists a record that failed ingest with its frames, channel and ident', async () => {
+    const list = await eventually(async () => {
+      const r = await api(hub, 'GET', '/platform/dead-letters');
+      return r.json.result.length > 0 ? r.json.result : undefined;
+    }, 10_000, 100);
+    expect(list[0]).toMatchObject({ receives: 2, frames: 1, channel_ids: [1], idents: ['869999999999999'] });
+    expect(list[0].body).toBeUndefined();
+    expect((await api(hub, 'GET', '/platform/dead-letters?body=true')).json.result[0].body).toContain('"frames"');
+    expect((await api(hub, 'GET', '/gw/devices/1/messages')).json.result).toEqual([]);
+  });
+
+  it('replays it with `hub dlq replay` once ingest works again: the message is stored', async () => {
+    broken.on = false;
+    // async: the hub answering the CLI runs in this test's process
+    const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'dlq', 'replay', '--api', hub.apiUrl], { encoding: 'utf8', env: { ...process.env, HUB_TOKEN: TEST_TOKEN, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ result: [{ replayed: 1 }] });
+    const stored = await eventually(async () => {
+      const m = (await api(hub, 'GET', '/gw/devices/1/messages')).json.result;
+      return m.length > 0 ? m : undefined;
+    });
+    expect(stored[0]).toMatchObject({ ident: '869999999999999', 'position.latitude': 1 });
+    expect((await api(hub, 'GET', '/platform/dead-letters')).json.result).toEqual([]);
+  });
+});
