@@ -1,26 +1,22 @@
 #!/usr/bin/env node
-/** The ready-made CDK app: `npx cdk deploy` (configuration from cdk.json context). */
+/**
+ * The ready-made CDK app: `npx cdk deploy` (configuration from `hub:*` context in cdk.json or
+ * `-c hub:key=value`; every key and its default: docs/deploy.md).
+ */
 import { App, Stack } from 'aws-cdk-lib';
-import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Vpc } from 'aws-cdk-lib/aws-ec2';
+import { hubSettingsFromContext } from '../lib/context.js';
 import { TelematicsHub } from '../lib/telematics-hub.js';
 
 export function buildApp(app = new App()): { app: App; stack: Stack; hub: TelematicsHub } {
-  const ctx = (key: string) => app.node.tryGetContext(key);
-  const stack = new Stack(app, ctx('hub:stackName') ?? 'TelematicsHub', {
+  const settings = hubSettingsFromContext(app.node.getAllContext() as Record<string, unknown>);
+  const stack = new Stack(app, settings.stackName ?? 'TelematicsHub', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-    description: 'Telematics Hub: GPS-tracker channels, ingest, registry API',
+    description: 'Telematics Hub: GPS-tracker channels, ingest, streams, registry API, console',
   });
-  const range = ctx('hub:channelPortRange') as [number, number] | undefined;
-  const hub = new TelematicsHub(stack, 'Hub', {
-    channelPortRange: range,
-    listenerCpu: ctx('hub:listenerCpu'),
-    listenerMemoryMiB: ctx('hub:listenerMemoryMiB'),
-    listenerCount: ctx('hub:listenerCount'),
-    ingestBatchingWindowSeconds: ctx('hub:ingestBatchingWindowSeconds'),
-    logRetention: ctx('hub:logRetentionDays') as RetentionDays | undefined,
-    apiThrottleRateLimit: ctx('hub:apiThrottleRateLimit'),
-    apiThrottleBurstLimit: ctx('hub:apiThrottleBurstLimit'),
-  });
+  // an existing VPC is looked up at synth (needs an account/region; cached in cdk.context.json)
+  const vpc = settings.vpcId ? Vpc.fromLookup(stack, 'Vpc', { vpcId: settings.vpcId }) : undefined;
+  const hub = new TelematicsHub(stack, 'Hub', { ...settings.props, vpc });
   return { app, stack, hub };
 }
 

@@ -1,44 +1,119 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import { IpAddresses, type IVpc, Peer, Port, SecurityGroup, SubnetType, Vpc, FlowLogDestination, FlowLogTrafficType } from 'aws-cdk-lib/aws-ec2';
+import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  FlowLogDestination,
+  FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
+  IpAddresses,
+  type IVpc,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
-import { Cluster, ContainerImage, ContainerInsights, CpuArchitecture, FargateService, FargateTaskDefinition, LogDrivers, OperatingSystemFamily, UlimitName } from 'aws-cdk-lib/aws-ecs';
-import { NetworkLoadBalancer, Protocol } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import {
+  Cluster,
+  type ContainerDefinition,
+  ContainerImage,
+  ContainerInsights,
+  CpuArchitecture,
+  FargateService,
+  FargateTaskDefinition,
+  LogDrivers,
+  OperatingSystemFamily,
+  type ScalableTaskCount,
+  UlimitName,
+} from 'aws-cdk-lib/aws-ecs';
+import { NetworkLoadBalancer, type NetworkTargetGroup, Protocol } from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantTableReadWrite } from './grants.js';
+import { acknowledge } from './nag.js';
 import { packageRoot } from './paths.js';
 import type { HubStorage } from './storage.js';
 
 export interface HubChannelsProps {
   readonly storage: HubStorage;
-  readonly queue: Queue;
-  /** First and last channel port; the NLB listens on each. */
+  readonly queue: IQueue;
+  /** First and last channel port; the NLB listens on each (at most 50). */
   readonly portRange: readonly [number, number];
   /**
-   * An existing VPC (public subnets needed for the NLB and the tasks).
-   * @default a new VPC with two public subnets and no NAT gateway
+   * An existing VPC. The NLB goes to its public subnets; the tasks to its public subnets too, or
+   * to its private subnets with egress when `privateTasks` is set.
+   * @default a new VPC: two AZs, public subnets only (no NAT gateway), flow logs, DynamoDB gateway endpoint
    */
   readonly vpc?: IVpc;
+  /**
+   * Run the tasks in private subnets with egress (NAT) and without public IPs. Needs an existing
+   * VPC that has them; costs the NAT gateways' hours and data processing.
+   * @default false (public subnets, public IPs, security group open on the channel ports only)
+   */
+  readonly privateTasks?: boolean;
+  /** Traffic the new VPC's flow logs record. @default FlowLogTrafficType.ALL */
+  readonly flowLogTrafficType?: FlowLogTrafficType;
   /** @default 512 (0.5 vCPU) */
   readonly cpu?: number;
   /** @default 1024 */
   readonly memoryLimitMiB?: number;
-  /** @default 2 */
-  readonly desiredCount?: number;
+  /** Fewest tasks (also the count at deploy time). @default 2 */
+  readonly minCount?: number;
+  /** @default 10 */
+  readonly maxCount?: number;
+  /** Target average CPU of the tasks (%), for scaling. @default 60 */
+  readonly cpuTargetPercent?: number;
+  /**
+   * Target device connections per task, for scaling on the listener's `ActiveConnections` metric
+   * (EMF, namespace TelematicsHub, dimension service=hub-listener).
+   * @default 40000
+   */
+  readonly connectionsPerTask?: number;
   /** Open files per task: one per device connection. @default 200000 */
   readonly maxConnectionsPerTask?: number;
-  /** Batch window of frames before SQS (ms). @default 10 */
+  /** Batch window of frames before SQS (ms): longer windows pack more frames per SQS request but delay device acks. @default 10 */
   readonly flushMs?: number;
+  /** Extra environment of the listener container (e.g. HUB_CHANNEL_SYNC_MS, HUB_COMMAND_POLL_MS, LOG_LEVEL). */
+  readonly environment?: Record<string, string>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
 }
 
 export const HEALTH_PORT = 8081;
+/** Namespace, name and dimension of the listener's connection gauge (EMF). */
+export const LISTENER_CONNECTIONS_METRIC = { namespace: 'TelematicsHub', metricName: 'ActiveConnections', dimensionsMap: { service: 'hub-listener' } } as const;
+
+/** Listener container environment: what listener/main.ts reads, with the hub's defaults. */
+export function listenerEnvironment(props: { queueUrl: string; registryTable: string; messagesTable: string; region: string; cpu?: number; flushMs?: number; extra?: Record<string, string> }): Record<string, string> {
+  return {
+    // one listener process per whole vCPU of the task (node:cluster), at least one
+    HUB_LISTENER_WORKERS: String(Math.max(1, Math.floor((props.cpu ?? 512) / 1024))),
+    HUB_METRICS: 'emf',
+    HUB_INGEST_QUEUE_URL: props.queueUrl,
+    HUB_TABLE_REGISTRY: props.registryTable,
+    HUB_TABLE_MESSAGES: props.messagesTable,
+    HUB_FLUSH_MS: String(props.flushMs ?? 10),
+    HUB_HEALTH_PORT: String(HEALTH_PORT),
+    HUB_CHANNEL_SYNC_MS: '2000',
+    HUB_COMMAND_POLL_MS: '1000',
+    HUB_CONNECTIONS_SNAPSHOT_MS: '30000',
+    LOG_LEVEL: 'info',
+    AWS_REGION: props.region,
+    ...props.extra,
+  };
+}
+
+/** Every port of a range, in order. */
+export function portsOf([lo, hi]: readonly [number, number]): number[] {
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+}
 
 /**
  * Channel listeners: Fargate tasks (ARM64) behind a Network Load Balancer with one TCP listener per
- * port of the channel range. Tasks run in public subnets with public IPs (no NAT gateway to pay
- * for) and accept only the channel ports and the health port.
+ * port of the channel range (client IPs preserved), scaled by CPU and by device connections per
+ * task. Tasks hold the device sessions, so scale-in is slow (15 min cooldown) and a deployment
+ * starts new tasks before draining old ones.
  */
 export class HubChannels extends Construct {
   readonly vpc: IVpc;
@@ -46,20 +121,25 @@ export class HubChannels extends Construct {
   readonly service: FargateService;
   readonly loadBalancer: NetworkLoadBalancer;
   readonly taskDefinition: FargateTaskDefinition;
+  readonly container: ContainerDefinition;
+  readonly securityGroup: SecurityGroup;
+  readonly targetGroups: NetworkTargetGroup[] = [];
+  readonly scaling: ScalableTaskCount;
+  readonly logGroup: LogGroup;
+  /** Connections per task as the scaling policy sees it. */
+  readonly connectionsMetric: Metric;
 
   constructor(scope: Construct, id: string, props: HubChannelsProps) {
     super(scope, id);
     const [lo, hi] = props.portRange;
     if (!(lo >= 1 && hi <= 65535 && hi >= lo && hi - lo < 50)) throw new Error(`portRange ${lo}-${hi}: give at most 50 ports within 1-65535`);
-    this.vpc =
-      props.vpc ??
-      new Vpc(this, 'Vpc', {
-        ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
-        maxAzs: 2,
-        natGateways: 0,
-        subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 20 }],
-        flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH })), trafficType: FlowLogTrafficType.ALL } },
-      });
+    if (hi >= HEALTH_PORT && lo <= HEALTH_PORT) throw new Error(`portRange ${lo}-${hi} contains the health port ${HEALTH_PORT}`);
+    const minCount = props.minCount ?? 2;
+    const maxCount = props.maxCount ?? 10;
+    if (!(minCount >= 1 && maxCount >= minCount)) throw new Error(`listener count ${minCount}-${maxCount}: give 1 <= min <= max`);
+    const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL);
+
     this.cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
       cpu: props.cpu ?? 512,
@@ -67,59 +147,103 @@ export class HubChannels extends Construct {
       runtimePlatform: { cpuArchitecture: CpuArchitecture.ARM64, operatingSystemFamily: OperatingSystemFamily.LINUX },
     });
     const nofile = props.maxConnectionsPerTask ?? 200_000;
-    const container = this.taskDefinition.addContainer('listener', {
+    this.logGroup = new LogGroup(this, 'Logs', { retention });
+    this.container = this.taskDefinition.addContainer('listener', {
       image: ContainerImage.fromAsset(packageRoot(), {
         file: 'listener/Dockerfile',
         platform: Platform.LINUX_ARM64,
-        exclude: ['node_modules', 'dist', 'cdk.out', 'data', '.git', 'test', 'bench', 'docs', 'coverage'],
+        exclude: ['node_modules', 'dist', 'cdk.out', 'data', '.git', 'test', 'bench', 'docs', 'coverage', 'console'],
       }),
-      logging: LogDrivers.awsLogs({ streamPrefix: 'listener', logGroup: new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH }) }),
-      environment: {
-        HUB_INGEST_QUEUE_URL: props.queue.queueUrl,
-        HUB_TABLE_REGISTRY: props.storage.registry.tableName,
-        HUB_TABLE_MESSAGES: props.storage.messages.tableName,
-        HUB_FLUSH_MS: String(props.flushMs ?? 10),
-        HUB_HEALTH_PORT: String(HEALTH_PORT),
-        AWS_REGION: Stack.of(this).region,
-      },
+      logging: LogDrivers.awsLogs({ streamPrefix: 'listener', logGroup: this.logGroup }),
+      environment: listenerEnvironment({
+        queueUrl: props.queue.queueUrl,
+        registryTable: props.storage.registry.tableName,
+        messagesTable: props.storage.messages.tableName,
+        region: Stack.of(this).region,
+        cpu: props.cpu ?? 512,
+        flushMs: props.flushMs,
+        extra: props.environment,
+      }),
       ulimits: [{ name: UlimitName.NOFILE, softLimit: nofile, hardLimit: nofile }],
       stopTimeout: Duration.seconds(60),
-      portMappings: [{ containerPort: HEALTH_PORT }, ...range(lo, hi).map((containerPort) => ({ containerPort }))],
+      healthCheck: {
+        command: ['CMD-SHELL', `wget -qO- http://127.0.0.1:${HEALTH_PORT}/ || exit 1`],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(30),
+      },
+      portMappings: [{ containerPort: HEALTH_PORT }, ...portsOf(props.portRange).map((containerPort) => ({ containerPort }))],
     });
     props.queue.grantSendMessages(this.taskDefinition.taskRole);
-    // channels, devices and pending commands are read; commands (sent), connection snapshots
-    // and device logs are written
-    props.storage.registry.grantReadWriteData(this.taskDefinition.taskRole);
+    // channels, devices, pending commands and stream command subscriptions are read; commands
+    // (sent), connection snapshots and device logs are written
+    grantTableReadWrite(props.storage.registry, this.taskDefinition.taskRole);
+    acknowledge(
+      this.taskDefinition,
+      { id: 'AwsSolutions-ECS2', reason: 'The environment holds only non-secret configuration (queue URL, table names, timings); the listener holds no secret.' },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'The task execution role needs ecr:GetAuthorizationToken, which AWS only grants on Resource "*"; the image pull itself is scoped to the asset repository.' },
+    );
 
-    const sg = new SecurityGroup(this, 'TaskSecurityGroup', { vpc: this.vpc, description: 'Telematics Hub listener tasks: channel ports and health', allowAllOutbound: true });
-    sg.addIngressRule(Peer.anyIpv4(), Port.tcpRange(lo, hi), 'devices (via the NLB, client IPs preserved)');
-    sg.addIngressRule(Peer.ipv4(this.vpc.vpcCidrBlock), Port.tcp(HEALTH_PORT), 'NLB health checks');
+    this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', { vpc: this.vpc, description: 'Telematics Hub listener tasks: channel ports and health', allowAllOutbound: true });
+    this.securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcpRange(lo, hi), 'devices (via the NLB, client IPs preserved)');
+    this.securityGroup.addIngressRule(Peer.ipv4(this.vpc.vpcCidrBlock), Port.tcp(HEALTH_PORT), 'NLB health checks');
+    acknowledge(this.securityGroup, {
+      id: 'AwsSolutions-EC23',
+      reason: 'GPS trackers connect from any mobile-network address; the NLB preserves client IPs, so the tasks must accept the channel ports (and only those) from 0.0.0.0/0.',
+    });
     this.service = new FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
-      desiredCount: props.desiredCount ?? 2,
-      assignPublicIp: true,
-      securityGroups: [sg],
-      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+      desiredCount: minCount,
+      assignPublicIp: !props.privateTasks,
+      securityGroups: [this.securityGroup],
+      vpcSubnets: { subnetType: props.privateTasks ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { rollback: true },
     });
 
-    this.loadBalancer = new NetworkLoadBalancer(this, 'Nlb', { vpc: this.vpc, internetFacing: true, crossZoneEnabled: true });
-    for (const port of range(lo, hi)) {
+    this.connectionsMetric = new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic: 'Average', period: Duration.minutes(1) });
+    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minCount, maxCapacity: maxCount });
+    this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.cpuTargetPercent ?? 60, scaleInCooldown: Duration.minutes(15), scaleOutCooldown: Duration.minutes(2) });
+    this.scaling.scaleToTrackCustomMetric('Connections', {
+      metric: this.connectionsMetric,
+      targetValue: props.connectionsPerTask ?? 40_000,
+      scaleInCooldown: Duration.minutes(15),
+      scaleOutCooldown: Duration.minutes(2),
+    });
+
+    this.loadBalancer = new NetworkLoadBalancer(this, 'Nlb', { vpc: this.vpc, internetFacing: true, crossZoneEnabled: true, vpcSubnets: { subnetType: SubnetType.PUBLIC } });
+    acknowledge(this.loadBalancer, {
+      id: 'AwsSolutions-ELB2',
+      reason: 'NLB access logs only record TLS listeners; every listener here is plain TCP (trackers do not speak TLS), so the logs would stay empty. The VPC flow logs record the connections.',
+    });
+    for (const port of portsOf(props.portRange)) {
       const listener = this.loadBalancer.addListener(`Port${port}`, { port, protocol: Protocol.TCP });
-      listener.addTargets(`Target${port}`, {
-        port,
-        protocol: Protocol.TCP,
-        targets: [this.service.loadBalancerTarget({ containerName: container.containerName, containerPort: port })],
-        deregistrationDelay: Duration.seconds(30),
-        healthCheck: { protocol: Protocol.HTTP, port: String(HEALTH_PORT), path: '/', interval: Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
-      });
+      this.targetGroups.push(
+        listener.addTargets(`Target${port}`, {
+          port,
+          protocol: Protocol.TCP,
+          preserveClientIp: true,
+          targets: [this.service.loadBalancerTarget({ containerName: this.container.containerName, containerPort: port })],
+          deregistrationDelay: Duration.seconds(30),
+          healthCheck: { protocol: Protocol.HTTP, port: String(HEALTH_PORT), path: '/', interval: Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
+        }),
+      );
     }
   }
-}
 
-function range(lo: number, hi: number): number[] {
-  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  private newVpc(retention: RetentionDays, trafficType: FlowLogTrafficType): Vpc {
+    const vpc = new Vpc(this, 'Vpc', {
+      ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 20 }],
+      flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention })), trafficType } },
+    });
+    // DynamoDB traffic of the tasks stays on the AWS network (gateway endpoints are free)
+    vpc.addGatewayEndpoint('DynamoDb', { service: GatewayVpcEndpointAwsService.DYNAMODB });
+    return vpc;
+  }
 }

@@ -1,27 +1,58 @@
 import { Duration } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { HubFunction } from './function.js';
+import { acknowledgeSyncOnly, HubFunction } from './function.js';
+import { grantTableReadWrite } from './grants.js';
+import { acknowledge } from './nag.js';
 import { handlerEntry } from './paths.js';
 import type { HubStorage } from './storage.js';
 
 export interface HubIngestProps {
   readonly storage: HubStorage;
+  /** The streams bus: ingest publishes one `messages` event per stream per batch to it. */
+  readonly eventBus: IEventBus;
   /**
-   * How long the ingest queue's event source waits to fill a batch (s): longer batches pack more
-   * messages per write (cheaper), shorter ones make messages visible sooner.
+   * How long the queue's event source waits to fill a batch (s, 0-300): longer windows pack more
+   * messages of a device into one item and one invocation (cheaper), shorter ones make messages
+   * visible sooner.
    * @default 1
    */
   readonly batchingWindowSeconds?: number;
+  /**
+   * Queue messages (each an envelope of many frames) per invocation (1-10000; above 10 a
+   * batching window is required).
+   * @default 10
+   */
+  readonly batchSize?: number;
   /** @default 512 */
   readonly memorySize?: number;
+  /**
+   * Function timeout; the queue's visibility timeout is six times this plus the batching window.
+   * Raise it with long batching windows (an invocation of tens of thousands of frames runs for minutes).
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /** Receives before a queue message goes to the dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
 }
 
-/** The ingest path: SQS queue (with DLQ) → ingest Lambda (partial batch failures) → DynamoDB. */
+/** The ingest function's default timeout; the queue's visibility timeout follows from it. */
+export const INGEST_TIMEOUT = Duration.seconds(60);
+
+/** SQS visibility timeout for a Lambda consumer: six times the function timeout plus the batching window (AWS guidance). */
+export function ingestVisibilityTimeout(timeout: Duration, batchingWindowSeconds: number): Duration {
+  return Duration.seconds(timeout.toSeconds() * 6 + batchingWindowSeconds);
+}
+
+/**
+ * The ingest path: SQS queue (SSE, TLS only, DLQ after `maxReceiveCount` receives) → ingest Lambda
+ * (partial batch failures) → DynamoDB, and → the streams bus (PutEvents on that bus only).
+ */
 export class HubIngest extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
@@ -29,39 +60,58 @@ export class HubIngest extends Construct {
 
   constructor(scope: Construct, id: string, props: HubIngestProps) {
     super(scope, id);
+    const window = props.batchingWindowSeconds ?? 1;
+    const batchSize = props.batchSize ?? 10;
+    if (!(window >= 0 && window <= 300)) throw new Error(`ingest batching window ${window} s: give 0-300`);
+    if (!(batchSize >= 1 && batchSize <= 10_000) || (batchSize > 10 && window < 1)) throw new Error(`ingest batch size ${batchSize}: give 1-10000 (above 10 with a batching window of at least 1 s)`);
+    const timeout = props.timeout ?? INGEST_TIMEOUT;
+    if (!(timeout.toSeconds() >= 10 && timeout.toSeconds() <= 900)) throw new Error(`ingest timeout ${timeout.toSeconds()} s: give 10-900`);
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    const timeout = Duration.seconds(60);
+    acknowledge(
+      this.deadLetterQueue,
+      { id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the ingest queue (its RedrivePolicy target); a DLQ of a DLQ would only hide failures.' },
+      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the dead-letter queue of the ingest queue; messages are redriven from it by an operator (docs/operations.md).' },
+    );
     this.queue = new Queue(this, 'Frames', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      visibilityTimeout: ingestVisibilityTimeout(timeout, window),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
     });
     this.function = new HubFunction(this, 'Function', {
       entry: handlerEntry('ingest'),
-      description: 'Telematics Hub ingest: frames from SQS -> messages, telemetry (DynamoDB)',
+      description: 'Telematics Hub ingest: frames from SQS -> messages, telemetry (DynamoDB), stream events (EventBridge)',
       memorySize: props.memorySize ?? 512,
       timeout,
       serviceName: 'hub-ingest',
-      logGroup: new LogGroup(this, 'Logs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH }),
+      logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       environment: {
         HUB_TABLE_REGISTRY: props.storage.registry.tableName,
         HUB_TABLE_MESSAGES: props.storage.messages.tableName,
+        HUB_EVENT_BUS_NAME: props.eventBus.eventBusName,
       },
     });
-    props.storage.registry.grantReadWriteData(this.function);
-    props.storage.messages.grantReadWriteData(this.function);
+    // registry: device and channel lookups, telemetry merges, command replies, stream subscriptions;
+    // messages: pack writes, adoption of an ident's history when it gets registered
+    grantTableReadWrite(props.storage.registry, this.function);
+    grantTableReadWrite(props.storage.messages, this.function);
+    props.eventBus.grantPutEventsTo(this.function);
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(props.batchingWindowSeconds ?? 1),
+        batchSize,
+        maxBatchingWindow: window > 0 ? Duration.seconds(window) : undefined,
         reportBatchItemFailures: true,
       }),
     );
+    acknowledgeSyncOnly(this.function, 'SQS event source mapping');
+    acknowledge(this.function, {
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: 'SQS event source mappings do not support on-failure destinations; failed records return to the queue and reach the DLQ through its redrive policy after maxReceiveCount receives.',
+    });
   }
 }

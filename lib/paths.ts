@@ -13,7 +13,15 @@ export function packageRoot(): string {
   return dir;
 }
 
+/** The Lambda handlers the stack deploys (`lambdas/<name>/handler.ts`). */
+export type HandlerName = 'ingest' | 'api' | 'authorizer' | 'streams';
+
 /** Source entry of a Lambda handler (bundled by esbuild at synth). */
-export function handlerEntry(name: 'ingest' | 'api'): string {
+export function handlerEntry(name: HandlerName): string {
   return join(packageRoot(), 'lambdas', name, 'handler.ts');
+}
+
+/** Where the web console's build lands (`console/dist`), served by CloudFront when present at synth. */
+export function consoleDistPath(): string {
+  return join(packageRoot(), 'console', 'dist');
 }

@@ -1,0 +1,545 @@
+/**
+ * Cost model (AWS-stack issue): what a device costs per month on AWS at one message per 30 s with
+ * 30 days of history, at 10,000 devices, at public us-east-1 list prices (bench/lib/prices.ts).
+ *
+ * How it counts (every AWS request through the SDK middleware adapters/aws/request-counter.ts):
+ * - Fleet (full scale): 10,000 simulated trackers send Teltonika Codec 8 records; listener tasks
+ *   batch them as FrameBatcher does; the real SqsFrameQueue sends them through a real SQSClient to
+ *   an in-process SQS stand-in; the Lambda event source mapping is emulated (batch size, batching
+ *   window, 6 MB payload) with real ReceiveMessage/DeleteMessageBatch calls.
+ * - Ingest (a sample of the fleet's devices, since dynalite serves ~300 requests/s): every
+ *   invocation of the fleet runs the real handler (lambdas/ingest/handler.ts → core ingest → the
+ *   DynamoDB adapters on dynalite, which reports consumed capacity like DynamoDB) on the sample's
+ *   frames of that batch; per-device costs are exact, per-batch costs (channel history packs,
+ *   invocations, stream events) are computed on the full batches with the real packing code.
+ * - Time is simulated (Date.now follows the simulation), so caches expire as they would.
+ *
+ * Run: `node --import tsx bench/cost.bench.ts` (BENCH_QUICK=1 for a shorter run). Writes
+ * bench/results/cost.json. Explained in docs/cost.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { EventBridgeBus } from '../adapters/aws/eventbridge-bus.js';
+import { RequestCounter } from '../adapters/aws/request-counter.js';
+import { createDocumentClient, type TableNames } from '../adapters/dynamodb/client.js';
+import { encodePackBody } from '../adapters/dynamodb/packs.js';
+import { dynamoPorts } from '../adapters/dynamodb/ports.js';
+import { packEnvelopes, type QueuedFrame } from '../core/envelope.js';
+import type { HubServices } from '../core/hub.js';
+import { buildPacks, keyed } from '../core/messages/pack.js';
+import { StreamFanout } from '../core/streams/fanout.js';
+import { getProtocol } from '../protocols/index.js';
+import type { Message } from '../protocols/common/types.js';
+import { avlPacket } from '../protocols/teltonika/device.js';
+import { StubEventBus, StubQueue } from './lib/aws-stub.js';
+import { byService, type FixedConfig, fitLine, type LineItem, type MonthlyUsage, priceMonth, total, xrayTracesPerMonth } from './lib/cost-model.js';
+import { startDynaliteProcess } from './lib/dynalite-process.js';
+import { type FleetBatch, type FleetOptions, runFleet, type SimClock } from './lib/fleet.js';
+import { itemSize, storedItemSize } from './lib/item-size.js';
+import { table } from './lib/measure.js';
+import { HISTORY_DAYS, MESSAGES_PER_DEVICE_MONTH, PRICES, PRICES_TAKEN, SECONDS_PER_MONTH } from './lib/prices.js';
+
+// ---- environment as deployed (the handler module reads it at import) ----
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.POWERTOOLS_SERVICE_NAME = 'hub-ingest';
+process.env.POWERTOOLS_METRICS_NAMESPACE = 'TelematicsHub';
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+delete process.env.POWERTOOLS_METRICS_DISABLED;
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
+const TARGET_PER_DEVICE = 0.01;
+const TABLES: TableNames = { registry: 'hub-registry', messages: 'hub-messages' };
+const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/hub-frames';
+const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+/** DynamoDB round trip from Lambda in the same region (ms) and the SDK's default sockets per client. */
+const DYNAMO_LATENCY_MS = 8;
+const MAX_SOCKETS = 50;
+/** Sequential request rounds of one invocation (lookups, then writes, then the bus). */
+const SEQUENTIAL_ROUNDS = 3;
+/** Lambda gives a full vCPU at 1,769 MB; below that, CPU time stretches in proportion. */
+const FULL_VCPU_MB = 1769;
+
+interface Scenario {
+  readonly name: string;
+  readonly note: string;
+  readonly flushMs: number;
+  readonly windowS: number;
+  readonly batchSize: number;
+  readonly memoryMb: number;
+  /** Ingest function timeout (s): long windows make long invocations. */
+  readonly timeoutS: number;
+  readonly capacity: FixedConfig['dynamoCapacity'];
+  readonly compressEnvelopes?: boolean;
+  readonly flowLogs?: FixedConfig['flowLogs'];
+  readonly tasks?: number;
+  readonly taskVcpu?: number;
+  readonly taskMemoryGb?: number;
+  /** Simulated seconds counted. */
+  readonly simSeconds: number;
+  /** Sampled devices run through the real ingest code. */
+  readonly sample: number;
+}
+
+const q = (n: number) => (QUICK ? Math.max(1, Math.round(n / 3)) : n);
+const SCENARIOS: Scenario[] = [
+  { name: 'defaults', note: 'as deployed: listener flush 10 ms, batching window 1 s, batch 10, on-demand', flushMs: 10, windowS: 1, batchSize: 10, memoryMb: 512, timeoutS: 60, capacity: 'on-demand', simSeconds: q(60), sample: q(600) },
+  { name: 'flush 1 s', note: 'hub:listenerFlushMs=1000 (device acks wait up to 1 s)', flushMs: 1000, windowS: 1, batchSize: 10, memoryMb: 512, timeoutS: 60, capacity: 'on-demand', simSeconds: q(90), sample: q(400) },
+  { name: '+ window 60 s', note: '+ hub:ingestBatchingWindowSeconds=60, hub:ingestBatchSize=10000, hub:ingestMemoryMiB=1769, hub:ingestTimeoutSeconds=900', flushMs: 1000, windowS: 60, batchSize: 10_000, memoryMb: 1769, timeoutS: 900, capacity: 'on-demand', simSeconds: q(300), sample: q(150) },
+  { name: '+ window 300 s', note: '+ batching window 300 s (the maximum); invocations are cut by the 6 MB payload limit', flushMs: 1000, windowS: 300, batchSize: 10_000, memoryMb: 1769, timeoutS: 900, capacity: 'on-demand', simSeconds: q(900), sample: q(60) },
+  { name: '+ provisioned', note: '+ hub:tableCapacity provisioned with autoscaling (70 % target)', flushMs: 1000, windowS: 300, batchSize: 10_000, memoryMb: 1769, timeoutS: 900, capacity: { targetUtilization: 0.7 }, simSeconds: q(900), sample: q(60) },
+  {
+    name: '+ gzip envelopes*',
+    note: '* runtime change, not built: listener gzips envelopes, so a 6 MB invocation carries the whole 300 s window; + flow logs REJECT only, 0.25 vCPU tasks',
+    flushMs: 1000,
+    windowS: 300,
+    batchSize: 10_000,
+    memoryMb: 1769,
+    timeoutS: 900,
+    capacity: { targetUtilization: 0.7 },
+    compressEnvelopes: true,
+    flowLogs: 'REJECT',
+    taskVcpu: 0.25,
+    taskMemoryGb: 0.5,
+    simSeconds: q(1200),
+    sample: q(40),
+  },
+];
+
+// ---- simulated time: Date.now follows the simulation (caches, TTLs, server timestamps) ----
+const realNow = Date.now.bind(Date);
+let simMs = realNow();
+const clock: SimClock = { now: () => simMs, set: (ms) => (simMs = ms) };
+Date.now = () => simMs;
+
+const silent = { write: () => true };
+function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; bytes: number }> {
+  const original = process.stdout.write.bind(process.stdout);
+  let bytes = 0;
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    return silent.write();
+  }) as typeof process.stdout.write;
+  return fn()
+    .then((result) => ({ result, bytes }))
+    .finally(() => {
+      process.stdout.write = original;
+    });
+}
+
+/** One Codec 8 AVL packet with one record, as a tracker sends every 30 s. */
+function trackerFrame(imei: string, index: number, tMs: number, channel: number, protocol: number): QueuedFrame {
+  const k = Math.floor(tMs / 30_000) % 10_000;
+  const packet = avlPacket([
+    {
+      timestampMs: Math.floor(tMs / 1000) * 1000,
+      latitude: 54.6 + ((index % 997) * 1e-3 + k * 1e-5),
+      longitude: 25.2 + ((index % 991) * 1e-3 - k * 1e-5),
+      altitude: 100 + (index % 50),
+      angle: (k * 7 + index) % 360,
+      satellites: 8 + (index % 6),
+      speed: (k + index) % 90,
+      io1: { 239: 1, 240: k % 2, 21: 4, 69: 1 },
+      io2: { 66: 12_400 + (k % 300), 67: 4_050 + (index % 100), 24: (k + index) % 90, 181: 9, 182: 7 },
+      io4: { 16: 1_000_000 + index * 1000 + k * 250, 199: k * 250 },
+    },
+  ]);
+  return { ch: channel, p: protocol, t: 'tcp', id: imei, peer: `100.64.${(index >> 8) & 255}.${index & 255}:${40_000 + (index % 20_000)}`, ts: tMs / 1000, f: packet.toString('base64'), cid: `task-${index % 2}-${index}-${k}` };
+}
+
+interface DynamoTally {
+  wru: number;
+  rru: number;
+  calls: number;
+  channelWru: number;
+  /** Stored bytes of items written, by key prefix (d#, c#, tm#, ...). */
+  writtenBytes: Map<string, number>;
+  lastSize: Map<string, number>;
+}
+
+function newTally(): DynamoTally {
+  return { wru: 0, rru: 0, calls: 0, channelWru: 0, writtenBytes: new Map(), lastSize: new Map() };
+}
+
+const prefixOf = (pk: string) => (/^[a-z]+#/.exec(pk)?.[0] ?? pk.split('#')[0] ?? pk);
+
+async function main(): Promise<void> {
+  const started = realNow();
+  const dynamo = await startDynaliteProcess(TABLES);
+  let tally = newTally();
+  let counting = false;
+  const ddbCounter = new RequestCounter({
+    onRequest: ({ operation, body }) => {
+      if (!counting) return;
+      const b = body as any;
+      const items: Record<string, any>[] =
+        operation === 'BatchWriteItem'
+          ? Object.values<any[]>(b?.RequestItems ?? {}).flatMap((reqs) => reqs.filter((r) => r.PutRequest).map((r) => r.PutRequest.Item))
+          : operation === 'PutItem' && b?.Item
+            ? [b.Item]
+            : [];
+      for (const item of items) {
+        const prefix = prefixOf(String(item.pk?.S ?? ''));
+        const size = storedItemSize(item);
+        tally.writtenBytes.set(prefix, (tally.writtenBytes.get(prefix) ?? 0) + size);
+        tally.lastSize.set(prefix, size);
+        if (prefix === 'c#') tally.channelWru += Math.ceil(itemSize(item) / 1024);
+      }
+    },
+    onResponse: ({ operation, input, output }) => {
+      if (!counting) return;
+      tally.calls++;
+      const units = [output?.ConsumedCapacity ?? []].flat().reduce((n: number, c: any) => n + (Number(c?.CapacityUnits) || 0), 0);
+      const isRead = ['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems'].includes(operation);
+      // DynamoDB bills a read that finds nothing as 0.5 (eventual) or 1 (strong) unit; dynalite reports 0 for empty queries
+      const floor = isRead ? (input?.ConsistentRead ? 1 : 0.5) : 0;
+      if (isRead) tally.rru += Math.max(units, floor);
+      else tally.wru += units;
+    },
+  });
+  const doc = ddbCounter.attach(createDocumentClient({ endpoint: dynamo.endpoint }));
+  const busCounter = new RequestCounter();
+  const busStub = new StubEventBus();
+  const bus = new EventBridgeBus(busCounter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: busStub })), 'hub-bus');
+
+  const { coreLogger } = await import('../lambdas/shared/powertools.js');
+  const { makeIngestHandler } = await import('../lambdas/ingest/handler.js');
+  const { createHub } = await import('../core/hub.js');
+  const ports = dynamoPorts(doc, TABLES, coreLogger, { bus });
+  let captureInto: Message[] | undefined;
+  const newHub = (): HubServices =>
+    createHub(ports, {
+      publicHost: 'bench',
+      portRange: [20000, 20019],
+      adminToken: 'bench',
+      // keeps decoded messages for the full-scale channel-pack and stream computations
+      onStored: async (batch) => {
+        if (captureInto && captureInto.length < 2000) captureInto.push(...batch.map((b) => b.message));
+      },
+    });
+  const setupHub = newHub();
+  const [channel] = await setupHub.channels.create([{ name: 'trackers', protocol_name: 'teltonika', configuration: { port: 20000 } }]);
+  const protocol = getProtocol('teltonika')!.id;
+  const maxSample = Math.max(...SCENARIOS.map((s) => s.sample));
+  const imeis = Array.from({ length: DEVICES }, (_, i) => String(352_000_000_000_000 + i * 7));
+  process.stderr.write(`registering ${maxSample} sampled devices in dynalite...\n`);
+  for (let i = 0; i < maxSample; i += 100) {
+    await setupHub.devices.create(imeis.slice(i, Math.min(maxSample, i + 100)).map((ident, j) => ({ name: `truck ${i + j}`, configuration: { ident }, messages_ttl: HISTORY_DAYS * 86400 })));
+  }
+
+  // warm the JIT (the first few hundred messages run several times slower than steady state)
+  {
+    const hub = newHub();
+    const handler = makeIngestHandler(async () => hub.ingest);
+    for (let round = 0; round < 4; round++) {
+      simMs += 31_000;
+      const frames = imeis.slice(0, Math.min(300, maxSample)).map((ident, i) => trackerFrame(ident, i, simMs, channel.id, protocol));
+      const event = { Records: packEnvelopes(frames).map((body, i) => ({ messageId: `warm-${round}-${i}`, receiptHandle: 'r', body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(simMs), SenderId: 'AROA', ApproximateFirstReceiveTimestamp: String(simMs) }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:hub-frames', awsRegion: 'us-east-1' })) } as SQSEvent;
+      await captureStdout(() => handler(event, { functionName: 'hub-ingest', awsRequestId: `warm-${round}`, getRemainingTimeInMillis: () => 60_000 } as unknown as Context));
+    }
+  }
+
+  const results: Record<string, unknown>[] = [];
+  const summaries: { scenario: Scenario; items: LineItem[]; perDevice: number; usage: MonthlyUsage; detail: Record<string, number> }[] = [];
+  let messagePool: Message[] = [];
+
+  for (const sc of SCENARIOS) {
+    const t0 = realNow();
+    simMs += 3_600_000; // an hour later: every cache from the previous run has expired
+    const hub = newHub();
+    const handler = makeIngestHandler(async () => hub.ingest);
+    const sampled = new Set(imeis.slice(0, sc.sample));
+    const sqsStub = new StubQueue(clock.now);
+    let receiveChunks = 0;
+    const sqsCounter = new RequestCounter({
+      onResponse: ({ operation, output }) => {
+        if (operation === 'ReceiveMessage') receiveChunks += Math.max(1, Math.ceil((output?.Messages ?? []).reduce((n: number, m: any) => n + Buffer.byteLength(m.Body ?? ''), 0) / 65_536));
+      },
+    });
+    const sqs = sqsCounter.attach(new SQSClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: sqsStub }));
+    tally = newTally();
+    counting = false;
+    let sqsAtEnd: ReturnType<RequestCounter['snapshot']> = {};
+    let receiveChunksAtEnd = 0;
+    const invocations: { messages: number; records: number; cpuMs: number; logBytes: number }[] = [];
+    let sampledMessages = 0;
+    const captured: Message[] = [];
+    captureInto = captured;
+    const frameOf = (i: number, t: number) => trackerFrame(imeis[i], i, t, channel.id, protocol);
+    const options: FleetOptions = {
+      devices: DEVICES,
+      tasks: sc.tasks ?? 2,
+      periodS: 30,
+      simSeconds: sc.simSeconds,
+      warmupSeconds: Math.max(35, Math.min(sc.windowS, 300) + 35),
+      flushMs: sc.flushMs,
+      maxFrames: 2000,
+      maxBytes: 900 * 1024,
+      windowS: sc.windowS,
+      batchSize: sc.batchSize,
+      maxPayloadBytes: 6 * 1024 * 1024,
+      compressEnvelopes: sc.compressEnvelopes,
+      seed: 42,
+      queueUrl: QUEUE_URL,
+      frame: frameOf,
+    };
+    const onBatch = async (batch: FleetBatch, counted: boolean) => {
+      const frames: QueuedFrame[] = [];
+      for (const r of batch.records) for (const f of (JSON.parse(r.body) as { frames: QueuedFrame[] }).frames) if (f.id && sampled.has(f.id)) frames.push(f);
+      if (frames.length === 0) return;
+      const bodies = packEnvelopes(frames);
+      const event: SQSEvent = {
+        Records: bodies.map((body, i) => ({
+          messageId: `${batch.records[0].messageId}-${i}`,
+          receiptHandle: 'r',
+          body,
+          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Math.round(batch.records[0].sentMs)), SenderId: 'AROA', ApproximateFirstReceiveTimestamp: String(Math.round(batch.closeMs)) },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:hub-frames',
+          awsRegion: 'us-east-1',
+        })),
+      };
+      const context = { functionName: 'hub-ingest', functionVersion: '$LATEST', awsRequestId: `req-${batch.closeMs}`, invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:hub-ingest', memoryLimitInMB: String(sc.memoryMb), getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+      const cpu0 = process.cpuUsage();
+      const { result, bytes } = await captureStdout(() => handler(event, context));
+      const cpu = process.cpuUsage(cpu0);
+      if ((result as { batchItemFailures?: unknown[] }).batchItemFailures?.length) throw new Error(`ingest failed records: ${JSON.stringify(result)}`);
+      if (counted) {
+        invocations.push({ messages: frames.length, records: bodies.length, cpuMs: (cpu.user + cpu.system) / 1000, logBytes: bytes });
+        sampledMessages += frames.length;
+      }
+    };
+    const fleet = await runFleet(options, clock, sqs, sqsStub, {
+      onWarm: () => {
+        sqsCounter.reset();
+        receiveChunks = 0;
+        counting = true;
+        tally = newTally();
+      },
+      onEnd: () => {
+        sqsAtEnd = sqsCounter.snapshot();
+        receiveChunksAtEnd = receiveChunks;
+      },
+      onBatch: async (batch, counted) => {
+        counting = counted;
+        await onBatch(batch, counted);
+      },
+    });
+    counting = false;
+    if (captured.length > 0) messagePool = captured;
+
+    // ---- scale to a month of the whole fleet ----
+    const monthFactor = (SECONDS_PER_MONTH * 1000) / fleet.countedMs;
+    const perMsg = (x: number) => x / Math.max(1, sampledMessages);
+    const fleetMessagesMonth = DEVICES * MESSAGES_PER_DEVICE_MONTH;
+    const channelPacks = channelPackCost(fleet.batchFrames, messagePool);
+    const wruDevice = perMsg(tally.wru - tally.channelWru) * fleetMessagesMonth;
+    const wruChannel = channelPacks.wru * monthFactor;
+    const rru = perMsg(tally.rru) * fleetMessagesMonth;
+    const deviceHistoryBytes = perMsg(tally.writtenBytes.get('d#') ?? 0) * DEVICES * MESSAGES_PER_DEVICE_MONTH * (HISTORY_DAYS / 30.4);
+    const channelHistoryBytes = channelPacks.bytes * monthFactor * (7 / 30.4);
+    const registryBytes = DEVICES * ((tally.lastSize.get('tm#') ?? 1500) + 600);
+    // CPU = per invocation + per message: a line fitted over the sampled invocations when there are
+    // enough of them (short windows: many small invocations); else all CPU is charged per message
+    const fit = fitLine(invocations.map((i) => [i.messages, i.cpuMs] as const));
+    const useFit = invocations.length >= 30 && fit.a >= 0 && fit.b > 0;
+    const cpuPerInvocation = useFit ? fit.a : 0;
+    const cpuPerMessage = useFit ? fit.b : invocations.reduce((n, i) => n + i.cpuMs, 0) / Math.max(1, sampledMessages);
+    const fitLog = fitLine(invocations.map((i) => [i.records, i.logBytes] as const));
+    const callsPerMsg = perMsg(tally.calls);
+    const cpuScale = Math.max(1, FULL_VCPU_MB / sc.memoryMb);
+    const envelopesPerBatch = fleet.envelopes / Math.max(1, fleet.batches);
+    let billedMsTotal = 0;
+    let maxBilledMs = 0;
+    let logBytes = 0;
+    for (const frames of fleet.batchFrames) {
+      const ms = (cpuPerInvocation + cpuPerMessage * frames) * cpuScale + SEQUENTIAL_ROUNDS * DYNAMO_LATENCY_MS + Math.ceil((callsPerMsg * frames) / MAX_SOCKETS) * DYNAMO_LATENCY_MS;
+      billedMsTotal += ms;
+      maxBilledMs = Math.max(maxBilledMs, ms);
+      logBytes += Math.max(0, fitLog.a) + Math.max(0, fitLog.b) * envelopesPerBatch;
+    }
+    const invocationsMonth = fleet.batches * monthFactor;
+    const sqsSend = sqsAtEnd['SQS.SendMessageBatch']?.chunks64k ?? 0;
+    const sqsDelete = sqsAtEnd['SQS.DeleteMessageBatch']?.chunks64k ?? 0;
+    const sendChunks = sc.compressEnvelopes ? (sqsAtEnd['SQS.SendMessageBatch']?.requests ?? 0) * Math.max(1, Math.ceil(fleet.gzipBytes / Math.max(1, fleet.flushes) / 65_536)) : sqsSend;
+    const usage: MonthlyUsage = {
+      devices: DEVICES,
+      sqs: { send: sendChunks * monthFactor, receive: receiveChunksAtEnd * monthFactor, delete: sqsDelete * monthFactor },
+      dynamo: { wru: wruDevice + wruChannel, rru, storedBytes: deviceHistoryBytes + channelHistoryBytes + registryBytes },
+      lambda: { invocations: invocationsMonth, gbSeconds: (billedMsTotal / 1000) * (sc.memoryMb / 1024) * monthFactor, logBytes: logBytes * monthFactor, maxBilledMs },
+      xrayTraces: xrayTracesPerMonth(invocationsMonth),
+    };
+    const fixed: FixedConfig = {
+      tasks: sc.tasks ?? 2,
+      taskVcpu: sc.taskVcpu ?? 0.5,
+      taskMemoryGb: sc.taskMemoryGb ?? 1,
+      nlbAzs: 2,
+      tasksHavePublicIp: true,
+      flowLogs: sc.flowLogs ?? 'ALL',
+      streamFunctions: 5,
+      // 11 alarms, one with 5 metrics; hub EMF metrics (4 ingest, 1 listener, 10 streams) and ~20 Container Insights metrics
+      alarmMetrics: 15,
+      customMetrics: 35,
+      dynamoCapacity: sc.capacity,
+    };
+    const items = priceMonth(usage, fixed);
+    const perDevice = total(items) / DEVICES;
+    const detail = {
+      frames_per_sqs_message: fleet.frames / Math.max(1, fleet.envelopes),
+      sqs_requests_per_message: (usage.sqs.send + usage.sqs.receive + usage.sqs.delete) / fleetMessagesMonth,
+      frames_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches),
+      messages_per_device_per_invocation: (fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches)) / DEVICES,
+      max_invocation_payload_mb: fleet.maxBatchPayload / 1024 / 1024,
+      wru_per_message: (wruDevice + wruChannel) / fleetMessagesMonth,
+      rru_per_message: rru / fleetMessagesMonth,
+      dynamodb_calls_per_message: callsPerMsg,
+      device_history_bytes_per_message: perMsg(tally.writtenBytes.get('d#') ?? 0),
+      cpu_ms_per_message: cpuPerMessage,
+      cpu_ms_per_invocation: cpuPerInvocation,
+      max_estimated_invocation_ms: maxBilledMs,
+      timeout_ms: sc.timeoutS * 1000,
+      sampled_messages: sampledMessages,
+      sampled_invocations: invocations.length,
+      fleet_batches: fleet.batches,
+      run_seconds: (realNow() - t0) / 1000,
+    };
+    summaries.push({ scenario: sc, items, perDevice, usage, detail });
+    results.push({ scenario: sc.name, note: sc.note, config: { flushMs: sc.flushMs, windowS: sc.windowS, batchSize: sc.batchSize, memoryMb: sc.memoryMb, timeoutS: sc.timeoutS, capacity: sc.capacity, compressEnvelopes: !!sc.compressEnvelopes }, per_device_month: round(perDevice), monthly_at_fleet: round(total(items)), by_service: byService(items).map((s) => ({ ...s, monthly: round(s.monthly), per_device: round(s.monthly / DEVICES) })), line_items: items.map((i) => ({ ...i, monthly: round(i.monthly) })), usage, detail });
+    process.stderr.write(`${sc.name}: $${perDevice.toFixed(4)}/device-month (${detail.run_seconds.toFixed(0)} s)\n`);
+  }
+
+  const streams = await streamAddOn(messagePool, summaries[0].detail.frames_per_invocation, summaries[3].detail.frames_per_invocation);
+  await dynamo.close();
+  doc.destroy();
+  print(summaries, streams);
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(
+    new URL('./results/cost.json', import.meta.url),
+    JSON.stringify({ prices_taken: PRICES_TAKEN, region: 'us-east-1', prices: PRICES, devices: DEVICES, messages_per_device_month: MESSAGES_PER_DEVICE_MONTH, history_days: HISTORY_DAYS, target_per_device_month: TARGET_PER_DEVICE, quick: QUICK, run_seconds: (realNow() - started) / 1000, scenarios: results, streams_add_on: streams }, null, 2) + '\n',
+  );
+
+  // ---- full-scale helpers (real packing and fan-out code on synthesized full batches) ----
+  function synthesize(pool: readonly Message[], n: number): Message[] {
+    const out: Message[] = [];
+    for (let i = 0; i < n; i++) {
+      const base = pool[i % pool.length];
+      const shift = Math.floor(i / pool.length);
+      out.push({ ...base, ident: `${base.ident}-${shift}`, 'device.id': Number(base['device.id'] ?? 0) + shift * 100_000, 'position.latitude': Number(base['position.latitude'] ?? 0) + shift * 1e-4 });
+    }
+    return out;
+  }
+  function channelPackCost(batchFrames: readonly number[], pool: readonly Message[]): { wru: number; bytes: number } {
+    const memo = new Map<number, { wru: number; bytes: number }>();
+    let wru = 0;
+    let bytes = 0;
+    for (const frames of batchFrames) {
+      const key = frames < 200 ? frames : Math.round(frames / 50) * 50;
+      let c = memo.get(key);
+      if (!c) {
+        c = { wru: 0, bytes: 0 };
+        for (const pack of buildPacks(synthesize(pool, key).map(keyed))) {
+          const item = { pk: { S: 'c#1' }, sk: { S: `${pack.firstMs}#0123456789abcdef` }, f: { N: String(pack.firstMs) }, n: { N: String(pack.entries.length) }, ttl: { N: '1800000000' }, z: { B: Buffer.from(encodePackBody(pack.entries)).toString('base64') } };
+          c.wru += Math.ceil(itemSize(item) / 1024);
+          c.bytes += storedItemSize(item);
+        }
+        memo.set(key, c);
+      }
+      wru += c.wru;
+      bytes += c.bytes;
+    }
+    return { wru, bytes };
+  }
+  async function streamAddOn(pool: readonly Message[], framesShort: number, framesLong: number) {
+    const out: Record<string, unknown>[] = [];
+    for (const [label, frames] of [
+      ['defaults', framesShort],
+      ['window 300 s', framesLong],
+    ] as const) {
+      const counter = new RequestCounter();
+      const stub = new StubEventBus();
+      const fanout = new StreamFanout({ get: async (id) => ({ id, name: 'iot', protocol_name: 'aws_iot', enabled: true }) as never }, { streamsOf: async (kind) => (kind === 'device' ? [1] : []) }, new EventBridgeBus(counter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: stub })), 'hub-bus'));
+      const n = Math.max(1, Math.round(frames));
+      const batch = synthesize(pool, n).map((message) => ({ message, channel: { id: 1 } as never, device: { id: Number(message['device.id']) } as never }));
+      await fanout.publish(batch);
+      const s = counter.service('EventBridge');
+      const chunks = stub.entries.reduce((c, e) => c + Math.max(1, Math.ceil(e.detailBytes / 65_536)), 0);
+      const msgBytes = stub.entries.reduce((c, e) => c + e.detailBytes, 0) / n;
+      const invocationsPerMonth = (DEVICES * MESSAGES_PER_DEVICE_MONTH) / n;
+      const events = stub.entries.length * invocationsPerMonth;
+      const iotPublishes = DEVICES * MESSAGES_PER_DEVICE_MONTH * Math.max(1, Math.ceil(msgBytes / 5120));
+      const streamGbS = events * (0.03 + (n / stub.entries.length) * 0.002) * 0.25;
+      const monthly = {
+        eventbridge: (chunks * invocationsPerMonth * PRICES.eventBridgePerMillionEvents) / 1e6,
+        iot: (iotPublishes * PRICES.iotPerMillionMessages) / 1e6,
+        lambda: (events * PRICES.lambdaPerMillionRequests) / 1e6 + streamGbS * PRICES.lambdaArmPerGbSecond,
+      };
+      out.push({ config: label, put_events_requests_per_batch: s.requests, events_per_batch: stub.entries.length, event_chunks_per_batch: chunks, message_json_bytes: Math.round(msgBytes), monthly: Object.fromEntries(Object.entries(monthly).map(([k, v]) => [k, round(v)])), per_device_month: round((monthly.eventbridge + monthly.iot + monthly.lambda) / DEVICES) });
+    }
+    return out;
+  }
+}
+
+function round(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
+function money(x: number): string {
+  return x >= 100 ? `$${x.toFixed(0)}` : x >= 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(4)}`;
+}
+
+function print(summaries: { scenario: Scenario; items: LineItem[]; perDevice: number; usage: MonthlyUsage; detail: Record<string, number> }[], streams: Record<string, unknown>[]): void {
+  const head = `Telematics Hub on AWS: cost per device-month at ${DEVICES.toLocaleString('en-US')} devices, 1 message / 30 s, ${HISTORY_DAYS} days of history (us-east-1 list prices of ${PRICES_TAKEN})`;
+  console.log(`\n${head}\n${'='.repeat(head.length)}`);
+  const base = summaries[0];
+  for (const s of [base, summaries[summaries.length - 2]]) {
+    console.log(`\n## ${s.scenario.name}: ${s.scenario.note}`);
+    for (const { service } of byService(s.items)) {
+      const rows = s.items.filter((i) => i.service === service).map((i) => [i.item, fmtQty(i.quantity), i.unit, money(i.monthly), money(i.monthly / DEVICES)]);
+      console.log(`\n${service}`);
+      console.log(table(['line item', 'per month', 'unit', `$/month (${DEVICES})`, '$/device'], rows));
+    }
+  }
+  console.log('\nBy service ($ per device-month)');
+  const services = byService(base.items).map((x) => x.service);
+  console.log(
+    table(
+      ['service', ...summaries.map((s) => s.scenario.name)],
+      [...services.map((svc) => [svc, ...summaries.map((s) => money((byService(s.items).find((x) => x.service === svc)?.monthly ?? 0) / DEVICES))]), ['TOTAL', ...summaries.map((s) => money(s.perDevice))]],
+    ),
+  );
+  console.log('\nKnobs (each column adds to the previous; * = needs a runtime change)');
+  console.log(
+    table(
+      ['configuration', '$/device-month', 'vs target $0.01', 'frames/SQS msg', 'SQS req/msg', 'msgs/device/invocation', 'WRU/msg', 'RRU/msg', 'CPU ms/msg', 'max invocation'],
+      summaries.map((s) => [
+        `${s.scenario.name}: ${s.scenario.note}`.slice(0, 90),
+        money(s.perDevice),
+        `${(s.perDevice / TARGET_PER_DEVICE).toFixed(1)}×`,
+        s.detail.frames_per_sqs_message.toFixed(1),
+        s.detail.sqs_requests_per_message.toFixed(3),
+        s.detail.messages_per_device_per_invocation.toFixed(2),
+        s.detail.wru_per_message.toFixed(2),
+        s.detail.rru_per_message.toFixed(2),
+        s.detail.cpu_ms_per_message.toFixed(2),
+        `${(s.detail.max_estimated_invocation_ms / 1000).toFixed(1)} s${s.detail.max_estimated_invocation_ms > s.detail.timeout_ms ? ' > TIMEOUT' : ''}`,
+      ]),
+    ),
+  );
+  console.log('\nStreams add-on (one aws_iot stream subscribed by every device; not in the totals above)');
+  console.log(table(['config', 'events/batch', 'msg JSON bytes', 'EventBridge $/mo', 'IoT $/mo', 'Lambda $/mo', '$/device'], streams.map((s: any) => [s.config, s.events_per_batch, s.message_json_bytes, money(s.monthly.eventbridge), money(s.monthly.iot), money(s.monthly.lambda), money(s.per_device_month)])));
+  const best = summaries.reduce((a, b) => (b.perDevice < a.perDevice ? b : a));
+  console.log(`\nTarget $${TARGET_PER_DEVICE} per device-month: ${best.perDevice <= TARGET_PER_DEVICE ? `met by "${best.scenario.name}"` : `not met; closest "${best.scenario.name}" at ${money(best.perDevice)} (${(best.perDevice / TARGET_PER_DEVICE).toFixed(1)}×)`}. See docs/cost.md.`);
+}
+
+function fmtQty(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(2)} G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(2);
+}
+
+main().catch((err) => {
+  process.stderr.write(`cost bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

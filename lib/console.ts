@@ -1,0 +1,172 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CloudFrontFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HttpVersion,
+  OriginRequestPolicy,
+  PriceClass,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { RestApiOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BucketDeployment, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
+import { Construct, type IConstruct } from 'constructs';
+import { existsSync } from 'node:fs';
+import { acknowledge } from './nag.js';
+import { consoleDistPath } from './paths.js';
+
+export interface HubConsoleProps {
+  /** The registry API, served on the same origin under `/gw/*`, `/platform/*` and `/openapi.json`. */
+  readonly api: RestApi;
+  /**
+   * Folder of the built console. When it does not exist at synth time a placeholder page is
+   * deployed instead (so the template does not depend on whether the console was built).
+   * @default console/dist of the package
+   */
+  readonly distPath?: string;
+  /** Days CloudFront and S3 access logs are kept. @default 30 */
+  readonly accessLogDays?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+}
+
+/** API paths CloudFront forwards to API Gateway (everything else is the console). */
+export const CONSOLE_API_PATHS = ['/gw/*', '/platform/*', '/openapi.json'] as const;
+
+/** The page deployed when `console/dist` was not built before synth. */
+export const CONSOLE_PLACEHOLDER_HTML =
+  '<!doctype html><html><head><meta charset="utf-8"><title>Telematics Hub</title></head><body><h1>Telematics Hub</h1>' +
+  '<p>The web console was not built before this deployment (console/dist was missing at synth time). ' +
+  'The REST API is served here under <a href="/openapi.json">/gw and /platform</a>.</p></body></html>';
+
+/** The console's files: the build when it exists, else the placeholder page. */
+export function consoleSource(distPath: string): ISource {
+  return existsSync(distPath) ? Source.asset(distPath) : Source.data('index.html', CONSOLE_PLACEHOLDER_HTML);
+}
+
+/** Viewer-request function: paths without a file extension are client-side routes of the single-page app. */
+export const SPA_REWRITE_CODE = `function handler(event) {
+  var request = event.request;
+  var last = request.uri.split('/').pop();
+  if (last.indexOf('.') === -1) request.uri = '/index.html';
+  return request;
+}`;
+
+/**
+ * The web console: a private S3 bucket (no public access, TLS only, access logs) behind CloudFront
+ * with origin access control, and the API Gateway as a second origin so the console calls the API
+ * on its own origin (no CORS). Caching is off for API paths; the Authorization header reaches the
+ * API through the AllViewerExceptHostHeader origin request policy.
+ */
+export class HubConsole extends Construct {
+  readonly bucket: Bucket;
+  readonly logBucket: Bucket;
+  readonly distribution: Distribution;
+  readonly deployment: BucketDeployment;
+
+  constructor(scope: Construct, id: string, props: HubConsoleProps) {
+    super(scope, id);
+    const logDays = props.accessLogDays ?? 30;
+    this.logBucket = new Bucket(this, 'AccessLogs', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      // CloudFront standard logging writes with ACLs
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(logDays) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.logBucket, { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the console bucket and of CloudFront; logging it into itself would loop.' });
+    this.bucket = new Bucket(this, 'Site', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 's3/',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const apiOrigin = new RestApiOrigin(props.api);
+    const apiBehavior = {
+      origin: apiOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: AllowedMethods.ALLOW_ALL,
+      cachePolicy: CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      compress: true,
+    };
+    const spaRewrite = new CloudFrontFunction(this, 'SpaRewrite', { code: FunctionCode.fromInline(SPA_REWRITE_CODE), runtime: FunctionRuntime.JS_2_0, comment: 'console client-side routes -> /index.html' });
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: 'Telematics Hub console and API',
+      defaultRootObject: 'index.html',
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [{ function: spaRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
+        compress: true,
+      },
+      additionalBehaviors: Object.fromEntries(CONSOLE_API_PATHS.map((p) => [p, apiBehavior])),
+    });
+    acknowledge(
+      this.distribution,
+      { id: 'AwsSolutions-CFR1', reason: 'Trackers and fleet operators are world-wide; the hub does not restrict countries. Add a geo restriction if your policy needs one.' },
+      { id: 'AwsSolutions-CFR2', reason: 'WAF is an account-level choice with a monthly cost; the API behind the distribution is authenticated and throttled. Attach a web ACL if your policy requires one (docs/deploy.md).' },
+      { id: 'AwsSolutions-CFR4', reason: 'The distribution uses the default *.cloudfront.net certificate, for which CloudFront does not allow choosing the minimum TLS version; use a custom domain and certificate to enforce TLSv1.2_2021.' },
+    );
+
+    const deployLogs = new LogGroup(this, 'DeploymentLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    const deployRole = new Role(this, 'DeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Copies the console files to the site bucket' });
+    deployLogs.grantWrite(deployRole);
+    this.deployment = new BucketDeployment(this, 'Deployment', {
+      sources: [consoleSource(props.distPath ?? consoleDistPath())],
+      destinationBucket: this.bucket,
+      distribution: this.distribution,
+      distributionPaths: ['/*'],
+      prune: true,
+      memoryLimit: 512,
+      role: deployRole,
+      logGroup: deployLogs,
+    });
+    const site = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
+    acknowledge(
+      deployRole,
+      ...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', 'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*', `Resource::<${site}.Arn>/*`].map((f) => ({
+        id: `AwsSolutions-IAM5[${f}]`,
+        reason: 'CDK BucketDeployment grants: it copies every object of the staged asset into the site bucket and prunes stale ones, so it needs object-level wildcards on exactly these two buckets.',
+      })),
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'CDK BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on "*" to invalidate the console distribution after an upload; CloudFront invalidation APIs are not scoped further by CDK.' },
+    );
+    acknowledgeDeploymentHandler(Stack.of(this));
+  }
+}
+
+/** BucketDeployment's handler is a singleton function placed at the stack's top level by CDK. */
+function acknowledgeDeploymentHandler(stack: Stack): void {
+  const handler: IConstruct | undefined = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment') || c.node.id.startsWith('CustomCDKBucketDeployment'));
+  if (!handler) return;
+  const why = 'CDK-provided BucketDeployment handler (Python, AWS CLI layer) that runs only during CloudFormation deployments';
+  acknowledge(
+    handler,
+    { id: 'AwsSolutions-L1', reason: `${why}; its runtime is chosen and updated by aws-cdk-lib.` },
+    { id: 'Serverless-LambdaLatestVersion', reason: `${why}; its runtime is chosen and updated by aws-cdk-lib.` },
+    { id: 'Serverless-LambdaDLQ', reason: `${why}; CloudFormation invokes it and reports failures itself.` },
+    { id: 'Serverless-LambdaAsyncFailureDestination', reason: `${why}; CloudFormation invokes it and reports failures itself.` },
+    { id: 'Serverless-LambdaTracing', reason: `${why}; there is nothing to trace between deployments.` },
+  );
+}

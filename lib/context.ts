@@ -1,0 +1,126 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { FlowLogTrafficType } from 'aws-cdk-lib/aws-ec2';
+import { retentionDays } from './config.js';
+import type { HubProvisionedCapacity } from './storage.js';
+import type { TelematicsHubProps } from './telematics-hub.js';
+
+/** cdk.json context keys (`hub:<name>`) the app reads, with the type each takes. */
+export const HUB_CONTEXT_KEYS = {
+  stackName: 'string',
+  vpcId: 'string',
+  channelPortRange: 'range',
+  privateListenerTasks: 'boolean',
+  flowLogTrafficType: 'string',
+  listenerCpu: 'number',
+  listenerMemoryMiB: 'number',
+  listenerMinCount: 'number',
+  listenerMaxCount: 'number',
+  listenerCpuTargetPercent: 'number',
+  listenerConnectionsPerTask: 'number',
+  listenerFlushMs: 'number',
+  ingestBatchingWindowSeconds: 'number',
+  ingestBatchSize: 'number',
+  ingestMemoryMiB: 'number',
+  ingestTimeoutSeconds: 'number',
+  defaultDeviceMessagesTtlDays: 'number',
+  defaultChannelMessagesTtlDays: 'number',
+  tableCapacity: 'capacity',
+  logRetentionDays: 'number',
+  apiThrottleRateLimit: 'number',
+  apiThrottleBurstLimit: 'number',
+  authorizerCacheSeconds: 'number',
+  alarmEmail: 'string',
+  console: 'boolean',
+  dataRemovalPolicy: 'string',
+} as const;
+export type HubContextKey = keyof typeof HUB_CONTEXT_KEYS;
+
+/** What the app needs besides the construct props: stack name and an existing VPC to look up. */
+export interface HubAppSettings {
+  readonly stackName?: string;
+  readonly vpcId?: string;
+  readonly props: TelematicsHubProps;
+}
+
+/**
+ * Reads `hub:*` context (cdk.json or `-c hub:key=value`; command-line values arrive as strings)
+ * into construct props. Unknown `hub:` keys and malformed values fail the synth with the key named.
+ */
+export function hubSettingsFromContext(context: Record<string, unknown>): HubAppSettings {
+  for (const key of Object.keys(context)) {
+    if (key.startsWith('hub:') && !(key.slice(4) in HUB_CONTEXT_KEYS)) throw new Error(`unknown context key ${key} (known: ${Object.keys(HUB_CONTEXT_KEYS).map((k) => 'hub:' + k).join(', ')})`);
+  }
+  const raw = (k: HubContextKey): unknown => context[`hub:${k}`];
+  const fail = (k: HubContextKey, why: string): never => {
+    throw new Error(`context hub:${k}=${JSON.stringify(raw(k))}: ${why}`);
+  };
+  const num = (k: HubContextKey): number | undefined => {
+    const v = raw(k);
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'string' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) ? n : fail(k, 'expected a number');
+  };
+  const bool = (k: HubContextKey): boolean | undefined => {
+    const v = raw(k);
+    if (v === undefined || v === null || v === '') return undefined;
+    if (v === true || v === 'true') return true;
+    if (v === false || v === 'false') return false;
+    return fail(k, 'expected true or false');
+  };
+  const str = (k: HubContextKey): string | undefined => {
+    const v = raw(k);
+    if (v === undefined || v === null || v === '') return undefined;
+    return typeof v === 'string' ? v : fail(k, 'expected a string');
+  };
+  const range = (k: HubContextKey): readonly [number, number] | undefined => {
+    let v = raw(k);
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v === 'string') v = v.includes('-') && !v.startsWith('[') ? v.split('-').map(Number) : JSON.parse(v);
+    if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x))) return [v[0], v[1]];
+    return fail(k, 'expected [first, last] or "first-last"');
+  };
+  const capacity = (k: HubContextKey): HubProvisionedCapacity | undefined => {
+    let v = raw(k);
+    if (v === undefined || v === null || v === '' || v === 'on-demand') return undefined;
+    if (typeof v === 'string') v = JSON.parse(v);
+    const c = v as Record<string, unknown>;
+    const keys = ['minWriteCapacity', 'maxWriteCapacity', 'minReadCapacity', 'maxReadCapacity'] as const;
+    if (typeof c !== 'object' || !keys.every((x) => typeof c[x] === 'number')) return fail(k, `expected "on-demand" or {${keys.join(', ')}, targetUtilizationPercent?}`);
+    return { minWriteCapacity: c.minWriteCapacity as number, maxWriteCapacity: c.maxWriteCapacity as number, minReadCapacity: c.minReadCapacity as number, maxReadCapacity: c.maxReadCapacity as number, targetUtilizationPercent: c.targetUtilizationPercent as number | undefined };
+  };
+  const flowLogs = str('flowLogTrafficType');
+  if (flowLogs !== undefined && !(flowLogs in FlowLogTrafficType)) fail('flowLogTrafficType', 'expected ALL, ACCEPT or REJECT');
+  const removal = str('dataRemovalPolicy');
+  if (removal !== undefined && removal !== 'retain' && removal !== 'destroy') fail('dataRemovalPolicy', 'expected retain or destroy');
+  const logDays = num('logRetentionDays');
+  return {
+    stackName: str('stackName'),
+    vpcId: str('vpcId'),
+    props: {
+      channelPortRange: range('channelPortRange'),
+      privateListenerTasks: bool('privateListenerTasks'),
+      flowLogTrafficType: flowLogs === undefined ? undefined : FlowLogTrafficType[flowLogs as keyof typeof FlowLogTrafficType],
+      listenerCpu: num('listenerCpu'),
+      listenerMemoryMiB: num('listenerMemoryMiB'),
+      listenerMinCount: num('listenerMinCount'),
+      listenerMaxCount: num('listenerMaxCount'),
+      listenerCpuTargetPercent: num('listenerCpuTargetPercent'),
+      listenerConnectionsPerTask: num('listenerConnectionsPerTask'),
+      listenerFlushMs: num('listenerFlushMs'),
+      ingestBatchingWindowSeconds: num('ingestBatchingWindowSeconds'),
+      ingestBatchSize: num('ingestBatchSize'),
+      ingestMemoryMiB: num('ingestMemoryMiB'),
+      ingestTimeoutSeconds: num('ingestTimeoutSeconds'),
+      defaultDeviceMessagesTtlDays: num('defaultDeviceMessagesTtlDays'),
+      defaultChannelMessagesTtlDays: num('defaultChannelMessagesTtlDays'),
+      tableCapacity: capacity('tableCapacity'),
+      logRetention: logDays === undefined ? undefined : retentionDays(logDays),
+      apiThrottleRateLimit: num('apiThrottleRateLimit'),
+      apiThrottleBurstLimit: num('apiThrottleBurstLimit'),
+      authorizerCacheSeconds: num('authorizerCacheSeconds'),
+      alarmEmail: str('alarmEmail'),
+      console: bool('console'),
+      dataRemovalPolicy: removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    },
+  };
+}
