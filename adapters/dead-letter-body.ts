@@ -1,9 +1,9 @@
-import { EnvelopeSchema } from '../core/envelope.js';
+import { parseEnvelope } from '../core/envelope.js';
 
 /** What a dead-lettered envelope holds: frame count, channels and idents (best effort on bad bodies). */
 export function describeBody(body: string): { frames: number; channel_ids: number[]; idents: string[] } {
   try {
-    const env = EnvelopeSchema.parse(JSON.parse(body));
+    const env = parseEnvelope(body);
     return {
       frames: env.frames.length,
       channel_ids: [...new Set(env.frames.map((f) => f.ch))],

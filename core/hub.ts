@@ -57,6 +57,8 @@ export interface HubSettings {
   readonly onRegistryChange?: () => void;
   /** A command was queued (local mode: the dispatcher polls at once). */
   readonly onCommandQueued?: () => void;
+  /** messages_ttl (s) given to devices and channels created without one. */
+  readonly defaultTtl?: { readonly device?: number; readonly channel?: number };
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
   /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */
@@ -98,9 +100,10 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     commands: ports.commands,
     settings: ports.settings,
     clock: ports.clock,
+    defaultMessagesTtl: settings.defaultTtl?.device,
     onChange: settings.onRegistryChange,
   });
-  const channels = new ChannelService({ channels: ports.channels, ids: ports.ids, messages, publicHost: settings.publicHost, portRange: settings.portRange });
+  const channels = new ChannelService({ channels: ports.channels, ids: ports.ids, messages, publicHost: settings.publicHost, portRange: settings.portRange, defaultMessagesTtl: settings.defaultTtl?.channel });
   const commands = new CommandService({
     commands: ports.commands,
     ids: ports.ids,

@@ -10,6 +10,11 @@ import { awsSettingsFromEnv, loadAdminToken } from './config.js';
 
 let cached: Promise<HubServices> | undefined;
 
+function numberFromEnv(name: string): number | undefined {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v > 0 ? v : undefined;
+}
+
 /** The hub's services wired to AWS from the environment; built once per Lambda container. */
 export function awsHub(logger: Logger): Promise<HubServices> {
   cached ??= (async () => {
@@ -24,6 +29,7 @@ export function awsHub(logger: Logger): Promise<HubServices> {
       publicHost: settings.publicHost,
       portRange: settings.portRange,
       adminToken: () => loadAdminToken(settings),
+      defaultTtl: { device: numberFromEnv('HUB_DEFAULT_DEVICE_MESSAGES_TTL'), channel: numberFromEnv('HUB_DEFAULT_CHANNEL_MESSAGES_TTL') },
     });
   })();
   cached.catch(() => (cached = undefined));

@@ -13,7 +13,7 @@ export interface StreamRuntimeOptions {
   readonly owner: string;
   readonly backoffCapS: number;
   readonly drainBudgetS: number;
-  readonly metric?: (name: 'StreamDelivered' | 'StreamFailed' | 'StreamDropped', value: number, stream: Stream) => void;
+  readonly metric?: (name: 'StreamDeliveries' | 'StreamFailures' | 'StreamDropped', value: number, stream: Stream) => void;
 }
 
 /** Delivery, target pool and command joiners over a hub's ports (the stream Lambdas and local mode). */

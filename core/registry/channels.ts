@@ -3,7 +3,7 @@ import { getProtocol } from '../../protocols/index.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
 import type { ChannelRepository, IdGenerator } from '../ports.js';
-import { type Channel, ChannelCreateSchema, ChannelUpdateSchema } from '../schemas/channels.js';
+import { type Channel, ChannelCreateSchema, ChannelUpdateSchema, DEFAULT_CHANNEL_MESSAGES_TTL } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { MessagesQuery } from '../schemas/messages.js';
 import { scope } from '../api/access.js';
@@ -17,6 +17,8 @@ export interface ChannelServiceDeps {
   readonly publicHost: string;
   /** Ports the hub may give channels created without one (inclusive). */
   readonly portRange: readonly [number, number];
+  /** messages_ttl of channels created without one (s). */
+  readonly defaultMessagesTtl?: number;
 }
 
 /** Channels: connection points, one protocol on one port. */
@@ -45,7 +47,7 @@ export class ChannelService {
           protocol_name: protocol.name,
           uri: `${this.deps.publicHost}:${port}`,
           configuration: { ...item.configuration, port, transport },
-          messages_ttl: item.messages_ttl,
+          messages_ttl: item.messages_ttl ?? this.deps.defaultMessagesTtl ?? DEFAULT_CHANNEL_MESSAGES_TTL,
           enabled: item.enabled,
         };
         await this.deps.channels.create(channel);

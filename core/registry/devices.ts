@@ -3,13 +3,13 @@ import type { MessagePage, MessageService } from '../messages/service.js';
 import type { Principal } from '../api/auth.js';
 import type { Clock, CommandRepository, DeviceLogRepository, DeviceRepository, IdGenerator, SettingsRepository, Telemetry, TelemetryStore } from '../ports.js';
 import { parseOrThrow } from '../schemas/common.js';
-import { type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/devices.js';
+import { DEFAULT_DEVICE_MESSAGES_TTL, type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/devices.js';
 import type { MessagesQuery } from '../schemas/messages.js';
 import type { DeviceType } from './device-types.js';
 import { parseSelector, selectOrThrow } from './selectors.js';
 import { scope } from '../api/access.js';
 import { adoptIdentHistory } from './adoption.js';
-import { narrowTelemetry } from './telemetry.js';
+import { currentTelemetry, narrowTelemetry } from './telemetry.js';
 import { z } from 'zod';
 
 export interface DeviceServiceDeps {
@@ -21,6 +21,8 @@ export interface DeviceServiceDeps {
   readonly logs?: DeviceLogRepository;
   readonly commands?: Pick<CommandRepository, 'moveIdent'>;
   readonly settings?: Pick<SettingsRepository, 'drop'>;
+  /** messages_ttl of devices created without one (s). */
+  readonly defaultMessagesTtl?: number;
   readonly clock?: Clock;
   /** Called after the registry changed (local mode uses it to refresh ingest's caches at once). */
   readonly onChange?: () => void;
@@ -47,7 +49,7 @@ export class DeviceService {
           configuration: item.configuration,
           device_type_id: item.device_type_id ?? null,
           protocol_id: this.protocolOf(item.device_type_id ?? null),
-          messages_ttl: item.messages_ttl,
+          messages_ttl: item.messages_ttl ?? this.deps.defaultMessagesTtl ?? DEFAULT_DEVICE_MESSAGES_TTL,
           enabled: item.enabled,
           metadata: item.metadata,
         };
@@ -135,7 +137,7 @@ export class DeviceService {
   async telemetry(selector: string, prefixes?: readonly string[]): Promise<{ id: number; telemetry: Telemetry }[]> {
     const targets = await this.select(selector);
     return Promise.all(
-      targets.map(async (d) => ({ id: d.id, telemetry: narrowTelemetry((await this.deps.telemetry.get(d.id)) ?? {}, prefixes) })),
+      targets.map(async (d) => ({ id: d.id, telemetry: narrowTelemetry(await currentTelemetry(this.deps.telemetry, this.deps.messages, d.id), prefixes) })),
     );
   }
 

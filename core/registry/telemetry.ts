@@ -1,5 +1,6 @@
 import type { Message } from '../../protocols/common/types.js';
-import type { Telemetry } from '../ports.js';
+import type { MessageService } from '../messages/service.js';
+import type { Telemetry, TelemetryStore } from '../ports.js';
 
 /**
  * Folds messages into telemetry: every parameter keeps its latest value and that value's message
@@ -27,4 +28,22 @@ export function narrowTelemetry(t: Telemetry, prefixes: readonly string[] | unde
     if (prefixes.some((p) => name === p || name.startsWith(p.endsWith('.') ? p : `${p}.`))) out[name] = t[name];
   }
   return out;
+}
+
+/** Messages read after the checkpoint, at most (a device sending 10 per second for five minutes). */
+const FOLD_LIMIT = 5000;
+
+/**
+ * A device's telemetry as of now: the stored checkpoint with the history newer than it folded in
+ * (the checkpoint's `timestamp` is the newest message it holds). Without a checkpoint, the last
+ * messages of the history.
+ */
+export async function currentTelemetry(store: TelemetryStore, messages: Pick<MessageService, 'query'>, deviceId: number): Promise<Telemetry> {
+  const stored = await store.get(deviceId);
+  const through = stored?.timestamp?.value;
+  const page =
+    typeof through === 'number'
+      ? await messages.query('device', deviceId, { from: through, to: 9_999_999_999, count: FOLD_LIMIT, reverse: false })
+      : await messages.query('device', deviceId, { from: 0, to: 9_999_999_999, count: 1000, reverse: true });
+  return page.messages.length === 0 ? (stored ?? {}) : mergeTelemetry(stored ?? {}, [...page.messages].sort((a, b) => (a.timestamp as number) - (b.timestamp as number)));
 }

@@ -22,7 +22,8 @@ export const ChannelCreateSchema = z
     protocol_name: z.enum(PROTOCOL_NAMES).optional(),
     protocol_id: IdSchema.optional(),
     configuration: ChannelConfigurationSchema.default({ crc: 'strict', max_frame_size: 65536 }),
-    messages_ttl: TtlSchema.default(DEFAULT_CHANNEL_MESSAGES_TTL),
+    /** Default: the hub's default (a week unless the deployment sets HUB_DEFAULT_CHANNEL_MESSAGES_TTL). */
+    messages_ttl: TtlSchema.optional(),
     enabled: z.boolean().default(true),
   })
   .strict()

@@ -16,7 +16,8 @@ export const DeviceCreateSchema = z
     name: z.string().min(1).max(255),
     configuration: DeviceConfigurationSchema,
     device_type_id: IdSchema.nullish(),
-    messages_ttl: TtlSchema.default(DEFAULT_DEVICE_MESSAGES_TTL),
+    /** Default: the hub's default (one year unless the deployment sets HUB_DEFAULT_DEVICE_MESSAGES_TTL). */
+    messages_ttl: TtlSchema.optional(),
     enabled: z.boolean().default(true),
     metadata: MetadataSchema.default({}),
   })

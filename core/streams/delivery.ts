@@ -24,7 +24,7 @@ export interface DeliveryOptions {
   readonly backoffCapS: number;
   /** How long one drain may run before it yields (s); the lease lasts longer than this. */
   readonly drainBudgetS: number;
-  readonly metric?: (name: 'StreamDelivered' | 'StreamFailed' | 'StreamDropped', value: number, stream: Stream) => void;
+  readonly metric?: (name: 'StreamDeliveries' | 'StreamFailures' | 'StreamDropped', value: number, stream: Stream) => void;
 }
 
 /**
@@ -149,7 +149,7 @@ export class StreamDelivery {
       for (const b of group) await this.o.state.touch(stream.id, { ...b, attempts: b.attempts + 1, ambiguous: b.ambiguous || ambiguous });
       const errors = status.errors + 1;
       await this.o.state.log(stream.id, { timestamp: now, batch_id: batchId, read: all.length, skipped: all.length - messages.length, accepted: 0, rejected: messages.length, ack_latency: Date.now() - started, error: reason });
-      this.o.metric?.('StreamFailed', messages.length, stream);
+      this.o.metric?.('StreamFailures', messages.length, stream);
       this.o.logger.warn('stream delivery failed; will retry', { stream_id: stream.id, batch_id: batchId, batches: group.length, error: reason });
       return { ok: false, status: { ...status, errors, errors_total: status.errors_total + 1, last_error: reason, next_attempt: now + Math.min(this.o.backoffCapS, 2 ** Math.min(errors - 1, 20)) } };
     }
@@ -157,7 +157,7 @@ export class StreamDelivery {
     await this.o.state.markDelivered(stream.id, group.map((b) => b.batchId), this.o.clock.now());
     await this.o.state.removeMany(stream.id, group.map((b) => b.sk));
     await this.o.state.log(stream.id, { timestamp: this.o.clock.now(), batch_id: batchId, read: all.length, skipped: all.length - messages.length, accepted: messages.length, rejected: 0, ack_latency: latency });
-    this.o.metric?.('StreamDelivered', messages.length, stream);
+    this.o.metric?.('StreamDeliveries', messages.length, stream);
     const newest = Math.max(0, ...all.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : 0)));
     return {
       ok: true,

@@ -134,7 +134,10 @@ describe('streams end to end in local mode', () => {
       // every message, in order, exactly the ones sent (repeated batches are at-least-once repeats)
       const got = await eventually(async () => (receiver.timestamps().length >= expected.length ? receiver.timestamps() : undefined), 30_000, 200);
       expect(got).toEqual(expected);
-      const status = (await api(hub, 'GET', '/gw/streams/1')).json.result[0].status;
+      const status = await eventually(async () => {
+        const st = (await api(hub, 'GET', '/gw/streams/1')).json.result[0].status;
+        return st.errors === 0 ? st : undefined;
+      });
       expect(status).toMatchObject({ buffered: 0, errors: 0, last_error: null });
       const repeats = receiver.batches.length - new Set(receiver.batches.map((b) => b.id)).size;
       expect(status.duplicates).toBeGreaterThanOrEqual(repeats);
