@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AWS_CLIENT_DEFAULTS } from './timeouts.js';
 
 /** Settings a Lambda or the listener task reads from its environment (set by the CDK stack). */
 export interface AwsSettings {
@@ -24,7 +25,7 @@ export function awsSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): AwsSet
 export async function loadAdminToken(settings: AwsSettings, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (env.HUB_ADMIN_TOKEN) return env.HUB_ADMIN_TOKEN;
   if (!settings.adminSecretArn) throw new Error('neither HUB_ADMIN_TOKEN nor HUB_ADMIN_SECRET_ARN is set');
-  const client = new SecretsManagerClient({ region: settings.region });
+  const client = new SecretsManagerClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS });
   const r = await client.send(new GetSecretValueCommand({ SecretId: settings.adminSecretArn }));
   if (!r.SecretString) throw new Error('the admin token secret is empty');
   return r.SecretString;

@@ -5,6 +5,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { dynamoPorts } from '../dynamodb/ports.js';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { EventBridgeBus } from './eventbridge-bus.js';
+import { AWS_CLIENT_DEFAULTS } from './timeouts.js';
 import { SqsDeadLetters } from './sqs-dead-letters.js';
 import { awsSettingsFromEnv, loadAdminToken } from './config.js';
 
@@ -22,9 +23,9 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     const settings = awsSettingsFromEnv();
     const doc = createDocumentClient({ region: settings.region, endpoint: process.env.HUB_DYNAMODB_ENDPOINT });
     const busName = process.env.HUB_EVENT_BUS_NAME;
-    const bus = busName ? new EventBridgeBus(new EventBridgeClient({ region: settings.region }), busName) : undefined;
+    const bus = busName ? new EventBridgeBus(new EventBridgeClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), busName) : undefined;
     const dlq = process.env.HUB_INGEST_DLQ_URL;
-    const deadLetters = dlq && settings.queueUrl ? new SqsDeadLetters(new SQSClient({ region: settings.region }), dlq, settings.queueUrl) : undefined;
+    const deadLetters = dlq && settings.queueUrl ? new SqsDeadLetters(new SQSClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), dlq, settings.queueUrl) : undefined;
     return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger, { bus, deadLetters }), {
       publicHost: settings.publicHost,
       portRange: settings.portRange,

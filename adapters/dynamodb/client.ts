@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AWS_CLIENT_DEFAULTS } from '../aws/timeouts.js';
 
 export interface DynamoConfig {
   /** Local endpoint (dynalite); omitted on AWS. */
@@ -26,7 +27,7 @@ export function createDocumentClient(config: Pick<DynamoConfig, 'endpoint' | 're
     ...(local
       ? { endpoint: config.endpoint, region: config.region ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : { region: config.region }),
-    maxAttempts: 4,
+    ...AWS_CLIENT_DEFAULTS,
     ...extra,
   });
   configure?.(client);
