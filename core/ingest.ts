@@ -20,7 +20,11 @@ export interface IngestDeps {
   readonly telemetry: TelemetryStore;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** How long an ident → device lookup may be reused (ms). */
+  /**
+   * How long an ident → device or channel lookup may be reused (ms; default 2 minutes). On AWS a
+   * rename or hardware swap reaches ingest within this time (local mode refreshes at once); a
+   * longer cache saves two reads per device per invocation.
+   */
   readonly cacheMs?: number;
   /** Correlates device replies with sent commands. */
   readonly commands?: Pick<CommandService, 'applyReplies'>;
@@ -63,8 +67,8 @@ export class IngestService {
   private readonly unregistered = new Set<string>();
 
   constructor(private readonly deps: IngestDeps) {
-    this.deviceCache = new TtlCache(deps.cacheMs ?? 10_000);
-    this.channelCache = new TtlCache(deps.cacheMs ?? 10_000);
+    this.deviceCache = new TtlCache(deps.cacheMs ?? 120_000);
+    this.channelCache = new TtlCache(deps.cacheMs ?? 120_000);
   }
 
   async ingest(envelope: Envelope): Promise<{ stats: IngestStats; messages: IngestedMessage[] }> {

@@ -1,14 +1,15 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import type { Logger } from '../core/logger.js';
 import type { Channel } from '../core/schemas/channels.js';
 import { getProtocol } from '../protocols/index.js';
 import type { FrameBatcher } from './batcher.js';
-import { type ChannelContext, type ConnectionInfo, connectionInfo, type Session } from './session.js';
-import { TcpConnection } from './tcp-connection.js';
+import { BUDGET_TICK_MS, DEFAULT_FRAME_BUDGET_PER_S, DEFAULT_IDLE_TIMEOUT_S, DEFAULT_READ_BUDGET_BYTES_PER_S, FALLBACK_IDLE_TIMEOUT_S, LISTEN_BACKLOG } from './constants.js';
+import { type CommandSource, HttpEndpoint } from './http-endpoint.js';
+import { type ChannelContext, type ConnectionInfo, connectionInfo, type ListenerCounters, newCounters, type Session } from './session.js';
+import { type ConnectionHooks, TcpConnection } from './tcp-connection.js';
 import { UdpEndpoint } from './udp-endpoint.js';
-
-const DEFAULT_IDLE_TIMEOUT_S = 600;
 
 interface Running {
   readonly channel: Channel;
@@ -17,6 +18,8 @@ interface Running {
   readonly sessions: Set<Session>;
   readonly tcp?: Server;
   readonly udp?: UdpSocket;
+  readonly udpEndpoint?: UdpEndpoint;
+  readonly http?: HttpServer;
 }
 
 export interface ListenerOptions {
@@ -28,6 +31,14 @@ export interface ListenerOptions {
   readonly onIdent?: (session: Session, ctx: ChannelContext) => void;
   /** A connection closed. */
   readonly onClose?: (session: Session, ctx: ChannelContext) => void;
+  /** The command to put in an HTTP device's response body (marks it sent). */
+  readonly commandFor?: CommandSource;
+  /** Bytes a connection may read per second (default DEFAULT_READ_BUDGET_BYTES_PER_S). */
+  readonly readBudget?: number;
+  /** Frames a connection may send per second (default DEFAULT_FRAME_BUDGET_PER_S). */
+  readonly frameBudget?: number;
+  /** Idle timeout per protocol (s), over the defaults; a channel's `idle_timeout` wins. */
+  readonly idleTimeouts?: Readonly<Record<string, number>>;
 }
 
 /** A live session with the channel it belongs to. */
@@ -36,18 +47,31 @@ export interface LiveSession {
   readonly ctx: ChannelContext;
 }
 
+/** What the hub and the API need to know about a listener (one process or a cluster). */
+export interface ListenerView {
+  /** Channels served now. */
+  readonly channels: Channel[];
+}
+
 /**
  * Runs one server per enabled channel and keeps the set in step with the registry: `sync` starts
- * new channels, restarts changed ones and stops removed or disabled ones.
+ * new channels, restarts changed ones and stops removed or disabled ones. TCP channels get a
+ * TcpConnection per socket, UDP channels one UdpEndpoint, HTTP channels (OsmAnd) an HttpEndpoint.
  */
-export class ChannelListeners {
+export class ChannelListeners implements ListenerView {
   private readonly running = new Map<number, Running>();
+  private readonly byIdent = new Map<string, LiveSession[]>();
+  private readonly indexed = new WeakMap<Session, string>();
+  private readonly throttled = new Set<TcpConnection>();
+  private readonly yielded = new Set<TcpConnection>();
+  private turnScheduled = false;
+  private budgetTimer?: NodeJS.Timeout;
   private seq = 0;
-  readonly stats = { connections: 0, accepted: 0, errors: 0 };
+  readonly stats = { connections: 0, accepted: 0 };
+  readonly counters: ListenerCounters = newCounters();
 
   constructor(private readonly opts: ListenerOptions) {}
 
-  /** Channels served now. */
   get channels(): Channel[] {
     return [...this.running.values()].map((r) => r.channel);
   }
@@ -73,40 +97,69 @@ export class ChannelListeners {
     return run ? [...run.sessions].map((s) => connectionInfo(channelId, s)) : [];
   }
 
-  /** Sessions bound to an ident on any channel of this listener (for command delivery). */
-  sessionsOf(ident: string): LiveSession[] {
-    const out: LiveSession[] = [];
-    for (const run of this.running.values()) for (const s of run.sessions) if (s.state.ident === ident) out.push({ session: s, ctx: run.ctx });
-    return out;
+  /** Connections open now, over every channel. */
+  get connectionCount(): number {
+    let n = 0;
+    for (const run of this.running.values()) n += run.sessions.size;
+    return n;
   }
 
-  /** Every identified session, by ident. */
-  identified(): Map<string, LiveSession[]> {
-    const map = new Map<string, LiveSession[]>();
-    for (const run of this.running.values()) {
-      for (const s of run.sessions) {
-        if (!s.state.ident) continue;
-        const list = map.get(s.state.ident) ?? [];
-        list.push({ session: s, ctx: run.ctx });
-        map.set(s.state.ident, list);
-      }
-    }
-    return map;
+  /** Sessions bound to an ident on any channel of this listener that can be written to (for command delivery). */
+  sessionsOf(ident: string): LiveSession[] {
+    return this.byIdent.get(ident) ?? [];
+  }
+
+  /** Every identified session that can be written to, by ident. */
+  identified(): ReadonlyMap<string, LiveSession[]> {
+    return this.byIdent;
   }
 
   closeConnection(channelId: number, connectionId: string): boolean {
-    const s = [...(this.running.get(channelId)?.sessions ?? [])].find((x) => x.id === connectionId);
-    s?.close('closed through the API');
-    return s !== undefined;
+    const run = this.running.get(channelId);
+    if (!run) return false;
+    for (const s of run.sessions) {
+      if (s.id !== connectionId) continue;
+      s.close('closed through the API');
+      return true;
+    }
+    return false;
   }
 
-  /** Stops accepting on every channel, then closes the connections (after the batcher drained). */
+  /** Stops accepting on every channel (connections stay open). */
   async stopAccepting(): Promise<void> {
-    await Promise.all([...this.running.values()].map((r) => closeServer(r)));
+    for (const run of this.running.values()) {
+      if (run.tcp) run.tcp.close();
+      else if (run.http) run.http.close();
+    }
   }
 
-  async closeAll(): Promise<void> {
+  /** Stops reading from every connection (drain): what was read gets acked once durable, nothing more is read. */
+  holdAll(): void {
+    for (const run of this.running.values()) {
+      if (run.udpEndpoint) run.udpEndpoint.holding = true;
+      for (const s of run.sessions) if (s instanceof TcpConnection) s.hold();
+    }
+  }
+
+  /** Ends every connection after what was written to it, then stops the channels. */
+  async closeAll(graceMs = 2000): Promise<void> {
+    const sockets: Promise<void>[] = [];
+    for (const run of this.running.values()) {
+      for (const s of run.sessions) {
+        if (s instanceof TcpConnection && s.isOpen) {
+          sockets.push(new Promise<void>((resolve) => s.socket.once('close', () => resolve())));
+          s.end();
+        }
+      }
+    }
+    if (sockets.length > 0) await Promise.race([Promise.all(sockets), new Promise((r) => setTimeout(r, graceMs).unref())]);
     for (const id of [...this.running.keys()]) await this.stop(id);
+    clearInterval(this.budgetTimer);
+    this.budgetTimer = undefined;
+  }
+
+  private idleSeconds(channel: Channel, protocol: string): number {
+    return channel.configuration.idle_timeout ?? this.opts.idleTimeouts?.[protocol] ?? DEFAULT_IDLE_TIMEOUT_S[protocol as keyof typeof DEFAULT_IDLE_TIMEOUT_S] ?? FALLBACK_IDLE_TIMEOUT_S;
   }
 
   private async start(channel: Channel): Promise<void> {
@@ -117,51 +170,118 @@ export class ChannelListeners {
       protocol,
       options: { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size, settings: channel.configuration.settings },
       listenerId: this.opts.listenerId,
+      idleMs: this.idleSeconds(channel, protocol.name) * 1000,
+      readBudget: this.opts.readBudget ?? DEFAULT_READ_BUDGET_BYTES_PER_S,
+      frameBudget: this.opts.frameBudget ?? DEFAULT_FRAME_BUDGET_PER_S,
+      counters: this.counters,
     };
     const sessions = new Set<Session>();
     const { host, logger, batcher } = this.opts;
-    if (channel.configuration.transport === 'udp') {
-      const udp = createSocket('udp4');
-      await new Promise<void>((resolve, reject) => {
-        udp.once('error', reject);
-        udp.bind(channel.configuration.port, host, () => resolve());
-      });
+    const transport = channel.configuration.transport;
+    const base = { channel, ctx, signature: signature(channel), sessions };
+    if (transport === 'udp') {
+      const udp = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+      await listen(udp, (done) => udp.bind(channel.configuration.port, host, done));
       udp.on('error', (err) => logger.error('udp socket error', { channel_id: channel.id, error: err.message }));
-      new UdpEndpoint(udp, ctx, batcher, logger);
-      this.running.set(channel.id, { channel, ctx, signature: signature(channel), sessions, udp });
+      const udpEndpoint = new UdpEndpoint(udp, ctx, batcher, logger);
+      this.running.set(channel.id, { ...base, udp, udpEndpoint });
+    } else if (transport === 'http') {
+      const endpoint = new HttpEndpoint(ctx, batcher, logger, sessions, {
+        onIdent: (s) => this.opts.onIdent?.(s, ctx),
+        onClose: (s) => this.opts.onClose?.(s, ctx),
+        commandFor: this.opts.commandFor,
+      });
+      const http = endpoint.server;
+      await listen(http, (done) => http.listen({ port: channel.configuration.port, host, backlog: LISTEN_BACKLOG }, done));
+      http.on('error', (err) => logger.error('http server error', { channel_id: channel.id, error: err.message }));
+      this.running.set(channel.id, { ...base, http });
     } else {
-      const idleMs = (channel.configuration.idle_timeout ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
+      const hooks = this.tcpHooks(ctx, sessions);
       const server = createServer({ noDelay: true }, (socket) => {
         this.stats.accepted++;
         this.stats.connections++;
-        socket.setTimeout(idleMs);
-        const conn = new TcpConnection(socket, ctx, batcher, logger, {
-          onIdent: (s) => this.opts.onIdent?.(s, ctx),
-          onClose: (s) => {
-            this.stats.connections--;
-            sessions.delete(s);
-            this.opts.onClose?.(s, ctx);
-          },
-          onError: () => this.stats.errors++,
-        }, ++this.seq);
-        sessions.add(conn);
+        sessions.add(new TcpConnection(socket, ctx, batcher, logger, hooks, ++this.seq));
       });
+      await listen(server, (done) => server.listen({ port: channel.configuration.port, host, backlog: LISTEN_BACKLOG }, done));
       server.on('error', (err) => logger.error('tcp server error', { channel_id: channel.id, error: err.message }));
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen({ port: channel.configuration.port, host, backlog: 4096 }, () => resolve());
-      });
-      this.running.set(channel.id, { channel, ctx, signature: signature(channel), sessions, tcp: server });
+      this.running.set(channel.id, { ...base, tcp: server });
     }
-    logger.info('channel listening', { channel_id: channel.id, protocol: protocol.name, transport: channel.configuration.transport, address: `${host}:${channel.configuration.port}` });
+    logger.info('channel listening', { channel_id: channel.id, protocol: protocol.name, transport, address: `${host}:${channel.configuration.port}` });
+  }
+
+  /** One hooks object per channel, shared by its connections. */
+  private tcpHooks(ctx: ChannelContext, sessions: Set<Session>): ConnectionHooks {
+    return {
+      onIdent: (s) => {
+        this.index(s, ctx);
+        this.opts.onIdent?.(s, ctx);
+      },
+      onClose: (s) => {
+        this.stats.connections--;
+        sessions.delete(s);
+        this.throttled.delete(s);
+        this.yielded.delete(s);
+        this.unindex(s);
+        this.opts.onClose?.(s, ctx);
+      },
+      onThrottle: (s) => {
+        this.throttled.add(s);
+        this.budgetTimer ??= setInterval(() => this.resumeThrottled(), BUDGET_TICK_MS);
+      },
+      onYield: (s) => {
+        this.yielded.add(s);
+        if (this.turnScheduled) return;
+        this.turnScheduled = true;
+        setImmediate(() => this.nextTurn());
+      },
+    };
+  }
+
+  /** Gives every connection that yielded its next turn (after the event loop served the others). */
+  private nextTurn(): void {
+    this.turnScheduled = false;
+    const now = [...this.yielded];
+    this.yielded.clear();
+    for (const s of now) s.resumeTurn();
+  }
+
+  private resumeThrottled(): void {
+    const now = Date.now();
+    for (const s of this.throttled) if (s.resumeBudget(now)) this.throttled.delete(s);
+    if (this.throttled.size === 0) {
+      clearInterval(this.budgetTimer);
+      this.budgetTimer = undefined;
+    }
+  }
+
+  private index(s: TcpConnection, ctx: ChannelContext): void {
+    this.unindex(s);
+    const ident = s.state.ident!;
+    this.indexed.set(s, ident);
+    const list = this.byIdent.get(ident);
+    if (list) list.push({ session: s, ctx });
+    else this.byIdent.set(ident, [{ session: s, ctx }]);
+  }
+
+  private unindex(s: TcpConnection): void {
+    const ident = this.indexed.get(s);
+    if (ident === undefined) return;
+    this.indexed.delete(s);
+    const list = this.byIdent.get(ident);
+    if (!list) return;
+    const rest = list.filter((l) => l.session !== s);
+    if (rest.length === 0) this.byIdent.delete(ident);
+    else this.byIdent.set(ident, rest);
   }
 
   private async stop(id: number): Promise<void> {
     const run = this.running.get(id);
     if (!run) return;
     this.running.delete(id);
-    await closeServer(run);
+    const closed = closeServer(run);
     for (const s of run.sessions) s.close('channel stopped');
+    run.http?.closeAllConnections();
+    await closed;
     this.opts.logger.info('channel stopped', { channel_id: id });
   }
 }
@@ -170,10 +290,23 @@ function signature(c: Channel): string {
   return JSON.stringify([c.protocol_id, c.configuration]);
 }
 
+function listen(server: { once(event: 'error', cb: (err: Error) => void): unknown; off(event: 'error', cb: (err: Error) => void): unknown }, start: (done: () => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    start(() => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 function closeServer(run: Running): Promise<void> {
   return new Promise<void>((resolve) => {
-    if (run.tcp) run.tcp.close(() => resolve());
-    else if (run.udp) {
+    const server = run.tcp ?? run.http;
+    if (server) {
+      if (server.listening) server.close(() => resolve());
+      else resolve(); // stopAccepting closed it already
+    } else if (run.udp) {
       try {
         run.udp.close(() => resolve());
       } catch {

@@ -1,11 +1,23 @@
 import type { Logger } from '../core/logger.js';
 import type { Clock, ConnectionDirectory } from '../core/ports.js';
-import type { ChannelListeners } from './channel-listeners.js';
+import type { ConnectionInfo } from './session.js';
+
+/** What the publisher reads: the channels served and their connections. */
+export interface ConnectionSource {
+  readonly channels: readonly { readonly id: number }[];
+  connections(channelId: number): ConnectionInfo[];
+  readonly connectionCount: number;
+}
+
+/** Readers ignore snapshots older than 90 s (core/registry/connections.ts): publish well within. */
+const MAX_PERIOD_MS = 60_000;
 
 /**
- * Publishes this listener's connection table (per channel) as snapshots: every `everyMs`, and at
- * most once per `everyMs` even when connections change faster. Snapshots older than a few periods
- * are ignored by readers, so a dead task's connections disappear by themselves.
+ * Publishes this listener's connection table (per channel) as snapshots: every `everyMs` (longer
+ * for a large table: 2 ms per connection, at most a minute, since each snapshot of 10,000
+ * connections is a few compressed writes), and soon after a change of a small table. Snapshots
+ * older than a few periods are ignored by readers, so a dead task's connections disappear by
+ * themselves.
  */
 export class ConnectionPublisher {
   private timer?: NodeJS.Timeout;
@@ -14,7 +26,7 @@ export class ConnectionPublisher {
 
   constructor(
     private readonly listenerId: string,
-    private readonly listeners: ChannelListeners,
+    private readonly listeners: ConnectionSource,
     private readonly directory: ConnectionDirectory,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -22,17 +34,32 @@ export class ConnectionPublisher {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.publishNow(), this.everyMs);
+    this.timer = setTimeout(() => {
+      void this.publishNow().finally(() => {
+        if (this.timer) this.start();
+      });
+    }, this.period());
     this.timer.unref?.();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    clearTimeout(this.soon);
+    this.soon = undefined;
     await this.inFlight;
   }
 
-  /** Publishes shortly after a change (debounced), so new connections show up quickly. */
-  publishSoon(delayMs = 200): void {
+  private period(): number {
+    return Math.min(MAX_PERIOD_MS, Math.max(this.everyMs, this.listeners.connectionCount * 2));
+  }
+
+  /**
+   * Publishes shortly after a change (debounced), so a new connection shows up quickly. A table of
+   * more than 1,000 connections waits for the next period instead: a reconnect storm must not
+   * rewrite tens of compressed snapshot chunks every few hundred milliseconds.
+   */
+  publishSoon(delayMs = this.listeners.connectionCount > 1000 ? this.everyMs : 200): void {
     if (this.soon) return;
     this.soon = setTimeout(() => {
       this.soon = undefined;

@@ -1,84 +1,143 @@
 /**
- * The channel listener as a service (Fargate task): serves every enabled channel of the registry
- * on its port, hands frames to SQS in batches, acks devices once SQS accepted their frames, and
- * drains on SIGTERM. Configuration from the environment (set by the CDK stack).
+ * The channel listener as a service (Fargate task), and the entry of every listener cluster worker.
+ * Serves every enabled channel of the registry on its port, hands frames to the queue in batches,
+ * acks devices once the queue accepted their frames, and drains on SIGTERM. Configuration from the
+ * environment (set by the CDK stack, or by the cluster primary):
+ *
+ *   HUB_INGEST_QUEUE_URL         SQS queue (HUB_QUEUE=sqs, the default)
+ *   HUB_QUEUE                    sqs | ipc (a cluster worker whose primary holds the queue)
+ *   HUB_LISTENER_WORKERS         worker processes (default 1: this process serves); one per vCPU
+ *   HUB_LISTEN_HOST              default 0.0.0.0
+ *   HUB_FLUSH_MS, HUB_COMMAND_POLL_MS, HUB_CHANNEL_SYNC_MS, HUB_CONNECTIONS_SNAPSHOT_MS
+ *   HUB_READ_BUDGET              bytes/s per connection
+ *   HUB_REGISTRY_RPS             registry requests/s for connect logs (default 200)
+ *   HUB_METRICS                  emf (default on Fargate) | off;  HUB_METRICS_PERIOD_MS (60000)
+ *   HUB_HEALTH_PORT              default 8081 (primary or single process only)
+ *   HUB_DYNAMODB_ENDPOINT, HUB_SQS_ENDPOINT, HUB_TABLE_*, LOG_LEVEL, HUB_LOG_FORMAT (json | text)
  */
+import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
 import { createDocumentClient, tableNamesFromEnv } from '../adapters/dynamodb/client.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
-import { SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
-import { jsonLogger } from '../core/logger.js';
-import { DEFAULT_BATCHER_OPTIONS, FrameBatcher } from './batcher.js';
-import { ChannelListeners } from './channel-listeners.js';
-import { CommandDispatcher } from './command-dispatcher.js';
-import { ConnectionPublisher } from './connection-publisher.js';
-import { SessionLog } from './session-log.js';
+import { jsonLogger, type Logger, type LogLevel, textLogger } from '../core/logger.js';
+import type { FrameQueue } from '../core/ports.js';
+import { startListenerCluster } from './cluster.js';
+import { IpcFrameQueue, isHubMessage, type ToPrimary, type ToWorker } from './ipc-queue.js';
+import { type ListenerHandle, type ListenerService, startListenerService } from './service.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-async function main(): Promise<void> {
-  const env = process.env;
-  const logger = jsonLogger((env.LOG_LEVEL as 'info') ?? 'info', { service: 'hub-listener', task: hostname() });
-  const queueUrl = env.HUB_INGEST_QUEUE_URL;
-  if (!queueUrl) throw new Error('HUB_INGEST_QUEUE_URL is not set');
+const env = process.env;
+const num = (name: string, fallback: number): number => (env[name] !== undefined && env[name] !== '' ? Number(env[name]) : fallback);
+
+function makeLogger(): Logger {
+  const level = (env.LOG_LEVEL ?? 'info') as LogLevel;
+  const base = { service: 'hub-listener', task: hostname(), ...(cluster.isWorker ? { worker: cluster.worker?.id } : {}) };
+  return env.HUB_LOG_FORMAT === 'text' ? textLogger(level) : jsonLogger(level, base);
+}
+
+/** One listener process: the whole service with its own batcher. */
+async function serve(logger: Logger): Promise<ListenerService> {
+  const ipc = env.HUB_QUEUE === 'ipc';
+  let queue: FrameQueue;
+  if (ipc) queue = new IpcFrameQueue();
+  else {
+    const queueUrl = env.HUB_INGEST_QUEUE_URL;
+    if (!queueUrl) throw new Error('HUB_INGEST_QUEUE_URL is not set');
+    queue = new SqsFrameQueue(new SQSClient({ region: env.AWS_REGION, endpoint: env.HUB_SQS_ENDPOINT }), queueUrl);
+  }
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.HUB_DYNAMODB_ENDPOINT });
   const ports = dynamoPorts(doc, tableNamesFromEnv(env), logger);
-  const channels = ports.channels;
-  const queue = new SqsFrameQueue(new SQSClient({ region: env.AWS_REGION, endpoint: env.HUB_SQS_ENDPOINT }), queueUrl);
-  const batcher = new FrameBatcher(queue, logger, { ...DEFAULT_BATCHER_OPTIONS, flushMs: Number(env.HUB_FLUSH_MS ?? DEFAULT_BATCHER_OPTIONS.flushMs) });
-  const listenerId = hostname().slice(0, 32);
-  const sessionLog = new SessionLog(ports.devices, ports.logs, ports.clock, logger);
-  let dispatcher: CommandDispatcher | undefined;
-  let publisher: ConnectionPublisher | undefined;
-  const listeners = new ChannelListeners({
+  const prefix = env.HUB_LISTENER_ID ?? hostname().slice(0, 24);
+  const listenerId = cluster.isWorker ? `${prefix}-w${cluster.worker!.id}` : prefix;
+  const metricsOn = (env.HUB_METRICS ?? (ipc ? 'off' : 'emf')) === 'emf';
+  return startListenerService({
     host: env.HUB_LISTEN_HOST ?? '0.0.0.0',
     listenerId,
     logger,
-    batcher,
-    onIdent: (s, ctx) => {
-      sessionLog.connected(s, ctx.channel.id);
-      void dispatcher?.onIdent(s.state.ident!);
-    },
-    onClose: (s, ctx) => sessionLog.disconnected(s, ctx.channel.id),
+    queue,
+    ports,
+    batcher: { flushMs: num('HUB_FLUSH_MS', 10) },
+    channelSyncMs: num('HUB_CHANNEL_SYNC_MS', 2000),
+    commandPollMs: num('HUB_COMMAND_POLL_MS', 1000),
+    snapshotMs: num('HUB_CONNECTIONS_SNAPSHOT_MS', 30_000),
+    readBudget: env.HUB_READ_BUDGET ? Number(env.HUB_READ_BUDGET) : undefined,
+    registryRequestsPerS: env.HUB_REGISTRY_RPS ? Number(env.HUB_REGISTRY_RPS) : undefined,
+    metrics: metricsOn ? { periodMs: num('HUB_METRICS_PERIOD_MS', 60_000), dimensions: { Service: 'hub-listener' } } : undefined,
   });
-  dispatcher = new CommandDispatcher({ commands: ports.commands, listeners, logger, clock: ports.clock, pollMs: Number(env.HUB_COMMAND_POLL_MS ?? 1000) });
-  dispatcher.start();
-  publisher = new ConnectionPublisher(listenerId, listeners, ports.connections, ports.clock, logger, Number(env.HUB_CONNECTIONS_SNAPSHOT_MS ?? 30000));
-  publisher.start();
-  const sync = async () => listeners.sync(await channels.list());
-  await sync();
-  const timer = setInterval(() => sync().catch((err) => logger.error('channel sync failed', { error: String(err) })), Number(env.HUB_CHANNEL_SYNC_MS ?? 2000));
+}
 
+/** A cluster worker: serves, reports its state to the primary, drains when told or signalled. */
+async function runWorker(logger: Logger): Promise<void> {
+  const service = await serve(logger);
+  const report = () => {
+    const m: ToPrimary = { hub: 'state', channels: service.channels, stats: { ...service.stats() } };
+    if (process.connected) process.send?.(m);
+  };
+  report();
+  const timer = setInterval(report, 1000);
+  timer.unref();
   let draining = false;
-  const health = createServer((req, res) => {
+  const drain = async () => {
+    if (draining) return;
+    draining = true;
+    clearInterval(timer);
+    await service.drain();
+    process.exit(0);
+  };
+  process.on('message', (m: unknown) => {
+    if (!isHubMessage<ToWorker>(m)) return;
+    if (m.hub === 'nudge') service.nudge();
+    else if (m.hub === 'drain') void drain();
+    else if (m.hub === 'sync') {
+      void service.syncChannels().finally(() => {
+        report();
+        const r: ToPrimary = { hub: 'synced', id: m.id };
+        if (process.connected) process.send?.(r);
+      });
+    }
+  });
+  // Ctrl-C reaches the whole process group; the primary drives the drain, a lone worker drains itself.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => void drain());
+  process.on('disconnect', () => void drain());
+}
+
+/** The process ECS starts: serves alone, or supervises workers; health check and SIGTERM drain. */
+async function runTask(logger: Logger): Promise<void> {
+  const workers = num('HUB_LISTENER_WORKERS', 1);
+  let handle: ListenerHandle;
+  if (workers > 1) {
+    const workerEnv: Record<string, string> = {};
+    for (const [k, v] of Object.entries(env)) if (v !== undefined) workerEnv[k] = v;
+    handle = await startListenerCluster({ workers, logger, env: { ...workerEnv, HUB_QUEUE: 'sqs' } });
+  } else handle = await serve(logger);
+  let draining = false;
+  const host = env.HUB_LISTEN_HOST ?? '0.0.0.0';
+  const health = createServer((_req, res) => {
     const ok = !draining;
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ ok, connections: listeners.stats.connections, channels: listeners.channels.length, pending: batcher.pending }));
+    res.end(JSON.stringify({ ok, workers, ...handle.stats() }));
   });
-  health.listen(Number(env.HUB_HEALTH_PORT ?? 8081), env.HUB_LISTEN_HOST ?? '0.0.0.0');
-
+  health.listen(num('HUB_HEALTH_PORT', 8081), host);
   const stop = async (signal: string) => {
     if (draining) return;
     draining = true;
-    logger.info('draining', { signal, connections: listeners.stats.connections });
-    clearInterval(timer);
-    await dispatcher?.stop();
-    await publisher?.stop();
-    await listeners.stopAccepting();
-    await batcher.drain(20_000);
-    await listeners.closeAll();
-    await publisher?.publishNow();
+    logger.info('draining', { signal, connections: handle.stats().connections });
+    await handle.drain();
     health.close();
-    logger.info('drained', { frames: batcher.stats.frames });
+    logger.info('drained', { signal });
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-main().catch((err) => {
+const logger = makeLogger();
+(cluster.isWorker ? runWorker(logger) : runTask(logger)).catch((err) => {
   process.stderr.write(`listener failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

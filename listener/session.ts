@@ -2,12 +2,35 @@ import type { Socket } from 'node:net';
 import type { Channel } from '../core/schemas/channels.js';
 import type { CodecOptions, ProtocolCodec, SessionState } from '../protocols/common/types.js';
 
+/** Counters of a listener process, shared by every channel (read by metrics as deltas). */
+export interface ListenerCounters {
+  bytesIn: number;
+  bytesOut: number;
+  /** Frames cut from streams, datagrams and requests. */
+  frames: number;
+  /** Framing and inspection errors (bad input). */
+  decodeErrors: number;
+  /** Frames the queue refused (no ack sent). */
+  ackErrors: number;
+}
+
+export function newCounters(): ListenerCounters {
+  return { bytesIn: 0, bytesOut: 0, frames: 0, decodeErrors: 0, ackErrors: 0 };
+}
+
 /** Listener-wide context shared by the connections of one channel. */
 export interface ChannelContext {
   readonly channel: Channel;
   readonly protocol: ProtocolCodec;
   readonly options: CodecOptions;
   readonly listenerId: string;
+  /** A connection that completes no frame for this long is closed (ms). */
+  readonly idleMs: number;
+  /** Bytes a connection may read per second before it is paused. */
+  readonly readBudget: number;
+  /** Frames a connection may send per second before it is paused. */
+  readonly frameBudget: number;
+  readonly counters: ListenerCounters;
 }
 
 /** A connection as the connection table shows it. */

@@ -1,3 +1,4 @@
+import { parseEnvelope } from '../../core/envelope.js';
 /**
  * The fleet side of the cost model, at full scale (e.g. 10,000 devices): when frames arrive, how
  * the listener tasks batch them (FrameBatcher's rule: a batch leaves `flushMs` after its first
@@ -5,7 +6,6 @@
  * the Lambda event source mapping cuts the queue into invocations (batch size, batching window,
  * 6 MB payload). SQS requests go through a real SQSClient (counted) to the in-process stub.
  */
-import { gzipSync } from 'node:zlib';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SqsFrameQueue } from '../../adapters/aws/sqs-queue.js';
 import type { QueuedFrame } from '../../core/envelope.js';
@@ -169,14 +169,14 @@ export async function runFleet(o: FleetOptions, clock: SimClock, sqs: SQSClient,
       stats.frames += f.arrivals.length;
     }
     for (const m of added) {
-      const frames = (m.body.match(/"ch":/g) ?? []).length;
-      const gz = o.compressEnvelopes ? Math.ceil((gzipSync(m.body).length * 4) / 3) : m.bytes;
+      const frames = parseEnvelope(m.body).frames.length;
+      const gz = m.bytes; // envelopes are gzip-compressed by the listener (core/envelope.ts)
       if (counted) {
         stats.envelopes++;
         stats.envelopeBytes += m.bytes;
         stats.gzipBytes += gz;
       }
-      const size = (o.compressEnvelopes ? gz : m.bytes) + SQS_RECORD_OVERHEAD_BYTES;
+      const size = m.bytes + SQS_RECORD_OVERHEAD_BYTES;
       if (cur.length > 0 && curBytes + size > o.maxPayloadBytes) await close(f.t);
       if (cur.length === 0) curStart = f.t;
       cur.push({ sentMs: m.sentMs, size, frames });

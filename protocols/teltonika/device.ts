@@ -32,13 +32,18 @@ export function handshake(imei: string): Buffer {
   return b;
 }
 
-/** A TCP AVL packet (preamble, length, codec, records, CRC) in Codec 8 or 8 Extended. */
-export function avlPacket(records: readonly SimRecord[], codec: typeof Codec.C8 | typeof Codec.C8E = Codec.C8): Buffer {
+/** The AVL data array: codec, count, records, count. */
+export function avlData(records: readonly SimRecord[], codec: typeof Codec.C8 | typeof Codec.C8E = Codec.C8): Buffer {
   const wide = codec === Codec.C8E;
   const parts: Buffer[] = [Buffer.from([codec, records.length])];
   for (const r of records) parts.push(record(r, wide));
   parts.push(Buffer.from([records.length]));
-  const data = Buffer.concat(parts);
+  return Buffer.concat(parts);
+}
+
+/** A TCP AVL packet (preamble, length, codec, records, CRC) in Codec 8 or 8 Extended. */
+export function avlPacket(records: readonly SimRecord[], codec: typeof Codec.C8 | typeof Codec.C8E = Codec.C8): Buffer {
+  const data = avlData(records, codec);
   const out = Buffer.alloc(8 + data.length + 4);
   out.writeUInt32BE(data.length, 4);
   data.copy(out, 8);
@@ -99,3 +104,54 @@ export function codec12Text(packet: Buffer): string | undefined {
   const size = packet.readUInt32BE(11);
   return packet.toString('latin1', 15, 15 + size);
 }
+
+/**
+ * A UDP datagram: `length u16 | packet id u16 | 0x01 (no ack requested: 0x00) | AVL packet id u8 |
+ * IMEI length u16 | IMEI | AVL data` (no CRC: UDP checks its own). The server answers
+ * `0005 | packet id | 01 | AVL packet id | number of records`.
+ */
+export function udpPacket(imei: string, records: readonly SimRecord[], packetId: number, avlPacketId: number, codec: typeof Codec.C8 | typeof Codec.C8E = Codec.C8): Buffer {
+  const data = avlData(records, codec);
+  const b = Buffer.alloc(2 + 2 + 1 + 1 + 2 + imei.length + data.length);
+  b.writeUInt16BE(b.length - 2, 0);
+  b.writeUInt16BE(packetId & 0xffff, 2);
+  b[4] = 0x01;
+  b[5] = avlPacketId & 0xff;
+  b.writeUInt16BE(imei.length, 6);
+  b.write(imei, 8, 'latin1');
+  data.copy(b, 8 + imei.length);
+  return b;
+}
+
+/** A plausible record for simulated device `n`, report `seq`. */
+export function simRecord(n: number, seq: number, atMs: number): SimRecord {
+  return {
+    timestampMs: atMs,
+    latitude: 54.6 + (n % 1000) * 1e-3 + seq * 1e-5,
+    longitude: 25.2 + Math.floor(n / 1000) * 1e-3,
+    altitude: 120,
+    angle: (seq * 7) % 360,
+    satellites: 9,
+    speed: 30 + (seq % 50),
+    io1: { 239: 1, 240: 1 },
+    io2: { 66: 12800 },
+  };
+}
+
+/**
+ * A simulated Teltonika tracker (hub simulate): IMEI handshake (answered `01`), then Codec 8
+ * packets of one record, each acked with the record count (4 bytes). UDP datagrams carry the IMEI
+ * and get a 7-byte ack.
+ */
+export const simulator = {
+  transports: ['tcp', 'udp'] as const,
+  identFor: (n: number): string => String(356_000_000_000_000 + n),
+  login: (ident: string): Buffer => handshake(ident),
+  report(ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer {
+    const rec = simRecord(n, seq, atMs);
+    return transport === 'udp' ? udpPacket(ident, [rec], seq, seq) : avlPacket([rec]);
+  },
+  replyLength: (buf: Buffer, loggedIn: boolean): number | undefined => (buf.length >= (loggedIn ? 4 : 1) ? (loggedIn ? 4 : 1) : undefined),
+  loginAcked: true,
+  reportsAcked: true,
+};
