@@ -3,12 +3,22 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, describeError } from './api.js';
 import { ago, fmtTime } from './format.js';
 
-export function Notice(p: { kind?: 'info' | 'error' | 'ok' | 'warn'; children: ComponentChildren }) {
+export function Notice(p: { kind?: 'info' | 'error' | 'ok' | 'warn'; id?: string; children: ComponentChildren }) {
   const kind = p.kind ?? 'info';
   return (
-    <div class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+    <div id={p.id} class={`notice notice-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
       {p.children}
     </div>
+  );
+}
+
+/** A problem found in the console itself (a form check), as an alert; nothing when there is none. */
+export function ErrorNote(p: { id?: string; children?: ComponentChildren }) {
+  if (p.children === undefined || p.children === null || p.children === '' || p.children === false) return null;
+  return (
+    <Notice kind="error" id={p.id}>
+      {p.children}
+    </Notice>
   );
 }
 
@@ -104,6 +114,142 @@ export function useConfirm(): [(r: ConfirmRequest) => Promise<boolean>, Componen
     </dialog>
   ) : null;
   return [ask, node];
+}
+
+/** A button that asks first (see `useConfirm`) and runs `onConfirm` only when confirmed. */
+export function ConfirmButton(p: { ask: ConfirmRequest; onConfirm(): unknown; class?: string; label?: string; disabled?: boolean; children: ComponentChildren }) {
+  const [ask, dialog] = useConfirm();
+  const click = async () => {
+    if (await ask(p.ask)) await p.onConfirm();
+  };
+  return (
+    <>
+      <button type="button" class={p.class} aria-label={p.label} disabled={p.disabled} onClick={click}>
+        {p.children}
+      </button>
+      {dialog}
+    </>
+  );
+}
+
+export interface DataTableProps<T> {
+  /** Class of the `<table>` (styles and tests select on it). */
+  readonly class?: string;
+  /** Column headings. */
+  readonly columns: readonly string[];
+  /** Adds a last column for row buttons, its heading read by screen readers only. */
+  readonly actions?: boolean;
+  /** The rows; undefined while they load (no empty-state row then). */
+  readonly rows: readonly T[] | undefined;
+  /** One item's `<tr>` (with its key). */
+  readonly row: (item: T, index: number) => ComponentChildren;
+  /** Shown in one full-width row when `rows` is empty; no such row without it. */
+  readonly empty?: ComponentChildren;
+  /** A load error shown above the table, with the feature's name for missing routes. */
+  readonly error?: unknown;
+  readonly feature?: string;
+}
+
+/** A table with column headings, its load error and an empty state, scrolling sideways on small screens. */
+export function DataTable<T>(p: DataTableProps<T>) {
+  const span = p.columns.length + (p.actions ? 1 : 0);
+  return (
+    <>
+      <ErrorNotice error={p.error} feature={p.feature} />
+      <div class="table-wrap">
+        <table class={p.class}>
+          <thead>
+            <tr>
+              {p.columns.map((c) => (
+                <th key={c} scope="col">
+                  {c}
+                </th>
+              ))}
+              {p.actions ? (
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              ) : null}
+            </tr>
+          </thead>
+          <tbody>
+            {(p.rows ?? []).map((item, i) => p.row(item, i))}
+            {p.rows && p.rows.length === 0 && p.empty !== undefined ? (
+              <tr>
+                <td colSpan={span} class="muted">
+                  {p.empty}
+                </td>
+              </tr>
+            ) : null}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/**
+ * A top-level page: a section labelled by its heading and, with `create`, a button that opens and
+ * closes the page's "new …" form (shown under `intro`, above the rest).
+ */
+export function PageSection(p: {
+  id: string;
+  title: string;
+  create?: { label: string; form: ComponentChildren; disabled?: boolean; controls?: string };
+  intro?: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  const [open, setOpen] = useState(false);
+  const titleId = `${p.id}-title`;
+  const heading = <h1 id={titleId}>{p.title}</h1>;
+  return (
+    <section aria-labelledby={titleId}>
+      {p.create ? (
+        <div class="page-head">
+          {heading}
+          <button type="button" class="primary" aria-expanded={open} aria-controls={p.create.controls} disabled={p.create.disabled} onClick={() => setOpen(!open)}>
+            {open ? 'Close form' : p.create.label}
+          </button>
+        </div>
+      ) : (
+        heading
+      )}
+      {p.intro}
+      {open ? p.create?.form : null}
+      {p.children}
+    </section>
+  );
+}
+
+/** A row of controls above a list; with `onRefresh`, a Refresh button at its end. */
+export function Toolbar(p: { onRefresh?: () => void; children: ComponentChildren }) {
+  return (
+    <div class="toolbar">
+      {p.children}
+      {p.onRefresh ? (
+        <button type="button" onClick={p.onRefresh}>
+          Refresh
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** A navigation list; the current entry is marked for assistive technology and styles. */
+export function NavLinks(p: { label: string; class?: string; links: readonly { href: string; label: string; current: boolean }[] }) {
+  return (
+    <nav class={p.class} aria-label={p.label}>
+      <ul>
+        {p.links.map((l) => (
+          <li key={l.href}>
+            <a href={l.href} aria-current={l.current ? 'page' : undefined}>
+              {l.label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
 }
 
 /** JSON shown collapsed in a `<details>` (keyboard: Enter/Space on the summary). */

@@ -39,8 +39,17 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[], eve
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
+export interface Action {
+  readonly busy: boolean;
+  readonly error: unknown;
+  readonly message: string | undefined;
+  /** Runs `fn` (its answer becomes the message); true when it succeeded. */
+  run(fn: () => Promise<string | void>): Promise<boolean>;
+  clear(): void;
+}
+
 /** Runs an action, keeping its busy flag, error and last message for the UI. */
-export function useAction(): { busy: boolean; error: unknown; message: string | undefined; run(fn: () => Promise<string | void>): Promise<boolean>; clear(): void } {
+export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState<string | undefined>();

@@ -1,12 +1,29 @@
 import { useState } from 'preact/hooks';
-import { ActionStatus, Badge, ErrorNotice, Notice, Time } from '../components.js';
+import { ActionStatus, Badge, DataTable, ErrorNote, Notice, Time } from '../components.js';
 import { useApp } from '../context.js';
+import { Form, InputField, SelectField } from '../fields.js';
 import { useAction, useLoad } from '../hooks.js';
-import { SchemaForm } from '../schema/form.js';
-import { formatIssues, type SchemaIssue, validate } from '../schema/validate.js';
+import { SchemaForm, useSchemaValue } from '../schema/form.js';
 import type { Command, CommandDefinition, CommandResult, Device, DeviceType } from '../types.js';
 
 const STATUS_KIND: Record<string, string> = { queued: 'pending', sent: 'pending', replied: 'synced', expired: 'failed', failed: 'failed', cancelled: 'offline' };
+
+/** A command's name and properties, as in the queue and the results. */
+function CommandCell(p: { command: Pick<Command, 'name' | 'properties'> }) {
+  return (
+    <td class="mono">
+      {p.command.name} {Object.keys(p.command.properties).length > 0 ? JSON.stringify(p.command.properties) : ''}
+    </td>
+  );
+}
+
+function StatusCell(p: { status: string }) {
+  return (
+    <td>
+      <Badge kind={STATUS_KIND[p.status] ?? 'neutral'}>{p.status}</Badge>
+    </td>
+  );
+}
 
 /**
  * Commands from the device type: a form generated from each command's JSON Schema, checked
@@ -21,27 +38,23 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
   const { api } = useApp();
   const commands = p.type.commands as readonly CommandDefinition[];
   const [name, setName] = useState(commands[0]?.name ?? '');
-  const [props, setProps] = useState<unknown>({});
+  const cmd = commands.find((c) => c.name === name);
+  const props = useSchemaValue(cmd?.schema, {});
   const [timeout, setTimeoutS] = useState(10);
-  const [issues, setIssues] = useState<SchemaIssue[]>([]);
   const [immediate, setImmediate] = useState<CommandResult | undefined>();
-  const [formKey, setFormKey] = useState(0);
   const queueAction = useAction();
   const sendAction = useAction();
-  const cmd = commands.find((c) => c.name === name);
   const base = `/gw/devices/${p.device.id}`;
   const queue = useLoad(() => api.get<Command>(`${base}/commands-queue`), [api, p.device.id], 1500);
   const results = useLoad(async () => (await api.get<CommandResult>(`${base}/commands-result`)).sort((a, b) => b.timestamp - a.timestamp || b.id - a.id).slice(0, 50), [api, p.device.id], 1500);
 
-  const check = (): Record<string, unknown> | undefined => {
-    const value = (props ?? {}) as Record<string, unknown>;
-    const found = cmd ? validate(cmd.schema, value) : [];
-    setIssues(found);
-    return found.length === 0 ? value : undefined;
+  /** The properties when the command's schema accepts them. */
+  const checked = (): Record<string, unknown> | undefined => {
+    const value = (props.value ?? {}) as Record<string, unknown>;
+    return props.check(value) ? value : undefined;
   };
-  const enqueue = async (e: Event) => {
-    e.preventDefault();
-    const properties = check();
+  const enqueue = async () => {
+    const properties = checked();
     if (!properties) return;
     sendAction.clear();
     const ok = await queueAction.run(async () => {
@@ -54,7 +67,7 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
     }
   };
   const sendNow = async () => {
-    const properties = check();
+    const properties = checked();
     if (!properties) return;
     queueAction.clear();
     setImmediate(undefined);
@@ -74,59 +87,39 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
 
   return (
     <div class="grid-2">
-      <form class="card" onSubmit={enqueue} aria-labelledby="command-form-title" noValidate>
-        <h2 id="command-form-title">Send a command</h2>
-        <div class="field">
-          <label for="command-name">Command</label>
-          <select
-            id="command-name"
-            value={name}
-            onChange={(e) => {
-              setName(e.currentTarget.value);
-              setProps({});
-              setIssues([]);
-              setFormKey((k) => k + 1);
-            }}
-          >
-            {commands.map((c) => (
-              <option value={c.name}>
-                {c.name} — {c.title}
-              </option>
-            ))}
-          </select>
-        </div>
+      <Form class="card" onSubmit={enqueue} heading="Send a command" headingId="command-form-title">
+        <SelectField
+          id="command-name"
+          label="Command"
+          value={name}
+          onValue={(v) => {
+            setName(v);
+            props.reset({});
+          }}
+        >
+          {commands.map((c) => (
+            <option value={c.name}>
+              {c.name} — {c.title}
+            </option>
+          ))}
+        </SelectField>
         {cmd ? (
           <>
             {cmd.examples.length > 0 ? (
               <div class="examples" role="group" aria-label="Examples">
                 <span class="muted small">Examples:</span>
                 {cmd.examples.map((ex) => (
-                  <button
-                    type="button"
-                    class="link"
-                    onClick={() => {
-                      setProps(ex);
-                      setIssues([]);
-                      setFormKey((k) => k + 1);
-                    }}
-                  >
+                  <button type="button" class="link" onClick={() => props.reset(ex)}>
                     {JSON.stringify(ex)}
                   </button>
                 ))}
               </div>
             ) : null}
-            <SchemaForm key={`${name}-${formKey}`} schema={cmd.schema} value={props} onChange={setProps} idBase={`cmd-${name}`} issues={issues} label="Properties" />
+            <SchemaForm key={`${name}-${props.generation}`} schema={cmd.schema} value={props.value} onChange={props.onChange} idBase={`cmd-${name}`} issues={props.issues} label="Properties" />
           </>
         ) : null}
-        {issues.length > 0 ? (
-          <div class="notice notice-error" role="alert">
-            Check the properties: {formatIssues(issues)}
-          </div>
-        ) : null}
-        <div class="field narrow">
-          <label for="command-timeout">Wait for the answer (s)</label>
-          <input id="command-timeout" type="number" min={1} max={120} step={1} value={timeout} onInput={(e) => setTimeoutS(Math.min(120, Math.max(1, Number(e.currentTarget.value) || 10)))} />
-        </div>
+        <ErrorNote>{props.problem('Check the properties: ')}</ErrorNote>
+        <InputField id="command-timeout" label="Wait for the answer (s)" width="narrow" type="number" min={1} max={120} step={1} value={String(timeout)} onValue={(v) => setTimeoutS(Math.min(120, Math.max(1, Number(v) || 10)))} />
         <div class="actions">
           <button type="submit" class="primary" disabled={queueAction.busy}>
             Queue command
@@ -142,90 +135,50 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
             <strong>{immediate.executed ? 'Executed' : 'Not executed'}</strong> ({immediate.status}): <code class="wrap">{immediate.response || '(no answer)'}</code>
           </div>
         ) : null}
-      </form>
+      </Form>
       <div>
         <h2>Queue</h2>
-        <ErrorNotice error={queue.error} />
-        <div class="table-wrap">
-          <table class="queue">
-            <thead>
-              <tr>
-                <th scope="col">Id</th>
-                <th scope="col">Command</th>
-                <th scope="col">Status</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {(queue.data ?? []).map((c) => (
-                <tr key={c.id}>
-                  <td>{c.id}</td>
-                  <td class="mono">
-                    {c.name} {Object.keys(c.properties).length > 0 ? JSON.stringify(c.properties) : ''}
-                  </td>
-                  <td>
-                    <Badge kind={STATUS_KIND[c.status] ?? 'neutral'}>{c.status}</Badge>
-                  </td>
-                  <td>
-                    <Time ts={c.expire} />
-                  </td>
-                  <td>
-                    <button type="button" class="small-btn" onClick={() => cancel(c.id)} aria-label={`Cancel command ${c.id}`}>
-                      Cancel
-                    </button>
-                  </td>
-                </tr>
-              ))}
-              {queue.data && queue.data.length === 0 ? (
-                <tr>
-                  <td colSpan={5} class="muted">
-                    Nothing waiting.
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class="queue"
+          columns={['Id', 'Command', 'Status', 'Expires']}
+          actions
+          rows={queue.data}
+          error={queue.error}
+          empty="Nothing waiting."
+          row={(c) => (
+            <tr key={c.id}>
+              <td>{c.id}</td>
+              <CommandCell command={c} />
+              <StatusCell status={c.status} />
+              <td>
+                <Time ts={c.expire} />
+              </td>
+              <td>
+                <button type="button" class="small-btn" onClick={() => cancel(c.id)} aria-label={`Cancel command ${c.id}`}>
+                  Cancel
+                </button>
+              </td>
+            </tr>
+          )}
+        />
         <h2>Results</h2>
-        <ErrorNotice error={results.error} />
-        <div class="table-wrap">
-          <table class="results">
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Command</th>
-                <th scope="col">Status</th>
-                <th scope="col">Response</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(results.data ?? []).map((r) => (
-                <tr key={r.id} data-command-id={r.id}>
-                  <td>
-                    <Time ts={r.timestamp} />
-                  </td>
-                  <td class="mono">
-                    {r.name} {Object.keys(r.properties).length > 0 ? JSON.stringify(r.properties) : ''}
-                  </td>
-                  <td>
-                    <Badge kind={STATUS_KIND[r.status] ?? 'neutral'}>{r.status}</Badge>
-                  </td>
-                  <td class="mono wrap">{r.response || <span class="muted">—</span>}</td>
-                </tr>
-              ))}
-              {results.data && results.data.length === 0 ? (
-                <tr>
-                  <td colSpan={4} class="muted">
-                    No results yet.
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class="results"
+          columns={['Time', 'Command', 'Status', 'Response']}
+          rows={results.data}
+          error={results.error}
+          empty="No results yet."
+          row={(r) => (
+            <tr key={r.id} data-command-id={r.id}>
+              <td>
+                <Time ts={r.timestamp} />
+              </td>
+              <CommandCell command={r} />
+              <StatusCell status={r.status} />
+              <td class="mono wrap">{r.response || <span class="muted">—</span>}</td>
+            </tr>
+          )}
+        />
       </div>
     </div>
   );

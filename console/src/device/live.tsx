@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describeError } from '../api.js';
+import { ErrorNote } from '../components.js';
 import { useApp } from '../context.js';
 import { fmtTime } from '../format.js';
 import type { Device, Message } from '../types.js';
@@ -154,11 +155,7 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
         </button>
         <span class="muted small">{rows.length} shown</span>
       </div>
-      {error ? (
-        <div class="notice notice-error" role="alert">
-          {error}
-        </div>
-      ) : null}
+      <ErrorNote>{error}</ErrorNote>
       {rows.length === 0 ? <p class="muted">No messages yet. New ones appear here as the device sends them.</p> : null}
       <ol class="messages" aria-label="Messages, newest first">
         {rows.map((r) => (

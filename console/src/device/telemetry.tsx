@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
-import { Ago, ErrorNotice, Time } from '../components.js';
+import { Ago, DataTable, Time, Toolbar } from '../components.js';
 import { useApp } from '../context.js';
+import { InputField } from '../fields.js';
 import { fmtValue } from '../format.js';
 import { useLoad } from '../hooks.js';
 import type { Device, TelemetryRow } from '../types.js';
@@ -16,50 +17,30 @@ export function TelemetryTab(p: { device: Device }) {
     .sort();
   return (
     <div>
-      <div class="toolbar">
-        <div class="field grow">
-          <label for="telemetry-filter">Filter parameters</label>
-          <input id="telemetry-filter" type="search" value={filter} placeholder="position, battery…" onInput={(e) => setFilter(e.currentTarget.value)} />
-        </div>
-        <button type="button" onClick={data.reload}>
-          Refresh
-        </button>
-      </div>
-      <ErrorNotice error={data.error} />
-      <div class="table-wrap">
-        <table class="telemetry">
-          <thead>
-            <tr>
-              <th scope="col">Parameter</th>
-              <th scope="col">Value</th>
-              <th scope="col">Updated</th>
+      <Toolbar onRefresh={data.reload}>
+        <InputField id="telemetry-filter" label="Filter parameters" width="grow" type="search" value={filter} placeholder="position, battery…" onValue={setFilter} />
+      </Toolbar>
+      <DataTable
+        class="telemetry"
+        columns={['Parameter', 'Value', 'Updated']}
+        rows={data.data ? names : undefined}
+        error={data.error}
+        empty="No telemetry yet."
+        row={(n) => {
+          const v = data.data![n];
+          return (
+            <tr key={n}>
+              <th scope="row" class="mono">
+                {n}
+              </th>
+              <td class="mono">{fmtValue(v.value)}</td>
+              <td>
+                <Time ts={v.ts} /> <span class="muted small">(<Ago ts={v.ts} />)</span>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {names.map((n) => {
-              const v = data.data![n];
-              return (
-                <tr key={n}>
-                  <th scope="row" class="mono">
-                    {n}
-                  </th>
-                  <td class="mono">{fmtValue(v.value)}</td>
-                  <td>
-                    <Time ts={v.ts} /> <span class="muted small">(<Ago ts={v.ts} />)</span>
-                  </td>
-                </tr>
-              );
-            })}
-            {data.data && names.length === 0 ? (
-              <tr>
-                <td colSpan={3} class="muted">
-                  No telemetry yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+          );
+        }}
+      />
     </div>
   );
 }

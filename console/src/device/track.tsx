@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ErrorNotice, Notice } from '../components.js';
+import { ErrorNote, ErrorNotice, Notice } from '../components.js';
+import { Form, InputField } from '../fields.js';
 import { useApp } from '../context.js';
 import { fmtDuration, fmtTime, fromLocalInput, toLocalInput } from '../format.js';
 import { useAction } from '../hooks.js';
@@ -51,8 +52,7 @@ export function TrackTab(p: { device: Device }) {
       setTruncated(cut);
     });
   };
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
     const f = fromLocalInput(from);
     const t = fromLocalInput(to);
     if (f === undefined || t === undefined) return setProblem('Enter both ends of the range.');
@@ -70,15 +70,9 @@ export function TrackTab(p: { device: Device }) {
   const maxSpeed = points?.reduce((m, x) => Math.max(m, x.speed ?? 0), 0) ?? 0;
   return (
     <div>
-      <form class="toolbar range" onSubmit={submit} aria-label="Time range">
-        <div class="field">
-          <label for="track-from">From</label>
-          <input id="track-from" type="datetime-local" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
-        </div>
-        <div class="field">
-          <label for="track-to">To</label>
-          <input id="track-to" type="datetime-local" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
-        </div>
+      <Form class="toolbar range" onSubmit={submit} aria-label="Time range" noValidate={false}>
+        <InputField id="track-from" label="From" type="datetime-local" value={from} onValue={setFrom} />
+        <InputField id="track-to" label="To" type="datetime-local" value={to} onValue={setTo} />
         <button type="submit" class="primary" disabled={action.busy}>
           Show track
         </button>
@@ -89,8 +83,8 @@ export function TrackTab(p: { device: Device }) {
             </button>
           ))}
         </div>
-      </form>
-      {problem ? <Notice kind="error">{problem}</Notice> : null}
+      </Form>
+      <ErrorNote>{problem}</ErrorNote>
       <ErrorNotice error={action.error} />
       {action.busy ? <p class="muted">Loading positions…</p> : null}
       {points ? (

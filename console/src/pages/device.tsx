@@ -1,6 +1,6 @@
 import { useCallback, useRef } from 'preact/hooks';
 import { ApiError } from '../api.js';
-import { Ago, ErrorNotice, Notice } from '../components.js';
+import { Ago, ErrorNotice, NavLinks, Notice } from '../components.js';
 import { useApp } from '../context.js';
 import { CommandsTab } from '../device/commands.js';
 import { ConfigureTab } from '../device/configure.js';
@@ -90,17 +90,7 @@ export function DevicePage(p: { id: number; tab: DeviceTab }) {
           </div>
         </dl>
       </div>
-      <nav class="tabs" aria-label="Device sections">
-        <ul>
-          {TABS.map((t) => (
-            <li>
-              <a href={href({ page: 'device', id: device.id, tab: t.tab })} aria-current={t.tab === p.tab ? 'page' : undefined}>
-                {t.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </nav>
+      <NavLinks class="tabs" label="Device sections" links={TABS.map((t) => ({ href: href({ page: 'device', id: device.id, tab: t.tab }), label: t.label, current: t.tab === p.tab }))} />
       <div class="tab-body">
         <Tab tab={p.tab} device={device} type={deviceTypeOf(deviceTypes, device)} reload={data.reload} onActivity={onActivity} />
       </div>

@@ -1,7 +1,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
-import { ActionStatus, Ago, Badge, ErrorNotice } from '../components.js';
+import { Ago, Badge, DataTable, PageSection, Toolbar } from '../components.js';
 import { useApp } from '../context.js';
+import { Form, FormFooter, InputField, SelectField } from '../fields.js';
 import { useAction, useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import type { ConnectionRecord, Device, DeviceCreate, DeviceType, TelemetryRow } from '../types.js';
@@ -49,10 +50,22 @@ export function typeName(types: readonly DeviceType[], id: number | null | undef
   return types.find((t) => t.id === id)?.name ?? `#${id}`;
 }
 
+/** The device type of a device: one of the hub's, or none (detected from the protocol). */
+export function DeviceTypeField(p: { id: string; value: string; onValue(v: string): void }) {
+  const { deviceTypes } = useApp();
+  return (
+    <SelectField id={p.id} label="Device type" value={p.value} onValue={p.onValue}>
+      <option value="">— detect from the protocol —</option>
+      {deviceTypes.map((t) => (
+        <option value={String(t.id)}>{t.name}</option>
+      ))}
+    </SelectField>
+  );
+}
+
 export function DevicesPage() {
   const { api, deviceTypes } = useApp();
   const [query, setQuery] = useState('');
-  const [creating, setCreating] = useState(false);
   const data = useLoad(() => loadOverview(api), [api], 5000);
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
@@ -60,75 +73,48 @@ export function DevicesPage() {
     return q ? list.filter((d) => d.name.toLowerCase().includes(q) || d.configuration.ident.toLowerCase().includes(q)) : list;
   }, [data.data, query]);
   return (
-    <section aria-labelledby="devices-title">
-      <div class="page-head">
-        <h1 id="devices-title">Devices</h1>
-        <button type="button" class="primary" aria-expanded={creating} aria-controls="new-device" onClick={() => setCreating(!creating)}>
-          {creating ? 'Close form' : 'New device'}
-        </button>
-      </div>
-      {creating ? <NewDevice types={deviceTypes} onCreated={data.reload} /> : null}
-      <div class="toolbar">
-        <div class="field grow">
-          <label for="device-search">Search by name or ident</label>
-          <input id="device-search" type="search" value={query} placeholder="truck, 3521…" onInput={(e) => setQuery(e.currentTarget.value)} />
-        </div>
+    <PageSection id="devices" title="Devices" create={{ label: 'New device', controls: 'new-device', form: <NewDevice onCreated={data.reload} /> }}>
+      <Toolbar>
+        <InputField id="device-search" label="Search by name or ident" width="grow" type="search" value={query} placeholder="truck, 3521…" onValue={setQuery} />
         <p class="muted small" aria-live="polite">
           {data.data ? `${shown.length} of ${data.data.devices.length} devices` : data.loading ? 'Loading…' : ''}
         </p>
-      </div>
-      <ErrorNotice error={data.error} />
-      <div class="table-wrap">
-        <table class="devices">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Ident</th>
-              <th scope="col">Type</th>
-              <th scope="col">State</th>
-              <th scope="col">Last message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((d) => (
-              <tr key={d.id} data-device-id={d.id}>
-                <td>
-                  <a href={href({ page: 'device', id: d.id, tab: 'live' })}>{d.name}</a>
-                  {d.enabled ? null : <Badge kind="offline">disabled</Badge>}
-                </td>
-                <td class="mono">{d.configuration.ident}</td>
-                <td>{typeName(deviceTypes, d.device_type_id)}</td>
-                <td>
-                  <OnlineBadge online={data.data?.online} ident={d.configuration.ident} />
-                </td>
-                <td>
-                  <Ago ts={data.data?.lastMessage.get(d.id)} />
-                </td>
-              </tr>
-            ))}
-            {data.data && shown.length === 0 ? (
-              <tr>
-                <td colSpan={5} class="muted">
-                  {data.data.devices.length === 0 ? 'No devices yet (or none this token may see).' : 'No device matches the search.'}
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
-    </section>
+      </Toolbar>
+      <DataTable
+        class="devices"
+        columns={['Name', 'Ident', 'Type', 'State', 'Last message']}
+        rows={data.data ? shown : undefined}
+        error={data.error}
+        empty={data.data?.devices.length === 0 ? 'No devices yet (or none this token may see).' : 'No device matches the search.'}
+        row={(d) => (
+          <tr key={d.id} data-device-id={d.id}>
+            <td>
+              <a href={href({ page: 'device', id: d.id, tab: 'live' })}>{d.name}</a>
+              {d.enabled ? null : <Badge kind="offline">disabled</Badge>}
+            </td>
+            <td class="mono">{d.configuration.ident}</td>
+            <td>{typeName(deviceTypes, d.device_type_id)}</td>
+            <td>
+              <OnlineBadge online={data.data?.online} ident={d.configuration.ident} />
+            </td>
+            <td>
+              <Ago ts={data.data?.lastMessage.get(d.id)} />
+            </td>
+          </tr>
+        )}
+      />
+    </PageSection>
   );
 }
 
-function NewDevice(p: { types: readonly DeviceType[]; onCreated(): void }) {
+function NewDevice(p: { onCreated(): void }) {
   const { api } = useApp();
   const [name, setName] = useState('');
   const [ident, setIdent] = useState('');
   const [typeId, setTypeId] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
   const action = useAction();
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const submit = async () => {
     const bad = name.trim() === '' ? 'Name is required.' : identProblem(ident.trim());
     setProblem(bad);
     if (bad) return;
@@ -144,36 +130,11 @@ function NewDevice(p: { types: readonly DeviceType[]; onCreated(): void }) {
     }
   };
   return (
-    <form id="new-device" class="card form-grid" onSubmit={submit} aria-labelledby="new-device-title" noValidate>
-      <h2 id="new-device-title">New device</h2>
-      <div class="field">
-        <label for="new-device-name">Name</label>
-        <input id="new-device-name" value={name} required onInput={(e) => setName(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="new-device-ident">Ident (IMEI)</label>
-        <input id="new-device-ident" class="mono" value={ident} required autocomplete="off" spellcheck={false} onInput={(e) => setIdent(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="new-device-type">Device type</label>
-        <select id="new-device-type" value={typeId} onChange={(e) => setTypeId(e.currentTarget.value)}>
-          <option value="">— detect from the protocol —</option>
-          {p.types.map((t) => (
-            <option value={String(t.id)}>{t.name}</option>
-          ))}
-        </select>
-      </div>
-      {problem ? (
-        <div class="notice notice-error" role="alert">
-          {problem}
-        </div>
-      ) : null}
-      <ActionStatus action={action} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Create device
-        </button>
-      </div>
-    </form>
+    <Form id="new-device" class="card form-grid" onSubmit={submit} heading="New device" headingId="new-device-title">
+      <InputField id="new-device-name" label="Name" value={name} required onValue={setName} />
+      <InputField id="new-device-ident" label="Ident (IMEI)" class="mono" value={ident} required autocomplete="off" spellcheck={false} onValue={setIdent} />
+      <DeviceTypeField id="new-device-type" value={typeId} onValue={setTypeId} />
+      <FormFooter action={action} problem={problem} submit="Create device" />
+    </Form>
   );
 }

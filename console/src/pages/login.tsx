@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { Api, ApiError, describeError } from '../api.js';
-import { Notice } from '../components.js';
+import { ErrorNote, Notice } from '../components.js';
+import { Field, Form, InputField } from '../fields.js';
 import type { Session } from '../session.js';
 
 /**
@@ -12,8 +13,7 @@ export function Login(p: { defaultApiUrl: string; notice?: string; onLogin(s: Se
   const [apiUrl, setApiUrl] = useState(p.defaultApiUrl);
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const submit = async () => {
     const t = token.trim();
     if (!t) return setError('Enter a token.');
     setBusy(true);
@@ -32,31 +32,23 @@ export function Login(p: { defaultApiUrl: string; notice?: string; onLogin(s: Se
   };
   return (
     <main class="login" id="main">
-      <form class="card login-card" onSubmit={submit} aria-labelledby="login-title" noValidate>
+      <Form class="card login-card" onSubmit={submit} aria-labelledby="login-title">
         <h1 id="login-title">Telematics Hub</h1>
         <p class="muted">Diagnostics console. Log in with an API token; it stays in this browser tab only.</p>
         {p.notice ? <Notice>{p.notice}</Notice> : null}
-        <div class="field">
-          <label for="login-token">Access token</label>
-          <input id="login-token" type="password" autocomplete="off" spellcheck={false} value={token} onInput={(e) => setToken(e.currentTarget.value)} aria-invalid={error !== undefined} aria-describedby={error ? 'login-error' : undefined} />
-        </div>
+        <InputField id="login-token" label="Access token" type="password" autocomplete="off" spellcheck={false} value={token} onValue={setToken} aria-invalid={error !== undefined} aria-describedby={error ? 'login-error' : undefined} />
         <details class="advanced">
           <summary>Hub address</summary>
-          <div class="field">
-            <label for="login-api">API base URL</label>
+          <Field id="login-api" label="API base URL">
             <input id="login-api" type="url" placeholder={location.origin} value={apiUrl} onInput={(e) => setApiUrl(e.currentTarget.value)} />
             <small class="hint">Empty: this page's own address (the hub serving the console).</small>
-          </div>
+          </Field>
         </details>
-        {error ? (
-          <div id="login-error" class="notice notice-error" role="alert">
-            {error}
-          </div>
-        ) : null}
+        <ErrorNote id="login-error">{error}</ErrorNote>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Checking…' : 'Log in'}
         </button>
-      </form>
+      </Form>
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect } from 'preact/hooks';
+import { NavLinks } from '../components.js';
 import { useApp } from '../context.js';
 import { href, type Route, useRoute } from '../router.js';
 import { ChannelsPage } from './channels.js';
@@ -32,17 +33,7 @@ export function Shell(p: { onLogout(): void }) {
         <a class="brand" href="#/devices">
           Telematics Hub
         </a>
-        <nav aria-label="Main">
-          <ul>
-            {NAV.map((n) => (
-              <li>
-                <a href={href(n.route)} aria-current={n.route.page === section ? 'page' : undefined}>
-                  {n.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <NavLinks label="Main" links={NAV.map((n) => ({ href: href(n.route), label: n.label, current: n.route.page === section }))} />
         <div class="who">
           <span class="muted small" title="API address">
             {api.session.apiUrl || location.host}

@@ -1,9 +1,10 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api.js';
-import { ActionStatus, Ago, Badge, ErrorNotice, Notice, Time, useConfirm } from '../components.js';
+import { ActionStatus, Ago, Badge, ConfirmButton, DataTable, ErrorNotice, JsonDetails, Notice, PageSection, Time } from '../components.js';
 import { useApp } from '../context.js';
-import { fmtDuration } from '../format.js';
+import { Form, FormFooter, InputField, SelectField, TextAreaField } from '../fields.js';
+import { fmtDuration, parseJsonObject } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
 import { type Device, type DroppedRow, STREAM_TYPES, type StreamCreate, type StreamLogEntry, type StreamTypeName, type StreamWithStatus, type Subscription } from '../types.js';
 
@@ -18,52 +19,26 @@ const TEMPLATES: Record<StreamTypeName, object> = {
 /** Streams: delivery status (last delivery, lag, buffered, errors), per-batch logs, subscriptions, dropped batches and replay. */
 export function StreamsPage() {
   const { api } = useApp();
-  const [creating, setCreating] = useState(false);
   const streams = useLoad(() => api.list<StreamWithStatus>('/gw/streams/all'), [api], 3000);
   const unavailable = streams.error instanceof ApiError && streams.error.noRoute;
   return (
-    <section aria-labelledby="streams-title">
-      <div class="page-head">
-        <h1 id="streams-title">Streams</h1>
-        <button type="button" class="primary" aria-expanded={creating} disabled={unavailable} onClick={() => setCreating(!creating)}>
-          {creating ? 'Close form' : 'New stream'}
-        </button>
-      </div>
-      <p class="muted small">Streams forward device messages to other platforms (HTTP, MQTT, Wialon retranslator, AWS IoT, ThingsBoard) and bring their commands back.</p>
-      {creating ? <NewStream onCreated={streams.reload} /> : null}
-      <ErrorNotice error={streams.error} feature="Streams" />
-      <div class="table-wrap">
-        <table class="streams">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Last delivery</th>
-              <th scope="col">Lag</th>
-              <th scope="col">Buffered</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">Errors</th>
-              <th scope="col">Dropped</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(streams.data ?? []).map((s) => (
-              <StreamRow key={s.id} stream={s} onChanged={streams.reload} />
-            ))}
-            {streams.data && streams.data.length === 0 ? (
-              <tr>
-                <td colSpan={9} class="muted">
-                  No streams.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
-    </section>
+    <PageSection
+      id="streams"
+      title="Streams"
+      create={{ label: 'New stream', disabled: unavailable, form: <NewStream onCreated={streams.reload} /> }}
+      intro={<p class="muted small">Streams forward device messages to other platforms (HTTP, MQTT, Wialon retranslator, AWS IoT, ThingsBoard) and bring their commands back.</p>}
+    >
+      <DataTable
+        class="streams"
+        columns={['Name', 'Type', 'Last delivery', 'Lag', 'Buffered', 'Delivered', 'Errors', 'Dropped']}
+        actions
+        rows={streams.data}
+        error={streams.error}
+        feature="Streams"
+        empty="No streams."
+        row={(s) => <StreamRow key={s.id} stream={s} onChanged={streams.reload} />}
+      />
+    </PageSection>
   );
 }
 
@@ -77,9 +52,7 @@ function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
   const st = s.status;
   const [open, setOpen] = useState(false);
   const action = useAction();
-  const [ask, dialog] = useConfirm();
   const remove = async () => {
-    if (!(await ask({ title: 'Delete the stream?', body: <p>Stream <strong>{s.name}</strong> stops; its subscriptions and buffered messages are discarded.</p>, confirm: 'Delete stream', danger: true }))) return;
     await action.run(async () => {
       await api.del(`/gw/streams/${s.id}`);
     });
@@ -135,9 +108,14 @@ function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
               <button type="button" onClick={toggleEnabled} disabled={action.busy}>
                 {s.enabled ? 'Disable' : 'Enable'}
               </button>
-              <button type="button" class="danger" onClick={remove} disabled={action.busy}>
+              <ConfirmButton
+                class="danger"
+                disabled={action.busy}
+                ask={{ title: 'Delete the stream?', body: <p>Stream <strong>{s.name}</strong> stops; its subscriptions and buffered messages are discarded.</p>, confirm: 'Delete stream', danger: true }}
+                onConfirm={remove}
+              >
                 Delete stream…
-              </button>
+              </ConfirmButton>
             </div>
             <ActionStatus action={action} />
             <div class="grid-2">
@@ -147,14 +125,10 @@ function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
                 <Dropped id={s.id} onChanged={p.onChanged} />
               </div>
             </div>
-            <details class="json">
-              <summary>Configuration and status (JSON)</summary>
-              <pre>{JSON.stringify({ configuration: s.configuration, queue_ttl: s.queue_ttl, validate_message: s.validate_message, status: s.status }, null, 2)}</pre>
-            </details>
+            <JsonDetails summary="Configuration and status (JSON)" value={{ configuration: s.configuration, queue_ttl: s.queue_ttl, validate_message: s.validate_message, status: s.status }} />
           </td>
         </tr>
       ) : null}
-      {dialog}
     </Fragment>
   );
 }
@@ -165,43 +139,27 @@ function StreamLogs(p: { id: number }) {
   return (
     <div>
       <h3>Batches</h3>
-      <ErrorNotice error={logs.error} feature="Stream logs" />
-      <div class="table-wrap">
-        <table class="stream-logs">
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Read</th>
-              <th scope="col">Skipped</th>
-              <th scope="col">Accepted</th>
-              <th scope="col">Rejected</th>
-              <th scope="col">Ack</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(logs.data ?? []).map((l, i) => (
-              <tr key={`${l.batch_id}-${i}`} title={l.error}>
-                <td>
-                  <Time ts={l.timestamp} />
-                  {l.error ? <div class="small reason">{l.error}</div> : null}
-                </td>
-                <td>{l.read}</td>
-                <td>{l.skipped}</td>
-                <td>{l.accepted}</td>
-                <td>{l.rejected > 0 ? <Badge kind="failed">{l.rejected}</Badge> : l.rejected}</td>
-                <td>{l.ack_latency} ms</td>
-              </tr>
-            ))}
-            {logs.data && logs.data.length === 0 ? (
-              <tr>
-                <td colSpan={6} class="muted">
-                  No batches yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        class="stream-logs"
+        columns={['Time', 'Read', 'Skipped', 'Accepted', 'Rejected', 'Ack']}
+        rows={logs.data}
+        error={logs.error}
+        feature="Stream logs"
+        empty="No batches yet."
+        row={(l, i) => (
+          <tr key={`${l.batch_id}-${i}`} title={l.error}>
+            <td>
+              <Time ts={l.timestamp} />
+              {l.error ? <div class="small reason">{l.error}</div> : null}
+            </td>
+            <td>{l.read}</td>
+            <td>{l.skipped}</td>
+            <td>{l.accepted}</td>
+            <td>{l.rejected > 0 ? <Badge kind="failed">{l.rejected}</Badge> : l.rejected}</td>
+            <td>{l.ack_latency} ms</td>
+          </tr>
+        )}
+      />
     </div>
   );
 }
@@ -214,8 +172,7 @@ function Subscriptions(p: { id: number }) {
   }, [api, p.id], 5000);
   const [sel, setSel] = useState('');
   const action = useAction();
-  const add = async (e: Event) => {
-    e.preventDefault();
+  const add = async () => {
     const target = sel.trim();
     if (!target) return;
     const ok = await action.run(async () => {
@@ -246,15 +203,12 @@ function Subscriptions(p: { id: number }) {
         ))}
         {subs.data && subs.data.length === 0 ? <li class="muted">None.</li> : null}
       </ul>
-      <form class="inline-form" onSubmit={add} noValidate>
-        <div class="field">
-          <label for={`sub-${p.id}`}>Subscribe devices (ids or selector)</label>
-          <input id={`sub-${p.id}`} value={sel} placeholder="12,13 or name=truck*" onInput={(e) => setSel(e.currentTarget.value)} />
-        </div>
+      <Form class="inline-form" onSubmit={add}>
+        <InputField id={`sub-${p.id}`} label="Subscribe devices (ids or selector)" value={sel} placeholder="12,13 or name=truck*" onValue={setSel} />
         <button type="submit" disabled={action.busy} class="field-btn">
           Subscribe
         </button>
-      </form>
+      </Form>
       <ActionStatus action={action} />
     </div>
   );
@@ -264,7 +218,6 @@ function Dropped(p: { id: number; onChanged(): void }) {
   const { api } = useApp();
   const dropped = useLoad(() => api.list<DroppedRow>(`/gw/streams/${p.id}/dropped`), [api, p.id], 5000);
   const action = useAction();
-  const [ask, dialog] = useConfirm();
   const replay = async (batches?: string[]) => {
     await action.run(async () => {
       const r = await api.post<{ batch_id: string; messages: number }>(`/gw/streams/${p.id}/dropped/replay`, batches ? { batches } : undefined);
@@ -274,7 +227,6 @@ function Dropped(p: { id: number; onChanged(): void }) {
     p.onChanged();
   };
   const discard = async () => {
-    if (!(await ask({ title: 'Discard dropped batches?', body: <p>The dropped messages of this stream are deleted and can no longer be replayed.</p>, confirm: 'Discard', danger: true }))) return;
     await action.run(async () => {
       await api.del(`/gw/streams/${p.id}/dropped`);
       return 'Dropped batches discarded.';
@@ -289,36 +241,26 @@ function Dropped(p: { id: number; onChanged(): void }) {
       <p class="muted small">Batches the target did not accept within queue_ttl; kept so they can be sent again.</p>
       <ErrorNotice error={dropped.error} feature="Dropped batches" />
       {rows.length > 0 ? (
-        <div class="table-wrap">
-          <table class="dropped">
-            <thead>
-              <tr>
-                <th scope="col">Dropped</th>
-                <th scope="col">Messages</th>
-                <th scope="col">Reason</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((b) => (
-                <tr key={b.batchId}>
-                  <td>
-                    <Time ts={b.dropped} />
-                  </td>
-                  <td>{b.messages}</td>
-                  <td class="small wrap">{b.reason}</td>
-                  <td>
-                    <button type="button" class="small-btn" aria-label={`Replay batch ${b.batchId}`} onClick={() => replay([b.batchId])}>
-                      Replay
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          class="dropped"
+          columns={['Dropped', 'Messages', 'Reason']}
+          actions
+          rows={rows}
+          row={(b) => (
+            <tr key={b.batchId}>
+              <td>
+                <Time ts={b.dropped} />
+              </td>
+              <td>{b.messages}</td>
+              <td class="small wrap">{b.reason}</td>
+              <td>
+                <button type="button" class="small-btn" aria-label={`Replay batch ${b.batchId}`} onClick={() => replay([b.batchId])}>
+                  Replay
+                </button>
+              </td>
+            </tr>
+          )}
+        />
       ) : dropped.data ? (
         <p class="muted">Nothing dropped.</p>
       ) : null}
@@ -326,12 +268,16 @@ function Dropped(p: { id: number; onChanged(): void }) {
         <button type="button" onClick={() => replay()} disabled={action.busy || rows.length === 0}>
           Replay all dropped
         </button>
-        <button type="button" class="danger" onClick={discard} disabled={action.busy || rows.length === 0}>
+        <ConfirmButton
+          class="danger"
+          disabled={action.busy || rows.length === 0}
+          ask={{ title: 'Discard dropped batches?', body: <p>The dropped messages of this stream are deleted and can no longer be replayed.</p>, confirm: 'Discard', danger: true }}
+          onConfirm={discard}
+        >
           Discard…
-        </button>
+        </ConfirmButton>
       </div>
       <ActionStatus action={action} feature="Replay" />
-      {dialog}
     </div>
   );
 }
@@ -345,67 +291,36 @@ function NewStream(p: { onCreated(): void }) {
   const [filter, setFilter] = useState('');
   const [problem, setProblem] = useState<string | undefined>();
   const action = useAction();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    let configuration: unknown;
-    try {
-      configuration = JSON.parse(config);
-      if (!configuration || typeof configuration !== 'object' || Array.isArray(configuration)) throw new Error('not an object');
-    } catch {
-      return setProblem('Configuration must be a JSON object.');
-    }
+  const submit = async () => {
+    const configuration = parseJsonObject(config);
+    if (!configuration) return setProblem('Configuration must be a JSON object.');
     if (!name.trim()) return setProblem('Name is required.');
     setProblem(undefined);
-    const body: StreamCreate = { name: name.trim(), protocol_name: type, configuration: configuration as Record<string, unknown>, ...(queueTtl ? { queue_ttl: Number(queueTtl) } : {}), ...(filter.trim() ? { validate_message: filter.trim() } : {}) };
+    const body: StreamCreate = { name: name.trim(), protocol_name: type, configuration, ...(queueTtl ? { queue_ttl: Number(queueTtl) } : {}), ...(filter.trim() ? { validate_message: filter.trim() } : {}) };
     const ok = await action.run(async () => `Stream created (id ${(await api.post<StreamWithStatus>('/gw/streams', [body]))[0].id}).`);
     if (ok) p.onCreated();
   };
   return (
-    <form class="card form-grid" onSubmit={submit} aria-labelledby="new-stream-title" noValidate>
-      <h2 id="new-stream-title">New stream</h2>
-      <div class="field">
-        <label for="stream-name">Name</label>
-        <input id="stream-name" value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="stream-type">Type</label>
-        <select
-          id="stream-type"
-          value={type}
-          onChange={(e) => {
-            const t = e.currentTarget.value as StreamTypeName;
-            setType(t);
-            setConfig(JSON.stringify(TEMPLATES[t], null, 1));
-          }}
-        >
-          {STREAM_TYPES.map((t) => (
-            <option value={t}>{t}</option>
-          ))}
-        </select>
-      </div>
-      <div class="field wide">
-        <label for="stream-config">Configuration (JSON)</label>
-        <textarea id="stream-config" rows={5} spellcheck={false} value={config} onInput={(e) => setConfig(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="stream-filter">Only messages matching (filter)</label>
-        <input id="stream-filter" value={filter} placeholder="position.speed>0" onInput={(e) => setFilter(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="stream-ttl">Queue TTL (s)</label>
-        <input id="stream-ttl" type="number" min={60} value={queueTtl} placeholder="86400" onInput={(e) => setQueueTtl(e.currentTarget.value)} />
-      </div>
-      {problem ? (
-        <div class="notice notice-error" role="alert">
-          {problem}
-        </div>
-      ) : null}
-      <ActionStatus action={action} feature="Streams" />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Create stream
-        </button>
-      </div>
-    </form>
+    <Form class="card form-grid" onSubmit={submit} heading="New stream" headingId="new-stream-title">
+      <InputField id="stream-name" label="Name" value={name} onValue={setName} />
+      <SelectField
+        id="stream-type"
+        label="Type"
+        value={type}
+        onValue={(v) => {
+          const t = v as StreamTypeName;
+          setType(t);
+          setConfig(JSON.stringify(TEMPLATES[t], null, 1));
+        }}
+      >
+        {STREAM_TYPES.map((t) => (
+          <option value={t}>{t}</option>
+        ))}
+      </SelectField>
+      <TextAreaField id="stream-config" label="Configuration (JSON)" width="wide" rows={5} value={config} onValue={setConfig} />
+      <InputField id="stream-filter" label="Only messages matching (filter)" value={filter} placeholder="position.speed>0" onValue={setFilter} />
+      <InputField id="stream-ttl" label="Queue TTL (s)" type="number" min={60} value={queueTtl} placeholder="86400" onValue={setQueueTtl} />
+      <FormFooter action={action} feature="Streams" problem={problem} submit="Create stream" />
+    </Form>
   );
 }

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ActionStatus, ErrorNotice, Notice, Time, useConfirm } from '../components.js';
+import { ActionStatus, ConfirmButton, DataTable, Notice, PageSection, Time } from '../components.js';
 import { useApp } from '../context.js';
-import { fromLocalInput } from '../format.js';
+import { CheckField, Form, FormFooter, InputField } from '../fields.js';
+import { fromLocalInput, splitList } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
 import type { AclEntryInput, Token, TokenCreate, TokenWithKey } from '../types.js';
 
@@ -15,9 +16,7 @@ export function TokensPage() {
   const { api } = useApp();
   const tokens = useLoad(() => api.list<Token>('/platform/tokens/all'), [api]);
   const action = useAction();
-  const [ask, dialog] = useConfirm();
   const revoke = async (t: Token) => {
-    if (!(await ask({ title: 'Revoke the token?', body: <p>Token {t.id} ({t.info || 'no description'}) stops working at once.</p>, confirm: 'Revoke', danger: true }))) return;
     await action.run(async () => {
       await api.del(`/platform/tokens/${t.id}`);
       return `Token ${t.id} revoked.`;
@@ -25,43 +24,35 @@ export function TokensPage() {
     tokens.reload();
   };
   return (
-    <section aria-labelledby="tokens-title">
-      <h1 id="tokens-title">Tokens</h1>
+    <PageSection id="tokens" title="Tokens">
       <NewToken onCreated={tokens.reload} />
       <ActionStatus action={action} />
-      <ErrorNotice error={tokens.error} feature="Tokens" />
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">Description</th>
-              <th scope="col">Access</th>
-              <th scope="col">Expires</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {(tokens.data ?? []).map((t) => (
-              <tr key={t.id}>
-                <td>{t.id}</td>
-                <td>{t.info}</td>
-                <td class="mono small wrap">{describeAcl(t.acl)}</td>
-                <td>{t.expire ? <Time ts={t.expire} /> : 'never'}</td>
-                <td>
-                  <button type="button" class="small-btn danger" aria-label={`Revoke token ${t.id}`} onClick={() => revoke(t)}>
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {dialog}
-    </section>
+      <DataTable
+        columns={['Id', 'Description', 'Access', 'Expires']}
+        actions
+        rows={tokens.data}
+        error={tokens.error}
+        feature="Tokens"
+        row={(t) => (
+          <tr key={t.id}>
+            <td>{t.id}</td>
+            <td>{t.info}</td>
+            <td class="mono small wrap">{describeAcl(t.acl)}</td>
+            <td>{t.expire ? <Time ts={t.expire} /> : 'never'}</td>
+            <td>
+              <ConfirmButton
+                class="small-btn danger"
+                label={`Revoke token ${t.id}`}
+                ask={{ title: 'Revoke the token?', body: <p>Token {t.id} ({t.info || 'no description'}) stops working at once.</p>, confirm: 'Revoke', danger: true }}
+                onConfirm={() => revoke(t)}
+              >
+                Revoke
+              </ConfirmButton>
+            </td>
+          </tr>
+        )}
+      />
+    </PageSection>
   );
 }
 
@@ -74,13 +65,8 @@ function NewToken(p: { onCreated(): void }) {
   const [created, setCreated] = useState<TokenWithKey | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const action = useAction();
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    const ids = devices
-      .split(',')
-      .map((x) => x.trim())
-      .filter(Boolean)
-      .map(Number);
+  const submit = async () => {
+    const ids = splitList(devices).map(Number);
     if (ids.some((n) => !Number.isInteger(n) || n <= 0)) return setProblem('Device ids must be positive integers, comma-separated.');
     setProblem(undefined);
     const methods: AclEntryInput['methods'] = readOnly ? ['GET'] : ['GET', 'POST', 'PUT', 'DELETE'];
@@ -94,36 +80,18 @@ function NewToken(p: { onCreated(): void }) {
     if (ok) p.onCreated();
   };
   return (
-    <form class="card form-grid" onSubmit={submit} aria-labelledby="new-token-title" noValidate>
-      <h2 id="new-token-title">New token</h2>
-      <div class="field">
-        <label for="token-info">Description</label>
-        <input id="token-info" value={info} onInput={(e) => setInfo(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="token-devices">Limit to device ids (empty: no limit)</label>
-        <input id="token-devices" value={devices} placeholder="12,13" onInput={(e) => setDevices(e.currentTarget.value)} />
-      </div>
-      <div class="field">
-        <label for="token-expire">Expires (empty: never)</label>
-        <input id="token-expire" type="datetime-local" value={expire} onInput={(e) => setExpire(e.currentTarget.value)} />
-      </div>
-      <div class="field field-check">
-        <input id="token-readonly" type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.currentTarget.checked)} />
-        <label for="token-readonly">Read only (devices)</label>
-      </div>
-      {problem ? <Notice kind="error">{problem}</Notice> : null}
-      <ActionStatus action={action} feature="Tokens" />
-      {created ? (
-        <Notice kind="ok">
-          Token {created.id} created. Copy its key now, it is not shown again: <code class="wrap" data-testid="new-token-key">{created.key}</code>
-        </Notice>
-      ) : null}
-      <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          Create token
-        </button>
-      </div>
-    </form>
+    <Form class="card form-grid" onSubmit={submit} heading="New token" headingId="new-token-title">
+      <InputField id="token-info" label="Description" value={info} onValue={setInfo} />
+      <InputField id="token-devices" label="Limit to device ids (empty: no limit)" value={devices} placeholder="12,13" onValue={setDevices} />
+      <InputField id="token-expire" label="Expires (empty: never)" type="datetime-local" value={expire} onValue={setExpire} />
+      <CheckField id="token-readonly" label="Read only (devices)" checked={readOnly} onChange={setReadOnly} />
+      <FormFooter action={action} feature="Tokens" problem={problem} submit="Create token">
+        {created ? (
+          <Notice kind="ok">
+            Token {created.id} created. Copy its key now, it is not shown again: <code class="wrap" data-testid="new-token-key">{created.key}</code>
+          </Notice>
+        ) : null}
+      </FormFooter>
+    </Form>
   );
 }

@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
-import { asSchema, branchesOf, describeType, join, type Schema, type SchemaIssue, typeFits, validate } from './validate.js';
+import { CheckField, Field, SelectField } from '../fields.js';
+import { splitList } from '../format.js';
+import { asSchema, branchesOf, describeType, formatIssues, join, type Schema, type SchemaIssue, typeFits, validate } from './validate.js';
 
 /**
  * A form generated from a JSON Schema: objects become fieldsets, strings and numbers inputs,
@@ -63,25 +65,9 @@ export function coerce(text: string, s: Schema): unknown {
   return text;
 }
 
-function Shell(p: { id: string; label: string; required?: boolean; hint?: string; issues: readonly SchemaIssue[]; children: preact.ComponentChildren }) {
-  return (
-    <div class="field">
-      <label for={p.id} class={p.required ? 'required' : undefined}>
-        {p.label}
-      </label>
-      {p.children}
-      {p.hint ? (
-        <small class="hint" id={`${p.id}-hint`}>
-          {p.hint}
-        </small>
-      ) : null}
-      {p.issues.length > 0 ? (
-        <small class="field-error" id={`${p.id}-err`}>
-          {p.issues.map((i) => i.message).join('; ')}
-        </small>
-      ) : null}
-    </div>
-  );
+/** The issues' messages as one text ('' when there are none). */
+function messages(issues: readonly SchemaIssue[]): string {
+  return issues.map((i) => i.message).join('; ');
 }
 
 function describedBy(id: string, hint: string | undefined, issues: readonly SchemaIssue[]): string | undefined {
@@ -102,7 +88,7 @@ function hintFor(s: Schema): string | undefined {
   return parts.length > 0 ? parts.join(' · ') : undefined;
 }
 
-export function SchemaField(p: FieldProps) {
+function SchemaField(p: FieldProps) {
   const s = p.schema;
   const own = p.issues.filter((i) => i.path === p.path);
   const id = fieldId(p.idBase, p.path);
@@ -112,31 +98,25 @@ export function SchemaField(p: FieldProps) {
     const options = s.enum as unknown[];
     const current = options.findIndex((o) => JSON.stringify(o) === JSON.stringify(p.value));
     return (
-      <Shell id={id} label={p.label} required={p.required} hint={hintFor(s)} issues={own}>
+      <Field id={id} label={p.label} required={p.required} hint={hintFor(s)} error={messages(own)}>
         <select id={id} value={current < 0 ? '' : String(current)} aria-invalid={own.length > 0} aria-describedby={describedBy(id, hintFor(s), own)} onChange={(e) => p.onChange(e.currentTarget.value === '' ? undefined : options[Number(e.currentTarget.value)])}>
           <option value="">—</option>
           {options.map((o, i) => (
             <option value={String(i)}>{typeof o === 'string' ? o : JSON.stringify(o)}</option>
           ))}
         </select>
-      </Shell>
+      </Field>
     );
   }
   const t = types(s);
   if (t.length === 1 && t[0] === 'boolean') {
-    return (
-      <div class="field field-check">
-        <input id={id} type="checkbox" checked={p.value === true} onChange={(e) => p.onChange(e.currentTarget.checked)} />
-        <label for={id}>{p.label}</label>
-        {own.length > 0 ? <small class="field-error">{own.map((i) => i.message).join('; ')}</small> : null}
-      </div>
-    );
+    return <CheckField id={id} label={p.label} checked={p.value === true} onChange={p.onChange} error={messages(own)} />;
   }
   if (isPrimitive(s)) {
     const onlyNumber = t.every((x) => x === 'integer' || x === 'number');
     const hint = hintFor(s);
     return (
-      <Shell id={id} label={p.label} required={p.required} hint={hint} issues={own}>
+      <Field id={id} label={p.label} required={p.required} hint={hint} error={messages(own)}>
         <input
           id={id}
           {...(onlyNumber ? { type: 'number' as const, inputMode: 'numeric' as const, step: t.includes('number') ? 'any' : '1' } : { type: 'text' as const })}
@@ -147,7 +127,7 @@ export function SchemaField(p: FieldProps) {
           autocomplete="off"
           onInput={(e) => p.onChange(coerce(e.currentTarget.value, s))}
         />
-      </Shell>
+      </Field>
     );
   }
   if (t.length === 1 && t[0] === 'array' && isPrimitive(asSchema(s.items))) return <ListField {...p} />;
@@ -184,7 +164,7 @@ function ObjectField(p: FieldProps) {
         />
       ))
     );
-  const errors = own.length > 0 ? <small class="field-error" role="alert">{own.map((i) => i.message).join('; ')}</small> : null;
+  const errors = own.length > 0 ? <small class="field-error" role="alert">{messages(own)}</small> : null;
   if (p.path === '') return <div class="fields">{body}{errors}</div>;
   return (
     <fieldset class="fields">
@@ -210,22 +190,20 @@ function VariantField(p: FieldProps & { branches: Schema[] }) {
   const branch = p.branches[Math.min(chosen, p.branches.length - 1)];
   return (
     <div class="variant">
-      <div class="field">
-        <label for={id}>{p.path ? `${p.label}: form` : 'Form'}</label>
-        <select
-          id={id}
-          value={String(chosen)}
-          onChange={(e) => {
-            const i = Number(e.currentTarget.value);
-            setChosen(i);
-            p.onChange(defaultFor(p.branches[i]));
-          }}
-        >
-          {p.branches.map((b, i) => (
-            <option value={String(i)}>{branchLabel(b, i)}</option>
-          ))}
-        </select>
-      </div>
+      <SelectField
+        id={id}
+        label={p.path ? `${p.label}: form` : 'Form'}
+        value={String(chosen)}
+        onValue={(v) => {
+          const i = Number(v);
+          setChosen(i);
+          p.onChange(defaultFor(p.branches[i]));
+        }}
+      >
+        {p.branches.map((b, i) => (
+          <option value={String(i)}>{branchLabel(b, i)}</option>
+        ))}
+      </SelectField>
       <SchemaField {...p} schema={branch} />
     </div>
   );
@@ -238,7 +216,7 @@ function ListField(p: FieldProps) {
   const [text, setText] = useState(Array.isArray(p.value) ? p.value.join(', ') : '');
   const hint = `comma-separated${hintFor(items) ? ` · each ${hintFor(items)}` : ''}`;
   return (
-    <Shell id={id} label={p.label} required={p.required} hint={hint} issues={own}>
+    <Field id={id} label={p.label} required={p.required} hint={hint} error={messages(own)}>
       <input
         id={id}
         type="text"
@@ -250,24 +228,21 @@ function ListField(p: FieldProps) {
         onInput={(e) => {
           const v = e.currentTarget.value;
           setText(v);
-          const parts = v
-            .split(',')
-            .map((x) => x.trim())
-            .filter((x) => x !== '');
+          const parts = splitList(v);
           p.onChange(parts.length === 0 ? undefined : parts.map((x) => coerce(x, items)));
         }}
       />
-    </Shell>
+    </Field>
   );
 }
 
-export function JsonField(p: FieldProps) {
+function JsonField(p: FieldProps) {
   const id = fieldId(p.idBase, p.path) + '-json';
   const [text, setText] = useState(p.value === undefined ? '' : JSON.stringify(p.value, null, 1));
   const [bad, setBad] = useState<string | undefined>();
   const own = [...p.issues.filter((i) => i.path === p.path || (p.path === '' ? true : i.path.startsWith(p.path))), ...(bad ? [{ path: p.path, message: bad }] : [])];
   return (
-    <Shell id={id} label={`${p.label} (JSON)`} required={p.required} hint={hintFor(p.schema)} issues={own}>
+    <Field id={id} label={`${p.label} (JSON)`} required={p.required} hint={hintFor(p.schema)} error={messages(own)}>
       <textarea
         id={id}
         rows={4}
@@ -290,22 +265,46 @@ export function JsonField(p: FieldProps) {
           }
         }}
       />
-    </Shell>
+    </Field>
   );
 }
 
-/** The whole form: generated fields, or the value as JSON text (for power users). */
-export function SchemaForm(p: { schema: unknown; value: unknown; onChange: (v: unknown) => void; idBase: string; issues: readonly SchemaIssue[]; label?: string }) {
+/**
+ * The value of a schema, generated as fields from the root down; with `json` (the default) a
+ * checkbox turns it into JSON text (for power users).
+ */
+export function SchemaForm(p: { schema: unknown; value: unknown; onChange: (v: unknown) => void; idBase: string; issues: readonly SchemaIssue[]; label?: string; required?: boolean; json?: boolean }) {
   const [raw, setRaw] = useState(false);
-  const schema = asSchema(p.schema);
-  const common = { schema, value: p.value, onChange: p.onChange, path: '', label: p.label ?? 'Value', idBase: p.idBase, issues: p.issues };
+  const common = { schema: asSchema(p.schema), value: p.value, onChange: p.onChange, path: '', label: p.label ?? 'Value', required: p.required, idBase: p.idBase, issues: p.issues };
+  if (p.json === false) return <SchemaField {...common} />;
   return (
     <div class="schema-form">
       {raw ? <JsonField key="json" {...common} /> : <SchemaField key="form" {...common} />}
-      <div class="field field-check">
-        <input id={`${p.idBase}-raw`} type="checkbox" checked={raw} onChange={(e) => setRaw(e.currentTarget.checked)} />
-        <label for={`${p.idBase}-raw`}>Edit as JSON</label>
-      </div>
+      <CheckField id={`${p.idBase}-raw`} label="Edit as JSON" checked={raw} onChange={setRaw} />
     </div>
   );
+}
+
+/**
+ * A value edited against a JSON Schema and checked before it is sent: `check` shows the issues
+ * and says whether there are none; `reset` replaces the value from outside (new fields: use
+ * `generation` as the form's key).
+ */
+export function useSchemaValue(schema: unknown, initial: unknown) {
+  const [value, setValue] = useState(initial);
+  const [issues, setIssues] = useState<SchemaIssue[]>([]);
+  const [generation, setGeneration] = useState(0);
+  const check = (v: unknown = value): boolean => {
+    const found = validate(schema, v);
+    setIssues(found);
+    return found.length === 0;
+  };
+  const reset = (v: unknown) => {
+    setValue(v);
+    setIssues([]);
+    setGeneration((g) => g + 1);
+  };
+  /** The issues as one alert text after `prefix`; undefined when there are none. */
+  const problem = (prefix: string) => (issues.length > 0 ? `${prefix}${formatIssues(issues)}` : undefined);
+  return { value, onChange: setValue, issues, check, reset, generation, problem };
 }
