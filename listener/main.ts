@@ -26,6 +26,7 @@ import { jsonLogger, type Logger, type LogLevel, textLogger } from '../core/logg
 import type { FrameQueue } from '../core/ports.js';
 import { startListenerCluster } from './cluster.js';
 import { IpcFrameQueue, isHubMessage, type ToPrimary, type ToWorker } from './ipc-queue.js';
+import { ListenerMetrics } from './metrics.js';
 import { type ListenerHandle, type ListenerService, startListenerService } from './service.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -53,7 +54,8 @@ async function serve(logger: Logger): Promise<ListenerService> {
   const ports = dynamoPorts(doc, tableNamesFromEnv(env), logger);
   const prefix = env.HUB_LISTENER_ID ?? hostname().slice(0, 24);
   const listenerId = cluster.isWorker ? `${prefix}-w${cluster.worker!.id}` : prefix;
-  const metricsOn = (env.HUB_METRICS ?? (ipc ? 'off' : 'emf')) === 'emf';
+  // one EMF line per task: in a cluster the primary writes it (the sum of its workers)
+  const metricsOn = !cluster.isWorker && (env.HUB_METRICS ?? (ipc ? 'off' : 'emf')) === 'emf';
   return startListenerService({
     host: env.HUB_LISTEN_HOST ?? '0.0.0.0',
     listenerId,
@@ -66,7 +68,7 @@ async function serve(logger: Logger): Promise<ListenerService> {
     snapshotMs: num('HUB_CONNECTIONS_SNAPSHOT_MS', 30_000),
     readBudget: env.HUB_READ_BUDGET ? Number(env.HUB_READ_BUDGET) : undefined,
     registryRequestsPerS: env.HUB_REGISTRY_RPS ? Number(env.HUB_REGISTRY_RPS) : undefined,
-    metrics: metricsOn ? { periodMs: num('HUB_METRICS_PERIOD_MS', 60_000), dimensions: { Service: 'hub-listener' } } : undefined,
+    metrics: metricsOn ? { periodMs: num('HUB_METRICS_PERIOD_MS', 60_000) } : undefined,
   });
 }
 
@@ -74,7 +76,7 @@ async function serve(logger: Logger): Promise<ListenerService> {
 async function runWorker(logger: Logger): Promise<void> {
   const service = await serve(logger);
   const report = () => {
-    const m: ToPrimary = { hub: 'state', channels: service.channels, stats: { ...service.stats() } };
+    const m: ToPrimary = { hub: 'state', channels: service.channels, stats: { ...service.metricTotals() } };
     if (process.connected) process.send?.(m);
   };
   report();
@@ -113,7 +115,12 @@ async function runTask(logger: Logger): Promise<void> {
   if (workers > 1) {
     const workerEnv: Record<string, string> = {};
     for (const [k, v] of Object.entries(env)) if (v !== undefined) workerEnv[k] = v;
-    handle = await startListenerCluster({ workers, logger, env: { ...workerEnv, HUB_QUEUE: 'sqs' } });
+    const clustered = await startListenerCluster({ workers, logger, env: { ...workerEnv, HUB_QUEUE: 'sqs' } });
+    handle = clustered;
+    if ((env.HUB_METRICS ?? 'emf') === 'emf') {
+      const metrics = new ListenerMetrics(() => clustered.metricTotals(), { periodMs: num('HUB_METRICS_PERIOD_MS', 60_000) });
+      metrics.start();
+    }
   } else handle = await serve(logger);
   let draining = false;
   const host = env.HUB_LISTEN_HOST ?? '0.0.0.0';

@@ -51,8 +51,10 @@ function onSocketClose(this: Owned): void {
  * Limits: a frame must complete within the idle timeout (a device dribbling a byte a second or
  * holding half a frame is dropped then, and costs one small buffer meanwhile); buffered bytes
  * without a complete frame are capped at the channel's max frame size; reading is paused for the
- * rest of the second once the connection read its budget (bytes/s), and while MAX_UNACKED_FRAMES
- * frames wait for the queue.
+ * rest of the second once the connection used its budget (bytes/s or frames/s), and while
+ * MAX_UNACKED_FRAMES frames wait for the queue; at most MAX_FRAMES_PER_TURN frames are handled
+ * before the event loop serves the other connections (a 64 KiB chunk of 1-byte frames would
+ * otherwise hold it for tens of milliseconds).
  */
 export class TcpConnection implements Session, DurableSink {
   readonly id: string;

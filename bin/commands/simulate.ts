@@ -1,0 +1,628 @@
+import { fork } from 'node:child_process';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { Agent, request } from 'node:http';
+import { connect, isIP, type Socket } from 'node:net';
+import { parseArgs } from 'node:util';
+import { simulator as galileosky } from '../../protocols/galileosky/device.js';
+import { simulator as gt06 } from '../../protocols/gt06/device.js';
+import { simulator as h02 } from '../../protocols/h02/device.js';
+import { simulator as meitrack } from '../../protocols/meitrack/device.js';
+import { simulator as osmand } from '../../protocols/osmand/device.js';
+import { simulator as queclink } from '../../protocols/queclink/device.js';
+import { simulator as ruptela } from '../../protocols/ruptela/device.js';
+import { simulator as teltonika } from '../../protocols/teltonika/device.js';
+import { simulator as wialonIps } from '../../protocols/wialon_ips/device.js';
+
+type Transport = 'tcp' | 'udp' | 'http';
+
+/** What every protocols/<name>/device.ts `simulator` offers (structurally). */
+export interface DeviceProfile {
+  readonly transports: readonly Transport[];
+  identFor(n: number): string;
+  /** First bytes on a TCP connection (handshake/login), if the protocol has one. */
+  login?(ident: string): Buffer;
+  report?(ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer;
+  request?(ident: string, n: number, seq: number, atMs: number): { method: string; path: string; headers: Readonly<Record<string, string>>; body: string };
+  /** Length of the first complete server reply in `buf` (TCP), undefined while incomplete. */
+  replyLength?(buf: Buffer, loggedIn: boolean): number | undefined;
+  readonly loginAcked: boolean;
+  readonly reportsAcked: boolean;
+}
+
+export const PROFILES: Readonly<Record<string, DeviceProfile>> = { teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialon_ips: wialonIps, galileosky };
+
+const HELP = `Usage: hub simulate <protocol> --count N --rate R --duration S [options]
+
+Drives N simulated devices of a protocol against a hub: each connects (and logs in where the
+protocol has a login), then sends position reports so that all together send R reports per
+second for S seconds, and waits for each ack where the protocol acks. Prints progress every second
+on stderr and a JSON summary on stdout: connected, sent, acked, errors, connect time, ack latency
+p50/p99/max (ms), overall and after the warm-up.
+
+Protocols: ${Object.keys(PROFILES).join(', ')}
+
+Options:
+  --count N              devices (default 100)
+  --rate R               reports per second, all devices together (default 100)
+  --duration S           seconds of reporting after every device connected (default 10)
+  --host H               hub address (default 127.0.0.1)
+  --port P               channel port (default 5027)
+  --transport T          tcp | udp | http (default: the protocol's first)
+  --source-addresses K   spread sockets over K loopback source addresses 127.x.y.1 .. 127.x.y.K
+                         (loopback hub only; past ~28,000 sockets per address the ephemeral ports
+                         run out), with explicit source ports (default 1: the kernel chooses)
+  --source-prefix 127.x.y  the addresses' first octets (default: random per run)
+  --workers W            simulator processes, each with N/W devices (a process may open
+                         20,000 files here) (default 1)
+  --connect-rate C       new connections per second (default 5000; the listen backlog is finite)
+  --first-ident-index I  number of the first device (idents are derived from it) (default 0)
+  --warmup S             seconds of reporting left out of "ack_ms_steady" (default 0)
+  --json-progress        progress lines as JSON
+  -h, --help             this text
+`;
+
+export interface SimulateOptions {
+  readonly protocol: string;
+  readonly count: number;
+  readonly rate: number;
+  readonly durationS: number;
+  readonly host: string;
+  readonly port: number;
+  readonly transport: Transport;
+  readonly sourceAddresses: number;
+  readonly connectRate: number;
+  readonly firstIndex: number;
+  /** Seconds of reporting left out of the steady-state latency. */
+  readonly warmupS: number;
+  /**
+   * First three octets of the source addresses (`127.x.y`): a fresh prefix per run, so that the
+   * source ports of the previous run, still in TIME_WAIT for a minute, do not collide.
+   */
+  readonly sourcePrefix: string;
+}
+
+/** Ack latencies: 0.1 ms buckets to 100 ms, 1 ms buckets to 10 s, then one overflow bucket. */
+export class LatencyHistogram {
+  readonly buckets = new Uint32Array(1000 + 9900 + 1);
+  count = 0;
+  max = 0;
+
+  add(ms: number): void {
+    const i = ms < 100 ? Math.floor(ms * 10) : ms < 10_000 ? 1000 + Math.floor(ms - 100) : this.buckets.length - 1;
+    this.buckets[i]++;
+    this.count++;
+    if (ms > this.max) this.max = ms;
+  }
+
+  merge(buckets: ArrayLike<number>, max: number): void {
+    for (let i = 0; i < buckets.length; i++) {
+      this.buckets[i] += buckets[i];
+      this.count += buckets[i];
+    }
+    if (max > this.max) this.max = max;
+  }
+
+  percentile(p: number): number {
+    if (this.count === 0) return 0;
+    const rank = Math.ceil((p / 100) * this.count);
+    let seen = 0;
+    for (let i = 0; i < this.buckets.length; i++) {
+      seen += this.buckets[i];
+      if (seen >= rank) return i < 1000 ? (i + 1) / 10 : i < 10_900 ? i - 1000 + 101 : this.max;
+    }
+    return this.max;
+  }
+}
+
+export interface SimCounters {
+  connected: number;
+  loggedIn: number;
+  sent: number;
+  acked: number;
+  errors: number;
+  closed: number;
+}
+
+export interface SimulateSummary extends SimCounters {
+  readonly protocol: string;
+  readonly transport: Transport;
+  readonly count: number;
+  readonly rate: number;
+  readonly duration_s: number;
+  /** From the first connect until every device was connected and logged in (s). */
+  readonly connect_s: number;
+  /** Reports per second while reporting (sent, acked). */
+  readonly sent_per_s: number;
+  readonly acked_per_s: number;
+  readonly ack_ms: { readonly p50: number; readonly p99: number; readonly max: number };
+  /** The same, for reports sent after the warm-up (--warmup). */
+  readonly ack_ms_steady: { readonly p50: number; readonly p99: number; readonly max: number };
+  readonly unacked: number;
+  readonly errors_by_code: Readonly<Record<string, number>>;
+}
+
+/** One simulated device on TCP. */
+class TcpDevice {
+  socket?: Socket;
+  private rx: Buffer | null = null;
+  loggedIn = false;
+  seq = 0;
+  readonly sentAt: number[] = [];
+
+  constructor(
+    readonly n: number,
+    readonly ident: string,
+    private readonly run: SimRun,
+  ) {}
+
+  open(localAddress: string | undefined, localPort?: number): void {
+    const s = connect({ host: this.run.o.host, port: this.run.o.port, localAddress, localPort, noDelay: true });
+    this.socket = s;
+    s.on('connect', () => {
+      this.run.c.connected++;
+      const login = this.run.profile.login?.(this.ident);
+      if (login) s.write(login);
+      if (!login || !this.run.profile.loginAcked) this.ready();
+    });
+    s.on('data', (d: Buffer) => this.onData(d));
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      // the port may be taken (a listener, a socket in TIME_WAIT): let the kernel choose instead
+      if (err.code === 'EADDRINUSE' && localPort !== undefined && this.socket === s) this.open(localAddress);
+      else this.run.error(err.code ?? err.message);
+    });
+    s.on('close', () => {
+      if (this.socket !== s && this.socket !== undefined) return;
+      this.run.c.closed++;
+      if (this.socket === s) this.socket = undefined;
+    });
+  }
+
+  private ready(): void {
+    if (this.loggedIn) return;
+    this.loggedIn = true;
+    this.run.loggedIn();
+  }
+
+  private onData(d: Buffer): void {
+    let buf = this.rx === null ? d : Buffer.concat([this.rx, d]);
+    const cut = this.run.profile.replyLength;
+    for (;;) {
+      const n = cut ? cut(buf, this.loggedIn) : buf.length;
+      if (n === undefined || n === 0 || n > buf.length) break;
+      buf = buf.subarray(n);
+      if (!this.loggedIn) this.ready();
+      else this.acked();
+    }
+    this.rx = buf.length > 0 ? Buffer.from(buf) : null;
+  }
+
+  acked(): void {
+    const at = this.sentAt.shift();
+    if (at === undefined) return;
+    this.run.c.acked++;
+    this.run.ack(at);
+  }
+
+  send(atMs: number): void {
+    const s = this.socket;
+    if (!s || !this.loggedIn || s.destroyed) return;
+    const seq = ++this.seq;
+    s.write(this.run.profile.report!(this.ident, this.n, seq, atMs, 'tcp'));
+    this.run.c.sent++;
+    if (this.run.profile.reportsAcked) this.sentAt.push(performance.now());
+  }
+
+  close(): void {
+    this.socket?.destroy();
+  }
+}
+
+/** One simulated device on UDP (its own socket: the ack comes back to its address). */
+class UdpDevice {
+  private socket?: UdpSocket;
+  seq = 0;
+  readonly sentAt: number[] = [];
+  loggedIn = true;
+
+  constructor(
+    readonly n: number,
+    readonly ident: string,
+    private readonly run: SimRun,
+  ) {}
+
+  open(localAddress: string | undefined): void {
+    const s = createSocket('udp4');
+    this.socket = s;
+    s.on('message', () => {
+      const at = this.sentAt.shift();
+      if (at === undefined) return;
+      this.run.c.acked++;
+      this.run.ack(at);
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => this.run.error(err.code ?? err.message));
+    s.bind(0, localAddress, () => {
+      this.run.c.connected++;
+      this.run.loggedIn();
+    });
+  }
+
+  send(atMs: number): void {
+    if (!this.socket) return;
+    const seq = ++this.seq;
+    this.socket.send(this.run.profile.report!(this.ident, this.n, seq, atMs, 'udp'), this.run.o.port, this.run.o.host);
+    this.run.c.sent++;
+    if (this.run.profile.reportsAcked) this.sentAt.push(performance.now());
+  }
+
+  close(): void {
+    try {
+      this.socket?.close();
+    } catch {
+      // closed already
+    }
+  }
+}
+
+/** One simulated HTTP client (keep-alive, one request at a time). */
+class HttpDevice {
+  private agent?: Agent;
+  private localAddress?: string;
+  private busy = false;
+  seq = 0;
+  loggedIn = true;
+
+  constructor(
+    readonly n: number,
+    readonly ident: string,
+    private readonly run: SimRun,
+  ) {}
+
+  open(localAddress: string | undefined): void {
+    this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    this.localAddress = localAddress;
+    this.run.c.connected++;
+    this.run.loggedIn();
+  }
+
+  send(atMs: number): void {
+    if (this.busy || !this.agent) return;
+    this.busy = true;
+    const r = this.run.profile.request!(this.ident, this.n, ++this.seq, atMs);
+    const started = performance.now();
+    this.run.c.sent++;
+    const req = request({ host: this.run.o.host, port: this.run.o.port, method: r.method, path: r.path, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) }, agent: this.agent, localAddress: this.localAddress }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        this.busy = false;
+        if (res.statusCode === 200) {
+          this.run.c.acked++;
+          this.run.ack(started);
+        } else this.run.error(`HTTP ${res.statusCode}`);
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      this.busy = false;
+      this.run.error(err.code ?? err.message);
+    });
+    req.end(r.body);
+  }
+
+  close(): void {
+    this.agent?.destroy();
+  }
+}
+
+type Device = TcpDevice | UdpDevice | HttpDevice;
+
+/** One process's share of a simulation. */
+export class SimRun {
+  readonly c: SimCounters = { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 };
+  readonly hist = new LatencyHistogram();
+  /** Acks of reports sent after the warm-up. */
+  readonly steady = new LatencyHistogram();
+  private steadyFrom = Infinity;
+  readonly profile: DeviceProfile;
+  private readonly devices: Device[] = [];
+  private allIn?: () => void;
+  connectStarted = 0;
+  connectDone = 0;
+  reportStarted = 0;
+  reportDone = 0;
+
+  constructor(readonly o: SimulateOptions) {
+    const profile = PROFILES[o.protocol];
+    if (!profile) throw new Error(`unknown protocol "${o.protocol}"`);
+    if (!profile.transports.includes(o.transport)) throw new Error(`${o.protocol} does not speak ${o.transport}`);
+    this.profile = profile;
+  }
+
+  /** Errors by code (ECONNRESET, ...). */
+  readonly errorCodes: Record<string, number> = {};
+
+  error(code: string): void {
+    this.c.errors++;
+    this.errorCodes[code] = (this.errorCodes[code] ?? 0) + 1;
+  }
+
+  /** An ack of a report sent at `sentAt` (performance.now()). */
+  ack(sentAt: number): void {
+    const ms = performance.now() - sentAt;
+    this.hist.add(ms);
+    if (sentAt >= this.steadyFrom) this.steady.add(ms);
+  }
+
+  loggedIn(): void {
+    this.c.loggedIn++;
+    if (this.c.loggedIn >= this.o.count) this.allIn?.();
+  }
+
+  /** Connects every device at the connect rate; resolves once all are logged in (or the timeout). */
+  async connectAll(timeoutMs = 120_000): Promise<void> {
+    this.connectStarted = performance.now();
+    const done = new Promise<void>((resolve) => {
+      this.allIn = resolve;
+      if (this.o.count === 0) resolve();
+    });
+    const perTick = Math.max(1, Math.round(this.o.connectRate / 100));
+    for (let i = 0; i < this.o.count; i++) {
+      const n = this.o.firstIndex + i;
+      const ident = this.profile.identFor(n);
+      const d = this.o.transport === 'udp' ? new UdpDevice(n, ident, this) : this.o.transport === 'http' ? new HttpDevice(n, ident, this) : new TcpDevice(n, ident, this);
+      this.devices.push(d);
+      const address = sourceAddress(this.o, n);
+      if (d instanceof TcpDevice && address !== undefined) d.open(address, sourcePort(this.o, n));
+      else d.open(address);
+      if ((i + 1) % perTick === 0) await sleep(10);
+    }
+    await Promise.race([done, sleep(timeoutMs)]);
+    this.connectDone = performance.now();
+  }
+
+  /**
+   * Sends reports for `durationS`: device i reports every count/rate seconds, at a phase spread over
+   * the period, driven by one 10 ms tick (no timer per device).
+   */
+  async report(durationS: number): Promise<void> {
+    const periodMs = Math.max(10, (this.o.count / Math.max(this.o.rate, 1e-9)) * 1000);
+    const slots = Math.max(1, Math.round(periodMs / 10));
+    const start = performance.now();
+    this.reportStarted = start;
+    this.steadyFrom = start + this.o.warmupS * 1000;
+    let tick = 0;
+    const bySlot: Device[][] = Array.from({ length: slots }, () => []);
+    for (const [i, d] of this.devices.entries()) bySlot[Math.floor((i * slots) / Math.max(1, this.devices.length)) % slots].push(d);
+    while (performance.now() - start < durationS * 1000) {
+      const due = Math.floor((performance.now() - start) / 10);
+      for (; tick <= due; tick++) {
+        const now = Date.now();
+        for (const d of bySlot[tick % slots]) d.send(now);
+      }
+      await sleep(5);
+    }
+    this.reportDone = performance.now();
+  }
+
+  /** Waits until every sent report was acked (or the time is up). */
+  async settle(timeoutMs = 5000): Promise<void> {
+    if (!this.profile.reportsAcked) return;
+    const until = Date.now() + timeoutMs;
+    while (this.c.acked < this.c.sent && Date.now() < until) await sleep(20);
+  }
+
+  close(): void {
+    for (const d of this.devices) d.close();
+  }
+}
+
+function sourceAddress(o: SimulateOptions, n: number): string | undefined {
+  if (o.sourceAddresses <= 1 || !o.host.startsWith('127.')) return undefined;
+  return `${o.sourcePrefix}.${(n % o.sourceAddresses) + 1}`;
+}
+
+/**
+ * An explicit source port below the ephemeral range (32768+), distinct per device and address:
+ * binding an address with port 0 makes the kernel search its in-use ports, which grows slower with
+ * every socket (tens of thousands of connects then take minutes); an explicit port is one lookup.
+ */
+function sourcePort(o: SimulateOptions, n: number): number | undefined {
+  return 10_000 + (Math.floor(n / Math.max(1, o.sourceAddresses)) % 22_000);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Progress of one process, sent to the parent each second. */
+interface Progress {
+  readonly c: SimCounters;
+  readonly phase: string;
+  readonly buckets?: number[];
+  readonly max?: number;
+  readonly steadyBuckets?: number[];
+  readonly steadyMax?: number;
+  readonly errorCodes?: Record<string, number>;
+  readonly connect_ms?: number;
+  readonly report_ms?: number;
+}
+
+function summarize(o: SimulateOptions, c: SimCounters, hist: LatencyHistogram, steady: LatencyHistogram, connectMs: number, reportMs: number, errorCodes: Record<string, number>): SimulateSummary {
+  const s = Math.max(reportMs / 1000, 1e-9);
+  return {
+    protocol: o.protocol,
+    transport: o.transport,
+    count: o.count,
+    rate: o.rate,
+    duration_s: o.durationS,
+    ...c,
+    connect_s: Math.round(connectMs) / 1000,
+    sent_per_s: Math.round(c.sent / s),
+    acked_per_s: Math.round(c.acked / s),
+    ack_ms: { p50: hist.percentile(50), p99: hist.percentile(99), max: Math.round(hist.max * 10) / 10 },
+    ack_ms_steady: { p50: steady.percentile(50), p99: steady.percentile(99), max: Math.round(steady.max * 10) / 10 },
+    unacked: PROFILES[o.protocol].reportsAcked ? c.sent - c.acked : 0,
+    errors_by_code: errorCodes,
+  };
+}
+
+/** Runs one share in this process; reports to the parent (`send`) when there is one. */
+async function runShare(o: SimulateOptions, send?: (p: Progress) => void, gate?: () => Promise<void>): Promise<SimRun> {
+  const run = new SimRun(o);
+  let phase = 'connect';
+  const timer = setInterval(() => send?.({ c: { ...run.c }, phase }), 1000);
+  await run.connectAll();
+  phase = 'connected';
+  send?.({ c: { ...run.c }, phase, connect_ms: run.connectDone - run.connectStarted });
+  await gate?.();
+  phase = 'report';
+  await run.report(o.durationS);
+  phase = 'settle';
+  await run.settle();
+  clearInterval(timer);
+  run.close();
+  send?.({ c: { ...run.c }, phase: 'done', buckets: Array.from(run.hist.buckets), max: run.hist.max, steadyBuckets: Array.from(run.steady.buckets), steadyMax: run.steady.max, errorCodes: run.errorCodes, connect_ms: run.connectDone - run.connectStarted, report_ms: run.reportDone - run.reportStarted });
+  return run;
+}
+
+function progressLine(json: boolean, t: number, phase: string, c: SimCounters, count: number, hist?: LatencyHistogram): string {
+  if (json) return JSON.stringify({ t, phase, ...c, ...(hist ? { p50: hist.percentile(50), p99: hist.percentile(99) } : {}) });
+  const lat = hist && hist.count > 0 ? `  ack p50 ${hist.percentile(50)} ms p99 ${hist.percentile(99)} ms` : '';
+  return `${String(t).padStart(4)} s  ${phase.padEnd(9)} connected ${c.loggedIn}/${count}  sent ${c.sent}  acked ${c.acked}  errors ${c.errors}${lat}`;
+}
+
+/** The coordinator: runs the share itself (one worker) or forks workers and merges their reports. */
+async function coordinate(o: SimulateOptions, workers: number, jsonProgress: boolean, argv: readonly string[]): Promise<SimulateSummary> {
+  const started = Date.now();
+  const secs = () => Math.round((Date.now() - started) / 1000);
+  if (workers <= 1) {
+    let last: Progress | undefined;
+    const run = await runShare(o, (p) => {
+      last = p;
+      process.stderr.write(progressLine(jsonProgress, secs(), p.phase, p.c, o.count) + '\n');
+    });
+    void last;
+    return summarize(o, run.c, run.hist, run.steady, run.connectDone - run.connectStarted, run.reportDone - run.reportStarted, run.errorCodes);
+  }
+  const shares = splitCount(o.count, workers);
+  const latest: Progress[] = shares.map(() => ({ c: { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 }, phase: 'connect' }));
+  const children = shares.map((count, i) => {
+    const first = o.firstIndex + shares.slice(0, i).reduce((a, b) => a + b, 0);
+    const share = (v: number) => String((v * count) / Math.max(1, o.count));
+    const child = fork(process.argv[1], [...argv, '--count', String(count), '--rate', share(o.rate), '--connect-rate', share(o.connectRate), '--first-ident-index', String(first), '--workers', '1', '--source-prefix', o.sourcePrefix], { env: { ...process.env, HUB_SIMULATE_CHILD: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    child.on('message', (m: unknown) => {
+      if (typeof m === 'object' && m !== null && 'c' in m) latest[i] = m as Progress;
+    });
+    return child;
+  });
+  const total = (): SimCounters => latest.reduce((a, p) => ({ connected: a.connected + p.c.connected, loggedIn: a.loggedIn + p.c.loggedIn, sent: a.sent + p.c.sent, acked: a.acked + p.c.acked, errors: a.errors + p.c.errors, closed: a.closed + p.c.closed }), { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 });
+  const order = ['connect', 'connected', 'report', 'settle', 'done'];
+  const phase = () => order[Math.min(...latest.map((p) => order.indexOf(p.phase)))];
+  const timer = setInterval(() => process.stderr.write(progressLine(jsonProgress, secs(), phase(), total(), o.count) + '\n'), 1000);
+  // start reporting together once every worker connected its devices
+  while (!latest.every((p) => p.phase !== 'connect') && children.some((c) => c.exitCode === null)) await sleep(50);
+  for (const c of children) if (c.connected) c.send({ go: true });
+  await Promise.all(children.map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r())))));
+  clearInterval(timer);
+  const hist = new LatencyHistogram();
+  const steady = new LatencyHistogram();
+  for (const p of latest) {
+    if (p.buckets) hist.merge(p.buckets, p.max ?? 0);
+    if (p.steadyBuckets) steady.merge(p.steadyBuckets, p.steadyMax ?? 0);
+  }
+  const connectMs = Math.max(...latest.map((p) => p.connect_ms ?? 0));
+  const reportMs = Math.max(...latest.map((p) => p.report_ms ?? 0));
+  const codes: Record<string, number> = {};
+  for (const p of latest) for (const [k, v] of Object.entries(p.errorCodes ?? {})) codes[k] = (codes[k] ?? 0) + v;
+  return summarize(o, total(), hist, steady, connectMs, reportMs, codes);
+}
+
+function splitCount(count: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(count / parts) + (i < count % parts ? 1 : 0));
+}
+
+export async function runSimulate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      count: { type: 'string', default: '100' },
+      rate: { type: 'string', default: '100' },
+      duration: { type: 'string', default: '10' },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '5027' },
+      transport: { type: 'string' },
+      'source-addresses': { type: 'string', default: '1' },
+      workers: { type: 'string', default: '1' },
+      'connect-rate': { type: 'string', default: '5000' },
+      'first-ident-index': { type: 'string', default: '0' },
+      warmup: { type: 'string', default: '0' },
+      'source-prefix': { type: 'string' },
+      'json-progress': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const protocol = positionals[0];
+  const profile = protocol ? PROFILES[protocol] : undefined;
+  if (!protocol || !profile) {
+    process.stderr.write(`hub simulate: give a protocol: ${Object.keys(PROFILES).join(', ')}\n`);
+    return 2;
+  }
+  const numbers = { count: values.count, rate: values.rate, duration: values.duration, port: values.port, 'source-addresses': values['source-addresses'], workers: values.workers, 'connect-rate': values['connect-rate'], 'first-ident-index': values['first-ident-index'], warmup: values.warmup };
+  for (const [name, v] of Object.entries(numbers)) {
+    if (!/^\d+(\.\d+)?$/.test(v ?? '')) {
+      process.stderr.write(`hub simulate: --${name} must be a number, got "${v}"\n`);
+      return 2;
+    }
+  }
+  const transport = (values.transport ?? profile.transports[0]) as Transport;
+  if (!profile.transports.includes(transport)) {
+    process.stderr.write(`hub simulate: ${protocol} speaks ${profile.transports.join(', ')}, not ${transport}\n`);
+    return 2;
+  }
+  if (isIP(values.host!) === 0 && values.host !== 'localhost') {
+    process.stderr.write(`hub simulate: --host must be an IP address, got "${values.host}"\n`);
+    return 2;
+  }
+  const o: SimulateOptions = {
+    protocol,
+    count: Number(values.count),
+    rate: Number(values.rate),
+    durationS: Number(values.duration),
+    host: values.host!,
+    port: Number(values.port),
+    transport,
+    sourceAddresses: Number(values['source-addresses']),
+    connectRate: Number(values['connect-rate']),
+    firstIndex: Number(values['first-ident-index']),
+    warmupS: Number(values.warmup),
+    sourcePrefix: /^127\.\d{1,3}\.\d{1,3}$/.test(values['source-prefix'] ?? '') ? values['source-prefix']! : `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}`,
+  };
+  if (process.env.HUB_SIMULATE_CHILD === '1' && process.send) {
+    // a worker of a parent simulate: report progress, wait for the parent's go before reporting
+    const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
+    await runShare(o, (p) => process.send?.(p), () => go);
+    await new Promise<void>((r) => process.send!({ flushed: true }, undefined, undefined, () => r()));
+    process.disconnect();
+    return 0;
+  }
+  const summary = await coordinate(o, Math.max(1, Number(values.workers)), values['json-progress']!, withoutShareArgs(args));
+  process.stdout.write(JSON.stringify(summary) + '\n');
+  return summary.loggedIn < o.count ? 1 : 0;
+}
+
+/** The parent's arguments minus those each worker gets its own value of. */
+function withoutShareArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (['--count', '--rate', '--connect-rate', '--first-ident-index', '--workers', '--source-prefix'].includes(args[i])) {
+      i++;
+      continue;
+    }
+    if (/^--(count|rate|connect-rate|first-ident-index|workers|source-prefix)=/.test(args[i])) continue;
+    out.push(args[i]);
+  }
+  return ['simulate', ...out];
+}

@@ -1,0 +1,49 @@
+import type { ProtocolName } from '../protocols/common/types.js';
+
+/**
+ * Idle timeout per protocol (s): how long a connection may go without completing a frame before it
+ * is closed. A little above the longest keep-alive period the vendor documents by default, so a
+ * healthy parked device is never dropped; a channel's `idle_timeout` overrides it.
+ */
+export const DEFAULT_IDLE_TIMEOUT_S: Readonly<Record<ProtocolName, number>> = {
+  teltonika: 600, // records every 1-10 min; FMB "Open link timeout" up to 300 s between
+  gt06: 400, // heartbeat 0x13 every 3-5 min
+  h02: 600, // HTBT every 3-5 min when parked
+  meitrack: 600,
+  osmand: 120, // HTTP keep-alive between reports; the client reconnects at will
+  queclink: 900, // GTHBD heartbeat default 15 min
+  ruptela: 600, // heartbeat (16) every few minutes
+  wialon_ips: 300, // #P# pings every 1-4 min
+  galileosky: 600,
+} as const;
+
+/** Fallback for a protocol missing from the table. */
+export const FALLBACK_IDLE_TIMEOUT_S = 600;
+
+/**
+ * Bytes a connection may read per second before it is paused for the rest of the second. A
+ * tracker sends a few hundred bytes per report and a few KiB per second while emptying its black
+ * box; this keeps one fire hose from taking the event loop from thousands of quiet devices.
+ */
+export const DEFAULT_READ_BUDGET_BYTES_PER_S = 256 * 1024;
+
+/** Frames a connection may send per second (a tracker emptying its black box sends a few dozen). */
+export const DEFAULT_FRAME_BUDGET_PER_S = 1000;
+
+/** Frames handled from one connection before the event loop serves the others. */
+export const MAX_FRAMES_PER_TURN = 64;
+
+/** Frames of one connection waiting for durability before the socket is paused. */
+export const MAX_UNACKED_FRAMES = 256;
+
+/** Bad-input log lines per connection (the rest are counted only). */
+export const MAX_ERROR_LOGS = 5;
+
+/** Refused frames (bad CRC, unsupported) a connection may send before it is closed. */
+export const MAX_BAD_FRAMES = 32;
+
+/** Listen backlog of every TCP server (capped by the kernel's somaxconn). */
+export const LISTEN_BACKLOG = 8192;
+
+/** How often paused (over-budget) connections are resumed (ms). One timer per listener. */
+export const BUDGET_TICK_MS = 250;

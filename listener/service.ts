@@ -1,0 +1,167 @@
+import type { HubPorts } from '../core/hub.js';
+import type { Logger } from '../core/logger.js';
+import type { FrameQueue } from '../core/ports.js';
+import type { Channel } from '../core/schemas/channels.js';
+import { type BatcherOptions, DEFAULT_BATCHER_OPTIONS, FrameBatcher } from './batcher.js';
+import { ChannelListeners, type ListenerView } from './channel-listeners.js';
+import { CommandDispatcher } from './command-dispatcher.js';
+import { ConnectionPublisher } from './connection-publisher.js';
+import { ListenerMetrics, type MetricsOptions, type MetricTotals } from './metrics.js';
+import { SessionLog } from './session-log.js';
+
+/** The registry ports a listener reads and writes. */
+export type ListenerPorts = Pick<HubPorts, 'channels' | 'commands' | 'connections' | 'devices' | 'logs' | 'clock'>;
+
+export interface ListenerServiceOptions {
+  /** Address to listen on. */
+  readonly host: string;
+  /** Unique per listener process (connection ids and snapshots are keyed by it). */
+  readonly listenerId: string;
+  readonly logger: Logger;
+  /** Where frames go (SQS, the local journal, or the cluster primary). */
+  readonly queue: FrameQueue;
+  readonly ports: ListenerPorts;
+  readonly batcher?: Partial<BatcherOptions>;
+  /** How often the channel list is re-read (ms). */
+  readonly channelSyncMs: number;
+  /** How often queued commands and kicks are polled (ms). */
+  readonly commandPollMs: number;
+  /** How often the connection table is published (ms). */
+  readonly snapshotMs: number;
+  /** Bytes a connection may read per second. */
+  readonly readBudget?: number;
+  /** Registry requests per second for device logs of connects (ident lookups, writes); default 200. */
+  readonly registryRequestsPerS?: number;
+  /** EMF metrics on stdout; off when absent. */
+  readonly metrics?: MetricsOptions;
+}
+
+export interface ListenerStats extends MetricTotals {
+  readonly connections: number;
+  readonly channels: number;
+  readonly pending: number;
+  readonly frames: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+  readonly decodeErrors: number;
+  readonly ackErrors: number;
+  readonly batches: number;
+  readonly queueFailures: number;
+  readonly commandsDelivered: number;
+}
+
+/** A running listener: one process (this) or a cluster of them (listener/cluster.ts). */
+export interface ListenerHandle extends ListenerView {
+  /** Re-reads the channel list and starts/stops servers now. */
+  syncChannels(): Promise<void>;
+  /** Looks for queued commands now (a command was just queued). */
+  nudge(): void;
+  stats(): ListenerStats;
+  /** The same totals for a metrics period: the batch-latency maximum restarts after each read. */
+  metricTotals(): ListenerStats;
+  /** Graceful stop: stop accepting, flush batches (acks go out), close sockets, publish the empty table. */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+export interface ListenerService extends ListenerHandle {
+  readonly listeners: ChannelListeners;
+  readonly batcher: FrameBatcher;
+  readonly dispatcher: CommandDispatcher;
+  readonly publisher: ConnectionPublisher;
+}
+
+/**
+ * The channel listener of one process, wired once for every host: the Fargate task, a cluster
+ * worker and the local hub. Starts the servers of every enabled channel and keeps them in step
+ * with the registry, batches frames into the queue, delivers commands, publishes the connection
+ * table and the device logs of connects, and drains on request.
+ */
+export async function startListenerService(opts: ListenerServiceOptions): Promise<ListenerService> {
+  const { logger, ports } = opts;
+  const batcher = new FrameBatcher(opts.queue, logger, { ...DEFAULT_BATCHER_OPTIONS, ...opts.batcher });
+  const sessionLog = new SessionLog(ports.devices, ports.logs, ports.clock, logger, opts.registryRequestsPerS);
+  let dispatcher: CommandDispatcher | undefined;
+  let publisher: ConnectionPublisher | undefined;
+  const listeners = new ChannelListeners({
+    host: opts.host,
+    listenerId: opts.listenerId,
+    logger,
+    batcher,
+    readBudget: opts.readBudget,
+    onIdent: (s, ctx) => {
+      sessionLog.connected(s, ctx.channel.id);
+      if (s.state.transport === 'tcp') void dispatcher?.onIdent(s.state.ident!);
+      publisher?.publishSoon();
+    },
+    onClose: (s, ctx) => {
+      sessionLog.disconnected(s, ctx.channel.id);
+      publisher?.publishSoon();
+    },
+    commandFor: (ident, session, ctx) => dispatcher!.commandFor(ident, session, ctx),
+  });
+  dispatcher = new CommandDispatcher({ commands: ports.commands, listeners, logger, clock: ports.clock, pollMs: opts.commandPollMs });
+  publisher = new ConnectionPublisher(opts.listenerId, listeners, ports.connections, ports.clock, logger, opts.snapshotMs);
+  /** Totals; `take` restarts the batch-latency maximum (metrics periods, cluster reports). */
+  const totals = (take: boolean): ListenerStats => {
+    const max = batcher.stats.latencyMsMax;
+    if (take) batcher.stats.latencyMsMax = 0;
+    return {
+      connections: listeners.connectionCount,
+      channels: listeners.channels.length,
+      pending: batcher.pending,
+      frames: listeners.counters.frames,
+      bytesIn: listeners.counters.bytesIn,
+      bytesOut: listeners.counters.bytesOut,
+      decodeErrors: listeners.counters.decodeErrors,
+      ackErrors: listeners.counters.ackErrors,
+      batches: batcher.stats.batches,
+      batchLatencyMsTotal: batcher.stats.latencyMsTotal,
+      batchLatencyMsMax: max,
+      queueFailures: batcher.stats.failures,
+      commandsDelivered: dispatcher!.stats.delivered,
+    };
+  };
+  const metrics = opts.metrics ? new ListenerMetrics(() => totals(true), opts.metrics) : undefined;
+  const sync = async (): Promise<void> => listeners.sync(await ports.channels.list());
+  await sync();
+  dispatcher.start();
+  publisher.start();
+  metrics?.start();
+  const timer = setInterval(() => sync().catch((err) => logger.error('channel sync failed', { error: err instanceof Error ? err.message : String(err) })), opts.channelSyncMs);
+  timer.unref();
+  let drained: Promise<void> | undefined;
+  const d = dispatcher;
+  const p = publisher;
+  return {
+    listeners,
+    batcher,
+    dispatcher: d,
+    publisher: p,
+    get channels(): Channel[] {
+      return listeners.channels;
+    },
+    syncChannels: sync,
+    nudge: () => d.nudge(),
+    stats: () => totals(false),
+    metricTotals: () => totals(true),
+    drain(timeoutMs = 20_000) {
+      drained ??= (async () => {
+        clearInterval(timer);
+        await d.stop();
+        await p.stop();
+        await listeners.stopAccepting();
+        listeners.holdAll();
+        await batcher.drain(timeoutMs);
+        await listeners.closeAll();
+        await sessionLog.flush();
+        await p.publishNow();
+        if (metrics) {
+          metrics.stop();
+          metrics.emit();
+        }
+        logger.info('listener drained', { frames: batcher.stats.frames, listener_id: opts.listenerId });
+      })();
+      return drained;
+    },
+  };
+}
