@@ -12,18 +12,17 @@
  *   LISTENER_BENCH_SIZES=10000 node bench/run.mjs listener-load
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { bundle } from './lib/build.js';
+import { CLK_TCK, freePort, machineSample, procSample, sleep } from './lib/proc.js';
 import { table } from './lib/measure.js';
 
 const RATE = 5000;
 const REPORT_S = Number(process.env.LISTENER_BENCH_REPORT_S ?? 40);
 /** Measure CPU and RSS over the report phase after this warm-up (s). */
 const WARMUP_S = 10;
-const CLK_TCK = 100;
 
 interface Scenario {
   readonly devices: number;
@@ -39,43 +38,7 @@ const SCENARIOS: Record<number, Scenario> = {
   50_000: { devices: 50_000, listenerWorkers: 4, simWorkers: 4, sourceAddresses: 4 },
 };
 
-interface ProcSample {
-  readonly ticks: number;
-  readonly rssKb: number;
-}
 
-function procSample(pid: number): ProcSample {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { ticks, rssKb: rss ? Number(rss[1]) : 0 };
-  } catch {
-    return { ticks: 0, rssKb: 0 };
-  }
-}
-
-/** Busy and total jiffies of the whole machine (to tell how loaded it was by others). */
-function machineSample(): { busy: number; total: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const idle = cpu[3] + (cpu[4] ?? 0);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Compiled entry points (the listener host, the cluster worker, the simulator). */
 let built: Record<string, string> = {};

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+export interface ProcSample {
+  /** CPU jiffies used (user + system). */
+  readonly ticks: number;
+  readonly rssKb: number;
+}
+
+/** CPU time and resident memory of a process, from /proc (zeros once it is gone). */
+export function procSample(pid: number): ProcSample {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
+    const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { ticks, rssKb: rss ? Number(rss[1]) : 0 };
+  } catch {
+    return { ticks: 0, rssKb: 0 };
+  }
+}
+
+/** Busy and total jiffies of the whole machine (to tell how loaded it was by others). */
+export function machineSample(): { busy: number; total: number } {
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = cpu[3] + (cpu[4] ?? 0);
+  const total = cpu.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const CLK_TCK = 100;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
