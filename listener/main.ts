@@ -19,6 +19,7 @@ import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { AWS_CLIENT_DEFAULTS } from '../adapters/aws/timeouts.js';
 import { SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
 import { createDocumentClient, tableNamesFromEnv } from '../adapters/dynamodb/client.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
@@ -48,7 +49,7 @@ async function serve(logger: Logger): Promise<ListenerService> {
   else {
     const queueUrl = env.HUB_INGEST_QUEUE_URL;
     if (!queueUrl) throw new Error('HUB_INGEST_QUEUE_URL is not set');
-    queue = new SqsFrameQueue(new SQSClient({ region: env.AWS_REGION, endpoint: env.HUB_SQS_ENDPOINT }), queueUrl);
+    queue = new SqsFrameQueue(new SQSClient({ region: env.AWS_REGION, endpoint: env.HUB_SQS_ENDPOINT, ...AWS_CLIENT_DEFAULTS }), queueUrl);
   }
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.HUB_DYNAMODB_ENDPOINT });
   const ports = dynamoPorts(doc, tableNamesFromEnv(env), logger);

@@ -98,11 +98,11 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       });
     });
 
-    it('runs every hub function on Node 24, ARM64, X-Ray, JSON logs, with its own role and no AWS managed policy', () => {
+    it('runs every hub function on Node 22, ARM64, X-Ray, JSON logs, with its own role and no AWS managed policy', () => {
       const hubFunctions = resourcesOf(json, 'AWS::Lambda::Function').filter(([k]) => k.startsWith('Hub'));
       expect(hubFunctions).toHaveLength(8);
       for (const [, fn] of hubFunctions) {
-        expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
+        expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
         expect(fn.Properties.VpcConfig).toBeUndefined();
         const role = json.Resources[fn.Properties.Role['Fn::GetAtt'][0]];
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
