@@ -390,3 +390,13 @@ describe('protocols/queclink', () => {
   });
   if (!corpus) console.warn('conformance corpus ../shared/conformance/traccar not found: corpus tests skipped');
 });
+
+describe('protocols/queclink settings', () => {
+  it('reads the report interval and the password out of +RESP:GTALS and confirms writes by +ACK', async () => {
+    const { parseSettings } = await import('../../../protocols/queclink/device-types.js');
+    expect(parseSettings('+RESP:GTALS,270100,135790246811220,,FRI,1,0,,0,0000,0000,1,30,1000,1000,,0,0,0,0,,,,FFFF,20261127101010,0011$')?.values).toEqual({ report_interval: 30 });
+    expect(parseSettings('+RESP:GTALS,270100,135790246811220,,CFG,gl300,GL300,0,0.0,0,0$')?.values).toEqual({ password: 'gl300' });
+    expect(parseSettings('+ACK:GTFRI,270100,135790246811220,,0001,20261127101010,0012$', ['report_interval'])).toEqual({ values: {}, confirmed: ['report_interval'] });
+    expect(parseSettings('+ACK:GTOUT,270100,135790246811220,,0002,20261127101010,0013$', ['report_interval'])).toBeUndefined();
+  });
+});
