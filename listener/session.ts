@@ -1,3 +1,4 @@
+import type { ConnectionRecord } from '../core/ports.js';
 import type { Socket } from 'node:net';
 import type { Channel } from '../core/schemas/channels.js';
 import type { CodecOptions, ProtocolCodec, SessionState } from '../protocols/common/types.js';
@@ -33,18 +34,8 @@ export interface ChannelContext {
   readonly counters: ListenerCounters;
 }
 
-/** A connection as the connection table shows it. */
-export interface ConnectionInfo {
-  readonly id: string;
-  readonly channel_id: number;
-  readonly ident: string | null;
-  readonly peer: string;
-  readonly established: number;
-  readonly last_active: number;
-  readonly bytes_in: number;
-  readonly bytes_out: number;
-  readonly frames_in: number;
-}
+/** A connection as the connection table shows it (the core's record). */
+export type ConnectionInfo = ConnectionRecord;
 
 export interface Session {
   readonly id: string;

@@ -13,7 +13,8 @@ function body<T>(item: Record<string, unknown>): T {
   return rest as T;
 }
 
-async function queryAll(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Record<string, unknown>[]> {
+/** Every item of a partition, all pages. */
+export async function queryAll(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for await (const page of paginateQuery({ client: doc }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })) {
     out.push(...(page.Items ?? []));

@@ -1,15 +1,10 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { StreamRepository, SubscriptionKind, SubscriptionRepository } from '../../core/ports.js';
 import type { Stream } from '../../core/schemas/streams.js';
+import { queryAll } from './registry.js';
 
 const pad = (id: number) => String(id).padStart(12, '0');
 const KIND = { device: 'd', channel: 'c' } as const;
-
-async function queryAll(doc: DynamoDBDocumentClient, table: string, pk: string): Promise<Record<string, unknown>[]> {
-  const out: Record<string, unknown>[] = [];
-  for await (const page of paginateQuery({ client: doc }, { TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })) out.push(...(page.Items ?? []));
-  return out;
-}
 
 export class DynamoStreamRepository implements StreamRepository {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
