@@ -461,7 +461,8 @@ async function main(): Promise<void> {
     ] as const) {
       const counter = new RequestCounter();
       const stub = new StubEventBus();
-      const fanout = new StreamFanout({ get: async (id) => ({ id, name: 'iot', protocol_name: 'aws_iot', enabled: true }) as never }, { streamsOf: async (kind) => (kind === 'device' ? [1] : []) }, new EventBridgeBus(counter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: stub })), 'hub-bus'));
+      // one aws_iot stream subscribed to the channel every device reports on (= every device)
+      const fanout = new StreamFanout({ list: async () => [{ id: 1, name: 'iot', protocol_name: 'aws_iot', enabled: true } as never] }, { subscribers: async () => ({ devices: [], channels: [1] }) }, new EventBridgeBus(counter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: stub })), 'hub-bus'));
       const n = Math.max(1, Math.round(frames));
       const batch = synthesize(pool, n).map((message) => ({ message, channel: { id: 1 } as never, device: { id: Number(message['device.id']) } as never }));
       await fanout.publish(batch);

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -33,7 +33,10 @@ interface Rec {
   readonly id: string;
   readonly segment: number;
   readonly end: number;
-  readonly body: string;
+  /** Payload length (bytes); the payload ends at `end`. */
+  readonly len: number;
+  /** Kept in memory while the backlog is small; read back from the segment otherwise. */
+  body?: string;
   readonly sent: number;
   receives: number;
   state: 'ready' | 'inflight' | 'done';
@@ -41,9 +44,12 @@ interface Rec {
 }
 
 const HEADER = 8;
+/** Bodies of waiting records kept in memory at most; a larger backlog is read back from disk. */
+const MAX_BODY_BYTES_IN_MEMORY = 64 * 1024 * 1024;
 
 export class JournalQueue implements FrameQueue {
   private readonly records: Rec[] = [];
+  private bodyBytes = 0;
   private segment = 1;
   private segmentSize = 0;
   private fh?: FileHandle;
@@ -157,7 +163,8 @@ export class JournalQueue implements FrameQueue {
       const now = Date.now();
       for (const p of batch) {
         pos += p.buf.length;
-        this.records.push({ id: `${this.segment}:${pos}`, segment: this.segment, end: pos, body: p.buf.toString('utf8', HEADER), sent: now, receives: 0, state: 'ready', notBefore: 0 });
+        const len = p.buf.length - HEADER;
+        this.records.push({ id: `${this.segment}:${pos}`, segment: this.segment, end: pos, len, body: this.keep(len) ? p.buf.toString('utf8', HEADER) : undefined, sent: now, receives: 0, state: 'ready', notBefore: 0 });
       }
       this.segmentSize = pos;
       this.stats.sent += batch.length;
@@ -218,10 +225,12 @@ export class JournalQueue implements FrameQueue {
     for (const r of batch) {
       if (!failed.has(r.id)) {
         r.state = 'done';
+        this.release(r);
         this.stats.delivered++;
       } else if (r.receives >= this.maxReceives) {
         this.deadLetter(r);
         r.state = 'done';
+        this.release(r);
       } else {
         this.stats.failed++;
         r.state = 'ready';
@@ -231,7 +240,7 @@ export class JournalQueue implements FrameQueue {
   }
 
   private deadLetter(r: Rec): void {
-    const payload = Buffer.from(JSON.stringify({ id: r.id, sent: r.sent, failed: Date.now(), receives: r.receives, body: r.body }) + '\n');
+    const payload = Buffer.from(JSON.stringify({ id: r.id, sent: r.sent, failed: Date.now(), receives: r.receives, body: this.bodyOf(r) }) + '\n');
     const fd = openSync(join(this.opts.dir, 'dead-letter.jsonl'), 'a');
     try {
       writeSync(fd, payload);
@@ -274,7 +283,7 @@ export class JournalQueue implements FrameQueue {
       const len = data.readUInt32LE(pos);
       const end = pos + HEADER + len;
       if (end > data.length || crc32(data.subarray(pos + HEADER, end)) !== data.readUInt32LE(pos + 4)) break;
-      this.records.push({ id: `${seg}:${end}`, segment: seg, end, body: data.toString('utf8', pos + HEADER, end), sent: Date.now(), receives: 0, state: 'ready', notBefore: 0 });
+      this.records.push({ id: `${seg}:${end}`, segment: seg, end, len, body: this.keep(len) ? data.toString('utf8', pos + HEADER, end) : undefined, sent: Date.now(), receives: 0, state: 'ready', notBefore: 0 });
       this.stats.replayed++;
       pos = end;
     }
@@ -289,11 +298,38 @@ export class JournalQueue implements FrameQueue {
     }
   }
 
+  /** Counts a body into the memory budget; false when it should stay on disk only. */
+  private keep(len: number): boolean {
+    if (this.bodyBytes + len > MAX_BODY_BYTES_IN_MEMORY) return false;
+    this.bodyBytes += len;
+    return true;
+  }
+
+  /** A record's body: from memory, or read back from its segment. */
+  private bodyOf(r: Rec): string {
+    if (r.body !== undefined) return r.body;
+    const fd = openSync(this.segmentPath(r.segment), 'r');
+    try {
+      const buf = Buffer.allocUnsafe(r.len);
+      readSync(fd, buf, 0, r.len, r.end - r.len);
+      return buf.toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Frees a processed record's body from the memory budget. */
+  private release(r: Rec): void {
+    if (r.body === undefined) return;
+    this.bodyBytes -= r.len;
+    r.body = undefined;
+  }
+
   private sqsRecord(r: Rec): SQSRecord {
     return {
       messageId: r.id,
       receiptHandle: r.id,
-      body: r.body,
+      body: this.bodyOf(r),
       attributes: { ApproximateReceiveCount: String(r.receives), SentTimestamp: String(r.sent), SenderId: 'local', ApproximateFirstReceiveTimestamp: String(Date.now()) },
       messageAttributes: {},
       md5OfBody: '',

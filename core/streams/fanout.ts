@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Message } from '../../protocols/common/types.js';
-import { TtlCache } from '../cache.js';
 import type { IngestedMessage } from '../ingest.js';
 import { messageKey } from '../messages/pack.js';
 import type { Bus, BusEvent, StreamRepository, SubscriptionRepository } from '../ports.js';
@@ -16,34 +15,44 @@ export const MAX_EVENT_JSON_BYTES = 200 * 1024;
  * drop repeats).
  */
 export class StreamFanout {
-  private readonly subs = new TtlCache<string, number[]>(10_000);
-  private readonly streams = new TtlCache<number, Stream | undefined>(10_000);
-  readonly stats = { events: 0, messages: 0 };
+  private snapshot?: Promise<Snapshot>;
+  private loadedAt = 0;
+  readonly stats = { events: 0, messages: 0, reloads: 0 };
 
+  /**
+   * @param refreshMs how long a subscriptions snapshot is used before it is read again (the whole
+   * set: streams and their subscribers, a few queries however many devices report). On AWS a
+   * subscription change reaches ingest within this time; local mode refreshes on every change.
+   */
   constructor(
-    private readonly repo: Pick<StreamRepository, 'get'>,
-    private readonly subscriptions: Pick<SubscriptionRepository, 'streamsOf'>,
+    private readonly repo: Pick<StreamRepository, 'list'>,
+    private readonly subscriptions: Pick<SubscriptionRepository, 'subscribers'>,
     private readonly bus: Bus,
+    private readonly refreshMs = 30_000,
+    private readonly now: () => number = Date.now,
   ) {}
 
   invalidate(): void {
-    this.subs.clear();
-    this.streams.clear();
+    this.snapshot = undefined;
   }
 
   publish = async (batch: readonly IngestedMessage[]): Promise<void> => {
+    const snap = await this.current();
+    if (snap.streams.size === 0) return;
     const perStream = new Map<number, Message[]>();
     for (const { message, channel, device } of batch) {
-      const ids = new Set([
-        ...(device ? await this.subs.get(`d${device.id}`, () => this.subscriptions.streamsOf('device', device.id)) : []),
-        ...(channel ? await this.subs.get(`c${channel.id}`, () => this.subscriptions.streamsOf('channel', channel.id)) : []),
-      ]);
-      for (const id of ids) perStream.set(id, [...(perStream.get(id) ?? []), message]);
+      const byDevice = device ? snap.byDevice.get(device.id) : undefined;
+      const byChannel = channel ? snap.byChannel.get(channel.id) : undefined;
+      if (!byDevice && !byChannel) continue;
+      for (const id of new Set([...(byDevice ?? []), ...(byChannel ?? [])])) {
+        const list = perStream.get(id);
+        if (list) list.push(message);
+        else perStream.set(id, [message]);
+      }
     }
     const events: BusEvent[] = [];
     for (const [id, messages] of perStream) {
-      const stream = await this.streams.get(id, (s) => this.repo.get(s));
-      if (!stream || !stream.enabled) continue;
+      const stream = snap.streams.get(id)!;
       for (const part of splitBySize(messages, MAX_EVENT_JSON_BYTES)) events.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, part), messages: part });
     }
     if (events.length === 0) return;
@@ -51,6 +60,36 @@ export class StreamFanout {
     this.stats.events += events.length;
     this.stats.messages += events.reduce((n, e) => n + e.messages.length, 0);
   };
+
+  private current(): Promise<Snapshot> {
+    if (!this.snapshot || this.now() - this.loadedAt >= this.refreshMs) {
+      this.loadedAt = this.now();
+      this.stats.reloads++;
+      this.snapshot = this.load();
+      this.snapshot.catch(() => (this.snapshot = undefined));
+    }
+    return this.snapshot;
+  }
+
+  /** Enabled streams and who is subscribed to each, as lookup maps. */
+  private async load(): Promise<Snapshot> {
+    const streams = new Map((await this.repo.list()).filter((s) => s.enabled).map((s) => [s.id, s]));
+    const byDevice = new Map<number, number[]>();
+    const byChannel = new Map<number, number[]>();
+    const add = (map: Map<number, number[]>, key: number, id: number) => map.set(key, [...(map.get(key) ?? []), id]);
+    for (const id of streams.keys()) {
+      const subs = await this.subscriptions.subscribers(id);
+      for (const d of subs.devices) add(byDevice, d, id);
+      for (const c of subs.channels) add(byChannel, c, id);
+    }
+    return { streams, byDevice, byChannel };
+  }
+}
+
+interface Snapshot {
+  readonly streams: ReadonlyMap<number, Stream>;
+  readonly byDevice: ReadonlyMap<number, readonly number[]>;
+  readonly byChannel: ReadonlyMap<number, readonly number[]>;
 }
 
 export function batchId(streamId: number, messages: readonly Message[]): string {

@@ -150,9 +150,17 @@ describe('streams end to end in local mode', () => {
       await eventually(async () => ((await api(hub, 'GET', `/gw/streams/${dropId}`)).json.result[0].status.dropped > 0 ? true : undefined));
       short.down = false;
       const replayed = await api(hub, 'POST', `/gw/streams/${dropId}/dropped/replay`);
-      expect(replayed.json.result.length).toBe(dropped.length);
-      await eventually(async () => ((await api(hub, 'GET', `/gw/streams/${dropId}/dropped`)).json.result.length === 0 && short.timestamps().length >= during.length ? true : undefined), 15_000, 200);
-      expect(short.timestamps()).toEqual(expect.arrayContaining(during.slice(0, dropped.length)));
+      // batches keep ageing past queue_ttl until the target's next attempt, so the list may have grown
+      expect(replayed.json.result.length).toBeGreaterThanOrEqual(dropped.length);
+      await eventually(async () => {
+        const left = (await api(hub, 'GET', `/gw/streams/${dropId}/dropped`)).json.result as unknown[];
+        if (left.length > 0) {
+          await api(hub, 'POST', `/gw/streams/${dropId}/dropped/replay`); // dropped after the first replay
+          return undefined;
+        }
+        return short.timestamps().length >= during.length ? true : undefined;
+      }, 30_000, 500);
+      expect(short.timestamps()).toEqual(expect.arrayContaining(during));
     } finally {
       await short.close();
     }
