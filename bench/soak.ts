@@ -25,7 +25,7 @@ async function api(base: string, method: string, path: string, body?: unknown): 
 }
 
 async function startHub(entry: string, dir: string, apiPort: number, channelPort: number): Promise<{ child: ChildProcess; errors: string[]; warnings: string[] }> {
-  const child = spawn(process.execPath, [entry, 'start', '--data-dir', dir, '--api-port', String(apiPort), '--channel-port', String(channelPort), '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [...(process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean), entry, 'start', '--data-dir', dir, '--api-port', String(apiPort), '--channel-port', String(channelPort), '--log-level', 'warn'], {
     env: { ...process.env, HUB_ADMIN_TOKEN: TOKEN, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -21,7 +21,12 @@ export function makeIngestHandler(getIngest: () => Promise<IngestService>) {
     const sent = Number(record.attributes.SentTimestamp);
     if (sent) metrics.addMetric('QueueAge', MetricUnit.Milliseconds, Date.now() - sent);
   };
-  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => processPartialResponse(event, recordHandler, processor, { context }))
+  return middy(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    const response = await processPartialResponse(event, recordHandler, processor, { context });
+    // always one metric per invocation: failed records (retried by SQS), 0 when the batch went through
+    metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
+    return response;
+  })
     .use(injectLambdaContext(logger))
     .use(logMetrics(metrics));
 }
