@@ -1,11 +1,11 @@
 /**
  * Soak (reliability issue): 10,000 Teltonika devices against a local hub (`hub start`, data on
  * disk, ingest on) for SOAK_MINUTES (default 30), one report per device per SOAK_PERIOD_S (default
- * 60 s). Every minute: the hub's RSS and CPU. At the end: devices acked vs messages stored (through
+ * 60 s). Every minute: the hub's RSS (and its anonymous part), data directory size and CPU. At the end: devices acked vs messages stored (through
  * the API), memory growth, throughput and errors. `npm run soak`; writes bench/results/soak.json.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -33,13 +33,20 @@ async function startHub(entry: string, dir: string, apiPort: number, channelPort
   const warnings: string[] = [];
   let ready = false;
   createInterface({ input: child.stdout! }).on('line', (l) => (ready ||= l.includes('Press Ctrl-C')));
-  createInterface({ input: child.stderr! }).on('line', (l) => (/ERROR/.test(l) ? errors : /WARN/.test(l) ? warnings : []).push(l));
+  createInterface({ input: child.stderr! }).on('line', (l) => (l.startsWith('MEM ') ? void process.stderr.write(`  hub ${l}\n`) : (/ERROR/.test(l) ? errors : /WARN/.test(l) ? warnings : []).push(l)));
   const until = Date.now() + 60_000;
   while (!ready) {
     if (child.exitCode !== null || Date.now() > until) throw new Error(`hub did not start: ${errors.join('\n')}`);
     await sleep(100);
   }
   return { child, errors, warnings };
+}
+
+/** Bytes under a directory (the hub's data: dynalite tables, journal). */
+function dirBytes(path: string): number {
+  let n = 0;
+  for (const e of readdirSync(path, { withFileTypes: true })) n += e.isDirectory() ? dirBytes(join(path, e.name)) : statSync(join(path, e.name), { throwIfNoEntry: false })?.size ?? 0;
+  return n;
 }
 
 async function storedMessages(base: string): Promise<number> {
@@ -70,7 +77,7 @@ async function main(): Promise<void> {
     const sim = spawn(process.execPath, [built['bin/hub.ts'], 'simulate', 'teltonika', '--count', String(DEVICES), '--rate', rate.toFixed(3), '--duration', String(MINUTES * 60), '--port', String(channelPort), '--workers', '1', '--connect-rate', '1000'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     sim.stdout!.on('data', (d) => (out += d));
-    const samples: { minute: number; rss_mb: number; cpu_pct: number }[] = [];
+    const samples: { minute: number; rss_mb: number; anon_mb: number; data_mb: number; cpu_pct: number }[] = [];
     let last = procSample(pid);
     let lastAt = Date.now();
     const started = Date.now();
@@ -78,8 +85,9 @@ async function main(): Promise<void> {
       await sleep(Math.min(60_000, MINUTES * 60_000 + 120_000));
       const now = procSample(pid);
       const cpu = ((now.ticks - last.ticks) / CLK_TCK / ((Date.now() - lastAt) / 1000)) * 100;
-      samples.push({ minute: Math.round((Date.now() - started) / 60_000), rss_mb: Math.round(now.rssKb / 1024), cpu_pct: Math.round(cpu) });
-      process.stderr.write(`  minute ${samples.at(-1)!.minute}: hub RSS ${samples.at(-1)!.rss_mb} MB, CPU ${samples.at(-1)!.cpu_pct} %\n`);
+      samples.push({ minute: Math.round((Date.now() - started) / 60_000), rss_mb: Math.round(now.rssKb / 1024), anon_mb: Math.round(now.rssAnonKb / 1024), data_mb: Math.round(dirBytes(dir) / 2 ** 20), cpu_pct: Math.round(cpu) });
+      const s = samples.at(-1)!;
+      process.stderr.write(`  minute ${s.minute}: hub RSS ${s.rss_mb} MB (anonymous ${s.anon_mb} MB), data dir ${s.data_mb} MB, CPU ${s.cpu_pct} %\n`);
       last = now;
       lastAt = Date.now();
     }
@@ -94,7 +102,7 @@ async function main(): Promise<void> {
     } while (Date.now() < deadline);
     const first = samples[Math.min(1, samples.length - 1)];
     const lastSample = samples[samples.length - 1];
-    const growthPerHour = samples.length > 2 ? ((lastSample.rss_mb - first.rss_mb) / Math.max(1, lastSample.minute - first.minute)) * 60 : 0;
+    const perHour = (key: 'rss_mb' | 'anon_mb' | 'data_mb') => (samples.length > 2 ? Math.round(((lastSample[key] - first[key]) / Math.max(1, lastSample.minute - first.minute)) * 60) : 0);
     const result = {
       devices: DEVICES,
       minutes: MINUTES,
@@ -108,13 +116,20 @@ async function main(): Promise<void> {
       hub_warning_lines: hub.warnings.length,
       throughput_msgs_per_s: Number((summary.acked / (MINUTES * 60)).toFixed(1)),
       ack_ms: summary.ack_ms,
-      rss_mb: { after_1_min: first.rss_mb, end: lastSample.rss_mb, max: Math.max(...samples.map((s) => s.rss_mb)), growth_mb_per_hour: Math.round(growthPerHour) },
+      rss_mb: { after_1_min: first.rss_mb, end: lastSample.rss_mb, max: Math.max(...samples.map((s) => s.rss_mb)), growth_mb_per_hour: perHour('rss_mb') },
+      anon_rss_mb: { after_1_min: first.anon_mb, end: lastSample.anon_mb, max: Math.max(...samples.map((s) => s.anon_mb)), growth_mb_per_hour: perHour('anon_mb') },
+      data_dir_mb: { after_1_min: first.data_mb, end: lastSample.data_mb, growth_mb_per_hour: perHour('data_mb') },
       cpu_pct_avg: Math.round(samples.reduce((n, s) => n + s.cpu_pct, 0) / samples.length),
       samples,
       first_errors: hub.errors.slice(0, 5),
     };
     console.log(`\nSoak: ${DEVICES} devices, ${MINUTES} min, one report per device every ${PERIOD_S} s (local hub, data on disk)`);
-    console.log(table(['sent', 'acked', 'stored', 'lost', 'device errors', 'hub ERROR lines', 'msgs/s', 'ack p50/p99 ms', 'RSS 1 min → end (max)', 'growth MB/h', 'CPU avg'], [[result.sent, result.acked, result.stored, result.lost, result.device_errors, result.hub_error_lines, result.throughput_msgs_per_s, `${summary.ack_ms.p50}/${summary.ack_ms.p99}`, `${first.rss_mb} → ${lastSample.rss_mb} (${result.rss_mb.max}) MB`, result.rss_mb.growth_mb_per_hour, `${result.cpu_pct_avg} %`]]));
+    console.log(table(['sent', 'acked', 'stored', 'lost', 'device errors', 'hub ERROR lines', 'msgs/s', 'ack p50/p99 ms', 'CPU avg'], [[result.sent, result.acked, result.stored, result.lost, result.device_errors, result.hub_error_lines, result.throughput_msgs_per_s, `${summary.ack_ms.p50}/${summary.ack_ms.p99}`, `${result.cpu_pct_avg} %`]]));
+    console.log(table(['memory (MB)', 'after 1 min', 'end', 'max', 'growth MB/h'], [
+      ['RSS', first.rss_mb, lastSample.rss_mb, result.rss_mb.max, result.rss_mb.growth_mb_per_hour],
+      ['anonymous RSS (heap, malloc)', first.anon_mb, lastSample.anon_mb, result.anon_rss_mb.max, result.anon_rss_mb.growth_mb_per_hour],
+      ['data directory on disk', first.data_mb, lastSample.data_mb, '', result.data_dir_mb.growth_mb_per_hour],
+    ]));
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     writeFileSync(new URL('./results/soak.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
     if (result.lost > 0) process.exitCode = 1;

@@ -5,6 +5,8 @@ export interface ProcSample {
   /** CPU jiffies used (user + system). */
   readonly ticks: number;
   readonly rssKb: number;
+  /** Anonymous resident memory (heap, malloc): RSS without mmapped files such as LevelDB tables. */
+  readonly rssAnonKb: number;
 }
 
 /** CPU time and resident memory of a process, from /proc (zeros once it is gone). */
@@ -13,10 +15,11 @@ export function procSample(pid: number): ProcSample {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return { ticks, rssKb: rss ? Number(rss[1]) : 0 };
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+    return { ticks, rssKb: kb('VmRSS'), rssAnonKb: kb('RssAnon') };
   } catch {
-    return { ticks: 0, rssKb: 0 };
+    return { ticks: 0, rssKb: 0, rssAnonKb: 0 };
   }
 }
 
