@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledgeSyncOnly, HubFunction } from './function.js';
 import { grantTableReadWrite } from './grants.js';
 import { acknowledge } from './nag.js';
+import { deadLetterQueue } from './dead-letters.js';
 import { handlerEntry } from './paths.js';
 import type { HubStorage } from './storage.js';
 
@@ -66,16 +67,10 @@ export class HubIngest extends Construct {
     if (!(batchSize >= 1 && batchSize <= 10_000) || (batchSize > 10 && window < 1)) throw new Error(`ingest batch size ${batchSize}: give 1-10000 (above 10 with a batching window of at least 1 s)`);
     const timeout = props.timeout ?? INGEST_TIMEOUT;
     if (!(timeout.toSeconds() >= 10 && timeout.toSeconds() <= 900)) throw new Error(`ingest timeout ${timeout.toSeconds()} s: give 10-900`);
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = deadLetterQueue(this, {
+      notRedrivenFurther: 'This queue is the dead-letter queue of the ingest queue (its RedrivePolicy target); a DLQ of a DLQ would only hide failures.',
+      replayedBy: 'This queue is the dead-letter queue of the ingest queue; messages are redriven from it by an operator (docs/operations.md).',
     });
-    acknowledge(
-      this.deadLetterQueue,
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the ingest queue (its RedrivePolicy target); a DLQ of a DLQ would only hide failures.' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is the dead-letter queue of the ingest queue; messages are redriven from it by an operator (docs/operations.md).' },
-    );
     this.queue = new Queue(this, 'Frames', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

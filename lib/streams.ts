@@ -4,11 +4,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HubFunction } from './function.js';
 import { grantTableReadWrite } from './grants.js';
 import { acknowledge } from './nag.js';
+import { deadLetterQueue } from './dead-letters.js';
 import { handlerEntry } from './paths.js';
 import type { HubStorage } from './storage.js';
 
@@ -62,16 +63,10 @@ export class HubStreams extends Construct {
     super(scope, id);
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.bus = new EventBus(this, 'Bus', { description: 'Telematics Hub: one messages event per stream per ingest batch' });
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.deadLetterQueue = deadLetterQueue(this, {
+      notRedrivenFurther: 'This queue is the dead-letter queue of the stream rules targets and of the stream functions asynchronous invocations (not referenced by a RedrivePolicy, which the rule looks for).',
+      replayedBy: 'This queue is itself the dead-letter queue of the stream targets; events are replayed from it by an operator (docs/operations.md).',
     });
-    acknowledge(
-      this.deadLetterQueue,
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the stream rules targets and of the stream functions asynchronous invocations (not referenced by a RedrivePolicy, which the rule looks for).' },
-      { id: 'Serverless-SQSRedrivePolicy', reason: 'This queue is itself the dead-letter queue of the stream targets; events are replayed from it by an operator (docs/operations.md).' },
-    );
 
     const functions = {} as Record<StreamType, HubFunction>;
     const rules = {} as Record<StreamType, Rule>;
