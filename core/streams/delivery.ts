@@ -58,7 +58,7 @@ export class StreamDelivery {
   }
 
   /** Sends what a stream has buffered; `force` ignores the backoff. Returns batches delivered. */
-  async drain(streamId: number, force = false): Promise<number> {
+  async drain(streamId: number, force = false, rounds = 3): Promise<number> {
     const stream = await this.o.streams.get(streamId);
     if (!stream) {
       await this.o.state.clear(streamId);
@@ -70,13 +70,18 @@ export class StreamDelivery {
     if (!(await this.o.state.acquire(streamId, owner, now + this.o.drainBudgetS * 2, now))) return 0;
     let status = await this.o.state.status(streamId);
     let delivered = 0;
+    let emptied = false;
+    let left = 0;
     try {
       if (!force && status.next_attempt !== null && status.next_attempt > now) return 0;
       const accept = stream.validate_message ? parseFilter(stream.validate_message) : undefined;
       const until = now + this.o.drainBudgetS;
       while (this.o.clock.now() < until) {
         const buffered = await this.o.state.oldest(streamId, MERGE_BATCHES);
-        if (buffered.length === 0) break;
+        if (buffered.length === 0) {
+          emptied = true;
+          break;
+        }
         const { expired, group } = this.plan(stream, buffered);
         for (const b of expired) status = await this.dropOne(stream, b, status);
         if (group.length === 0) continue;
@@ -87,9 +92,13 @@ export class StreamDelivery {
       }
     } finally {
       const { batches, messages } = await this.o.state.count(streamId);
+      left = batches;
       await this.o.state.saveStatus(streamId, { ...status, buffered: batches, buffered_messages: messages });
       await this.o.state.release(streamId, owner);
     }
+    // A batch buffered after this drain found the buffer empty had its own drain refused the lease
+    // (held here): send it now instead of leaving it to the next sweep.
+    if (emptied && left > 0 && rounds > 1) delivered += await this.drain(streamId, force, rounds - 1);
     return delivered;
   }
 
