@@ -171,7 +171,6 @@ async function start(args: string[]): Promise<number> {
 function configureLocalEnvironment(level: string): void {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
   process.env.POWERTOOLS_LOG_LEVEL ??= level === 'debug' ? 'DEBUG' : 'WARN';
   process.env.POWERTOOLS_SERVICE_NAME ??= 'telematics-hub-local';
 }
