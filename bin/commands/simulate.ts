@@ -1,7 +1,5 @@
 import { fork } from 'node:child_process';
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { Agent, request } from 'node:http';
-import { connect, isIP, type Socket } from 'node:net';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { simulator as galileosky } from '../../protocols/galileosky/device.js';
 import { simulator as gt06 } from '../../protocols/gt06/device.js';
@@ -12,22 +10,8 @@ import { simulator as queclink } from '../../protocols/queclink/device.js';
 import { simulator as ruptela } from '../../protocols/ruptela/device.js';
 import { simulator as teltonika } from '../../protocols/teltonika/device.js';
 import { simulator as wialonIps } from '../../protocols/wialon_ips/device.js';
-
-type Transport = 'tcp' | 'udp' | 'http';
-
-/** What every protocols/<name>/device.ts `simulator` offers (structurally). */
-export interface DeviceProfile {
-  readonly transports: readonly Transport[];
-  identFor(n: number): string;
-  /** First bytes on a TCP connection (handshake/login), if the protocol has one. */
-  login?(ident: string): Buffer;
-  report?(ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer;
-  request?(ident: string, n: number, seq: number, atMs: number): { method: string; path: string; headers: Readonly<Record<string, string>>; body: string };
-  /** Length of the first complete server reply in `buf` (TCP), undefined while incomplete. */
-  replyLength?(buf: Buffer, loggedIn: boolean): number | undefined;
-  readonly loginAcked: boolean;
-  readonly reportsAcked: boolean;
-}
+import { LatencyHistogram } from './latency-histogram.js';
+import { type DeviceHost, type DeviceProfile, type SimCounters, type SimDevice, simDevice, type Transport } from './sim-devices.js';
 
 export const PROFILES: Readonly<Record<string, DeviceProfile>> = { teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialon_ips: wialonIps, galileosky };
 
@@ -81,48 +65,6 @@ export interface SimulateOptions {
   readonly sourcePrefix: string;
 }
 
-/** Ack latencies: 0.1 ms buckets to 100 ms, 1 ms buckets to 10 s, then one overflow bucket. */
-export class LatencyHistogram {
-  readonly buckets = new Uint32Array(1000 + 9900 + 1);
-  count = 0;
-  max = 0;
-
-  add(ms: number): void {
-    const i = ms < 100 ? Math.floor(ms * 10) : ms < 10_000 ? 1000 + Math.floor(ms - 100) : this.buckets.length - 1;
-    this.buckets[i]++;
-    this.count++;
-    if (ms > this.max) this.max = ms;
-  }
-
-  merge(buckets: ArrayLike<number>, max: number): void {
-    for (let i = 0; i < buckets.length; i++) {
-      this.buckets[i] += buckets[i];
-      this.count += buckets[i];
-    }
-    if (max > this.max) this.max = max;
-  }
-
-  percentile(p: number): number {
-    if (this.count === 0) return 0;
-    const rank = Math.ceil((p / 100) * this.count);
-    let seen = 0;
-    for (let i = 0; i < this.buckets.length; i++) {
-      seen += this.buckets[i];
-      if (seen >= rank) return i < 1000 ? (i + 1) / 10 : i < 10_900 ? i - 1000 + 101 : this.max;
-    }
-    return this.max;
-  }
-}
-
-export interface SimCounters {
-  connected: number;
-  loggedIn: number;
-  sent: number;
-  acked: number;
-  errors: number;
-  closed: number;
-}
-
 export interface SimulateSummary extends SimCounters {
   readonly protocol: string;
   readonly transport: Transport;
@@ -141,188 +83,15 @@ export interface SimulateSummary extends SimCounters {
   readonly errors_by_code: Readonly<Record<string, number>>;
 }
 
-/** One simulated device on TCP. */
-class TcpDevice {
-  socket?: Socket;
-  private rx: Buffer | null = null;
-  loggedIn = false;
-  seq = 0;
-  readonly sentAt: number[] = [];
-
-  constructor(
-    readonly n: number,
-    readonly ident: string,
-    private readonly run: SimRun,
-  ) {}
-
-  open(localAddress: string | undefined, localPort?: number): void {
-    const s = connect({ host: this.run.o.host, port: this.run.o.port, localAddress, localPort, noDelay: true });
-    this.socket = s;
-    s.on('connect', () => {
-      this.run.c.connected++;
-      const login = this.run.profile.login?.(this.ident);
-      if (login) s.write(login);
-      if (!login || !this.run.profile.loginAcked) this.ready();
-    });
-    s.on('data', (d: Buffer) => this.onData(d));
-    s.on('error', (err: NodeJS.ErrnoException) => {
-      // the port may be taken (a listener, a socket in TIME_WAIT): let the kernel choose instead
-      if (err.code === 'EADDRINUSE' && localPort !== undefined && this.socket === s) this.open(localAddress);
-      else this.run.error(err.code ?? err.message);
-    });
-    s.on('close', () => {
-      if (this.socket !== s && this.socket !== undefined) return;
-      this.run.c.closed++;
-      if (this.socket === s) this.socket = undefined;
-    });
-  }
-
-  private ready(): void {
-    if (this.loggedIn) return;
-    this.loggedIn = true;
-    this.run.loggedIn();
-  }
-
-  private onData(d: Buffer): void {
-    let buf = this.rx === null ? d : Buffer.concat([this.rx, d]);
-    const cut = this.run.profile.replyLength;
-    for (;;) {
-      const n = cut ? cut(buf, this.loggedIn) : buf.length;
-      if (n === undefined || n === 0 || n > buf.length) break;
-      buf = buf.subarray(n);
-      if (!this.loggedIn) this.ready();
-      else this.acked();
-    }
-    this.rx = buf.length > 0 ? Buffer.from(buf) : null;
-  }
-
-  acked(): void {
-    const at = this.sentAt.shift();
-    if (at === undefined) return;
-    this.run.c.acked++;
-    this.run.ack(at);
-  }
-
-  send(atMs: number): void {
-    const s = this.socket;
-    if (!s || !this.loggedIn || s.destroyed) return;
-    const seq = ++this.seq;
-    s.write(this.run.profile.report!(this.ident, this.n, seq, atMs, 'tcp'));
-    this.run.c.sent++;
-    if (this.run.profile.reportsAcked) this.sentAt.push(performance.now());
-  }
-
-  close(): void {
-    this.socket?.destroy();
-  }
-}
-
-/** One simulated device on UDP (its own socket: the ack comes back to its address). */
-class UdpDevice {
-  private socket?: UdpSocket;
-  seq = 0;
-  readonly sentAt: number[] = [];
-  loggedIn = true;
-
-  constructor(
-    readonly n: number,
-    readonly ident: string,
-    private readonly run: SimRun,
-  ) {}
-
-  open(localAddress: string | undefined): void {
-    const s = createSocket('udp4');
-    this.socket = s;
-    s.on('message', () => {
-      const at = this.sentAt.shift();
-      if (at === undefined) return;
-      this.run.c.acked++;
-      this.run.ack(at);
-    });
-    s.on('error', (err: NodeJS.ErrnoException) => this.run.error(err.code ?? err.message));
-    s.bind(0, localAddress, () => {
-      this.run.c.connected++;
-      this.run.loggedIn();
-    });
-  }
-
-  send(atMs: number): void {
-    if (!this.socket) return;
-    const seq = ++this.seq;
-    this.socket.send(this.run.profile.report!(this.ident, this.n, seq, atMs, 'udp'), this.run.o.port, this.run.o.host);
-    this.run.c.sent++;
-    if (this.run.profile.reportsAcked) this.sentAt.push(performance.now());
-  }
-
-  close(): void {
-    try {
-      this.socket?.close();
-    } catch {
-      // closed already
-    }
-  }
-}
-
-/** One simulated HTTP client (keep-alive, one request at a time). */
-class HttpDevice {
-  private agent?: Agent;
-  private localAddress?: string;
-  private busy = false;
-  seq = 0;
-  loggedIn = true;
-
-  constructor(
-    readonly n: number,
-    readonly ident: string,
-    private readonly run: SimRun,
-  ) {}
-
-  open(localAddress: string | undefined): void {
-    this.agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    this.localAddress = localAddress;
-    this.run.c.connected++;
-    this.run.loggedIn();
-  }
-
-  send(atMs: number): void {
-    if (this.busy || !this.agent) return;
-    this.busy = true;
-    const r = this.run.profile.request!(this.ident, this.n, ++this.seq, atMs);
-    const started = performance.now();
-    this.run.c.sent++;
-    const req = request({ host: this.run.o.host, port: this.run.o.port, method: r.method, path: r.path, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) }, agent: this.agent, localAddress: this.localAddress }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        this.busy = false;
-        if (res.statusCode === 200) {
-          this.run.c.acked++;
-          this.run.ack(started);
-        } else this.run.error(`HTTP ${res.statusCode}`);
-      });
-    });
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      this.busy = false;
-      this.run.error(err.code ?? err.message);
-    });
-    req.end(r.body);
-  }
-
-  close(): void {
-    this.agent?.destroy();
-  }
-}
-
-type Device = TcpDevice | UdpDevice | HttpDevice;
-
 /** One process's share of a simulation. */
-export class SimRun {
+export class SimRun implements DeviceHost {
   readonly c: SimCounters = { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 };
   readonly hist = new LatencyHistogram();
   /** Acks of reports sent after the warm-up. */
   readonly steady = new LatencyHistogram();
   private steadyFrom = Infinity;
   readonly profile: DeviceProfile;
-  private readonly devices: Device[] = [];
+  private readonly devices: SimDevice[] = [];
   private allIn?: () => void;
   connectStarted = 0;
   connectDone = 0;
@@ -366,12 +135,10 @@ export class SimRun {
     const perTick = Math.max(1, Math.round(this.o.connectRate / 100));
     for (let i = 0; i < this.o.count; i++) {
       const n = this.o.firstIndex + i;
-      const ident = this.profile.identFor(n);
-      const d = this.o.transport === 'udp' ? new UdpDevice(n, ident, this) : this.o.transport === 'http' ? new HttpDevice(n, ident, this) : new TcpDevice(n, ident, this);
+      const d = simDevice(this.o.transport, n, this.profile.identFor(n), this);
       this.devices.push(d);
       const address = sourceAddress(this.o, n);
-      if (d instanceof TcpDevice && address !== undefined) d.open(address, sourcePort(this.o, n));
-      else d.open(address);
+      d.open(address, address === undefined ? undefined : sourcePort(this.o, n));
       if ((i + 1) % perTick === 0) await sleep(10);
     }
     await Promise.race([done, sleep(timeoutMs)]);
@@ -389,7 +156,7 @@ export class SimRun {
     this.reportStarted = start;
     this.steadyFrom = start + this.o.warmupS * 1000;
     let tick = 0;
-    const bySlot: Device[][] = Array.from({ length: slots }, () => []);
+    const bySlot: SimDevice[][] = Array.from({ length: slots }, () => []);
     for (const [i, d] of this.devices.entries()) bySlot[Math.floor((i * slots) / Math.max(1, this.devices.length)) % slots].push(d);
     while (performance.now() - start < durationS * 1000) {
       const due = Math.floor((performance.now() - start) / 10);
