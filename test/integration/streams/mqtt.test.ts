@@ -1,7 +1,7 @@
 /**
  * The mqtt stream target and its commands joiner against real brokers on loopback: aedes (in
  * process) and Debian's mosquitto (child process; `apt-get install -y mosquitto`, found on PATH,
- * in /usr/sbin or via MOSQUITTO_BIN; skipped with a message when absent).
+ * in /usr/sbin or via MOSQUITTO_BIN; a failing test names the fix when it is absent).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -45,7 +45,6 @@ function aedesBroker(port: number, options: AedesOptions = {}): Broker & { aedes
 }
 
 const MOSQUITTO = [process.env['MOSQUITTO_BIN'], ...(process.env['PATH'] ?? '').split(':').map((d) => join(d, 'mosquitto')), '/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto'].find((p): p is string => !!p && existsSync(p));
-if (!MOSQUITTO) console.warn('mqtt.test: mosquitto not found (apt-get install -y mosquitto, or set MOSQUITTO_BIN): its tests are skipped');
 
 const configDirs: string[] = [];
 afterAll(() => configDirs.forEach((d) => removeDir(d)));
@@ -239,7 +238,14 @@ function brokerSuite(kind: string, makeBroker: (port: number) => Broker) {
 
 brokerSuite('aedes', (port) => aedesBroker(port));
 if (MOSQUITTO) brokerSuite('mosquitto', (port) => mosquittoBroker(port, MOSQUITTO));
-else describe.skip('mqtt stream target on mosquitto (not installed: apt-get install -y mosquitto)', () => it('skipped', () => undefined));
+else {
+  // a required peer (issue: tested against Debian's mosquitto): absent, this fails with the fix (`.ci/run` installs it)
+  describe('mqtt stream target on mosquitto', () => {
+    it('finds the mosquitto broker', () => {
+      throw new Error('mosquitto not found: apt-get install -y mosquitto, or set MOSQUITTO_BIN');
+    });
+  });
+}
 
 describe('mqtt stream target, broker behaviour checked in aedes', () => {
   let broker: ReturnType<typeof aedesBroker>;
