@@ -14,13 +14,13 @@
  * Writes bench/results/streams.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalBus } from '../adapters/local/local-bus.js';
 import type { BusEvent } from '../core/ports.js';
 import { avlPacket, handshake, simRecord } from '../protocols/teltonika/device.js';
+import { StreamReceiver } from '../test/helpers/stream-receiver.js';
 import { table } from './lib/measure.js';
 import { sleep } from './lib/proc.js';
 
@@ -43,47 +43,13 @@ LocalBus.prototype.publish = function (this: LocalBus, events: readonly BusEvent
   return publish.call(this, events);
 };
 
-/** The HTTP target: records arrival time of every message (by sent-ms timestamp) once. */
-class Target {
-  down = false;
-  readonly latencies: number[] = [];
-  readonly arrivals: number[] = [];
-  private readonly seen = new Set<string>();
-  requests = 0;
-  accepted = 0;
-  private server?: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        this.requests++;
-        if (this.down) {
-          res.writeHead(503).end('down for the bench');
-          return;
-        }
-        this.accepted++;
-        const now = Date.now();
-        const batch = String(req.headers['x-hub-batch-id']);
-        if (!this.seen.has(batch)) {
-          this.seen.add(batch);
-          for (const m of JSON.parse(Buffer.concat(chunks).toString()) as { timestamp: number }[]) {
-            this.latencies.push(now - Math.round(m.timestamp * 1000));
-            this.arrivals.push(now);
-          }
-        }
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server!.address() as { port: number }).port;
-  }
-
-  close(): Promise<void> {
-    return new Promise((r) => this.server?.close(() => r()));
-  }
+/** Device frame → target latency (ms) of each distinct message that reached the target since `sinceMs`, sorted. */
+function latencies(target: StreamReceiver, sinceMs: number): number[] {
+  return target
+    .distinct()
+    .filter((b) => b.at >= sinceMs)
+    .flatMap((b) => b.messages.map((m) => b.at - Math.round((m.timestamp as number) * 1000)))
+    .sort((a, b) => a - b);
 }
 
 /** A tracker on a TCP socket: handshake, then one record per packet; resolves each ack in order. */
@@ -140,7 +106,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms: 
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'hub-streams-bench-'));
-  const target = new Target();
+  const target = new StreamReceiver();
   await target.start();
   const { startLocalHub } = await import('../local/runtime.js'); // after the environment above
   const hub = await startLocalHub({ dataDir: dir, memory: false, apiPort: 0, host: '127.0.0.1', adminToken: TOKEN, logger: silent, defaultChannelPort: 0, portRange: [0, 0], streamBackoffCapS: 2 });
@@ -160,11 +126,9 @@ async function main(): Promise<void> {
     let seq = 0;
     const warmStarted = Date.now();
     await Promise.all(devices.map((d, n) => d.send(n, seq++)));
-    await until('the warm-up records at the target', () => target.latencies.length >= DEVICES, 60_000);
-    const warm = [...target.latencies].sort((a, b) => a - b);
+    await until('the warm-up records at the target', () => target.messages().length >= DEVICES, 60_000);
+    const warm = latencies(target, warmStarted);
     const warmup = { messages: DEVICES, sent_in_ms: Date.now() - warmStarted, p50_ms: percentile(warm, 50), p99_ms: percentile(warm, 99) };
-    target.latencies.length = 0;
-    target.arrivals.length = 0;
 
     // 1. latency at a steady rate
     process.stderr.write(`latency: ${DEVICES} devices, ${RATE} records/s for ${SECONDS} s...\n`);
@@ -182,25 +146,14 @@ async function main(): Promise<void> {
     }
     await Promise.all(pending);
     const sent = seq - firstSeq;
-    await until('every message at the target', () => target.latencies.length >= sent, 60_000);
-    const lat = [...target.latencies].sort((a, b) => a - b);
-    if (process.env.BENCH_STREAM_TRACE) {
-      const bySecond = new Map<number, number[]>();
-      target.latencies.forEach((l, i) => {
-        if (l <= 200) return;
-        const sec = Math.floor((target.arrivals[i] - started) / 1000);
-        bySecond.set(sec, [...(bySecond.get(sec) ?? []), l]);
-      });
-      console.error('slow (>200 ms) arrivals by second:', [...bySecond].map(([sec, ls]) => `${sec}s:${ls.length}x<=${Math.max(...ls)}`).join(' '));
-    }
+    await until('every message at the target', () => latencies(target, started).length >= sent, 60_000);
+    const lat = latencies(target, started);
     const latency = { messages: sent, p50_ms: percentile(lat, 50), p90_ms: percentile(lat, 90), p95_ms: percentile(lat, 95), p99_ms: percentile(lat, 99), max_ms: lat.at(-1) ?? 0 };
     const bus = { entries: busEntries, messages: busMessages, entries_per_1000_messages: Math.round((busEntries / Math.max(1, busMessages)) * 1000 * 10) / 10 };
 
     // 2. throughput: a backlog buffered while the target is down, then delivered
     process.stderr.write(`throughput: ${BACKLOG} records buffered while the target is down...\n`);
     target.down = true;
-    const before = target.arrivals.length;
-    const acceptedBefore = target.accepted;
     const acks: Promise<void>[] = [];
     for (let i = 0; i < BACKLOG; i++) {
       const n = i % DEVICES;
@@ -211,11 +164,12 @@ async function main(): Promise<void> {
     await until('the backlog buffered', async () => (await api(hub.apiUrl, 'GET', `/gw/streams/${stream.id}`)).result[0].status.buffered > 0 && hub.queue.depth === 0, 300_000);
     const back = Date.now();
     target.down = false;
-    await until('the backlog at the target', () => target.arrivals.length - before >= BACKLOG, 600_000);
-    const arrivals = target.arrivals.slice(before);
-    const first = arrivals[0];
-    const last = arrivals.at(-1)!;
-    const throughput = { messages: BACKLOG, first_delivery_after_up_ms: first - back, drain_s: Math.round((last - first) / 100) / 10, messages_per_s: Math.round(BACKLOG / Math.max(0.001, (last - first) / 1000)), http_requests: target.accepted - acceptedBefore, messages_per_request: Math.round((BACKLOG / Math.max(1, target.accepted - acceptedBefore)) * 10) / 10 };
+    const backlog = () => target.distinct().filter((b) => b.at >= back);
+    await until('the backlog at the target', () => backlog().reduce((n, b) => n + b.messages.length, 0) >= BACKLOG, 600_000);
+    const first = backlog()[0].at;
+    const last = backlog().at(-1)!.at;
+    const requests = target.batches.filter((b) => b.at >= back).length;
+    const throughput = { messages: BACKLOG, first_delivery_after_up_ms: first - back, drain_s: Math.round((last - first) / 100) / 10, messages_per_s: Math.round(BACKLOG / Math.max(0.001, (last - first) / 1000)), http_requests: requests, messages_per_request: Math.round((BACKLOG / Math.max(1, requests)) * 10) / 10 };
 
     const result = { devices: DEVICES, rate_per_s: RATE, seconds: SECONDS, warmup, latency, eventbridge: bus, throughput, note: 'local mode, one process, dynalite on disk; EventBridge entries = events the fan-out publishes (one per stream per ingest batch)' };
     console.log(table(['phase', 'messages', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'EventBridge entries / 1,000 msgs'], [['first record of each device (burst)', warmup.messages, warmup.p50_ms, '', '', warmup.p99_ms, warm.at(-1) ?? 0, ''], ['frame → HTTP target, steady', latency.messages, latency.p50_ms, latency.p90_ms, latency.p95_ms, latency.p99_ms, latency.max_ms, bus.entries_per_1000_messages]]));

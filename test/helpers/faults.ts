@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { LocalHubOptions } from '../../local/runtime.js';
 import { avlPacket, handshake } from '../../protocols/teltonika/device.js';
 import { TestDevice } from './devices.js';
 import { api, startTestHub } from './local-hub.js';
+import { StreamReceiver } from './stream-receiver.js';
 
 /**
  * Fault-injection scenarios for local mode. Devices send records one at a time and count their
@@ -57,39 +57,6 @@ export function ingestCrash(sw: FaultSwitch): NonNullable<NonNullable<LocalHubOp
   };
 }
 
-/** A stream receiver counting distinct batches (by X-Hub-Batch-Id) and messages. */
-export class CountingReceiver {
-  readonly keys = new Set<string>();
-  messages = 0;
-  requests = 0;
-  down = false;
-  port = 0;
-  private server?: Server;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        this.requests++;
-        if (this.down) return void res.writeHead(503).end();
-        const id = String(req.headers['x-hub-batch-id']);
-        if (!this.keys.has(id)) {
-          this.keys.add(id);
-          this.messages += (JSON.parse(Buffer.concat(chunks).toString()) as unknown[]).length;
-        }
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  close(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
-
 export interface ScenarioOptions {
   readonly devices?: number;
   readonly trafficS?: number;
@@ -105,7 +72,7 @@ export async function runScenario(fault: FaultKind, o: ScenarioOptions): Promise
   const faultAt = (o.faultAtS ?? 2) * 1000;
   const faultFor = (o.faultForS ?? 3) * 1000;
   const sw = new FaultSwitch();
-  const receiver = new CountingReceiver();
+  const receiver = new StreamReceiver();
   await receiver.start();
   const extra: Partial<LocalHubOptions> = {
     streamBackoffCapS: 1,
@@ -185,11 +152,11 @@ export async function runScenario(fault: FaultKind, o: ScenarioOptions): Promise
     );
     stored = counts.reduce((a, c) => a + c.n, 0);
     distinct = counts.reduce((a, c) => a + c.distinct, 0);
-    if ((stored >= acked && receiver.messages >= stored) || Date.now() > until) break;
+    if ((stored >= acked && receiver.messages().length >= stored) || Date.now() > until) break;
     await new Promise((r) => setTimeout(r, 100));
   }
   const recovery = (Date.now() - faultEnded) / 1000 - Math.max(0, trafficMs - faultAt - faultFor) / 1000;
   await hub.stop();
   await receiver.close();
-  return { fault, sent, acked, stored, delivered: receiver.messages, lost: Math.max(0, acked - distinct), duplicated: stored - distinct, recovery_s: Number(Math.max(0, recovery).toFixed(2)) };
+  return { fault, sent, acked, stored, delivered: receiver.messages().length, lost: Math.max(0, acked - distinct), duplicated: stored - distinct, recovery_s: Number(Math.max(0, recovery).toFixed(2)) };
 }

@@ -1,4 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { Aedes } from 'aedes';
 import { connect } from 'mqtt';
@@ -6,56 +5,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avlPacket, codec12Response, codec12Text, handshake } from '../../protocols/teltonika/device.js';
 import { TestDevice } from '../helpers/devices.js';
 import { api, eventually, freePort, startTestHub } from '../helpers/local-hub.js';
+import { StreamReceiver } from '../helpers/stream-receiver.js';
 
 const IDENT = '354444444444444';
 
-/** An HTTP receiver that can be switched off (503) and records every accepted body in order. */
-class Receiver {
-  readonly batches: { id: string; messages: Record<string, unknown>[] }[] = [];
-  requests = 0;
-  down = false;
-  private server?: Server;
-  port = 0;
-
-  async start(): Promise<void> {
-    this.server = createServer((req: IncomingMessage, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c) => chunks.push(c));
-      req.on('end', () => {
-        this.requests++;
-        if (this.down) {
-          res.writeHead(503).end('maintenance');
-          return;
-        }
-        this.batches.push({ id: String(req.headers['x-hub-batch-id']), messages: JSON.parse(Buffer.concat(chunks).toString()) });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.port = (this.server.address() as { port: number }).port;
-  }
-
-  /** Message timestamps received, in order, without repeated batches (at-least-once). */
-  timestamps(): number[] {
-    const seen = new Set<string>();
-    const out: number[] = [];
-    for (const b of this.batches) {
-      if (seen.has(b.id)) continue;
-      seen.add(b.id);
-      for (const m of b.messages) out.push(m.timestamp as number);
-    }
-    return out;
-  }
-
-  close(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
+/** Message timestamps a receiver got, in order, without repeated batches (at-least-once). */
+const timestamps = (r: StreamReceiver) => r.messages().map((m) => m.timestamp as number);
 
 describe('streams end to end in local mode', () => {
   let hub: Awaited<ReturnType<typeof startTestHub>>;
   let device: TestDevice;
-  const receiver = new Receiver();
+  const receiver = new StreamReceiver();
   let seq = 0;
 
   /** Sends one record and waits for its ack; returns its timestamp (s). */
@@ -94,7 +54,7 @@ describe('streams end to end in local mode', () => {
     const sub = await api(hub, 'POST', `/gw/streams/${s.json.result[0].id}/devices/configuration.ident=${IDENT}`);
     expect(sub.json.result).toEqual([{ stream_id: 1, id: 1 }]);
     const sent = [await send(), await send(), await send()];
-    const got = await eventually(async () => (receiver.timestamps().length >= 3 ? receiver.timestamps() : undefined));
+    const got = await eventually(async () => (timestamps(receiver).length >= 3 ? timestamps(receiver) : undefined));
     expect(got).toEqual(sent);
     expect(receiver.batches[0].messages[0]).toMatchObject({ ident: IDENT, 'device.id': 1, 'position.latitude': 54 });
     const status = await eventually(async () => {
@@ -109,13 +69,13 @@ describe('streams end to end in local mode', () => {
   });
 
   it('keeps order through a 60 s outage, delivers every message exactly, and drops into a replayable list after queue_ttl', async () => {
-    const short = new Receiver();
+    const short = new StreamReceiver();
     await short.start();
     try {
       const dropper = await api(hub, 'POST', '/gw/streams', [{ name: 'short ttl', protocol_name: 'http', queue_ttl: 60, configuration: { uri: `http://127.0.0.1:${short.port}/short` } }]);
       const dropId = dropper.json.result[0].id;
       await api(hub, 'POST', `/gw/streams/${dropId}/devices/1`);
-      const sentBefore = receiver.timestamps();
+      const sentBefore = timestamps(receiver);
       receiver.down = true;
       short.down = true;
       const during: number[] = [];
@@ -132,7 +92,7 @@ describe('streams end to end in local mode', () => {
       const after = await send();
       const expected = [...sentBefore, ...during, after];
       // every message, in order, exactly the ones sent (repeated batches are at-least-once repeats)
-      const got = await eventually(async () => (receiver.timestamps().length >= expected.length ? receiver.timestamps() : undefined), 30_000, 200);
+      const got = await eventually(async () => (timestamps(receiver).length >= expected.length ? timestamps(receiver) : undefined), 30_000, 200);
       expect(got).toEqual(expected);
       const status = await eventually(async () => {
         const st = (await api(hub, 'GET', '/gw/streams/1')).json.result[0].status;
@@ -158,9 +118,9 @@ describe('streams end to end in local mode', () => {
           await api(hub, 'POST', `/gw/streams/${dropId}/dropped/replay`); // dropped after the first replay
           return undefined;
         }
-        return short.timestamps().length >= during.length ? true : undefined;
+        return timestamps(short).length >= during.length ? true : undefined;
       }, 30_000, 500);
-      expect(short.timestamps()).toEqual(expect.arrayContaining(during));
+      expect(timestamps(short)).toEqual(expect.arrayContaining(during));
     } finally {
       await short.close();
     }
