@@ -177,8 +177,6 @@ export type SubscriptionKind = 'device' | 'channel';
 export interface SubscriptionRepository {
   add(streamId: number, kind: SubscriptionKind, id: number): Promise<void>;
   remove(streamId: number, kind: SubscriptionKind, id: number): Promise<void>;
-  /** Streams subscribed to a device or a channel. */
-  streamsOf(kind: SubscriptionKind, id: number): Promise<number[]>;
   /** What a stream is subscribed to. */
   subscribers(streamId: number): Promise<{ devices: number[]; channels: number[] }>;
 }

@@ -31,22 +31,19 @@ export class DynamoStreamRepository implements StreamRepository {
   }
 }
 
-/** Subscriptions both ways: `sub#s#<stream>`/<d|c>#<id> and `sub#<d|c>#<id>`/<stream>. */
+/**
+ * Subscriptions under their stream: `sub#s#<stream>`/<d|c>#<id>. Ingest reads them all at once (the
+ * fan-out's snapshot), so there is no reverse index by device or channel.
+ */
 export class DynamoSubscriptionRepository implements SubscriptionRepository {
   constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
 
   async add(streamId: number, kind: SubscriptionKind, id: number): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sub#s#${streamId}`, sk: `${KIND[kind]}#${pad(id)}` } }));
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sub#${KIND[kind]}#${id}`, sk: pad(streamId) } }));
   }
 
   async remove(streamId: number, kind: SubscriptionKind, id: number): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sub#s#${streamId}`, sk: `${KIND[kind]}#${pad(id)}` } }));
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sub#${KIND[kind]}#${id}`, sk: pad(streamId) } }));
-  }
-
-  async streamsOf(kind: SubscriptionKind, id: number): Promise<number[]> {
-    return (await queryAll(this.doc, this.table, `sub#${KIND[kind]}#${id}`)).map((i) => Number(i.sk));
   }
 
   async subscribers(streamId: number): Promise<{ devices: number[]; channels: number[] }> {
