@@ -24,6 +24,8 @@ export interface JournalQueueOptions {
   readonly batchSize?: number;
   readonly maxReceives?: number;
   readonly segmentBytes?: number;
+  /** Bytes of waiting bodies kept in memory (default 64 MB); a larger backlog is read back from disk. */
+  readonly maxBodyBytesInMemory?: number;
   /** Skip fsync (tests of speed only; breaks the durability promise). */
   readonly unsafeNoSync?: boolean;
   readonly queueName?: string;
@@ -44,8 +46,6 @@ interface Rec {
 }
 
 const HEADER = 8;
-/** Bodies of waiting records kept in memory at most; a larger backlog is read back from disk. */
-const MAX_BODY_BYTES_IN_MEMORY = 64 * 1024 * 1024;
 
 export class JournalQueue implements FrameQueue {
   private readonly records: Rec[] = [];
@@ -300,7 +300,7 @@ export class JournalQueue implements FrameQueue {
 
   /** Counts a body into the memory budget; false when it should stay on disk only. */
   private keep(len: number): boolean {
-    if (this.bodyBytes + len > MAX_BODY_BYTES_IN_MEMORY) return false;
+    if (this.bodyBytes + len > (this.opts.maxBodyBytesInMemory ?? 64 * 1024 * 1024)) return false;
     this.bodyBytes += len;
     return true;
   }
