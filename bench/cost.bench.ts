@@ -30,8 +30,8 @@ import { packEnvelopes, parseEnvelope, type QueuedFrame } from '../core/envelope
 import type { HubServices } from '../core/hub.js';
 import { buildPacks, keyed } from '../core/messages/pack.js';
 import { StreamFanout } from '../core/streams/fanout.js';
-import { getProtocol } from '../protocols/index.js';
 import type { Message } from '../protocols/common/types.js';
+import { getProtocol } from '../protocols/index.js';
 import { avlPacket } from '../protocols/teltonika/device.js';
 import { StubEventBus, StubQueue } from './lib/aws-stub.js';
 import { byService, type FixedConfig, fitLine, type LineItem, type MonthlyUsage, priceMonth, total, xrayTracesPerMonth } from './lib/cost-model.js';
@@ -85,11 +85,66 @@ interface Scenario {
 
 const q = (n: number) => (QUICK ? Math.max(1, Math.round(n / 3)) : n);
 const SCENARIOS: Scenario[] = [
-  { name: 'defaults', note: 'as deployed: listener flush 10 ms, batching window 1 s, batch 10, on-demand', flushMs: 10, windowS: 1, batchSize: 10, memoryMb: 512, timeoutS: 60, capacity: 'on-demand', simSeconds: q(60), sample: q(600) },
-  { name: 'flush 1 s', note: 'hub:listenerFlushMs=1000 (device acks wait up to 1 s)', flushMs: 1000, windowS: 1, batchSize: 10, memoryMb: 512, timeoutS: 60, capacity: 'on-demand', simSeconds: q(90), sample: q(400) },
-  { name: '+ window 60 s', note: '+ hub:ingestBatchingWindowSeconds=60, hub:ingestBatchSize=10000, hub:ingestMemoryMiB=1769, hub:ingestTimeoutSeconds=900', flushMs: 1000, windowS: 60, batchSize: 10_000, memoryMb: 1769, timeoutS: 900, capacity: 'on-demand', simSeconds: q(300), sample: q(150) },
-  { name: '+ window 300 s', note: '+ batching window 300 s (the maximum); invocations are cut by the 6 MB payload limit', flushMs: 1000, windowS: 300, batchSize: 10_000, memoryMb: 1769, timeoutS: 900, capacity: 'on-demand', simSeconds: q(900), sample: q(60) },
-  { name: '+ provisioned', note: '+ hub:tableCapacity provisioned with autoscaling (70 % target)', flushMs: 1000, windowS: 300, batchSize: 10_000, memoryMb: 1769, timeoutS: 900, capacity: { targetUtilization: 0.7 }, simSeconds: q(900), sample: q(60) },
+  {
+    name: 'defaults',
+    note: 'as deployed: listener flush 10 ms, batching window 1 s, batch 10, on-demand',
+    flushMs: 10,
+    windowS: 1,
+    batchSize: 10,
+    memoryMb: 512,
+    timeoutS: 60,
+    capacity: 'on-demand',
+    simSeconds: q(60),
+    sample: q(600),
+  },
+  {
+    name: 'flush 1 s',
+    note: 'hub:listenerFlushMs=1000 (device acks wait up to 1 s)',
+    flushMs: 1000,
+    windowS: 1,
+    batchSize: 10,
+    memoryMb: 512,
+    timeoutS: 60,
+    capacity: 'on-demand',
+    simSeconds: q(90),
+    sample: q(400),
+  },
+  {
+    name: '+ window 60 s',
+    note: '+ hub:ingestBatchingWindowSeconds=60, hub:ingestBatchSize=10000, hub:ingestMemoryMiB=1769, hub:ingestTimeoutSeconds=900',
+    flushMs: 1000,
+    windowS: 60,
+    batchSize: 10_000,
+    memoryMb: 1769,
+    timeoutS: 900,
+    capacity: 'on-demand',
+    simSeconds: q(300),
+    sample: q(150),
+  },
+  {
+    name: '+ window 300 s',
+    note: '+ batching window 300 s (the maximum); invocations are cut by the 6 MB payload limit',
+    flushMs: 1000,
+    windowS: 300,
+    batchSize: 10_000,
+    memoryMb: 1769,
+    timeoutS: 900,
+    capacity: 'on-demand',
+    simSeconds: q(900),
+    sample: q(60),
+  },
+  {
+    name: '+ provisioned',
+    note: '+ hub:tableCapacity provisioned with autoscaling (70 % target)',
+    flushMs: 1000,
+    windowS: 300,
+    batchSize: 10_000,
+    memoryMb: 1769,
+    timeoutS: 900,
+    capacity: { targetUtilization: 0.7 },
+    simSeconds: q(900),
+    sample: q(60),
+  },
   {
     name: '+ lean fixed costs',
     note: '+ flow logs REJECT only, 0.25 vCPU / 0.5 GB listener tasks (enough for 10,000 devices)',
@@ -146,7 +201,16 @@ function trackerFrame(imei: string, index: number, tMs: number, channel: number,
       io4: { 16: 1_000_000 + index * 1000 + k * 250, 199: k * 250 },
     },
   ]);
-  return { ch: channel, p: protocol, t: 'tcp', id: imei, peer: `100.64.${(index >> 8) & 255}.${index & 255}:${40_000 + (index % 20_000)}`, ts: tMs / 1000, f: packet.toString('base64'), cid: `task-${index % 2}-${index}-${k}` };
+  return {
+    ch: channel,
+    p: protocol,
+    t: 'tcp',
+    id: imei,
+    peer: `100.64.${(index >> 8) & 255}.${index & 255}:${40_000 + (index % 20_000)}`,
+    ts: tMs / 1000,
+    f: packet.toString('base64'),
+    cid: `task-${index % 2}-${index}-${k}`,
+  };
 }
 
 interface DynamoTally {
@@ -163,7 +227,7 @@ function newTally(): DynamoTally {
   return { wru: 0, rru: 0, calls: 0, channelWru: 0, writtenBytes: new Map(), lastSize: new Map() };
 }
 
-const prefixOf = (pk: string) => (/^[a-z]+#/.exec(pk)?.[0] ?? pk.split('#')[0] ?? pk);
+const prefixOf = (pk: string) => /^[a-z]+#/.exec(pk)?.[0] ?? pk.split('#')[0] ?? pk;
 
 async function main(): Promise<void> {
   const started = realNow();
@@ -202,7 +266,10 @@ async function main(): Promise<void> {
   const doc = ddbCounter.attach(createDocumentClient({ endpoint: dynamo.endpoint }));
   const busCounter = new RequestCounter();
   const busStub = new StubEventBus();
-  const bus = new EventBridgeBus(busCounter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: busStub })), 'hub-bus');
+  const bus = new EventBridgeBus(
+    busCounter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: busStub })),
+    'hub-bus',
+  );
 
   const { coreLogger } = await import('../lambdas/shared/powertools.js');
   const { makeIngestHandler } = await import('../lambdas/ingest/handler.js');
@@ -226,7 +293,11 @@ async function main(): Promise<void> {
   const imeis = Array.from({ length: DEVICES }, (_, i) => String(352_000_000_000_000 + i * 7));
   process.stderr.write(`registering ${maxSample} sampled devices in dynalite...\n`);
   for (let i = 0; i < maxSample; i += 100) {
-    await setupHub.devices.create(imeis.slice(i, Math.min(maxSample, i + 100)).map((ident, j) => ({ name: `truck ${i + j}`, configuration: { ident }, messages_ttl: HISTORY_DAYS * 86400 })));
+    await setupHub.devices.create(
+      imeis
+        .slice(i, Math.min(maxSample, i + 100))
+        .map((ident, j) => ({ name: `truck ${i + j}`, configuration: { ident }, messages_ttl: HISTORY_DAYS * 86400 })),
+    );
   }
 
   // warm the JIT (the first few hundred messages run several times slower than steady state)
@@ -236,8 +307,22 @@ async function main(): Promise<void> {
     for (let round = 0; round < 4; round++) {
       simMs += 31_000;
       const frames = imeis.slice(0, Math.min(300, maxSample)).map((ident, i) => trackerFrame(ident, i, simMs, channel.id, protocol));
-      const event = { Records: packEnvelopes(frames).map((body, i) => ({ messageId: `warm-${round}-${i}`, receiptHandle: 'r', body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(simMs), SenderId: 'AROA', ApproximateFirstReceiveTimestamp: String(simMs) }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:hub-frames', awsRegion: 'us-east-1' })) } as SQSEvent;
-      await captureStdout(() => handler(event, { functionName: 'hub-ingest', awsRequestId: `warm-${round}`, getRemainingTimeInMillis: () => 60_000 } as unknown as Context));
+      const event = {
+        Records: packEnvelopes(frames).map((body, i) => ({
+          messageId: `warm-${round}-${i}`,
+          receiptHandle: 'r',
+          body,
+          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(simMs), SenderId: 'AROA', ApproximateFirstReceiveTimestamp: String(simMs) },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:hub-frames',
+          awsRegion: 'us-east-1',
+        })),
+      } as SQSEvent;
+      await captureStdout(() =>
+        handler(event, { functionName: 'hub-ingest', awsRequestId: `warm-${round}`, getRemainingTimeInMillis: () => 60_000 } as unknown as Context),
+      );
     }
   }
 
@@ -255,7 +340,8 @@ async function main(): Promise<void> {
     let receiveChunks = 0;
     const sqsCounter = new RequestCounter({
       onResponse: ({ operation, output }) => {
-        if (operation === 'ReceiveMessage') receiveChunks += Math.max(1, Math.ceil((output?.Messages ?? []).reduce((n: number, m: any) => n + Buffer.byteLength(m.Body ?? ''), 0) / 65_536));
+        if (operation === 'ReceiveMessage')
+          receiveChunks += Math.max(1, Math.ceil((output?.Messages ?? []).reduce((n: number, m: any) => n + Buffer.byteLength(m.Body ?? ''), 0) / 65_536));
       },
     });
     const sqs = sqsCounter.attach(new SQSClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: sqsStub }));
@@ -295,7 +381,12 @@ async function main(): Promise<void> {
           messageId: `${batch.records[0].messageId}-${i}`,
           receiptHandle: 'r',
           body,
-          attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Math.round(batch.records[0].sentMs)), SenderId: 'AROA', ApproximateFirstReceiveTimestamp: String(Math.round(batch.closeMs)) },
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Math.round(batch.records[0].sentMs)),
+            SenderId: 'AROA',
+            ApproximateFirstReceiveTimestamp: String(Math.round(batch.closeMs)),
+          },
           messageAttributes: {},
           md5OfBody: '',
           eventSource: 'aws:sqs',
@@ -303,7 +394,14 @@ async function main(): Promise<void> {
           awsRegion: 'us-east-1',
         })),
       };
-      const context = { functionName: 'hub-ingest', functionVersion: '$LATEST', awsRequestId: `req-${batch.closeMs}`, invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:hub-ingest', memoryLimitInMB: String(sc.memoryMb), getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+      const context = {
+        functionName: 'hub-ingest',
+        functionVersion: '$LATEST',
+        awsRequestId: `req-${batch.closeMs}`,
+        invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:hub-ingest',
+        memoryLimitInMB: String(sc.memoryMb),
+        getRemainingTimeInMillis: () => 60_000,
+      } as unknown as Context;
       const cpu0 = process.cpuUsage();
       const { result, bytes } = await captureStdout(() => handler(event, context));
       const cpu = process.cpuUsage(cpu0);
@@ -357,7 +455,10 @@ async function main(): Promise<void> {
     let maxBilledMs = 0;
     let logBytes = 0;
     for (const frames of fleet.batchFrames) {
-      const ms = (cpuPerInvocation + cpuPerMessage * frames) * cpuScale + SEQUENTIAL_ROUNDS * DYNAMO_LATENCY_MS + Math.ceil((callsPerMsg * frames) / MAX_SOCKETS) * DYNAMO_LATENCY_MS;
+      const ms =
+        (cpuPerInvocation + cpuPerMessage * frames) * cpuScale +
+        SEQUENTIAL_ROUNDS * DYNAMO_LATENCY_MS +
+        Math.ceil((callsPerMsg * frames) / MAX_SOCKETS) * DYNAMO_LATENCY_MS;
       billedMsTotal += ms;
       maxBilledMs = Math.max(maxBilledMs, ms);
       logBytes += Math.max(0, fitLog.a) + Math.max(0, fitLog.b) * envelopesPerBatch;
@@ -365,12 +466,19 @@ async function main(): Promise<void> {
     const invocationsMonth = fleet.batches * monthFactor;
     const sqsSend = sqsAtEnd['SQS.SendMessageBatch']?.chunks64k ?? 0;
     const sqsDelete = sqsAtEnd['SQS.DeleteMessageBatch']?.chunks64k ?? 0;
-    const sendChunks = sc.compressEnvelopes ? (sqsAtEnd['SQS.SendMessageBatch']?.requests ?? 0) * Math.max(1, Math.ceil(fleet.gzipBytes / Math.max(1, fleet.flushes) / 65_536)) : sqsSend;
+    const sendChunks = sc.compressEnvelopes
+      ? (sqsAtEnd['SQS.SendMessageBatch']?.requests ?? 0) * Math.max(1, Math.ceil(fleet.gzipBytes / Math.max(1, fleet.flushes) / 65_536))
+      : sqsSend;
     const usage: MonthlyUsage = {
       devices: DEVICES,
       sqs: { send: sendChunks * monthFactor, receive: receiveChunksAtEnd * monthFactor, delete: sqsDelete * monthFactor },
       dynamo: { wru: wruDevice + wruChannel, rru, storedBytes: deviceHistoryBytes + channelHistoryBytes + registryBytes },
-      lambda: { invocations: invocationsMonth, gbSeconds: (billedMsTotal / 1000) * (sc.memoryMb / 1024) * monthFactor, logBytes: logBytes * monthFactor, maxBilledMs },
+      lambda: {
+        invocations: invocationsMonth,
+        gbSeconds: (billedMsTotal / 1000) * (sc.memoryMb / 1024) * monthFactor,
+        logBytes: logBytes * monthFactor,
+        maxBilledMs,
+      },
       xrayTraces: xrayTracesPerMonth(invocationsMonth),
     };
     const fixed: FixedConfig = {
@@ -392,7 +500,7 @@ async function main(): Promise<void> {
       frames_per_sqs_message: fleet.frames / Math.max(1, fleet.envelopes),
       sqs_requests_per_message: (usage.sqs.send + usage.sqs.receive + usage.sqs.delete) / fleetMessagesMonth,
       frames_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches),
-      messages_per_device_per_invocation: (fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches)) / DEVICES,
+      messages_per_device_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches) / DEVICES,
       max_invocation_payload_mb: fleet.maxBatchPayload / 1024 / 1024,
       wru_per_message: (wruDevice + wruChannel) / fleetMessagesMonth,
       rru_per_message: rru / fleetMessagesMonth,
@@ -408,7 +516,25 @@ async function main(): Promise<void> {
       run_seconds: (realNow() - t0) / 1000,
     };
     summaries.push({ scenario: sc, items, perDevice, usage, detail });
-    results.push({ scenario: sc.name, note: sc.note, config: { flushMs: sc.flushMs, windowS: sc.windowS, batchSize: sc.batchSize, memoryMb: sc.memoryMb, timeoutS: sc.timeoutS, capacity: sc.capacity, compressEnvelopes: !!sc.compressEnvelopes }, per_device_month: round(perDevice), monthly_at_fleet: round(total(items)), by_service: byService(items).map((s) => ({ ...s, monthly: round(s.monthly), per_device: round(s.monthly / DEVICES) })), line_items: items.map((i) => ({ ...i, monthly: round(i.monthly) })), usage, detail });
+    results.push({
+      scenario: sc.name,
+      note: sc.note,
+      config: {
+        flushMs: sc.flushMs,
+        windowS: sc.windowS,
+        batchSize: sc.batchSize,
+        memoryMb: sc.memoryMb,
+        timeoutS: sc.timeoutS,
+        capacity: sc.capacity,
+        compressEnvelopes: !!sc.compressEnvelopes,
+      },
+      per_device_month: round(perDevice),
+      monthly_at_fleet: round(total(items)),
+      by_service: byService(items).map((s) => ({ ...s, monthly: round(s.monthly), per_device: round(s.monthly / DEVICES) })),
+      line_items: items.map((i) => ({ ...i, monthly: round(i.monthly) })),
+      usage,
+      detail,
+    });
     process.stderr.write(`${sc.name}: $${perDevice.toFixed(4)}/device-month (${detail.run_seconds.toFixed(0)} s)\n`);
   }
 
@@ -419,7 +545,23 @@ async function main(): Promise<void> {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(
     new URL('./results/cost.json', import.meta.url),
-    JSON.stringify({ prices_taken: PRICES_TAKEN, region: 'us-east-1', prices: PRICES, devices: DEVICES, messages_per_device_month: MESSAGES_PER_DEVICE_MONTH, history_days: HISTORY_DAYS, target_per_device_month: TARGET_PER_DEVICE, quick: QUICK, run_seconds: (realNow() - started) / 1000, scenarios: results, streams_add_on: streams }, null, 2) + '\n',
+    `${JSON.stringify(
+      {
+        prices_taken: PRICES_TAKEN,
+        region: 'us-east-1',
+        prices: PRICES,
+        devices: DEVICES,
+        messages_per_device_month: MESSAGES_PER_DEVICE_MONTH,
+        history_days: HISTORY_DAYS,
+        target_per_device_month: TARGET_PER_DEVICE,
+        quick: QUICK,
+        run_seconds: (realNow() - started) / 1000,
+        scenarios: results,
+        streams_add_on: streams,
+      },
+      null,
+      2,
+    )}\n`,
   );
 
   // ---- full-scale helpers (real packing and fan-out code on synthesized full batches) ----
@@ -428,7 +570,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < n; i++) {
       const base = pool[i % pool.length];
       const shift = Math.floor(i / pool.length);
-      out.push({ ...base, ident: `${base.ident}-${shift}`, 'device.id': Number(base['device.id'] ?? 0) + shift * 100_000, 'position.latitude': Number(base['position.latitude'] ?? 0) + shift * 1e-4 });
+      out.push({
+        ...base,
+        ident: `${base.ident}-${shift}`,
+        'device.id': Number(base['device.id'] ?? 0) + shift * 100_000,
+        'position.latitude': Number(base['position.latitude'] ?? 0) + shift * 1e-4,
+      });
     }
     return out;
   }
@@ -442,7 +589,14 @@ async function main(): Promise<void> {
       if (!c) {
         c = { wru: 0, bytes: 0 };
         for (const pack of buildPacks(synthesize(pool, key).map(keyed))) {
-          const item = { pk: { S: 'c#1' }, sk: { S: `${pack.firstMs}#0123456789abcdef` }, f: { N: String(pack.firstMs) }, n: { N: String(pack.entries.length) }, ttl: { N: '1800000000' }, z: { B: Buffer.from(encodePackBody(pack.entries)).toString('base64') } };
+          const item = {
+            pk: { S: 'c#1' },
+            sk: { S: `${pack.firstMs}#0123456789abcdef` },
+            f: { N: String(pack.firstMs) },
+            n: { N: String(pack.entries.length) },
+            ttl: { N: '1800000000' },
+            z: { B: Buffer.from(encodePackBody(pack.entries)).toString('base64') },
+          };
           c.wru += Math.ceil(itemSize(item) / 1024);
           c.bytes += storedItemSize(item);
         }
@@ -462,7 +616,11 @@ async function main(): Promise<void> {
       const counter = new RequestCounter();
       const stub = new StubEventBus();
       // one aws_iot stream subscribed to the channel every device reports on (= every device)
-      const fanout = new StreamFanout({ list: async () => [{ id: 1, name: 'iot', protocol_name: 'aws_iot', enabled: true } as never] }, { subscribers: async () => ({ devices: [], channels: [1] }) }, new EventBridgeBus(counter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: stub })), 'hub-bus'));
+      const fanout = new StreamFanout(
+        { list: async () => [{ id: 1, name: 'iot', protocol_name: 'aws_iot', enabled: true } as never] },
+        { subscribers: async () => ({ devices: [], channels: [1] }) },
+        new EventBridgeBus(counter.attach(new EventBridgeClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: stub })), 'hub-bus'),
+      );
       const n = Math.max(1, Math.round(frames));
       const batch = synthesize(pool, n).map((message) => ({ message, channel: { id: 1 } as never, device: { id: Number(message['device.id']) } as never }));
       await fanout.publish(batch);
@@ -478,7 +636,15 @@ async function main(): Promise<void> {
         iot: (iotPublishes * PRICES.iotPerMillionMessages) / 1e6,
         lambda: (events * PRICES.lambdaPerMillionRequests) / 1e6 + streamGbS * PRICES.lambdaArmPerGbSecond,
       };
-      out.push({ config: label, put_events_requests_per_batch: s.requests, events_per_batch: stub.entries.length, event_chunks_per_batch: chunks, message_json_bytes: Math.round(msgBytes), monthly: Object.fromEntries(Object.entries(monthly).map(([k, v]) => [k, round(v)])), per_device_month: round((monthly.eventbridge + monthly.iot + monthly.lambda) / DEVICES) });
+      out.push({
+        config: label,
+        put_events_requests_per_batch: s.requests,
+        events_per_batch: stub.entries.length,
+        event_chunks_per_batch: chunks,
+        message_json_bytes: Math.round(msgBytes),
+        monthly: Object.fromEntries(Object.entries(monthly).map(([k, v]) => [k, round(v)])),
+        per_device_month: round((monthly.eventbridge + monthly.iot + monthly.lambda) / DEVICES),
+      });
     }
     return out;
   }
@@ -492,7 +658,10 @@ function money(x: number): string {
   return x >= 100 ? `$${x.toFixed(0)}` : x >= 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(4)}`;
 }
 
-function print(summaries: { scenario: Scenario; items: LineItem[]; perDevice: number; usage: MonthlyUsage; detail: Record<string, number> }[], streams: Record<string, unknown>[]): void {
+function print(
+  summaries: { scenario: Scenario; items: LineItem[]; perDevice: number; usage: MonthlyUsage; detail: Record<string, number> }[],
+  streams: Record<string, unknown>[],
+): void {
   const head = `Telematics Hub on AWS: cost per device-month at ${DEVICES.toLocaleString('en-US')} devices, 1 message / 30 s, ${HISTORY_DAYS} days of history (us-east-1 list prices of ${PRICES_TAKEN})`;
   console.log(`\n${head}\n${'='.repeat(head.length)}`);
   const base = summaries[0];
@@ -509,13 +678,27 @@ function print(summaries: { scenario: Scenario; items: LineItem[]; perDevice: nu
   console.log(
     table(
       ['service', ...summaries.map((s) => s.scenario.name)],
-      [...services.map((svc) => [svc, ...summaries.map((s) => money((byService(s.items).find((x) => x.service === svc)?.monthly ?? 0) / DEVICES))]), ['TOTAL', ...summaries.map((s) => money(s.perDevice))]],
+      [
+        ...services.map((svc) => [svc, ...summaries.map((s) => money((byService(s.items).find((x) => x.service === svc)?.monthly ?? 0) / DEVICES))]),
+        ['TOTAL', ...summaries.map((s) => money(s.perDevice))],
+      ],
     ),
   );
   console.log('\nKnobs (each column adds to the previous; * = needs a runtime change)');
   console.log(
     table(
-      ['configuration', '$/device-month', 'vs target $0.01', 'frames/SQS msg', 'SQS req/msg', 'msgs/device/invocation', 'WRU/msg', 'RRU/msg', 'CPU ms/msg', 'max invocation'],
+      [
+        'configuration',
+        '$/device-month',
+        'vs target $0.01',
+        'frames/SQS msg',
+        'SQS req/msg',
+        'msgs/device/invocation',
+        'WRU/msg',
+        'RRU/msg',
+        'CPU ms/msg',
+        'max invocation',
+      ],
       summaries.map((s) => [
         `${s.scenario.name}: ${s.scenario.note}`.slice(0, 90),
         money(s.perDevice),
@@ -531,9 +714,24 @@ function print(summaries: { scenario: Scenario; items: LineItem[]; perDevice: nu
     ),
   );
   console.log('\nStreams add-on (one aws_iot stream subscribed by every device; not in the totals above)');
-  console.log(table(['config', 'events/batch', 'msg JSON bytes', 'EventBridge $/mo', 'IoT $/mo', 'Lambda $/mo', '$/device'], streams.map((s: any) => [s.config, s.events_per_batch, s.message_json_bytes, money(s.monthly.eventbridge), money(s.monthly.iot), money(s.monthly.lambda), money(s.per_device_month)])));
+  console.log(
+    table(
+      ['config', 'events/batch', 'msg JSON bytes', 'EventBridge $/mo', 'IoT $/mo', 'Lambda $/mo', '$/device'],
+      streams.map((s: any) => [
+        s.config,
+        s.events_per_batch,
+        s.message_json_bytes,
+        money(s.monthly.eventbridge),
+        money(s.monthly.iot),
+        money(s.monthly.lambda),
+        money(s.per_device_month),
+      ]),
+    ),
+  );
   const best = summaries.reduce((a, b) => (b.perDevice < a.perDevice ? b : a));
-  console.log(`\nTarget $${TARGET_PER_DEVICE} per device-month: ${best.perDevice <= TARGET_PER_DEVICE ? `met by "${best.scenario.name}"` : `not met; closest "${best.scenario.name}" at ${money(best.perDevice)} (${(best.perDevice / TARGET_PER_DEVICE).toFixed(1)}×)`}. See docs/cost.md.`);
+  console.log(
+    `\nTarget $${TARGET_PER_DEVICE} per device-month: ${best.perDevice <= TARGET_PER_DEVICE ? `met by "${best.scenario.name}"` : `not met; closest "${best.scenario.name}" at ${money(best.perDevice)} (${(best.perDevice / TARGET_PER_DEVICE).toFixed(1)}×)`}. See docs/cost.md.`,
+  );
 }
 
 function fmtQty(n: number): string {

@@ -3,13 +3,13 @@
  * decoded by this hub and by the npm parsers users switch from, side by side in one run; and
  * decoding compared with JSON.parse of the resulting messages' JSON. Writes bench/results/decode.json.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { CodecOptions, DecodeContext, SessionState } from '../protocols/common/types.js';
 import { allProtocols } from '../protocols/index.js';
+import { avlPacket, type SimRecord } from '../protocols/teltonika/device.js';
 import { teltonika } from '../protocols/teltonika/index.js';
 import { corpusFrames } from './lib/corpus.js';
-import { avlPacket, type SimRecord } from '../protocols/teltonika/device.js';
 import { fmt, opsPerSecond, table } from './lib/measure.js';
 
 const require = createRequire(import.meta.url);
@@ -57,9 +57,14 @@ function perProtocol(): Record<string, number> {
     }
     const records = work.reduce((n, w) => n + w.records, 0);
     if (records === 0) continue;
-    out[protocol.name] = Math.round(opsPerSecond(() => {
-      for (const w of work) protocol.decode(w.frame, w.ctx);
-    }, { ms: 300, rounds: 3, warmupMs: 200 }) * records);
+    out[protocol.name] = Math.round(
+      opsPerSecond(
+        () => {
+          for (const w of work) protocol.decode(w.frame, w.ctx);
+        },
+        { ms: 300, rounds: 3, warmupMs: 200 },
+      ) * records,
+    );
   }
   return out;
 }
@@ -69,7 +74,10 @@ export function run(): Record<string, unknown> {
   const c8e = avlPacket(records(), 0x8e);
   const ctx = { transport: 'tcp' as const, ident: '356307042441013' };
   const results: Record<string, Record<string, number>> = { c8: {}, c8e: {} };
-  for (const [name, packet] of [['c8', c8], ['c8e', c8e]] as const) {
+  for (const [name, packet] of [
+    ['c8', c8],
+    ['c8e', c8e],
+  ] as const) {
     const check = teltonika.decode(packet, ctx);
     if (check.errors.length > 0 || check.messages.length !== RECORDS) throw new Error(`bench packet does not decode: ${check.errors.join()}`);
     const hexPacket = packet.toString('hex');
@@ -92,13 +100,22 @@ export function run(): Record<string, unknown> {
   }
   console.log(`\nTeltonika decoding, ${RECORDS}-record packets (records/s, higher is better)`);
   console.log(table(['codec', 'decoder', 'records/s', 'vs hub'], rows));
-  console.log(`hub vs fastest peer: Codec 8 ${(out.ratio_vs_fastest_peer as Record<string, number>).c8}×, Codec 8E ${(out.ratio_vs_fastest_peer as Record<string, number>).c8e}×`);
-  console.log(`hub decode vs JSON.parse of its output: Codec 8 ${(out.ratio_vs_json_parse as Record<string, number>).c8}×, Codec 8E ${(out.ratio_vs_json_parse as Record<string, number>).c8e}× (above 1 = decoding is cheaper than parsing the JSON)`);
+  console.log(
+    `hub vs fastest peer: Codec 8 ${(out.ratio_vs_fastest_peer as Record<string, number>).c8}×, Codec 8E ${(out.ratio_vs_fastest_peer as Record<string, number>).c8e}×`,
+  );
+  console.log(
+    `hub decode vs JSON.parse of its output: Codec 8 ${(out.ratio_vs_json_parse as Record<string, number>).c8}×, Codec 8E ${(out.ratio_vs_json_parse as Record<string, number>).c8e}× (above 1 = decoding is cheaper than parsing the JSON)`,
+  );
   const protocols = perProtocol();
   out.protocols_records_per_s = protocols;
   if (Object.keys(protocols).length > 0) {
     console.log('\nEvery protocol, decoding its conformance frames (records/s)');
-    console.log(table(['protocol', 'records/s'], Object.entries(protocols).map(([k, v]) => [k, fmt(v)])));
+    console.log(
+      table(
+        ['protocol', 'records/s'],
+        Object.entries(protocols).map(([k, v]) => [k, fmt(v)]),
+      ),
+    );
   } else console.log('\n(conformance corpus not found: per-protocol figures skipped)');
   return out;
 }
@@ -106,5 +123,5 @@ export function run(): Record<string, unknown> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const out = run();
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/decode.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+  writeFileSync(new URL('./results/decode.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 }

@@ -5,7 +5,7 @@
  * error is not a typed `code: reason` string. `npm run fuzz` runs 100,000 cases per protocol;
  * FUZZ_CASES sets another number. Exit code 1 on any failure.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { ConnectionCodec } from '../protocols/common/connection.js';
 import { allProtocols } from '../protocols/index.js';
 import { corpusFrames } from './lib/corpus.js';
@@ -52,7 +52,8 @@ export function run(cases = CASES): { protocol: string; cases: number; failures:
     let first: string | undefined;
     const started = performance.now();
     for (let i = 0; i < cases; i++) {
-      const input = r() < 0.25 ? Buffer.from(Array.from({ length: Math.floor(r() * 512) }, () => Math.floor(r() * 256))) : mutate(seeds[Math.floor(r() * seeds.length)], r);
+      const input =
+        r() < 0.25 ? Buffer.from(Array.from({ length: Math.floor(r() * 512) }, () => Math.floor(r() * 256))) : mutate(seeds[Math.floor(r() * seeds.length)], r);
       const codec = new ConnectionCodec(protocol, { crc: r() < 0.5 ? 'strict' : 'lenient', maxFrameSize: 65536 }, transport);
       try {
         if (r() < 0.5 && frames.length > 0) codec.decode(frames[0].bytes); // a login first, sometimes
@@ -70,7 +71,12 @@ export function run(cases = CASES): { protocol: string; cases: number; failures:
     results.push({ protocol: protocol.name, cases, failures, cases_per_s: Math.round(cases / seconds), ...(first ? { first_failure: first } : {}) });
   }
   console.log(`\nFuzzing: ${cases.toLocaleString()} cases per protocol (random bytes and mutated corpus frames)`);
-  console.log(table(['protocol', 'cases', 'failures', 'cases/s'], results.map((x) => [x.protocol, x.cases, x.failures, x.cases_per_s])));
+  console.log(
+    table(
+      ['protocol', 'cases', 'failures', 'cases/s'],
+      results.map((x) => [x.protocol, x.cases, x.failures, x.cases_per_s]),
+    ),
+  );
   for (const x of results) if (x.first_failure) console.log(`  ${x.protocol}: ${x.first_failure}`);
   return results;
 }
@@ -78,6 +84,6 @@ export function run(cases = CASES): { protocol: string; cases: number; failures:
 if (import.meta.url === `file://${process.argv[1]}`) {
   const out = run();
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/fuzz.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+  writeFileSync(new URL('./results/fuzz.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
   if (out.some((x) => x.failures > 0)) process.exit(1);
 }

@@ -16,8 +16,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createInterface } from 'node:readline';
 import { bundle } from './lib/build.js';
-import { CLK_TCK, freePort, machineSample, procSample, sleep } from './lib/proc.js';
 import { table } from './lib/measure.js';
+import { CLK_TCK, freePort, machineSample, procSample, sleep } from './lib/proc.js';
 
 const RATE = 5000;
 const REPORT_S = Number(process.env.LISTENER_BENCH_REPORT_S ?? 40);
@@ -37,8 +37,6 @@ const SCENARIOS: Record<number, Scenario> = {
   10_000: { devices: 10_000, listenerWorkers: 1, simWorkers: 2, sourceAddresses: 2 },
   50_000: { devices: 50_000, listenerWorkers: 4, simWorkers: 4, sourceAddresses: 4 },
 };
-
-
 
 /** Compiled entry points (the listener host, the cluster worker, the simulator). */
 let built: Record<string, string> = {};
@@ -60,7 +58,15 @@ async function startHost(port: number, workers: number): Promise<{ child: ChildP
 }
 
 interface SimResult {
-  readonly summary: Record<string, unknown> & { ack_ms: { p50: number; p99: number; max: number }; ack_ms_steady: { p50: number; p99: number; max: number }; connect_s: number; acked_per_s: number; acked: number; loggedIn: number; errors: number };
+  readonly summary: Record<string, unknown> & {
+    ack_ms: { p50: number; p99: number; max: number };
+    ack_ms_steady: { p50: number; p99: number; max: number };
+    connect_s: number;
+    acked_per_s: number;
+    acked: number;
+    loggedIn: number;
+    errors: number;
+  };
   readonly cpuPct: number;
   readonly rssMb: number;
   readonly rssPerProcessMb: number[];
@@ -72,7 +78,26 @@ async function runScenario(s: Scenario): Promise<SimResult & { scenario: Scenari
   const host = await startHost(port, s.listenerWorkers);
   const sim = spawn(
     process.execPath,
-    [built['bin/hub.ts'], 'simulate', 'teltonika', '--count', String(s.devices), '--rate', String(RATE), '--duration', String(REPORT_S), '--port', String(port), '--workers', String(s.simWorkers), '--source-addresses', String(s.sourceAddresses), '--warmup', String(WARMUP_S), '--json-progress'],
+    [
+      built['bin/hub.ts'],
+      'simulate',
+      'teltonika',
+      '--count',
+      String(s.devices),
+      '--rate',
+      String(RATE),
+      '--duration',
+      String(REPORT_S),
+      '--port',
+      String(port),
+      '--workers',
+      String(s.simWorkers),
+      '--source-addresses',
+      String(s.sourceAddresses),
+      '--warmup',
+      String(WARMUP_S),
+      '--json-progress',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -83,9 +108,11 @@ async function runScenario(s: Scenario): Promise<SimResult & { scenario: Scenari
     try {
       const p = JSON.parse(l) as { t: number; phase: string; loggedIn: number; sent: number; acked: number };
       phase = p.phase;
-      process.stderr.write(`  ${s.devices} devices: ${String(p.t).padStart(4)} s ${p.phase.padEnd(9)} connected ${p.loggedIn} sent ${p.sent} acked ${p.acked}\n`);
+      process.stderr.write(
+        `  ${s.devices} devices: ${String(p.t).padStart(4)} s ${p.phase.padEnd(9)} connected ${p.loggedIn} sent ${p.sent} acked ${p.acked}\n`,
+      );
     } catch {
-      process.stderr.write(l + '\n');
+      process.stderr.write(`${l}\n`);
     }
   });
   // CPU and RSS of the listener processes over the steady part of the report phase
@@ -103,7 +130,7 @@ async function runScenario(s: Scenario): Promise<SimResult & { scenario: Scenari
   const after = host.pids.map(procSample);
   const m1 = machineSample();
   const seconds = (Date.now() - t0) / 1000;
-  const cpuPct = after.reduce((n, a, i) => n + (a.ticks - before[i].ticks), 0) / CLK_TCK / seconds * 100;
+  const cpuPct = (after.reduce((n, a, i) => n + (a.ticks - before[i].ticks), 0) / CLK_TCK / seconds) * 100;
   await new Promise<void>((r) => (sim.exitCode !== null ? r() : sim.once('exit', () => r())));
   const summary = JSON.parse(out.trim().split('\n').pop()!) as SimResult['summary'];
   host.child.kill('SIGTERM');
@@ -111,7 +138,15 @@ async function runScenario(s: Scenario): Promise<SimResult & { scenario: Scenari
   const stopped = host.lines.find((l) => l.includes('"stopped"'));
   const durable = stopped ? (JSON.parse(stopped).frames as number) : -1;
   const machineBusyPct = ((m1.busy - m0.busy) / (m1.total - m0.total)) * 100 * cpus().length;
-  return { scenario: s, summary, cpuPct, rssMb: rssMax.reduce((a, b) => a + b, 0) / 1024, rssPerProcessMb: rssMax.map((k) => Math.round(k / 1024)), machineBusyPct, durable };
+  return {
+    scenario: s,
+    summary,
+    cpuPct,
+    rssMb: rssMax.reduce((a, b) => a + b, 0) / 1024,
+    rssPerProcessMb: rssMax.map((k) => Math.round(k / 1024)),
+    machineBusyPct,
+    durable,
+  };
 }
 
 async function main(): Promise<void> {
@@ -119,14 +154,21 @@ async function main(): Promise<void> {
   const sizes = (process.env.LISTENER_BENCH_SIZES ?? '10000,50000').split(',').map(Number);
   const results = [];
   for (const n of sizes) {
-    const base = SCENARIOS[n] ?? { devices: n, listenerWorkers: n > 15_000 ? 4 : 1, simWorkers: Math.max(1, Math.ceil(n / 12_500)), sourceAddresses: Math.max(1, Math.ceil(n / 12_500)) };
+    const base = SCENARIOS[n] ?? {
+      devices: n,
+      listenerWorkers: n > 15_000 ? 4 : 1,
+      simWorkers: Math.max(1, Math.ceil(n / 12_500)),
+      sourceAddresses: Math.max(1, Math.ceil(n / 12_500)),
+    };
     const env = process.env;
     const s: Scenario = {
       ...base,
       listenerWorkers: Number(env.LISTENER_BENCH_WORKERS ?? base.listenerWorkers),
       simWorkers: Number(env.LISTENER_BENCH_SIMS ?? base.simWorkers),
     };
-    process.stderr.write(`\nlistener load: ${n} devices, ${RATE} packets/s, listener processes ${s.listenerWorkers}, simulator processes ${s.simWorkers}, source addresses ${s.sourceAddresses}\n`);
+    process.stderr.write(
+      `\nlistener load: ${n} devices, ${RATE} packets/s, listener processes ${s.listenerWorkers}, simulator processes ${s.simWorkers}, source addresses ${s.sourceAddresses}\n`,
+    );
     results.push(await runScenario(s));
     await sleep(3000); // let the sockets of the previous run leave TIME_WAIT bookkeeping behind
   }
@@ -143,10 +185,31 @@ async function main(): Promise<void> {
     Math.round(r.cpuPct),
     Math.round(r.machineBusyPct),
   ]);
-  console.log(`\nListener load: Teltonika devices on loopback, ${RATE} packets/s in total, ${REPORT_S} s of reporting; journal fsynced before each ack; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-  console.log(table(['devices', 'listener processes', 'connected', 'connect s', 'ack p50 ms', 'ack p99 ms', 'p99 incl. warm-up', 'acked/s', 'listener RSS MiB', 'listener CPU %', 'machine busy %'], rows));
+  console.log(
+    `\nListener load: Teltonika devices on loopback, ${RATE} packets/s in total, ${REPORT_S} s of reporting; journal fsynced before each ack; ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  );
+  console.log(
+    table(
+      [
+        'devices',
+        'listener processes',
+        'connected',
+        'connect s',
+        'ack p50 ms',
+        'ack p99 ms',
+        'p99 incl. warm-up',
+        'acked/s',
+        'listener RSS MiB',
+        'listener CPU %',
+        'machine busy %',
+      ],
+      rows,
+    ),
+  );
   console.log(`ack p50/p99: reports sent after ${WARMUP_S} s of reporting (the connect storm's after-effects settled); "incl. warm-up": every report`);
-  console.log('listener CPU % and RSS: every listener process together (100 % = one core); machine busy %: all processes on the machine, simulator included (200 % = both cores)');
+  console.log(
+    'listener CPU % and RSS: every listener process together (100 % = one core); machine busy %: all processes on the machine, simulator included (200 % = both cores)',
+  );
   const failures = results.filter((r) => r.summary.loggedIn < r.scenario.devices || r.durable < r.summary.acked);
   const out = {
     rate: RATE,
@@ -174,7 +237,7 @@ async function main(): Promise<void> {
     })),
   };
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/listener.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+  writeFileSync(new URL('./results/listener.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
   if (failures.length > 0) {
     console.error(`not every device connected, or fewer frames durable than acked: ${failures.map((f) => f.scenario.devices).join(', ')}`);
     process.exit(1);

@@ -57,7 +57,12 @@ export async function run(): Promise<Record<string, unknown>> {
     const t0 = performance.now();
     const chunk = 20_000;
     for (let i = 0; i < TOTAL; i += chunk) {
-      await service.write('device', 1, Array.from({ length: Math.min(chunk, TOTAL - i) }, (_, j) => message(i + j)), 400 * 86400);
+      await service.write(
+        'device',
+        1,
+        Array.from({ length: Math.min(chunk, TOTAL - i) }, (_, j) => message(i + j)),
+        400 * 86400,
+      );
       if ((i / chunk) % 10 === 0) process.stderr.write(`  stored ${i + chunk} / ${TOTAL}\r`);
     }
     const writeS = (performance.now() - t0) / 1000;
@@ -92,7 +97,12 @@ export async function run(): Promise<Record<string, unknown>> {
     const out = {
       messages: TOTAL,
       store_s: Number(writeS.toFixed(1)),
-      page_1000_ms: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, { p50: Number(percentile(v, 50).toFixed(1)), p99: Number(percentile(v, 99).toFixed(1)), max: Number(Math.max(...v).toFixed(1)) }])),
+      page_1000_ms: Object.fromEntries(
+        Object.entries(timings).map(([k, v]) => [
+          k,
+          { p50: Number(percentile(v, 50).toFixed(1)), p99: Number(percentile(v, 99).toFixed(1)), max: Number(Math.max(...v).toFixed(1)) },
+        ]),
+      ),
       full_walk: { pages_of: 10_000, seconds: Number(walkS.toFixed(1)), messages_returned: seen, each_exactly_once: true },
     };
     console.log(`\nMessage history: ${TOTAL.toLocaleString()} messages of one device (dynalite on disk)`);
@@ -114,5 +124,5 @@ export async function run(): Promise<Record<string, unknown>> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const out = await run();
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-  writeFileSync(new URL('./results/messages.json', import.meta.url), JSON.stringify(out, null, 2) + '\n');
+  writeFileSync(new URL('./results/messages.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 }

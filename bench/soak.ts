@@ -19,21 +19,48 @@ const PERIOD_S = Number(process.env.SOAK_PERIOD_S ?? 60);
 const TOKEN = 'soak-token';
 
 async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(base + path, { method, headers: { authorization: `FlespiToken ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(base + path, {
+    method,
+    headers: { authorization: `FlespiToken ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
   return r.json();
 }
 
-async function startHub(entry: string, dir: string, apiPort: number, channelPort: number): Promise<{ child: ChildProcess; errors: string[]; warnings: string[] }> {
-  const child = spawn(process.execPath, [...(process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean), entry, 'start', '--data-dir', dir, '--api-port', String(apiPort), '--channel-port', String(channelPort), '--log-level', 'warn'], {
-    env: { ...process.env, HUB_ADMIN_TOKEN: TOKEN, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+async function startHub(
+  entry: string,
+  dir: string,
+  apiPort: number,
+  channelPort: number,
+): Promise<{ child: ChildProcess; errors: string[]; warnings: string[] }> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.SOAK_NODE_ARGS ?? '').split(' ').filter(Boolean),
+      entry,
+      'start',
+      '--data-dir',
+      dir,
+      '--api-port',
+      String(apiPort),
+      '--channel-port',
+      String(channelPort),
+      '--log-level',
+      'warn',
+    ],
+    {
+      env: { ...process.env, HUB_ADMIN_TOKEN: TOKEN, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const errors: string[] = [];
   const warnings: string[] = [];
   let ready = false;
   createInterface({ input: child.stdout! }).on('line', (l) => (ready ||= l.includes('Press Ctrl-C')));
-  createInterface({ input: child.stderr! }).on('line', (l) => (l.startsWith('MEM ') ? void process.stderr.write(`  hub ${l}\n`) : (/ERROR/.test(l) ? errors : /WARN/.test(l) ? warnings : []).push(l)));
+  createInterface({ input: child.stderr! }).on('line', (l) =>
+    l.startsWith('MEM ') ? void process.stderr.write(`  hub ${l}\n`) : (/ERROR/.test(l) ? errors : /WARN/.test(l) ? warnings : []).push(l),
+  );
   const until = Date.now() + 60_000;
   while (!ready) {
     if (child.exitCode !== null || Date.now() > until) throw new Error(`hub did not start: ${errors.join('\n')}`);
@@ -45,7 +72,8 @@ async function startHub(entry: string, dir: string, apiPort: number, channelPort
 /** Bytes under a directory (the hub's data: dynalite tables, journal). */
 function dirBytes(path: string): number {
   let n = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) n += e.isDirectory() ? dirBytes(join(path, e.name)) : statSync(join(path, e.name), { throwIfNoEntry: false })?.size ?? 0;
+  for (const e of readdirSync(path, { withFileTypes: true }))
+    n += e.isDirectory() ? dirBytes(join(path, e.name)) : (statSync(join(path, e.name), { throwIfNoEntry: false })?.size ?? 0);
   return n;
 }
 
@@ -71,10 +99,39 @@ async function main(): Promise<void> {
   try {
     process.stderr.write(`registering ${DEVICES} devices...\n`);
     for (let i = 0; i < DEVICES; i += 1000) {
-      await api(base, 'POST', '/gw/devices', Array.from({ length: Math.min(1000, DEVICES - i) }, (_, j) => ({ name: `soak ${i + j}`, configuration: { ident: String(356_000_000_000_000 + i + j) }, messages_ttl: 86400 })));
+      await api(
+        base,
+        'POST',
+        '/gw/devices',
+        Array.from({ length: Math.min(1000, DEVICES - i) }, (_, j) => ({
+          name: `soak ${i + j}`,
+          configuration: { ident: String(356_000_000_000_000 + i + j) },
+          messages_ttl: 86400,
+        })),
+      );
     }
     const rate = DEVICES / PERIOD_S;
-    const sim = spawn(process.execPath, [built['bin/hub.ts'], 'simulate', 'teltonika', '--count', String(DEVICES), '--rate', rate.toFixed(3), '--duration', String(MINUTES * 60), '--port', String(channelPort), '--workers', '1', '--connect-rate', '1000'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const sim = spawn(
+      process.execPath,
+      [
+        built['bin/hub.ts'],
+        'simulate',
+        'teltonika',
+        '--count',
+        String(DEVICES),
+        '--rate',
+        rate.toFixed(3),
+        '--duration',
+        String(MINUTES * 60),
+        '--port',
+        String(channelPort),
+        '--workers',
+        '1',
+        '--connect-rate',
+        '1000',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let out = '';
     sim.stdout!.on('data', (d) => (out += d));
     const samples: { minute: number; rss_mb: number; anon_mb: number; data_mb: number; cpu_pct: number }[] = [];
@@ -85,7 +142,13 @@ async function main(): Promise<void> {
       await sleep(Math.min(60_000, MINUTES * 60_000 + 120_000));
       const now = procSample(pid);
       const cpu = ((now.ticks - last.ticks) / CLK_TCK / ((Date.now() - lastAt) / 1000)) * 100;
-      samples.push({ minute: Math.round((Date.now() - started) / 60_000), rss_mb: Math.round(now.rssKb / 1024), anon_mb: Math.round(now.rssAnonKb / 1024), data_mb: Math.round(dirBytes(dir) / 2 ** 20), cpu_pct: Math.round(cpu) });
+      samples.push({
+        minute: Math.round((Date.now() - started) / 60_000),
+        rss_mb: Math.round(now.rssKb / 1024),
+        anon_mb: Math.round(now.rssAnonKb / 1024),
+        data_mb: Math.round(dirBytes(dir) / 2 ** 20),
+        cpu_pct: Math.round(cpu),
+      });
       const s = samples.at(-1)!;
       process.stderr.write(`  minute ${s.minute}: hub RSS ${s.rss_mb} MB (anonymous ${s.anon_mb} MB), data dir ${s.data_mb} MB, CPU ${s.cpu_pct} %\n`);
       last = now;
@@ -102,7 +165,8 @@ async function main(): Promise<void> {
     } while (Date.now() < deadline);
     const first = samples[Math.min(1, samples.length - 1)];
     const lastSample = samples[samples.length - 1];
-    const perHour = (key: 'rss_mb' | 'anon_mb' | 'data_mb') => (samples.length > 2 ? Math.round(((lastSample[key] - first[key]) / Math.max(1, lastSample.minute - first.minute)) * 60) : 0);
+    const perHour = (key: 'rss_mb' | 'anon_mb' | 'data_mb') =>
+      samples.length > 2 ? Math.round(((lastSample[key] - first[key]) / Math.max(1, lastSample.minute - first.minute)) * 60) : 0;
     const result = {
       devices: DEVICES,
       minutes: MINUTES,
@@ -117,21 +181,48 @@ async function main(): Promise<void> {
       throughput_msgs_per_s: Number((summary.acked / (MINUTES * 60)).toFixed(1)),
       ack_ms: summary.ack_ms,
       rss_mb: { after_1_min: first.rss_mb, end: lastSample.rss_mb, max: Math.max(...samples.map((s) => s.rss_mb)), growth_mb_per_hour: perHour('rss_mb') },
-      anon_rss_mb: { after_1_min: first.anon_mb, end: lastSample.anon_mb, max: Math.max(...samples.map((s) => s.anon_mb)), growth_mb_per_hour: perHour('anon_mb') },
+      anon_rss_mb: {
+        after_1_min: first.anon_mb,
+        end: lastSample.anon_mb,
+        max: Math.max(...samples.map((s) => s.anon_mb)),
+        growth_mb_per_hour: perHour('anon_mb'),
+      },
       data_dir_mb: { after_1_min: first.data_mb, end: lastSample.data_mb, growth_mb_per_hour: perHour('data_mb') },
       cpu_pct_avg: Math.round(samples.reduce((n, s) => n + s.cpu_pct, 0) / samples.length),
       samples,
       first_errors: hub.errors.slice(0, 5),
     };
     console.log(`\nSoak: ${DEVICES} devices, ${MINUTES} min, one report per device every ${PERIOD_S} s (local hub, data on disk)`);
-    console.log(table(['sent', 'acked', 'stored', 'lost', 'device errors', 'hub ERROR lines', 'msgs/s', 'ack p50/p99 ms', 'CPU avg'], [[result.sent, result.acked, result.stored, result.lost, result.device_errors, result.hub_error_lines, result.throughput_msgs_per_s, `${summary.ack_ms.p50}/${summary.ack_ms.p99}`, `${result.cpu_pct_avg} %`]]));
-    console.log(table(['memory (MB)', 'after 1 min', 'end', 'max', 'growth MB/h'], [
-      ['RSS', first.rss_mb, lastSample.rss_mb, result.rss_mb.max, result.rss_mb.growth_mb_per_hour],
-      ['anonymous RSS (heap, malloc)', first.anon_mb, lastSample.anon_mb, result.anon_rss_mb.max, result.anon_rss_mb.growth_mb_per_hour],
-      ['data directory on disk', first.data_mb, lastSample.data_mb, '', result.data_dir_mb.growth_mb_per_hour],
-    ]));
+    console.log(
+      table(
+        ['sent', 'acked', 'stored', 'lost', 'device errors', 'hub ERROR lines', 'msgs/s', 'ack p50/p99 ms', 'CPU avg'],
+        [
+          [
+            result.sent,
+            result.acked,
+            result.stored,
+            result.lost,
+            result.device_errors,
+            result.hub_error_lines,
+            result.throughput_msgs_per_s,
+            `${summary.ack_ms.p50}/${summary.ack_ms.p99}`,
+            `${result.cpu_pct_avg} %`,
+          ],
+        ],
+      ),
+    );
+    console.log(
+      table(
+        ['memory (MB)', 'after 1 min', 'end', 'max', 'growth MB/h'],
+        [
+          ['RSS', first.rss_mb, lastSample.rss_mb, result.rss_mb.max, result.rss_mb.growth_mb_per_hour],
+          ['anonymous RSS (heap, malloc)', first.anon_mb, lastSample.anon_mb, result.anon_rss_mb.max, result.anon_rss_mb.growth_mb_per_hour],
+          ['data directory on disk', first.data_mb, lastSample.data_mb, '', result.data_dir_mb.growth_mb_per_hour],
+        ],
+      ),
+    );
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-    writeFileSync(new URL('./results/soak.json', import.meta.url), JSON.stringify(result, null, 2) + '\n');
+    writeFileSync(new URL('./results/soak.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
     if (result.lost > 0) process.exitCode = 1;
   } finally {
     hub.child.kill('SIGTERM');

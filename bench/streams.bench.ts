@@ -91,7 +91,11 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function api(base: string, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(base + path, { method, headers: { authorization: `FlespiToken ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const r = await fetch(base + path, {
+    method,
+    headers: { authorization: `FlespiToken ${TOKEN}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
   return r.json();
 }
@@ -109,14 +113,37 @@ async function main(): Promise<void> {
   const target = new StreamReceiver();
   await target.start();
   const { startLocalHub } = await import('../local/runtime.js'); // after the environment above
-  const hub = await startLocalHub({ dataDir: dir, memory: false, apiPort: 0, host: '127.0.0.1', adminToken: TOKEN, logger: silent, defaultChannelPort: 0, portRange: [0, 0], streamBackoffCapS: 2 });
+  const hub = await startLocalHub({
+    dataDir: dir,
+    memory: false,
+    apiPort: 0,
+    host: '127.0.0.1',
+    adminToken: TOKEN,
+    logger: silent,
+    defaultChannelPort: 0,
+    portRange: [0, 0],
+    streamBackoffCapS: 2,
+  });
   const port = hub.listeners.channels[0]!.configuration.port;
   const devices: Device[] = [];
   try {
     for (let i = 0; i < DEVICES; i += 500) {
-      await api(hub.apiUrl, 'POST', '/gw/devices', Array.from({ length: Math.min(500, DEVICES - i) }, (_, j) => ({ name: `bench ${i + j}`, configuration: { ident: String(357_000_000_000_000 + i + j) }, messages_ttl: 86400 })));
+      await api(
+        hub.apiUrl,
+        'POST',
+        '/gw/devices',
+        Array.from({ length: Math.min(500, DEVICES - i) }, (_, j) => ({
+          name: `bench ${i + j}`,
+          configuration: { ident: String(357_000_000_000_000 + i + j) },
+          messages_ttl: 86400,
+        })),
+      );
     }
-    const stream = (await api(hub.apiUrl, 'POST', '/gw/streams', [{ name: 'bench http', protocol_name: 'http', configuration: { uri: `http://127.0.0.1:${target.port}/in` } }])).result[0];
+    const stream = (
+      await api(hub.apiUrl, 'POST', '/gw/streams', [
+        { name: 'bench http', protocol_name: 'http', configuration: { uri: `http://127.0.0.1:${target.port}/in` } },
+      ])
+    ).result[0];
     await api(hub.apiUrl, 'POST', `/gw/streams/${stream.id}/channels/1`);
     for (let i = 0; i < DEVICES; i++) devices.push(await Device.open(port, String(357_000_000_000_000 + i)));
 
@@ -148,7 +175,14 @@ async function main(): Promise<void> {
     const sent = seq - firstSeq;
     await until('every message at the target', () => latencies(target, started).length >= sent, 60_000);
     const lat = latencies(target, started);
-    const latency = { messages: sent, p50_ms: percentile(lat, 50), p90_ms: percentile(lat, 90), p95_ms: percentile(lat, 95), p99_ms: percentile(lat, 99), max_ms: lat.at(-1) ?? 0 };
+    const latency = {
+      messages: sent,
+      p50_ms: percentile(lat, 50),
+      p90_ms: percentile(lat, 90),
+      p95_ms: percentile(lat, 95),
+      p99_ms: percentile(lat, 99),
+      max_ms: lat.at(-1) ?? 0,
+    };
     const bus = { entries: busEntries, messages: busMessages, entries_per_1000_messages: Math.round((busEntries / Math.max(1, busMessages)) * 1000 * 10) / 10 };
 
     // 2. throughput: a backlog buffered while the target is down, then delivered
@@ -161,7 +195,11 @@ async function main(): Promise<void> {
       if (i % 1000 === 999) await Promise.all(acks.splice(0));
     }
     await Promise.all(acks);
-    await until('the backlog buffered', async () => (await api(hub.apiUrl, 'GET', `/gw/streams/${stream.id}`)).result[0].status.buffered > 0 && hub.queue.depth === 0, 300_000);
+    await until(
+      'the backlog buffered',
+      async () => (await api(hub.apiUrl, 'GET', `/gw/streams/${stream.id}`)).result[0].status.buffered > 0 && hub.queue.depth === 0,
+      300_000,
+    );
     const back = Date.now();
     target.down = false;
     const backlog = () => target.distinct().filter((b) => b.at >= back);
@@ -169,11 +207,58 @@ async function main(): Promise<void> {
     const first = backlog()[0].at;
     const last = backlog().at(-1)!.at;
     const requests = target.batches.filter((b) => b.at >= back).length;
-    const throughput = { messages: BACKLOG, first_delivery_after_up_ms: first - back, drain_s: Math.round((last - first) / 100) / 10, messages_per_s: Math.round(BACKLOG / Math.max(0.001, (last - first) / 1000)), http_requests: requests, messages_per_request: Math.round((BACKLOG / Math.max(1, requests)) * 10) / 10 };
+    const throughput = {
+      messages: BACKLOG,
+      first_delivery_after_up_ms: first - back,
+      drain_s: Math.round((last - first) / 100) / 10,
+      messages_per_s: Math.round(BACKLOG / Math.max(0.001, (last - first) / 1000)),
+      http_requests: requests,
+      messages_per_request: Math.round((BACKLOG / Math.max(1, requests)) * 10) / 10,
+    };
 
-    const result = { devices: DEVICES, rate_per_s: RATE, seconds: SECONDS, warmup, latency, eventbridge: bus, throughput, note: 'local mode, one process, dynalite on disk; EventBridge entries = events the fan-out publishes (one per stream per ingest batch)' };
-    console.log(table(['phase', 'messages', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'EventBridge entries / 1,000 msgs'], [['first record of each device (burst)', warmup.messages, warmup.p50_ms, '', '', warmup.p99_ms, warm.at(-1) ?? 0, ''], ['frame → HTTP target, steady', latency.messages, latency.p50_ms, latency.p90_ms, latency.p95_ms, latency.p99_ms, latency.max_ms, bus.entries_per_1000_messages]]));
-    console.log(table(['backlog', 'first delivery after target up, ms', 'drained in s', 'messages/s', 'HTTP requests (accepted)', 'messages per request'], [[BACKLOG, throughput.first_delivery_after_up_ms, throughput.drain_s, throughput.messages_per_s, throughput.http_requests, throughput.messages_per_request]]));
+    const result = {
+      devices: DEVICES,
+      rate_per_s: RATE,
+      seconds: SECONDS,
+      warmup,
+      latency,
+      eventbridge: bus,
+      throughput,
+      note: 'local mode, one process, dynalite on disk; EventBridge entries = events the fan-out publishes (one per stream per ingest batch)',
+    };
+    console.log(
+      table(
+        ['phase', 'messages', 'p50 ms', 'p90 ms', 'p95 ms', 'p99 ms', 'max ms', 'EventBridge entries / 1,000 msgs'],
+        [
+          ['first record of each device (burst)', warmup.messages, warmup.p50_ms, '', '', warmup.p99_ms, warm.at(-1) ?? 0, ''],
+          [
+            'frame → HTTP target, steady',
+            latency.messages,
+            latency.p50_ms,
+            latency.p90_ms,
+            latency.p95_ms,
+            latency.p99_ms,
+            latency.max_ms,
+            bus.entries_per_1000_messages,
+          ],
+        ],
+      ),
+    );
+    console.log(
+      table(
+        ['backlog', 'first delivery after target up, ms', 'drained in s', 'messages/s', 'HTTP requests (accepted)', 'messages per request'],
+        [
+          [
+            BACKLOG,
+            throughput.first_delivery_after_up_ms,
+            throughput.drain_s,
+            throughput.messages_per_s,
+            throughput.http_requests,
+            throughput.messages_per_request,
+          ],
+        ],
+      ),
+    );
     mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
     writeFileSync(new URL('./results/streams.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
   } finally {

@@ -142,7 +142,7 @@ async function start(args: string[]): Promise<number> {
       : `  admin token  ${process.env.HUB_ADMIN_TOKEN ? 'from HUB_ADMIN_TOKEN' : `in ${hub.dataDir}/admin-token`}`,
     'Press Ctrl-C to stop.',
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(`${lines.join('\n')}\n`);
   await new Promise<void>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

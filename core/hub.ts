@@ -1,29 +1,46 @@
 import type { Authenticator } from './api/auth.js';
 import { json } from './api/http.js';
 import { openApiDocument } from './api/openapi.js';
-import { tokenAuthenticator, TokenService } from './registry/tokens.js';
-import { tokenRoutes } from './api/routes/tokens.js';
+import { type Route, Router } from './api/router.js';
 import { activityRoutes } from './api/routes/activity.js';
 import { channelRoutes } from './api/routes/channels.js';
 import { commandRoutes } from './api/routes/commands.js';
+import { deadLetterRoutes } from './api/routes/dead-letters.js';
 import { deviceRoutes } from './api/routes/devices.js';
 import { protocolRoutes } from './api/routes/protocols.js';
-import { type Route, Router } from './api/router.js';
+import { settingRoutes } from './api/routes/settings.js';
+import { streamRoutes } from './api/routes/streams.js';
+import { tokenRoutes } from './api/routes/tokens.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
-import type { Bus, ChannelRepository, DeadLetterStore, Clock, CommandRepository, ConnectionDirectory, DeviceLogRepository, DeviceRepository, IdGenerator, PackStore, SettingsRepository, StreamRepository, StreamStateRepository, SubscriptionRepository, TelemetryStore, TokenRepository } from './ports.js';
-import { StreamService } from './registry/streams.js';
-import { SettingsService } from './registry/settings.js';
-import { settingRoutes } from './api/routes/settings.js';
-import { streamRoutes } from './api/routes/streams.js';
-import { deadLetterRoutes } from './api/routes/dead-letters.js';
-import { StreamFanout } from './streams/fanout.js';
+import type {
+  Bus,
+  ChannelRepository,
+  Clock,
+  CommandRepository,
+  ConnectionDirectory,
+  DeadLetterStore,
+  DeviceLogRepository,
+  DeviceRepository,
+  IdGenerator,
+  PackStore,
+  SettingsRepository,
+  StreamRepository,
+  StreamStateRepository,
+  SubscriptionRepository,
+  TelemetryStore,
+  TokenRepository,
+} from './ports.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
 import { ConnectionService, DeviceLogService } from './registry/connections.js';
 import { deviceTypes } from './registry/device-types.js';
 import { DeviceService } from './registry/devices.js';
+import { SettingsService } from './registry/settings.js';
+import { StreamService } from './registry/streams.js';
+import { TokenService, tokenAuthenticator } from './registry/tokens.js';
+import { StreamFanout } from './streams/fanout.js';
 
 /** Everything the domain needs from the outside world. */
 export interface HubPorts {
@@ -103,7 +120,14 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     defaultMessagesTtl: settings.defaultTtl?.device,
     onChange: settings.onRegistryChange,
   });
-  const channels = new ChannelService({ channels: ports.channels, ids: ports.ids, messages, publicHost: settings.publicHost, portRange: settings.portRange, defaultMessagesTtl: settings.defaultTtl?.channel });
+  const channels = new ChannelService({
+    channels: ports.channels,
+    ids: ports.ids,
+    messages,
+    publicHost: settings.publicHost,
+    portRange: settings.portRange,
+    defaultMessagesTtl: settings.defaultTtl?.channel,
+  });
   const commands = new CommandService({
     commands: ports.commands,
     ids: ports.ids,
@@ -156,7 +180,17 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     },
   });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
-  const routes: Route[] = [...channelRoutes(channels), ...deviceRoutes(devices, ingest), ...commandRoutes(commands), ...settingRoutes(settingsService), ...activityRoutes(connections, deviceLogs), ...streamRoutes(streams), ...protocolRoutes(), ...tokenRoutes(tokens), ...deadLetterRoutes(ports.deadLetters)];
+  const routes: Route[] = [
+    ...channelRoutes(channels),
+    ...deviceRoutes(devices, ingest),
+    ...commandRoutes(commands),
+    ...settingRoutes(settingsService),
+    ...activityRoutes(connections, deviceLogs),
+    ...streamRoutes(streams),
+    ...protocolRoutes(),
+    ...tokenRoutes(tokens),
+    ...deadLetterRoutes(ports.deadLetters),
+  ];
   routes.push({
     method: 'GET',
     path: '/openapi.json',
@@ -167,5 +201,21 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   });
   const auth = tokenAuthenticator(settings.adminToken, tokens);
   const router = new Router(routes, auth, ports.logger);
-  return { ports, messages, devices, channels, commands, connections, deviceLogs, tokens, streams, settings: settingsService, fanout, auth, ingest, routes, router };
+  return {
+    ports,
+    messages,
+    devices,
+    channels,
+    commands,
+    connections,
+    deviceLogs,
+    tokens,
+    streams,
+    settings: settingsService,
+    fanout,
+    auth,
+    ingest,
+    routes,
+    router,
+  };
 }

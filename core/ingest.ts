@@ -8,9 +8,9 @@ import type { MessageService } from './messages/service.js';
 import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
 import type { CommandService } from './registry/commands.js';
-import type { Command } from './schemas/commands.js';
 import { mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
+import type { Command } from './schemas/commands.js';
 import type { Device } from './schemas/devices.js';
 
 export interface IngestDeps {
@@ -84,7 +84,9 @@ export class IngestService {
       if (replies.length > 0 && frame.id !== undefined && this.deps.commands && protocol) {
         const device = await this.resolve(frame.id);
         if (device) {
-          const done = await this.deps.commands.applyReplies(device, replies, frame.ts, (c) => protocol.correlate?.({ name: c.name, properties: c.properties, id: c.id }));
+          const done = await this.deps.commands.applyReplies(device, replies, frame.ts, (c) =>
+            protocol.correlate?.({ name: c.name, properties: c.properties, id: c.id }),
+          );
           stats.commandReplies += done.length;
           await this.deps.onReplies?.(device, replies, done);
         }
@@ -160,7 +162,11 @@ export class IngestService {
     return device;
   }
 
-  private decodeFrame(frame: QueuedFrame, channel: Channel, stats: IngestStats): { messages: Message[]; replies: readonly CommandReply[]; protocol?: ProtocolCodec } {
+  private decodeFrame(
+    frame: QueuedFrame,
+    channel: Channel,
+    stats: IngestStats,
+  ): { messages: Message[]; replies: readonly CommandReply[]; protocol?: ProtocolCodec } {
     const protocol = getProtocol(frame.p);
     if (!protocol) {
       stats.decodeErrors++;
@@ -172,7 +178,14 @@ export class IngestService {
     const decoded = safeDecode(protocol, bytes, { transport: frame.t, ident: frame.id, vars: frame.v ?? {} }, options, frame.ts);
     for (const error of decoded.errors) {
       stats.decodeErrors++;
-      this.deps.logger.warn('decode error', { error: error.toString(), ident: frame.id, peer: frame.peer, channel_id: frame.ch, frame: bytes.subarray(0, 512).toString('hex'), correlation_id: frame.cid });
+      this.deps.logger.warn('decode error', {
+        error: error.toString(),
+        ident: frame.id,
+        peer: frame.peer,
+        channel_id: frame.ch,
+        frame: bytes.subarray(0, 512).toString('hex'),
+        correlation_id: frame.cid,
+      });
     }
     const messages = decoded.messages.map((m) => {
       const message: Message = { ...m };

@@ -12,7 +12,11 @@ const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as cons
 export type LogLevel = keyof typeof LEVELS;
 
 /** One JSON object per line on stderr: `{"level","time","message",...extra}`. */
-export function jsonLogger(level: LogLevel = 'info', base: Record<string, unknown> = {}, write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function jsonLogger(
+  level: LogLevel = 'info',
+  base: Record<string, unknown> = {},
+  write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Logger {
   const min = LEVELS[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, message: string, extra?: Record<string, unknown>) => {
     if (LEVELS[lvl] < min) return;
@@ -27,7 +31,7 @@ export function jsonLogger(level: LogLevel = 'info', base: Record<string, unknow
 }
 
 /** Human-readable lines for a terminal: `time LEVEL message key=value ...`. */
-export function textLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(l + '\n')): Logger {
+export function textLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Logger {
   const min = LEVELS[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, message: string, extra?: Record<string, unknown>) => {
     if (LEVELS[lvl] < min) return;
@@ -35,7 +39,7 @@ export function textLogger(level: LogLevel = 'info', write: (line: string) => vo
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v)}`)
       .join(' ');
-    write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}${fields ? ' ' + fields : ''}`);
+    write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}${fields ? ` ${fields}` : ''}`);
   };
   return {
     debug: (m, e) => emit('debug', m, e),

@@ -85,7 +85,15 @@ export const HEALTH_PORT = 8081;
 export const LISTENER_CONNECTIONS_METRIC = { namespace: 'TelematicsHub', metricName: 'ActiveConnections', dimensionsMap: { service: 'hub-listener' } } as const;
 
 /** Listener container environment: what listener/main.ts reads, with the hub's defaults. */
-export function listenerEnvironment(props: { queueUrl: string; registryTable: string; messagesTable: string; region: string; cpu?: number; flushMs?: number; extra?: Record<string, string> }): Record<string, string> {
+export function listenerEnvironment(props: {
+  queueUrl: string;
+  registryTable: string;
+  messagesTable: string;
+  region: string;
+  cpu?: number;
+  flushMs?: number;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     // one listener process per whole vCPU of the task (node:cluster), at least one
     HUB_LISTENER_WORKERS: String(Math.max(1, Math.floor((props.cpu ?? 512) / 1024))),
@@ -181,16 +189,28 @@ export class HubChannels extends Construct {
     grantTableReadWrite(props.storage.registry, this.taskDefinition.taskRole);
     acknowledge(
       this.taskDefinition,
-      { id: 'AwsSolutions-ECS2', reason: 'The environment holds only non-secret configuration (queue URL, table names, timings); the listener holds no secret.' },
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'The task execution role needs ecr:GetAuthorizationToken, which AWS only grants on Resource "*"; the image pull itself is scoped to the asset repository.' },
+      {
+        id: 'AwsSolutions-ECS2',
+        reason: 'The environment holds only non-secret configuration (queue URL, table names, timings); the listener holds no secret.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'The task execution role needs ecr:GetAuthorizationToken, which AWS only grants on Resource "*"; the image pull itself is scoped to the asset repository.',
+      },
     );
 
-    this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', { vpc: this.vpc, description: 'Telematics Hub listener tasks: channel ports and health', allowAllOutbound: true });
+    this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Telematics Hub listener tasks: channel ports and health',
+      allowAllOutbound: true,
+    });
     this.securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcpRange(lo, hi), 'devices (via the NLB, client IPs preserved)');
     this.securityGroup.addIngressRule(Peer.ipv4(this.vpc.vpcCidrBlock), Port.tcp(HEALTH_PORT), 'NLB health checks');
     acknowledge(this.securityGroup, {
       id: 'AwsSolutions-EC23',
-      reason: 'GPS trackers connect from any mobile-network address; the NLB preserves client IPs, so the tasks must accept the channel ports (and only those) from 0.0.0.0/0.',
+      reason:
+        'GPS trackers connect from any mobile-network address; the NLB preserves client IPs, so the tasks must accept the channel ports (and only those) from 0.0.0.0/0.',
     });
     this.service = new FargateService(this, 'Service', {
       cluster: this.cluster,
@@ -206,7 +226,11 @@ export class HubChannels extends Construct {
 
     this.connectionsMetric = new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic: 'Average', period: Duration.minutes(1) });
     this.scaling = this.service.autoScaleTaskCount({ minCapacity: minCount, maxCapacity: maxCount });
-    this.scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: props.cpuTargetPercent ?? 60, scaleInCooldown: Duration.minutes(15), scaleOutCooldown: Duration.minutes(2) });
+    this.scaling.scaleOnCpuUtilization('Cpu', {
+      targetUtilizationPercent: props.cpuTargetPercent ?? 60,
+      scaleInCooldown: Duration.minutes(15),
+      scaleOutCooldown: Duration.minutes(2),
+    });
     this.scaling.scaleToTrackCustomMetric('Connections', {
       metric: this.connectionsMetric,
       targetValue: props.connectionsPerTask ?? 40_000,
@@ -214,10 +238,16 @@ export class HubChannels extends Construct {
       scaleOutCooldown: Duration.minutes(2),
     });
 
-    this.loadBalancer = new NetworkLoadBalancer(this, 'Nlb', { vpc: this.vpc, internetFacing: true, crossZoneEnabled: true, vpcSubnets: { subnetType: SubnetType.PUBLIC } });
+    this.loadBalancer = new NetworkLoadBalancer(this, 'Nlb', {
+      vpc: this.vpc,
+      internetFacing: true,
+      crossZoneEnabled: true,
+      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+    });
     acknowledge(this.loadBalancer, {
       id: 'AwsSolutions-ELB2',
-      reason: 'NLB access logs only record TLS listeners; every listener here is plain TCP (trackers do not speak TLS), so the logs would stay empty. The VPC flow logs record the connections.',
+      reason:
+        'NLB access logs only record TLS listeners; every listener here is plain TCP (trackers do not speak TLS), so the logs would stay empty. The VPC flow logs record the connections.',
     });
     for (const port of portsOf(props.portRange)) {
       const listener = this.loadBalancer.addListener(`Port${port}`, { port, protocol: Protocol.TCP });
@@ -228,7 +258,14 @@ export class HubChannels extends Construct {
           preserveClientIp: true,
           targets: [this.service.loadBalancerTarget({ containerName: this.container.containerName, containerPort: port })],
           deregistrationDelay: Duration.seconds(30),
-          healthCheck: { protocol: Protocol.HTTP, port: String(HEALTH_PORT), path: '/', interval: Duration.seconds(10), healthyThresholdCount: 2, unhealthyThresholdCount: 2 },
+          healthCheck: {
+            protocol: Protocol.HTTP,
+            port: String(HEALTH_PORT),
+            path: '/',
+            interval: Duration.seconds(10),
+            healthyThresholdCount: 2,
+            unhealthyThresholdCount: 2,
+          },
         }),
       );
     }

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   AllowedMethods,
   CachePolicy,
-  Distribution,
   Function as CloudFrontFunction,
+  Distribution,
   FunctionCode,
   FunctionEventType,
   FunctionRuntime,
@@ -20,7 +21,6 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, type ISource, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
-import { existsSync } from 'node:fs';
 import { acknowledge } from './nag.js';
 import { consoleDistPath } from './paths.js';
 
@@ -85,7 +85,10 @@ export class HubConsole extends Construct {
       lifecycleRules: [{ expiration: Duration.days(logDays) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    acknowledge(this.logBucket, { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the console bucket and of CloudFront; logging it into itself would loop.' });
+    acknowledge(this.logBucket, {
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the console bucket and of CloudFront; logging it into itself would loop.',
+    });
     this.bucket = new Bucket(this, 'Site', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
@@ -104,7 +107,11 @@ export class HubConsole extends Construct {
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       compress: true,
     };
-    const spaRewrite = new CloudFrontFunction(this, 'SpaRewrite', { code: FunctionCode.fromInline(SPA_REWRITE_CODE), runtime: FunctionRuntime.JS_2_0, comment: 'console client-side routes -> /index.html' });
+    const spaRewrite = new CloudFrontFunction(this, 'SpaRewrite', {
+      code: FunctionCode.fromInline(SPA_REWRITE_CODE),
+      runtime: FunctionRuntime.JS_2_0,
+      comment: 'console client-side routes -> /index.html',
+    });
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Telematics Hub console and API',
       defaultRootObject: 'index.html',
@@ -125,13 +132,27 @@ export class HubConsole extends Construct {
     });
     acknowledge(
       this.distribution,
-      { id: 'AwsSolutions-CFR1', reason: 'Trackers and fleet operators are world-wide; the hub does not restrict countries. Add a geo restriction if your policy needs one.' },
-      { id: 'AwsSolutions-CFR2', reason: 'WAF is an account-level choice with a monthly cost; the API behind the distribution is authenticated and throttled. Attach a web ACL if your policy requires one (docs/deploy.md).' },
-      { id: 'AwsSolutions-CFR4', reason: 'The distribution uses the default *.cloudfront.net certificate, for which CloudFront does not allow choosing the minimum TLS version; use a custom domain and certificate to enforce TLSv1.2_2021.' },
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'Trackers and fleet operators are world-wide; the hub does not restrict countries. Add a geo restriction if your policy needs one.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'WAF is an account-level choice with a monthly cost; the API behind the distribution is authenticated and throttled. Attach a web ACL if your policy requires one (docs/deploy.md).',
+      },
+      {
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'The distribution uses the default *.cloudfront.net certificate, for which CloudFront does not allow choosing the minimum TLS version; use a custom domain and certificate to enforce TLSv1.2_2021.',
+      },
     );
 
     const deployLogs = new LogGroup(this, 'DeploymentLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
-    const deployRole = new Role(this, 'DeploymentRole', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: 'Copies the console files to the site bucket' });
+    const deployRole = new Role(this, 'DeploymentRole', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Copies the console files to the site bucket',
+    });
     deployLogs.grantWrite(deployRole);
     this.deployment = new BucketDeployment(this, 'Deployment', {
       sources: [consoleSource(props.distPath ?? consoleDistPath())],
@@ -146,11 +167,24 @@ export class HubConsole extends Construct {
     const site = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
     acknowledge(
       deployRole,
-      ...['Action::s3:GetObject*', 'Action::s3:GetBucket*', 'Action::s3:List*', 'Action::s3:DeleteObject*', 'Action::s3:Abort*', 'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*', `Resource::<${site}.Arn>/*`].map((f) => ({
+      ...[
+        'Action::s3:GetObject*',
+        'Action::s3:GetBucket*',
+        'Action::s3:List*',
+        'Action::s3:DeleteObject*',
+        'Action::s3:Abort*',
+        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+        `Resource::<${site}.Arn>/*`,
+      ].map((f) => ({
         id: `AwsSolutions-IAM5[${f}]`,
-        reason: 'CDK BucketDeployment grants: it copies every object of the staged asset into the site bucket and prunes stale ones, so it needs object-level wildcards on exactly these two buckets.',
+        reason:
+          'CDK BucketDeployment grants: it copies every object of the staged asset into the site bucket and prunes stale ones, so it needs object-level wildcards on exactly these two buckets.',
       })),
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'CDK BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on "*" to invalidate the console distribution after an upload; CloudFront invalidation APIs are not scoped further by CDK.' },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'CDK BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on "*" to invalidate the console distribution after an upload; CloudFront invalidation APIs are not scoped further by CDK.',
+      },
     );
     acknowledgeDeploymentHandler(Stack.of(this));
   }
@@ -158,7 +192,9 @@ export class HubConsole extends Construct {
 
 /** BucketDeployment's handler is a singleton function placed at the stack's top level by CDK. */
 function acknowledgeDeploymentHandler(stack: Stack): void {
-  const handler: IConstruct | undefined = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment') || c.node.id.startsWith('CustomCDKBucketDeployment'));
+  const handler: IConstruct | undefined = stack.node.children.find(
+    (c) => c.node.id.startsWith('Custom::CDKBucketDeployment') || c.node.id.startsWith('CustomCDKBucketDeployment'),
+  );
   if (!handler) return;
   const why = 'CDK-provided BucketDeployment handler (Python, AWS CLI layer) that runs only during CloudFormation deployments';
   acknowledge(

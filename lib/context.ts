@@ -48,7 +48,12 @@ export interface HubAppSettings {
  */
 export function hubSettingsFromContext(context: Record<string, unknown>): HubAppSettings {
   for (const key of Object.keys(context)) {
-    if (key.startsWith('hub:') && !(key.slice(4) in HUB_CONTEXT_KEYS)) throw new Error(`unknown context key ${key} (known: ${Object.keys(HUB_CONTEXT_KEYS).map((k) => 'hub:' + k).join(', ')})`);
+    if (key.startsWith('hub:') && !(key.slice(4) in HUB_CONTEXT_KEYS))
+      throw new Error(
+        `unknown context key ${key} (known: ${Object.keys(HUB_CONTEXT_KEYS)
+          .map((k) => `hub:${k}`)
+          .join(', ')})`,
+      );
   }
   const raw = (k: HubContextKey): unknown => context[`hub:${k}`];
   const fail = (k: HubContextKey, why: string): never => {
@@ -85,8 +90,15 @@ export function hubSettingsFromContext(context: Record<string, unknown>): HubApp
     if (typeof v === 'string') v = JSON.parse(v);
     const c = v as Record<string, unknown>;
     const keys = ['minWriteCapacity', 'maxWriteCapacity', 'minReadCapacity', 'maxReadCapacity'] as const;
-    if (typeof c !== 'object' || !keys.every((x) => typeof c[x] === 'number')) return fail(k, `expected "on-demand" or {${keys.join(', ')}, targetUtilizationPercent?}`);
-    return { minWriteCapacity: c.minWriteCapacity as number, maxWriteCapacity: c.maxWriteCapacity as number, minReadCapacity: c.minReadCapacity as number, maxReadCapacity: c.maxReadCapacity as number, targetUtilizationPercent: c.targetUtilizationPercent as number | undefined };
+    if (typeof c !== 'object' || !keys.every((x) => typeof c[x] === 'number'))
+      return fail(k, `expected "on-demand" or {${keys.join(', ')}, targetUtilizationPercent?}`);
+    return {
+      minWriteCapacity: c.minWriteCapacity as number,
+      maxWriteCapacity: c.maxWriteCapacity as number,
+      minReadCapacity: c.minReadCapacity as number,
+      maxReadCapacity: c.maxReadCapacity as number,
+      targetUtilizationPercent: c.targetUtilizationPercent as number | undefined,
+    };
   };
   const flowLogs = str('flowLogTrafficType');
   if (flowLogs !== undefined && !(flowLogs in FlowLogTrafficType)) fail('flowLogTrafficType', 'expected ALL, ACCEPT or REJECT');

@@ -1,10 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { join } from 'node:path';
+import type { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLevel, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { join } from 'node:path';
 import { acknowledge } from './nag.js';
 import { packageRoot } from './paths.js';
 
@@ -73,12 +73,14 @@ export class HubFunction extends NodejsFunction {
         externalModules: [],
       },
     });
-    const runtimeReason = 'Node 22 is the runtime this project targets and tests against (its dependencies are pinned for Node 20/22); moving to a newer runtime is a tested upgrade, not a synth-time default.';
+    const runtimeReason =
+      'Node 22 is the runtime this project targets and tests against (its dependencies are pinned for Node 20/22); moving to a newer runtime is a tested upgrade, not a synth-time default.';
     acknowledge(this, { id: 'AwsSolutions-L1', reason: runtimeReason }, { id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
-    acknowledge(
-      role,
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; AWS documents Resource "*" for these actions.' },
-    );
+    acknowledge(role, {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) has no resource-level permissions; AWS documents Resource "*" for these actions.',
+    });
   }
 }
 

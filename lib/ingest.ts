@@ -4,10 +4,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letters.js';
 import { acknowledgeSyncOnly, HubFunction } from './function.js';
 import { grantTableReadWrite } from './grants.js';
 import { acknowledge } from './nag.js';
-import { deadLetterQueue } from './dead-letters.js';
 import { handlerEntry } from './paths.js';
 import type { HubStorage } from './storage.js';
 
@@ -64,7 +64,8 @@ export class HubIngest extends Construct {
     const window = props.batchingWindowSeconds ?? 1;
     const batchSize = props.batchSize ?? 10;
     if (!(window >= 0 && window <= 300)) throw new Error(`ingest batching window ${window} s: give 0-300`);
-    if (!(batchSize >= 1 && batchSize <= 10_000) || (batchSize > 10 && window < 1)) throw new Error(`ingest batch size ${batchSize}: give 1-10000 (above 10 with a batching window of at least 1 s)`);
+    if (!(batchSize >= 1 && batchSize <= 10_000) || (batchSize > 10 && window < 1))
+      throw new Error(`ingest batch size ${batchSize}: give 1-10000 (above 10 with a batching window of at least 1 s)`);
     const timeout = props.timeout ?? INGEST_TIMEOUT;
     if (!(timeout.toSeconds() >= 10 && timeout.toSeconds() <= 900)) throw new Error(`ingest timeout ${timeout.toSeconds()} s: give 10-900`);
     this.deadLetterQueue = deadLetterQueue(this, {
@@ -106,7 +107,8 @@ export class HubIngest extends Construct {
     acknowledgeSyncOnly(this.function, 'SQS event source mapping');
     acknowledge(this.function, {
       id: 'Serverless-LambdaEventSourceMappingDestination',
-      reason: 'SQS event source mappings do not support on-failure destinations; failed records return to the queue and reach the DLQ through its redrive policy after maxReceiveCount receives.',
+      reason:
+        'SQS event source mappings do not support on-failure destinations; failed records return to the queue and reach the DLQ through its redrive policy after maxReceiveCount receives.',
     });
   }
 }

@@ -23,7 +23,8 @@ export function acknowledgements(scope: IConstruct): { path: string; id: string;
   for (const c of scope.node.findAll()) {
     for (const m of c.node.metadata) {
       if (m.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !m.data) continue;
-      for (const [id, reason] of Object.entries(m.data as Record<string, string>)) out.push({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason });
+      for (const [id, reason] of Object.entries(m.data as Record<string, string>))
+        out.push({ path: c.node.path, id: id.replace(/^annotation::/i, ''), reason });
     }
   }
   return out;

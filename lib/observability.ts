@@ -17,13 +17,13 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { LISTENER_CONNECTIONS_METRIC, type HubChannels } from './channels.js';
+import { type HubChannels, LISTENER_CONNECTIONS_METRIC } from './channels.js';
 import type { HubFunction } from './function.js';
 import type { HubIngest } from './ingest.js';
 import { acknowledge } from './nag.js';
 import type { HubRegistryApi } from './registry-api.js';
 import type { HubStorage } from './storage.js';
-import { STREAM_TYPES, streamServiceName, type HubStreams } from './streams.js';
+import { type HubStreams, STREAM_TYPES, streamServiceName } from './streams.js';
 
 export interface HubObservabilityProps {
   readonly storage: HubStorage;
@@ -79,7 +79,8 @@ export class HubObservability extends Construct {
       this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
       acknowledge(this.topic, {
         id: 'Serverless-SNSRedrivePolicy',
-        reason: 'The only subscription is an operator e-mail address; an undeliverable alarm e-mail has nothing to redrive to, and the alarm state stays visible in CloudWatch.',
+        reason:
+          'The only subscription is an operator e-mail address; an undeliverable alarm e-mail has nothing to redrive to, and the alarm state stays visible in CloudWatch.',
       });
     }
 
@@ -92,8 +93,20 @@ export class HubObservability extends Construct {
     const fiveMin = Duration.minutes(5);
 
     // --- alarms
-    this.alarm('IngestDeadLetters', 'Frames failed ingest 5 times and wait in the ingest DLQ (redrive: docs/operations.md)', ingest.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMin, statistic: 'Maximum' }), 1, 1);
-    this.alarm('StreamDeadLetters', 'Stream events could not be delivered and wait in the streams DLQ', streams.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMin, statistic: 'Maximum' }), 1, 1);
+    this.alarm(
+      'IngestDeadLetters',
+      'Frames failed ingest 5 times and wait in the ingest DLQ (redrive: docs/operations.md)',
+      ingest.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMin, statistic: 'Maximum' }),
+      1,
+      1,
+    );
+    this.alarm(
+      'StreamDeadLetters',
+      'Stream events could not be delivered and wait in the streams DLQ',
+      streams.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: fiveMin, statistic: 'Maximum' }),
+      1,
+      1,
+    );
     this.alarm(
       'IngestQueueAge',
       'Ingest is falling behind: the oldest queued frame batch is older than the threshold',
@@ -108,7 +121,12 @@ export class HubObservability extends Construct {
     this.alarm(
       'StreamErrors',
       'Stream functions fail (crash or timeout)',
-      new MathExpression({ expression: STREAM_TYPES.map((_, i) => `e${i}`).join(' + '), usingMetrics: Object.fromEntries(STREAM_TYPES.map((t, i) => [`e${i}`, streams.functions[t].metricErrors({ period: fiveMin })])), label: 'stream function errors', period: fiveMin }),
+      new MathExpression({
+        expression: STREAM_TYPES.map((_, i) => `e${i}`).join(' + '),
+        usingMetrics: Object.fromEntries(STREAM_TYPES.map((t, i) => [`e${i}`, streams.functions[t].metricErrors({ period: fiveMin })])),
+        label: 'stream function errors',
+        period: fiveMin,
+      }),
       5,
       1,
     );
@@ -127,19 +145,34 @@ export class HubObservability extends Construct {
     // --- dashboard
     const m = HUB_METRICS.ingest;
     const w = (title: string, left: IMetric[], right: IMetric[] = [], width = 8) => new GraphWidget({ title, left, right, width, height: 6 });
-    const listenerConnections = (statistic: string, label: string) => new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic, period: Duration.minutes(1), label });
+    const listenerConnections = (statistic: string, label: string) =>
+      new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic, period: Duration.minutes(1), label });
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
-      new TextWidget({ markdown: '# Telematics Hub\nDevices → NLB → listener tasks → SQS → ingest → DynamoDB / EventBridge → streams. Runbook: docs/operations.md', width: 16, height: 3 }),
+      new TextWidget({
+        markdown: '# Telematics Hub\nDevices → NLB → listener tasks → SQS → ingest → DynamoDB / EventBridge → streams. Runbook: docs/operations.md',
+        width: 16,
+        height: 3,
+      }),
       new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 8, height: 3 }),
     );
     this.dashboard.addWidgets(
-      w('Frames and messages per second', [perSecond(hubMetric(m.service, m.frames), 'frames/s'), perSecond(hubMetric(m.service, m.stored), 'messages stored/s')]),
+      w('Frames and messages per second', [
+        perSecond(hubMetric(m.service, m.frames), 'frames/s'),
+        perSecond(hubMetric(m.service, m.stored), 'messages stored/s'),
+      ]),
       w('Decode errors', [hubMetric(m.service, m.decodeErrors)]),
-      w('Queue age at ingest (ms)', [hubMetric(m.service, m.queueAge, 'p50'), hubMetric(m.service, m.queueAge, 'p99'), hubMetric(m.service, m.queueAge, 'Maximum')]),
+      w('Queue age at ingest (ms)', [
+        hubMetric(m.service, m.queueAge, 'p50'),
+        hubMetric(m.service, m.queueAge, 'p99'),
+        hubMetric(m.service, m.queueAge, 'Maximum'),
+      ]),
     );
     this.dashboard.addWidgets(
-      w('Ingest queue depth', [ingest.queue.metricApproximateNumberOfMessagesVisible({ label: 'visible' }), ingest.queue.metricApproximateNumberOfMessagesNotVisible({ label: 'in flight' })]),
+      w('Ingest queue depth', [
+        ingest.queue.metricApproximateNumberOfMessagesVisible({ label: 'visible' }),
+        ingest.queue.metricApproximateNumberOfMessagesNotVisible({ label: 'in flight' }),
+      ]),
       w('Oldest queued message (s)', [ingest.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: 'ingest queue' })]),
       w('Dead letters', [
         ingest.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'ingest DLQ' }),
@@ -147,13 +180,28 @@ export class HubObservability extends Construct {
       ]),
     );
     this.dashboard.addWidgets(
-      w('Lambda errors', fns.map(([n, f]) => f.metricErrors({ label: n, period: fiveMin }))),
-      w('Lambda throttles', fns.map(([n, f]) => f.metricThrottles({ label: n, period: fiveMin }))),
-      w('Lambda duration p99 (ms)', fns.map(([n, f]) => f.metricDuration({ label: n, statistic: 'p99', period: fiveMin }))),
+      w(
+        'Lambda errors',
+        fns.map(([n, f]) => f.metricErrors({ label: n, period: fiveMin })),
+      ),
+      w(
+        'Lambda throttles',
+        fns.map(([n, f]) => f.metricThrottles({ label: n, period: fiveMin })),
+      ),
+      w(
+        'Lambda duration p99 (ms)',
+        fns.map(([n, f]) => f.metricDuration({ label: n, statistic: 'p99', period: fiveMin })),
+      ),
     );
     this.dashboard.addWidgets(
-      w('Stream deliveries', STREAM_TYPES.map((t) => hubMetric(streamServiceName(t), HUB_METRICS.streams.deliveries, 'Sum', fiveMin).with({ label: t }))),
-      w('Stream failures', STREAM_TYPES.map((t) => hubMetric(streamServiceName(t), HUB_METRICS.streams.failures, 'Sum', fiveMin).with({ label: t }))),
+      w(
+        'Stream deliveries',
+        STREAM_TYPES.map((t) => hubMetric(streamServiceName(t), HUB_METRICS.streams.deliveries, 'Sum', fiveMin).with({ label: t })),
+      ),
+      w(
+        'Stream failures',
+        STREAM_TYPES.map((t) => hubMetric(streamServiceName(t), HUB_METRICS.streams.failures, 'Sum', fiveMin).with({ label: t })),
+      ),
       w(
         'Stream events: rule invocations / failed',
         STREAM_TYPES.map((t) => ruleMetric(streams, t, 'Invocations')),
@@ -161,7 +209,11 @@ export class HubObservability extends Construct {
       ),
     );
     this.dashboard.addWidgets(
-      w('Connections per listener task', [listenerConnections('Average', 'average per task'), listenerConnections('Maximum', 'busiest task')], [listenerConnections('SampleCount', 'tasks reporting')]),
+      w(
+        'Connections per listener task',
+        [listenerConnections('Average', 'average per task'), listenerConnections('Maximum', 'busiest task')],
+        [listenerConnections('SampleCount', 'tasks reporting')],
+      ),
       w('Listener CPU / memory (%)', [channels.service.metricCpuUtilization({ label: 'CPU' }), channels.service.metricMemoryUtilization({ label: 'memory' })]),
       w(
         'NLB flows',
@@ -170,17 +222,39 @@ export class HubObservability extends Construct {
       ),
     );
     this.dashboard.addWidgets(
-      w('API requests / 4xx / 5xx', [api.api.metricCount({ statistic: 'Sum', label: 'requests' }), api.api.metricClientError({ statistic: 'Sum', label: '4xx' }), api.api.metricServerError({ statistic: 'Sum', label: '5xx' })]),
-      w('API latency (ms)', [api.api.metricLatency({ statistic: 'p50', label: 'p50' }), api.api.metricLatency({ statistic: 'p99', label: 'p99' }), api.api.metricIntegrationLatency({ statistic: 'p99', label: 'integration p99' })]),
+      w('API requests / 4xx / 5xx', [
+        api.api.metricCount({ statistic: 'Sum', label: 'requests' }),
+        api.api.metricClientError({ statistic: 'Sum', label: '4xx' }),
+        api.api.metricServerError({ statistic: 'Sum', label: '5xx' }),
+      ]),
+      w('API latency (ms)', [
+        api.api.metricLatency({ statistic: 'p50', label: 'p50' }),
+        api.api.metricLatency({ statistic: 'p99', label: 'p99' }),
+        api.api.metricIntegrationLatency({ statistic: 'p99', label: 'integration p99' }),
+      ]),
       w(
         'DynamoDB consumed capacity',
-        [storage.messages.metricConsumedWriteCapacityUnits({ label: 'messages WCU' }), storage.registry.metricConsumedWriteCapacityUnits({ label: 'registry WCU' })],
-        [storage.messages.metricConsumedReadCapacityUnits({ label: 'messages RCU' }), storage.registry.metricConsumedReadCapacityUnits({ label: 'registry RCU' })],
+        [
+          storage.messages.metricConsumedWriteCapacityUnits({ label: 'messages WCU' }),
+          storage.registry.metricConsumedWriteCapacityUnits({ label: 'registry WCU' }),
+        ],
+        [
+          storage.messages.metricConsumedReadCapacityUnits({ label: 'messages RCU' }),
+          storage.registry.metricConsumedReadCapacityUnits({ label: 'registry RCU' }),
+        ],
       ),
     );
   }
 
-  private alarm(id: string, description: string, metric: IMetric, threshold: number, evaluationPeriods: number, comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, treatMissingData = TreatMissingData.NOT_BREACHING): Alarm {
+  private alarm(
+    id: string,
+    description: string,
+    metric: IMetric,
+    threshold: number,
+    evaluationPeriods: number,
+    comparisonOperator = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData = TreatMissingData.NOT_BREACHING,
+  ): Alarm {
     const alarm = new Alarm(this, id, { alarmDescription: description, metric, threshold, evaluationPeriods, comparisonOperator, treatMissingData });
     alarm.addAlarmAction(new SnsAction(this.topic));
     alarm.addOkAction(new SnsAction(this.topic));

@@ -3,7 +3,7 @@ import {
   AccessLogField,
   AccessLogFormat,
   AuthorizationType,
-  CfnRestApi,
+  type CfnRestApi,
   EndpointType,
   IdentitySource,
   LambdaIntegration,
@@ -109,7 +109,8 @@ export class HubRegistryApi extends Construct {
     });
     acknowledge(this.adminSecret, {
       id: 'AwsSolutions-SMG4',
-      reason: 'The admin token is a bearer credential held by people and scripts, not a database password; automatic rotation would lock them out. It is rotated by an operator (docs/operations.md, "Rotate tokens").',
+      reason:
+        'The admin token is a bearer credential held by people and scripts, not a database password; automatic rotation would lock them out. It is rotated by an operator (docs/operations.md, "Rotate tokens").',
     });
     const tables = {
       HUB_TABLE_REGISTRY: props.storage.registry.tableName,
@@ -130,7 +131,9 @@ export class HubRegistryApi extends Construct {
         HUB_PORT_RANGE: `${props.portRange[0]}-${props.portRange[1]}`,
         HUB_DEFAULT_DEVICE_MESSAGES_TTL: String((props.defaultDeviceMessagesTtl ?? Duration.days(365)).toSeconds()),
         HUB_DEFAULT_CHANNEL_MESSAGES_TTL: String((props.defaultChannelMessagesTtl ?? Duration.days(7)).toSeconds()),
-        ...(props.deadLetters ? { HUB_INGEST_QUEUE_URL: props.deadLetters.queue.queueUrl, HUB_INGEST_DLQ_URL: props.deadLetters.deadLetterQueue.queueUrl } : {}),
+        ...(props.deadLetters
+          ? { HUB_INGEST_QUEUE_URL: props.deadLetters.queue.queueUrl, HUB_INGEST_DLQ_URL: props.deadLetters.deadLetterQueue.queueUrl }
+          : {}),
       },
     });
     if (props.deadLetters) {
@@ -194,7 +197,10 @@ export class HubRegistryApi extends Construct {
     acknowledge(
       openapi,
       { id: 'AwsSolutions-APIG4', reason: 'GET /openapi.json is the public API description (no data); every other route has the REQUEST authorizer.' },
-      { id: 'AwsSolutions-COG4', reason: 'GET /openapi.json is intentionally public; the API uses flespi-style tokens checked by a Lambda authorizer, not Cognito.' },
+      {
+        id: 'AwsSolutions-COG4',
+        reason: 'GET /openapi.json is intentionally public; the API uses flespi-style tokens checked by a Lambda authorizer, not Cognito.',
+      },
     );
 
     for (const [name, type, status] of [
@@ -214,10 +220,25 @@ export class HubRegistryApi extends Construct {
 
     acknowledge(
       this.api,
-      { id: 'AwsSolutions-APIG2', reason: 'Every route is a Lambda proxy whose body, path and query are validated by the zod schemas of the router (the same schemas produce /openapi.json); API Gateway models would duplicate them.' },
-      { id: 'AwsSolutions-APIG3', reason: 'WAF is an account-level choice with a per-ACL monthly cost; the API is throttled per stage and authenticated. Attach a web ACL to the stage if your policy requires one (docs/deploy.md).' },
-      { id: 'AwsSolutions-COG4', reason: 'Clients authenticate with flespi-style tokens (Authorization: FlespiToken/Bearer), checked by the hub REQUEST authorizer; a Cognito user pool would break API compatibility.' },
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The account-level API Gateway CloudWatch role needs the AWS managed push-to-logs policy; it is the documented way to enable execution logs.' },
+      {
+        id: 'AwsSolutions-APIG2',
+        reason:
+          'Every route is a Lambda proxy whose body, path and query are validated by the zod schemas of the router (the same schemas produce /openapi.json); API Gateway models would duplicate them.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'WAF is an account-level choice with a per-ACL monthly cost; the API is throttled per stage and authenticated. Attach a web ACL to the stage if your policy requires one (docs/deploy.md).',
+      },
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Clients authenticate with flespi-style tokens (Authorization: FlespiToken/Bearer), checked by the hub REQUEST authorizer; a Cognito user pool would break API compatibility.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level API Gateway CloudWatch role needs the AWS managed push-to-logs policy; it is the documented way to enable execution logs.',
+      },
     );
   }
 }

@@ -33,7 +33,11 @@ export function tableBilling(provisioned?: HubProvisionedCapacity): Billing {
   const target = provisioned.targetUtilizationPercent ?? 70;
   return Billing.provisioned({
     readCapacity: Capacity.autoscaled({ minCapacity: provisioned.minReadCapacity, maxCapacity: provisioned.maxReadCapacity, targetUtilizationPercent: target }),
-    writeCapacity: Capacity.autoscaled({ minCapacity: provisioned.minWriteCapacity, maxCapacity: provisioned.maxWriteCapacity, targetUtilizationPercent: target }),
+    writeCapacity: Capacity.autoscaled({
+      minCapacity: provisioned.minWriteCapacity,
+      maxCapacity: provisioned.maxWriteCapacity,
+      targetUtilizationPercent: target,
+    }),
   });
 }
 

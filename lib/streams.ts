@@ -6,10 +6,10 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letters.js';
 import { HubFunction } from './function.js';
 import { grantTableReadWrite } from './grants.js';
 import { acknowledge } from './nag.js';
-import { deadLetterQueue } from './dead-letters.js';
 import { handlerEntry } from './paths.js';
 import type { HubStorage } from './storage.js';
 
@@ -64,7 +64,8 @@ export class HubStreams extends Construct {
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.bus = new EventBus(this, 'Bus', { description: 'Telematics Hub: one messages event per stream per ingest batch' });
     this.deadLetterQueue = deadLetterQueue(this, {
-      notRedrivenFurther: 'This queue is the dead-letter queue of the stream rules targets and of the stream functions asynchronous invocations (not referenced by a RedrivePolicy, which the rule looks for).',
+      notRedrivenFurther:
+        'This queue is the dead-letter queue of the stream rules targets and of the stream functions asynchronous invocations (not referenced by a RedrivePolicy, which the rule looks for).',
       replayedBy: 'This queue is itself the dead-letter queue of the stream targets; events are replayed from it by an operator (docs/operations.md).',
     });
 
@@ -89,7 +90,8 @@ export class HubStreams extends Construct {
       fn.configureAsyncInvoke({ onFailure: new SqsDestination(this.deadLetterQueue), retryAttempts: 2, maxEventAge: Duration.hours(6) });
       acknowledge(fn, {
         id: 'Serverless-LambdaDLQ',
-        reason: 'Failed asynchronous invocations go to the streams DLQ through an on-failure destination (EventInvokeConfig), which AWS recommends over a function DLQ and which also records the error.',
+        reason:
+          'Failed asynchronous invocations go to the streams DLQ through an on-failure destination (EventInvokeConfig), which AWS recommends over a function DLQ and which also records the error.',
       });
       // stream definitions, subscriptions, per-stream status and buffered batches live in the registry
       grantTableReadWrite(props.storage.registry, fn);
@@ -98,7 +100,8 @@ export class HubStreams extends Construct {
         fn.addToRolePolicy(new PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }));
         acknowledge(fn.role!, {
           id: 'AwsSolutions-IAM5[Resource::*]',
-          reason: 'aws_iot streams publish to topics and update shadows of things the user configures at run time through the API, so no ARN is known at deploy time; iot:DescribeEndpoint has no resource-level permissions. X-Ray actions also need "*".',
+          reason:
+            'aws_iot streams publish to topics and update shadows of things the user configures at run time through the API, so no ARN is known at deploy time; iot:DescribeEndpoint has no resource-level permissions. X-Ray actions also need "*".',
         });
       }
       functions[type] = fn;
@@ -106,7 +109,13 @@ export class HubStreams extends Construct {
         eventBus: this.bus,
         description: `messages events of ${type} streams -> the ${type} stream function`,
         eventPattern: { source: [STREAM_EVENT_SOURCE], detailType: [STREAM_EVENT_DETAIL_TYPE], detail: { type: [type] } },
-        targets: [new LambdaFunction(fn, { deadLetterQueue: this.deadLetterQueue, maxEventAge: props.maxEventAge ?? Duration.hours(24), retryAttempts: props.retryAttempts ?? 185 })],
+        targets: [
+          new LambdaFunction(fn, {
+            deadLetterQueue: this.deadLetterQueue,
+            maxEventAge: props.maxEventAge ?? Duration.hours(24),
+            retryAttempts: props.retryAttempts ?? 185,
+          }),
+        ],
       });
     }
     this.functions = functions;
@@ -115,7 +124,13 @@ export class HubStreams extends Construct {
       description: 'Every minute: stream functions retry the batches they buffered ({"drain": true})',
       schedule: Schedule.rate(Duration.minutes(1)),
       targets: STREAM_TYPES.map(
-        (type) => new LambdaFunction(functions[type], { event: RuleTargetInput.fromObject({ drain: true }), deadLetterQueue: this.deadLetterQueue, maxEventAge: Duration.minutes(5), retryAttempts: 2 }),
+        (type) =>
+          new LambdaFunction(functions[type], {
+            event: RuleTargetInput.fromObject({ drain: true }),
+            deadLetterQueue: this.deadLetterQueue,
+            maxEventAge: Duration.minutes(5),
+            retryAttempts: 2,
+          }),
       ),
     });
   }

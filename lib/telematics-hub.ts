@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { FlowLogTrafficType, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -143,11 +143,21 @@ export class TelematicsHub extends Construct {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url, description: 'Registry REST API' });
-    new CfnOutput(this, 'DeviceEndpoint', { value: this.channels.loadBalancer.loadBalancerDnsName, description: `Devices connect here, ports ${portRange[0]}-${portRange[1]}` });
+    new CfnOutput(this, 'DeviceEndpoint', {
+      value: this.channels.loadBalancer.loadBalancerDnsName,
+      description: `Devices connect here, ports ${portRange[0]}-${portRange[1]}`,
+    });
     new CfnOutput(this, 'AdminTokenSecret', { value: this.api.adminSecret.secretArn, description: 'aws secretsmanager get-secret-value --secret-id <this>' });
-    if (this.console) new CfnOutput(this, 'ConsoleUrl', { value: `https://${this.console.distribution.distributionDomainName}`, description: 'Web console (and the API under /gw, /platform)' });
+    if (this.console)
+      new CfnOutput(this, 'ConsoleUrl', {
+        value: `https://${this.console.distribution.distributionDomainName}`,
+        description: 'Web console (and the API under /gw, /platform)',
+      });
     new CfnOutput(this, 'AlarmTopic', { value: this.observability.topic.topicArn, description: 'Subscribe to receive alarms' });
-    new CfnOutput(this, 'IngestDeadLetterQueue', { value: this.ingest.deadLetterQueue.queueUrl, description: 'Frames that failed ingest (redrive: docs/operations.md)' });
+    new CfnOutput(this, 'IngestDeadLetterQueue', {
+      value: this.ingest.deadLetterQueue.queueUrl,
+      description: 'Frames that failed ingest (redrive: docs/operations.md)',
+    });
     new CfnOutput(this, 'StreamsDeadLetterQueue', { value: this.streams.deadLetterQueue.queueUrl, description: 'Stream events that could not be delivered' });
   }
 }

@@ -5,7 +5,14 @@ import type { Logger } from '../core/logger.js';
 import type { Channel } from '../core/schemas/channels.js';
 import { getProtocol } from '../protocols/index.js';
 import type { FrameBatcher } from './batcher.js';
-import { BUDGET_TICK_MS, DEFAULT_FRAME_BUDGET_PER_S, DEFAULT_IDLE_TIMEOUT_S, DEFAULT_READ_BUDGET_BYTES_PER_S, FALLBACK_IDLE_TIMEOUT_S, LISTEN_BACKLOG } from './constants.js';
+import {
+  BUDGET_TICK_MS,
+  DEFAULT_FRAME_BUDGET_PER_S,
+  DEFAULT_IDLE_TIMEOUT_S,
+  DEFAULT_READ_BUDGET_BYTES_PER_S,
+  FALLBACK_IDLE_TIMEOUT_S,
+  LISTEN_BACKLOG,
+} from './constants.js';
 import { type CommandSource, HttpEndpoint } from './http-endpoint.js';
 import { type ChannelContext, type ConnectionInfo, connectionInfo, type ListenerCounters, newCounters, type Session } from './session.js';
 import { type ConnectionHooks, TcpConnection } from './tcp-connection.js';
@@ -87,7 +94,11 @@ export class ChannelListeners implements ListenerView {
       try {
         await this.start(channel);
       } catch (err) {
-        this.opts.logger.error('channel could not start', { channel_id: channel.id, port: channel.configuration.port, error: err instanceof Error ? err.message : String(err) });
+        this.opts.logger.error('channel could not start', {
+          channel_id: channel.id,
+          port: channel.configuration.port,
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
     }
   }
@@ -159,7 +170,12 @@ export class ChannelListeners implements ListenerView {
   }
 
   private idleSeconds(channel: Channel, protocol: string): number {
-    return channel.configuration.idle_timeout ?? this.opts.idleTimeouts?.[protocol] ?? DEFAULT_IDLE_TIMEOUT_S[protocol as keyof typeof DEFAULT_IDLE_TIMEOUT_S] ?? FALLBACK_IDLE_TIMEOUT_S;
+    return (
+      channel.configuration.idle_timeout ??
+      this.opts.idleTimeouts?.[protocol] ??
+      DEFAULT_IDLE_TIMEOUT_S[protocol as keyof typeof DEFAULT_IDLE_TIMEOUT_S] ??
+      FALLBACK_IDLE_TIMEOUT_S
+    );
   }
 
   private async start(channel: Channel): Promise<void> {
@@ -290,7 +306,10 @@ function signature(c: Channel): string {
   return JSON.stringify([c.protocol_id, c.configuration]);
 }
 
-function listen(server: { once(event: 'error', cb: (err: Error) => void): unknown; off(event: 'error', cb: (err: Error) => void): unknown }, start: (done: () => void) => void): Promise<void> {
+function listen(
+  server: { once(event: 'error', cb: (err: Error) => void): unknown; off(event: 'error', cb: (err: Error) => void): unknown },
+  start: (done: () => void) => void,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     start(() => {

@@ -115,7 +115,8 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
     states.set(worker, { channels: [], stats: {} });
     worker.on('message', (m) => onMessage(worker, m));
     worker.on('exit', (code, signal) => {
-      for (const [k, v] of Object.entries(states.get(worker)?.stats ?? {})) if (k !== 'connections' && k !== 'pending' && k !== 'channels' && typeof v === 'number') gone[k] = (gone[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(states.get(worker)?.stats ?? {}))
+        if (k !== 'connections' && k !== 'pending' && k !== 'channels' && typeof v === 'number') gone[k] = (gone[k] ?? 0) + v;
       states.delete(worker);
       for (const r of requests.values()) {
         r.pending.delete(worker);
@@ -126,7 +127,10 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
       setTimeout(() => void fork(index).catch((err) => logger.error('listener worker failed to start', { error: String(err) })), 1000).unref();
     });
     return new Promise<Worker>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`listener worker ${index} did not start within ${opts.startTimeoutMs ?? 30_000} ms`)), opts.startTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`listener worker ${index} did not start within ${opts.startTimeoutMs ?? 30_000} ms`)),
+        opts.startTimeoutMs ?? 30_000,
+      );
       const ready = (m: unknown) => {
         if (!isHubMessage<ToPrimary>(m) || m.hub !== 'state') return;
         clearTimeout(timer);

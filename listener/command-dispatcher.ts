@@ -127,7 +127,10 @@ export class CommandDispatcher {
       }
       if (command.expire <= now) {
         this.stats.expired++;
-        await this.opts.commands.update({ ...command, status: 'expired', executed: false, response: 'expired before the device connected', timestamp: now }, ident);
+        await this.opts.commands.update(
+          { ...command, status: 'expired', executed: false, response: 'expired before the device connected', timestamp: now },
+          ident,
+        );
         continue;
       }
       const bytes = target.ctx.protocol.encodeCommand({ name: command.name, properties: command.properties, id: command.id }, target.session.state);
@@ -148,5 +151,16 @@ export class CommandDispatcher {
 }
 
 function sessionFacade(s: Session): Session {
-  return { id: s.id, state: s.state, peer: s.peer, established: s.established, lastActive: s.lastActive, bytesIn: s.bytesIn, bytesOut: s.bytesOut, framesIn: s.framesIn, write: () => undefined, close: (r) => s.close(r) };
+  return {
+    id: s.id,
+    state: s.state,
+    peer: s.peer,
+    established: s.established,
+    lastActive: s.lastActive,
+    bytesIn: s.bytesIn,
+    bytesOut: s.bytesOut,
+    framesIn: s.framesIn,
+    write: () => undefined,
+    close: (r) => s.close(r),
+  };
 }

@@ -60,7 +60,9 @@ export class HttpEndpoint {
     private readonly sessions: Set<Session>,
     private readonly hooks: HttpEndpointHooks = {},
   ) {
-    this.server = createServer({ keepAlive: true, requestTimeout: ctx.idleMs, headersTimeout: Math.min(ctx.idleMs, 30_000) }, (req, res) => this.onRequest(req, res));
+    this.server = createServer({ keepAlive: true, requestTimeout: ctx.idleMs, headersTimeout: Math.min(ctx.idleMs, 30_000) }, (req, res) =>
+      this.onRequest(req, res),
+    );
     this.server.keepAliveTimeout = ctx.idleMs;
     this.server.on('connection', (socket: Owned) => {
       const session = new HttpSession(`${ctx.listenerId}-${ctx.channel.id}-h${++this.seq}`, `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`, socket);
@@ -97,7 +99,11 @@ export class HttpEndpoint {
 
   private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
     this.ctx.counters.decodeErrors++;
-    this.logger.warn('bad input from device', { error: `oversize: request body of ${size} bytes exceeds ${this.ctx.options.maxFrameSize}`, peer: `${req.socket.remoteAddress}:${req.socket.remotePort}`, channel_id: this.ctx.channel.id });
+    this.logger.warn('bad input from device', {
+      error: `oversize: request body of ${size} bytes exceeds ${this.ctx.options.maxFrameSize}`,
+      peer: `${req.socket.remoteAddress}:${req.socket.remotePort}`,
+      channel_id: this.ctx.channel.id,
+    });
     res.writeHead(413, { connection: 'close', 'content-length': 0 });
     res.end();
     req.socket.destroySoon();
@@ -124,7 +130,12 @@ export class HttpEndpoint {
     }
     if (inspection.error) {
       counters.decodeErrors++;
-      this.logger.warn('bad input from device', { error: `${inspection.error.code}: ${inspection.error.reason}`, ident: inspection.ident ?? null, peer: session?.peer ?? null, channel_id: this.ctx.channel.id });
+      this.logger.warn('bad input from device', {
+        error: `${inspection.error.code}: ${inspection.error.reason}`,
+        ident: inspection.ident ?? null,
+        peer: session?.peer ?? null,
+        channel_id: this.ctx.channel.id,
+      });
     }
     if (inspection.ident && session && inspection.ident !== session.state.ident) {
       session.state.ident = inspection.ident;
@@ -151,7 +162,13 @@ export class HttpEndpoint {
     );
   }
 
-  private async answer(res: ServerResponse, session: HttpSession | undefined, status: number, reply: Buffer | undefined, ident: string | undefined): Promise<void> {
+  private async answer(
+    res: ServerResponse,
+    session: HttpSession | undefined,
+    status: number,
+    reply: Buffer | undefined,
+    ident: string | undefined,
+  ): Promise<void> {
     let body = reply;
     if (status === 200 && ident && session && this.hooks.commandFor) {
       try {

@@ -86,14 +86,22 @@ export class ListenerMetrics {
       QueueLatency: batches > 0 ? Math.round((latency / batches) * 10) / 10 : 0,
       QueueLatencyMax: t.batchLatencyMsMax,
     };
-    this.last = { frames: t.frames, bytesIn: t.bytesIn, bytesOut: t.bytesOut, decodeErrors: t.decodeErrors, ackErrors: t.ackErrors, batches: t.batches, latency: t.batchLatencyMsTotal };
+    this.last = {
+      frames: t.frames,
+      bytesIn: t.bytesIn,
+      bytesOut: t.bytesOut,
+      decodeErrors: t.decodeErrors,
+      ackErrors: t.ackErrors,
+      batches: t.batches,
+      latency: t.batchLatencyMsTotal,
+    };
     return out;
   }
 
   /** Writes one EMF line for the period. */
   emit(): string {
     const line = emfLine(this.sample(), this.opts.namespace ?? 'TelematicsHub', this.opts.dimensions ?? { service: 'hub-listener' });
-    (this.opts.write ?? ((l: string) => process.stdout.write(l + '\n')))(line);
+    (this.opts.write ?? ((l: string) => process.stdout.write(`${l}\n`)))(line);
     return line;
   }
 }

@@ -127,7 +127,10 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
   dispatcher.start();
   publisher.start();
   metrics?.start();
-  const timer = setInterval(() => sync().catch((err) => logger.error('channel sync failed', { error: err instanceof Error ? err.message : String(err) })), opts.channelSyncMs);
+  const timer = setInterval(
+    () => sync().catch((err) => logger.error('channel sync failed', { error: err instanceof Error ? err.message : String(err) })),
+    opts.channelSyncMs,
+  );
   timer.unref();
   let drained: Promise<void> | undefined;
   const d = dispatcher;

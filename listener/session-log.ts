@@ -56,7 +56,13 @@ export class SessionLog {
     const ident = session.state.ident;
     if (!ident) return;
     const at = this.clock.now();
-    const extra = { peer: session.peer, duration: Math.round(at - session.established), bytes_in: session.bytesIn, bytes_out: session.bytesOut, frames_in: session.framesIn };
+    const extra = {
+      peer: session.peer,
+      duration: Math.round(at - session.established),
+      bytes_in: session.bytesIn,
+      bytes_out: session.bytesOut,
+      frames_in: session.framesIn,
+    };
     this.schedule({ ident, channelId, event: 'disconnected', at, extra });
   }
 

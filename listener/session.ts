@@ -1,5 +1,5 @@
-import type { ConnectionRecord } from '../core/ports.js';
 import type { Socket } from 'node:net';
+import type { ConnectionRecord } from '../core/ports.js';
 import type { Channel } from '../core/schemas/channels.js';
 import type { CodecOptions, ProtocolCodec, SessionState } from '../protocols/common/types.js';
 

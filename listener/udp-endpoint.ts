@@ -73,7 +73,12 @@ export class UdpEndpoint {
     if (inspection.error) {
       this.stats.errors++;
       counters.decodeErrors++;
-      this.logger.warn('bad datagram from device', { error: inspection.error.toString(), ident: inspection.ident ?? null, peer, channel_id: this.ctx.channel.id });
+      this.logger.warn('bad datagram from device', {
+        error: inspection.error.toString(),
+        ident: inspection.ident ?? null,
+        peer,
+        channel_id: this.ctx.channel.id,
+      });
     }
     if (!inspection.store) {
       if (inspection.reply) this.sendTo(inspection.reply, rinfo.port, rinfo.address);
@@ -81,7 +86,17 @@ export class UdpEndpoint {
     }
     const vars = (inspection.vars ?? undefined) as Record<string, string | number | boolean> | undefined;
     this.batcher.push(
-      { ch: this.ctx.channel.id, p: this.ctx.protocol.id, t: 'udp', id: inspection.ident, peer, ts: Date.now() / 1000, v: vars, f: msg.toString('base64'), cid: `${this.ctx.listenerId}-u${this.ctx.channel.id}-${++this.seq}` },
+      {
+        ch: this.ctx.channel.id,
+        p: this.ctx.protocol.id,
+        t: 'udp',
+        id: inspection.ident,
+        peer,
+        ts: Date.now() / 1000,
+        v: vars,
+        f: msg.toString('base64'),
+        cid: `${this.ctx.listenerId}-u${this.ctx.channel.id}-${++this.seq}`,
+      },
       new UdpAck(this, inspection.reply, rinfo.port, rinfo.address),
       0,
     );

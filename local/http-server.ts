@@ -1,6 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { errorResponse, MAX_BODY_BYTES } from '../core/api/http.js';
 
@@ -44,12 +44,23 @@ export function toApiGatewayEvent(req: IncomingMessage, body: string | null): AP
     stageVariables: null,
     body,
     isBase64Encoded: false,
-    requestContext: { requestId, path: url.pathname, httpMethod: req.method ?? 'GET', stage: 'local', identity: { sourceIp: req.socket.remoteAddress ?? '' } } as APIGatewayProxyEvent['requestContext'],
+    requestContext: {
+      requestId,
+      path: url.pathname,
+      httpMethod: req.method ?? 'GET',
+      stage: 'local',
+      identity: { sourceIp: req.socket.remoteAddress ?? '' },
+    } as APIGatewayProxyEvent['requestContext'],
   };
 }
 
 /** The local API server: every request goes through the same handler as on API Gateway. */
-export async function startApiServer(handler: ApiGatewayHandler, port: number, host: string, extra?: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<{ server: Server; port: number }> {
+export async function startApiServer(
+  handler: ApiGatewayHandler,
+  port: number,
+  host: string,
+  extra?: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     if (extra?.(req, res)) return;
     const chunks: Buffer[] = [];

@@ -23,7 +23,10 @@ export class LiveFeed {
   /** Ingest hook: publishes a batch to open streams. */
   publish = async (batch: readonly IngestedMessage[]): Promise<void> => {
     if (this.events.listenerCount('messages') === 0) return;
-    this.events.emit('messages', batch.filter((m) => m.device).map((m) => m.message));
+    this.events.emit(
+      'messages',
+      batch.filter((m) => m.device).map((m) => m.message),
+    );
   };
 
   /** Serves the request if it is a live-feed request; returns false otherwise. */

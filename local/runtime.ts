@@ -8,8 +8,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient, type TableNames } from '../adapters/dynamodb/client.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
-import { startDynalite, type LocalDynamo } from '../adapters/local/dynalite.js';
+import { LocalDeadLetters } from '../adapters/local/dead-letters.js';
+import { type LocalDynamo, startDynalite } from '../adapters/local/dynalite.js';
 import { JournalQueue } from '../adapters/local/journal-queue.js';
+import { LocalBus } from '../adapters/local/local-bus.js';
+import { streamRuntime } from '../adapters/streams/runtime.js';
 import { createHub, type HubServices } from '../core/hub.js';
 import type { Logger, LogLevel } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
@@ -21,9 +24,6 @@ import type { CommandDispatcher } from '../listener/command-dispatcher.js';
 import { type LocalListener, startLocalListener } from '../listener/local-listener.js';
 import { localContext, startApiServer } from './http-server.js';
 import { LiveFeed } from './live.js';
-import { LocalBus } from '../adapters/local/local-bus.js';
-import { LocalDeadLetters } from '../adapters/local/dead-letters.js';
-import { streamRuntime } from '../adapters/streams/runtime.js';
 import { staticHandler } from './static.js';
 
 export interface LocalHubOptions {
@@ -136,12 +136,20 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     const realIngest = makeIngestHandler(async () => hub.ingest);
     const ingestHandler = opts.faults?.ingest ? opts.faults.ingest(realIngest) : realIngest;
     // 20 attempts with backoff up to 10 s ride out about two and a half minutes of store outage before a record is dead-lettered
-    queue = new JournalQueue({ dir: join(dir, 'queue'), logger, handler: (event) => ingestHandler(event, localContext('hub-ingest')), unsafeNoSync: opts.memory, maxReceives: opts.ingestMaxReceives ?? 20 });
+    queue = new JournalQueue({
+      dir: join(dir, 'queue'),
+      logger,
+      handler: (event) => ingestHandler(event, localContext('hub-ingest')),
+      unsafeNoSync: opts.memory,
+      maxReceives: opts.ingestMaxReceives ?? 20,
+    });
     await queue.open();
     queue.start();
     if (opts.defaultChannel !== false && (await ports.channels.list()).length === 0) {
       const port = opts.defaultChannelPort ?? 5027;
-      const [created] = await hub.channels.create([{ name: 'teltonika', protocol_name: 'teltonika', configuration: port === 0 ? { port: await freePort(opts.host) } : { port } }]);
+      const [created] = await hub.channels.create([
+        { name: 'teltonika', protocol_name: 'teltonika', configuration: port === 0 ? { port: await freePort(opts.host) } : { port } },
+      ]);
       logger.info('created the default channel', { channel_id: created.id, protocol: 'teltonika', port: created.configuration.port });
     }
     // the channel listener (listener/service.ts), in this process or as a cluster of workers
@@ -211,7 +219,7 @@ function resolveAdminToken(opts: LocalHubOptions, dir: string): { token: string;
   const file = join(dir, 'admin-token');
   if (!opts.memory && existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), generated: false };
   const token = randomBytes(24).toString('base64url');
-  if (!opts.memory) writeFileSync(file, token + '\n', { mode: 0o600 });
+  if (!opts.memory) writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return { token, generated: true };
 }
 

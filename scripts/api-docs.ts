@@ -5,9 +5,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { openApiDocument } from '../core/api/openapi.js';
+import type { HubPorts } from '../core/hub.js';
 import { createHub } from '../core/hub.js';
 import { silentLogger } from '../core/logger.js';
-import type { HubPorts } from '../core/hub.js';
 
 type Schema = Record<string, any>;
 
@@ -50,17 +50,29 @@ export function renderApiDocs(doc: Schema): string {
       const query = (op.parameters as Schema[]).filter((p) => p.in === 'query');
       if (query.length > 0) lines.push('| query | type |', '|---|---|', ...query.map((p) => `| \`${p.name}\` | ${typeOf(p.schema)} |`), '');
       const body = op.requestBody?.content['application/json'].schema;
-      if (body) lines.push(`Body: ${body.type === 'array' ? 'a JSON array of objects' : 'a JSON object'}`, '', '| field | type | required | notes |', '|---|---|---|---|', ...fields(body), '');
+      if (body)
+        lines.push(
+          `Body: ${body.type === 'array' ? 'a JSON array of objects' : 'a JSON object'}`,
+          '',
+          '| field | type | required | notes |',
+          '|---|---|---|---|',
+          ...fields(body),
+          '',
+        );
       if (op.security?.length === 0) lines.push('No token needed.', '');
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The document from the route table alone (no store is touched). */
 export function currentApiDocs(): string {
   const unused = new Proxy({}, { get: () => unused }) as unknown as HubPorts;
-  const hub = createHub({ ...unused, logger: silentLogger, clock: { now: () => 0 } } as HubPorts, { publicHost: 'localhost', portRange: [1, 1], adminToken: 'x' });
+  const hub = createHub({ ...unused, logger: silentLogger, clock: { now: () => 0 } } as HubPorts, {
+    publicHost: 'localhost',
+    portRange: [1, 1],
+    adminToken: 'x',
+  });
   return renderApiDocs(openApiDocument(hub.routes, 'docs'));
 }
 

@@ -13,7 +13,9 @@ export class EventBridgeBus implements Bus {
 
   async publish(events: readonly BusEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += 10) {
-      let entries: PutEventsRequestEntry[] = events.slice(i, i + 10).map((e) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: JSON.stringify(e) }));
+      let entries: PutEventsRequestEntry[] = events
+        .slice(i, i + 10)
+        .map((e) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: EVENT_DETAIL_TYPE, Detail: JSON.stringify(e) }));
       for (let attempt = 0; entries.length > 0; attempt++) {
         if (attempt >= 4) throw new Error(`EventBridge refused ${entries.length} event(s) after ${attempt} attempts`);
         if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));

@@ -1,13 +1,13 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createHub, type HubServices } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
 import { createDocumentClient, tableNamesFromEnv } from '../dynamodb/client.js';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { dynamoPorts } from '../dynamodb/ports.js';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { EventBridgeBus } from './eventbridge-bus.js';
-import { AWS_CLIENT_DEFAULTS } from './timeouts.js';
-import { SqsDeadLetters } from './sqs-dead-letters.js';
 import { awsSettingsFromEnv, loadAdminToken } from './config.js';
+import { EventBridgeBus } from './eventbridge-bus.js';
+import { SqsDeadLetters } from './sqs-dead-letters.js';
+import { AWS_CLIENT_DEFAULTS } from './timeouts.js';
 
 let cached: Promise<HubServices> | undefined;
 
@@ -25,7 +25,8 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     const busName = process.env.HUB_EVENT_BUS_NAME;
     const bus = busName ? new EventBridgeBus(new EventBridgeClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), busName) : undefined;
     const dlq = process.env.HUB_INGEST_DLQ_URL;
-    const deadLetters = dlq && settings.queueUrl ? new SqsDeadLetters(new SQSClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), dlq, settings.queueUrl) : undefined;
+    const deadLetters =
+      dlq && settings.queueUrl ? new SqsDeadLetters(new SQSClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), dlq, settings.queueUrl) : undefined;
     return createHub(dynamoPorts(doc, tableNamesFromEnv(), logger, { bus, deadLetters }), {
       publicHost: settings.publicHost,
       portRange: settings.portRange,

@@ -12,7 +12,12 @@
 export interface MiddlewareStackLike {
   add(
     middleware: (next: (args: any) => Promise<any>, context: Record<string, any>) => (args: any) => Promise<any>,
-    options: { step: 'initialize' | 'serialize' | 'build' | 'finalizeRequest' | 'deserialize'; name: string; priority?: 'high' | 'normal' | 'low'; override?: boolean },
+    options: {
+      step: 'initialize' | 'serialize' | 'build' | 'finalizeRequest' | 'deserialize';
+      name: string;
+      priority?: 'high' | 'normal' | 'low';
+      override?: boolean;
+    },
   ): void;
 }
 
@@ -70,7 +75,16 @@ const DYNAMO_CAPACITY_OPERATIONS = new Set([
 /** `PutCommand` / `PutItemCommand` → `PutItem`; lib-dynamodb names map to the wire operations. */
 export function operationName(commandName: string): string {
   const base = commandName.replace(/Command$/, '');
-  const documentClient: Record<string, string> = { Get: 'GetItem', Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', BatchGet: 'BatchGetItem', BatchWrite: 'BatchWriteItem', TransactGet: 'TransactGetItems', TransactWrite: 'TransactWriteItems' };
+  const documentClient: Record<string, string> = {
+    Get: 'GetItem',
+    Put: 'PutItem',
+    Update: 'UpdateItem',
+    Delete: 'DeleteItem',
+    BatchGet: 'BatchGetItem',
+    BatchWrite: 'BatchWriteItem',
+    TransactGet: 'TransactGetItems',
+    TransactWrite: 'TransactWriteItems',
+  };
   return documentClient[base] ?? base;
 }
 

@@ -17,11 +17,24 @@ export class SqsDeadLetters implements DeadLetterStore {
     const out: { id: string; receipt: string; body: string; sent: number; receives: number }[] = [];
     while (out.length < max) {
       const r = await this.sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: this.dlqUrl, MaxNumberOfMessages: Math.min(10, max - out.length), VisibilityTimeout: visibility, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: this.dlqUrl,
+          MaxNumberOfMessages: Math.min(10, max - out.length),
+          VisibilityTimeout: visibility,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['SentTimestamp', 'ApproximateReceiveCount'],
+        }),
       );
       const msgs = r.Messages ?? [];
       if (msgs.length === 0) break;
-      for (const m of msgs) out.push({ id: m.MessageId!, receipt: m.ReceiptHandle!, body: m.Body ?? '', sent: Number(m.Attributes?.SentTimestamp ?? 0), receives: Number(m.Attributes?.ApproximateReceiveCount ?? 0) });
+      for (const m of msgs)
+        out.push({
+          id: m.MessageId!,
+          receipt: m.ReceiptHandle!,
+          body: m.Body ?? '',
+          sent: Number(m.Attributes?.SentTimestamp ?? 0),
+          receives: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
+        });
     }
     return out;
   }
@@ -35,10 +48,15 @@ export class SqsDeadLetters implements DeadLetterStore {
     const chosen = (await this.receive(10_000, 60)).filter((m) => !ids || ids.includes(m.id));
     for (let i = 0; i < chosen.length; i += 10) {
       const group = chosen.slice(i, i + 10);
-      const sent = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: group.map((m, j) => ({ Id: String(j), MessageBody: m.body })) }));
+      const sent = await this.sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: group.map((m, j) => ({ Id: String(j), MessageBody: m.body })) }),
+      );
       const ok = new Set((sent.Successful ?? []).map((s) => Number(s.Id)));
       const done = group.filter((_, j) => ok.has(j));
-      if (done.length > 0) await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.dlqUrl, Entries: done.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receipt })) }));
+      if (done.length > 0)
+        await this.sqs.send(
+          new DeleteMessageBatchCommand({ QueueUrl: this.dlqUrl, Entries: done.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receipt })) }),
+        );
       moved += done.length;
     }
     return moved;
@@ -47,7 +65,9 @@ export class SqsDeadLetters implements DeadLetterStore {
   async discard(ids?: readonly string[]): Promise<number> {
     const chosen = (await this.receive(10_000, 60)).filter((m) => !ids || ids.includes(m.id));
     for (let i = 0; i < chosen.length; i += 10) {
-      await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.dlqUrl, Entries: chosen.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.receipt })) }));
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: this.dlqUrl, Entries: chosen.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.receipt })) }),
+      );
     }
     return chosen.length;
   }

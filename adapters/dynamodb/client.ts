@@ -21,7 +21,11 @@ export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): TableNa
   };
 }
 
-export function createDocumentClient(config: Pick<DynamoConfig, 'endpoint' | 'region'>, extra: DynamoDBClientConfig = {}, configure?: (client: DynamoDBClient) => void): DynamoDBDocumentClient {
+export function createDocumentClient(
+  config: Pick<DynamoConfig, 'endpoint' | 'region'>,
+  extra: DynamoDBClientConfig = {},
+  configure?: (client: DynamoDBClient) => void,
+): DynamoDBDocumentClient {
   const local = config.endpoint !== undefined;
   const client = new DynamoDBClient({
     ...(local

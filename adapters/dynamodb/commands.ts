@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CommandRepository, PendingCommand, PendingKick } from '../../core/ports.js';
 import type { Command } from '../../core/schemas/commands.js';
 import { isConditionFailed } from './errors.js';
@@ -13,11 +13,19 @@ const RESULT_RETENTION_S = 7 * 86400;
  * listener polls); kicks are `pending`/`kick#<channel>#<connection>`.
  */
 export class DynamoCommandRepository implements CommandRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async create(command: Command, ident: string): Promise<void> {
     await this.put(command);
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'pending', sk: pendingKey(ident, command.id), device_id: command.device_id, command_id: command.id, ttl: Math.ceil(command.expire) } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: 'pending', sk: pendingKey(ident, command.id), device_id: command.device_id, command_id: command.id, ttl: Math.ceil(command.expire) },
+      }),
+    );
   }
 
   async get(deviceId: number, id: number): Promise<Command | undefined> {
@@ -27,7 +35,10 @@ export class DynamoCommandRepository implements CommandRepository {
 
   async list(deviceId: number): Promise<Command[]> {
     const out: Command[] = [];
-    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `cmd#${deviceId}` } })) {
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `cmd#${deviceId}` } },
+    )) {
       for (const item of page.Items ?? []) out.push(strip(item));
     }
     return out;
@@ -67,7 +78,10 @@ export class DynamoCommandRepository implements CommandRepository {
     const commands: PendingCommand[] = [];
     const kicks: PendingKick[] = [];
     const now = Date.now() / 1000;
-    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'pending' } })) {
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'pending' } },
+    )) {
       for (const item of page.Items ?? []) {
         if (item.ttl && Number(item.ttl) < now) continue;
         const sk = String(item.sk);
@@ -82,7 +96,11 @@ export class DynamoCommandRepository implements CommandRepository {
 
   async pendingFor(ident: string): Promise<PendingCommand[]> {
     const r = await this.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': 'pending', ':p': `cmd#${ident}#` } }),
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': 'pending', ':p': `cmd#${ident}#` },
+      }),
     );
     return (r.Items ?? []).map(fromPending);
   }
@@ -90,13 +108,20 @@ export class DynamoCommandRepository implements CommandRepository {
   async moveIdent(deviceId: number, oldIdent: string, newIdent: string): Promise<void> {
     for (const p of await this.pendingFor(oldIdent)) {
       if (p.deviceId !== deviceId) continue;
-      await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'pending', sk: pendingKey(newIdent, p.commandId), device_id: deviceId, command_id: p.commandId } }));
+      await this.doc.send(
+        new PutCommand({ TableName: this.table, Item: { pk: 'pending', sk: pendingKey(newIdent, p.commandId), device_id: deviceId, command_id: p.commandId } }),
+      );
       await this.unpend(oldIdent, p.commandId);
     }
   }
 
   async kick(kick: PendingKick): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'pending', sk: `kick#${kick.channelId}#${kick.connectionId}`, ttl: Math.ceil(Date.now() / 1000 + 300) } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: 'pending', sk: `kick#${kick.channelId}#${kick.connectionId}`, ttl: Math.ceil(Date.now() / 1000 + 300) },
+      }),
+    );
   }
 
   async clearKick(kick: PendingKick): Promise<void> {
@@ -104,7 +129,12 @@ export class DynamoCommandRepository implements CommandRepository {
   }
 
   private async put(command: Command): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `cmd#${command.device_id}`, sk: pad(command.id), ...command, ttl: Math.ceil(command.expire + RESULT_RETENTION_S) } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `cmd#${command.device_id}`, sk: pad(command.id), ...command, ttl: Math.ceil(command.expire + RESULT_RETENTION_S) },
+      }),
+    );
   }
 
   private async unpend(ident: string, id: number): Promise<void> {

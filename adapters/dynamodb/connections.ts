@@ -14,7 +14,11 @@ const CHUNK = 2000;
 export class DynamoConnectionDirectory implements ConnectionDirectory {
   private readonly lastChunks = new Map<string, number>();
 
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string, private readonly ttlSeconds = 180) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly ttlSeconds = 180,
+  ) {}
 
   async publish(listenerId: string, channelId: number, connections: readonly ConnectionRecord[], at: number): Promise<void> {
     const chunks = Math.max(1, Math.ceil(connections.length / CHUNK));
@@ -25,7 +29,13 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `conn#${channelId}`, sk: `${listenerId}#${String(i).padStart(4, '0')}`, at, z: gzipSync(JSON.stringify(part)), ttl: Math.ceil(at + this.ttlSeconds) },
+          Item: {
+            pk: `conn#${channelId}`,
+            sk: `${listenerId}#${String(i).padStart(4, '0')}`,
+            at,
+            z: gzipSync(JSON.stringify(part)),
+            ttl: Math.ceil(at + this.ttlSeconds),
+          },
         }),
       );
     }
@@ -36,7 +46,14 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
     const out: ConnectionRecord[] = [];
     let start: Record<string, unknown> | undefined;
     do {
-      const r = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `conn#${channelId}` }, ExclusiveStartKey: start }));
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `conn#${channelId}` },
+          ExclusiveStartKey: start,
+        }),
+      );
       for (const item of r.Items ?? []) {
         if (Number(item.at) < freshAfter) continue;
         out.push(...(JSON.parse(gunzipSync(item.z as Uint8Array).toString()) as ConnectionRecord[]));

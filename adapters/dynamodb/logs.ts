@@ -6,7 +6,10 @@ const DEFAULT_TTL_S = 30 * 86400;
 
 /** Device logs: `log#<device>`/<ms>#<random>, expiring after 30 days by default. */
 export class DynamoDeviceLogRepository implements DeviceLogRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async append(deviceId: number, entry: DeviceLogEntry, ttlSeconds = DEFAULT_TTL_S): Promise<void> {
     const sk = `${String(Math.round(entry.timestamp * 1000)).padStart(13, '0')}#${randomBytes(4).toString('hex')}`;
@@ -22,7 +25,11 @@ export class DynamoDeviceLogRepository implements DeviceLogRepository {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: { ':pk': `log#${deviceId}`, ':a': String(Math.round(from * 1000)).padStart(13, '0'), ':b': `${String(Math.round(to * 1000)).padStart(13, '0')}~` },
+          ExpressionAttributeValues: {
+            ':pk': `log#${deviceId}`,
+            ':a': String(Math.round(from * 1000)).padStart(13, '0'),
+            ':b': `${String(Math.round(to * 1000)).padStart(13, '0')}~`,
+          },
           ExclusiveStartKey: start,
         }),
       );

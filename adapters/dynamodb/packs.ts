@@ -1,7 +1,7 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Keyed, Pack } from '../../core/messages/pack.js';
-import { padMs, packSortKey, timestampMs } from '../../core/messages/pack.js';
+import { packSortKey, padMs, timestampMs } from '../../core/messages/pack.js';
 import type { MessageScope, OwnerId, PackRangeQuery, PackStore } from '../../core/ports.js';
 import type { Message } from '../../protocols/common/types.js';
 
@@ -77,7 +77,13 @@ export class DynamoPackStore implements PackStore {
     let start: Item | undefined;
     do {
       const r = await this.doc.send(
-        new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk', ExclusiveStartKey: start }),
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: start,
+        }),
       );
       await this.batchWrite((r.Items ?? []).map((Key) => ({ DeleteRequest: { Key } })));
       start = r.LastEvaluatedKey;

@@ -8,10 +8,10 @@ import { DynamoConnectionDirectory } from './connections.js';
 import { DynamoDeviceLogRepository } from './logs.js';
 import { DynamoPackStore } from './packs.js';
 import { DynamoChannelRepository, DynamoDeviceRepository, DynamoIdGenerator } from './registry.js';
-import { DynamoTelemetryStore } from './telemetry.js';
 import { DynamoSettingsRepository } from './settings.js';
 import { DynamoStreamStateRepository } from './stream-state.js';
 import { DynamoStreamRepository, DynamoSubscriptionRepository } from './streams.js';
+import { DynamoTelemetryStore } from './telemetry.js';
 import { DynamoTokenRepository } from './tokens.js';
 
 /** The hub's ports over DynamoDB (AWS or dynalite). */
@@ -22,7 +22,12 @@ export const NO_BUS: Bus = {
   },
 };
 
-export function dynamoPorts(doc: DynamoDBDocumentClient, tables: TableNames, logger: Logger, options: { bus?: Bus; clock?: Clock; deadLetters?: DeadLetterStore } = {}): HubPorts {
+export function dynamoPorts(
+  doc: DynamoDBDocumentClient,
+  tables: TableNames,
+  logger: Logger,
+  options: { bus?: Bus; clock?: Clock; deadLetters?: DeadLetterStore } = {},
+): HubPorts {
   const clock = options.clock ?? systemClock;
   return {
     devices: new DynamoDeviceRepository(doc, tables.registry),

@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../core/errors.js';
 import type { ChannelRepository, DeviceRepository, IdGenerator } from '../../core/ports.js';
 import type { Channel } from '../../core/schemas/channels.js';
@@ -23,11 +23,20 @@ export async function queryAll(doc: DynamoDBDocumentClient, table: string, pk: s
 }
 
 export class DynamoIdGenerator implements IdGenerator {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async next(kind: string): Promise<number> {
     const r = await this.doc.send(
-      new UpdateCommand({ TableName: this.table, Key: { pk: 'counter', sk: kind }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: 'counter', sk: kind },
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
     );
     return Number(r.Attributes?.n);
   }
@@ -38,7 +47,10 @@ export class DynamoIdGenerator implements IdGenerator {
  * device no longer has that ident (an interrupted swap) is stale and may be taken over.
  */
 export class DynamoDeviceRepository implements DeviceRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async create(device: Device): Promise<void> {
     await this.claim(device.configuration.ident, device.id);
@@ -90,7 +102,12 @@ export class DynamoDeviceRepository implements DeviceRepository {
   private async release(ident: string, deviceId: number): Promise<void> {
     try {
       await this.doc.send(
-        new DeleteCommand({ TableName: this.table, Key: { pk: 'ident', sk: ident }, ConditionExpression: 'device_id = :id', ExpressionAttributeValues: { ':id': deviceId } }),
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: 'ident', sk: ident },
+          ConditionExpression: 'device_id = :id',
+          ExpressionAttributeValues: { ':id': deviceId },
+        }),
       );
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
@@ -99,10 +116,15 @@ export class DynamoDeviceRepository implements DeviceRepository {
 }
 
 export class DynamoChannelRepository implements ChannelRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async create(channel: Channel): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'channel', sk: pad(channel.id), ...channel }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'channel', sk: pad(channel.id), ...channel }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   async get(id: number): Promise<Channel | undefined> {

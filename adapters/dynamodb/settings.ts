@@ -4,11 +4,17 @@ import type { SettingState } from '../../core/schemas/settings.js';
 
 /** Settings per device: `set#<device>`/<name>. */
 export class DynamoSettingsRepository implements SettingsRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async list(deviceId: number): Promise<SettingState[]> {
     const out: SettingState[] = [];
-    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `set#${deviceId}` } })) {
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `set#${deviceId}` } },
+    )) {
       for (const item of page.Items ?? []) out.push(item.s as SettingState);
     }
     return out;

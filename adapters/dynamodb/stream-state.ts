@@ -1,6 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  paginateQuery,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { BufferedBatch, DroppedBatch, StreamLogEntry, StreamStateRepository } from '../../core/ports.js';
 import { EMPTY_STATUS, type StreamStatus } from '../../core/schemas/streams.js';
 import type { Message } from '../../protocols/common/types.js';
@@ -17,7 +26,10 @@ const DONE_TTL_S = 86400;
  * `slog#<stream>` and dropped batches `sdrop#<stream>`; `sbacklog`/<stream> marks non-empty buffers.
  */
 export class DynamoStreamStateRepository implements StreamStateRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async append(streamId: number, b: BufferedBatch): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sbuf#${streamId}`, sk: b.sk, ...encode(b) } }));
@@ -25,22 +37,26 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
   }
 
   async oldest(streamId: number, limit: number): Promise<BufferedBatch[]> {
-    const r = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, Limit: limit }));
+    const r = await this.doc.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, Limit: limit }),
+    );
     return (r.Items ?? []).map(decode);
   }
 
   async touch(streamId: number, b: BufferedBatch): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: `sbuf#${streamId}`, sk: b.sk },
-        UpdateExpression: 'SET attempts = :a, ambiguous = :m',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':a': b.attempts, ':m': b.ambiguous === true },
-      }),
-    ).catch((err) => {
-      if (!isConditionFailed(err)) throw err;
-    });
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: `sbuf#${streamId}`, sk: b.sk },
+          UpdateExpression: 'SET attempts = :a, ambiguous = :m',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':a': b.attempts, ':m': b.ambiguous === true },
+        }),
+      )
+      .catch((err) => {
+        if (!isConditionFailed(err)) throw err;
+      });
   }
 
   async remove(streamId: number, sk: string): Promise<void> {
@@ -74,7 +90,10 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
   async count(streamId: number): Promise<{ batches: number; messages: number }> {
     let batches = 0;
     let messages = 0;
-    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, ProjectionExpression: 'n' })) {
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, ProjectionExpression: 'n' },
+    )) {
       for (const item of page.Items ?? []) {
         batches++;
         messages += Number(item.n ?? 0);
@@ -83,13 +102,16 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
     if (batches === 0) {
       await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'sbacklog', sk: String(streamId) } }));
       // a batch appended meanwhile re-marks the stream
-      if ((await this.oldest(streamId, 1)).length > 0) await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'sbacklog', sk: String(streamId) } }));
+      if ((await this.oldest(streamId, 1)).length > 0)
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'sbacklog', sk: String(streamId) } }));
     }
     return { batches, messages };
   }
 
   async backlogged(): Promise<number[]> {
-    const r = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'sbacklog' } }));
+    const r = await this.doc.send(
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'sbacklog' } }),
+    );
     return (r.Items ?? []).map((i) => Number(i.sk));
   }
 
@@ -113,7 +135,15 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
 
   async release(streamId: number, owner: string): Promise<void> {
     await this.doc
-      .send(new DeleteCommand({ TableName: this.table, Key: { pk: `slease#${streamId}`, sk: '_' }, ConditionExpression: '#o = :me', ExpressionAttributeNames: { '#o': 'owner' }, ExpressionAttributeValues: { ':me': owner } }))
+      .send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { pk: `slease#${streamId}`, sk: '_' },
+          ConditionExpression: '#o = :me',
+          ExpressionAttributeNames: { '#o': 'owner' },
+          ExpressionAttributeValues: { ':me': owner },
+        }),
+      )
       .catch((err) => {
         if (!isConditionFailed(err)) throw err;
       });
@@ -134,17 +164,33 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
   }
 
   async logs(streamId: number, limit: number): Promise<StreamLogEntry[]> {
-    const r = await this.doc.send(new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `slog#${streamId}` }, ScanIndexForward: false, Limit: limit }));
+    const r = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `slog#${streamId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
     return (r.Items ?? []).map((i) => i.e as StreamLogEntry).reverse();
   }
 
   async drop(streamId: number, b: DroppedBatch): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sdrop#${streamId}`, sk: b.sk, ...encode(b), dropped: b.dropped, reason: b.reason, ttl: Math.ceil(b.dropped + DROP_TTL_S) } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `sdrop#${streamId}`, sk: b.sk, ...encode(b), dropped: b.dropped, reason: b.reason, ttl: Math.ceil(b.dropped + DROP_TTL_S) },
+      }),
+    );
   }
 
   async dropped(streamId: number): Promise<DroppedBatch[]> {
     const out: DroppedBatch[] = [];
-    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sdrop#${streamId}` } })) {
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sdrop#${streamId}` } },
+    )) {
       for (const item of page.Items ?? []) out.push({ ...decode(item), dropped: Number(item.dropped), reason: String(item.reason) });
     }
     return out;
@@ -156,7 +202,10 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
 
   async clear(streamId: number): Promise<void> {
     for (const pk of [`sbuf#${streamId}`, `sdrop#${streamId}`, `slog#${streamId}`, `sstat#${streamId}`, `slease#${streamId}`]) {
-      for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' })) {
+      for await (const page of paginateQuery(
+        { client: this.doc },
+        { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' },
+      )) {
         for (const item of page.Items ?? []) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }));
       }
     }
@@ -165,7 +214,14 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
 }
 
 function encode(b: BufferedBatch): Record<string, unknown> {
-  return { batch_id: b.batchId, z: gzipSync(JSON.stringify(b.messages)), n: b.messages.length, enqueued: b.enqueued, attempts: b.attempts, ambiguous: b.ambiguous === true };
+  return {
+    batch_id: b.batchId,
+    z: gzipSync(JSON.stringify(b.messages)),
+    n: b.messages.length,
+    enqueued: b.enqueued,
+    attempts: b.attempts,
+    ambiguous: b.ambiguous === true,
+  };
 }
 
 function decode(item: Record<string, unknown>): BufferedBatch {

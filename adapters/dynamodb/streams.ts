@@ -7,10 +7,15 @@ const pad = (id: number) => String(id).padStart(12, '0');
 const KIND = { device: 'd', channel: 'c' } as const;
 
 export class DynamoStreamRepository implements StreamRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async create(stream: Stream): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'stream', sk: pad(stream.id), ...stream }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'stream', sk: pad(stream.id), ...stream }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
   }
 
   async get(id: number): Promise<Stream | undefined> {
@@ -36,7 +41,10 @@ export class DynamoStreamRepository implements StreamRepository {
  * fan-out's snapshot), so there is no reverse index by device or channel.
  */
 export class DynamoSubscriptionRepository implements SubscriptionRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async add(streamId: number, kind: SubscriptionKind, id: number): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sub#s#${streamId}`, sk: `${KIND[kind]}#${pad(id)}` } }));

@@ -6,7 +6,10 @@ const key = (deviceId: number) => ({ pk: `tm#${deviceId}`, sk: '_' });
 
 /** Telemetry of a device as one item (`j`: JSON, `v`: version for optimistic concurrency). */
 export class DynamoTelemetryStore implements TelemetryStore {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async get(deviceId: number): Promise<Telemetry | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: key(deviceId) }));

@@ -6,10 +6,15 @@ const pad = (id: number) => String(id).padStart(12, '0');
 
 /** Tokens (`token`/<id>, holding only the key's SHA-256) and their lookup by hash (`tokenhash`/<hash>). */
 export class DynamoTokenRepository implements TokenRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async create(token: StoredToken): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'tokenhash', sk: token.hash, token_id: token.id }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: 'tokenhash', sk: token.hash, token_id: token.id }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'token', sk: pad(token.id), ...token } }));
   }
 
@@ -20,7 +25,10 @@ export class DynamoTokenRepository implements TokenRepository {
 
   async list(): Promise<StoredToken[]> {
     const out: StoredToken[] = [];
-    for await (const page of paginateQuery({ client: this.doc }, { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'token' } })) {
+    for await (const page of paginateQuery(
+      { client: this.doc },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'token' } },
+    )) {
       for (const item of page.Items ?? []) out.push(strip(item));
     }
     return out;

@@ -32,7 +32,7 @@ export class LocalDeadLetters implements DeadLetterStore {
 
   private write(lines: readonly Line[]): void {
     const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, lines.map((l) => JSON.stringify(l) + '\n').join(''));
+    writeFileSync(tmp, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
     renameSync(tmp, this.file);
   }
 

@@ -1,9 +1,22 @@
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { type QueuedFrame, packEnvelopes } from '../../core/envelope.js';
+import { packEnvelopes, type QueuedFrame } from '../../core/envelope.js';
 import type { Logger } from '../../core/logger.js';
 import type { FrameQueue } from '../../core/ports.js';
 
@@ -164,7 +177,17 @@ export class JournalQueue implements FrameQueue {
       for (const p of batch) {
         pos += p.buf.length;
         const len = p.buf.length - HEADER;
-        this.records.push({ id: `${this.segment}:${pos}`, segment: this.segment, end: pos, len, body: this.keep(len) ? p.buf.toString('utf8', HEADER) : undefined, sent: now, receives: 0, state: 'ready', notBefore: 0 });
+        this.records.push({
+          id: `${this.segment}:${pos}`,
+          segment: this.segment,
+          end: pos,
+          len,
+          body: this.keep(len) ? p.buf.toString('utf8', HEADER) : undefined,
+          sent: now,
+          receives: 0,
+          state: 'ready',
+          notBefore: 0,
+        });
       }
       this.segmentSize = pos;
       this.stats.sent += batch.length;
@@ -240,7 +263,7 @@ export class JournalQueue implements FrameQueue {
   }
 
   private deadLetter(r: Rec): void {
-    const payload = Buffer.from(JSON.stringify({ id: r.id, sent: r.sent, failed: Date.now(), receives: r.receives, body: this.bodyOf(r) }) + '\n');
+    const payload = Buffer.from(`${JSON.stringify({ id: r.id, sent: r.sent, failed: Date.now(), receives: r.receives, body: this.bodyOf(r) })}\n`);
     const fd = openSync(join(this.opts.dir, 'dead-letter.jsonl'), 'a');
     try {
       writeSync(fd, payload);
@@ -283,7 +306,17 @@ export class JournalQueue implements FrameQueue {
       const len = data.readUInt32LE(pos);
       const end = pos + HEADER + len;
       if (end > data.length || crc32(data.subarray(pos + HEADER, end)) !== data.readUInt32LE(pos + 4)) break;
-      this.records.push({ id: `${seg}:${end}`, segment: seg, end, len, body: this.keep(len) ? data.toString('utf8', pos + HEADER, end) : undefined, sent: Date.now(), receives: 0, state: 'ready', notBefore: 0 });
+      this.records.push({
+        id: `${seg}:${end}`,
+        segment: seg,
+        end,
+        len,
+        body: this.keep(len) ? data.toString('utf8', pos + HEADER, end) : undefined,
+        sent: Date.now(),
+        receives: 0,
+        state: 'ready',
+        notBefore: 0,
+      });
       this.stats.replayed++;
       pos = end;
     }
@@ -330,7 +363,12 @@ export class JournalQueue implements FrameQueue {
       messageId: r.id,
       receiptHandle: r.id,
       body: this.bodyOf(r),
-      attributes: { ApproximateReceiveCount: String(r.receives), SentTimestamp: String(r.sent), SenderId: 'local', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      attributes: {
+        ApproximateReceiveCount: String(r.receives),
+        SentTimestamp: String(r.sent),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
       messageAttributes: {},
       md5OfBody: '',
       eventSource: 'aws:sqs',

@@ -1,6 +1,6 @@
+import type { Logger } from '../../core/logger.js';
 import type { Bus, BusEvent } from '../../core/ports.js';
 import type { StreamDelivery } from '../../core/streams/delivery.js';
-import type { Logger } from '../../core/logger.js';
 
 /**
  * The in-process bus of local mode: an event is buffered durably by the stream's delivery (the

@@ -4,9 +4,9 @@
  * message. Credentials come from the environment (the Lambda role on AWS).
  */
 import { IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
-import type { Message } from '../../protocols/common/types.js';
 import type { AwsIotConfig } from '../../core/schemas/streams.js';
 import type { StreamBatch, StreamDeps, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
+import type { Message } from '../../protocols/common/types.js';
 import { reasonOf, TargetConfigError, TargetRefusedError, TargetUnavailableError } from './errors.js';
 import { expandTopic, slashCount } from './topics.js';
 
@@ -30,10 +30,10 @@ interface Publish {
 export function shadowDocuments(messages: readonly Message[], fields: readonly string[]): Map<string, string> {
   const latest = new Map<string, Message>();
   for (const m of messages) {
-    const ident = m['ident'];
+    const ident = m.ident;
     if (typeof ident !== 'string') continue;
     const prev = latest.get(ident);
-    if (!prev || Number(m['timestamp'] ?? 0) >= Number(prev['timestamp'] ?? 0)) latest.set(ident, m);
+    if (!prev || Number(m.timestamp ?? 0) >= Number(prev.timestamp ?? 0)) latest.set(ident, m);
   }
   const docs = new Map<string, string>();
   for (const [ident, m] of latest) {
@@ -47,7 +47,9 @@ export function shadowDocuments(messages: readonly Message[], fields: readonly s
 /** Why a template can never give a valid topic (more than 7 slashes before any value is put in). */
 export function topicTemplateProblem(template: string): string | undefined {
   const n = slashCount(template);
-  return n > AWS_IOT_LIMITS.topicSlashes ? `topic template ${JSON.stringify(template)} has ${n} slashes, AWS IoT allows at most ${AWS_IOT_LIMITS.topicSlashes}` : undefined;
+  return n > AWS_IOT_LIMITS.topicSlashes
+    ? `topic template ${JSON.stringify(template)} has ${n} slashes, AWS IoT allows at most ${AWS_IOT_LIMITS.topicSlashes}`
+    : undefined;
 }
 
 export class AwsIotTarget implements StreamTarget {
@@ -61,7 +63,12 @@ export class AwsIotTarget implements StreamTarget {
     options: AwsIotOptions = {},
   ) {
     const requestTimeout = options.requestTimeoutMs ?? 10_000;
-    this.client = new IoTDataPlaneClient({ endpoint: config.endpoint, region: config.region, maxAttempts: 3, requestHandler: { requestTimeout, connectionTimeout: requestTimeout, throwOnRequestTimeout: true } });
+    this.client = new IoTDataPlaneClient({
+      endpoint: config.endpoint,
+      region: config.region,
+      maxAttempts: 3,
+      requestHandler: { requestTimeout, connectionTimeout: requestTimeout, throwOnRequestTimeout: true },
+    });
     this.templateProblem = topicTemplateProblem(config.topic);
     this.concurrency = options.concurrency ?? 8;
   }
@@ -69,10 +76,14 @@ export class AwsIotTarget implements StreamTarget {
   async deliver(batch: StreamBatch): Promise<void> {
     if (this.templateProblem) throw new TargetConfigError(`aws_iot: ${this.templateProblem}`);
     const publishes = this.publishes(batch);
-    await mapLimit(publishes, this.concurrency, (p) => this.send(`publish to ${p.topic}`, () => this.client.send(new PublishCommand({ topic: p.topic, qos: this.config.qos, payload: p.payload }))));
+    await mapLimit(publishes, this.concurrency, (p) =>
+      this.send(`publish to ${p.topic}`, () => this.client.send(new PublishCommand({ topic: p.topic, qos: this.config.qos, payload: p.payload }))),
+    );
     if (!this.config.shadow) return;
     const shadows = [...shadowDocuments(batch.messages, this.config.shadow_fields)].filter(([ident, doc]) => this.shadowAllowed(batch, ident, doc));
-    await mapLimit(shadows, this.concurrency, ([ident, doc]) => this.send(`shadow update of ${ident}`, () => this.client.send(new UpdateThingShadowCommand({ thingName: ident, payload: Buffer.from(doc) }))));
+    await mapLimit(shadows, this.concurrency, ([ident, doc]) =>
+      this.send(`shadow update of ${ident}`, () => this.client.send(new UpdateThingShadowCommand({ thingName: ident, payload: Buffer.from(doc) }))),
+    );
   }
 
   async close(): Promise<void> {
@@ -91,7 +102,13 @@ export class AwsIotTarget implements StreamTarget {
           : payload.length > AWS_IOT_LIMITS.payloadBytes
             ? `payload of ${payload.length} bytes exceeds the ${AWS_IOT_LIMITS.payloadBytes} bytes limit`
             : undefined;
-      if (problem) this.deps.logger.warn('aws_iot: message skipped, AWS IoT would refuse it', { streamId: batch.streamId, batchId: batch.batchId, ident: m['ident'], reason: problem });
+      if (problem)
+        this.deps.logger.warn('aws_iot: message skipped, AWS IoT would refuse it', {
+          streamId: batch.streamId,
+          batchId: batch.batchId,
+          ident: m.ident,
+          reason: problem,
+        });
       else out.push({ topic, payload });
     }
     return out;

@@ -3,9 +3,9 @@
  * the other; 2xx acknowledges a part, anything else or the timeout rejects the batch.
  */
 import { createHmac } from 'node:crypto';
-import type { Message } from '../../protocols/common/types.js';
 import type { HttpConfig } from '../../core/schemas/streams.js';
 import type { StreamBatch, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
+import type { Message } from '../../protocols/common/types.js';
 import { reasonOf, TargetRefusedError, TargetTimeoutError, TargetUnavailableError } from './errors.js';
 
 export const HTTP_HEADERS = {
@@ -19,7 +19,7 @@ const REASON_BODY_CHARS = 200;
 
 /** `sha256=<hex HMAC-SHA256 of body>` */
 export function signBody(secret: string, body: string): string {
-  return 'sha256=' + createHmac('sha256', secret).update(body, 'utf8').digest('hex');
+  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
 /** The batch cut into parts of at most `size` messages, in order. */
@@ -66,7 +66,13 @@ export class HttpTarget implements StreamTarget {
     }, timeoutMs);
     this.inflight.add(ctrl);
     try {
-      const res = await fetch(this.config.uri, { method: this.config.method, headers: this.headers(body, partId), body, signal: ctrl.signal, redirect: 'manual' });
+      const res = await fetch(this.config.uri, {
+        method: this.config.method,
+        headers: this.headers(body, partId),
+        body,
+        signal: ctrl.signal,
+        redirect: 'manual',
+      });
       const text = await res.text();
       if (res.status < 200 || res.status > 299) {
         const snippet = text.trim().slice(0, REASON_BODY_CHARS);

@@ -8,7 +8,7 @@ import type { StreamDeps, StreamJoiner } from '../../core/streams/types.js';
 import type { Message } from '../../protocols/common/types.js';
 import { type CommandOutcome, type CommandRequest, CommandRunner, type CommandRunnerOptions } from './command-runner.js';
 import { reasonOf } from './errors.js';
-import { mqttSessionOptions, type MqttTuning } from './mqtt-options.js';
+import { type MqttTuning, mqttSessionOptions } from './mqtt-options.js';
 import { MqttSession } from './mqtt-session.js';
 import { expandTopic, identFromTopic, subscriptionFilter } from './topics.js';
 
@@ -36,7 +36,14 @@ export function createMqttJoiner(config: MqttConfig, stream: Stream, deps: Strea
     deps.logger.warn('mqtt: commands_topic is set but no command gateway is available; commands disabled', { streamId: stream.id });
     return undefined;
   }
-  return new MqttCommandsJoiner(config, config.commands_topic, stream, deps, new CommandRunner(deps.commands, `stream:${stream.id}`, deps.logger, options), options);
+  return new MqttCommandsJoiner(
+    config,
+    config.commands_topic,
+    stream,
+    deps,
+    new CommandRunner(deps.commands, `stream:${stream.id}`, deps.logger, options),
+    options,
+  );
 }
 
 export class MqttCommandsJoiner implements StreamJoiner {
@@ -62,7 +69,11 @@ export class MqttCommandsJoiner implements StreamJoiner {
     try {
       await this.session.subscribe(this.filter, this.config.qos);
     } catch (err) {
-      this.deps.logger.warn('mqtt commands: not subscribed yet, retrying on reconnection', { streamId: this.stream.id, filter: this.filter, reason: reasonOf(err) });
+      this.deps.logger.warn('mqtt commands: not subscribed yet, retrying on reconnection', {
+        streamId: this.stream.id,
+        filter: this.filter,
+        reason: reasonOf(err),
+      });
     }
   }
 

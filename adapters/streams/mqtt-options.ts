@@ -10,7 +10,13 @@ export type MqttTuning = Pick<MqttSessionOptions, 'connectWaitMs' | 'ackWaitMs' 
  * The session of one role. The joiner has its own connection; with a configured `client_id` it
  * uses `<client_id>-cmd` so the two connections do not take each other over.
  */
-export function mqttSessionOptions(config: MqttConfig, stream: Stream, deps: StreamDeps, role: 'target' | 'commands', tuning: MqttTuning = {}): MqttSessionOptions {
+export function mqttSessionOptions(
+  config: MqttConfig,
+  stream: Stream,
+  deps: StreamDeps,
+  role: 'target' | 'commands',
+  tuning: MqttTuning = {},
+): MqttSessionOptions {
   return {
     ...tuning,
     uri: config.uri,

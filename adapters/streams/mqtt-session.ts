@@ -80,7 +80,15 @@ export class MqttSession {
       };
       const onConnect = () => done();
       const onEnd = () => done(new TargetUnavailableError(`${this.opts.label}: closed`));
-      const timer = setTimeout(() => done(new TargetUnavailableError(`${this.opts.label}: broker ${this.where} not connected within ${waitMs / 1000} s${this.lastError ? ` (${this.lastError})` : ''}`)), waitMs);
+      const timer = setTimeout(
+        () =>
+          done(
+            new TargetUnavailableError(
+              `${this.opts.label}: broker ${this.where} not connected within ${waitMs / 1000} s${this.lastError ? ` (${this.lastError})` : ''}`,
+            ),
+          ),
+        waitMs,
+      );
       client.on('connect', onConnect);
       client.on('end', onEnd);
     });

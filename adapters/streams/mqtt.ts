@@ -5,7 +5,7 @@
 import type { MqttConfig, Stream } from '../../core/schemas/streams.js';
 import type { StreamBatch, StreamDeps, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
 import { createMqttJoiner } from './mqtt-commands.js';
-import { mqttSessionOptions, type MqttTuning } from './mqtt-options.js';
+import { type MqttTuning, mqttSessionOptions } from './mqtt-options.js';
 import { type MqttPublish, MqttSession } from './mqtt-session.js';
 import { expandTopic } from './topics.js';
 
@@ -26,7 +26,11 @@ export class MqttTarget implements StreamTarget {
     for (const m of batch.messages) {
       const topic = expandTopic(this.config.topic, m);
       if (!topic) {
-        this.deps.logger.warn('mqtt: message skipped, its topic expands to nothing', { streamId: batch.streamId, template: this.config.topic, ident: m['ident'] });
+        this.deps.logger.warn('mqtt: message skipped, its topic expands to nothing', {
+          streamId: batch.streamId,
+          template: this.config.topic,
+          ident: m.ident,
+        });
         continue;
       }
       items.push({ topic, payload: JSON.stringify(m), qos: this.config.qos, retain: this.config.retain });

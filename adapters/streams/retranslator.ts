@@ -3,9 +3,9 @@
  * (core/streams/retranslator-packet.ts) and the next one goes only after the receiver's 0x11.
  */
 import { connect, type Socket } from 'node:net';
+import type { RetranslatorConfig } from '../../core/schemas/streams.js';
 import { encodeRetranslatorPacket, RETRANSLATOR_ACK } from '../../core/streams/retranslator-packet.js';
 import type { StreamBatch, StreamDeps, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
-import type { RetranslatorConfig } from '../../core/schemas/streams.js';
 import { reasonOf, StreamTargetError, TargetConfigError, TargetRefusedError, TargetTimeoutError, TargetUnavailableError } from './errors.js';
 
 export interface RetranslatorOptions {
@@ -75,9 +75,13 @@ export class RetranslatorTarget implements StreamTarget {
     const out: { ident: string; bytes: Buffer }[] = [];
     for (const m of batch.messages) {
       try {
-        out.push({ ident: String(m['ident']), bytes: encodeRetranslatorPacket(m) });
+        out.push({ ident: String(m.ident), bytes: encodeRetranslatorPacket(m) });
       } catch (err) {
-        this.deps.logger.warn('retranslator: message skipped, it cannot be encoded', { streamId: batch.streamId, batchId: batch.batchId, reason: reasonOf(err) });
+        this.deps.logger.warn('retranslator: message skipped, it cannot be encoded', {
+          streamId: batch.streamId,
+          batchId: batch.batchId,
+          reason: reasonOf(err),
+        });
       }
     }
     return out;
@@ -91,7 +95,10 @@ export class RetranslatorTarget implements StreamTarget {
     socket.setKeepAlive(true, 30_000);
     this.connecting = socket;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => fail(new TargetTimeoutError(`retranslator ${this.where}: not connected within ${this.opts.connectWaitMs / 1000} s`)), this.opts.connectWaitMs);
+      const timer = setTimeout(
+        () => fail(new TargetTimeoutError(`retranslator ${this.where}: not connected within ${this.opts.connectWaitMs / 1000} s`)),
+        this.opts.connectWaitMs,
+      );
       const fail = (err: Error) => {
         clearTimeout(timer);
         socket.destroy();
@@ -116,7 +123,10 @@ export class RetranslatorTarget implements StreamTarget {
       const waiter = this.waiter;
       this.waiter = undefined;
       if (!waiter) {
-        this.deps.logger.warn('retranslator: unexpected bytes without a packet in flight, reconnecting', { target: this.where, hex: chunk.subarray(0, 16).toString('hex') });
+        this.deps.logger.warn('retranslator: unexpected bytes without a packet in flight, reconnecting', {
+          target: this.where,
+          hex: chunk.subarray(0, 16).toString('hex'),
+        });
         socket.destroy();
         return;
       }

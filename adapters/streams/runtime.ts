@@ -1,10 +1,10 @@
 import type { HubServices } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
+import type { Stream } from '../../core/schemas/streams.js';
 import { commandGateway } from '../../core/streams/command-gateway.js';
 import { StreamDelivery } from '../../core/streams/delivery.js';
 import { JoinerManager } from '../../core/streams/joiners.js';
 import { TargetPool } from '../../core/streams/targets.js';
-import type { Stream } from '../../core/schemas/streams.js';
 import { STREAM_TYPES_MODULES } from './index.js';
 
 export interface StreamRuntimeOptions {

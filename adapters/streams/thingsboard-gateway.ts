@@ -27,7 +27,14 @@ export class ThingsboardGateway {
     readonly deps: StreamDeps,
     tuning: ThingsboardTuning = {},
   ) {
-    this.session = new MqttSession({ ...tuning, uri: config.uri, username: config.access_token, insecure: config.insecure, logger: deps.logger, label: `thingsboard stream ${stream.id}` });
+    this.session = new MqttSession({
+      ...tuning,
+      uri: config.uri,
+      username: config.access_token,
+      insecure: config.insecure,
+      logger: deps.logger,
+      label: `thingsboard stream ${stream.id}`,
+    });
     this.session.onConnect(() => {
       this.connection++;
       this.announced.clear();
@@ -45,7 +52,11 @@ export class ThingsboardGateway {
       const device = deviceName(this.config.device_name, m);
       const entry = telemetryEntry(m);
       if (!device || !entry) {
-        this.deps.logger.warn('thingsboard: message skipped, no device name or timestamp', { streamId: batch.streamId, batchId: batch.batchId, ident: m['ident'] });
+        this.deps.logger.warn('thingsboard: message skipped, no device name or timestamp', {
+          streamId: batch.streamId,
+          batchId: batch.batchId,
+          ident: m.ident,
+        });
         continue;
       }
       this.remember(device, m);
@@ -53,7 +64,13 @@ export class ThingsboardGateway {
       entries.push({ device, entry });
     }
     const split = splitTelemetry(entries);
-    for (const o of split.oversize) this.deps.logger.warn('thingsboard: telemetry entry skipped, larger than one publish may be', { streamId: batch.streamId, device: o.device, ts: o.ts, bytes: o.bytes });
+    for (const o of split.oversize)
+      this.deps.logger.warn('thingsboard: telemetry entry skipped, larger than one publish may be', {
+        streamId: batch.streamId,
+        device: o.device,
+        ts: o.ts,
+        bytes: o.bytes,
+      });
     const publishes: MqttPublish[] = [];
     for (const [device, m] of fresh) {
       publishes.push({ topic: TB_TOPICS.connect, payload: JSON.stringify({ device }), qos: 1 });
@@ -70,7 +87,7 @@ export class ThingsboardGateway {
   }
 
   private remember(device: string, m: Message): void {
-    const ident = m['ident'];
+    const ident = m.ident;
     if (typeof ident !== 'string' || this.names.get(device) === ident) return;
     this.names.delete(device);
     this.names.set(device, ident);

@@ -70,7 +70,9 @@ export class ThingsboardRpcJoiner implements StreamJoiner {
       else this.deps.logger.warn('thingsboard rpc: malformed request ignored', log);
       return;
     }
-    const job = this.execute(gateway, req).catch((err: unknown) => this.deps.logger.error('thingsboard rpc: request failed', { streamId: this.stream.id, device: req.device, reason: reasonOf(err) }));
+    const job = this.execute(gateway, req).catch((err: unknown) =>
+      this.deps.logger.error('thingsboard rpc: request failed', { streamId: this.stream.id, device: req.device, reason: reasonOf(err) }),
+    );
     this.inflight.add(job);
     void job.finally(() => this.inflight.delete(job));
   }
@@ -89,7 +91,12 @@ export class ThingsboardRpcJoiner implements StreamJoiner {
 }
 
 /** The joiner, or undefined when the hub gave no command gateway. */
-export function createThingsboardJoiner(config: ThingsboardConfig, stream: Stream, deps: StreamDeps, options: ThingsboardJoinerOptions = {}): StreamJoiner | undefined {
+export function createThingsboardJoiner(
+  config: ThingsboardConfig,
+  stream: Stream,
+  deps: StreamDeps,
+  options: ThingsboardJoinerOptions = {},
+): StreamJoiner | undefined {
   const commands = deps.commands;
   if (!commands) {
     deps.logger.warn('thingsboard: no command gateway available; server-side RPC disabled', { streamId: stream.id });

@@ -1,6 +1,7 @@
 /** Topic templates (`%ident%`, `%device.id%`, `%device.name%`, `%channel.id%`) for MQTT and AWS IoT. */
-import type { Message } from '../../protocols/common/types.js';
+
 import { expandTemplate } from '../../core/streams/types.js';
+import type { Message } from '../../protocols/common/types.js';
 
 export const TEMPLATE_VARS = ['ident', 'device.id', 'device.name', 'channel.id'] as const;
 const VAR = /%(ident|device\.id|device\.name|channel\.id)%/g;
@@ -36,7 +37,7 @@ export function identFromTopic(template: string, topic: string): string | undefi
     const re = levelPattern(tLevels[i]);
     const match = re.exec(levels[i]);
     if (!match) return undefined;
-    if (match.groups?.['ident'] !== undefined) ident = match.groups['ident'];
+    if (match.groups?.ident !== undefined) ident = match.groups.ident;
   }
   return ident ? ident : undefined;
 }

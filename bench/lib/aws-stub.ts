@@ -38,7 +38,13 @@ const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex
 
 function reply(contentType: string, payload: unknown, statusCode = 200): { response: StubResponse } {
   const text = JSON.stringify(payload);
-  return { response: { statusCode, headers: { 'content-type': contentType, 'x-amzn-requestid': randomUUID(), 'content-length': String(Buffer.byteLength(text)) }, body: Readable.from([Buffer.from(text)]) } };
+  return {
+    response: {
+      statusCode,
+      headers: { 'content-type': contentType, 'x-amzn-requestid': randomUUID(), 'content-length': String(Buffer.byteLength(text)) },
+      body: Readable.from([Buffer.from(text)]),
+    },
+  };
 }
 
 function bodyText(body: unknown): string {
@@ -68,7 +74,14 @@ export class StubQueue implements StubHandler {
     const json = 'application/x-amz-json-1.0';
     switch (target) {
       case 'AmazonSQS.SendMessageBatch':
-        return reply(json, { Successful: (input.Entries as { Id: string; MessageBody: string }[]).map((e) => ({ Id: e.Id, MessageId: this.enqueue(e.MessageBody).id, MD5OfMessageBody: md5(e.MessageBody) })), Failed: [] });
+        return reply(json, {
+          Successful: (input.Entries as { Id: string; MessageBody: string }[]).map((e) => ({
+            Id: e.Id,
+            MessageId: this.enqueue(e.MessageBody).id,
+            MD5OfMessageBody: md5(e.MessageBody),
+          })),
+          Failed: [],
+        });
       case 'AmazonSQS.SendMessage': {
         const m = this.enqueue(input.MessageBody);
         return reply(json, { MessageId: m.id, MD5OfMessageBody: md5(m.body) });
@@ -80,7 +93,13 @@ export class StubQueue implements StubHandler {
           const m = this.messages[this.head++];
           m.receipt = randomUUID();
           this.inFlight.set(m.receipt, m);
-          out.push({ MessageId: m.id, ReceiptHandle: m.receipt, MD5OfBody: md5(m.body), Body: m.body, Attributes: { SentTimestamp: String(Math.round(m.sentMs)), ApproximateReceiveCount: '1' } });
+          out.push({
+            MessageId: m.id,
+            ReceiptHandle: m.receipt,
+            MD5OfBody: md5(m.body),
+            Body: m.body,
+            Attributes: { SentTimestamp: String(Math.round(m.sentMs)), ApproximateReceiveCount: '1' },
+          });
         }
         if (this.head > 50_000) {
           this.messages.splice(0, this.head);

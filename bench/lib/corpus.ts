@@ -6,7 +6,17 @@ import type { Transport } from '../../protocols/common/types.js';
 /** The Traccar conformance corpus beside the checkout (not part of the repository). */
 export const CORPUS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/traccar');
 
-const FILES: Record<string, string> = { teltonika: 'teltonika.json', gt06: 'gt06.json', h02: 'h02.json', meitrack: 'meitrack.json', osmand: 'osmand.json', queclink: 'queclink.json', ruptela: 'ruptela.json', wialon_ips: 'wialon.json', galileosky: 'galileo.json' };
+const FILES: Record<string, string> = {
+  teltonika: 'teltonika.json',
+  gt06: 'gt06.json',
+  h02: 'h02.json',
+  meitrack: 'meitrack.json',
+  osmand: 'osmand.json',
+  queclink: 'queclink.json',
+  ruptela: 'ruptela.json',
+  wialon_ips: 'wialon.json',
+  galileosky: 'galileo.json',
+};
 
 export interface CorpusFrame {
   readonly bytes: Buffer;
@@ -18,7 +28,16 @@ export interface CorpusFrame {
 export function corpusFrames(protocol: string): CorpusFrame[] {
   const path = join(CORPUS_DIR, FILES[protocol] ?? '');
   if (!FILES[protocol] || !existsSync(path)) return [];
-  const entries = JSON.parse(readFileSync(path, 'utf8')) as { kind: string; transport: Transport; encoding: string; frame: string; http?: { method: string; path: string; headers?: Record<string, string>; body?: string }; source: string; test: string; seq: number }[];
+  const entries = JSON.parse(readFileSync(path, 'utf8')) as {
+    kind: string;
+    transport: Transport;
+    encoding: string;
+    frame: string;
+    http?: { method: string; path: string; headers?: Record<string, string>; body?: string };
+    source: string;
+    test: string;
+    seq: number;
+  }[];
   return entries
     .filter((e) => e.kind === 'decode')
     .sort((a, b) => `${a.source}#${a.test}`.localeCompare(`${b.source}#${b.test}`) || a.seq - b.seq)
@@ -27,7 +46,9 @@ export function corpusFrames(protocol: string): CorpusFrame[] {
       transport: e.transport,
       bytes:
         e.transport === 'http'
-          ? Buffer.from(JSON.stringify({ method: e.http?.method ?? 'GET', path: e.http?.path ?? e.frame, headers: e.http?.headers ?? {}, body: e.http?.body ?? '' }))
+          ? Buffer.from(
+              JSON.stringify({ method: e.http?.method ?? 'GET', path: e.http?.path ?? e.frame, headers: e.http?.headers ?? {}, body: e.http?.body ?? '' }),
+            )
           : e.encoding === 'hex'
             ? Buffer.from(e.frame, 'hex')
             : Buffer.from(e.frame, 'utf8'),

@@ -77,7 +77,15 @@ export function priceMonth(u: MonthlyUsage, f: FixedConfig): LineItem[] {
     const seconds = HOURS_PER_MONTH * 3600;
     const wcu = Math.max(1, u.dynamo.wru / seconds / f.dynamoCapacity.targetUtilization);
     const rcu = Math.max(1, u.dynamo.rru / seconds / f.dynamoCapacity.targetUtilization);
-    items.push(line('DynamoDB', `provisioned WCU (autoscaled, ${Math.round(f.dynamoCapacity.targetUtilization * 100)} % target)`, wcu * HOURS_PER_MONTH, 'WCU-hours', P.dynamoProvisionedPerWcuHour));
+    items.push(
+      line(
+        'DynamoDB',
+        `provisioned WCU (autoscaled, ${Math.round(f.dynamoCapacity.targetUtilization * 100)} % target)`,
+        wcu * HOURS_PER_MONTH,
+        'WCU-hours',
+        P.dynamoProvisionedPerWcuHour,
+      ),
+    );
     items.push(line('DynamoDB', 'provisioned RCU (autoscaled)', rcu * HOURS_PER_MONTH, 'RCU-hours', P.dynamoProvisionedPerRcuHour));
   }
   const gb = u.dynamo.storedBytes / 1e9;
@@ -106,7 +114,8 @@ export function priceMonth(u: MonthlyUsage, f: FixedConfig): LineItem[] {
   items.push(line('CloudWatch', 'Lambda logs and EMF metrics ingested', lambdaLogGb, 'GB', P.logsIngestPerGb));
   const listenerLogGb = (f.tasks * 60 * HOURS_PER_MONTH * 400 + N * 2 * 30 * 300) / 1e9;
   items.push(line('CloudWatch', 'listener logs (EMF each minute, connect/disconnect lines)', listenerLogGb, 'GB', P.logsIngestPerGb));
-  const flowGb = f.flowLogs === 'ALL' ? (N * FLOW_RECORDS_PER_CONNECTION_INTERVAL * 6 * HOURS_PER_MONTH * FLOW_RECORD_BYTES) / 1e9 : f.flowLogs === 'REJECT' ? 0.5 : 0;
+  const flowGb =
+    f.flowLogs === 'ALL' ? (N * FLOW_RECORDS_PER_CONNECTION_INTERVAL * 6 * HOURS_PER_MONTH * FLOW_RECORD_BYTES) / 1e9 : f.flowLogs === 'REJECT' ? 0.5 : 0;
   items.push(line('CloudWatch', `VPC flow logs (${f.flowLogs})`, flowGb, 'GB', P.vendedLogsPerGb));
   items.push(line('CloudWatch', 'log storage (one month retained)', lambdaLogGb + listenerLogGb + flowGb, 'GB-month', P.logsStoragePerGbMonth));
   items.push(line('CloudWatch', 'custom metrics (hub EMF + Container Insights)', f.customMetrics, 'metrics', P.metricPerMonth));

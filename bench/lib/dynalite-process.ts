@@ -12,7 +12,10 @@ export interface DynaliteProcess {
 }
 
 export async function startDynaliteProcess(tables: TableNames): Promise<DynaliteProcess> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', JSON.stringify(tables)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--serve', JSON.stringify(tables)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     child.once('message', (m) => resolve(String((m as { endpoint: string }).endpoint)));
     child.once('exit', (code) => reject(new Error(`dynalite child exited with ${code}`)));

@@ -1,4 +1,3 @@
-import { parseEnvelope } from '../../core/envelope.js';
 /**
  * The fleet side of the cost model, at full scale (e.g. 10,000 devices): when frames arrive, how
  * the listener tasks batch them (FrameBatcher's rule: a batch leaves `flushMs` after its first
@@ -9,6 +8,7 @@ import { parseEnvelope } from '../../core/envelope.js';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { SqsFrameQueue } from '../../adapters/aws/sqs-queue.js';
 import type { QueuedFrame } from '../../core/envelope.js';
+import { parseEnvelope } from '../../core/envelope.js';
 import type { StubQueue } from './aws-stub.js';
 
 export interface SimClock {
@@ -117,13 +117,29 @@ export const SQS_RECORD_OVERHEAD_BYTES = 700;
  * Runs the fleet: listener batches → SqsFrameQueue → stub queue → event source mapping batches.
  * `onWarm` is called once when counting starts; `onBatch` for every invocation (in time order).
  */
-export async function runFleet(o: FleetOptions, clock: SimClock, sqs: SQSClient, stub: StubQueue, hooks: { onWarm(): void; onEnd(): void; onBatch(batch: FleetBatch, counted: boolean): Promise<void> }): Promise<FleetStats> {
+export async function runFleet(
+  o: FleetOptions,
+  clock: SimClock,
+  sqs: SQSClient,
+  stub: StubQueue,
+  hooks: { onWarm(): void; onEnd(): void; onBatch(batch: FleetBatch, counted: boolean): Promise<void> },
+): Promise<FleetStats> {
   const startMs = clock.now();
   const warmMs = startMs + o.warmupSeconds * 1000;
   const sample = o.frame(0, startMs);
   const flushes = listenerFlushes(o, startMs, JSON.stringify(sample).length);
   const queue = new SqsFrameQueue(sqs, o.queueUrl);
-  const stats: FleetStats = { frames: 0, flushes: 0, envelopes: 0, envelopeBytes: 0, gzipBytes: 0, batches: 0, batchFrames: [], maxBatchPayload: 0, countedMs: o.simSeconds * 1000 };
+  const stats: FleetStats = {
+    frames: 0,
+    flushes: 0,
+    envelopes: 0,
+    envelopeBytes: 0,
+    gzipBytes: 0,
+    batches: 0,
+    batchFrames: [],
+    maxBatchPayload: 0,
+    countedMs: o.simSeconds * 1000,
+  };
   let warm = false;
   let cur: { sentMs: number; size: number; frames: number }[] = [];
   let curStart = 0;
@@ -135,8 +151,16 @@ export async function runFleet(o: FleetOptions, clock: SimClock, sqs: SQSClient,
     clock.set(Math.max(clock.now(), at));
     const records: FleetBatch['records'][number][] = [];
     while (records.length < n) {
-      const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: o.queueUrl, MaxNumberOfMessages: Math.min(10, n - records.length), MessageSystemAttributeNames: ['All'], WaitTimeSeconds: 0 }));
-      for (const m of r.Messages ?? []) records.push({ messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, sentMs: Number(m.Attributes?.SentTimestamp) });
+      const r = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: o.queueUrl,
+          MaxNumberOfMessages: Math.min(10, n - records.length),
+          MessageSystemAttributeNames: ['All'],
+          WaitTimeSeconds: 0,
+        }),
+      );
+      for (const m of r.Messages ?? [])
+        records.push({ messageId: m.MessageId!, receiptHandle: m.ReceiptHandle!, body: m.Body!, sentMs: Number(m.Attributes?.SentTimestamp) });
       if (!r.Messages?.length) throw new Error('stub queue ran dry: the event source model and the queue disagree');
     }
     const counted = warm && at <= warmMs + o.simSeconds * 1000;
@@ -147,7 +171,12 @@ export async function runFleet(o: FleetOptions, clock: SimClock, sqs: SQSClient,
     }
     await hooks.onBatch({ closeMs: at, records, payloadBytes: curBytes }, counted);
     for (let i = 0; i < records.length; i += 10) {
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: o.queueUrl, Entries: records.slice(i, i + 10).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })) }));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: o.queueUrl,
+          Entries: records.slice(i, i + 10).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
     }
     cur = [];
     curBytes = 0;

@@ -13,6 +13,7 @@
  * `{"stopped":true,"frames":<frames made durable>}` after SIGTERM (graceful drain).
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,14 @@ const TABLES = { registry: 'hub-registry', messages: 'hub-messages' };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: 'string' }, workers: { type: 'string', default: '1' }, dir: { type: 'string' }, 'flush-ms': { type: 'string', default: '10' }, 'metrics-ms': { type: 'string' }, 'worker-entry': { type: 'string' } },
+    options: {
+      port: { type: 'string' },
+      workers: { type: 'string', default: '1' },
+      dir: { type: 'string' },
+      'flush-ms': { type: 'string', default: '10' },
+      'metrics-ms': { type: 'string' },
+      'worker-entry': { type: 'string' },
+    },
   });
   const port = Number(values.port);
   const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'listener-bench-'));
@@ -77,13 +85,15 @@ async function main(): Promise<void> {
     metricsPeriodMs: values['metrics-ms'] ? Number(values['metrics-ms']) : undefined,
     workerEntry: values['worker-entry'],
   });
-  process.stdout.write(JSON.stringify({ ready: true, port, pids: [process.pid, ...listener.pids()] }) + '\n');
+  process.stdout.write(`${JSON.stringify({ ready: true, port, pids: [process.pid, ...listener.pids()] })}\n`);
   if (process.env.LISTENER_HOST_DEBUG) {
     const { monitorEventLoopDelay } = await import('node:perf_hooks');
     const h = monitorEventLoopDelay({ resolution: 5 });
     h.enable();
     setInterval(() => {
-      process.stderr.write(`primary loop delay p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms max ${(h.max / 1e6).toFixed(1)} ms frames ${frames} journal depth ${journal.depth}\n`);
+      process.stderr.write(
+        `primary loop delay p99 ${(h.percentile(99) / 1e6).toFixed(1)} ms max ${(h.max / 1e6).toFixed(1)} ms frames ${frames} journal depth ${journal.depth}\n`,
+      );
       h.reset();
     }, 2000).unref();
   }
@@ -93,7 +103,7 @@ async function main(): Promise<void> {
     doc.destroy();
     await dynamo.close();
     if (!values.dir) rmSync(dir, { recursive: true, force: true });
-    process.stdout.write(JSON.stringify({ stopped: true, frames }) + '\n');
+    process.stdout.write(`${JSON.stringify({ stopped: true, frames })}\n`);
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop());

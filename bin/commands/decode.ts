@@ -36,7 +36,7 @@ export async function runDecode(args: string[]): Promise<number> {
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;
-    process.stdout.write(JSON.stringify(decodeLine(connection, line)) + '\n');
+    process.stdout.write(`${JSON.stringify(decodeLine(connection, line))}\n`);
   }
   return 0;
 }

@@ -18,7 +18,13 @@ export async function runDlq(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { api: { type: 'string' }, token: { type: 'string' }, ids: { type: 'string' }, body: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      api: { type: 'string' },
+      token: { type: 'string' },
+      ids: { type: 'string' },
+      body: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
   });
   const action = positionals[0];
   if (values.help || !action) {
@@ -36,12 +42,13 @@ export async function runDlq(args: string[]): Promise<number> {
   let res: Response;
   if (action === 'list') res = await fetch(`${api}/platform/dead-letters${values.body ? '?body=true' : ''}`, { headers });
   else if (action === 'replay') res = await fetch(`${api}/platform/dead-letters/replay`, { method: 'POST', headers, body: JSON.stringify(ids ? { ids } : {}) });
-  else if (action === 'discard') res = await fetch(`${api}/platform/dead-letters/${ids ? ids.map(encodeURIComponent).join(',') : 'all'}`, { method: 'DELETE', headers });
+  else if (action === 'discard')
+    res = await fetch(`${api}/platform/dead-letters/${ids ? ids.map(encodeURIComponent).join(',') : 'all'}`, { method: 'DELETE', headers });
   else {
     process.stderr.write(`hub dlq: unknown action "${action}"\n\n${HELP}`);
     return 2;
   }
   const text = await res.text();
-  (res.ok ? process.stdout : process.stderr).write(text + '\n');
+  (res.ok ? process.stdout : process.stderr).write(`${text}\n`);
   return res.ok ? 0 : 1;
 }

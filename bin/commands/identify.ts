@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
-import { allProtocols } from '../../protocols/index.js';
-import { DEFAULT_CODEC_OPTIONS } from '../../protocols/common/types.js';
 import { ConnectionCodec } from '../../protocols/common/connection.js';
+import { DEFAULT_CODEC_OPTIONS } from '../../protocols/common/types.js';
+import { allProtocols } from '../../protocols/index.js';
 
 const HELP = `Usage: hub identify [hex ...]
 
@@ -26,7 +26,11 @@ export function identify(bytes: Buffer): Identification[] {
       const framed = out.messages.length > 0 || out.replies.length > 0;
       if (!framed) continue;
       const confidence = out.errors.length === 0 ? (out.messages.length > 0 || out.replies.length > 0 ? 'high' : 'medium') : 'low';
-      found.push({ protocol: p.name, confidence, detail: `${transport}: ${out.messages.length} message(s), ${out.replies.length} repl${out.replies.length === 1 ? 'y' : 'ies'}${out.errors.length ? `, errors: ${out.errors.join('; ')}` : ''}` });
+      found.push({
+        protocol: p.name,
+        confidence,
+        detail: `${transport}: ${out.messages.length} message(s), ${out.replies.length} repl${out.replies.length === 1 ? 'y' : 'ies'}${out.errors.length ? `, errors: ${out.errors.join('; ')}` : ''}`,
+      });
       break;
     }
   }
@@ -44,10 +48,10 @@ export async function runIdentify(args: string[]): Promise<number> {
   for (const line of lines) {
     const hex = line.replace(/\s+/g, '');
     if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
-      process.stdout.write(JSON.stringify({ input: line, error: 'not an even-length hex string' }) + '\n');
+      process.stdout.write(`${JSON.stringify({ input: line, error: 'not an even-length hex string' })}\n`);
       continue;
     }
-    process.stdout.write(JSON.stringify({ input: hex.slice(0, 64), candidates: identify(Buffer.from(hex, 'hex')) }) + '\n');
+    process.stdout.write(`${JSON.stringify({ input: hex.slice(0, 64), candidates: identify(Buffer.from(hex, 'hex')) })}\n`);
   }
   return 0;
 }

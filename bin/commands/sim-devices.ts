@@ -190,16 +190,27 @@ class HttpDevice implements SimDevice {
     const r = this.run.profile.request!(this.ident, this.n, ++this.seq, atMs);
     const started = performance.now();
     this.run.c.sent++;
-    const req = request({ host: this.run.o.host, port: this.run.o.port, method: r.method, path: r.path, headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) }, agent: this.agent, localAddress: this.localAddress }, (res) => {
-      res.resume();
-      res.on('end', () => {
-        this.busy = false;
-        if (res.statusCode === 200) {
-          this.run.c.acked++;
-          this.run.ack(started);
-        } else this.run.error(`HTTP ${res.statusCode}`);
-      });
-    });
+    const req = request(
+      {
+        host: this.run.o.host,
+        port: this.run.o.port,
+        method: r.method,
+        path: r.path,
+        headers: { ...r.headers, 'content-length': Buffer.byteLength(r.body) },
+        agent: this.agent,
+        localAddress: this.localAddress,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          this.busy = false;
+          if (res.statusCode === 200) {
+            this.run.c.acked++;
+            this.run.ack(started);
+          } else this.run.error(`HTTP ${res.statusCode}`);
+        });
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => {
       this.busy = false;
       this.run.error(err.code ?? err.message);

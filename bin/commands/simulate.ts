@@ -13,7 +13,17 @@ import { simulator as wialonIps } from '../../protocols/wialon_ips/device.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { type DeviceHost, type DeviceProfile, type SimCounters, type SimDevice, simDevice, type Transport } from './sim-devices.js';
 
-export const PROFILES: Readonly<Record<string, DeviceProfile>> = { teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialon_ips: wialonIps, galileosky };
+export const PROFILES: Readonly<Record<string, DeviceProfile>> = {
+  teltonika,
+  gt06,
+  h02,
+  meitrack,
+  osmand,
+  queclink,
+  ruptela,
+  wialon_ips: wialonIps,
+  galileosky,
+};
 
 const HELP = `Usage: hub simulate <protocol> --count N --rate R --duration S [options]
 
@@ -212,7 +222,15 @@ interface Progress {
   readonly report_ms?: number;
 }
 
-function summarize(o: SimulateOptions, c: SimCounters, hist: LatencyHistogram, steady: LatencyHistogram, connectMs: number, reportMs: number, errorCodes: Record<string, number>): SimulateSummary {
+function summarize(
+  o: SimulateOptions,
+  c: SimCounters,
+  hist: LatencyHistogram,
+  steady: LatencyHistogram,
+  connectMs: number,
+  reportMs: number,
+  errorCodes: Record<string, number>,
+): SimulateSummary {
   const s = Math.max(reportMs / 1000, 1e-9);
   return {
     protocol: o.protocol,
@@ -246,7 +264,17 @@ async function runShare(o: SimulateOptions, send?: (p: Progress) => void, gate?:
   await run.settle();
   clearInterval(timer);
   run.close();
-  send?.({ c: { ...run.c }, phase: 'done', buckets: Array.from(run.hist.buckets), max: run.hist.max, steadyBuckets: Array.from(run.steady.buckets), steadyMax: run.steady.max, errorCodes: run.errorCodes, connect_ms: run.connectDone - run.connectStarted, report_ms: run.reportDone - run.reportStarted });
+  send?.({
+    c: { ...run.c },
+    phase: 'done',
+    buckets: Array.from(run.hist.buckets),
+    max: run.hist.max,
+    steadyBuckets: Array.from(run.steady.buckets),
+    steadyMax: run.steady.max,
+    errorCodes: run.errorCodes,
+    connect_ms: run.connectDone - run.connectStarted,
+    report_ms: run.reportDone - run.reportStarted,
+  });
   return run;
 }
 
@@ -264,7 +292,7 @@ async function coordinate(o: SimulateOptions, workers: number, jsonProgress: boo
     let last: Progress | undefined;
     const run = await runShare(o, (p) => {
       last = p;
-      process.stderr.write(progressLine(jsonProgress, secs(), p.phase, p.c, o.count) + '\n');
+      process.stderr.write(`${progressLine(jsonProgress, secs(), p.phase, p.c, o.count)}\n`);
     });
     void last;
     return summarize(o, run.c, run.hist, run.steady, run.connectDone - run.connectStarted, run.reportDone - run.reportStarted, run.errorCodes);
@@ -274,16 +302,45 @@ async function coordinate(o: SimulateOptions, workers: number, jsonProgress: boo
   const children = shares.map((count, i) => {
     const first = o.firstIndex + shares.slice(0, i).reduce((a, b) => a + b, 0);
     const share = (v: number) => String((v * count) / Math.max(1, o.count));
-    const child = fork(process.argv[1], [...argv, '--count', String(count), '--rate', share(o.rate), '--connect-rate', share(o.connectRate), '--first-ident-index', String(first), '--workers', '1', '--source-prefix', o.sourcePrefix], { env: { ...process.env, HUB_SIMULATE_CHILD: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(
+      process.argv[1],
+      [
+        ...argv,
+        '--count',
+        String(count),
+        '--rate',
+        share(o.rate),
+        '--connect-rate',
+        share(o.connectRate),
+        '--first-ident-index',
+        String(first),
+        '--workers',
+        '1',
+        '--source-prefix',
+        o.sourcePrefix,
+      ],
+      { env: { ...process.env, HUB_SIMULATE_CHILD: '1' }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] },
+    );
     child.on('message', (m: unknown) => {
       if (typeof m === 'object' && m !== null && 'c' in m) latest[i] = m as Progress;
     });
     return child;
   });
-  const total = (): SimCounters => latest.reduce((a, p) => ({ connected: a.connected + p.c.connected, loggedIn: a.loggedIn + p.c.loggedIn, sent: a.sent + p.c.sent, acked: a.acked + p.c.acked, errors: a.errors + p.c.errors, closed: a.closed + p.c.closed }), { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 });
+  const total = (): SimCounters =>
+    latest.reduce(
+      (a, p) => ({
+        connected: a.connected + p.c.connected,
+        loggedIn: a.loggedIn + p.c.loggedIn,
+        sent: a.sent + p.c.sent,
+        acked: a.acked + p.c.acked,
+        errors: a.errors + p.c.errors,
+        closed: a.closed + p.c.closed,
+      }),
+      { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 },
+    );
   const order = ['connect', 'connected', 'report', 'settle', 'done'];
   const phase = () => order[Math.min(...latest.map((p) => order.indexOf(p.phase)))];
-  const timer = setInterval(() => process.stderr.write(progressLine(jsonProgress, secs(), phase(), total(), o.count) + '\n'), 1000);
+  const timer = setInterval(() => process.stderr.write(`${progressLine(jsonProgress, secs(), phase(), total(), o.count)}\n`), 1000);
   // start reporting together once every worker connected its devices
   while (!latest.every((p) => p.phase !== 'connect') && children.some((c) => c.exitCode === null)) await sleep(50);
   for (const c of children) if (c.connected) c.send({ go: true });
@@ -337,7 +394,17 @@ export async function runSimulate(args: string[]): Promise<number> {
     process.stderr.write(`hub simulate: give a protocol: ${Object.keys(PROFILES).join(', ')}\n`);
     return 2;
   }
-  const numbers = { count: values.count, rate: values.rate, duration: values.duration, port: values.port, 'source-addresses': values['source-addresses'], workers: values.workers, 'connect-rate': values['connect-rate'], 'first-ident-index': values['first-ident-index'], warmup: values.warmup };
+  const numbers = {
+    count: values.count,
+    rate: values.rate,
+    duration: values.duration,
+    port: values.port,
+    'source-addresses': values['source-addresses'],
+    workers: values.workers,
+    'connect-rate': values['connect-rate'],
+    'first-ident-index': values['first-ident-index'],
+    warmup: values.warmup,
+  };
   for (const [name, v] of Object.entries(numbers)) {
     if (!/^\d+(\.\d+)?$/.test(v ?? '')) {
       process.stderr.write(`hub simulate: --${name} must be a number, got "${v}"\n`);
@@ -365,18 +432,24 @@ export async function runSimulate(args: string[]): Promise<number> {
     connectRate: Number(values['connect-rate']),
     firstIndex: Number(values['first-ident-index']),
     warmupS: Number(values.warmup),
-    sourcePrefix: /^127\.\d{1,3}\.\d{1,3}$/.test(values['source-prefix'] ?? '') ? values['source-prefix']! : `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}`,
+    sourcePrefix: /^127\.\d{1,3}\.\d{1,3}$/.test(values['source-prefix'] ?? '')
+      ? values['source-prefix']!
+      : `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}`,
   };
   if (process.env.HUB_SIMULATE_CHILD === '1' && process.send) {
     // a worker of a parent simulate: report progress, wait for the parent's go before reporting
     const go = new Promise<void>((resolve) => process.once('message', () => resolve()));
-    await runShare(o, (p) => process.send?.(p), () => go);
+    await runShare(
+      o,
+      (p) => process.send?.(p),
+      () => go,
+    );
     await new Promise<void>((r) => process.send!({ flushed: true }, undefined, undefined, () => r()));
     process.disconnect();
     return 0;
   }
   const summary = await coordinate(o, Math.max(1, Number(values.workers)), values['json-progress']!, withoutShareArgs(args));
-  process.stdout.write(JSON.stringify(summary) + '\n');
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
   return summary.loggedIn < o.count ? 1 : 0;
 }
 

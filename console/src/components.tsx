@@ -117,7 +117,14 @@ export function useConfirm(): [(r: ConfirmRequest) => Promise<boolean>, Componen
 }
 
 /** A button that asks first (see `useConfirm`) and runs `onConfirm` only when confirmed. */
-export function ConfirmButton(p: { ask: ConfirmRequest; onConfirm(): unknown; class?: string; label?: string; disabled?: boolean; children: ComponentChildren }) {
+export function ConfirmButton(p: {
+  ask: ConfirmRequest;
+  onConfirm(): unknown;
+  class?: string;
+  label?: string;
+  disabled?: boolean;
+  children: ComponentChildren;
+}) {
   const [ask, dialog] = useConfirm();
   const click = async () => {
     if (await ask(p.ask)) await p.onConfirm();
@@ -207,7 +214,14 @@ export function PageSection(p: {
       {p.create ? (
         <div class="page-head">
           {heading}
-          <button type="button" class="primary" aria-expanded={open} aria-controls={p.create.controls} disabled={p.create.disabled} onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            class="primary"
+            aria-expanded={open}
+            aria-controls={p.create.controls}
+            disabled={p.create.disabled}
+            onClick={() => setOpen(!open)}
+          >
             {open ? 'Close form' : p.create.label}
           </button>
         </div>

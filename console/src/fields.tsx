@@ -9,7 +9,13 @@ import type { Action } from './hooks.js';
 type FieldWidth = 'narrow' | 'wide' | 'grow';
 
 /** A form the console handles itself: no page load, no browser validation bubbles (checked in code). */
-export function Form({ onSubmit, heading, headingId, children, ...rest }: Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit'> & { onSubmit(): unknown; heading?: string; headingId?: string }) {
+export function Form({
+  onSubmit,
+  heading,
+  headingId,
+  children,
+  ...rest
+}: Omit<FormHTMLAttributes<HTMLFormElement>, 'onSubmit'> & { onSubmit(): unknown; heading?: string; headingId?: string }) {
   return (
     <form
       noValidate
@@ -27,7 +33,15 @@ export function Form({ onSubmit, heading, headingId, children, ...rest }: Omit<F
 }
 
 /** A labelled control (the child) with an optional hint and error text under it. */
-export function Field(p: { id: string; label: ComponentChildren; required?: boolean; width?: FieldWidth; hint?: string; error?: string; children: ComponentChildren }) {
+export function Field(p: {
+  id: string;
+  label: ComponentChildren;
+  required?: boolean;
+  width?: FieldWidth;
+  hint?: string;
+  error?: string;
+  children: ComponentChildren;
+}) {
   return (
     <div class={p.width ? `field ${p.width}` : 'field'}>
       <label for={p.id} class={p.required ? 'required' : undefined}>
@@ -57,7 +71,10 @@ interface TextControl {
   readonly hint?: string;
 }
 
-type InputAttrs = Pick<PartialInputHTMLAttributes<HTMLInputElement>, 'class' | 'min' | 'max' | 'step' | 'placeholder' | 'autocomplete' | 'spellcheck' | 'required' | 'aria-invalid' | 'aria-describedby'> & {
+type InputAttrs = Pick<
+  PartialInputHTMLAttributes<HTMLInputElement>,
+  'class' | 'min' | 'max' | 'step' | 'placeholder' | 'autocomplete' | 'spellcheck' | 'required' | 'aria-invalid' | 'aria-describedby'
+> & {
   readonly type?: 'text' | 'number' | 'search' | 'url' | 'password' | 'datetime-local';
 };
 
@@ -65,13 +82,27 @@ type InputAttrs = Pick<PartialInputHTMLAttributes<HTMLInputElement>, 'class' | '
 export function InputField({ id, label, value, onValue, width, hint, ...input }: TextControl & InputAttrs) {
   return (
     <Field id={id} label={label} width={width} hint={hint}>
-      <input id={id} value={value} aria-describedby={hint ? `${id}-hint` : undefined} {...(input as InputHTMLAttributes)} onInput={(e) => onValue(e.currentTarget.value)} />
+      <input
+        id={id}
+        value={value}
+        aria-describedby={hint ? `${id}-hint` : undefined}
+        {...(input as InputHTMLAttributes)}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
     </Field>
   );
 }
 
 /** A labelled `<textarea>` for JSON and other code (no spell checking). */
-export function TextAreaField({ id, label, value, onValue, width, hint, ...area }: TextControl & Pick<TextareaHTMLAttributes<HTMLTextAreaElement>, 'rows' | 'aria-invalid'>) {
+export function TextAreaField({
+  id,
+  label,
+  value,
+  onValue,
+  width,
+  hint,
+  ...area
+}: TextControl & Pick<TextareaHTMLAttributes<HTMLTextAreaElement>, 'rows' | 'aria-invalid'>) {
   return (
     <Field id={id} label={label} width={width} hint={hint}>
       <textarea id={id} spellcheck={false} value={value} {...area} onInput={(e) => onValue(e.currentTarget.value)} />

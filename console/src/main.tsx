@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { Root } from './root.js';
 import { loadDeploymentConfig } from './config.js';
+import { Root } from './root.js';
 import './styles.css';
 
 void loadDeploymentConfig().then(() => render(<Root />, document.getElementById('app')!));

@@ -3,17 +3,37 @@
  * the server is bundled).
  */
 import type { z } from 'zod';
+import type { ConnectionRecord, DeviceLogEntry, DroppedBatch, StreamLogEntry, Telemetry } from '../../core/ports.js';
+import type { DeviceType } from '../../core/registry/device-types.js';
 import type { Channel, ChannelCreateSchema } from '../../core/schemas/channels.js';
 import type { Command, CommandResult } from '../../core/schemas/commands.js';
 import type { Device, DeviceCreateSchema, DeviceUpdateSchema } from '../../core/schemas/devices.js';
 import type { SettingView } from '../../core/schemas/settings.js';
 import type { Stream, StreamCreateSchema, StreamStatus, StreamTypeName } from '../../core/schemas/streams.js';
 import type { AclEntryInput, Token, TokenCreateSchema } from '../../core/schemas/tokens.js';
-import type { ConnectionRecord, DeviceLogEntry, DroppedBatch, StreamLogEntry, Telemetry } from '../../core/ports.js';
-import type { DeviceType } from '../../core/registry/device-types.js';
 import type { CommandDefinition, JsonSchema, Message, SettingDefinition } from '../../protocols/common/types.js';
 
-export type { AclEntryInput, Channel, Command, CommandDefinition, CommandResult, ConnectionRecord, Device, DeviceLogEntry, DeviceType, JsonSchema, Message, SettingDefinition, SettingView, Stream, StreamLogEntry, StreamStatus, StreamTypeName, Telemetry, Token };
+export type {
+  AclEntryInput,
+  Channel,
+  Command,
+  CommandDefinition,
+  CommandResult,
+  ConnectionRecord,
+  Device,
+  DeviceLogEntry,
+  DeviceType,
+  JsonSchema,
+  Message,
+  SettingDefinition,
+  SettingView,
+  Stream,
+  StreamLogEntry,
+  StreamStatus,
+  StreamTypeName,
+  Telemetry,
+  Token,
+};
 
 /** Request bodies: what the API accepts (zod input types, so defaults are optional). */
 export type DeviceCreate = z.input<typeof DeviceCreateSchema>;

@@ -45,7 +45,8 @@ export function decide(principal: Principal, method: string, routePath: string, 
   if (applying.length === 0) throw new ForbiddenError(`token ${principal.tokenId} may not ${method} /${uri}`);
   const unrestricted = applying.some((e) => e.ids === undefined);
   const ids = unrestricted ? undefined : new Set(applying.flatMap((e) => e.ids ?? []));
-  if (ids && collection && method === 'POST') throw new ForbiddenError(`token ${principal.tokenId} is limited to ${resource} ${[...ids].join(',')} and cannot create new ones`);
+  if (ids && collection && method === 'POST')
+    throw new ForbiddenError(`token ${principal.tokenId} is limited to ${resource} ${[...ids].join(',')} and cannot create new ones`);
   return { principal, ids: new Map([[resource, ids]]) };
 }
 

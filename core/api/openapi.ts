@@ -10,7 +10,20 @@ function schemaOf(s: z.ZodType): Schema {
 
 const ERROR = {
   description: 'Failure',
-  content: { 'application/json': { schema: { type: 'object', properties: { errors: { type: 'array', items: { type: 'object', properties: { code: { type: 'integer' }, reason: { type: 'string' } }, required: ['code', 'reason'] } } }, required: ['errors'] } } },
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          errors: {
+            type: 'array',
+            items: { type: 'object', properties: { code: { type: 'integer' }, reason: { type: 'string' } }, required: ['code', 'reason'] },
+          },
+        },
+        required: ['errors'],
+      },
+    },
+  },
 };
 
 const SELECTOR_DOC: Record<string, string> = {
@@ -24,8 +37,17 @@ const SELECTOR_DOC: Record<string, string> = {
 export function openApiDocument(routes: readonly Route[], version: string): Schema {
   const paths: Record<string, Record<string, Schema>> = {};
   for (const r of routes) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' }, description: SELECTOR_DOC[m[1]] ?? m[1] }));
-    const query = r.query instanceof z.ZodObject ? Object.entries(r.query.shape as Record<string, z.ZodType>).map(([name, s]) => ({ name, in: 'query', required: false, schema: schemaOf(s) })) : [];
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      description: SELECTOR_DOC[m[1]] ?? m[1],
+    }));
+    const query =
+      r.query instanceof z.ZodObject
+        ? Object.entries(r.query.shape as Record<string, z.ZodType>).map(([name, s]) => ({ name, in: 'query', required: false, schema: schemaOf(s) }))
+        : [];
     const op: Schema = {
       tags: [r.tag],
       summary: r.summary,
@@ -34,7 +56,18 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
       responses: {
         '200': {
           description: 'Success',
-          content: { 'application/json': { schema: { type: 'object', properties: { result: { type: 'array', items: r.result ? schemaOf(r.result) : {} }, next: { type: 'string', description: 'Cursor for the next page (messages)' } }, required: ['result'] } } },
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                properties: {
+                  result: { type: 'array', items: r.result ? schemaOf(r.result) : {} },
+                  next: { type: 'string', description: 'Cursor for the next page (messages)' },
+                },
+                required: ['result'],
+              },
+            },
+          },
         },
         '400': ERROR,
         ...(r.public ? {} : { '401': ERROR, '403': ERROR }),
@@ -47,7 +80,11 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Telematics Hub API', version, description: 'flespi-style registry API: channels, devices, messages, telemetry, commands, settings, streams, tokens.' },
+    info: {
+      title: 'Telematics Hub API',
+      version,
+      description: 'flespi-style registry API: channels, devices, messages, telemetry, commands, settings, streams, tokens.',
+    },
     servers: [{ url: '/' }],
     security: [{ flespiToken: [] }, { bearer: [] }],
     components: {

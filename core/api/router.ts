@@ -64,7 +64,12 @@ export class Router {
       return await this.dispatch(req);
     } catch (err) {
       if (err instanceof HubError) return errorResponse(err.status, err.message);
-      this.logger.error('unhandled API error', { error: err instanceof Error ? err.stack : String(err), method: req.method, path: req.path, request_id: req.requestId });
+      this.logger.error('unhandled API error', {
+        error: err instanceof Error ? err.stack : String(err),
+        method: req.method,
+        path: req.path,
+        request_id: req.requestId,
+      });
       return errorResponse(500, 'internal error; see the hub logs for the request id');
     }
   }

@@ -12,7 +12,10 @@ export type MessagePredicate = (m: Message) => boolean;
 const CLAUSE = /^\s*(!?)\s*([A-Za-z0-9_.#-]+)\s*(?:(==|=|!=|>=|<=|>|<)\s*(.*?))?\s*$/;
 
 export function parseFilter(text: string): MessagePredicate {
-  const clauses = text.split(/&&|,/).map((c) => c.trim()).filter((c) => c.length > 0);
+  const clauses = text
+    .split(/&&|,/)
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0);
   if (clauses.length === 0) throw new ValidationError('filter: empty expression');
   const preds = clauses.map(parseClause);
   return (m) => preds.every((p) => p(m));
@@ -36,7 +39,9 @@ function parseClause(clause: string): MessagePredicate {
       return (m) => !equals(m[name], value);
     default: {
       if (typeof value !== 'number') throw new ValidationError(`filter: "${op}" needs a number in "${clause}"`);
-      const cmp = { '>': (a: number) => a > value, '>=': (a: number) => a >= value, '<': (a: number) => a < value, '<=': (a: number) => a <= value }[op as '>' | '>=' | '<' | '<='];
+      const cmp = { '>': (a: number) => a > value, '>=': (a: number) => a >= value, '<': (a: number) => a < value, '<=': (a: number) => a <= value }[
+        op as '>' | '>=' | '<' | '<='
+      ];
       return (m) => typeof m[name] === 'number' && cmp(m[name] as number);
     }
   }
@@ -53,7 +58,12 @@ function parseValue(raw: string): MessageValue | RegExp {
 
 /** `*` matches any run of characters; everything else is literal. */
 export function wildcard(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }
 
 function equals(actual: MessageValue | undefined, expected: MessageValue | RegExp): boolean {

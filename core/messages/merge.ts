@@ -42,8 +42,7 @@ export async function mergePacks(packs: AsyncIterable<StoredPack>, q: MergeQuery
   let last: Keyed | undefined;
   let more = false;
 
-  const inRange = (e: Keyed) =>
-    e.ts >= q.fromMs && e.ts <= q.toMs && (!q.after || order(e, { ...e, ts: q.after.ts, key: q.after.key }) > 0);
+  const inRange = (e: Keyed) => e.ts >= q.fromMs && e.ts <= q.toMs && (!q.after || order(e, { ...e, ts: q.after.ts, key: q.after.key }) > 0);
 
   const emitWhile = (ready: (e: Keyed) => boolean): boolean => {
     pending.sort(order);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { getProtocol } from '../../protocols/index.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { scope } from '../api/access.js';
+import { ConflictError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
 import type { ChannelRepository, IdGenerator } from '../ports.js';
 import { type Channel, ChannelCreateSchema, ChannelUpdateSchema, DEFAULT_CHANNEL_MESSAGES_TTL } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { MessagesQuery } from '../schemas/messages.js';
-import { scope } from '../api/access.js';
 import { parseSelector, selectOrThrow } from './selectors.js';
 
 export interface ChannelServiceDeps {
@@ -33,8 +33,12 @@ export class ChannelService {
     try {
       for (const [i, item] of items.entries()) {
         const protocol = getProtocol(item.protocol_name ?? item.protocol_id ?? '');
-        if (!protocol) throw new ValidationError(`[${i}].${item.protocol_name ? 'protocol_name' : 'protocol_id'}: unknown protocol "${item.protocol_name ?? item.protocol_id}"`);
-        if (item.protocol_name && item.protocol_id && item.protocol_id !== protocol.id) throw new ValidationError(`[${i}].protocol_id: ${item.protocol_id} is not ${item.protocol_name}`);
+        if (!protocol)
+          throw new ValidationError(
+            `[${i}].${item.protocol_name ? 'protocol_name' : 'protocol_id'}: unknown protocol "${item.protocol_name ?? item.protocol_id}"`,
+          );
+        if (item.protocol_name && item.protocol_id && item.protocol_id !== protocol.id)
+          throw new ValidationError(`[${i}].protocol_id: ${item.protocol_id} is not ${item.protocol_name}`);
         const transport = item.configuration.transport ?? protocol.transports[0];
         if (!protocol.transports.includes(transport)) throw new ValidationError(`[${i}].configuration.transport: ${protocol.name} does not speak ${transport}`);
         const port = item.configuration.port ?? this.freePort(used);
@@ -77,10 +81,12 @@ export class ChannelService {
     for (const previous of targets) {
       const configuration = { ...previous.configuration, ...patch.configuration };
       const protocol = getProtocol(previous.protocol_id);
-      if (protocol && !protocol.transports.includes(configuration.transport)) throw new ValidationError(`configuration.transport: ${protocol.name} does not speak ${configuration.transport}`);
+      if (protocol && !protocol.transports.includes(configuration.transport))
+        throw new ValidationError(`configuration.transport: ${protocol.name} does not speak ${configuration.transport}`);
       if (configuration.port !== previous.configuration.port) {
         if (targets.length > 1) throw new ValidationError('configuration.port: a port can be set on one channel at a time');
-        if (all.some((c) => c.id !== previous.id && c.configuration.port === configuration.port)) throw new ConflictError(`configuration.port: port ${configuration.port} is used by another channel`);
+        if (all.some((c) => c.id !== previous.id && c.configuration.port === configuration.port))
+          throw new ConflictError(`configuration.port: port ${configuration.port} is used by another channel`);
       }
       const channel: Channel = { ...previous, ...patch, configuration, uri: `${this.deps.publicHost}:${configuration.port}` };
       await this.deps.channels.update(channel);

@@ -57,7 +57,17 @@ export class CommandService {
 
   /** Queues one command for one device (streams' reverse path uses this too). */
   async create(device: Device, name: string, properties: Record<string, unknown>, priority: number, expire: number, origin?: string): Promise<Command> {
-    const command: Command = { id: await this.deps.ids.next('command'), device_id: device.id, name, properties, priority, status: 'queued', created: this.deps.clock.now(), expire, origin };
+    const command: Command = {
+      id: await this.deps.ids.next('command'),
+      device_id: device.id,
+      name,
+      properties,
+      priority,
+      status: 'queued',
+      created: this.deps.clock.now(),
+      expire,
+      origin,
+    };
     await this.deps.commands.create(command, device.configuration.ident);
     await this.deps.logs?.append(device.id, { timestamp: command.created, event: 'command_queued', command_id: command.id, name, origin: origin ?? null });
     return command;
@@ -116,7 +126,12 @@ export class CommandService {
    * Applies a device's replies to its sent commands: by the correlation the protocol echoes
    * (`correlationOf` gives it for a command), else oldest first.
    */
-  async applyReplies(device: Device, replies: readonly CommandReply[], at: number, correlationOf: (c: Command) => string | undefined = () => undefined): Promise<Command[]> {
+  async applyReplies(
+    device: Device,
+    replies: readonly CommandReply[],
+    at: number,
+    correlationOf: (c: Command) => string | undefined = () => undefined,
+  ): Promise<Command[]> {
     if (replies.length === 0) return [];
     const sent = (await this.deps.commands.list(device.id)).filter((c) => c.status === 'sent').sort((a, b) => (a.sent ?? 0) - (b.sent ?? 0) || a.id - b.id);
     const done: Command[] = [];
@@ -137,7 +152,13 @@ export class CommandService {
       const current = await this.deps.commands.get(device.id, command.id);
       if (current && current.status !== 'queued' && current.status !== 'sent') return toResult(current);
       if (this.deps.clock.now() >= until) {
-        const expired: Command = { ...(current ?? command), status: 'expired', executed: false, response: current?.status === 'sent' ? `no answer within ${timeout} s` : `not delivered within ${timeout} s: the device is not connected`, timestamp: this.deps.clock.now() };
+        const expired: Command = {
+          ...(current ?? command),
+          status: 'expired',
+          executed: false,
+          response: current?.status === 'sent' ? `no answer within ${timeout} s` : `not delivered within ${timeout} s: the device is not connected`,
+          timestamp: this.deps.clock.now(),
+        };
         await this.deps.commands.update(expired, device.configuration.ident);
         return toResult(expired);
       }
@@ -152,9 +173,13 @@ export class CommandService {
   }
 
   private validate(type: DeviceType | undefined, device: Device, name: string, properties: unknown, field: string): void {
-    if (!type) throw new ValidationError(`device ${device.id}: its device type is unknown (set device_type_id, or let the device connect once) so commands cannot be checked`);
+    if (!type)
+      throw new ValidationError(
+        `device ${device.id}: its device type is unknown (set device_type_id, or let the device connect once) so commands cannot be checked`,
+      );
     const def = type.commands.find((c) => c.name === name);
-    if (!def) throw new ValidationError(`${field}.name: "${name}" is not a command of device type ${type.name}; known: ${type.commands.map((c) => c.name).join(', ')}`);
+    if (!def)
+      throw new ValidationError(`${field}.name: "${name}" is not a command of device type ${type.name}; known: ${type.commands.map((c) => c.name).join(', ')}`);
     const problem = def.validate?.(properties);
     if (problem) throw new ValidationError(`${field}.properties.${problem}`);
   }

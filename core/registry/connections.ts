@@ -1,5 +1,5 @@
-import type { Clock, CommandRepository, ConnectionDirectory, ConnectionRecord, DeviceLogEntry, DeviceLogRepository } from '../ports.js';
 import { NotFoundError } from '../errors.js';
+import type { Clock, CommandRepository, ConnectionDirectory, ConnectionRecord, DeviceLogEntry, DeviceLogRepository } from '../ports.js';
 import type { Channel } from '../schemas/channels.js';
 import type { Device } from '../schemas/devices.js';
 
@@ -40,6 +40,9 @@ export class DeviceLogService {
   async list(selector: string, from: number, to: number, count: number): Promise<(DeviceLogEntry & { device_id: number })[]> {
     const devices = await this.selectDevices(selector);
     const lists = await Promise.all(devices.map(async (d) => (await this.logs.list(d.id, from, to, count)).map((e) => ({ ...e, device_id: d.id }))));
-    return lists.flat().sort((a, b) => a.timestamp - b.timestamp).slice(0, count);
+    return lists
+      .flat()
+      .sort((a, b) => a.timestamp - b.timestamp)
+      .slice(0, count);
   }
 }

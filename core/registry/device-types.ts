@@ -1,5 +1,5 @@
-import { allProtocols } from '../../protocols/index.js';
 import type { DeviceTypeDefinition, ProtocolCodec } from '../../protocols/common/types.js';
+import { allProtocols } from '../../protocols/index.js';
 
 export interface DeviceType extends DeviceTypeDefinition {
   readonly protocol_id: number;

@@ -1,16 +1,16 @@
+import { z } from 'zod';
+import { scope } from '../api/access.js';
+import type { Principal } from '../api/auth.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
-import type { Principal } from '../api/auth.js';
 import type { Clock, CommandRepository, DeviceLogRepository, DeviceRepository, IdGenerator, SettingsRepository, Telemetry, TelemetryStore } from '../ports.js';
 import { parseOrThrow } from '../schemas/common.js';
 import { DEFAULT_DEVICE_MESSAGES_TTL, type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/devices.js';
 import type { MessagesQuery } from '../schemas/messages.js';
+import { adoptIdentHistory } from './adoption.js';
 import type { DeviceType } from './device-types.js';
 import { parseSelector, selectOrThrow } from './selectors.js';
-import { scope } from '../api/access.js';
-import { adoptIdentHistory } from './adoption.js';
 import { currentTelemetry, narrowTelemetry } from './telemetry.js';
-import { z } from 'zod';
 
 export interface DeviceServiceDeps {
   readonly devices: DeviceRepository;
@@ -70,7 +70,12 @@ export class DeviceService {
     if (sel.kind === 'ids') {
       const found = (await Promise.all(sel.ids.map((id) => this.deps.devices.get(id)))).filter((d): d is Device => d !== undefined);
       if (found.length === 0) throw new NotFoundError(`device selector "${selector}" matched nothing`);
-      return scope('gw/devices', found.sort((a, b) => a.id - b.id), sel.ids, selector);
+      return scope(
+        'gw/devices',
+        found.sort((a, b) => a.id - b.id),
+        sel.ids,
+        selector,
+      );
     }
     return scope('gw/devices', selectOrThrow(await this.deps.devices.list(), sel, 'device', selector), undefined, selector);
   }

@@ -55,7 +55,10 @@ export class SettingsService {
     for (const device of devices) {
       const type = await this.d.commands.deviceTypeOf(device);
       const def = type?.settings.find((s) => s.name === name);
-      if (!def) throw new ValidationError(`${name}: device ${device.id} (${type?.name ?? 'unknown device type'}) has no such setting; known: ${(type?.settings ?? []).map((s) => s.name).join(', ') || 'none'}`);
+      if (!def)
+        throw new ValidationError(
+          `${name}: device ${device.id} (${type?.name ?? 'unknown device type'}) has no such setting; known: ${(type?.settings ?? []).map((s) => s.name).join(', ') || 'none'}`,
+        );
       const problem = def.validate?.(value);
       if (problem) throw new ValidationError(`value: ${problem}`);
       plan.push({ device, def });
@@ -64,7 +67,16 @@ export class SettingsService {
     const now = this.d.clock.now();
     for (const { device, def } of plan) {
       const current = (await this.d.settings.list(device.id)).find((s) => s.name === name);
-      const base: SettingState = { ...current, name, desired: value, desired_at: now, desired_by: principal?.tokenId, status: 'pending', attempts: 0, reason: undefined };
+      const base: SettingState = {
+        ...current,
+        name,
+        desired: value,
+        desired_at: now,
+        desired_by: principal?.tokenId,
+        status: 'pending',
+        attempts: 0,
+        reason: undefined,
+      };
       const state = await this.write(device, def, base);
       await this.d.logs?.append(device.id, { timestamp: now, event: 'setting_changed', name, value: value as never, token: principal?.tokenId ?? null });
       out.push(view(device.id, name, state));
@@ -102,11 +114,15 @@ export class SettingsService {
 
   /** Re-sends a write that expired unanswered, or gives up after MAX_WRITE_ATTEMPTS. */
   private async reconcile(device: Device, def: SettingDefinition, state: SettingState | undefined): Promise<SettingState | undefined> {
-    if (!state || state.status !== 'pending' || state.command_id === undefined) return state;
+    if (state?.status !== 'pending' || state.command_id === undefined) return state;
     const command = await this.d.commandRepo.get(device.id, state.command_id);
     if (command && (command.status === 'queued' || command.status === 'sent' || command.status === 'replied')) return state;
     if (state.attempts >= MAX_WRITE_ATTEMPTS) {
-      const failed: SettingState = { ...state, status: 'failed', reason: `no answer after ${state.attempts} attempts (${command?.response ?? 'command gone'})` };
+      const failed: SettingState = {
+        ...state,
+        status: 'failed',
+        reason: `no answer after ${state.attempts} attempts (${command?.response ?? 'command gone'})`,
+      };
       await this.d.settings.put(device.id, failed);
       return failed;
     }
@@ -126,18 +142,31 @@ export class SettingsService {
 function withReported(state: SettingState, value: unknown, now: number): SettingState {
   const next: SettingState = { ...state, reported: value, reported_at: now };
   if (state.status === 'pending' && state.command_id !== undefined) return next;
-  return { ...next, status: state.desired === undefined || same(state.desired, value) ? 'synced' : state.status === 'failed' ? 'failed' : 'pending', reason: undefined };
+  return {
+    ...next,
+    status: state.desired === undefined || same(state.desired, value) ? 'synced' : state.status === 'failed' ? 'failed' : 'pending',
+    reason: undefined,
+  };
 }
 
 function applyWriteReply(state: SettingState, report: ReturnType<NonNullable<DeviceType['parseSettings']>>, c: Command, now: number): SettingState {
   const name = state.name;
-  if (report?.refused?.[name] !== undefined) return { ...state, status: 'failed', reason: `refused by the device: ${report.refused[name]}`, command_id: undefined };
+  if (report?.refused?.[name] !== undefined)
+    return { ...state, status: 'failed', reason: `refused by the device: ${report.refused[name]}`, command_id: undefined };
   if (report && name in report.values) {
     const value = report.values[name];
     const ok = same(value, state.desired);
-    return { ...state, reported: value, reported_at: now, status: ok ? 'synced' : 'failed', reason: ok ? undefined : `the device reports ${JSON.stringify(value)} after the write`, command_id: undefined };
+    return {
+      ...state,
+      reported: value,
+      reported_at: now,
+      status: ok ? 'synced' : 'failed',
+      reason: ok ? undefined : `the device reports ${JSON.stringify(value)} after the write`,
+      command_id: undefined,
+    };
   }
-  if (report?.confirmed?.includes(name)) return { ...state, reported: state.desired, reported_at: now, status: 'synced', reason: undefined, command_id: undefined };
+  if (report?.confirmed?.includes(name))
+    return { ...state, reported: state.desired, reported_at: now, status: 'synced', reason: undefined, command_id: undefined };
   return { ...state, status: 'failed', reason: `unexpected answer: ${c.response ?? ''}`, command_id: undefined };
 }
 

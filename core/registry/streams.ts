@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { scope } from '../api/access.js';
 import { ValidationError } from '../errors.js';
 import { parseFilter } from '../messages/filter.js';
-import type { Clock, DroppedBatch, IdGenerator, StreamLogEntry, StreamRepository, StreamStateRepository, SubscriptionKind, SubscriptionRepository } from '../ports.js';
+import type {
+  Clock,
+  DroppedBatch,
+  IdGenerator,
+  StreamLogEntry,
+  StreamRepository,
+  StreamStateRepository,
+  SubscriptionKind,
+  SubscriptionRepository,
+} from '../ports.js';
 import type { Channel } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { Device } from '../schemas/devices.js';
@@ -35,7 +44,11 @@ export class StreamService {
     items.forEach((item, i) => this.check(item.protocol_name, item.configuration, item.validate_message, `[${i}]`));
     for (const item of items) {
       const { convert_message: _unused, ...rest } = item;
-      const stream: Stream = { ...rest, id: await this.d.ids.next('stream'), configuration: STREAM_CONFIG_SCHEMAS[item.protocol_name].parse(item.configuration) as Record<string, unknown> };
+      const stream: Stream = {
+        ...rest,
+        id: await this.d.ids.next('stream'),
+        configuration: STREAM_CONFIG_SCHEMAS[item.protocol_name].parse(item.configuration) as Record<string, unknown>,
+      };
       await this.d.streams.create(stream);
       out.push(stream);
     }
@@ -60,7 +73,11 @@ export class StreamService {
       const validate = patch.validate_message === null ? undefined : (patch.validate_message ?? previous.validate_message);
       this.check(previous.protocol_name, configuration, validate, '');
       const { validate_message: _v, ...rest } = patch;
-      const next: Stream = { ...previous, ...rest, configuration: STREAM_CONFIG_SCHEMAS[previous.protocol_name].parse(configuration) as Record<string, unknown> };
+      const next: Stream = {
+        ...previous,
+        ...rest,
+        configuration: STREAM_CONFIG_SCHEMAS[previous.protocol_name].parse(configuration) as Record<string, unknown>,
+      };
       if (validate === undefined) delete (next as { validate_message?: string }).validate_message;
       else next.validate_message = validate;
       await this.d.streams.update(next);
@@ -108,12 +125,16 @@ export class StreamService {
   }
 
   async logs(selector: string, count: number): Promise<(StreamLogEntry & { stream_id: number })[]> {
-    const lists = await Promise.all((await this.select(selector)).map(async (s) => (await this.d.state.logs(s.id, count)).map((e) => ({ ...e, stream_id: s.id }))));
+    const lists = await Promise.all(
+      (await this.select(selector)).map(async (s) => (await this.d.state.logs(s.id, count)).map((e) => ({ ...e, stream_id: s.id }))),
+    );
     return lists.flat().sort((a, b) => a.timestamp - b.timestamp);
   }
 
   async dropped(selector: string): Promise<(Omit<DroppedBatch, 'messages'> & { stream_id: number; messages: number })[]> {
-    const lists = await Promise.all((await this.select(selector)).map(async (s) => (await this.d.state.dropped(s.id)).map((b) => ({ ...b, messages: b.messages.length, stream_id: s.id }))));
+    const lists = await Promise.all(
+      (await this.select(selector)).map(async (s) => (await this.d.state.dropped(s.id)).map((b) => ({ ...b, messages: b.messages.length, stream_id: s.id }))),
+    );
     return lists.flat();
   }
 
@@ -154,7 +175,9 @@ export class StreamService {
       try {
         parseFilter(validate);
       } catch (err) {
-        throw new ValidationError(`${prefix}.validate_message: ${err instanceof Error ? err.message.replace(/^filter: /, '') : String(err)}`.replace(/^\./, ''));
+        throw new ValidationError(
+          `${prefix}.validate_message: ${err instanceof Error ? err.message.replace(/^filter: /, '') : String(err)}`.replace(/^\./, ''),
+        );
       }
     }
   }

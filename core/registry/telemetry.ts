@@ -45,5 +45,10 @@ export async function currentTelemetry(store: TelemetryStore, messages: Pick<Mes
     typeof through === 'number'
       ? await messages.query('device', deviceId, { from: through, to: 9_999_999_999, count: FOLD_LIMIT, reverse: false })
       : await messages.query('device', deviceId, { from: 0, to: 9_999_999_999, count: 1000, reverse: true });
-  return page.messages.length === 0 ? (stored ?? {}) : mergeTelemetry(stored ?? {}, [...page.messages].sort((a, b) => (a.timestamp as number) - (b.timestamp as number)));
+  return page.messages.length === 0
+    ? (stored ?? {})
+    : mergeTelemetry(
+        stored ?? {},
+        [...page.messages].sort((a, b) => (a.timestamp as number) - (b.timestamp as number)),
+      );
 }

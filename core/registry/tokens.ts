@@ -21,7 +21,14 @@ export class TokenService {
     const out: (Token & { key: string })[] = [];
     for (const item of items) {
       const key = randomBytes(32).toString('base64url');
-      const token: StoredToken = { id: await this.ids.next('token'), info: item.info, expire: item.expire, ...(item.acl ? { acl: item.acl } : {}), created: this.clock.now(), hash: sha256(key).toString('hex') };
+      const token: StoredToken = {
+        id: await this.ids.next('token'),
+        info: item.info,
+        expire: item.expire,
+        ...(item.acl ? { acl: item.acl } : {}),
+        created: this.clock.now(),
+        hash: sha256(key).toString('hex'),
+      };
       await this.repo.create(token);
       out.push({ ...publicView(token), key });
     }

@@ -9,7 +9,12 @@ export const ChannelConfigurationSchema = z
     port: z.number().int().min(1).max(65535).optional(),
     transport: z.enum(['tcp', 'udp', 'http']).optional(),
     crc: z.enum(['strict', 'lenient']).default('strict'),
-    max_frame_size: z.number().int().min(64).max(4 * 1024 * 1024).default(65536),
+    max_frame_size: z
+      .number()
+      .int()
+      .min(64)
+      .max(4 * 1024 * 1024)
+      .default(65536),
     idle_timeout: z.number().int().min(10).max(86400).optional(),
     /** Protocol switches, e.g. `{"extended": true}` (Teltonika 16-byte IO) or `{"speed": "kmh"}` (OsmAnd). */
     settings: z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()])).optional(),
@@ -27,7 +32,10 @@ export const ChannelCreateSchema = z
     enabled: z.boolean().default(true),
   })
   .strict()
-  .refine((c) => c.protocol_name !== undefined || c.protocol_id !== undefined, { message: 'protocol_name or protocol_id is required', path: ['protocol_name'] });
+  .refine((c) => c.protocol_name !== undefined || c.protocol_id !== undefined, {
+    message: 'protocol_name or protocol_id is required',
+    path: ['protocol_name'],
+  });
 
 export const ChannelUpdateSchema = z
   .object({

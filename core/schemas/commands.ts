@@ -8,7 +8,12 @@ export const CommandCreateSchema = z
     name: z.string().min(1).max(64),
     properties: z.record(z.string(), z.unknown()).default({}),
     /** Seconds the command may wait for the device. */
-    ttl: z.number().int().min(1).max(30 * 86400).default(86400),
+    ttl: z
+      .number()
+      .int()
+      .min(1)
+      .max(30 * 86400)
+      .default(86400),
     /** Higher goes first. */
     priority: z.number().int().min(0).max(100).default(0),
   })

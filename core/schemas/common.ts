@@ -4,13 +4,13 @@ import { ValidationError } from '../errors.js';
 
 export const IdSchema = z.number().int().positive();
 
-export const IdentSchema = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine(isValidIdent, 'must be printable ASCII without spaces, "#", "+" or "/"');
+export const IdentSchema = z.string().min(1).max(64).refine(isValidIdent, 'must be printable ASCII without spaces, "#", "+" or "/"');
 
-export const TtlSchema = z.number().int().min(60).max(10 * 365 * 86400);
+export const TtlSchema = z
+  .number()
+  .int()
+  .min(60)
+  .max(10 * 365 * 86400);
 
 export const MetadataSchema = z.record(z.string().max(128), z.unknown());
 
@@ -33,10 +33,18 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, data: unknown, pref
 }
 
 /** Query-string helpers: numbers and booleans arrive as text. */
-export const QueryNumber = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a number').transform(Number);
+export const QueryNumber = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/, 'must be a number')
+  .transform(Number);
 export const QueryInt = z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number);
 export const QueryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 export const QueryFields = z
   .string()
   .min(1)
-  .transform((s) => s.split(',').map((f) => f.trim()).filter((f) => f.length > 0));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f.length > 0),
+  );

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 export const SettingStatus = ['synced', 'pending', 'failed'] as const;
 
-export const SettingPutSchema = z.object({ value: z.unknown() }).strict().refine((b) => b.value !== undefined, { message: 'value is required', path: ['value'] });
+export const SettingPutSchema = z
+  .object({ value: z.unknown() })
+  .strict()
+  .refine((b) => b.value !== undefined, { message: 'value is required', path: ['value'] });
 
 /** A setting's state as stored per device. */
 export interface SettingState {

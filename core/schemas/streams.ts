@@ -8,16 +8,23 @@ const url = (protocols: readonly string[]) =>
   z
     .string()
     .max(2048)
-    .refine((u) => {
-      try {
-        return protocols.includes(new URL(u).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
+    .refine(
+      (u) => {
+        try {
+          return protocols.includes(new URL(u).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 /** Topic templates: `%ident%`, `%device.id%`, `%device.name%`, `%channel.id%`. */
-const topic = z.string().min(1).max(512).refine((t) => !/[#+]/.test(t.replace(/%[a-z.]+%/g, '')), 'must not contain MQTT wildcards');
+const topic = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine((t) => !/[#+]/.test(t.replace(/%[a-z.]+%/g, '')), 'must not contain MQTT wildcards');
 
 export const HttpConfigSchema = z
   .object({
@@ -63,7 +70,10 @@ export const AwsIotConfigSchema = z
     /** Also report telemetry into the thing shadow (thing name = ident). */
     shadow: z.boolean().default(false),
     /** Parameters reported to the shadow (the shadow is limited to 8 KB). */
-    shadow_fields: z.array(z.string().max(128)).max(100).default(['position.latitude', 'position.longitude', 'position.speed', 'engine.ignition.status', 'timestamp']),
+    shadow_fields: z
+      .array(z.string().max(128))
+      .max(100)
+      .default(['position.latitude', 'position.longitude', 'position.speed', 'engine.ignition.status', 'timestamp']),
   })
   .strict();
 
@@ -109,7 +119,12 @@ export const StreamCreateSchema = z
     name: z.string().min(1).max(255),
     protocol_name: z.enum(STREAM_TYPES),
     configuration: z.record(z.string(), z.unknown()),
-    queue_ttl: z.number().int().min(60).max(30 * 86400).default(86400),
+    queue_ttl: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86400)
+      .default(86400),
     /** A message filter (the messages API `filter` syntax); messages that fail it are skipped. */
     validate_message: z.string().min(1).max(1024).optional(),
     convert_message: z.string().max(0, 'message conversion is not supported; leave convert_message out').optional(),
@@ -121,7 +136,11 @@ export const StreamUpdateSchema = z
   .object({
     name: z.string().min(1).max(255),
     configuration: z.record(z.string(), z.unknown()),
-    queue_ttl: z.number().int().min(60).max(30 * 86400),
+    queue_ttl: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86400),
     validate_message: z.string().min(1).max(1024).nullable(),
     enabled: z.boolean(),
   })

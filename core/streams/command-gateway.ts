@@ -4,7 +4,12 @@ import type { CommandService } from '../registry/commands.js';
 import type { CommandGateway } from './types.js';
 
 /** Commands from platforms (MQTT, ThingsBoard RPC) through the same checks as the API. */
-export function commandGateway(devices: Pick<DeviceRepository, 'findByIdent'>, commands: CommandService, repo: Pick<CommandRepository, 'get'>, ttlSeconds = 3600): CommandGateway {
+export function commandGateway(
+  devices: Pick<DeviceRepository, 'findByIdent'>,
+  commands: CommandService,
+  repo: Pick<CommandRepository, 'get'>,
+  ttlSeconds = 3600,
+): CommandGateway {
   return {
     async queue(ident, command, origin) {
       const device = await devices.findByIdent(ident);

@@ -53,7 +53,13 @@ export class StreamDelivery {
       return;
     }
     const first = Math.min(...event.messages.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : this.o.clock.now())));
-    const batch: BufferedBatch = { sk: `${padMs(first * 1000)}#${event.batch_id}`, batchId: event.batch_id, messages: event.messages, enqueued: this.o.clock.now(), attempts: 0 };
+    const batch: BufferedBatch = {
+      sk: `${padMs(first * 1000)}#${event.batch_id}`,
+      batchId: event.batch_id,
+      messages: event.messages,
+      enqueued: this.o.clock.now(),
+      attempts: 0,
+    };
     await this.o.state.append(event.stream_id, batch);
   }
 
@@ -136,7 +142,11 @@ export class StreamDelivery {
 
   private async dropOne(stream: Stream, batch: BufferedBatch, status: StreamStatus): Promise<StreamStatus> {
     const now = this.o.clock.now();
-    await this.o.state.drop(stream.id, { ...batch, dropped: now, reason: `not delivered within queue_ttl (${stream.queue_ttl} s): ${status.last_error ?? 'no successful attempt'}` });
+    await this.o.state.drop(stream.id, {
+      ...batch,
+      dropped: now,
+      reason: `not delivered within queue_ttl (${stream.queue_ttl} s): ${status.last_error ?? 'no successful attempt'}`,
+    });
     await this.o.state.remove(stream.id, batch.sk);
     this.o.metric?.('StreamDropped', batch.messages.length, stream);
     this.o.logger.warn('stream batch dropped after queue_ttl', { stream_id: stream.id, batch_id: batch.batchId, messages: batch.messages.length });
@@ -144,11 +154,22 @@ export class StreamDelivery {
   }
 
   /** Sends consecutive buffered batches as one delivery; all are removed on success, none on failure. */
-  private async sendGroup(stream: Stream, group: readonly BufferedBatch[], accept: ((m: Message) => boolean) | undefined, status: StreamStatus): Promise<{ ok: boolean; status: StreamStatus }> {
+  private async sendGroup(
+    stream: Stream,
+    group: readonly BufferedBatch[],
+    accept: ((m: Message) => boolean) | undefined,
+    status: StreamStatus,
+  ): Promise<{ ok: boolean; status: StreamStatus }> {
     const now = this.o.clock.now();
     const all = group.flatMap((b) => b.messages);
     const messages = accept ? all.filter(accept) : all;
-    const batchId = group.length === 1 ? group[0].batchId : createHash('sha1').update(group.map((b) => b.batchId).join(',')).digest('hex').slice(0, 20);
+    const batchId =
+      group.length === 1
+        ? group[0].batchId
+        : createHash('sha1')
+            .update(group.map((b) => b.batchId).join(','))
+            .digest('hex')
+            .slice(0, 20);
     const started = Date.now();
     try {
       if (messages.length > 0) await this.o.target(stream).deliver({ streamId: stream.id, batchId, messages });
@@ -157,15 +178,48 @@ export class StreamDelivery {
       const ambiguous = (err as { ambiguous?: boolean }).ambiguous ?? /timeout|timed out|ECONNRESET|socket hang up/i.test(reason);
       for (const b of group) await this.o.state.touch(stream.id, { ...b, attempts: b.attempts + 1, ambiguous: b.ambiguous || ambiguous });
       const errors = status.errors + 1;
-      await this.o.state.log(stream.id, { timestamp: now, batch_id: batchId, read: all.length, skipped: all.length - messages.length, accepted: 0, rejected: messages.length, ack_latency: Date.now() - started, error: reason });
+      await this.o.state.log(stream.id, {
+        timestamp: now,
+        batch_id: batchId,
+        read: all.length,
+        skipped: all.length - messages.length,
+        accepted: 0,
+        rejected: messages.length,
+        ack_latency: Date.now() - started,
+        error: reason,
+      });
       this.o.metric?.('StreamFailures', messages.length, stream);
       this.o.logger.warn('stream delivery failed; will retry', { stream_id: stream.id, batch_id: batchId, batches: group.length, error: reason });
-      return { ok: false, status: { ...status, errors, errors_total: status.errors_total + 1, last_error: reason, next_attempt: now + Math.min(this.o.backoffCapS, 2 ** Math.min(errors - 1, 20)) } };
+      return {
+        ok: false,
+        status: {
+          ...status,
+          errors,
+          errors_total: status.errors_total + 1,
+          last_error: reason,
+          next_attempt: now + Math.min(this.o.backoffCapS, 2 ** Math.min(errors - 1, 20)),
+        },
+      };
     }
     const latency = Date.now() - started;
-    await this.o.state.markDelivered(stream.id, group.map((b) => b.batchId), this.o.clock.now());
-    await this.o.state.removeMany(stream.id, group.map((b) => b.sk));
-    await this.o.state.log(stream.id, { timestamp: this.o.clock.now(), batch_id: batchId, read: all.length, skipped: all.length - messages.length, accepted: messages.length, rejected: 0, ack_latency: latency });
+    await this.o.state.markDelivered(
+      stream.id,
+      group.map((b) => b.batchId),
+      this.o.clock.now(),
+    );
+    await this.o.state.removeMany(
+      stream.id,
+      group.map((b) => b.sk),
+    );
+    await this.o.state.log(stream.id, {
+      timestamp: this.o.clock.now(),
+      batch_id: batchId,
+      read: all.length,
+      skipped: all.length - messages.length,
+      accepted: messages.length,
+      rejected: 0,
+      ack_latency: latency,
+    });
     this.o.metric?.('StreamDeliveries', messages.length, stream);
     const newest = Math.max(0, ...all.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : 0)));
     return {

@@ -53,7 +53,8 @@ export class StreamFanout {
     const events: BusEvent[] = [];
     for (const [id, messages] of perStream) {
       const stream = snap.streams.get(id)!;
-      for (const part of splitBySize(messages, MAX_EVENT_JSON_BYTES)) events.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, part), messages: part });
+      for (const part of splitBySize(messages, MAX_EVENT_JSON_BYTES))
+        events.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, part), messages: part });
     }
     if (events.length === 0) return;
     await this.bus.publish(events);

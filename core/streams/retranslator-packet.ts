@@ -25,13 +25,30 @@ export const PARAM_NAMES = {
 } as const satisfies Record<string, string>;
 
 /** Message fields that go into the `posinfo` block (and are not repeated as parameters). */
-export const POSINFO_FIELDS = ['position.longitude', 'position.latitude', 'position.altitude', 'position.speed', 'position.direction', 'position.satellites'] as const;
+export const POSINFO_FIELDS = [
+  'position.longitude',
+  'position.latitude',
+  'position.altitude',
+  'position.speed',
+  'position.direction',
+  'position.satellites',
+] as const;
 
 /**
  * Hub metadata not sent as parameters: `ident`/`timestamp` are in the packet header; the others
  * describe the hub (Wialon keeps its own reception time and unit names), not the unit.
  */
-export const SKIPPED_FIELDS = ['ident', 'timestamp', 'server.timestamp', 'peer', 'channel.id', 'protocol.id', 'device.id', 'device.name', 'device.type.id'] as const;
+export const SKIPPED_FIELDS = [
+  'ident',
+  'timestamp',
+  'server.timestamp',
+  'peer',
+  'channel.id',
+  'protocol.id',
+  'device.id',
+  'device.name',
+  'device.type.id',
+] as const;
 
 const SKIPPED: ReadonlySet<string> = new Set<string>([...SKIPPED_FIELDS, ...POSINFO_FIELDS]);
 const INT32 = { min: -0x8000_0000, max: 0x7fff_ffff } as const;
@@ -103,15 +120,15 @@ export function messageParams(m: Message): RetranslatorParam[] {
 export function packetFlags(m: Message, hasPosition: boolean): number {
   let flags = 0;
   if (hasPosition) flags |= FLAGS.location;
-  if (typeof m['din'] === 'number') flags |= FLAGS.digitalInputs;
-  if (typeof m['dout'] === 'number') flags |= FLAGS.digitalOutputs;
+  if (typeof m.din === 'number') flags |= FLAGS.digitalInputs;
+  if (typeof m.dout === 'number') flags |= FLAGS.digitalOutputs;
   if (m['alarm.event.trigger'] === true) flags |= FLAGS.alarm;
   return flags;
 }
 
 /** One data block: 0x0BBB, size, attribute, type, name 0x00, value. */
 export function encodeBlock(name: string, type: DataType, value: Buffer): Buffer {
-  const nameBytes = Buffer.from(name + '\0', 'utf8');
+  const nameBytes = Buffer.from(`${name}\0`, 'utf8');
   const head = Buffer.alloc(8);
   head.writeUInt16BE(BLOCK_TYPE, 0);
   head.writeUInt32BE(2 + nameBytes.length + value.length, 2);
@@ -122,17 +139,19 @@ export function encodeBlock(name: string, type: DataType, value: Buffer): Buffer
 
 /** The whole packet for one message; throws RetranslatorEncodeError when it has no ident or time. */
 export function encodeRetranslatorPacket(m: Message): Buffer {
-  const ident = m['ident'];
-  if (typeof ident !== 'string' || !/^[\x20-\x7e]{1,255}$/.test(ident)) throw new RetranslatorEncodeError(`ident ${JSON.stringify(ident)} is not 1-255 printable ASCII characters`);
-  const ts = m['timestamp'];
-  if (typeof ts !== 'number' || !(ts >= 0 && ts < 2 ** 32)) throw new RetranslatorEncodeError(`timestamp ${JSON.stringify(ts)} of ${ident} is not Unix seconds within u32`);
+  const ident = m.ident;
+  if (typeof ident !== 'string' || !/^[\x20-\x7e]{1,255}$/.test(ident))
+    throw new RetranslatorEncodeError(`ident ${JSON.stringify(ident)} is not 1-255 printable ASCII characters`);
+  const ts = m.timestamp;
+  if (typeof ts !== 'number' || !(ts >= 0 && ts < 2 ** 32))
+    throw new RetranslatorEncodeError(`timestamp ${JSON.stringify(ts)} of ${ident} is not Unix seconds within u32`);
   const pos = encodePosinfo(m);
   const header = Buffer.alloc(8);
   header.writeUInt32BE(Math.floor(ts), 0);
   header.writeUInt32BE(packetFlags(m, pos !== undefined), 4);
   const blocks = messageParams(m).map((p) => encodeBlock(p.name, p.type, p.value));
   if (pos) blocks.unshift(encodeBlock('posinfo', DATA_TYPES.binary, pos));
-  const body = Buffer.concat([Buffer.from(ident + '\0', 'ascii'), header, ...blocks]);
+  const body = Buffer.concat([Buffer.from(`${ident}\0`, 'ascii'), header, ...blocks]);
   const size = Buffer.alloc(4);
   size.writeUInt32LE(body.length);
   return Buffer.concat([size, body]);

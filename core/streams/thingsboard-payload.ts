@@ -26,12 +26,12 @@ export interface TelemetryEntry {
 
 /** The device name of a message: the expanded template, or the ident when it expands to nothing. */
 export function deviceName(template: string, m: Message): string {
-  return expandTemplate(template, m) || String(m['ident'] ?? '');
+  return expandTemplate(template, m) || String(m.ident ?? '');
 }
 
 /** `{"ts": <ms>, "values": {...}}`; undefined without a numeric timestamp. `null` values are left out. */
 export function telemetryEntry(m: Message): TelemetryEntry | undefined {
-  const t = m['timestamp'];
+  const t = m.timestamp;
   if (typeof t !== 'number' || !Number.isFinite(t)) return undefined;
   const values: Record<string, MessageValue> = {};
   for (const [k, v] of Object.entries(m)) if (!NOT_TELEMETRY.has(k) && v !== null) values[k] = v;
@@ -40,7 +40,7 @@ export function telemetryEntry(m: Message): TelemetryEntry | undefined {
 
 /** Client-side attributes of a device: its ident and, once registered, its id. */
 export function deviceAttributes(m: Message): Record<string, MessageValue> {
-  const attrs: Record<string, MessageValue> = { ident: m['ident'] ?? null };
+  const attrs: Record<string, MessageValue> = { ident: m.ident ?? null };
   if (m['device.id'] !== undefined) attrs['device.id'] = m['device.id'];
   return attrs;
 }
@@ -66,7 +66,7 @@ export function splitTelemetry(entries: readonly { device: string; entry: Teleme
   let size = 2; // {}
   const flush = () => {
     if (chunk.size === 0) return;
-    payloads.push('{' + [...chunk].map(([d, list]) => `${JSON.stringify(d)}:[${list.join(',')}]`).join(',') + '}');
+    payloads.push(`{${[...chunk].map(([d, list]) => `${JSON.stringify(d)}:[${list.join(',')}]`).join(',')}}`);
     chunk = new Map();
     size = 2;
   };
@@ -110,15 +110,15 @@ export function parseRpcRequest(payload: Buffer | string): RpcRequest | { readon
     return { ignored: 'payload is not JSON', echo: false };
   }
   const o = isObject(body) ? body : undefined;
-  const data = o && isObject(o['data']) ? o['data'] : undefined;
+  const data = o && isObject(o.data) ? o.data : undefined;
   if (!o || !data) return { ignored: 'not {"device","data":{...}}', echo: false };
-  if (data['method'] === undefined) return { ignored: 'no data.method (a reply)', echo: true };
+  if (data.method === undefined) return { ignored: 'no data.method (a reply)', echo: true };
   const { device } = o;
   const { id, method } = data;
   if (typeof device !== 'string' || device === '') return { ignored: '"device" must be a non-empty string', echo: false };
   if (typeof method !== 'string' || method === '') return { ignored: '"data.method" must be a non-empty string', echo: false };
   if (typeof id !== 'number' && typeof id !== 'string') return { ignored: '"data.id" must be a number or a string', echo: false };
-  return { device, id, method, ...rpcParams(data['params']) };
+  return { device, id, method, ...rpcParams(data.params) };
 }
 
 function rpcParams(p: unknown): Pick<RpcRequest, 'params' | 'paramsError'> {

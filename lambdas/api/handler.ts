@@ -12,9 +12,12 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
-  const body = event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const body =
+    event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   const ctx = event.requestContext?.authorizer as { tokenId?: string; acl?: string } | null | undefined;
-  const principal = ctx?.tokenId ? { tokenId: ctx.tokenId === 'admin' ? ('admin' as const) : Number(ctx.tokenId), ...(ctx.acl ? { acl: JSON.parse(ctx.acl) } : {}) } : undefined;
+  const principal = ctx?.tokenId
+    ? { tokenId: ctx.tokenId === 'admin' ? ('admin' as const) : Number(ctx.tokenId), ...(ctx.acl ? { acl: JSON.parse(ctx.acl) } : {}) }
+    : undefined;
   return { method: event.httpMethod, path: event.path, query, headers, body, requestId: event.requestContext?.requestId, principal };
 }
 

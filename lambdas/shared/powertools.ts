@@ -7,7 +7,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
  * CPU in the soak profile; Lambda's active tracing still records each invocation.
  */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'telematics-hub' });
-export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'TelematicsHub', serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'telematics-hub' });
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'TelematicsHub',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'telematics-hub',
+});
 
 /** Powertools' logger satisfies the core Logger port; this narrows its signature. */
 export const coreLogger = {

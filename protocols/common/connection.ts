@@ -97,7 +97,13 @@ function safeFrame(protocol: ProtocolCodec, buf: Buffer, state: SessionState, op
 }
 
 /** A decoder must not throw; if one does, its exception becomes a typed error here. */
-export function safeDecode(protocol: ProtocolCodec, frame: Buffer, state: Pick<SessionState, 'transport' | 'ident' | 'vars'>, options: CodecOptions, receivedAt?: number) {
+export function safeDecode(
+  protocol: ProtocolCodec,
+  frame: Buffer,
+  state: Pick<SessionState, 'transport' | 'ident' | 'vars'>,
+  options: CodecOptions,
+  receivedAt?: number,
+) {
   try {
     return protocol.decode(frame, { transport: state.transport, ident: state.ident, vars: state.vars, options, receivedAt: receivedAt ?? Date.now() / 1000 });
   } catch (err) {

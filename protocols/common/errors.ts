@@ -36,7 +36,11 @@ export class CodecError {
 /** Thrown only inside a decoder by the bounds-checked reader and caught at the decoder's edge. */
 export class ReadPastEndError extends Error {
   override readonly name = 'ReadPastEndError';
-  constructor(readonly offset: number, readonly wanted: number, readonly length: number) {
+  constructor(
+    readonly offset: number,
+    readonly wanted: number,
+    readonly length: number,
+  ) {
     super(`needed ${wanted} byte(s) at offset ${offset}, frame has ${length}`);
   }
 }

@@ -1,9 +1,9 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
 import { Reader } from '../common/reader.js';
 import type { DecodeContext, Decoded, Message } from '../common/types.js';
 import { decodeCompressedRecords } from './compressed.js';
-import { ARCHIVE_PENDING, CRC_SIZE, Header, HEADER_SIZE, LENGTH_MASK } from './constants.js';
+import { ARCHIVE_PENDING, CRC_SIZE, HEADER_SIZE, Header, LENGTH_MASK } from './constants.js';
 import { decodeIridium, isIridium } from './iridium.js';
 import { decodeTagStream } from './records.js';
 
@@ -21,7 +21,8 @@ export function decode(frame: Buffer, ctx: DecodeContext, now: number = ctx.rece
       decodeIridium(frame, ctx, out, now);
       return out;
     }
-    if (frame.length < HEADER_SIZE + CRC_SIZE) throw new CodecError(CodecErrorCode.Truncated, `packet of ${frame.length} bytes is shorter than header and CRC`, 0);
+    if (frame.length < HEADER_SIZE + CRC_SIZE)
+      throw new CodecError(CodecErrorCode.Truncated, `packet of ${frame.length} bytes is shorter than header and CRC`, 0);
     const crcOk = checkCrc(frame);
     if (!crcOk) {
       out.errors.push(new CodecError(CodecErrorCode.Checksum, 'CRC-16/MODBUS of the packet does not match', frame.length - CRC_SIZE));
@@ -64,7 +65,9 @@ function decodePacket(frame: Buffer, out: Decoded, now: number): void {
 function decodePhoto(r: Reader): Message {
   const part = r.u8();
   const data = r.bytes(r.remaining);
-  return data.length === 0 ? { 'galileosky.photo.part': part, 'galileosky.photo.end': true } : { 'galileosky.photo.part': part, 'galileosky.photo.data': data.toString('hex') };
+  return data.length === 0
+    ? { 'galileosky.photo.part': part, 'galileosky.photo.end': true }
+    : { 'galileosky.photo.part': part, 'galileosky.photo.data': data.toString('hex') };
 }
 
 /** True when the last two bytes are the CRC-16/MODBUS (LE) of everything before them. */

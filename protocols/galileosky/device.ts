@@ -1,4 +1,4 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 
 const crcModbus = crc16(CRC16.MODBUS);
 
@@ -70,7 +70,10 @@ export const simulator = {
   identFor: (n: number): string => String(868_000_000_000_000 + n),
   login: (ident: string): Buffer => headPacket(ident),
   report: (_ident: string, n: number, seq: number, atMs: number): Buffer =>
-    recordPacket({ atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, altitude: 120, satellites: 9 }, seq),
+    recordPacket(
+      { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, altitude: 120, satellites: 9 },
+      seq,
+    ),
   replyLength: (buf: Buffer): number | undefined => (buf.length >= 3 ? 3 : undefined),
   loginAcked: true,
   reportsAcked: true,

@@ -1,6 +1,6 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
-import { CRC_SIZE, Header, HEADER_SIZE, Iridium, LENGTH_MASK } from './constants.js';
+import { CRC_SIZE, HEADER_SIZE, Header, Iridium, LENGTH_MASK } from './constants.js';
 
 const MORE: FrameResult = { type: 'more' };
 /** Bytes an Iridium message must start with (revision, length, length, MO header `01 001C`); -1 = any. */

@@ -2,7 +2,7 @@ import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import { Reader } from '../common/reader.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
-import { CRC_SIZE, Header, HEADER_SIZE, IMEI_LENGTH, LENGTH_MASK, Tag } from './constants.js';
+import { CRC_SIZE, HEADER_SIZE, Header, IMEI_LENGTH, LENGTH_MASK, Tag } from './constants.js';
 import { checkCrc } from './decoder.js';
 import { encodeAck } from './encoder.js';
 import { iridiumImei, isIridium } from './iridium.js';

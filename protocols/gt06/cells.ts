@@ -1,6 +1,6 @@
 import { bcd } from '../common/reader.js';
 import { Msg } from './constants.js';
-import { readPacketTime, readU64, setTime, toUnix, type Ctx } from './fields.js';
+import { type Ctx, readPacketTime, readU64, setTime, toUnix } from './fields.js';
 import { P } from './params.js';
 
 /** Cell-tower and WiFi packets: several cells and/or access points, no GPS fix. */

@@ -6,8 +6,8 @@ import { Msg, NOT_STORED } from './constants.js';
 import { az735, modular70, obd8c, serial9b, statusItems, string15, string21, x1Gps } from './extended.js';
 import type { Ctx, Variant } from './fields.js';
 import { hasPlan, locationPlan, runPlan } from './location.js';
-import { parsePacket, type Packet } from './packet.js';
-import { MODELS, type Family } from './params.js';
+import { type Packet, parsePacket } from './packet.js';
+import { type Family, MODELS } from './params.js';
 import { alarm95, heartbeat, heartbeat23, info, status36 } from './status.js';
 
 type Handler = (c: Ctx) => void;
@@ -43,7 +43,7 @@ const LONG: Readonly<Record<number, Handler>> = {
   [Msg.GpsModular]: modular70,
   [Msg.Obd]: obd8c,
   [Msg.Peripheral]: statusItems,
-  [0xf1]: statusItems,
+  0xf1: statusItems,
   [Msg.GpsLbsStatus4]: az735,
   [Msg.Wifi5]: az735,
   [Msg.Status2]: () => undefined, // X1 photo data: not kept

@@ -1,5 +1,5 @@
-import { encodePacket } from './encoder.js';
 import { Msg } from './constants.js';
+import { encodePacket } from './encoder.js';
 
 /**
  * The device side of GT06 (Concox), for simulators and tests: what a tracker sends. Every packet

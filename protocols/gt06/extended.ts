@@ -1,7 +1,7 @@
 import { Reader } from '../common/reader.js';
 import type { CommandReply, Message } from '../common/types.js';
 import { Msg } from './constants.js';
-import { cleanText, iccid, isPrintable, readGps, readLbsWithLength, readPacketTime, setAlarm, setPosition, toUnix, type Ctx } from './fields.js';
+import { type Ctx, cleanText, iccid, isPrintable, readGps, readLbsWithLength, readPacketTime, setAlarm, setPosition, toUnix } from './fields.js';
 import { AZ735_ALARMS, EVENT_ALARMS_70, moduleName, OBD_KEYS, P } from './params.js';
 
 /** Text replies (0x15, 0x21), peripheral data (0x9B, 0xF1, 0xF2), modular (0x70), OBD (0x8C), X1 (0x34), AZ735 (0x32/0x33). */
@@ -23,7 +23,8 @@ export function string15(c: Ctx): void {
   if (c.r.remaining === 2) c.m[P.language] = c.r.u16();
 }
 
-const LOCATION_TEXT = /Current position!\s*Lat:([NS])([\d.]+),Lon:([EW])([\d.]+),Course:([\d.]+),Speed:([\d.]+),DateTime:(\d{4})-(\d\d)-(\d\d) +(\d\d):(\d\d):(\d\d)/;
+const LOCATION_TEXT =
+  /Current position!\s*Lat:([NS])([\d.]+),Lon:([EW])([\d.]+),Course:([\d.]+),Speed:([\d.]+),DateTime:(\d{4})-(\d\d)-(\d\d) +(\d\d):(\d\d):(\d\d)/;
 
 /** 0x21 (7979): server flag u32, encoding (1 ASCII, else UTF-16BE), text; `Current position!...` answers carry a fix. */
 export function string21(c: Ctx): void {

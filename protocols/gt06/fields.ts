@@ -2,10 +2,25 @@ import { CodecError, CodecErrorCode } from '../common/errors.js';
 import type { Reader } from '../common/reader.js';
 import type { CommandReply, Message } from '../common/types.js';
 import type { Packet } from './packet.js';
-import { alarmType, P, STATUS_ALARMS, type Family } from './params.js';
+import { alarmType, type Family, P, STATUS_ALARMS } from './params.js';
 
 /** Layout variants recognised from the frame shape (Traccar's names). */
-export type Variant = 'standard' | 'vxt01' | 'wanway_s20' | 'sr411_mini' | 'gt06e_card' | 'benway' | 's5' | 'space10x' | 'obd6' | 'wetrust' | 'jc400' | 'sl4x' | 'seeworld' | 'rfid' | 'lw4g';
+export type Variant =
+  | 'standard'
+  | 'vxt01'
+  | 'wanway_s20'
+  | 'sr411_mini'
+  | 'gt06e_card'
+  | 'benway'
+  | 's5'
+  | 'space10x'
+  | 'obd6'
+  | 'wetrust'
+  | 'jc400'
+  | 'sl4x'
+  | 'seeworld'
+  | 'rfid'
+  | 'lw4g';
 
 /** Everything a field reader needs: the cursor over the packet content and the message being built. */
 export interface Ctx {

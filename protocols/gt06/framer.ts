@@ -27,7 +27,11 @@ export function frame(buf: Buffer, _state: SessionState, options: CodecOptions):
   const length = long ? buf.readUInt16BE(2) : buf[2];
   const size = declaredSize(long, length);
   if (size > options.maxFrameSize) {
-    return { type: 'error', error: new CodecError(CodecErrorCode.Oversize, `length ${length} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, 2), consumed: 0 };
+    return {
+      type: 'error',
+      error: new CodecError(CodecErrorCode.Oversize, `length ${length} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, 2),
+      consumed: 0,
+    };
   }
   if (buf.length < size && endsAt(buf, buf.length) && buf.length >= MIN_FRAME) {
     return { type: 'frame', frame: buf, consumed: buf.length }; // a short frame that ends where the data ends
@@ -50,7 +54,11 @@ function cutAtTerminator(buf: Buffer, from: number, options: CodecOptions): Fram
     if (buf[i] === 0x0d && buf[i + 1] === 0x0a) return { type: 'frame', frame: buf.subarray(0, i + 2), consumed: i + 2 };
   }
   if (buf.length >= options.maxFrameSize) {
-    return { type: 'error', error: new CodecError(CodecErrorCode.Oversize, `no 0D0A within the channel's frame limit of ${options.maxFrameSize} bytes`, 0), consumed: 0 };
+    return {
+      type: 'error',
+      error: new CodecError(CodecErrorCode.Oversize, `no 0D0A within the channel's frame limit of ${options.maxFrameSize} bytes`, 0),
+      consumed: 0,
+    };
   }
   return MORE;
 }

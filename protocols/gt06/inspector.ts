@@ -5,7 +5,7 @@ import type { CodecOptions, Inspection, SessionState } from '../common/types.js'
 import { ackKind, LOGIN_TZ_WEST, Msg, NOT_STORED } from './constants.js';
 import { isDecodable } from './decoder.js';
 import { encodeAck, encodeAddressResponse, encodeWifiAck } from './encoder.js';
-import { parsePacket, type Packet } from './packet.js';
+import { type Packet, parsePacket } from './packet.js';
 
 /** Identity and acknowledgement of one GT06 frame, without decoding its content. */
 export function inspect(frame: Buffer, state: SessionState, options: CodecOptions): Inspection {

@@ -1,5 +1,6 @@
 import { Msg } from './constants.js';
 import {
+  type Ctx,
   LBS_2G,
   LBS_4G,
   readGps,
@@ -10,7 +11,6 @@ import {
   setAlarmCode,
   setBatteryLevel,
   setDriver,
-  type Ctx,
   type Variant,
 } from './fields.js';
 import { ain, moduleName, P } from './params.js';
@@ -318,4 +318,3 @@ const MODULES: Readonly<Record<number, { name: string; size: number; div: number
   0x3b: { name: P.accuracy, size: 2, div: 100 },
   0x6a: { name: P.batteryLevel, size: 1, div: 1 },
 };
-

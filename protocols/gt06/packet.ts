@@ -1,4 +1,4 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { HEADER_LONG, HEADER_SHORT, LENGTHLESS_TYPES } from './constants.js';
 
@@ -50,7 +50,8 @@ export function parsePacket(frame: Buffer): Packet | CodecError {
   let crcAt: number;
   if (n >= size - 2 && n <= size) crcAt = size - 4;
   else if (n === size + 2 && terminated) crcAt = n - 4;
-  else if (n === size + 1 && terminated) return { ...bare, lengthless: false }; // length without the protocol byte (0x10)
+  else if (n === size + 1 && terminated)
+    return { ...bare, lengthless: false }; // length without the protocol byte (0x10)
   else if (LENGTHLESS_TYPES.has(type)) return { ...bare, lengthless: true };
   else return new CodecError(CodecErrorCode.Malformed, `length field ${length} does not match the frame size ${n}`, 2);
   if (crcAt - 2 < hdr) return { ...bare, bodyEnd: hdr, lengthless: false }; // too short for serial and CRC

@@ -1,4 +1,4 @@
-import { iccid, setDriver, readGps, readStatusByte, readTime, setAlarm, setAlarmCode, setBatteryLevel, setTime, type Ctx } from './fields.js';
+import { type Ctx, iccid, readGps, readStatusByte, readTime, setAlarm, setAlarmCode, setBatteryLevel, setDriver, setTime } from './fields.js';
 import { readModules } from './location.js';
 import { ain, EVENT_ALARMS_95, INFO_04_KEYS, P } from './params.js';
 

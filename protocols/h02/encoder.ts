@@ -52,7 +52,7 @@ export function encodeCommand(command: CommandRequest, state: Pick<SessionState,
 }
 
 function format(id: string, word: string, time: string, params: readonly string[]): Buffer {
-  return Buffer.from([`*${SERVER_MAKER}`, id, word, time, ...params].join(',') + '#', 'latin1');
+  return Buffer.from(`${[`*${SERVER_MAKER}`, id, word, time, ...params].join(',')}#`, 'latin1');
 }
 
 /** `text` starting with `*` is sent as is; other text is wrapped as `*HQ,<id>,<text>#`; `hex` is raw bytes. */

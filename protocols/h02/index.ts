@@ -1,7 +1,7 @@
+import { CodecError } from '../common/errors.js';
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { CodecError } from '../common/errors.js';
 import { commandTime, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';

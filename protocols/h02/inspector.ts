@@ -22,7 +22,8 @@ export function inspect(frame: Buffer, state: SessionState, options: CodecOption
 }
 
 function inspectBinary(frame: Buffer): Inspection {
-  if (frame.length < BinaryLength.Core) return { store: false, error: new CodecError(CodecErrorCode.Truncated, `binary frame of ${frame.length} bytes is shorter than ${BinaryLength.Core}`) };
+  if (frame.length < BinaryLength.Core)
+    return { store: false, error: new CodecError(CodecErrorCode.Truncated, `binary frame of ${frame.length} bytes is shorter than ${BinaryLength.Core}`) };
   const ident = binaryId(frame);
   if (!ident) return { store: false, error: new CodecError(CodecErrorCode.Malformed, 'binary device id is not BCD digits', 1) };
   return { ident, store: true, vars: { [VAR_BINARY_LENGTH]: frame.length } };
@@ -32,7 +33,8 @@ function inspectText(frame: Buffer, state: SessionState, options: CodecOptions):
   const f = splitText(frame);
   if (!f) return { store: false, error: new CodecError(CodecErrorCode.Malformed, 'text frame is not *<maker>,<id>,<type>,...#', 0) };
   const ident = f.id === '' ? state.ident : f.id;
-  if (ident === undefined) return { store: false, error: new CodecError(CodecErrorCode.Unidentified, 'text frame without a device id before any frame identified the device') };
+  if (ident === undefined)
+    return { store: false, error: new CodecError(CodecErrorCode.Unidentified, 'text frame without a device id before any frame identified the device') };
   if (!/^\d+$/.test(ident) || !isValidIdent(ident)) return { store: false, error: new CodecError(CodecErrorCode.Malformed, 'device id is not digits', 4) };
   if (f.type === '') return { ident, store: false };
   const ack = options.settings?.[SettingKey.Ack];

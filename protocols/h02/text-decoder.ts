@@ -12,7 +12,7 @@ import {
   SIMPLE_FIELDS,
   tailName,
 } from './params.js';
-import { fixLayout, parseCoordinate, parseDecimal, STATUS_PATTERN, splitText, toTimestamp, type TextFrame } from './text-fields.js';
+import { fixLayout, parseCoordinate, parseDecimal, STATUS_PATTERN, splitText, type TextFrame, toTimestamp } from './text-fields.js';
 
 const KNOTS_TO_KMH = 1.852;
 
@@ -91,7 +91,10 @@ function decodeTail(tail: readonly string[], m: Message): void {
  */
 function commandEcho(f: TextFrame, response: string, m: Message | undefined, out: Decoded): void {
   const words = response.split(',');
-  const verdict = words.slice(1).map((w) => RESULT_WORDS[w.trim().toUpperCase()]).find((x) => x !== undefined);
+  const verdict = words
+    .slice(1)
+    .map((w) => RESULT_WORDS[w.trim().toUpperCase()])
+    .find((x) => x !== undefined);
   const echoedTime = words.length > 1 && /^\d{6}$/.test(words[words.length - 1]) ? words[words.length - 1] : undefined;
   const reply: CommandReply = {
     response,
@@ -145,7 +148,8 @@ function decodeV3(f: TextFrame, out: Decoded): void {
   const a = f.args;
   const n = a.length;
   const count = Number(a[2]);
-  if (n < 8 || a[n - 3] !== 'X' || !Number.isInteger(count)) throw new CodecError(CodecErrorCode.Malformed, 'V3 report does not end with <battery>,<reboot>,X,<date>,<status>');
+  if (n < 8 || a[n - 3] !== 'X' || !Number.isInteger(count))
+    throw new CodecError(CodecErrorCode.Malformed, 'V3 report does not end with <battery>,<reboot>,X,<date>,<status>');
   const m: Message = { 'report.type': f.type };
   const ts = toTimestamp(a[n - 2], a[0]);
   if (ts !== undefined) m.timestamp = ts;
@@ -163,7 +167,11 @@ function decodeV3(f: TextFrame, out: Decoded): void {
 function decodeVp1(f: TextFrame, out: Decoded): void {
   if (f.args[0] !== 'V') return decodePosition(f, out);
   const m: Message = { 'report.type': f.type };
-  const cells = f.args.slice(3).join(',').split('Y').map((c) => numbers(c.split(',')));
+  const cells = f.args
+    .slice(3)
+    .join(',')
+    .split('Y')
+    .map((c) => numbers(c.split(',')));
   setCells(m, Number(f.args[1]), Number(f.args[2]), cells);
   out.messages.push(m);
 }
@@ -192,7 +200,10 @@ function setText(m: Message, name: string, value: string): void {
 
 /** Decimal fields of a group (blank or non-numeric ones left out). */
 function numbers(fields: readonly string[]): number[] {
-  return fields.map((x) => x.trim()).filter((x) => /^-?\d+$/.test(x)).map(Number);
+  return fields
+    .map((x) => x.trim())
+    .filter((x) => /^-?\d+$/.test(x))
+    .map(Number);
 }
 
 function round(x: number): number {

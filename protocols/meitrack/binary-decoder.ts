@@ -3,7 +3,7 @@ import { Reader } from '../common/reader.js';
 import type { Decoded, Message } from '../common/types.js';
 import { CCC_RECORD_SIZE, CCE_EXTENDED_ID, COMMA, Y2K } from './constants.js';
 import type { Header } from './header.js';
-import { CCC_RECORD, CCE_FIXED, CCE_VARIABLE, type BinaryType, type VariableKind } from './params.js';
+import { type BinaryType, CCC_RECORD, CCE_FIXED, CCE_VARIABLE, type VariableKind } from './params.js';
 
 /** Record size and count of a CCC batch, for the ack (no decode). */
 export function cccRecordCount(frame: Buffer, h: Header): number {
@@ -19,7 +19,11 @@ export function decodeCcc(frame: Buffer, h: Header, out: Decoded): void {
   const size = r.u16le();
   const remaining = r.u32le();
   if (size < CCC_RECORD_SIZE) {
-    throw new CodecError(CodecErrorCode.Unsupported, `CCC protocol 0x${version.toString(16)} has ${size}-byte records, ${CCC_RECORD_SIZE} expected`, h.body + 2);
+    throw new CodecError(
+      CodecErrorCode.Unsupported,
+      `CCC protocol 0x${version.toString(16)} has ${size}-byte records, ${CCC_RECORD_SIZE} expected`,
+      h.body + 2,
+    );
   }
   while (r.remaining >= size) {
     const start = r.pos;
@@ -191,6 +195,7 @@ export function parsePhotoPacket(frame: Buffer, h: Header): PhotoPacket | CodecE
   if (c3 < 0 || c3 > h.end) return new CodecError(CodecErrorCode.Malformed, 'D00 packet lacks file name, packet count or index', h.body);
   const total = Number(frame.toString('latin1', c1 + 1, c2));
   const index = Number(frame.toString('latin1', c2 + 1, c3));
-  if (!Number.isInteger(total) || !Number.isInteger(index)) return new CodecError(CodecErrorCode.Malformed, 'D00 packet count or index is not a number', c1 + 1);
+  if (!Number.isInteger(total) || !Number.isInteger(index))
+    return new CodecError(CodecErrorCode.Malformed, 'D00 packet count or index is not a number', c1 + 1);
   return { file: frame.toString('latin1', h.body, c1), total, index, data: frame.subarray(c3 + 1, h.end) };
 }

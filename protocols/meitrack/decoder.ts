@@ -2,7 +2,7 @@ import { CodecError, toCodecError } from '../common/errors.js';
 import type { CommandReply, DecodeContext, Decoded, Message } from '../common/types.js';
 import { decodeCcc, decodeCce, parsePhotoPacket } from './binary-decoder.js';
 import { FrameType } from './constants.js';
-import { checksumError, parseHeader, type Header } from './header.js';
+import { checksumError, type Header, parseHeader } from './header.js';
 import { ALARMS } from './params.js';
 import { decodeReport } from './text-decoder.js';
 

@@ -20,7 +20,8 @@ const two = (n: number): string => String(n).padStart(2, '0');
 
 export function aaaReport(imei: string, fix: MeitrackFix, event = 35, flag = 'A'): Buffer {
   const t = new Date(fix.atMs);
-  const time = two(t.getUTCFullYear() % 100) + two(t.getUTCMonth() + 1) + two(t.getUTCDate()) + two(t.getUTCHours()) + two(t.getUTCMinutes()) + two(t.getUTCSeconds());
+  const time =
+    two(t.getUTCFullYear() % 100) + two(t.getUTCMonth() + 1) + two(t.getUTCDate()) + two(t.getUTCHours()) + two(t.getUTCMinutes()) + two(t.getUTCSeconds());
   const body = `,${imei},AAA,${event},${fix.latitude.toFixed(6)},${fix.longitude.toFixed(6)},${time},A,${fix.satellites},20,${Math.round(fix.speed)},${Math.round(fix.course)},1,100,0,60,246|1|10133|4110,0000,0|0|0|A57|4B0,*`;
   const len = body.length + 2 + 2; // body from the first comma, checksum digits, CR LF
   const head = `$$${flag}${len}`;

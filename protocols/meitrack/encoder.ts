@@ -85,13 +85,17 @@ export function commandContent(command: CommandRequest): string | Buffer | Codec
     }
     case 'output_control': {
       const outputs = str('outputs');
-      return outputs && /^[012]{1,5}$/.test(outputs) ? `C01,0,${outputs.padEnd(5, '2')}` : bad('output_control "outputs" must be 1-5 of 0 (off), 1 (on), 2 (unchanged)');
+      return outputs && /^[012]{1,5}$/.test(outputs)
+        ? `C01,0,${outputs.padEnd(5, '2')}`
+        : bad('output_control "outputs" must be 1-5 of 0 (off), 1 (on), 2 (unchanged)');
     }
     case 'send_sms': {
       const phone = str('phone');
       const message = str('message');
       if (!phone || !/^\+?\d{3,20}$/.test(phone)) return bad('send_sms "phone" must be a phone number');
-      return message !== undefined && !/[*\r\n]/.test(message) ? `C02,0,${phone},${message}` : bad('send_sms "message" is missing or contains "*" or a line break');
+      return message !== undefined && !/[*\r\n]/.test(message)
+        ? `C02,0,${phone},${message}`
+        : bad('send_sms "message" is missing or contains "*" or a line break');
     }
     default:
       return bad(`unknown command "${command.name}" for meitrack`);

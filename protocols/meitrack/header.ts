@@ -45,7 +45,8 @@ export function parseHeader(frame: Buffer): Header | CodecError {
   const type = frame.toString('latin1', typeAt, typeAt + 3);
   if (!/^[0-9A-Z]{3}$/.test(type)) return new CodecError(CodecErrorCode.Malformed, 'command type is not three letters or digits', typeAt);
   const after = frame[typeAt + 3];
-  if (after !== undefined && after !== COMMA && after !== STAR) return new CodecError(CodecErrorCode.Malformed, 'command type is longer than three characters', typeAt + 3);
+  if (after !== undefined && after !== COMMA && after !== STAR)
+    return new CodecError(CodecErrorCode.Malformed, 'command type is longer than three characters', typeAt + 3);
   let end = frame.length;
   if (frame[end - 1] === 0x0a) end--;
   if (frame[end - 1] === 0x0d) end--;

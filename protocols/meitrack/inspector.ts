@@ -3,7 +3,7 @@ import type { CodecOptions, Inspection, SessionState } from '../common/types.js'
 import { cccRecordCount, parsePhotoPacket } from './binary-decoder.js';
 import { DEFAULT_PHOTO_FILE, FrameType, PHOTO_BATCH } from './constants.js';
 import { encodeAacAck, encodeCccAck, encodePhotoRequest } from './encoder.js';
-import { checksumError, parseHeader, type Header } from './header.js';
+import { checksumError, type Header, parseHeader } from './header.js';
 
 /**
  * Identity and acknowledgement of one Meitrack frame. Every frame carries the IMEI. AAA reports
@@ -25,7 +25,11 @@ export function inspect(frame: Buffer, _state: SessionState, options: CodecOptio
     case FrameType.PhotoData:
       return { ...base, store: true, reply: nextPhotoBatch(frame, h) };
     case FrameType.Photo:
-      return { ...base, store: true, reply: /,OK$/i.test(frame.toString('latin1', h.typeAt, h.end)) ? encodePhotoRequest(h.ident, DEFAULT_PHOTO_FILE, 0) : undefined };
+      return {
+        ...base,
+        store: true,
+        reply: /,OK$/i.test(frame.toString('latin1', h.typeAt, h.end)) ? encodePhotoRequest(h.ident, DEFAULT_PHOTO_FILE, 0) : undefined,
+      };
     default:
       return { ...base, store: true };
   }

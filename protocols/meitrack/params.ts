@@ -67,7 +67,13 @@ export const REPORT_FIELDS: ReadonlyArray<readonly [name: string, kind: ReportKi
 export const REQUIRED_REPORT_FIELDS = 16;
 
 /** Newer firmware sends decimal voltages `battery|power|rtc|mcu|gps` instead of hex AD values. */
-export const VOLTAGE_FIELDS = ['battery.voltage', 'external.powersource.voltage', 'meitrack.rtc.voltage', 'meitrack.mcu.voltage', 'meitrack.gps.voltage'] as const;
+export const VOLTAGE_FIELDS = [
+  'battery.voltage',
+  'external.powersource.voltage',
+  'meitrack.rtc.voltage',
+  'meitrack.mcu.voltage',
+  'meitrack.gps.voltage',
+] as const;
 
 /** Volts per AD count for `ad1|ad2|ad3|battery|power`; `null` keeps the raw count as `meitrack.adc.<n>`. */
 export interface AdScale {

@@ -1,7 +1,7 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import type { Message } from '../common/types.js';
 import { EVENT_RFID } from './constants.js';
-import { AD_SCALES, DEFAULT_AD_SCALE, REPORT_FIELDS, REQUIRED_REPORT_FIELDS, VOLTAGE_FIELDS, type AdScale, type ReportKind } from './params.js';
+import { AD_SCALES, type AdScale, DEFAULT_AD_SCALE, REPORT_FIELDS, REQUIRED_REPORT_FIELDS, type ReportKind, VOLTAGE_FIELDS } from './params.js';
 
 /**
  * Decodes the data of an AAA report (GPRS protocol §1.2), the text after `AAA,` up to `*`:

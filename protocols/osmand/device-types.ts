@@ -7,7 +7,17 @@ const COMMANDS = [
   command(
     'custom',
     'Text (or hex bytes) returned as the body of the 200 response to the next request',
-    z.union([z.object({ text: z.string().min(1).max(4096) }).strict(), z.object({ hex: z.string().regex(/^([0-9a-fA-F]{2})+$/).max(8192) }).strict()]),
+    z.union([
+      z.object({ text: z.string().min(1).max(4096) }).strict(),
+      z
+        .object({
+          hex: z
+            .string()
+            .regex(/^([0-9a-fA-F]{2})+$/)
+            .max(8192),
+        })
+        .strict(),
+    ]),
     [{ text: 'hello' }, { hex: '48656c6c6f' }],
   ),
 ];

@@ -22,8 +22,25 @@ import { snake } from './values.js';
  * - `location` (`lat,lon`), `cell` (`mcc,mnc,lac,cid[,rssi]`), `wifi` (`mac,rssi`), `alarm`
  */
 export type FieldKind =
-  | 'ident' | 'number' | 'unsigned' | 'latitude' | 'longitude' | 'direction' | 'speed' | 'mps' | 'meters' | 'fraction'
-  | 'bool' | 'valid' | 'text' | 'typed' | 'timestamp' | 'location' | 'cell' | 'wifi' | 'alarm';
+  | 'ident'
+  | 'number'
+  | 'unsigned'
+  | 'latitude'
+  | 'longitude'
+  | 'direction'
+  | 'speed'
+  | 'mps'
+  | 'meters'
+  | 'fraction'
+  | 'bool'
+  | 'valid'
+  | 'text'
+  | 'typed'
+  | 'timestamp'
+  | 'location'
+  | 'cell'
+  | 'wifi'
+  | 'alarm';
 
 export interface FieldDef {
   readonly name: string;
@@ -116,12 +133,39 @@ const JSON_LOCATION: ReadonlyArray<readonly [path: string, name: string, kind: F
 
 /** DESIGN §3 names: a parameter already named so keeps its name. */
 export const DESIGN_NAMES: ReadonlySet<string> = new Set([
-  'position.latitude', 'position.longitude', 'position.altitude', 'position.speed', 'position.direction',
-  'position.satellites', 'position.valid', 'position.hdop', 'position.pdop', 'engine.ignition.status',
-  'movement.status', 'external.powersource.voltage', 'battery.voltage', 'battery.level', 'battery.charging.status',
-  'gsm.signal.level', 'gsm.mcc', 'gsm.mnc', 'gsm.lac', 'gsm.cellid', 'vehicle.mileage', 'din', 'dout', 'fuel.level',
-  'ibutton.code', 'alarm.event.trigger', 'alarm.type', 'event.enum', 'report.type', 'message.buffered.status',
-  'device.model', 'firmware.version', 'hardware.version',
+  'position.latitude',
+  'position.longitude',
+  'position.altitude',
+  'position.speed',
+  'position.direction',
+  'position.satellites',
+  'position.valid',
+  'position.hdop',
+  'position.pdop',
+  'engine.ignition.status',
+  'movement.status',
+  'external.powersource.voltage',
+  'battery.voltage',
+  'battery.level',
+  'battery.charging.status',
+  'gsm.signal.level',
+  'gsm.mcc',
+  'gsm.mnc',
+  'gsm.lac',
+  'gsm.cellid',
+  'vehicle.mileage',
+  'din',
+  'dout',
+  'fuel.level',
+  'ibutton.code',
+  'alarm.event.trigger',
+  'alarm.type',
+  'event.enum',
+  'report.type',
+  'message.buffered.status',
+  'device.model',
+  'firmware.version',
+  'hardware.version',
 ]);
 
 function byKey(rows: ReadonlyArray<readonly [string, string, FieldKind]>, fold: boolean): ReadonlyMap<string, FieldDef> {
@@ -151,6 +195,9 @@ export function jsonFieldDef(path: readonly string[]): FieldDef | undefined {
 }
 
 function fallback(path: readonly string[]): FieldDef | undefined {
-  const name = path.map(snake).filter((s) => s !== '').join('_');
+  const name = path
+    .map(snake)
+    .filter((s) => s !== '')
+    .join('_');
   return name === '' ? undefined : { name: `osmand.${name}`, kind: 'typed' };
 }

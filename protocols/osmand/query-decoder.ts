@@ -23,7 +23,9 @@ export function decodeQuery(params: readonly Param[], options: CodecOptions | un
 /** km/h per unit of `speed`: the channel setting `speed` (`kn` default, `kmh`, `ms`, `mph`). */
 export function speedFactor(options: CodecOptions | undefined, errors: CodecError[]): number {
   const setting = options?.settings?.speed;
-  const unit = String(setting ?? DEFAULT_SPEED_UNIT).toLowerCase().replace(/[^a-z]/g, '');
+  const unit = String(setting ?? DEFAULT_SPEED_UNIT)
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
   if (Object.hasOwn(SPEED_UNITS, unit)) return SPEED_UNITS[unit as keyof typeof SPEED_UNITS];
   errors.push(new CodecError(CodecErrorCode.Malformed, `setting speed="${String(setting)}" is not kn, kmh, ms or mph; knots assumed`));
   return SPEED_UNITS.kn;

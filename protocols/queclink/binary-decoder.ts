@@ -102,7 +102,12 @@ function readFix(r: Reader, m: Message): void {
   const t = time(r);
   if (t !== undefined) m.timestamp = t;
   const cell = r.bytes(8).toString('hex');
-  Object.assign(m, { 'gsm.mcc': Number(cell.slice(0, 4)), 'gsm.mnc': Number(cell.slice(4, 8)), 'gsm.lac': parseInt(cell.slice(8, 12), 16), 'gsm.cellid': parseInt(cell.slice(12, 16), 16) });
+  Object.assign(m, {
+    'gsm.mcc': Number(cell.slice(0, 4)),
+    'gsm.mnc': Number(cell.slice(4, 8)),
+    'gsm.lac': parseInt(cell.slice(8, 12), 16),
+    'gsm.cellid': parseInt(cell.slice(12, 16), 16),
+  });
   if (Number.isNaN(m['gsm.mcc']) || Number.isNaN(m['gsm.mnc'])) for (const k of ['gsm.mcc', 'gsm.mnc', 'gsm.lac', 'gsm.cellid']) delete m[k];
   r.skip(1); // reserved
 }
@@ -167,7 +172,15 @@ function decodeCompressed(r: Reader, head: Message): Message[] {
       r.skip(1); // invalid or unchanged point
       continue;
     }
-    messages.push({ ...head, timestamp: t, 'position.valid': true, 'position.speed': speed / 10, 'position.direction': heading, 'position.longitude': lon / 1e6, 'position.latitude': lat / 1e6 });
+    messages.push({
+      ...head,
+      timestamp: t,
+      'position.valid': true,
+      'position.speed': speed / 10,
+      'position.direction': heading,
+      'position.longitude': lon / 1e6,
+      'position.latitude': lat / 1e6,
+    });
   }
   return messages;
 }
@@ -215,7 +228,13 @@ function decodeAck(frame: Buffer, base: Message, out: Decoded): void {
   const serial = frame.length >= TRAILER + 2 ? frame.toString('hex', frame.length - TRAILER - 2, frame.length - TRAILER).toUpperCase() : undefined;
   const response = `ACK type 0x${type.toString(16).padStart(2, '0')}`;
   const timestamp = base['queclink.send.timestamp'];
-  out.commandReplies.push({ response, hex: frame.toString('hex'), executed: true, ...(serial ? { correlation: serial } : {}), ...(typeof timestamp === 'number' ? { timestamp } : {}) });
+  out.commandReplies.push({
+    response,
+    hex: frame.toString('hex'),
+    executed: true,
+    ...(serial ? { correlation: serial } : {}),
+    ...(typeof timestamp === 'number' ? { timestamp } : {}),
+  });
   out.messages.push(withSendTime({ ...base, 'command.response': response }));
 }
 
@@ -246,7 +265,13 @@ function decodeCompact(frame: Buffer, out: Decoded): void {
   while (r.pos < recordsEnd) {
     const start = r.pos;
     const recordEnd = start + varLength(r);
-    const m: Message = { 'queclink.protocol.version': version, timestamp: r.u32(), 'queclink.record_count': r.u16(), 'queclink.record_id': r.u8(), 'event.enum': r.u8() };
+    const m: Message = {
+      'queclink.protocol.version': version,
+      timestamp: r.u32(),
+      'queclink.record_count': r.u16(),
+      'queclink.record_id': r.u8(),
+      'event.enum': r.u8(),
+    };
     const rec = new Reader(frame, r.pos, Math.min(recordEnd, recordsEnd));
     while (rec.remaining > 0) {
       const id = varLength(rec);

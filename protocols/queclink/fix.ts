@@ -96,7 +96,11 @@ function readAppend(v: readonly string[], i: number, end: number, m: Message, re
     return i;
   }
   const mask = parseInt(raw, 16);
-  for (const [bit, key] of [[0, 'sats'], [1, 'trigger'], [4, 'jamming']] as const) {
+  for (const [bit, key] of [
+    [0, 'sats'],
+    [1, 'trigger'],
+    [4, 'jamming'],
+  ] as const) {
     if (mask & (1 << bit) && i < end) keep(m, key, v[i++], rest);
   }
   return i;

@@ -19,7 +19,11 @@ export function frame(buf: Buffer, state: SessionState, options: CodecOptions): 
   if (length === undefined) return cutText(buf, options);
   if (length < MIN_FRAME) return skip(buf, `binary length ${length} is shorter than a header`);
   if (length > options.maxFrameSize) {
-    return { type: 'error', error: new CodecError(CodecErrorCode.Oversize, `binary length ${length} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, 0), consumed: 0 };
+    return {
+      type: 'error',
+      error: new CodecError(CodecErrorCode.Oversize, `binary length ${length} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, 0),
+      consumed: 0,
+    };
   }
   return buf.length < length ? MORE : { type: 'frame', frame: buf.subarray(0, length), consumed: length };
 }

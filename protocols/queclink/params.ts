@@ -206,26 +206,68 @@ export const REPORTS: Readonly<Record<string, ReportSpec>> = {
 export const DEFAULT_REPORT: ReportSpec = { kind: 'fix', header: [] };
 
 /** GTHBM harsh behaviour by the low nibble of the report type. */
-export const HARSH: Readonly<Record<number, string>> = { 0: 'hard_braking', 1: 'hard_acceleration', 2: 'hard_cornering', 3: 'hard_braking', 4: 'hard_acceleration' };
+export const HARSH: Readonly<Record<number, string>> = {
+  0: 'hard_braking',
+  1: 'hard_acceleration',
+  2: 'hard_cornering',
+  3: 'hard_braking',
+  4: 'hard_acceleration',
+};
 
 /** GTCAN report-mask bits in the order their fields appear (bit 5 comes before bit 4). */
 export const CAN_FIELDS: ReadonlyArray<readonly [bit: number, key: FieldKey]> = [
-  [0, 'vin'], [1, 'can_ignition'], [2, 'can_distance'], [3, 'can_fuel_used'], [5, 'can_rpm'], [4, 'can_speed'],
-  [6, 'can_coolant'], [7, 'can_fuel_rate'], [8, 'can_fuel_level'], [9, 'can_range'], [10, 'can_throttle'],
-  [11, 'can_hours'], [12, 'can_driving_time'], [13, 'can_idle_hours'], [14, 'can_idle_fuel'], [15, 'can_axle_weight'],
-  [16, 'can_tacho'], [17, 'can_indicators'], [18, 'can_lights'], [19, 'can_doors'], [20, 'can_vehicle_overspeed'],
+  [0, 'vin'],
+  [1, 'can_ignition'],
+  [2, 'can_distance'],
+  [3, 'can_fuel_used'],
+  [5, 'can_rpm'],
+  [4, 'can_speed'],
+  [6, 'can_coolant'],
+  [7, 'can_fuel_rate'],
+  [8, 'can_fuel_level'],
+  [9, 'can_range'],
+  [10, 'can_throttle'],
+  [11, 'can_hours'],
+  [12, 'can_driving_time'],
+  [13, 'can_idle_hours'],
+  [14, 'can_idle_fuel'],
+  [15, 'can_axle_weight'],
+  [16, 'can_tacho'],
+  [17, 'can_indicators'],
+  [18, 'can_lights'],
+  [19, 'can_doors'],
+  [20, 'can_vehicle_overspeed'],
   [21, 'can_engine_overspeed'],
 ];
 
 /** GTOBD report-mask bits in field order; bits 17 and 18 are not known and end the table decode. */
 export const OBD_FIELDS: ReadonlyArray<readonly [bit: number, key: FieldKey]> = [
-  [0, 'vin'], [1, 'obd_connect'], [2, 'obd_voltage'], [3, 'obd_pids'], [4, 'rpm'], [5, 'obd_speed'], [6, 'coolant'],
-  [7, 'fuel_consumption'], [8, 'dtc_cleared'], [9, 'mil_distance'], [10, 'mil_status'], [11, 'dtc_count'], [12, 'dtcs'],
-  [13, 'throttle'], [14, 'engine_load'], [15, 'fuel_level'], [16, 'obd_protocol'], [19, 'obd_mileage'],
+  [0, 'vin'],
+  [1, 'obd_connect'],
+  [2, 'obd_voltage'],
+  [3, 'obd_pids'],
+  [4, 'rpm'],
+  [5, 'obd_speed'],
+  [6, 'coolant'],
+  [7, 'fuel_consumption'],
+  [8, 'dtc_cleared'],
+  [9, 'mil_distance'],
+  [10, 'mil_status'],
+  [11, 'dtc_count'],
+  [12, 'dtcs'],
+  [13, 'throttle'],
+  [14, 'engine_load'],
+  [15, 'fuel_level'],
+  [16, 'obd_protocol'],
+  [19, 'obd_mileage'],
 ];
 
 /** Accessory append mask (GTBID/GTBAA) bits in field order. */
 export const ACCESSORY_FIELDS: ReadonlyArray<readonly [bit: number, key: FieldKey]> = [
-  [0, 'accessory_name'], [1, 'accessory_mac'], [2, 'accessory_status'],
-  [3, 'accessory_mv'], [4, 'accessory_temperature'], [5, 'accessory_humidity'],
+  [0, 'accessory_name'],
+  [1, 'accessory_mac'],
+  [2, 'accessory_status'],
+  [3, 'accessory_mv'],
+  [4, 'accessory_temperature'],
+  [5, 'accessory_humidity'],
 ];

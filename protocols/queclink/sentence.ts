@@ -42,7 +42,11 @@ export function parseSentence(frame: Buffer): Sentence | CodecError {
   if (v.length < 5) return new CodecError(CodecErrorCode.Truncated, `message has ${v.length} fields, fewer than its header`, text.length);
   const version = v[1];
   if (!VERSION.test(version)) {
-    return new CodecError(CodecErrorCode.Unsupported, `protocol version "${version.slice(0, 12)}" is not 6 or 10 hex digits (older GT300-style message)`, head[0].length);
+    return new CodecError(
+      CodecErrorCode.Unsupported,
+      `protocol version "${version.slice(0, 12)}" is not 6 or 10 hex digits (older GT300-style message)`,
+      head[0].length,
+    );
   }
   const imei = v[2];
   if (!IMEI.test(imei) || !isValidIdent(imei)) return new CodecError(CodecErrorCode.Malformed, 'unique id is not an IMEI', head[0].length + version.length + 1);

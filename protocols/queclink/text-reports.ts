@@ -63,7 +63,15 @@ function readTemperatures(m: Message, v: readonly string[], i: number, end: numb
 }
 
 /** Fields selected by a report mask, in table order; returns the index after them. */
-function readMasked(m: Message, v: readonly string[], i: number, end: number, mask: number, table: ReadonlyArray<readonly [number, FieldKey]>, rest: string[]): number {
+function readMasked(
+  m: Message,
+  v: readonly string[],
+  i: number,
+  end: number,
+  mask: number,
+  table: ReadonlyArray<readonly [number, FieldKey]>,
+  rest: string[],
+): number {
   let at = i;
   for (const [n, key] of table) if (bit(mask, n) && at < end) keep(m, key, v[at++], rest);
   return at;

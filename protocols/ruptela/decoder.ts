@@ -1,4 +1,4 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
 import { Reader } from '../common/reader.js';
 import type { CommandReply, DecodeContext, Decoded, Message } from '../common/types.js';

@@ -27,7 +27,12 @@ const COMMANDS = [
   command('get_version', 'Read the firmware version', NO_PROPERTIES),
   command('firmware_update', 'Start a firmware update (|FU_STRT*)', NO_PROPERTIES),
   command('output_control', 'Set a digital output (index, value as u32)', z.object({ index: u32, value: u32 }).strict(), [{ index: 1, value: 1 }]),
-  command('set_connection', 'Point the device at a server over TCP', z.object({ server: ascii.min(1).max(64), port: z.number().int().min(1).max(65535) }).strict(), [{ server: 'hub.example.com', port: 5046 }]),
+  command(
+    'set_connection',
+    'Point the device at a server over TCP',
+    z.object({ server: ascii.min(1).max(64), port: z.number().int().min(1).max(65535) }).strict(),
+    [{ server: 'hub.example.com', port: 5046 }],
+  ),
   command('set_odometer', 'Set the virtual odometer (raw u32 in the device unit)', z.object({ value: u32 }).strict(), [{ value: 0 }]),
 ];
 

@@ -1,10 +1,10 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
 import { Reader } from '../common/reader.js';
 import type { CommandReply, DecodeContext, Decoded, Message } from '../common/types.js';
 import { Codec, MessageType, PRIORITY, TCP_HEADER_SIZE } from './constants.js';
-import { GH3000_TABLE } from './gh3000.js';
 import { type FastRecord, fastEnd, fastRecordFor, type Shape } from './fast-path.js';
+import { GH3000_TABLE } from './gh3000.js';
 import { IO_TABLE, type IoDef, unknownIoName } from './io-map.js';
 
 const crcArc = crc16(CRC16.ARC);
@@ -292,7 +292,11 @@ function decodeGh3000Record(r: Reader): Message {
     if (mask & 0x40) m['gsm.signal.level'] = r.u8();
     if (mask & 0x80) m['gsm.operator.code'] = r.u32();
   }
-  for (const [bit, size] of [[0x02, 1], [0x04, 2], [0x08, 4]] as const) {
+  for (const [bit, size] of [
+    [0x02, 1],
+    [0x04, 2],
+    [0x08, 4],
+  ] as const) {
     if (!(globalMask & bit)) continue;
     const count = r.u8();
     for (let j = 0; j < count; j++) {

@@ -5,9 +5,25 @@ import type { DeviceTypeDefinition, SettingsReport } from '../common/types.js';
 const paramId = z.union([z.string().regex(/^\d{1,6}$/), z.number().int().min(0).max(999999)]);
 
 const COMMANDS = [
-  command('custom', 'Send a text or binary Codec 12 command', z.union([z.object({ text: z.string().min(1).max(1024) }).strict(), z.object({ hex: z.string().regex(/^([0-9a-fA-F]{2})+$/) }).strict()]), [{ text: 'getver' }, { hex: '03030000000185e8' }]),
-  command('getparam', 'Read configuration parameters', z.object({ param: z.union([paramId, z.array(paramId).min(1).max(20)]) }).strict(), [{ param: '10000' }, { param: [2004, 2005] }]),
-  command('setparam', 'Write configuration parameters', z.union([z.object({ param: paramId, value: z.union([z.string().max(256), z.number()]) }).strict(), z.object({ params: z.record(z.string().regex(/^\d{1,6}$/), z.union([z.string().max(256), z.number()])) }).strict()]), [{ param: '10000', value: 30 }, { params: { '10000': 30, '10050': 60 } }]),
+  command(
+    'custom',
+    'Send a text or binary Codec 12 command',
+    z.union([z.object({ text: z.string().min(1).max(1024) }).strict(), z.object({ hex: z.string().regex(/^([0-9a-fA-F]{2})+$/) }).strict()]),
+    [{ text: 'getver' }, { hex: '03030000000185e8' }],
+  ),
+  command('getparam', 'Read configuration parameters', z.object({ param: z.union([paramId, z.array(paramId).min(1).max(20)]) }).strict(), [
+    { param: '10000' },
+    { param: [2004, 2005] },
+  ]),
+  command(
+    'setparam',
+    'Write configuration parameters',
+    z.union([
+      z.object({ param: paramId, value: z.union([z.string().max(256), z.number()]) }).strict(),
+      z.object({ params: z.record(z.string().regex(/^\d{1,6}$/), z.union([z.string().max(256), z.number()])) }).strict(),
+    ]),
+    [{ param: '10000', value: 30 }, { params: { '10000': 30, '10050': 60 } }],
+  ),
   command('setdigout', 'Set digital outputs (1 on, 0 off, ? unchanged)', z.object({ outputs: z.string().regex(/^[01?]{1,4}$/) }).strict(), [{ outputs: '1?' }]),
   command('engine_stop', 'Immobilise: digital output 1 on (setdigout 1)', NO_PROPERTIES),
   command('engine_resume', 'Release: digital output 1 off (setdigout 0)', NO_PROPERTIES),
@@ -35,7 +51,10 @@ const SETTING_TABLE: readonly (readonly [name: string, title: string, schema: z.
 ];
 
 const SETTINGS = SETTING_TABLE.map(([name, title, schema, param]) =>
-  setting(name, title, schema, 'getparam', 'setparam', { readProperties: { param: String(param) }, writeProperties: (value) => ({ param: String(param), value: value as string | number }) }),
+  setting(name, title, schema, 'getparam', 'setparam', {
+    readProperties: { param: String(param) },
+    writeProperties: (value) => ({ param: String(param), value: value as string | number }),
+  }),
 );
 
 /** Parameter ids behind the settings above. */

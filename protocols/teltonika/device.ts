@@ -1,4 +1,4 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 import { Codec } from './constants.js';
 
 /**
@@ -62,7 +62,12 @@ function record(r: SimRecord, wide: boolean): Buffer {
   head.writeUInt16BE(r.angle ?? 0, 19);
   head[21] = r.satellites ?? 0;
   head.writeUInt16BE(r.speed ?? 0, 22);
-  const groups = [[1, r.io1], [2, r.io2], [4, r.io4], [8, r.io8]] as const;
+  const groups = [
+    [1, r.io1],
+    [2, r.io2],
+    [4, r.io4],
+    [8, r.io8],
+  ] as const;
   const total = groups.reduce((n, [, g]) => n + Object.keys(g ?? {}).length, 0);
   const io: number[] = [];
   const push = (v: number, n: number) => {
@@ -110,7 +115,13 @@ export function codec12Text(packet: Buffer): string | undefined {
  * IMEI length u16 | IMEI | AVL data` (no CRC: UDP checks its own). The server answers
  * `0005 | packet id | 01 | AVL packet id | number of records`.
  */
-export function udpPacket(imei: string, records: readonly SimRecord[], packetId: number, avlPacketId: number, codec: typeof Codec.C8 | typeof Codec.C8E = Codec.C8): Buffer {
+export function udpPacket(
+  imei: string,
+  records: readonly SimRecord[],
+  packetId: number,
+  avlPacketId: number,
+  codec: typeof Codec.C8 | typeof Codec.C8E = Codec.C8,
+): Buffer {
   const data = avlData(records, codec);
   const b = Buffer.alloc(2 + 2 + 1 + 1 + 2 + imei.length + data.length);
   b.writeUInt16BE(b.length - 2, 0);

@@ -1,4 +1,4 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { fromHex } from '../common/reader.js';
 import type { CommandRequest } from '../common/types.js';

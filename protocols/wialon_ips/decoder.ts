@@ -1,7 +1,7 @@
 import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
 import type { DecodeContext, Decoded, Message } from '../common/types.js';
 import { D_FIELDS, PacketType, PIPE, SD_FIELDS, SEMICOLON } from './constants.js';
-import { isV2, type Packet, parsePacket, payload, type Payload } from './packet.js';
+import { isV2, type Payload, parsePacket, payload } from './packet.js';
 import { applyParam } from './params.js';
 import { blackBoxRecords, isRecordError, parseRecord, type WialonRecord } from './record.js';
 

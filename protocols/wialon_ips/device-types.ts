@@ -15,7 +15,20 @@ const COMMANDS = [
     z.union([z.object({ text: z.string().min(1).max(4096) }).strict(), z.object({ hex: z.string().regex(/^([0-9a-fA-F]{2})+$/) }).strict()]),
     [{ text: '#M#Hello' }, { hex: '2350230d0a' }],
   ),
-  command('message', 'Send a text message to the driver (#M#)', z.object({ text: z.string().min(1).max(1024).regex(/^[^\r\n]+$/) }).strict(), [{ text: 'Return to base' }]),
+  command(
+    'message',
+    'Send a text message to the driver (#M#)',
+    z
+      .object({
+        text: z
+          .string()
+          .min(1)
+          .max(1024)
+          .regex(/^[^\r\n]+$/),
+      })
+      .strict(),
+    [{ text: 'Return to base' }],
+  ),
 ];
 
 export const DEVICE_TYPES: readonly DeviceTypeDefinition[] = [{ id: 8, name: 'wialon_ips', commands: COMMANDS, settings: [] }];

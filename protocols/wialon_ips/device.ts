@@ -47,7 +47,10 @@ export const simulator = {
   identFor: (n: number): string => `wips${100_000 + n}`,
   login: (ident: string): Buffer => loginPacket(ident),
   report: (ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer =>
-    dataPacket({ atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, altitude: 120, satellites: 9 }, transport === 'udp' ? ident : undefined),
+    dataPacket(
+      { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, altitude: 120, satellites: 9 },
+      transport === 'udp' ? ident : undefined,
+    ),
   replyLength: (buf: Buffer): number | undefined => {
     const end = buf.indexOf('\r\n');
     return end < 0 ? undefined : end + 2;

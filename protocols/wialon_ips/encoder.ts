@@ -1,7 +1,7 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { fromHex } from '../common/reader.js';
 import type { CommandRequest, SessionState } from '../common/types.js';
-import { Answer, PacketType, VERSION_VAR } from './constants.js';
+import { type Answer, PacketType, VERSION_VAR } from './constants.js';
 import { crcHex, isV2Version } from './packet.js';
 
 /** An answer line: `#<type>#<code>\r\n` (spec: every server answer; `#AP#` and `#AB#` may have no code). */

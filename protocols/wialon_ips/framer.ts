@@ -19,13 +19,21 @@ export function frame(buf: Buffer, state: SessionState, options: CodecOptions): 
   const lf = buf.indexOf(LF, start);
   if (lf < 0) {
     if (buf.length - start > options.maxFrameSize + 1) {
-      return { type: 'error', error: new CodecError(CodecErrorCode.Oversize, `no line end within the channel's frame limit of ${options.maxFrameSize} bytes`, start), consumed: 0 };
+      return {
+        type: 'error',
+        error: new CodecError(CodecErrorCode.Oversize, `no line end within the channel's frame limit of ${options.maxFrameSize} bytes`, start),
+        consumed: 0,
+      };
     }
     return MORE;
   }
   const end = buf[lf - 1] === CR ? lf - 1 : lf;
   if (end - start > options.maxFrameSize) {
-    return { type: 'error', error: new CodecError(CodecErrorCode.Oversize, `line of ${end - start} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, start), consumed: lf + 1 };
+    return {
+      type: 'error',
+      error: new CodecError(CodecErrorCode.Oversize, `line of ${end - start} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, start),
+      consumed: lf + 1,
+    };
   }
   const line = buf.subarray(start, end);
   if (line.indexOf(HASH) < 0) {

@@ -1,7 +1,20 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
-import { Answer, D_FIELDS, DataCode, LoginCode, MessageCode, PacketType, PIPE, SD_FIELDS, SEMICOLON, SHORT_DATA_CHECKSUM, VERSION_1, VERSION_VAR } from './constants.js';
+import {
+  Answer,
+  D_FIELDS,
+  DataCode,
+  LoginCode,
+  MessageCode,
+  PacketType,
+  PIPE,
+  SD_FIELDS,
+  SEMICOLON,
+  SHORT_DATA_CHECKSUM,
+  VERSION_1,
+  VERSION_VAR,
+} from './constants.js';
 import { encodeAnswer } from './encoder.js';
 import { isV2, isV2Version, type Packet, parsePacket, payload } from './packet.js';
 import { blackBoxRecords, isRecordError, parseRecord } from './record.js';
@@ -37,7 +50,8 @@ function inspectPacket(p: Packet, v2: boolean, options: CodecOptions): Inspectio
       return inspectBlackBox(p, v2, options);
     case PacketType.Message: {
       const body = payload(p, v2, SEMICOLON);
-      if (!body.crcOk && options.crc !== 'lenient') return { store: false, error: crcError(body.crcAt), reply: encodeAnswer(Answer.Message, MessageCode.Checksum) };
+      if (!body.crcOk && options.crc !== 'lenient')
+        return { store: false, error: crcError(body.crcAt), reply: encodeAnswer(Answer.Message, MessageCode.Checksum) };
       return { store: true, reply: encodeAnswer(Answer.Message, MessageCode.Ok), error: body.crcOk ? undefined : crcError(body.crcAt) };
     }
     default:
@@ -60,17 +74,33 @@ function inspectLogin(p: Packet, options: CodecOptions): Inspection {
   }
   const ident = v2 ? fields[1] : fields[0];
   if (!isValidIdent(ident)) {
-    return { store: false, close: true, reply: encodeAnswer(Answer.Login, LoginCode.Rejected), error: new CodecError(CodecErrorCode.Malformed, 'login identity is empty or has invalid characters', p.bodyStart) };
+    return {
+      store: false,
+      close: true,
+      reply: encodeAnswer(Answer.Login, LoginCode.Rejected),
+      error: new CodecError(CodecErrorCode.Malformed, 'login identity is empty or has invalid characters', p.bodyStart),
+    };
   }
   return { store: false, ident, vars: { [VERSION_VAR]: version }, reply: encodeAnswer(Answer.Login, LoginCode.Ok), error: crcFailure };
 }
 
-function inspectData(p: Packet, v2: boolean, options: CodecOptions, answer: typeof Answer.Data | typeof Answer.ShortData, fields: number, checksumCode: string): Inspection {
+function inspectData(
+  p: Packet,
+  v2: boolean,
+  options: CodecOptions,
+  answer: typeof Answer.Data | typeof Answer.ShortData,
+  fields: number,
+  checksumCode: string,
+): Inspection {
   const body = payload(p, v2, SEMICOLON);
   if (!body.crcOk && options.crc !== 'lenient') return { store: false, error: crcError(body.crcAt), reply: encodeAnswer(answer, checksumCode) };
   const record = parseRecord(body.text, fields);
   if (isRecordError(record)) {
-    return { store: false, reply: encodeAnswer(answer, record.code), error: new CodecError(CodecErrorCode.Malformed, `#${p.type}# ${record.reason} (answer ${record.code})`, p.bodyStart) };
+    return {
+      store: false,
+      reply: encodeAnswer(answer, record.code),
+      error: new CodecError(CodecErrorCode.Malformed, `#${p.type}# ${record.reason} (answer ${record.code})`, p.bodyStart),
+    };
   }
   return { store: true, reply: encodeAnswer(answer, DataCode.Ok), error: body.crcOk ? undefined : crcError(body.crcAt) };
 }

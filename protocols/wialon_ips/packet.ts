@@ -1,4 +1,4 @@
-import { crc16, CRC16 } from '../common/crc.js';
+import { CRC16, crc16 } from '../common/crc.js';
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { CR, HASH, LF, VERSION_VAR } from './constants.js';
 

@@ -1,20 +1,20 @@
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { MockIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Vpc } from 'aws-cdk-lib/aws-ec2';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listenerEnvironment, portsOf } from '../../lib/channels.js';
 import { HUB_DEFAULTS, retentionDays } from '../../lib/config.js';
 import { CONSOLE_PLACEHOLDER_HTML, consoleSource, HubConsole } from '../../lib/console.js';
 import { hubSettingsFromContext } from '../../lib/context.js';
 import { ingestVisibilityTimeout } from '../../lib/ingest.js';
-import { listenerEnvironment, portsOf } from '../../lib/channels.js';
-import { STREAM_TYPES, streamServiceName, streamTypeId } from '../../lib/streams.js';
 import { tableBilling } from '../../lib/storage.js';
+import { STREAM_TYPES, streamServiceName, streamTypeId } from '../../lib/streams.js';
 import { TelematicsHub } from '../../lib/telematics-hub.js';
 import { cdkJsonContext, resourcesOf } from './hub-app.js';
 
@@ -84,8 +84,15 @@ describe('lib/TelematicsHub (in a customer app)', () => {
   it('provisions table capacity with autoscaling, and deletes the tables with the stack when asked', () => {
     for (const [, table] of resourcesOf(json, 'AWS::DynamoDB::GlobalTable')) {
       expect(table.Properties.BillingMode).toBe('PROVISIONED');
-      expect(table.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject({ MinCapacity: 5, MaxCapacity: 500, TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 } });
-      expect(table.Properties.Replicas[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject({ MinCapacity: 5, MaxCapacity: 100 });
+      expect(table.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject({
+        MinCapacity: 5,
+        MaxCapacity: 500,
+        TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 },
+      });
+      expect(table.Properties.Replicas[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject({
+        MinCapacity: 5,
+        MaxCapacity: 100,
+      });
       expect(table.Properties.Replicas[0].DeletionProtectionEnabled).toBe(false);
       expect(table.DeletionPolicy).toBe('Delete');
     }
@@ -111,7 +118,8 @@ describe('lib/TelematicsHub (in a customer app)', () => {
 });
 
 describe('lib/TelematicsHub (validation of props)', () => {
-  const build = (props: ConstructorParameters<typeof TelematicsHub>[2]) => () => new TelematicsHub(new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S'), 'Hub', props);
+  const build = (props: ConstructorParameters<typeof TelematicsHub>[2]) => () =>
+    new TelematicsHub(new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S'), 'Hub', props);
   it('refuses more than 50 channel ports, a range over the health port, and large batches without a window', () => {
     expect(build({ channelPortRange: [20000, 20050] })).toThrow(/at most 50 ports/);
     expect(build({ channelPortRange: [8070, 8090] })).toThrow(/health port 8081/);
@@ -206,7 +214,20 @@ describe('lib pure helpers', () => {
   });
   it('listenerEnvironment carries what listener/main.ts reads, extras last', () => {
     const env = listenerEnvironment({ queueUrl: 'q', registryTable: 'r', messagesTable: 'm', region: 'eu-west-1', extra: { LOG_LEVEL: 'debug' } });
-    expect(Object.keys(env).sort()).toEqual(['AWS_REGION', 'HUB_CHANNEL_SYNC_MS', 'HUB_COMMAND_POLL_MS', 'HUB_CONNECTIONS_SNAPSHOT_MS', 'HUB_FLUSH_MS', 'HUB_HEALTH_PORT', 'HUB_INGEST_QUEUE_URL', 'HUB_LISTENER_WORKERS', 'HUB_METRICS', 'HUB_TABLE_MESSAGES', 'HUB_TABLE_REGISTRY', 'LOG_LEVEL']);
+    expect(Object.keys(env).sort()).toEqual([
+      'AWS_REGION',
+      'HUB_CHANNEL_SYNC_MS',
+      'HUB_COMMAND_POLL_MS',
+      'HUB_CONNECTIONS_SNAPSHOT_MS',
+      'HUB_FLUSH_MS',
+      'HUB_HEALTH_PORT',
+      'HUB_INGEST_QUEUE_URL',
+      'HUB_LISTENER_WORKERS',
+      'HUB_METRICS',
+      'HUB_TABLE_MESSAGES',
+      'HUB_TABLE_REGISTRY',
+      'LOG_LEVEL',
+    ]);
     expect(env.LOG_LEVEL).toBe('debug');
     expect(listenerEnvironment({ queueUrl: 'q', registryTable: 'r', messagesTable: 'm', region: 'r', cpu: 2048 }).HUB_LISTENER_WORKERS).toBe('2');
   });

@@ -1,7 +1,8 @@
 /** Builds the ready-made app (bin/app.ts) the way `cdk synth` does: cdk.json context, plus overrides. */
-import { App } from 'aws-cdk-lib';
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
 import { buildApp } from '../../bin/app.js';
 import { packageRoot } from '../../lib/paths.js';
 

@@ -1,5 +1,5 @@
-import { App, Stack } from 'aws-cdk-lib';
 import type { PolicyViolation } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,8 @@ import { acknowledge, acknowledgements } from '../../lib/nag.js';
 import { hubApp } from './hub-app.js';
 
 /** `Rule on path: description` lines, for a readable failure. */
-const describeViolations = (violations: PolicyViolation[]) => violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} on ${r.constructPath}: ${v.description}`));
+const describeViolations = (violations: PolicyViolation[]) =>
+  violations.flatMap((v) => v.violatingResources.map((r) => `${v.severity} ${v.ruleName} on ${r.constructPath}: ${v.description}`));
 
 /**
  * cdk-nag 3 (AwsSolutions and Serverless packs) over the ready-made app, with an alarm e-mail so

@@ -102,7 +102,12 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       const hubFunctions = resourcesOf(json, 'AWS::Lambda::Function').filter(([k]) => k.startsWith('Hub'));
       expect(hubFunctions).toHaveLength(8);
       for (const [, fn] of hubFunctions) {
-        expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, LoggingConfig: { LogFormat: 'JSON' } });
+        expect(fn.Properties).toMatchObject({
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          TracingConfig: { Mode: 'Active' },
+          LoggingConfig: { LogFormat: 'JSON' },
+        });
         expect(fn.Properties.VpcConfig).toBeUndefined();
         const role = json.Resources[fn.Properties.Role['Fn::GetAtt'][0]];
         expect(role.Properties.ManagedPolicyArns).toBeUndefined();
@@ -123,7 +128,11 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     });
 
     it('outputs the API URL, device endpoint, admin secret, console URL, alarm topic and both DLQs', () => {
-      expect(Object.keys(json.Outputs).filter((k) => k.startsWith('Hub')).map((k) => k.replace(/[A-F0-9]{8}$/, ''))).toEqual([
+      expect(
+        Object.keys(json.Outputs)
+          .filter((k) => k.startsWith('Hub'))
+          .map((k) => k.replace(/[A-F0-9]{8}$/, '')),
+      ).toEqual([
         'HubRegistryApiEndpoint', // RestApi's own
         'HubApiUrl',
         'HubDeviceEndpoint',
@@ -146,7 +155,10 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         expect(table.Properties.AttributeDefinitions).toEqual(local.AttributeDefinitions);
         expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
         expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
-        expect(table.Properties.Replicas[0]).toMatchObject({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true });
+        expect(table.Properties.Replicas[0]).toMatchObject({
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          DeletionProtectionEnabled: true,
+        });
         expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
         expect(table.DeletionPolicy).toBe('Retain');
       }
@@ -199,7 +211,8 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     });
     it('lets the ingest function use both tables, consume its queue and put events on the hub bus only', () => {
       const role = /^HubIngestFunctionRole[0-9A-F]{8}$/;
-      for (const table of [registry(), messages()]) expect(actionsOn(role, table)).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem']));
+      for (const table of [registry(), messages()])
+        expect(actionsOn(role, table)).toEqual(expect.arrayContaining(['dynamodb:BatchWriteItem', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem']));
       expect(actionsOn(role, ref(/^HubStreamsBus/, 'AWS::Events::EventBus'))).toEqual(['events:PutEvents']);
       expect(statementsOf(role).filter((s) => [s.Action].flat().includes('events:PutEvents'))).toHaveLength(1);
       expect(actionsOn(role, ref(/^HubIngestFrames/, 'AWS::SQS::Queue'))).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
@@ -219,7 +232,14 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         expect(fn.Properties).toMatchObject({
           MemorySize: 256,
           Timeout: 120,
-          Environment: { Variables: { HUB_STREAM_TYPE: wire, HUB_TABLE_REGISTRY: { Ref: registry() }, HUB_TABLE_MESSAGES: { Ref: messages() }, POWERTOOLS_SERVICE_NAME: `hub-stream-${wire.replaceAll('_', '-')}` } },
+          Environment: {
+            Variables: {
+              HUB_STREAM_TYPE: wire,
+              HUB_TABLE_REGISTRY: { Ref: registry() },
+              HUB_TABLE_MESSAGES: { Ref: messages() },
+              POWERTOOLS_SERVICE_NAME: `hub-stream-${wire.replaceAll('_', '-')}`,
+            },
+          },
         });
         expect(fn.Properties.VpcConfig).toBeUndefined();
       }
@@ -227,7 +247,13 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     it('routes messages events by detail.type to the function of that type, retrying 24 h / 185 times into an encrypted DLQ', () => {
       const dlq = ref(/^HubStreamsDeadLetters/, 'AWS::SQS::Queue');
       expect(json.Resources[dlq].Properties).toMatchObject({ SqsManagedSseEnabled: true });
-      const wire: Record<string, string> = { Http: 'http', Mqtt: 'mqtt', WialonRetranslator: 'wialon_retranslator', AWSIOT: 'aws_iot', Thingsboard: 'thingsboard' };
+      const wire: Record<string, string> = {
+        Http: 'http',
+        Mqtt: 'mqtt',
+        WialonRetranslator: 'wialon_retranslator',
+        AWSIOT: 'aws_iot',
+        Thingsboard: 'thingsboard',
+      };
       for (const type of streamTypes) {
         expect(resource(new RegExp(`^HubStreams${type}Rule[0-9A-F]{8}$`), 'AWS::Events::Rule').Properties).toEqual(
           expect.objectContaining({
@@ -253,13 +279,16 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       expect(schedule.ScheduleExpression).toBe('rate(1 minute)');
       expect(schedule.Targets).toHaveLength(5);
       for (const target of schedule.Targets) expect(JSON.parse(target.Input)).toEqual({ drain: true });
-      expect(schedule.Targets.map((x: any) => x.Arn['Fn::GetAtt'][0]).sort()).toEqual(streamTypes.map((s) => ref(new RegExp(`^HubStreams${s}Function[0-9A-F]{8}$`), 'AWS::Lambda::Function')).sort());
+      expect(schedule.Targets.map((x: any) => x.Arn['Fn::GetAtt'][0]).sort()).toEqual(
+        streamTypes.map((s) => ref(new RegExp(`^HubStreams${s}Function[0-9A-F]{8}$`), 'AWS::Lambda::Function')).sort(),
+      );
     });
     it('sends failed asynchronous invocations of stream functions to the streams DLQ', () => {
       const dlq = ref(/^HubStreamsDeadLetters/, 'AWS::SQS::Queue');
       const configs = resourcesOf(json, 'AWS::Lambda::EventInvokeConfig');
       expect(configs).toHaveLength(5);
-      for (const [, c] of configs) expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } } });
+      for (const [, c] of configs)
+        expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } } });
     });
     it('gives stream functions the registry (read/write) but not the messages table', () => {
       for (const type of streamTypes) {
@@ -315,7 +344,9 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         AuthorizerResultTtlInSeconds: 300,
         AuthorizerUri: expect.anything(),
       });
-      expect(JSON.stringify(resource(/^HubRegistryAuthorizer[0-9A-F]{8}$/).Properties.AuthorizerUri)).toContain(ref(/^HubRegistryAuthorizerFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function'));
+      expect(JSON.stringify(resource(/^HubRegistryAuthorizer[0-9A-F]{8}$/).Properties.AuthorizerUri)).toContain(
+        ref(/^HubRegistryAuthorizerFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function'),
+      );
     });
     it('logs access as JSON, logs errors, traces, and throttles the v1 stage', () => {
       const stage = resource(/^HubRegistryApiDeploymentStagev1/, 'AWS::ApiGateway::Stage').Properties;
@@ -323,10 +354,24 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         StageName: 'v1',
         TracingEnabled: true,
         AccessLogSetting: { DestinationArn: { 'Fn::GetAtt': [ref(/^HubRegistryAccessLogs/, 'AWS::Logs::LogGroup'), 'Arn'] } },
-        MethodSettings: [expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 })],
+        MethodSettings: [
+          expect.objectContaining({
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            LoggingLevel: 'ERROR',
+            DataTraceEnabled: false,
+            ThrottlingRateLimit: 100,
+            ThrottlingBurstLimit: 200,
+          }),
+        ],
       });
       const format = JSON.parse(stage.AccessLogSetting.Format);
-      expect(format).toMatchObject({ requestId: '$context.requestId', status: '$context.status', tokenId: '$context.authorizer.principalId', tlsVersion: '$context.tlsVersion' });
+      expect(format).toMatchObject({
+        requestId: '$context.requestId',
+        status: '$context.status',
+        tokenId: '$context.authorizer.principalId',
+        tlsVersion: '$context.tlsVersion',
+      });
     });
     it("answers API Gateway's own 401, 403, 413, 429 and 504 in the hub's error shape", () => {
       const responses = resourcesOf(json, 'AWS::ApiGateway::GatewayResponse').map(([, r]) => r.Properties);
@@ -337,7 +382,8 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         ['THROTTLED', '429'],
         ['UNAUTHORIZED', '401'],
       ]);
-      for (const r of responses) expect(r.ResponseTemplates['application/json']).toBe(`{"errors":[{"code":${r.StatusCode},"reason":$context.error.messageString}]}`);
+      for (const r of responses)
+        expect(r.ResponseTemplates['application/json']).toBe(`{"errors":[{"code":${r.StatusCode},"reason":$context.error.messageString}]}`);
     });
     it('configures the API function with tables, admin secret, device host, port range and default TTLs', () => {
       expect(json.Resources[apiFunction()].Properties.Environment.Variables).toMatchObject({
@@ -354,7 +400,13 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     });
     it('gives the authorizer read-only registry access and the admin secret, nothing else', () => {
       const role = /^HubRegistryAuthorizerFunctionRole[0-9A-F]{8}$/;
-      expect(actionsOn(role, registry()).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query']);
+      expect(actionsOn(role, registry()).sort()).toEqual([
+        'dynamodb:BatchGetItem',
+        'dynamodb:ConditionCheckItem',
+        'dynamodb:DescribeTable',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+      ]);
       expect(actionsOn(role, messages())).toEqual([]);
       expect(actionsOn(role, ref(/^HubRegistryAdminToken/, 'AWS::SecretsManager::Secret'))).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
       expect(json.Resources[ref(/^HubRegistryAuthorizerFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')].Properties.Environment.Variables).toMatchObject({
@@ -365,21 +417,34 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     });
     it('gives the API function both tables, the admin secret, and the ingest DLQ for /platform/dead-letters', () => {
       const role = /^HubRegistryFunctionRole[0-9A-F]{8}$/;
-      expect(actionsOn(role, ref(/^HubIngestDeadLetters/, 'AWS::SQS::Queue'))).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+      expect(actionsOn(role, ref(/^HubIngestDeadLetters/, 'AWS::SQS::Queue'))).toEqual(
+        expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+      );
       expect(actionsOn(role, ref(/^HubIngestFrames/, 'AWS::SQS::Queue'))).toEqual(expect.arrayContaining(['sqs:SendMessage']));
       expect(actionsOn(role, ref(/^HubIngestFrames/, 'AWS::SQS::Queue'))).not.toContain('sqs:ReceiveMessage');
-      for (const table of [registry(), messages()]) expect(actionsOn(role, table)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']));
+      for (const table of [registry(), messages()])
+        expect(actionsOn(role, table)).toEqual(
+          expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']),
+        );
       expect(actionsOn(role, ref(/^HubRegistryAdminToken/, 'AWS::SecretsManager::Secret'))).toEqual(expect.arrayContaining(['secretsmanager:GetSecretValue']));
     });
     it('keeps the admin token in Secrets Manager, retained on stack deletion', () => {
-      expect(resource(/^HubRegistryAdminToken/, 'AWS::SecretsManager::Secret')).toMatchObject({ DeletionPolicy: 'Retain', Properties: { GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true } } });
+      expect(resource(/^HubRegistryAdminToken/, 'AWS::SecretsManager::Secret')).toMatchObject({
+        DeletionPolicy: 'Retain',
+        Properties: { GenerateSecretString: { PasswordLength: 40, ExcludePunctuation: true } },
+      });
     });
   });
 
   describe('channels', () => {
     const taskDef = () => resource(/^HubChannelsTask[0-9A-F]{8}$/, 'AWS::ECS::TaskDefinition').Properties;
     it('runs the listener on Fargate ARM64 with a raised open-files limit, a health check and its logs', () => {
-      expect(taskDef()).toMatchObject({ Cpu: '512', Memory: '1024', RequiresCompatibilities: ['FARGATE'], RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' } });
+      expect(taskDef()).toMatchObject({
+        Cpu: '512',
+        Memory: '1024',
+        RequiresCompatibilities: ['FARGATE'],
+        RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+      });
       const [container] = taskDef().ContainerDefinitions;
       expect(container).toMatchObject({
         Ulimits: [{ Name: 'nofile', SoftLimit: 200000, HardLimit: 200000 }],
@@ -415,13 +480,27 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       });
     });
     it('scales 2-10 tasks on CPU (60 %) and on ActiveConnections per task (40,000), slowly in, quickly out', () => {
-      t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 10, ScalableDimension: 'ecs:service:DesiredCount' });
-      t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
-        TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' }, TargetValue: 60, ScaleInCooldown: 900, ScaleOutCooldown: 120 },
+      t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        MinCapacity: 2,
+        MaxCapacity: 10,
+        ScalableDimension: 'ecs:service:DesiredCount',
       });
       t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         TargetTrackingScalingPolicyConfiguration: {
-          CustomizedMetricSpecification: { Namespace: 'TelematicsHub', MetricName: 'ActiveConnections', Dimensions: [{ Name: 'service', Value: 'hub-listener' }], Statistic: 'Average' },
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          TargetValue: 60,
+          ScaleInCooldown: 900,
+          ScaleOutCooldown: 120,
+        },
+      });
+      t.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: {
+          CustomizedMetricSpecification: {
+            Namespace: 'TelematicsHub',
+            MetricName: 'ActiveConnections',
+            Dimensions: [{ Name: 'service', Value: 'hub-listener' }],
+            Statistic: 'Average',
+          },
           TargetValue: 40000,
           ScaleInCooldown: 900,
         },
@@ -441,7 +520,12 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     it('opens only the channel ports to the internet and the health port to the VPC', () => {
       expect(resource(/^HubChannelsTaskSecurityGroup/, 'AWS::EC2::SecurityGroup').Properties.SecurityGroupIngress).toEqual([
         expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 20000, ToPort: 20019, IpProtocol: 'tcp' }),
-        expect.objectContaining({ FromPort: 8081, ToPort: 8081, IpProtocol: 'tcp', CidrIp: { 'Fn::GetAtt': [ref(/^HubChannelsVpc[0-9A-F]{8}$/, 'AWS::EC2::VPC'), 'CidrBlock'] } }),
+        expect.objectContaining({
+          FromPort: 8081,
+          ToPort: 8081,
+          IpProtocol: 'tcp',
+          CidrIp: { 'Fn::GetAtt': [ref(/^HubChannelsVpc[0-9A-F]{8}$/, 'AWS::EC2::VPC'), 'CidrBlock'] },
+        }),
       ]);
     });
     it('lets the listener send to the ingest queue and use the registry table, not the messages table', () => {
@@ -453,7 +537,12 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     });
     it('builds a VPC with public subnets only (no NAT), flow logs of all traffic and a DynamoDB gateway endpoint', () => {
       t.resourceCountIs('AWS::EC2::NatGateway', 0);
-      t.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs', LogGroupName: { Ref: ref(/^HubChannelsFlowLogs/, 'AWS::Logs::LogGroup') } });
+      t.hasResourceProperties('AWS::EC2::FlowLog', {
+        ResourceType: 'VPC',
+        TrafficType: 'ALL',
+        LogDestinationType: 'cloud-watch-logs',
+        LogGroupName: { Ref: ref(/^HubChannelsFlowLogs/, 'AWS::Logs::LogGroup') },
+      });
       expect(JSON.stringify(resource(/^HubChannelsVpcDynamoDb/, 'AWS::EC2::VPCEndpoint').Properties.ServiceName)).toContain('dynamodb');
       t.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
     });
@@ -462,19 +551,34 @@ describe('lib/TelematicsHub (synthesized template)', () => {
   describe('console', () => {
     it('keeps the site and its access logs in private, encrypted, TLS-only buckets', () => {
       for (const [, b] of resourcesOf(json, 'AWS::S3::Bucket')) {
-        expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+        expect(b.Properties.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
         expect(b.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
       }
       for (const [, p] of resourcesOf(json, 'AWS::S3::BucketPolicy')) expect(JSON.stringify(p)).toContain('"aws:SecureTransport":"false"');
-      expect(resource(/^HubConsoleSite[0-9A-F]{8}$/, 'AWS::S3::Bucket').Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: ref(/^HubConsoleAccessLogs[0-9A-F]{8}$/, 'AWS::S3::Bucket') }, LogFilePrefix: 's3/' });
+      expect(resource(/^HubConsoleSite[0-9A-F]{8}$/, 'AWS::S3::Bucket').Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: ref(/^HubConsoleAccessLogs[0-9A-F]{8}$/, 'AWS::S3::Bucket') },
+        LogFilePrefix: 's3/',
+      });
     });
     it('serves the bucket through CloudFront with origin access control, HTTPS and the SPA rewrite; logs to the log bucket', () => {
       const d = resource(/^HubConsoleDistribution[0-9A-F]{8}$/, 'AWS::CloudFront::Distribution').Properties.DistributionConfig;
       expect(d.DefaultRootObject).toBe('index.html');
-      expect(d.Logging).toMatchObject({ Bucket: { 'Fn::GetAtt': [ref(/^HubConsoleAccessLogs[0-9A-F]{8}$/, 'AWS::S3::Bucket'), 'RegionalDomainName'] }, Prefix: 'cloudfront/' });
+      expect(d.Logging).toMatchObject({
+        Bucket: { 'Fn::GetAtt': [ref(/^HubConsoleAccessLogs[0-9A-F]{8}$/, 'AWS::S3::Bucket'), 'RegionalDomainName'] },
+        Prefix: 'cloudfront/',
+      });
       const s3Origin = d.Origins.find((o: any) => o.S3OriginConfig);
       expect(s3Origin.OriginAccessControlId).toEqual({ 'Fn::GetAtt': [ref(/OriginAccessControl/, 'AWS::CloudFront::OriginAccessControl'), 'Id'] });
-      expect(d.DefaultCacheBehavior).toMatchObject({ TargetOriginId: s3Origin.Id, ViewerProtocolPolicy: 'redirect-to-https', FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: expect.anything() }] });
+      expect(d.DefaultCacheBehavior).toMatchObject({
+        TargetOriginId: s3Origin.Id,
+        ViewerProtocolPolicy: 'redirect-to-https',
+        FunctionAssociations: [{ EventType: 'viewer-request', FunctionARN: expect.anything() }],
+      });
     });
     it('forwards /gw/*, /platform/* and /openapi.json to API Gateway uncached, with the viewer headers (Authorization) but not Host', () => {
       const d = resource(/^HubConsoleDistribution[0-9A-F]{8}$/, 'AWS::CloudFront::Distribution').Properties.DistributionConfig;
@@ -510,7 +614,9 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       const topic = ref(/^HubObservabilityAlarms[0-9A-F]{8}$/, 'AWS::SNS::Topic');
       expect(json.Resources[topic].Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [key, 'Arn'] });
       t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topic } });
-      t.hasResourceProperties('AWS::SNS::TopicPolicy', { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } });
+      t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
     });
     it('has the alarms of DESIGN §6 (dead letters, queue age, Lambda errors, API 5xx, no healthy listener), each notifying the topic', () => {
       const topic = ref(/^HubObservabilityAlarms[0-9A-F]{8}$/, 'AWS::SNS::Topic');
@@ -533,9 +639,22 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         expect(a.Properties.OKActions).toEqual([{ Ref: topic }]);
         expect(a.Properties.AlarmDescription).toEqual(expect.any(String));
       }
-      expect(resource(/^HubObservabilityIngestDeadLetters/, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({ MetricName: 'ApproximateNumberOfMessagesVisible', Threshold: 1, Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ref(/^HubIngestDeadLetters/, 'AWS::SQS::Queue'), 'QueueName'] } }] });
-      expect(resource(/^HubObservabilityIngestQueueAge/, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 300, EvaluationPeriods: 3 });
-      expect(resource(/^HubObservabilityNoHealthyListener/, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({ MetricName: 'HealthyHostCount', ComparisonOperator: 'LessThanThreshold', Threshold: 1, TreatMissingData: 'breaching' });
+      expect(resource(/^HubObservabilityIngestDeadLetters/, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Threshold: 1,
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ref(/^HubIngestDeadLetters/, 'AWS::SQS::Queue'), 'QueueName'] } }],
+      });
+      expect(resource(/^HubObservabilityIngestQueueAge/, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Threshold: 300,
+        EvaluationPeriods: 3,
+      });
+      expect(resource(/^HubObservabilityNoHealthyListener/, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({
+        MetricName: 'HealthyHostCount',
+        ComparisonOperator: 'LessThanThreshold',
+        Threshold: 1,
+        TreatMissingData: 'breaching',
+      });
       expect(resource(/^HubObservabilityApi5xx/, 'AWS::CloudWatch::Alarm').Properties).toMatchObject({ MetricName: '5XXError', Namespace: 'AWS/ApiGateway' });
       expect(resource(/^HubObservabilityStreamErrors/, 'AWS::CloudWatch::Alarm').Properties.Metrics).toHaveLength(6);
     });

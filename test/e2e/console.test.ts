@@ -19,7 +19,16 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SHOTS = process.env.CONSOLE_SCREENSHOTS_DIR ?? join(ROOT, 'docs', 'console');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // Browser globals, used only inside page.evaluate callbacks (the root tsconfig has no DOM lib).
 interface BrowserElement {
@@ -34,13 +43,19 @@ interface BrowserElement {
   hasAttribute(name: string): boolean;
   blur?(): void;
 }
-declare const document: { readonly activeElement: BrowserElement | null; readonly cookie: string; readonly body: unknown; readonly documentElement: { readonly scrollWidth: number }; querySelector(s: string): BrowserElement | null; querySelectorAll(s: string): ArrayLike<BrowserElement> };
+declare const document: {
+  readonly activeElement: BrowserElement | null;
+  readonly cookie: string;
+  readonly body: unknown;
+  readonly documentElement: { readonly scrollWidth: number };
+  querySelector(s: string): BrowserElement | null;
+  querySelectorAll(s: string): ArrayLike<BrowserElement>;
+};
 declare const window: { __appeared?: number };
 declare const MutationObserver: new (cb: () => void) => { observe(target: unknown, options: object): void };
 declare const sessionStorage: { readonly length: number };
 declare const localStorage: object;
 declare const performance: { getEntriesByType(t: string): { transferSize: number; domContentLoadedEventEnd: number; loadEventEnd: number }[] };
-
 
 const IMEI = '356307042441013';
 const SPARE_IMEI = '356307042441021';
@@ -133,7 +148,14 @@ describe('web console in headless Chromium against a local hub and a simulated t
     consoleDir = await buildConsole();
     hub = await startTestHub({ consoleDir });
     profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 860 }, timezoneId: 'UTC', locale: 'en-GB' });
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 860 },
+      timezoneId: 'UTC',
+      locale: 'en-GB',
+    });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (err) => pageErrors.push(String(err)));
     page.setDefaultTimeout(15_000);
@@ -152,12 +174,16 @@ describe('web console in headless Chromium against a local hub and a simulated t
     const sum = (pred: (f: string) => boolean, k: 'raw' | 'gzip') => sizes.filter((s) => pred(s.file)).reduce((n, s) => n + s[k], 0);
     const initial = (f: string) => !f.includes('track-map');
     const started = Date.now();
-    await page.goto(hub.apiUrl + '/');
+    await page.goto(`${hub.apiUrl}/`);
     await page.getByLabel('Access token').waitFor();
     const interactiveMs = Date.now() - started;
     const nav = await page.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0];
-      return { dcl: Math.round(n.domContentLoadedEventEnd), load: Math.round(n.loadEventEnd), transferred: performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, n.transferSize) };
+      return {
+        dcl: Math.round(n.domContentLoadedEventEnd),
+        load: Math.round(n.loadEventEnd),
+        transferred: performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, n.transferSize),
+      };
     });
     console.log(
       `[console e2e] bundle: first load ${sum(initial, 'raw')} B raw / ${sum(initial, 'gzip')} B gzip (html+js+css); map chunk (Leaflet, on demand) ${sum((f) => !initial(f), 'raw')} B raw / ${sum((f) => !initial(f), 'gzip')} B gzip\n` +
@@ -276,7 +302,10 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await page.getByLabel('Command', { exact: true }).selectOption('setdigout');
     await page.getByLabel('outputs', { exact: true }).fill('xyz');
     await page.getByRole('button', { name: 'Queue command' }).click();
-    await page.getByRole('alert').filter({ hasText: /Check the properties: outputs: must match/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Check the properties: outputs: must match/ })
+      .waitFor();
     expect(await page.getByLabel('outputs', { exact: true }).getAttribute('aria-invalid')).toBe('true');
 
     await page.getByLabel('Command', { exact: true }).selectOption('getparam');
@@ -301,7 +330,9 @@ describe('web console in headless Chromium against a local hub and a simulated t
     if (probe.status === 404 && /no route/.test(JSON.stringify(probe.json))) {
       await page.getByText(/Remote settings is not available on this hub yet/).waitFor();
       await shot(page, 'device-settings');
-      console.warn('[console e2e] WAITING: the settings routes are not in this hub yet (GET /gw/devices/{sel}/settings → 404 no route); "takes a setting from pending to synced" runs once they land.');
+      console.warn(
+        '[console e2e] WAITING: the settings routes are not in this hub yet (GET /gw/devices/{sel}/settings → 404 no route); "takes a setting from pending to synced" runs once they land.',
+      );
       return expect.soft(probe.status, 'settings routes missing: this test is waiting for them').toBe(404);
     }
     tracker!.hold = true;
@@ -358,7 +389,10 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect((await api(hub, 'GET', `/gw/devices/${spare}`)).json.result[0].configuration.ident).toBe(SPARE_IMEI);
     await page.getByRole('button', { name: 'Swap hardware…' }).click();
-    await page.getByRole('dialog').getByRole('button', { name: `Swap to ${newIdent}` }).click();
+    await page
+      .getByRole('dialog')
+      .getByRole('button', { name: `Swap to ${newIdent}` })
+      .click();
     await expect.poll(() => page.getByTestId('device-ident').textContent()).toBe(newIdent);
     expect((await api(hub, 'GET', `/gw/devices/${spare}`)).json.result[0]).toMatchObject({ id: spare, name: 'Spare van', configuration: { ident: newIdent } });
 
@@ -375,7 +409,9 @@ describe('web console in headless Chromium against a local hub and a simulated t
     if (probe.status === 404 && /no route/.test(JSON.stringify(probe.json))) {
       await page.getByText(/Streams is not available on this hub yet/).waitFor();
       await shot(page, 'streams');
-      console.warn('[console e2e] WAITING: the streams routes are not in this hub yet (GET /gw/streams/all → 404 no route); the streams page test runs once they land.');
+      console.warn(
+        '[console e2e] WAITING: the streams routes are not in this hub yet (GET /gw/streams/all → 404 no route); the streams page test runs once they land.',
+      );
       return expect.soft(probe.status, 'streams routes missing: this test is waiting for them').toBe(404);
     }
     const received: unknown[] = [];
@@ -430,7 +466,7 @@ describe('web console in headless Chromium against a local hub and a simulated t
     const limited = await context.newPage();
     limited.on('pageerror', (err) => pageErrors.push(String(err)));
     try {
-      await limited.goto(hub.apiUrl + '/');
+      await limited.goto(`${hub.apiUrl}/`);
       await limited.getByLabel('Access token').fill(key);
       await limited.getByRole('button', { name: 'Log in' }).click();
       await limited.getByRole('heading', { name: 'Devices' }).waitFor();
@@ -461,7 +497,13 @@ describe('web console in headless Chromium against a local hub and a simulated t
 
   it('falls back to polling messages?from= where the deployment has no push, and still shows a new record within 1 s', async () => {
     // A deployment without the live route (API Gateway): the stream is refused, the console polls.
-    await page.route('**/messages/live?**', (route) => route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ errors: [{ code: 404, reason: 'no route GET /gw/devices/1/messages/live' }] }) }));
+    await page.route('**/messages/live?**', (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'application/json',
+        body: JSON.stringify({ errors: [{ code: 404, reason: 'no route GET /gw/devices/1/messages/live' }] }),
+      }),
+    );
     await page.goto(`${hub.apiUrl}/#/preferences`);
     await page.getByLabel('Polling period (s)').fill('0.5');
     await expectLabelled(page);

@@ -140,7 +140,8 @@ export class SimulatedTracker {
       }
       return `New value ${pairs.join(';')};`;
     }
-    if (cmd === 'getver') return `Ver:03.28.07_04 GPS:AXN_5.10_3333 Hw:FMB920 Mod:13 IMEI:${this.imei} Init:2024-1-1 0:0 Uptime:3600 MAC:001E42000000 SPC:1(0) AXL:0 OBD:0 BL:1.10 BT:4`;
+    if (cmd === 'getver')
+      return `Ver:03.28.07_04 GPS:AXN_5.10_3333 Hw:FMB920 Mod:13 IMEI:${this.imei} Init:2024-1-1 0:0 Uptime:3600 MAC:001E42000000 SPC:1(0) AXL:0 OBD:0 BL:1.10 BT:4`;
     return `${cmd} OK`;
   }
 }

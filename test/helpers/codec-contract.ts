@@ -9,7 +9,12 @@ import { DEFAULT_CODEC_OPTIONS } from '../../protocols/common/types.js';
  * prefix it answers "more" (or a typed error, never a different frame); it never throws; a frame
  * followed by another still cuts the first.
  */
-export function assertFramerContract(protocol: ProtocolCodec, frame: Buffer, state: Partial<SessionState> = {}, options: CodecOptions = { ...DEFAULT_CODEC_OPTIONS, maxFrameSize: 1 << 20 }): void {
+export function assertFramerContract(
+  protocol: ProtocolCodec,
+  frame: Buffer,
+  state: Partial<SessionState> = {},
+  options: CodecOptions = { ...DEFAULT_CODEC_OPTIONS, maxFrameSize: 1 << 20 },
+): void {
   const s: SessionState = { transport: 'tcp', vars: {}, ...state };
   const whole = protocol.frame(frame, s, options);
   expect(whole.type, `whole frame ${frame.toString('hex').slice(0, 40)}`).toBe('frame');
@@ -27,7 +32,12 @@ export function assertFramerContract(protocol: ProtocolCodec, frame: Buffer, sta
 }
 
 /** Feeding a byte stream in arbitrary chunks gives the same result as feeding it whole. */
-export function assertChunkingInvariant(protocol: ProtocolCodec, stream: Buffer, transport: Transport = 'tcp', options: CodecOptions = DEFAULT_CODEC_OPTIONS): void {
+export function assertChunkingInvariant(
+  protocol: ProtocolCodec,
+  stream: Buffer,
+  transport: Transport = 'tcp',
+  options: CodecOptions = DEFAULT_CODEC_OPTIONS,
+): void {
   const whole = new ConnectionCodec(protocol, options, transport).decode(stream);
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 1, max: Math.max(1, stream.length) }), { maxLength: 8 }), (cuts) => {
@@ -58,7 +68,11 @@ export function assertChunkingInvariant(protocol: ProtocolCodec, stream: Buffer,
  * every rejection is a typed error with a reason. Returns the number of cases run.
  */
 export function fuzzCodec(protocol: ProtocolCodec, seeds: readonly Buffer[], numRuns: number, transport: Transport = 'tcp', login?: Buffer): number {
-  const mutate = fc.tuple(fc.integer({ min: 0, max: Math.max(0, seeds.length - 1) }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), fc.nat());
+  const mutate = fc.tuple(
+    fc.integer({ min: 0, max: Math.max(0, seeds.length - 1) }),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+    fc.nat(),
+  );
   const input = fc.oneof(
     fc.uint8Array({ maxLength: 512 }).map((a) => Buffer.from(a)),
     mutate.map(([i, edits, cut]) => {

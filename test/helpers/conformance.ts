@@ -150,23 +150,32 @@ function check(e: ConformanceEntry, messages: Message[], attributes: AttributeMa
   if (x.position) {
     const pos = x.position;
     if (pos.time) {
-      const want = Date.parse(pos.time.replace(' ', 'T') + 'Z') / 1000;
+      const want = Date.parse(`${pos.time.replace(' ', 'T')}Z`) / 1000;
       if (typeof first.timestamp !== 'number' || Math.abs(first.timestamp - want) > 0.0015) p.push(`timestamp ${first.timestamp} != ${want} (${pos.time})`);
     }
-    if (pos.latitude !== undefined && !(typeof first['position.latitude'] === 'number' && Math.abs((first['position.latitude'] as number) - pos.latitude) <= 1e-5))
+    if (
+      pos.latitude !== undefined &&
+      !(typeof first['position.latitude'] === 'number' && Math.abs((first['position.latitude'] as number) - pos.latitude) <= 1e-5)
+    )
       p.push(`latitude ${first['position.latitude']} != ${pos.latitude}`);
-    if (pos.longitude !== undefined && !(typeof first['position.longitude'] === 'number' && Math.abs((first['position.longitude'] as number) - pos.longitude) <= 1e-5))
+    if (
+      pos.longitude !== undefined &&
+      !(typeof first['position.longitude'] === 'number' && Math.abs((first['position.longitude'] as number) - pos.longitude) <= 1e-5)
+    )
       p.push(`longitude ${first['position.longitude']} != ${pos.longitude}`);
-    if (pos.valid !== undefined && first['position.valid'] !== undefined && first['position.valid'] !== pos.valid) p.push(`valid ${first['position.valid']} != ${pos.valid}`);
+    if (pos.valid !== undefined && first['position.valid'] !== undefined && first['position.valid'] !== pos.valid)
+      p.push(`valid ${first['position.valid']} != ${pos.valid}`);
   }
   for (const [key, want] of Object.entries(x.fields ?? {})) {
     if (key === 'speed' && typeof want === 'number') {
       const kmh = first['position.speed'];
       if (typeof kmh !== 'number' || Math.abs(kmh * KNOTS_PER_KMH - want) > 0.05 + want * 0.01) p.push(`speed ${kmh} km/h != ${want} kn`);
     } else if (key === 'course' && typeof want === 'number') {
-      if (typeof first['position.direction'] !== 'number' || Math.abs((first['position.direction'] as number) - want) > 0.5) p.push(`direction ${first['position.direction']} != ${want}`);
+      if (typeof first['position.direction'] !== 'number' || Math.abs((first['position.direction'] as number) - want) > 0.5)
+        p.push(`direction ${first['position.direction']} != ${want}`);
     } else if (key === 'altitude' && typeof want === 'number') {
-      if (typeof first['position.altitude'] !== 'number' || Math.abs((first['position.altitude'] as number) - want) > 0.5) p.push(`altitude ${first['position.altitude']} != ${want}`);
+      if (typeof first['position.altitude'] !== 'number' || Math.abs((first['position.altitude'] as number) - want) > 0.5)
+        p.push(`altitude ${first['position.altitude']} != ${want}`);
     }
   }
   for (const [key, want] of Object.entries(x.attributes ?? {})) {
@@ -174,7 +183,12 @@ function check(e: ConformanceEntry, messages: Message[], attributes: AttributeMa
     if (!map) continue;
     const raw = first[map.name];
     const got = map.convert ? map.convert(raw) : raw;
-    const same = typeof want === 'number' && typeof got === 'number' ? Math.abs(want - got) <= 1e-6 * Math.max(1, Math.abs(want)) : want === null ? got === undefined : got === want;
+    const same =
+      typeof want === 'number' && typeof got === 'number'
+        ? Math.abs(want - got) <= 1e-6 * Math.max(1, Math.abs(want))
+        : want === null
+          ? got === undefined
+          : got === want;
     if (!same) p.push(`${key} (${map.name}) = ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
   }
   return p;
@@ -184,8 +198,13 @@ function check(e: ConformanceEntry, messages: Message[], attributes: AttributeMa
 export function reportPassRate(protocol: string, results: readonly EntryResult[]): number {
   const passed = results.filter((r) => r.pass).length;
   const rate = results.length === 0 ? 1 : passed / results.length;
-  const failed = results.filter((r) => !r.pass).slice(0, 10).map((r) => `    ${r.entry.test}#${r.entry.seq}: ${r.problems.join('; ')}${r.errors.length ? ` [${r.errors.join('; ')}]` : ''}`);
-  console.log(`conformance ${protocol.padEnd(12)} ${passed}/${results.length} decode frames pass (${(rate * 100).toFixed(1)}%)${failed.length ? '\n' + failed.join('\n') : ''}`);
+  const failed = results
+    .filter((r) => !r.pass)
+    .slice(0, 10)
+    .map((r) => `    ${r.entry.test}#${r.entry.seq}: ${r.problems.join('; ')}${r.errors.length ? ` [${r.errors.join('; ')}]` : ''}`);
+  console.log(
+    `conformance ${protocol.padEnd(12)} ${passed}/${results.length} decode frames pass (${(rate * 100).toFixed(1)}%)${failed.length ? `\n${failed.join('\n')}` : ''}`,
+  );
   return rate;
 }
 

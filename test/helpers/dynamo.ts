@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, type TableNames } from '../../adapters/dynamodb/client.js';
-import { startDynalite, type LocalDynamo } from '../../adapters/local/dynalite.js';
+import { type LocalDynamo, startDynalite } from '../../adapters/local/dynalite.js';
 
 export const TEST_TABLES: TableNames = { registry: 'test-registry', messages: 'test-messages' };
 

@@ -36,7 +36,11 @@ export function dynamoFault(sw: FaultSwitch, name: 'ThrottlingException' | 'Inte
       (next) => async (args) => {
         if (sw.on) {
           sw.hits++;
-          const err = Object.assign(new Error(`injected ${name}`), { name, $fault: name === 'ThrottlingException' ? 'client' : 'server', $metadata: { httpStatusCode: name === 'ThrottlingException' ? 400 : 500 } });
+          const err = Object.assign(new Error(`injected ${name}`), {
+            name,
+            $fault: name === 'ThrottlingException' ? 'client' : 'server',
+            $metadata: { httpStatusCode: name === 'ThrottlingException' ? 400 : 500 },
+          });
           throw err;
         }
         return next(args);
@@ -78,13 +82,19 @@ export async function runScenario(fault: FaultKind, o: ScenarioOptions): Promise
     streamBackoffCapS: 1,
     faults: {
       ingest: fault === 'ingest-crash-mid-batch' ? ingestCrash(sw) : undefined,
-      dynamo: fault === 'dynamo-throttle' ? dynamoFault(sw, 'ThrottlingException') : fault === 'dynamo-errors' ? dynamoFault(sw, 'InternalServerError') : undefined,
+      dynamo:
+        fault === 'dynamo-throttle' ? dynamoFault(sw, 'ThrottlingException') : fault === 'dynamo-errors' ? dynamoFault(sw, 'InternalServerError') : undefined,
     },
   };
   let hub = await startTestHub({ dataDir: o.dataDir, extra });
   const port = hub.channelPort;
   const idents = Array.from({ length: devices }, (_, i) => `35${String(i).padStart(13, '0')}`);
-  await api(hub, 'POST', '/gw/devices', idents.map((ident) => ({ name: ident, configuration: { ident } })));
+  await api(
+    hub,
+    'POST',
+    '/gw/devices',
+    idents.map((ident) => ({ name: ident, configuration: { ident } })),
+  );
   const s = await api(hub, 'POST', '/gw/streams', [{ name: 'counter', protocol_name: 'http', configuration: { uri: `http://127.0.0.1:${receiver.port}/` } }]);
   await api(hub, 'POST', `/gw/streams/${s.json.result[0].id}/devices/all`);
 
@@ -158,5 +168,14 @@ export async function runScenario(fault: FaultKind, o: ScenarioOptions): Promise
   const recovery = (Date.now() - faultEnded) / 1000 - Math.max(0, trafficMs - faultAt - faultFor) / 1000;
   await hub.stop();
   await receiver.close();
-  return { fault, sent, acked, stored, delivered: receiver.messages().length, lost: Math.max(0, acked - distinct), duplicated: stored - distinct, recovery_s: Number(Math.max(0, recovery).toFixed(2)) };
+  return {
+    fault,
+    sent,
+    acked,
+    stored,
+    delivered: receiver.messages().length,
+    lost: Math.max(0, acked - distinct),
+    duplicated: stored - distinct,
+    recovery_s: Number(Math.max(0, recovery).toFixed(2)),
+  };
 }

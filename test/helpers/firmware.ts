@@ -1,5 +1,5 @@
-import { encodePacket } from '../../protocols/gt06/encoder.js';
 import { login as gt06Login } from '../../protocols/gt06/device.js';
+import { encodePacket } from '../../protocols/gt06/encoder.js';
 import { codec12Response, codec12Text, handshake } from '../../protocols/teltonika/device.js';
 import { TestDevice } from './devices.js';
 
@@ -10,13 +10,27 @@ import { TestDevice } from './devices.js';
 
 /** Teltonika FMB: `getparam <id>[;<id>]` → `Param ID:<id> Value:<v>`; `setparam <id>:<v>` → `New value <id>:<v>;`. */
 export class TeltonikaFirmware {
-  readonly params = new Map<string, string>([['10000', '600'], ['10050', '60'], ['2004', 'old.example.com'], ['2005', '5027'], ['2001', 'internet'], ['101', '1']]);
+  readonly params = new Map<string, string>([
+    ['10000', '600'],
+    ['10050', '60'],
+    ['2004', 'old.example.com'],
+    ['2005', '5027'],
+    ['2001', 'internet'],
+    ['101', '1'],
+  ]);
   readonly received: string[] = [];
   private stopped = false;
 
-  constructor(readonly device: TestDevice, private readonly rejects: (id: string, value: string) => string | undefined = () => undefined) {}
+  constructor(
+    readonly device: TestDevice,
+    private readonly rejects: (id: string, value: string) => string | undefined = () => undefined,
+  ) {}
 
-  static async connect(port: number, imei: string, firmware?: Partial<Pick<TeltonikaFirmware, 'params'>> & { rejects?: (id: string, value: string) => string | undefined }): Promise<TeltonikaFirmware> {
+  static async connect(
+    port: number,
+    imei: string,
+    firmware?: Partial<Pick<TeltonikaFirmware, 'params'>> & { rejects?: (id: string, value: string) => string | undefined },
+  ): Promise<TeltonikaFirmware> {
     const device = await TestDevice.connect(port);
     device.send(handshake(imei));
     await device.read(1);
@@ -45,7 +59,11 @@ export class TeltonikaFirmware {
 
   private answer(text: string): string {
     const [cmd, args = ''] = text.split(' ', 2);
-    if (cmd === 'getparam') return args.split(';').map((id) => `Param ID:${id} Value:${this.params.get(id) ?? ''}`).join(';');
+    if (cmd === 'getparam')
+      return args
+        .split(';')
+        .map((id) => `Param ID:${id} Value:${this.params.get(id) ?? ''}`)
+        .join(';');
     if (cmd === 'setparam') {
       const done: string[] = [];
       for (const pair of args.split(';')) {

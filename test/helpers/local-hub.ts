@@ -26,7 +26,9 @@ export function removeDir(dir: string): void {
 }
 
 /** A whole local hub on free ports (API and default Teltonika channel). */
-export async function startTestHub(opts: { dataDir?: string; logger?: Logger; consoleDir?: string; extra?: Partial<LocalHubOptions> } = {}): Promise<LocalHub & { channelPort: number }> {
+export async function startTestHub(
+  opts: { dataDir?: string; logger?: Logger; consoleDir?: string; extra?: Partial<LocalHubOptions> } = {},
+): Promise<LocalHub & { channelPort: number }> {
   const hub = await startLocalHub({
     dataDir: opts.dataDir ?? '',
     memory: opts.dataDir === undefined,
@@ -45,7 +47,13 @@ export async function startTestHub(opts: { dataDir?: string; logger?: Logger; co
 }
 
 /** Calls the hub's REST API with the admin token (or another). */
-export async function api(hub: Pick<LocalHub, 'apiUrl'>, method: string, path: string, body?: unknown, token: string | null = TEST_TOKEN): Promise<{ status: number; json: any }> {
+export async function api(
+  hub: Pick<LocalHub, 'apiUrl'>,
+  method: string,
+  path: string,
+  body?: unknown,
+  token: string | null = TEST_TOKEN,
+): Promise<{ status: number; json: any }> {
   const res = await fetch(hub.apiUrl + path, {
     method,
     headers: { ...(token === null ? {} : { authorization: `FlespiToken ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },

@@ -151,7 +151,14 @@ function readValue(r: Reader, type: number, name: string, end: number): Received
 
 function readPosition(b: Buffer): ReceivedPosition {
   if (b.length !== 29) throw new Error(`posinfo value is ${b.length} bytes, expected 29`);
-  return { lon: b.readDoubleLE(0), lat: b.readDoubleLE(8), alt: b.readDoubleLE(16), speed: b.readUInt16BE(24), course: b.readUInt16BE(26), satellites: b.readUInt8(28) };
+  return {
+    lon: b.readDoubleLE(0),
+    lat: b.readDoubleLE(8),
+    alt: b.readDoubleLE(16),
+    speed: b.readUInt16BE(24),
+    course: b.readUInt16BE(26),
+    satellites: b.readUInt8(28),
+  };
 }
 
 class Reader {

@@ -36,7 +36,13 @@ export async function channelMessages(hub: { apiUrl: string }, channelId: number
   const out: { ident: string; timestamp: number }[] = [];
   let cursor: string | undefined;
   do {
-    const r = await api(hub, 'GET', `/gw/channels/${channelId}/messages?fields=ident,timestamp&count=100000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, token);
+    const r = await api(
+      hub,
+      'GET',
+      `/gw/channels/${channelId}/messages?fields=ident,timestamp&count=100000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      undefined,
+      token,
+    );
     if (r.status !== 200) throw new Error(`messages: ${r.status} ${JSON.stringify(r.json)}`);
     out.push(...(r.json.result as { ident: string; timestamp: number }[]));
     cursor = r.json.next;

@@ -18,7 +18,10 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
     hub = await startTestHub();
     streamPort = await freePort();
     spare = await freePort();
-    await api(hub, 'POST', '/gw/devices', [{ name: 'a', configuration: { ident: '861111111111111' }, device_type_id: 1 }, { name: 'b', configuration: { ident: '862222222222222' }, device_type_id: 1 }]);
+    await api(hub, 'POST', '/gw/devices', [
+      { name: 'a', configuration: { ident: '861111111111111' }, device_type_id: 1 },
+      { name: 'b', configuration: { ident: '862222222222222' }, device_type_id: 1 },
+    ]);
     await api(hub, 'POST', '/gw/streams', [{ name: 's', protocol_name: 'http', configuration: { uri: `http://127.0.0.1:${streamPort}/` } }]);
     const dev = await TestDevice.connect(hub.channelPort);
     dev.send(handshake('861111111111111'));
@@ -85,7 +88,15 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
   });
 
   /** A path with every {param} filled: selectors with a value that matches nothing. */
-  const concrete = (path: string, sel: string) => (path === '/gw/devices/{sel}/messages' ? '/gw/devices/{sel}/messages?from=0&to=1' : path).replace(/\{sel\}/, sel).replace(/\{target\}/, '1').replace(/\{cmd\}/, 'all').replace(/\{conn\}/, 'all').replace(/\{names\}/, 'position').replace(/\{name\}/, 'apn').replace(/\{ids\}/, 'all');
+  const concrete = (path: string, sel: string) =>
+    (path === '/gw/devices/{sel}/messages' ? '/gw/devices/{sel}/messages?from=0&to=1' : path)
+      .replace(/\{sel\}/, sel)
+      .replace(/\{target\}/, '1')
+      .replace(/\{cmd\}/, 'all')
+      .replace(/\{conn\}/, 'all')
+      .replace(/\{names\}/, 'position')
+      .replace(/\{name\}/, 'apn')
+      .replace(/\{ids\}/, 'all');
 
   it('has a success case for every route, and each answers 200 with {"result": [...]}', async () => {
     const table = success();
@@ -111,7 +122,7 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
     }
   });
 
-  it('answers 403 when the token\'s ACL does not cover the route', async () => {
+  it("answers 403 when the token's ACL does not cover the route", async () => {
     for (const r of hub.services.routes.filter((x) => !x.public && !x.path.startsWith('/gw/protocols'))) {
       const res = await api(hub, r.method, concrete(r.path, '1'), r.body ? [] : undefined, limited);
       expect(res.status, `${r.method} ${r.path}`).toBe(403);
@@ -121,7 +132,16 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
 
   it('answers 404 naming the selector when it matches nothing', async () => {
     for (const r of hub.services.routes.filter((x) => x.path.includes('{sel}'))) {
-      const body = r.method === 'PUT' ? (r.path.includes('settings') ? { value: 1 } : {}) : r.method === 'POST' ? (r.path.endsWith('replay') ? undefined : [{ name: 'getver' }]) : undefined;
+      const body =
+        r.method === 'PUT'
+          ? r.path.includes('settings')
+            ? { value: 1 }
+            : {}
+          : r.method === 'POST'
+            ? r.path.endsWith('replay')
+              ? undefined
+              : [{ name: 'getver' }]
+            : undefined;
       const res = await api(hub, r.method, concrete(r.path, '999999'), body);
       if (r.path.startsWith('/gw/protocols')) continue;
       expect(res.status, `${r.method} ${r.path}: ${JSON.stringify(res.json)}`).toBe(404);
@@ -132,7 +152,12 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
   it('answers 400 naming the offending field for bad bodies and queries', async () => {
     for (const r of hub.services.routes.filter((x) => x.body)) {
       const path = concrete(r.path, '1');
-      const bad = r.path === '/gw/devices/{sel}/messages' ? [{ 'bogus_field!': 1 }] : r.method === 'PUT' || r.path.endsWith('replay') ? { bogus_field: 1 } : [{ bogus_field: 1 }];
+      const bad =
+        r.path === '/gw/devices/{sel}/messages'
+          ? [{ 'bogus_field!': 1 }]
+          : r.method === 'PUT' || r.path.endsWith('replay')
+            ? { bogus_field: 1 }
+            : [{ bogus_field: 1 }];
       const res = await api(hub, r.method, path.replace(/\?.*$/, ''), bad);
       expect(res.status, `${r.method} ${r.path}`).toBe(400);
       expect(res.json.errors[0].reason, `${r.method} ${r.path}`).toMatch(/bogus_field|required|expected|value/);
@@ -188,8 +213,13 @@ describe('API: a token limited to device A cannot read, command or configure dev
   let tokenA: string;
   beforeAll(async () => {
     hub = await startTestHub();
-    await api(hub, 'POST', '/gw/devices', [{ name: 'A', configuration: { ident: '865555555555555' }, device_type_id: 1 }, { name: 'B', configuration: { ident: '866666666666666' }, device_type_id: 1 }]);
-    const t = await api(hub, 'POST', '/platform/tokens', [{ info: 'device A only', acl: [{ uri: 'gw/devices', methods: ['GET', 'POST', 'PUT', 'DELETE'], ids: [1] }] }]);
+    await api(hub, 'POST', '/gw/devices', [
+      { name: 'A', configuration: { ident: '865555555555555' }, device_type_id: 1 },
+      { name: 'B', configuration: { ident: '866666666666666' }, device_type_id: 1 },
+    ]);
+    const t = await api(hub, 'POST', '/platform/tokens', [
+      { info: 'device A only', acl: [{ uri: 'gw/devices', methods: ['GET', 'POST', 'PUT', 'DELETE'], ids: [1] }] },
+    ]);
     tokenA = t.json.result[0].key;
     expect(t.json.result[0].key).toMatch(/^[A-Za-z0-9_-]{40,}$/);
   });
@@ -226,7 +256,9 @@ describe('API: a token limited to device A cannot read, command or configure dev
   it('stores only the hash of a token, refuses it after expiry and after deletion', async () => {
     const { doc } = hub;
     const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
-    const items = (await doc.send(new QueryCommand({ TableName: 'hub-registry', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'token' } }))).Items ?? [];
+    const items =
+      (await doc.send(new QueryCommand({ TableName: 'hub-registry', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'token' } })))
+        .Items ?? [];
     expect(JSON.stringify(items)).not.toContain(tokenA);
     expect(items[0].hash).toMatch(/^[0-9a-f]{64}$/);
     const short = await api(hub, 'POST', '/platform/tokens', [{ info: 'expires', expire: Math.floor(Date.now() / 1000) + 1 }]);

@@ -21,11 +21,16 @@ describe('API input hardening (fuzz)', () => {
   it('answers random JSON bodies on every route with 2xx/4xx and a reason', async () => {
     const routes = hub.services.routes.filter((r) => r.method !== 'GET');
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), fc.json({ maxDepth: 4 }), fc.constantFrom('1', 'all', 'name=*', '%E2%9C%93', 'configuration.ident=%00*', '99999999999999999999'), async (route, body, sel) => {
-        const path = route.path.replace(/\{[a-z]+\}/g, sel);
-        const r = await api(hub, route.method, path, body);
-        expectProper(r.status, r.json, `${route.method} ${path}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.json({ maxDepth: 4 }),
+        fc.constantFrom('1', 'all', 'name=*', '%E2%9C%93', 'configuration.ident=%00*', '99999999999999999999'),
+        async (route, body, sel) => {
+          const path = route.path.replace(/\{[a-z]+\}/g, sel);
+          const r = await api(hub, route.method, path, body);
+          expectProper(r.status, r.json, `${route.method} ${path}`);
+        },
+      ),
       { numRuns: 300 },
     );
   }, 120_000);
@@ -33,11 +38,15 @@ describe('API input hardening (fuzz)', () => {
   it('answers random query strings with 2xx/4xx', async () => {
     const routes = hub.services.routes.filter((r) => r.method === 'GET' && !r.public);
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...routes), fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), { maxKeys: 4 }), async (route, query) => {
-        const qs = new URLSearchParams(query).toString();
-        const r = await api(hub, 'GET', route.path.replace(/\{[a-z]+\}/g, '1') + (qs ? `?${qs}` : ''));
-        expectProper(r.status, r.json, `GET ${route.path}?${qs}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...routes),
+        fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+        async (route, query) => {
+          const qs = new URLSearchParams(query).toString();
+          const r = await api(hub, 'GET', route.path.replace(/\{[a-z]+\}/g, '1') + (qs ? `?${qs}` : ''));
+          expectProper(r.status, r.json, `GET ${route.path}?${qs}`);
+        },
+      ),
       { numRuns: 300 },
     );
   }, 120_000);
@@ -54,7 +63,11 @@ describe('API input hardening (fuzz)', () => {
     const named = await api(hub, 'POST', '/gw/devices', [{ name: '🚚 ☃ \u202e unicode', configuration: { ident: 'u-1' } }]);
     expect(named.status).toBe(200);
     expect((await api(hub, 'GET', `/gw/devices/${named.json.result[0].id}`)).json.result[0].name).toBe('🚚 ☃ \u202e unicode');
-    const res = await fetch(`${hub.apiUrl}/gw/devices`, { method: 'POST', headers: { authorization: 'FlespiToken test-admin-token' }, body: Buffer.from([0x5b, 0xff, 0xfe, 0x5d]) });
+    const res = await fetch(`${hub.apiUrl}/gw/devices`, {
+      method: 'POST',
+      headers: { authorization: 'FlespiToken test-admin-token' },
+      body: Buffer.from([0x5b, 0xff, 0xfe, 0x5d]),
+    });
     expect(res.status).toBe(400);
     expect((await fetch(`${hub.apiUrl}/gw/devices/%ZZ`, { headers: { authorization: 'FlespiToken test-admin-token' } })).status).toBe(400);
   });

@@ -27,7 +27,14 @@ describe('registry API over local HTTP (channels, devices)', () => {
       ]);
       expect(r.status).toBe(200);
       expect(r.json.result.map((d: { id: number }) => d.id)).toEqual([1, 2]);
-      expect(r.json.result[1]).toMatchObject({ name: 'b', configuration: { ident: '100000000000002' }, messages_ttl: 3600, enabled: true, metadata: { fleet: 'north' }, device_type_id: null });
+      expect(r.json.result[1]).toMatchObject({
+        name: 'b',
+        configuration: { ident: '100000000000002' },
+        messages_ttl: 3600,
+        enabled: true,
+        metadata: { fleet: 'north' },
+        device_type_id: null,
+      });
     });
 
     it('refuses a duplicate ident with 409 and creates none of the batch', async () => {
@@ -137,7 +144,9 @@ describe('registry API over local HTTP (channels, devices)', () => {
       const taken = await api(hub, 'POST', '/gw/channels', [{ name: 'x', protocol_name: 'teltonika', configuration: { port: hub.channelPort } }]);
       expect(taken.status).toBe(409);
       expect(taken.json.errors[0].reason).toMatch(/port/);
-      expect((await api(hub, 'POST', '/gw/channels', [{ name: 'x', protocol_id: 1, configuration: { speed: 1 } }])).json.errors[0].reason).toMatch(/^\[0\]\.configuration: unknown field/);
+      expect((await api(hub, 'POST', '/gw/channels', [{ name: 'x', protocol_id: 1, configuration: { speed: 1 } }])).json.errors[0].reason).toMatch(
+        /^\[0\]\.configuration: unknown field/,
+      );
     });
   });
 

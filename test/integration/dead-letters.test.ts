@@ -35,10 +35,14 @@ describe('dead letters: visible and replayable through the API and the CLI', () 
   afterAll(async () => hub?.stop());
 
   it('lists a record that failed ingest with its frames, channel and ident', async () => {
-    const list = await eventually(async () => {
-      const r = await api(hub, 'GET', '/platform/dead-letters');
-      return r.json.result.length > 0 ? r.json.result : undefined;
-    }, 10_000, 100);
+    const list = await eventually(
+      async () => {
+        const r = await api(hub, 'GET', '/platform/dead-letters');
+        return r.json.result.length > 0 ? r.json.result : undefined;
+      },
+      10_000,
+      100,
+    );
     expect(list[0]).toMatchObject({ receives: 2, frames: 1, channel_ids: [1], idents: ['869999999999999'] });
     expect(list[0].body).toBeUndefined();
     const body = (await api(hub, 'GET', '/platform/dead-letters?body=true')).json.result[0].body;
@@ -49,7 +53,10 @@ describe('dead letters: visible and replayable through the API and the CLI', () 
   it('replays it with `hub dlq replay` once ingest works again: the message is stored', async () => {
     broken.on = false;
     // async: the hub answering the CLI runs in this test's process
-    const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'dlq', 'replay', '--api', hub.apiUrl], { encoding: 'utf8', env: { ...process.env, HUB_TOKEN: TEST_TOKEN, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
+    const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'dlq', 'replay', '--api', hub.apiUrl], {
+      encoding: 'utf8',
+      env: { ...process.env, HUB_TOKEN: TEST_TOKEN, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ result: [{ replayed: 1 }] });
     const stored = await eventually(async () => {

@@ -9,11 +9,28 @@ const TOKEN = 'durability-token';
 
 /** Starts `hub start` as a child process (via tsx, from source) and waits until it is ready. */
 async function startChild(dataDir: string, apiPort: number, channelPort: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/hub.ts', 'start', '--data-dir', dataDir, '--api-port', String(apiPort), '--channel-port', String(channelPort), '--log-level', 'warn'], {
-    cwd: process.cwd(),
-    env: { ...process.env, HUB_ADMIN_TOKEN: TOKEN },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bin/hub.ts',
+      'start',
+      '--data-dir',
+      dataDir,
+      '--api-port',
+      String(apiPort),
+      '--channel-port',
+      String(channelPort),
+      '--log-level',
+      'warn',
+    ],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, HUB_ADMIN_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -39,7 +56,13 @@ describe('acked means durable: a hub killed with SIGKILL loses no acked frame', 
     const hub = { apiUrl: `http://127.0.0.1:${apiPort}` };
     child = await startChild(dir, apiPort, channelPort);
     const idents = Array.from({ length: 5 }, (_, i) => `86000000000000${i}`);
-    const created = await api(hub, 'POST', '/gw/devices', idents.map((ident) => ({ name: ident, configuration: { ident } })), TOKEN);
+    const created = await api(
+      hub,
+      'POST',
+      '/gw/devices',
+      idents.map((ident) => ({ name: ident, configuration: { ident } })),
+      TOKEN,
+    );
     expect(created.status).toBe(200);
 
     const acked = new Map<string, number[]>();

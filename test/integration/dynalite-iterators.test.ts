@@ -1,12 +1,12 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../adapters/dynamodb/client.js';
-import { levelIteratorPrototype, startDynalite, type LocalDynamo } from '../../adapters/local/dynalite.js';
-import { removeDir, tempDir } from '../helpers/local-hub.js';
+import { type LocalDynamo, levelIteratorPrototype, startDynalite } from '../../adapters/local/dynalite.js';
 import { TEST_TABLES } from '../helpers/dynamo.js';
+import { removeDir, tempDir } from '../helpers/local-hub.js';
 
 /** Counts LevelDB iterators opened (first `next`) and not yet closed. */
 function iteratorCounter(): { open(): number; restore(): void } {
@@ -42,7 +42,8 @@ describe('local DynamoDB (dynalite) on disk', () => {
     dynamo = await startDynalite(join(dir, 'dynamodb'), TEST_TABLES);
     doc = createDocumentClient({ endpoint: dynamo.endpoint });
     counter = iteratorCounter();
-    for (let i = 0; i < 40; i++) await doc.send(new PutCommand({ TableName: TEST_TABLES.registry, Item: { pk: 'p#1', sk: `s#${String(i).padStart(3, '0')}`, v: i } }));
+    for (let i = 0; i < 40; i++)
+      await doc.send(new PutCommand({ TableName: TEST_TABLES.registry, Item: { pk: 'p#1', sk: `s#${String(i).padStart(3, '0')}`, v: i } }));
   });
   afterAll(async () => {
     counter?.restore();
@@ -52,7 +53,8 @@ describe('local DynamoDB (dynalite) on disk', () => {
   });
 
   it('closes every LevelDB iterator a query or scan opens (limited, complete, empty)', async () => {
-    const query = (pk: string, Limit?: number) => doc.send(new QueryCommand({ TableName: TEST_TABLES.registry, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk }, Limit }));
+    const query = (pk: string, Limit?: number) =>
+      doc.send(new QueryCommand({ TableName: TEST_TABLES.registry, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': pk }, Limit }));
     const limited = await query('p#1', 5);
     expect(limited.Items).toHaveLength(5);
     expect((await query('p#1')).Items).toHaveLength(40);
@@ -65,15 +67,23 @@ describe('local DynamoDB (dynalite) on disk', () => {
 
   it('lets LevelDB delete compacted table files while the hub keeps reading', async () => {
     for (let round = 0; round < 16; round++) {
-      for (let i = 0; i < 100; i++) await doc.send(new PutCommand({ TableName: TEST_TABLES.registry, Item: { pk: 'over', sk: `k${i}`, round, big: randomBytes(15_000).toString('base64') } }));
-      await doc.send(new QueryCommand({ TableName: TEST_TABLES.registry, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'over' }, Limit: 1 }));
+      for (let i = 0; i < 100; i++)
+        await doc.send(
+          new PutCommand({ TableName: TEST_TABLES.registry, Item: { pk: 'over', sk: `k${i}`, round, big: randomBytes(15_000).toString('base64') } }),
+        );
+      await doc.send(
+        new QueryCommand({ TableName: TEST_TABLES.registry, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'over' }, Limit: 1 }),
+      );
     }
     // 32 MB written as 16 versions of the same 2 MB, read in between; LevelDB compacts in the
     // background. Measured: ~10 MB left with iterators closed, ~70 MB when each query pinned the
     // files it saw (and they stay forever).
     const path = join(dir, 'dynamodb');
     expect(existsSync(path)).toBe(true);
-    const tableBytes = () => readdirSync(path).filter((f) => f.endsWith('.ldb')).reduce((n, f) => n + (statSync(join(path, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+    const tableBytes = () =>
+      readdirSync(path)
+        .filter((f) => f.endsWith('.ldb'))
+        .reduce((n, f) => n + (statSync(join(path, f), { throwIfNoEntry: false })?.size ?? 0), 0);
     const until = Date.now() + 15_000;
     while (tableBytes() >= 24 * 2 ** 20 && Date.now() < until) await new Promise((r) => setTimeout(r, 250));
     expect(tableBytes()).toBeLessThan(24 * 2 ** 20);

@@ -43,7 +43,10 @@ describe('local journal queue with a backlog larger than its in-memory budget', 
     q.start();
     await q.drain(10_000);
     await q.close();
-    const dead = readFileSync(join(dir, 'dead-letter.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).body as string);
+    const dead = readFileSync(join(dir, 'dead-letter.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).body as string);
     expect(dead).toEqual(BODIES.slice(0, 30));
   });
 });

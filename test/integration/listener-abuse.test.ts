@@ -121,7 +121,9 @@ describe('listener: slow-loris, garbage and fire-hose connections do not delay a
     hose.close();
     await Promise.all([spewer, flood]);
 
-    process.stderr.write(`good device ack ms: p50 ${percentile(latencies, 50).toFixed(1)} p99 ${percentile(latencies, 99).toFixed(1)} max ${Math.max(...latencies).toFixed(1)}; hose read ${hoseInfo?.bytes_in} of ${hoseSent} bytes (${hoseInfo?.frames_in} frames); garbage connections ${garbageConnections}\n`);
+    process.stderr.write(
+      `good device ack ms: p50 ${percentile(latencies, 50).toFixed(1)} p99 ${percentile(latencies, 99).toFixed(1)} max ${Math.max(...latencies).toFixed(1)}; hose read ${hoseInfo?.bytes_in} of ${hoseSent} bytes (${hoseInfo?.frames_in} frames); garbage connections ${garbageConnections}\n`,
+    );
     expect(latencies.length).toBeGreaterThan(100);
     expect(percentile(latencies, 99)).toBeLessThan(100);
     expect(Math.max(...latencies)).toBeLessThan(500);

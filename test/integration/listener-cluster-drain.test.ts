@@ -53,10 +53,14 @@ describe('listener cluster (hub start --listener-workers 2): commands, connectio
     const devices = Promise.all(Array.from({ length: DEVICES }, (_, i) => run(i)));
 
     // both workers hold connections; the connection table merges their snapshots
-    const table = await eventually(async () => {
-      const r = await api(hub, 'GET', '/gw/channels/1/connections', undefined, TOKEN);
-      return r.json.result?.length === DEVICES ? (r.json.result as { id: string }[]) : undefined;
-    }, 10_000, 100);
+    const table = await eventually(
+      async () => {
+        const r = await api(hub, 'GET', '/gw/channels/1/connections', undefined, TOKEN);
+        return r.json.result?.length === DEVICES ? (r.json.result as { id: string }[]) : undefined;
+      },
+      10_000,
+      100,
+    );
     expect(new Set(table.map((c) => c.id.split('-')[1])).size).toBe(2);
 
     // a queued command reaches a device held by a worker within 1 s
@@ -86,10 +90,14 @@ describe('listener cluster (hub start --listener-workers 2): commands, connectio
 
     // every acked frame was stored (ingest replays the journal on the next start)
     child = (await startChildHub(args, { HUB_ADMIN_TOKEN: TOKEN })).child;
-    const stored = await eventually(async () => {
-      const m = await channelMessages(hub, 1, TOKEN);
-      return m.length >= total ? m : undefined;
-    }, 30_000, 200);
+    const stored = await eventually(
+      async () => {
+        const m = await channelMessages(hub, 1, TOKEN);
+        return m.length >= total ? m : undefined;
+      },
+      30_000,
+      200,
+    );
     for (const [id, list] of acked) {
       const mine = stored.filter((m) => m.ident === id).map((m) => m.timestamp);
       expect(new Set(mine).size).toBe(mine.length);

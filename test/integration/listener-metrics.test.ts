@@ -77,11 +77,15 @@ describe('listener service: EMF metrics', () => {
     await dev.waitClosed(); // refused by the queue: no ack, the connection is closed
     failing = false;
 
-    const docs = await eventually(async () => {
-      const all = parsed();
-      const total = (k: string) => all.reduce((n, d) => n + (d[k] as number), 0);
-      return total('FramesReceived') >= 6 && total('AckErrors') >= 1 ? all : undefined;
-    }, 5000, 100);
+    const docs = await eventually(
+      async () => {
+        const all = parsed();
+        const total = (k: string) => all.reduce((n, d) => n + (d[k] as number), 0);
+        return total('FramesReceived') >= 6 && total('AckErrors') >= 1 ? all : undefined;
+      },
+      5000,
+      100,
+    );
     const sum = (k: string) => docs.reduce((n, d) => n + (d[k] as number), 0);
     expect(docs[0]._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'TelematicsHub', Dimensions: [['service']] });
     expect(docs[0]._aws.CloudWatchMetrics[0].Metrics.map((m: { Name: string }) => m.Name)).toEqual([

@@ -96,10 +96,14 @@ describe('listener: the queue failing for 10 s', () => {
 
     // every acked record is stored exactly once; records never acked were resent until acked
     const wanted = acks.reduce((n, a) => n + a.length, 0);
-    const stored = await eventually(async () => {
-      const m = await channelMessages(hub, 1);
-      return m.length >= wanted ? m : undefined;
-    }, 30_000, 200);
+    const stored = await eventually(
+      async () => {
+        const m = await channelMessages(hub, 1);
+        return m.length >= wanted ? m : undefined;
+      },
+      30_000,
+      200,
+    );
     for (let i = 0; i < DEVICES; i++) {
       const mine = stored.filter((m) => m.ident === ident(i)).map((m) => m.timestamp);
       expect(new Set(mine).size).toBe(mine.length);

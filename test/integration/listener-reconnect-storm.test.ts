@@ -53,10 +53,14 @@ describe('listener: reconnect storm', () => {
     expect(stormMs).toBeLessThan(30_000);
 
     const want = DEVICES * BACKLOG * RECORDS;
-    const stored = await eventually(async () => {
-      const all = await channelMessages(hub, 1);
-      return all.length >= want ? all : undefined;
-    }, 120_000, 500);
+    const stored = await eventually(
+      async () => {
+        const all = await channelMessages(hub, 1);
+        return all.length >= want ? all : undefined;
+      },
+      120_000,
+      500,
+    );
     expect(stored.length).toBe(want);
     expect(new Set(stored.map((m) => `${m.ident}@${m.timestamp}`)).size).toBe(want);
     for (const i of [0, 1, DEVICES / 2, DEVICES - 1]) expect(stored.filter((m) => m.ident === ident(i)).length).toBe(BACKLOG * RECORDS);

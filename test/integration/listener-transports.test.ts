@@ -21,7 +21,11 @@ async function exchange(port: number, datagram: Buffer, waitMs: number): Promise
 /** UDP datagram → expected answer (undefined: the protocol does not answer this report). */
 const UDP_CASES: readonly { protocol: string; settings?: Record<string, boolean>; answer: (d: Buffer, ident: string) => string | undefined }[] = [
   { protocol: 'teltonika', answer: (d) => `0005${d.toString('hex', 2, 4)}01${d.toString('hex', 5, 6)}01` },
-  { protocol: 'h02', answer: (d) => Buffer.from(d.toString('latin1').replace(/^\*HQ,(\d+),V1,(\d{6}),.*,(\d\d)(\d\d)(\d\d),[0-9A-F]+#$/, '*HQ,$1,V4,V1,20$5$4$3$2#')).toString('hex') },
+  {
+    protocol: 'h02',
+    answer: (d) =>
+      Buffer.from(d.toString('latin1').replace(/^\*HQ,(\d+),V1,(\d{6}),.*,(\d\d)(\d\d)(\d\d),[0-9A-F]+#$/, '*HQ,$1,V4,V1,20$5$4$3$2#')).toString('hex'),
+  },
   { protocol: 'meitrack', answer: () => undefined },
   { protocol: 'queclink', settings: { ack: true }, answer: () => Buffer.from('+SACK:0001$').toString('hex') },
   { protocol: 'wialon_ips', answer: () => Buffer.from('#AD#1\r\n').toString('hex') },
@@ -37,7 +41,11 @@ describe('listener: UDP for every protocol with a UDP transport, HTTP for OsmAnd
     for (const c of UDP_CASES) {
       const port = await freePort();
       channels.set(c.protocol, { id: 0, port });
-      body.push({ name: `${c.protocol}-udp`, protocol_name: c.protocol, configuration: { port, transport: 'udp', ...(c.settings ? { settings: c.settings } : {}) } });
+      body.push({
+        name: `${c.protocol}-udp`,
+        protocol_name: c.protocol,
+        configuration: { port, transport: 'udp', ...(c.settings ? { settings: c.settings } : {}) },
+      });
     }
     const httpPort = await freePort();
     channels.set('osmand', { id: 0, port: httpPort });
@@ -73,7 +81,10 @@ describe('listener: UDP for every protocol with a UDP transport, HTTP for OsmAnd
 
   describe('OsmAnd over HTTP', () => {
     const post = (path: string, body = '', headers: Record<string, string> = {}) =>
-      fetch(`http://127.0.0.1:${channels.get('osmand')!.port}${path}`, { method: 'POST', body, headers }).then(async (r) => ({ status: r.status, text: await r.text() }));
+      fetch(`http://127.0.0.1:${channels.get('osmand')!.port}${path}`, { method: 'POST', body, headers }).then(async (r) => ({
+        status: r.status,
+        text: await r.text(),
+      }));
     const ident = 'osm-device-1';
     const fix = (k: number) => ({ atMs: (1_700_000_000 + k) * 1000, latitude: 54.7, longitude: 25.3, speed: 10, bearing: 90 });
 
@@ -95,10 +106,14 @@ describe('listener: UDP for every protocol with a UDP transport, HTTP for OsmAnd
       const deviceId = dev.json.result[0].id;
       const q = await api(hub, 'POST', `/gw/devices/${deviceId}/commands-queue`, [{ name: 'custom', properties: { text: 'hello phone' } }]);
       expect(q.status).toBe(200);
-      const answer = await eventually(async () => {
-        const r = await post(positionRequest(ident, fix(2)).path);
-        return r.text !== '' ? r : undefined;
-      }, 5000, 100);
+      const answer = await eventually(
+        async () => {
+          const r = await post(positionRequest(ident, fix(2)).path);
+          return r.text !== '' ? r : undefined;
+        },
+        5000,
+        100,
+      );
       expect(answer).toEqual({ status: 200, text: 'hello phone' });
       expect(await post(positionRequest(ident, fix(3)).path)).toEqual({ status: 200, text: '' });
       const result = await api(hub, 'GET', `/gw/devices/${deviceId}/commands-result`);

@@ -76,7 +76,12 @@ describe('local hub end to end (real sockets, dynalite, journal queue)', () => {
     const device = await TestDevice.connect(hub.channelPort);
     device.send(handshake(IMEI));
     await device.read(1);
-    device.send(avlPacket([{ ...RECORD, timestampMs: RECORD.timestampMs + 30_000, speed: 80 }, { ...RECORD, timestampMs: RECORD.timestampMs + 60_000, speed: 90 }]));
+    device.send(
+      avlPacket([
+        { ...RECORD, timestampMs: RECORD.timestampMs + 30_000, speed: 80 },
+        { ...RECORD, timestampMs: RECORD.timestampMs + 60_000, speed: 90 },
+      ]),
+    );
     expect((await device.read(4)).toString('hex')).toBe('00000002');
     device.close();
     const speeds = await eventually(async () => {

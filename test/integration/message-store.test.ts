@@ -27,7 +27,10 @@ describe('message history on dynalite', () => {
   });
 
   it('stores a retried batch once (idempotent writes)', async () => {
-    const batch = [{ timestamp: 10, v: 1 }, { timestamp: 11, v: 2 }];
+    const batch = [
+      { timestamp: 10, v: 1 },
+      { timestamp: 11, v: 2 },
+    ];
     await service.write('device', 2, batch, 3600);
     await service.write('device', 2, batch, 3600);
     await service.write('device', 2, [batch[1], { timestamp: 12, v: 3 }], 3600);
@@ -37,7 +40,12 @@ describe('message history on dynalite', () => {
 
   it('pages through 5,000 messages with cursors, each exactly once, forwards and backwards', async () => {
     for (let b = 0; b < 10; b++) {
-      await service.write('device', 3, Array.from({ length: 500 }, (_, i) => ({ timestamp: 1000 + (i * 10 + b) * 0.5, i: b * 500 + i })), 3600);
+      await service.write(
+        'device',
+        3,
+        Array.from({ length: 500 }, (_, i) => ({ timestamp: 1000 + (i * 10 + b) * 0.5, i: b * 500 + i })),
+        3600,
+      );
     }
     for (const reverse of [false, true]) {
       const seen: number[] = [];
@@ -55,7 +63,12 @@ describe('message history on dynalite', () => {
   });
 
   it('deletes a time range and keeps the rest', async () => {
-    await service.write('device', 4, [1, 2, 3, 4, 5].map((t) => ({ timestamp: t })), 3600);
+    await service.write(
+      'device',
+      4,
+      [1, 2, 3, 4, 5].map((t) => ({ timestamp: t })),
+      3600,
+    );
     expect(await service.deleteRange('device', 4, 2, 4)).toBe(3);
     expect((await service.query('device', 4, q())).messages.map((m) => m.timestamp)).toEqual([1, 5]);
   });

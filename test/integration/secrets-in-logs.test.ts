@@ -12,8 +12,12 @@ describe('logs carry no secrets', () => {
 
   beforeAll(async () => {
     // Powertools' logger writes to stdout: keep everything printed during the test
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (printed.push(String(chunk)), writes.out(chunk, ...(rest as []))) ) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (printed.push(String(chunk)), writes.err(chunk, ...(rest as [])))) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (
+      printed.push(String(chunk)), writes.out(chunk, ...(rest as []))
+    )) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (
+      printed.push(String(chunk)), writes.err(chunk, ...(rest as []))
+    )) as typeof process.stderr.write;
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     hub = await startTestHub({ logger, extra: {} });
   });
@@ -45,6 +49,7 @@ describe('logs carry no secrets', () => {
     await new Promise((r) => setTimeout(r, 1500)); // stream attempts fail and log
     const all = [...printed, ...logger.lines.map((l) => JSON.stringify(l))].join('\n');
     expect(all.length).toBeGreaterThan(100);
-    for (const secret of [TEST_TOKEN, key, 'wrong-token-should-not-be-logged-0123', 'hmac-secret-value-4567', 'mqtt-password-8901']) expect(all, secret).not.toContain(secret);
+    for (const secret of [TEST_TOKEN, key, 'wrong-token-should-not-be-logged-0123', 'hmac-secret-value-4567', 'mqtt-password-8901'])
+      expect(all, secret).not.toContain(secret);
   });
 });

@@ -13,10 +13,14 @@ async function setting(hub: { apiUrl: string }, device: number, name: string): P
 }
 
 async function until(hub: { apiUrl: string }, device: number, name: string, status: string): Promise<Setting> {
-  return eventually(async () => {
-    const s = await setting(hub, device, name);
-    return s.status === status ? s : undefined;
-  }, 8000, 50);
+  return eventually(
+    async () => {
+      const s = await setting(hub, device, name);
+      return s.status === status ? s : undefined;
+    },
+    8000,
+    50,
+  );
 }
 
 describe('remote configuration (desired → command → reply → reported)', () => {
@@ -26,14 +30,16 @@ describe('remote configuration (desired → command → reply → reported)', ()
   beforeAll(async () => {
     hub = await startTestHub();
     await api(hub, 'POST', '/gw/devices', [{ name: 'fmb', configuration: { ident: IMEI }, device_type_id: 1 }]);
-    fw = await TeltonikaFirmware.connect(hub.channelPort, IMEI, { rejects: (id, value) => (id === '2004' && value.includes('forbidden') ? `Param ID:2004 Value:${value} ERROR: domain not allowed` : undefined) });
+    fw = await TeltonikaFirmware.connect(hub.channelPort, IMEI, {
+      rejects: (id, value) => (id === '2004' && value.includes('forbidden') ? `Param ID:2004 Value:${value} ERROR: domain not allowed` : undefined),
+    });
   });
   afterAll(async () => {
     fw?.close();
     await hub?.stop();
   });
 
-  it('lists the device type\'s settings with their schemas checked on PUT', async () => {
+  it("lists the device type's settings with their schemas checked on PUT", async () => {
     const all = (await api(hub, 'GET', '/gw/devices/1/settings')).json.result as Setting[];
     expect(all.map((s) => s.name)).toEqual(['report_interval_stop', 'report_interval_moving', 'server_domain', 'server_port', 'apn', 'ignition_source']);
     expect(all.every((s) => s.status === 'synced' && s.desired === null)).toBe(true);
@@ -52,7 +58,7 @@ describe('remote configuration (desired → command → reply → reported)', ()
     expect(fw.params.get('10000')).toBe('120');
   });
 
-  it('leaves a setting the device refuses failed, with the device\'s reason', async () => {
+  it("leaves a setting the device refuses failed, with the device's reason", async () => {
     await api(hub, 'PUT', '/gw/devices/1/settings/server_domain', { value: 'forbidden.example.com' });
     const failed = await until(hub, 1, 'server_domain', 'failed');
     expect(failed.reason).toMatch(/refused by the device: .*domain not allowed/);
@@ -85,7 +91,12 @@ describe('remote configuration (desired → command → reply → reported)', ()
     expect(r.json.result).toHaveLength(1);
     await until(hub, 1, 'ignition_source', 'synced');
     const logs = (await api(hub, 'GET', '/gw/devices/1/logs')).json.result as { event: string; name?: string; token?: unknown }[];
-    expect(logs.filter((l) => l.event === 'setting_changed').map((l) => l.name)).toEqual(['report_interval_stop', 'server_domain', 'report_interval_moving', 'ignition_source']);
+    expect(logs.filter((l) => l.event === 'setting_changed').map((l) => l.name)).toEqual([
+      'report_interval_stop',
+      'server_domain',
+      'report_interval_moving',
+      'ignition_source',
+    ]);
     expect(logs.find((l) => l.event === 'setting_changed')?.token).toBe('admin');
   });
 

@@ -36,11 +36,15 @@ describe('hub simulate against a local hub, one transport each', () => {
     ['tcp', ['teltonika', '--source-addresses', '2']],
     ['udp', ['teltonika', '--transport', 'udp']],
     ['http', ['osmand']],
-  ] as const)('%s: every report sent is acked', async (transport, args) => {
-    const port = transport === 'tcp' ? hub.channelPort : ports[transport];
-    const summary = await simulate([...args, '--count', '20', '--rate', '20', '--duration', '2', '--port', String(port)]);
-    expect(summary).toMatchObject({ transport, count: 20, connected: 20, loggedIn: 20, errors: 0, unacked: 0 });
-    expect(summary.sent).toBeGreaterThanOrEqual(20);
-    expect(summary.acked).toBe(summary.sent);
-  }, 90_000);
+  ] as const)(
+    '%s: every report sent is acked',
+    async (transport, args) => {
+      const port = transport === 'tcp' ? hub.channelPort : ports[transport];
+      const summary = await simulate([...args, '--count', '20', '--rate', '20', '--duration', '2', '--port', String(port)]);
+      expect(summary).toMatchObject({ transport, count: 20, connected: 20, loggedIn: 20, errors: 0, unacked: 0 });
+      expect(summary.sent).toBeGreaterThanOrEqual(20);
+      expect(summary.acked).toBe(summary.sent);
+    },
+    90_000,
+  );
 });

@@ -7,7 +7,8 @@ import { StreamFanout } from '../../core/streams/fanout.js';
 import { startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
 
 const DEVICE = { id: 5, name: 'truck', configuration: { ident: '1' } } as unknown as Device;
-const stream = (id: number, enabled = true) => ({ id, name: `s${id}`, protocol_name: 'http', enabled, queue_ttl: 86400, configuration: {} }) as unknown as Stream;
+const stream = (id: number, enabled = true) =>
+  ({ id, name: `s${id}`, protocol_name: 'http', enabled, queue_ttl: 86400, configuration: {} }) as unknown as Stream;
 const batch = (t: number) => [{ message: { timestamp: t, ident: '1', 'device.id': 5 }, device: DEVICE }];
 
 describe('stream fan-out reads subscriptions as a snapshot (dynalite)', () => {

@@ -44,12 +44,16 @@ describe('streams end to end in local mode', () => {
     const r = await api(hub, 'POST', '/gw/streams', [{ name: 'bad', protocol_name: 'http', configuration: { uri: 'ftp://x' } }]);
     expect(r.status).toBe(400);
     expect(r.json.errors[0].reason).toMatch(/^\[0\]\.configuration\.uri: must be a URL/);
-    const filter = await api(hub, 'POST', '/gw/streams', [{ name: 'bad', protocol_name: 'http', configuration: { uri: 'http://x' }, validate_message: 'a>>1' }]);
+    const filter = await api(hub, 'POST', '/gw/streams', [
+      { name: 'bad', protocol_name: 'http', configuration: { uri: 'http://x' }, validate_message: 'a>>1' },
+    ]);
     expect(filter.json.errors[0].reason).toMatch(/validate_message/);
   });
 
-  it('forwards a subscribed device\'s messages to an HTTP platform in order, one request per batch', async () => {
-    const s = await api(hub, 'POST', '/gw/streams', [{ name: 'platform', protocol_name: 'http', configuration: { uri: `http://127.0.0.1:${receiver.port}/in` } }]);
+  it("forwards a subscribed device's messages to an HTTP platform in order, one request per batch", async () => {
+    const s = await api(hub, 'POST', '/gw/streams', [
+      { name: 'platform', protocol_name: 'http', configuration: { uri: `http://127.0.0.1:${receiver.port}/in` } },
+    ]);
     expect(s.status).toBe(200);
     const sub = await api(hub, 'POST', `/gw/streams/${s.json.result[0].id}/devices/configuration.ident=${IDENT}`);
     expect(sub.json.result).toEqual([{ stream_id: 1, id: 1 }]);
@@ -72,7 +76,9 @@ describe('streams end to end in local mode', () => {
     const short = new StreamReceiver();
     await short.start();
     try {
-      const dropper = await api(hub, 'POST', '/gw/streams', [{ name: 'short ttl', protocol_name: 'http', queue_ttl: 60, configuration: { uri: `http://127.0.0.1:${short.port}/short` } }]);
+      const dropper = await api(hub, 'POST', '/gw/streams', [
+        { name: 'short ttl', protocol_name: 'http', queue_ttl: 60, configuration: { uri: `http://127.0.0.1:${short.port}/short` } },
+      ]);
       const dropId = dropper.json.result[0].id;
       await api(hub, 'POST', `/gw/streams/${dropId}/devices/1`);
       const sentBefore = timestamps(receiver);
@@ -102,24 +108,32 @@ describe('streams end to end in local mode', () => {
       const repeats = receiver.batches.length - new Set(receiver.batches.map((b) => b.id)).size;
       expect(status.duplicates).toBeGreaterThanOrEqual(repeats);
       // the 60 s stream dropped what waited longer than its queue_ttl, kept for inspection and replay
-      const dropped = await eventually(async () => {
-        const r = (await api(hub, 'GET', `/gw/streams/${dropId}/dropped`)).json.result;
-        return r.length > 0 ? r : undefined;
-      }, 15_000, 200);
+      const dropped = await eventually(
+        async () => {
+          const r = (await api(hub, 'GET', `/gw/streams/${dropId}/dropped`)).json.result;
+          return r.length > 0 ? r : undefined;
+        },
+        15_000,
+        200,
+      );
       expect(dropped[0].reason).toMatch(/queue_ttl \(60 s\): HTTP 503/);
       await eventually(async () => ((await api(hub, 'GET', `/gw/streams/${dropId}`)).json.result[0].status.dropped > 0 ? true : undefined));
       short.down = false;
       const replayed = await api(hub, 'POST', `/gw/streams/${dropId}/dropped/replay`);
       // batches keep ageing past queue_ttl until the target's next attempt, so the list may have grown
       expect(replayed.json.result.length).toBeGreaterThanOrEqual(dropped.length);
-      await eventually(async () => {
-        const left = (await api(hub, 'GET', `/gw/streams/${dropId}/dropped`)).json.result as unknown[];
-        if (left.length > 0) {
-          await api(hub, 'POST', `/gw/streams/${dropId}/dropped/replay`); // dropped after the first replay
-          return undefined;
-        }
-        return timestamps(short).length >= during.length ? true : undefined;
-      }, 30_000, 500);
+      await eventually(
+        async () => {
+          const left = (await api(hub, 'GET', `/gw/streams/${dropId}/dropped`)).json.result as unknown[];
+          if (left.length > 0) {
+            await api(hub, 'POST', `/gw/streams/${dropId}/dropped/replay`); // dropped after the first replay
+            return undefined;
+          }
+          return timestamps(short).length >= during.length ? true : undefined;
+        },
+        30_000,
+        500,
+      );
       expect(timestamps(short)).toEqual(expect.arrayContaining(during));
     } finally {
       await short.close();
@@ -132,7 +146,13 @@ describe('streams end to end in local mode', () => {
     const broker: TcpServer = createTcpServer(aedes.handle);
     await new Promise<void>((r) => broker.listen(port, '127.0.0.1', r));
     try {
-      const s = await api(hub, 'POST', '/gw/streams', [{ name: 'mqtt', protocol_name: 'mqtt', configuration: { uri: `mqtt://127.0.0.1:${port}`, topic: 'fleet/%ident%', commands_topic: 'fleet/%ident%/commands' } }]);
+      const s = await api(hub, 'POST', '/gw/streams', [
+        {
+          name: 'mqtt',
+          protocol_name: 'mqtt',
+          configuration: { uri: `mqtt://127.0.0.1:${port}`, topic: 'fleet/%ident%', commands_topic: 'fleet/%ident%/commands' },
+        },
+      ]);
       expect(s.status).toBe(200);
       await api(hub, 'POST', `/gw/streams/${s.json.result[0].id}/devices/1`);
       const platform = connect(`mqtt://127.0.0.1:${port}`);

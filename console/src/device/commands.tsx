@@ -6,7 +6,14 @@ import { useAction, useLoad } from '../hooks.js';
 import { SchemaForm, useSchemaValue } from '../schema/form.js';
 import type { Command, CommandDefinition, CommandResult, Device, DeviceType } from '../types.js';
 
-const STATUS_KIND: Record<string, string> = { queued: 'pending', sent: 'pending', replied: 'synced', expired: 'failed', failed: 'failed', cancelled: 'offline' };
+const STATUS_KIND: Record<string, string> = {
+  queued: 'pending',
+  sent: 'pending',
+  replied: 'synced',
+  expired: 'failed',
+  failed: 'failed',
+  cancelled: 'offline',
+};
 
 /** A command's name and properties, as in the queue and the results. */
 function CommandCell(p: { command: Pick<Command, 'name' | 'properties'> }) {
@@ -30,7 +37,8 @@ function StatusCell(p: { status: string }) {
  * before sending; queue it (delivered when the device is connected) or send it now and wait.
  */
 export function CommandsTab(p: { device: Device; type: DeviceType | undefined }) {
-  if (!p.type) return <Notice kind="warn">This device has no device type yet (set one under Configure, or let it connect once): its commands are unknown.</Notice>;
+  if (!p.type)
+    return <Notice kind="warn">This device has no device type yet (set one under Configure, or let it connect once): its commands are unknown.</Notice>;
   return <CommandsForType device={p.device} type={p.type} />;
 }
 
@@ -46,7 +54,11 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
   const sendAction = useAction();
   const base = `/gw/devices/${p.device.id}`;
   const queue = useLoad(() => api.get<Command>(`${base}/commands-queue`), [api, p.device.id], 1500);
-  const results = useLoad(async () => (await api.get<CommandResult>(`${base}/commands-result`)).sort((a, b) => b.timestamp - a.timestamp || b.id - a.id).slice(0, 50), [api, p.device.id], 1500);
+  const results = useLoad(
+    async () => (await api.get<CommandResult>(`${base}/commands-result`)).sort((a, b) => b.timestamp - a.timestamp || b.id - a.id).slice(0, 50),
+    [api, p.device.id],
+    1500,
+  );
 
   /** The properties when the command's schema accepts them. */
   const checked = (): Record<string, unknown> | undefined => {
@@ -115,11 +127,29 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
                 ))}
               </div>
             ) : null}
-            <SchemaForm key={`${name}-${props.generation}`} schema={cmd.schema} value={props.value} onChange={props.onChange} idBase={`cmd-${name}`} issues={props.issues} label="Properties" />
+            <SchemaForm
+              key={`${name}-${props.generation}`}
+              schema={cmd.schema}
+              value={props.value}
+              onChange={props.onChange}
+              idBase={`cmd-${name}`}
+              issues={props.issues}
+              label="Properties"
+            />
           </>
         ) : null}
         <ErrorNote>{props.problem('Check the properties: ')}</ErrorNote>
-        <InputField id="command-timeout" label="Wait for the answer (s)" width="narrow" type="number" min={1} max={120} step={1} value={String(timeout)} onValue={(v) => setTimeoutS(Math.min(120, Math.max(1, Number(v) || 10)))} />
+        <InputField
+          id="command-timeout"
+          label="Wait for the answer (s)"
+          width="narrow"
+          type="number"
+          min={1}
+          max={120}
+          step={1}
+          value={String(timeout)}
+          onValue={(v) => setTimeoutS(Math.min(120, Math.max(1, Number(v) || 10)))}
+        />
         <div class="actions">
           <button type="submit" class="primary" disabled={queueAction.busy}>
             Queue command
@@ -132,7 +162,8 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
         <ActionStatus action={sendAction} />
         {immediate ? (
           <div class={`notice ${immediate.executed ? 'notice-ok' : 'notice-error'}`} role="status" data-testid="immediate-result">
-            <strong>{immediate.executed ? 'Executed' : 'Not executed'}</strong> ({immediate.status}): <code class="wrap">{immediate.response || '(no answer)'}</code>
+            <strong>{immediate.executed ? 'Executed' : 'Not executed'}</strong> ({immediate.status}):{' '}
+            <code class="wrap">{immediate.response || '(no answer)'}</code>
           </div>
         ) : null}
       </Form>

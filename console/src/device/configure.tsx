@@ -49,7 +49,8 @@ export function ConfigureTab(p: { device: Device; onChanged(): void }) {
       title: 'Swap the hardware?',
       body: (
         <p>
-          Device <strong>{d.name}</strong> will answer to ident <code>{ident}</code> instead of <code>{d.configuration.ident}</code>. Its id, history, telemetry, settings and stream subscriptions stay; the old tracker is no longer recognised.
+          Device <strong>{d.name}</strong> will answer to ident <code>{ident}</code> instead of <code>{d.configuration.ident}</code>. Its id, history,
+          telemetry, settings and stream subscriptions stay; the old tracker is no longer recognised.
         </p>
       ),
       confirm: `Swap to ${ident}`,

@@ -140,7 +140,14 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
     }
   };
 
-  const status = paused ? `Paused (${held} new held back)` : { connecting: 'Connecting…', push: 'Live: push (Server-Sent Events)', poll: `Live: polling every ${config.pollMs / 1000} s`, reconnecting: 'Live: reconnecting…' }[mode];
+  const status = paused
+    ? `Paused (${held} new held back)`
+    : {
+        connecting: 'Connecting…',
+        push: 'Live: push (Server-Sent Events)',
+        poll: `Live: polling every ${config.pollMs / 1000} s`,
+        reconnecting: 'Live: reconnecting…',
+      }[mode];
   return (
     <div>
       <div class="toolbar">

@@ -8,7 +8,11 @@ const EVENT_KIND: Record<string, string> = { connected: 'online', disconnected: 
 /** The device log: connects, disconnects, ident changes, errors, setting changes (newest first). */
 export function LogTab(p: { device: Device }) {
   const { api } = useApp();
-  const data = useLoad(async () => (await api.get<DeviceLogRow>(`/gw/devices/${p.device.id}/logs`, { count: 500 })).sort((a, b) => b.timestamp - a.timestamp), [api, p.device.id], 3000);
+  const data = useLoad(
+    async () => (await api.get<DeviceLogRow>(`/gw/devices/${p.device.id}/logs`, { count: 500 })).sort((a, b) => b.timestamp - a.timestamp),
+    [api, p.device.id],
+    3000,
+  );
   return (
     <div>
       <Toolbar onRefresh={data.reload}>

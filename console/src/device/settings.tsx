@@ -67,7 +67,14 @@ export function SettingsTab(p: { device: Device; type: DeviceType | undefined })
                   )}
                 </td>
                 <td>
-                  <button type="button" class="small-btn" disabled={unavailable || !def} aria-expanded={editing === name} aria-label={`Edit ${name}`} onClick={() => setEditing(editing === name ? undefined : name)}>
+                  <button
+                    type="button"
+                    class="small-btn"
+                    disabled={unavailable || !def}
+                    aria-expanded={editing === name}
+                    aria-label={`Edit ${name}`}
+                    onClick={() => setEditing(editing === name ? undefined : name)}
+                  >
                     {editing === name ? 'Close' : 'Edit'}
                   </button>
                 </td>
@@ -109,7 +116,16 @@ function EditSetting(p: { device: Device; def: SettingDefinition; current: unkno
   };
   return (
     <Form class="inline-form" onSubmit={save} aria-label={`Edit ${p.def.name}`}>
-      <SchemaForm json={false} schema={p.def.schema} value={value.value} onChange={value.onChange} label={`New value for ${p.def.name}`} required idBase={`setting-${p.def.name}`} issues={value.issues} />
+      <SchemaForm
+        json={false}
+        schema={p.def.schema}
+        value={value.value}
+        onChange={value.onChange}
+        label={`New value for ${p.def.name}`}
+        required
+        idBase={`setting-${p.def.name}`}
+        issues={value.issues}
+      />
       <FormFooter action={action} feature="Remote settings" problem={value.problem(`${p.def.name}: `)} submit="Save" />
     </Form>
   );

@@ -18,7 +18,15 @@ export function TelemetryTab(p: { device: Device }) {
   return (
     <div>
       <Toolbar onRefresh={data.reload}>
-        <InputField id="telemetry-filter" label="Filter parameters" width="grow" type="search" value={filter} placeholder="position, battery…" onValue={setFilter} />
+        <InputField
+          id="telemetry-filter"
+          label="Filter parameters"
+          width="grow"
+          type="search"
+          value={filter}
+          placeholder="position, battery…"
+          onValue={setFilter}
+        />
       </Toolbar>
       <DataTable
         class="telemetry"
@@ -35,7 +43,10 @@ export function TelemetryTab(p: { device: Device }) {
               </th>
               <td class="mono">{fmtValue(v.value)}</td>
               <td>
-                <Time ts={v.ts} /> <span class="muted small">(<Ago ts={v.ts} />)</span>
+                <Time ts={v.ts} />{' '}
+                <span class="muted small">
+                  (<Ago ts={v.ts} />)
+                </span>
               </td>
             </tr>
           );

@@ -27,7 +27,9 @@ export function drawTrack(el: HTMLElement, points: readonly TrackPoint[], opts: 
   const line = polyline(latlngs, { color: '#2563eb', weight: 4, opacity: 0.9, className: 'track-line' }).addTo(m);
   const first = points[0];
   const last = points[points.length - 1];
-  circleMarker([first.lat, first.lon], { radius: 7, color: '#15803d', fillColor: '#22c55e', fillOpacity: 1, className: 'track-start' }).bindTooltip('Start').addTo(m);
+  circleMarker([first.lat, first.lon], { radius: 7, color: '#15803d', fillColor: '#22c55e', fillOpacity: 1, className: 'track-start' })
+    .bindTooltip('Start')
+    .addTo(m);
   circleMarker([last.lat, last.lon], { radius: 7, color: '#b91c1c', fillColor: '#ef4444', fillOpacity: 1, className: 'track-end' }).bindTooltip('End').addTo(m);
   if (points.length === 1) m.setView(latlngs[0], 15);
   else m.fitBounds(line.getBounds(), { padding: [24, 24], maxZoom: 17 });

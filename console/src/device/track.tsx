@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorNote, ErrorNotice, Notice } from '../components.js';
-import { Form, InputField } from '../fields.js';
 import { useApp } from '../context.js';
+import { Form, InputField } from '../fields.js';
 import { fmtDuration, fmtTime, fromLocalInput, toLocalInput } from '../format.js';
 import { useAction } from '../hooks.js';
 import type { Device, Message } from '../types.js';
@@ -46,7 +46,8 @@ export function TrackTab(p: { device: Device }) {
       for (const m of items) {
         const lat = m['position.latitude'];
         const lon = m['position.longitude'];
-        if (typeof lat === 'number' && typeof lon === 'number' && (lat !== 0 || lon !== 0)) pts.push({ lat, lon, ts: Number(m.timestamp), speed: typeof m['position.speed'] === 'number' ? m['position.speed'] : undefined });
+        if (typeof lat === 'number' && typeof lon === 'number' && (lat !== 0 || lon !== 0))
+          pts.push({ lat, lon, ts: Number(m.timestamp), speed: typeof m['position.speed'] === 'number' ? m['position.speed'] : undefined });
       }
       setPoints(pts);
       setTruncated(cut);
@@ -91,10 +92,16 @@ export function TrackTab(p: { device: Device }) {
         <>
           <p class="track-summary" role="status" data-testid="track-summary">
             {points.length} points
-            {points.length > 0 ? ` · ${distanceKm(points).toFixed(2)} km · max ${maxSpeed} km/h · ${fmtTime(points[0].ts)} → ${fmtTime(points[points.length - 1].ts)} (${fmtDuration(points[points.length - 1].ts - points[0].ts)})` : ''}
+            {points.length > 0
+              ? ` · ${distanceKm(points).toFixed(2)} km · max ${maxSpeed} km/h · ${fmtTime(points[0].ts)} → ${fmtTime(points[points.length - 1].ts)} (${fmtDuration(points[points.length - 1].ts - points[0].ts)})`
+              : ''}
             {truncated ? ' · truncated: narrow the range' : ''}
           </p>
-          {points.length > 0 ? <TrackMapLoader points={points} tilesUrl={config.tilesUrl} attribution={config.tilesAttribution} /> : <Notice>No positions in this range.</Notice>}
+          {points.length > 0 ? (
+            <TrackMapLoader points={points} tilesUrl={config.tilesUrl} attribution={config.tilesAttribution} />
+          ) : (
+            <Notice>No positions in this range.</Notice>
+          )}
           {!config.tilesUrl && points.length > 0 ? (
             <p class="muted small">
               No map tiles configured: the track is drawn on a plain background. Set a tile URL in <a href="#/preferences">Preferences</a>.

@@ -109,7 +109,11 @@ function NewChannel(p: { onCreated(): void }) {
   const [port, setPort] = useState('');
   const action = useAction();
   const submit = async () => {
-    const body: ChannelCreate = { name: name.trim() || protocol, protocol_name: protocol as ChannelCreate['protocol_name'], ...(port ? { configuration: { port: Number(port) } } : {}) };
+    const body: ChannelCreate = {
+      name: name.trim() || protocol,
+      protocol_name: protocol as ChannelCreate['protocol_name'],
+      ...(port ? { configuration: { port: Number(port) } } : {}),
+    };
     if (await action.run(async () => `Channel created on ${(await api.post<Channel>('/gw/channels', [body]))[0].uri}.`)) p.onCreated();
   };
   return (

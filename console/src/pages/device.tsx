@@ -49,7 +49,11 @@ export function DevicePage(p: { id: number; tab: DeviceTab }) {
           <a href="#/devices">← Devices</a>
         </p>
         <h1>Device {p.id}</h1>
-        {data.error instanceof ApiError && data.error.status === 403 ? <Notice kind="error">This token may not access device {p.id}.</Notice> : <ErrorNotice error={data.error} />}
+        {data.error instanceof ApiError && data.error.status === 403 ? (
+          <Notice kind="error">This token may not access device {p.id}.</Notice>
+        ) : (
+          <ErrorNotice error={data.error} />
+        )}
         {data.loading ? <p class="muted">Loading…</p> : !data.error ? <Notice kind="warn">No device {p.id}.</Notice> : null}
       </section>
     );
@@ -90,7 +94,11 @@ export function DevicePage(p: { id: number; tab: DeviceTab }) {
           </div>
         </dl>
       </div>
-      <NavLinks class="tabs" label="Device sections" links={TABS.map((t) => ({ href: href({ page: 'device', id: device.id, tab: t.tab }), label: t.label, current: t.tab === p.tab }))} />
+      <NavLinks
+        class="tabs"
+        label="Device sections"
+        links={TABS.map((t) => ({ href: href({ page: 'device', id: device.id, tab: t.tab }), label: t.label, current: t.tab === p.tab }))}
+      />
       <div class="tab-body">
         <Tab tab={p.tab} device={device} type={deviceTypeOf(deviceTypes, device)} reload={data.reload} onActivity={onActivity} />
       </div>

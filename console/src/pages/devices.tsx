@@ -41,7 +41,12 @@ export async function loadOverview(api: ReturnType<typeof useApp>['api'], select
 }
 
 export function OnlineBadge(p: { online: Set<string> | undefined; ident: string }) {
-  if (!p.online) return <Badge kind="unknown" title="This token may not read channel connections">unknown</Badge>;
+  if (!p.online)
+    return (
+      <Badge kind="unknown" title="This token may not read channel connections">
+        unknown
+      </Badge>
+    );
   return p.online.has(p.ident) ? <Badge kind="online">online</Badge> : <Badge kind="offline">offline</Badge>;
 }
 

@@ -36,7 +36,17 @@ export function Login(p: { defaultApiUrl: string; notice?: string; onLogin(s: Se
         <h1 id="login-title">Telematics Hub</h1>
         <p class="muted">Diagnostics console. Log in with an API token; it stays in this browser tab only.</p>
         {p.notice ? <Notice>{p.notice}</Notice> : null}
-        <InputField id="login-token" label="Access token" type="password" autocomplete="off" spellcheck={false} value={token} onValue={setToken} aria-invalid={error !== undefined} aria-describedby={error ? 'login-error' : undefined} />
+        <InputField
+          id="login-token"
+          label="Access token"
+          type="password"
+          autocomplete="off"
+          spellcheck={false}
+          value={token}
+          onValue={setToken}
+          aria-invalid={error !== undefined}
+          aria-describedby={error ? 'login-error' : undefined}
+        />
         <details class="advanced">
           <summary>Hub address</summary>
           <Field id="login-api" label="API base URL">

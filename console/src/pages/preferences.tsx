@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote, Notice, PageSection } from '../components.js';
-import { Form, InputField, SelectField } from '../fields.js';
 import { useApp } from '../context.js';
+import { Form, InputField, SelectField } from '../fields.js';
 
 /** Console preferences (this browser only): map tiles and live-update mode. */
 export function PreferencesPage() {
@@ -14,7 +14,8 @@ export function PreferencesPage() {
   const [problem, setProblem] = useState<string | undefined>();
   const submit = () => {
     const url = tilesUrl.trim();
-    if (url && !(/^https?:\/\//.test(url) && url.includes('{z}') && url.includes('{x}') && url.includes('{y}'))) return setProblem('The tile URL must start with http(s):// and contain {z}, {x} and {y}.');
+    if (url && !(/^https?:\/\//.test(url) && url.includes('{z}') && url.includes('{x}') && url.includes('{y}')))
+      return setProblem('The tile URL must start with http(s):// and contain {z}, {x} and {y}.');
     const poll = Number(pollS);
     if (!(poll >= 0.25 && poll <= 60)) return setProblem('The polling period must be between 0.25 and 60 s.');
     setProblem(undefined);

@@ -6,7 +6,16 @@ import { useApp } from '../context.js';
 import { Form, FormFooter, InputField, SelectField, TextAreaField } from '../fields.js';
 import { fmtDuration, parseJsonObject } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
-import { type Device, type DroppedRow, STREAM_TYPES, type StreamCreate, type StreamLogEntry, type StreamTypeName, type StreamWithStatus, type Subscription } from '../types.js';
+import {
+  type Device,
+  type DroppedRow,
+  STREAM_TYPES,
+  type StreamCreate,
+  type StreamLogEntry,
+  type StreamTypeName,
+  type StreamWithStatus,
+  type Subscription,
+} from '../types.js';
 
 const TEMPLATES: Record<StreamTypeName, object> = {
   http: { uri: 'https://example.com/telematics' },
@@ -26,7 +35,11 @@ export function StreamsPage() {
       id="streams"
       title="Streams"
       create={{ label: 'New stream', disabled: unavailable, form: <NewStream onCreated={streams.reload} /> }}
-      intro={<p class="muted small">Streams forward device messages to other platforms (HTTP, MQTT, Wialon retranslator, AWS IoT, ThingsBoard) and bring their commands back.</p>}
+      intro={
+        <p class="muted small">
+          Streams forward device messages to other platforms (HTTP, MQTT, Wialon retranslator, AWS IoT, ThingsBoard) and bring their commands back.
+        </p>
+      }
     >
       <DataTable
         class="streams"
@@ -111,7 +124,16 @@ function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
               <ConfirmButton
                 class="danger"
                 disabled={action.busy}
-                ask={{ title: 'Delete the stream?', body: <p>Stream <strong>{s.name}</strong> stops; its subscriptions and buffered messages are discarded.</p>, confirm: 'Delete stream', danger: true }}
+                ask={{
+                  title: 'Delete the stream?',
+                  body: (
+                    <p>
+                      Stream <strong>{s.name}</strong> stops; its subscriptions and buffered messages are discarded.
+                    </p>
+                  ),
+                  confirm: 'Delete stream',
+                  danger: true,
+                }}
                 onConfirm={remove}
               >
                 Delete stream…
@@ -125,7 +147,10 @@ function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
                 <Dropped id={s.id} onChanged={p.onChanged} />
               </div>
             </div>
-            <JsonDetails summary="Configuration and status (JSON)" value={{ configuration: s.configuration, queue_ttl: s.queue_ttl, validate_message: s.validate_message, status: s.status }} />
+            <JsonDetails
+              summary="Configuration and status (JSON)"
+              value={{ configuration: s.configuration, queue_ttl: s.queue_ttl, validate_message: s.validate_message, status: s.status }}
+            />
           </td>
         </tr>
       ) : null}
@@ -135,7 +160,11 @@ function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
 
 function StreamLogs(p: { id: number }) {
   const { api } = useApp();
-  const logs = useLoad(async () => (await api.get<StreamLogEntry>(`/gw/streams/${p.id}/logs`, { count: 100 })).sort((a, b) => b.timestamp - a.timestamp), [api, p.id], 3000);
+  const logs = useLoad(
+    async () => (await api.get<StreamLogEntry>(`/gw/streams/${p.id}/logs`, { count: 100 })).sort((a, b) => b.timestamp - a.timestamp),
+    [api, p.id],
+    3000,
+  );
   return (
     <div>
       <h3>Batches</h3>
@@ -166,10 +195,17 @@ function StreamLogs(p: { id: number }) {
 
 function Subscriptions(p: { id: number }) {
   const { api } = useApp();
-  const subs = useLoad(async () => {
-    const [list, devices] = await Promise.all([api.list<Subscription>(`/gw/streams/${p.id}/devices`), api.list<Device>('/gw/devices/all').catch(() => [] as Device[])]);
-    return list.map((s) => ({ id: s.id, device: devices.find((d) => d.id === s.id) }));
-  }, [api, p.id], 5000);
+  const subs = useLoad(
+    async () => {
+      const [list, devices] = await Promise.all([
+        api.list<Subscription>(`/gw/streams/${p.id}/devices`),
+        api.list<Device>('/gw/devices/all').catch(() => [] as Device[]),
+      ]);
+      return list.map((s) => ({ id: s.id, device: devices.find((d) => d.id === s.id) }));
+    },
+    [api, p.id],
+    5000,
+  );
   const [sel, setSel] = useState('');
   const action = useAction();
   const add = async () => {
@@ -271,7 +307,12 @@ function Dropped(p: { id: number; onChanged(): void }) {
         <ConfirmButton
           class="danger"
           disabled={action.busy || rows.length === 0}
-          ask={{ title: 'Discard dropped batches?', body: <p>The dropped messages of this stream are deleted and can no longer be replayed.</p>, confirm: 'Discard', danger: true }}
+          ask={{
+            title: 'Discard dropped batches?',
+            body: <p>The dropped messages of this stream are deleted and can no longer be replayed.</p>,
+            confirm: 'Discard',
+            danger: true,
+          }}
           onConfirm={discard}
         >
           Discard…
@@ -296,7 +337,13 @@ function NewStream(p: { onCreated(): void }) {
     if (!configuration) return setProblem('Configuration must be a JSON object.');
     if (!name.trim()) return setProblem('Name is required.');
     setProblem(undefined);
-    const body: StreamCreate = { name: name.trim(), protocol_name: type, configuration, ...(queueTtl ? { queue_ttl: Number(queueTtl) } : {}), ...(filter.trim() ? { validate_message: filter.trim() } : {}) };
+    const body: StreamCreate = {
+      name: name.trim(),
+      protocol_name: type,
+      configuration,
+      ...(queueTtl ? { queue_ttl: Number(queueTtl) } : {}),
+      ...(filter.trim() ? { validate_message: filter.trim() } : {}),
+    };
     const ok = await action.run(async () => `Stream created (id ${(await api.post<StreamWithStatus>('/gw/streams', [body]))[0].id}).`);
     if (ok) p.onCreated();
   };

@@ -43,7 +43,16 @@ export function TokensPage() {
               <ConfirmButton
                 class="small-btn danger"
                 label={`Revoke token ${t.id}`}
-                ask={{ title: 'Revoke the token?', body: <p>Token {t.id} ({t.info || 'no description'}) stops working at once.</p>, confirm: 'Revoke', danger: true }}
+                ask={{
+                  title: 'Revoke the token?',
+                  body: (
+                    <p>
+                      Token {t.id} ({t.info || 'no description'}) stops working at once.
+                    </p>
+                  ),
+                  confirm: 'Revoke',
+                  danger: true,
+                }}
                 onConfirm={() => revoke(t)}
               >
                 Revoke
@@ -88,7 +97,10 @@ function NewToken(p: { onCreated(): void }) {
       <FormFooter action={action} feature="Tokens" problem={problem} submit="Create token">
         {created ? (
           <Notice kind="ok">
-            Token {created.id} created. Copy its key now, it is not shown again: <code class="wrap" data-testid="new-token-key">{created.key}</code>
+            Token {created.id} created. Copy its key now, it is not shown again:{' '}
+            <code class="wrap" data-testid="new-token-key">
+              {created.key}
+            </code>
           </Notice>
         ) : null}
       </FormFooter>

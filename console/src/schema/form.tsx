@@ -99,7 +99,13 @@ function SchemaField(p: FieldProps) {
     const current = options.findIndex((o) => JSON.stringify(o) === JSON.stringify(p.value));
     return (
       <Field id={id} label={p.label} required={p.required} hint={hintFor(s)} error={messages(own)}>
-        <select id={id} value={current < 0 ? '' : String(current)} aria-invalid={own.length > 0} aria-describedby={describedBy(id, hintFor(s), own)} onChange={(e) => p.onChange(e.currentTarget.value === '' ? undefined : options[Number(e.currentTarget.value)])}>
+        <select
+          id={id}
+          value={current < 0 ? '' : String(current)}
+          aria-invalid={own.length > 0}
+          aria-describedby={describedBy(id, hintFor(s), own)}
+          onChange={(e) => p.onChange(e.currentTarget.value === '' ? undefined : options[Number(e.currentTarget.value)])}
+        >
           <option value="">—</option>
           {options.map((o, i) => (
             <option value={String(i)}>{typeof o === 'string' ? o : JSON.stringify(o)}</option>
@@ -164,8 +170,19 @@ function ObjectField(p: FieldProps) {
         />
       ))
     );
-  const errors = own.length > 0 ? <small class="field-error" role="alert">{messages(own)}</small> : null;
-  if (p.path === '') return <div class="fields">{body}{errors}</div>;
+  const errors =
+    own.length > 0 ? (
+      <small class="field-error" role="alert">
+        {messages(own)}
+      </small>
+    ) : null;
+  if (p.path === '')
+    return (
+      <div class="fields">
+        {body}
+        {errors}
+      </div>
+    );
   return (
     <fieldset class="fields">
       <legend>{p.label}</legend>
@@ -184,9 +201,13 @@ function branchLabel(b: Schema, i: number): string {
 }
 
 function VariantField(p: FieldProps & { branches: Schema[] }) {
-  const initial = Math.max(0, p.branches.findIndex((b) => typeFits(b, p.value) && validate(b, p.value).length === 0), p.value === undefined ? 0 : p.branches.findIndex((b) => typeFits(b, p.value)));
+  const initial = Math.max(
+    0,
+    p.branches.findIndex((b) => typeFits(b, p.value) && validate(b, p.value).length === 0),
+    p.value === undefined ? 0 : p.branches.findIndex((b) => typeFits(b, p.value)),
+  );
   const [chosen, setChosen] = useState(initial);
-  const id = fieldId(p.idBase, p.path) + '-form';
+  const id = `${fieldId(p.idBase, p.path)}-form`;
   const branch = p.branches[Math.min(chosen, p.branches.length - 1)];
   return (
     <div class="variant">
@@ -237,10 +258,13 @@ function ListField(p: FieldProps) {
 }
 
 function JsonField(p: FieldProps) {
-  const id = fieldId(p.idBase, p.path) + '-json';
+  const id = `${fieldId(p.idBase, p.path)}-json`;
   const [text, setText] = useState(p.value === undefined ? '' : JSON.stringify(p.value, null, 1));
   const [bad, setBad] = useState<string | undefined>();
-  const own = [...p.issues.filter((i) => i.path === p.path || (p.path === '' ? true : i.path.startsWith(p.path))), ...(bad ? [{ path: p.path, message: bad }] : [])];
+  const own = [
+    ...p.issues.filter((i) => i.path === p.path || (p.path === '' ? true : i.path.startsWith(p.path))),
+    ...(bad ? [{ path: p.path, message: bad }] : []),
+  ];
   return (
     <Field id={id} label={`${p.label} (JSON)`} required={p.required} hint={hintFor(p.schema)} error={messages(own)}>
       <textarea
@@ -273,9 +297,27 @@ function JsonField(p: FieldProps) {
  * The value of a schema, generated as fields from the root down; with `json` (the default) a
  * checkbox turns it into JSON text (for power users).
  */
-export function SchemaForm(p: { schema: unknown; value: unknown; onChange: (v: unknown) => void; idBase: string; issues: readonly SchemaIssue[]; label?: string; required?: boolean; json?: boolean }) {
+export function SchemaForm(p: {
+  schema: unknown;
+  value: unknown;
+  onChange: (v: unknown) => void;
+  idBase: string;
+  issues: readonly SchemaIssue[];
+  label?: string;
+  required?: boolean;
+  json?: boolean;
+}) {
   const [raw, setRaw] = useState(false);
-  const common = { schema: asSchema(p.schema), value: p.value, onChange: p.onChange, path: '', label: p.label ?? 'Value', required: p.required, idBase: p.idBase, issues: p.issues };
+  const common = {
+    schema: asSchema(p.schema),
+    value: p.value,
+    onChange: p.onChange,
+    path: '',
+    label: p.label ?? 'Value',
+    required: p.required,
+    idBase: p.idBase,
+    issues: p.issues,
+  };
   if (p.json === false) return <SchemaField {...common} />;
   return (
     <div class="schema-form">

@@ -61,10 +61,12 @@ export function validate(schemaIn: unknown, value: unknown, path = ''): SchemaIs
     if (!types.some((t) => hasType(t, value))) return [{ path, message: value === undefined ? 'is required' : `must be ${types.map(article).join(' or ')}` }];
   }
   if (s.const !== undefined && !equal(s.const, value)) issues.push({ path, message: `must be ${JSON.stringify(s.const)}` });
-  if (Array.isArray(s.enum) && !s.enum.some((e) => equal(e, value))) issues.push({ path, message: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}` });
+  if (Array.isArray(s.enum) && !s.enum.some((e) => equal(e, value)))
+    issues.push({ path, message: `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}` });
   if (typeof value === 'string') {
     const len = [...value].length;
-    if (typeof s.minLength === 'number' && len < s.minLength) issues.push({ path, message: s.minLength === 1 ? 'must not be empty' : `must be at least ${s.minLength} characters` });
+    if (typeof s.minLength === 'number' && len < s.minLength)
+      issues.push({ path, message: s.minLength === 1 ? 'must not be empty' : `must be at least ${s.minLength} characters` });
     if (typeof s.maxLength === 'number' && len > s.maxLength) issues.push({ path, message: `must be at most ${s.maxLength} characters` });
     if (typeof s.pattern === 'string' && !safeRegExp(s.pattern).test(value)) issues.push({ path, message: `must match ${s.pattern}` });
   }
@@ -82,13 +84,15 @@ export function validate(schemaIn: unknown, value: unknown, path = ''): SchemaIs
   if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;
     const props = asSchema(s.properties);
-    if (Array.isArray(s.required)) for (const k of s.required as string[]) if (obj[k] === undefined) issues.push({ path: join(path, k), message: 'is required' });
+    if (Array.isArray(s.required))
+      for (const k of s.required as string[]) if (obj[k] === undefined) issues.push({ path: join(path, k), message: 'is required' });
     for (const [k, v] of Object.entries(obj)) {
       if (v === undefined) continue;
       if (k in props) issues.push(...validate(props[k], v, join(path, k)));
       else if (s.additionalProperties === false) issues.push({ path: join(path, k), message: 'is not a known property' });
       else if (s.additionalProperties && typeof s.additionalProperties === 'object') issues.push(...validate(s.additionalProperties, v, join(path, k)));
-      if (s.propertyNames !== undefined) for (const i of validate(s.propertyNames, k, join(path, k))) issues.push({ path: i.path, message: `name ${i.message}` });
+      if (s.propertyNames !== undefined)
+        for (const i of validate(s.propertyNames, k, join(path, k))) issues.push({ path: i.path, message: `name ${i.message}` });
     }
   }
   return issues;

@@ -4,13 +4,39 @@ import { parseOrThrow, QueryInt, QueryNumber } from '../../schemas/common.js';
 import type { Route } from '../router.js';
 import { listResult } from './common.js';
 
-const ConnectionSchema = z.object({ id: z.string(), channel_id: z.number(), ident: z.string().nullable(), peer: z.string(), established: z.number(), last_active: z.number(), bytes_in: z.number(), bytes_out: z.number(), frames_in: z.number() });
-const LogsQuerySchema = z.object({ from: QueryNumber.optional(), to: QueryNumber.optional(), count: QueryInt.pipe(z.number().int().min(1).max(10000)).optional() }).strict();
+const ConnectionSchema = z.object({
+  id: z.string(),
+  channel_id: z.number(),
+  ident: z.string().nullable(),
+  peer: z.string(),
+  established: z.number(),
+  last_active: z.number(),
+  bytes_in: z.number(),
+  bytes_out: z.number(),
+  frames_in: z.number(),
+});
+const LogsQuerySchema = z
+  .object({ from: QueryNumber.optional(), to: QueryNumber.optional(), count: QueryInt.pipe(z.number().int().min(1).max(10000)).optional() })
+  .strict();
 
 export function activityRoutes(connections: ConnectionService, logs: DeviceLogService): Route[] {
   return [
-    { method: 'GET', path: '/gw/channels/{sel}/connections', tag: 'channels', summary: 'Open connections of channels (ident, peer, since, traffic)', result: ConnectionSchema, handler: async (c) => listResult(await connections.list(c.params.sel), c.req.query) },
-    { method: 'DELETE', path: '/gw/channels/{sel}/connections/{conn}', tag: 'channels', summary: 'Close connections (all or ids)', result: ConnectionSchema, handler: async (c) => ({ result: await connections.close(c.params.sel, c.params.conn) }) },
+    {
+      method: 'GET',
+      path: '/gw/channels/{sel}/connections',
+      tag: 'channels',
+      summary: 'Open connections of channels (ident, peer, since, traffic)',
+      result: ConnectionSchema,
+      handler: async (c) => listResult(await connections.list(c.params.sel), c.req.query),
+    },
+    {
+      method: 'DELETE',
+      path: '/gw/channels/{sel}/connections/{conn}',
+      tag: 'channels',
+      summary: 'Close connections (all or ids)',
+      result: ConnectionSchema,
+      handler: async (c) => ({ result: await connections.close(c.params.sel, c.params.conn) }),
+    },
     {
       method: 'GET',
       path: '/gw/devices/{sel}/logs',

@@ -8,10 +8,41 @@ import { ListQuerySchema, listResult } from './common.js';
 export function channelRoutes(channels: ChannelService): Route[] {
   const tag = 'channels';
   return [
-    { method: 'POST', path: '/gw/channels', tag, summary: 'Create channels (a free port is chosen when none is given)', body: z.array(ChannelCreateSchema), result: ChannelSchema, handler: async (c) => ({ result: await channels.create(c.body()) }) },
-    { method: 'GET', path: '/gw/channels/{sel}', tag, summary: 'Get channels', query: ListQuerySchema, result: ChannelSchema, handler: async (c) => listResult(await channels.select(c.params.sel), c.req.query) },
-    { method: 'PUT', path: '/gw/channels/{sel}', tag, summary: 'Change channels', body: ChannelUpdateSchema, result: ChannelSchema, handler: async (c) => ({ result: await channels.update(c.params.sel, c.body()) }) },
-    { method: 'DELETE', path: '/gw/channels/{sel}', tag, summary: 'Delete channels (their listeners stop)', result: ChannelSchema, handler: async (c) => ({ result: await channels.delete(c.params.sel) }) },
+    {
+      method: 'POST',
+      path: '/gw/channels',
+      tag,
+      summary: 'Create channels (a free port is chosen when none is given)',
+      body: z.array(ChannelCreateSchema),
+      result: ChannelSchema,
+      handler: async (c) => ({ result: await channels.create(c.body()) }),
+    },
+    {
+      method: 'GET',
+      path: '/gw/channels/{sel}',
+      tag,
+      summary: 'Get channels',
+      query: ListQuerySchema,
+      result: ChannelSchema,
+      handler: async (c) => listResult(await channels.select(c.params.sel), c.req.query),
+    },
+    {
+      method: 'PUT',
+      path: '/gw/channels/{sel}',
+      tag,
+      summary: 'Change channels',
+      body: ChannelUpdateSchema,
+      result: ChannelSchema,
+      handler: async (c) => ({ result: await channels.update(c.params.sel, c.body()) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/gw/channels/{sel}',
+      tag,
+      summary: 'Delete channels (their listeners stop)',
+      result: ChannelSchema,
+      handler: async (c) => ({ result: await channels.delete(c.params.sel) }),
+    },
     {
       method: 'GET',
       path: '/gw/channels/{sel}/messages',

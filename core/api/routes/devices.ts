@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { DeviceService } from '../../registry/devices.js';
-import { DeviceCreateSchema, DeviceSchema, DeviceUpdateSchema } from '../../schemas/devices.js';
-import { MessagesQuerySchema, parseMessagesQuery } from '../../schemas/messages.js';
-import { parseOrThrow, QueryNumber } from '../../schemas/common.js';
+import type { Message } from '../../../protocols/common/types.js';
 import { ValidationError } from '../../errors.js';
 import type { IngestService } from '../../ingest.js';
-import type { Message } from '../../../protocols/common/types.js';
+import type { DeviceService } from '../../registry/devices.js';
+import { parseOrThrow, QueryNumber } from '../../schemas/common.js';
+import { DeviceCreateSchema, DeviceSchema, DeviceUpdateSchema } from '../../schemas/devices.js';
+import { MessagesQuerySchema, parseMessagesQuery } from '../../schemas/messages.js';
 import type { Route } from '../router.js';
 import { ListQuerySchema, listResult } from './common.js';
 
@@ -14,7 +14,21 @@ const TelemetrySchema = z.object({ id: z.number(), telemetry: z.record(z.string(
 const Primitive = z.union([z.string().max(65536), z.number(), z.boolean(), z.null()]);
 /** A message to inject: flat JSON, dotted names. */
 const InjectSchema = z
-  .array(z.record(z.string().min(1).max(128).regex(/^[A-Za-z0-9_.#-]+$/, 'names are letters, digits, _ . # -'), z.union([Primitive, z.array(Primitive).max(1000)])).refine((m) => m.timestamp === undefined || typeof m.timestamp === 'number', { message: 'timestamp must be a number (Unix seconds)', path: ['timestamp'] }))
+  .array(
+    z
+      .record(
+        z
+          .string()
+          .min(1)
+          .max(128)
+          .regex(/^[A-Za-z0-9_.#-]+$/, 'names are letters, digits, _ . # -'),
+        z.union([Primitive, z.array(Primitive).max(1000)]),
+      )
+      .refine((m) => m.timestamp === undefined || typeof m.timestamp === 'number', {
+        message: 'timestamp must be a number (Unix seconds)',
+        path: ['timestamp'],
+      }),
+  )
   .min(1)
   .max(1000);
 const RangeSchema = z.object({ from: QueryNumber, to: QueryNumber }).strict();
@@ -22,10 +36,41 @@ const RangeSchema = z.object({ from: QueryNumber, to: QueryNumber }).strict();
 export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService, 'inject'>): Route[] {
   const tag = 'devices';
   return [
-    { method: 'POST', path: '/gw/devices', tag, summary: 'Create devices (all or none)', body: z.array(DeviceCreateSchema), result: DeviceSchema, handler: async (c) => ({ result: await devices.create(c.body()) }) },
-    { method: 'GET', path: '/gw/devices/{sel}', tag, summary: 'Get devices', query: ListQuerySchema, result: DeviceSchema, handler: async (c) => listResult(await devices.select(c.params.sel), c.req.query) },
-    { method: 'PUT', path: '/gw/devices/{sel}', tag, summary: 'Change devices; a new configuration.ident swaps the hardware', body: DeviceUpdateSchema, result: DeviceSchema, handler: async (c) => ({ result: await devices.update(c.params.sel, c.body(), c.principal) }) },
-    { method: 'DELETE', path: '/gw/devices/{sel}', tag, summary: 'Delete devices with their history and telemetry', result: DeviceSchema, handler: async (c) => ({ result: await devices.delete(c.params.sel) }) },
+    {
+      method: 'POST',
+      path: '/gw/devices',
+      tag,
+      summary: 'Create devices (all or none)',
+      body: z.array(DeviceCreateSchema),
+      result: DeviceSchema,
+      handler: async (c) => ({ result: await devices.create(c.body()) }),
+    },
+    {
+      method: 'GET',
+      path: '/gw/devices/{sel}',
+      tag,
+      summary: 'Get devices',
+      query: ListQuerySchema,
+      result: DeviceSchema,
+      handler: async (c) => listResult(await devices.select(c.params.sel), c.req.query),
+    },
+    {
+      method: 'PUT',
+      path: '/gw/devices/{sel}',
+      tag,
+      summary: 'Change devices; a new configuration.ident swaps the hardware',
+      body: DeviceUpdateSchema,
+      result: DeviceSchema,
+      handler: async (c) => ({ result: await devices.update(c.params.sel, c.body(), c.principal) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/gw/devices/{sel}',
+      tag,
+      summary: 'Delete devices with their history and telemetry',
+      result: DeviceSchema,
+      handler: async (c) => ({ result: await devices.delete(c.params.sel) }),
+    },
     {
       method: 'GET',
       path: '/gw/devices/{sel}/messages',
@@ -62,14 +107,29 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
         return { result: await devices.deleteMessages(c.params.sel, q.from, q.to) };
       },
     },
-    { method: 'GET', path: '/gw/devices/{sel}/telemetry', tag, summary: 'Latest value and time of every parameter', result: TelemetrySchema, handler: async (c) => ({ result: await devices.telemetry(c.params.sel) }) },
+    {
+      method: 'GET',
+      path: '/gw/devices/{sel}/telemetry',
+      tag,
+      summary: 'Latest value and time of every parameter',
+      result: TelemetrySchema,
+      handler: async (c) => ({ result: await devices.telemetry(c.params.sel) }),
+    },
     {
       method: 'GET',
       path: '/gw/devices/{sel}/telemetry/{names}',
       tag,
       summary: 'Telemetry narrowed to parameter prefixes (comma list)',
       result: TelemetrySchema,
-      handler: async (c) => ({ result: await devices.telemetry(c.params.sel, c.params.names.split(',').map((s) => s.trim()).filter(Boolean)) }),
+      handler: async (c) => ({
+        result: await devices.telemetry(
+          c.params.sel,
+          c.params.names
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        ),
+      }),
     },
   ];
 }

@@ -16,8 +16,22 @@ export function protocolRoutes(): Route[] {
     return byName.length > 0 ? byName : selectOrThrow(protocols, parseSelector(sel, 'protocol selector'), 'protocol', sel);
   };
   return [
-    { method: 'GET', path: '/gw/protocols', tag, summary: 'Protocols the hub speaks', result: ProtocolSchema, handler: async (c) => listResult(protocols, c.req.query) },
-    { method: 'GET', path: '/gw/protocols/{sel}', tag, summary: 'Get protocols', result: ProtocolSchema, handler: async (c) => listResult(select(c.params.sel), c.req.query) },
+    {
+      method: 'GET',
+      path: '/gw/protocols',
+      tag,
+      summary: 'Protocols the hub speaks',
+      result: ProtocolSchema,
+      handler: async (c) => listResult(protocols, c.req.query),
+    },
+    {
+      method: 'GET',
+      path: '/gw/protocols/{sel}',
+      tag,
+      summary: 'Get protocols',
+      result: ProtocolSchema,
+      handler: async (c) => listResult(select(c.params.sel), c.req.query),
+    },
     {
       method: 'GET',
       path: '/gw/protocols/{sel}/device-types',
@@ -25,7 +39,10 @@ export function protocolRoutes(): Route[] {
       summary: 'Device types of protocols, with their command and settings schemas',
       handler: async (c) => {
         const ids = new Set(select(c.params.sel).map((p) => p.id));
-        return listResult(types.filter((t) => ids.has(t.protocol_id)), c.req.query);
+        return listResult(
+          types.filter((t) => ids.has(t.protocol_id)),
+          c.req.query,
+        );
       },
     },
   ];

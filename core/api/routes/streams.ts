@@ -12,15 +12,65 @@ const ReplayBody = z.object({ batches: z.array(z.string().min(1).max(64)).min(1)
 export function streamRoutes(streams: StreamService): Route[] {
   const tag = 'streams';
   const sub = (kind: 'device' | 'channel', path: 'devices' | 'channels'): Route[] => [
-    { method: 'POST', path: `/gw/streams/{sel}/${path}/{target}`, tag, summary: `Subscribe streams to ${path}`, result: SubscriptionSchema, handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, true) }) },
-    { method: 'DELETE', path: `/gw/streams/{sel}/${path}/{target}`, tag, summary: `Unsubscribe streams from ${path}`, result: SubscriptionSchema, handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, false) }) },
-    { method: 'GET', path: `/gw/streams/{sel}/${path}`, tag, summary: `The ${path} streams are subscribed to`, result: SubscriptionSchema, handler: async (c) => listResult(await streams.subscribers(c.params.sel, kind), c.req.query) },
+    {
+      method: 'POST',
+      path: `/gw/streams/{sel}/${path}/{target}`,
+      tag,
+      summary: `Subscribe streams to ${path}`,
+      result: SubscriptionSchema,
+      handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, true) }),
+    },
+    {
+      method: 'DELETE',
+      path: `/gw/streams/{sel}/${path}/{target}`,
+      tag,
+      summary: `Unsubscribe streams from ${path}`,
+      result: SubscriptionSchema,
+      handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, false) }),
+    },
+    {
+      method: 'GET',
+      path: `/gw/streams/{sel}/${path}`,
+      tag,
+      summary: `The ${path} streams are subscribed to`,
+      result: SubscriptionSchema,
+      handler: async (c) => listResult(await streams.subscribers(c.params.sel, kind), c.req.query),
+    },
   ];
   return [
-    { method: 'POST', path: '/gw/streams', tag, summary: 'Create streams (configuration checked per type)', body: z.array(StreamCreateSchema), result: StreamSchema, handler: async (c) => ({ result: await streams.create(c.body()) }) },
-    { method: 'GET', path: '/gw/streams/{sel}', tag, summary: 'Get streams with their status (last delivery, lag, buffered, errors)', handler: async (c) => listResult(await streams.view(c.params.sel), c.req.query) },
-    { method: 'PUT', path: '/gw/streams/{sel}', tag, summary: 'Change streams', body: StreamUpdateSchema, result: StreamSchema, handler: async (c) => ({ result: await streams.update(c.params.sel, c.body()) }) },
-    { method: 'DELETE', path: '/gw/streams/{sel}', tag, summary: 'Delete streams, their subscriptions and buffers', result: StreamSchema, handler: async (c) => ({ result: await streams.delete(c.params.sel) }) },
+    {
+      method: 'POST',
+      path: '/gw/streams',
+      tag,
+      summary: 'Create streams (configuration checked per type)',
+      body: z.array(StreamCreateSchema),
+      result: StreamSchema,
+      handler: async (c) => ({ result: await streams.create(c.body()) }),
+    },
+    {
+      method: 'GET',
+      path: '/gw/streams/{sel}',
+      tag,
+      summary: 'Get streams with their status (last delivery, lag, buffered, errors)',
+      handler: async (c) => listResult(await streams.view(c.params.sel), c.req.query),
+    },
+    {
+      method: 'PUT',
+      path: '/gw/streams/{sel}',
+      tag,
+      summary: 'Change streams',
+      body: StreamUpdateSchema,
+      result: StreamSchema,
+      handler: async (c) => ({ result: await streams.update(c.params.sel, c.body()) }),
+    },
+    {
+      method: 'DELETE',
+      path: '/gw/streams/{sel}',
+      tag,
+      summary: 'Delete streams, their subscriptions and buffers',
+      result: StreamSchema,
+      handler: async (c) => ({ result: await streams.delete(c.params.sel) }),
+    },
     ...sub('device', 'devices'),
     ...sub('channel', 'channels'),
     {
@@ -31,7 +81,13 @@ export function streamRoutes(streams: StreamService): Route[] {
       query: LogsQuery,
       handler: async (c) => ({ result: await streams.logs(c.params.sel, parseOrThrow(LogsQuery, c.req.query).count ?? 1000) }),
     },
-    { method: 'GET', path: '/gw/streams/{sel}/dropped', tag, summary: 'Batches dropped after queue_ttl, kept for inspection and replay', handler: async (c) => listResult(await streams.dropped(c.params.sel), c.req.query) },
+    {
+      method: 'GET',
+      path: '/gw/streams/{sel}/dropped',
+      tag,
+      summary: 'Batches dropped after queue_ttl, kept for inspection and replay',
+      handler: async (c) => listResult(await streams.dropped(c.params.sel), c.req.query),
+    },
     {
       method: 'POST',
       path: '/gw/streams/{sel}/dropped/replay',
@@ -43,6 +99,12 @@ export function streamRoutes(streams: StreamService): Route[] {
         return { result: await streams.replay(c.params.sel, body.batches) };
       },
     },
-    { method: 'DELETE', path: '/gw/streams/{sel}/dropped', tag, summary: 'Discard dropped batches', handler: async (c) => ({ result: await streams.discardDropped(c.params.sel) }) },
+    {
+      method: 'DELETE',
+      path: '/gw/streams/{sel}/dropped',
+      tag,
+      summary: 'Discard dropped batches',
+      handler: async (c) => ({ result: await streams.discardDropped(c.params.sel) }),
+    },
   ];
 }

@@ -2,8 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { httpModule } from '../../../adapters/streams/http.js';
-import { HttpConfigSchema } from '../../../core/schemas/streams.js';
 import type { Stream } from '../../../core/schemas/streams.js';
+import { HttpConfigSchema } from '../../../core/schemas/streams.js';
 import type { StreamBatch } from '../../../core/streams/types.js';
 import { captureLogger, freePort } from '../../helpers/local-hub.js';
 
@@ -55,7 +55,8 @@ describe('http stream target', () => {
     answer = (_, res) => res.writeHead(200).end('ok');
   });
 
-  const target = (config: Record<string, unknown>) => httpModule.createTarget(HttpConfigSchema.parse({ uri: `http://127.0.0.1:${port}/hook?x=1`, ...config }), STREAM, { logger: captureLogger() });
+  const target = (config: Record<string, unknown>) =>
+    httpModule.createTarget(HttpConfigSchema.parse({ uri: `http://127.0.0.1:${port}/hook?x=1`, ...config }), STREAM, { logger: captureLogger() });
 
   it('POSTs the batch as a JSON array with the configured headers, batch id and a verifiable HMAC', async () => {
     const t = target({ secret: 's3cret', headers: { Authorization: 'Bearer abc', 'X-Tenant': 't1' } });
@@ -67,10 +68,10 @@ describe('http stream target', () => {
     expect(r.url).toBe('/hook?x=1');
     expect(JSON.parse(r.body)).toEqual([msg(0), msg(1)]);
     expect(r.headers['content-type']).toBe('application/json');
-    expect(r.headers['authorization']).toBe('Bearer abc');
+    expect(r.headers.authorization).toBe('Bearer abc');
     expect(r.headers['x-tenant']).toBe('t1');
     expect(r.headers['x-hub-batch-id']).toBe('b1-1');
-    const expected = 'sha256=' + createHmac('sha256', 's3cret').update(r.body).digest('hex');
+    const expected = `sha256=${createHmac('sha256', 's3cret').update(r.body).digest('hex')}`;
     expect(r.headers['x-hub-signature-256']).toBe(expected);
   });
 

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { Aedes, type AedesOptions } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMqttJoiner } from '../../../adapters/streams/mqtt-commands.js';
-import { MqttTarget } from '../../../adapters/streams/mqtt.js';
 import { STREAM_TYPES_MODULES } from '../../../adapters/streams/index.js';
+import { MqttTarget } from '../../../adapters/streams/mqtt.js';
+import { createMqttJoiner } from '../../../adapters/streams/mqtt-commands.js';
 import { MqttConfigSchema, type Stream } from '../../../core/schemas/streams.js';
 import type { CommandGateway, StreamBatch, StreamJoiner, StreamTarget } from '../../../core/streams/types.js';
 import type { Message } from '../../../protocols/common/types.js';
-import { captureLogger, type CapturedLogger, eventually, freePort, removeDir, tempDir } from '../../helpers/local-hub.js';
+import { type CapturedLogger, captureLogger, eventually, freePort, removeDir, tempDir } from '../../helpers/local-hub.js';
 
 interface Broker {
   readonly port: number;
@@ -44,7 +44,12 @@ function aedesBroker(port: number, options: AedesOptions = {}): Broker & { aedes
   return b;
 }
 
-const MOSQUITTO = [process.env['MOSQUITTO_BIN'], ...(process.env['PATH'] ?? '').split(':').map((d) => join(d, 'mosquitto')), '/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto'].find((p): p is string => !!p && existsSync(p));
+const MOSQUITTO = [
+  process.env.MOSQUITTO_BIN,
+  ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'mosquitto')),
+  '/usr/sbin/mosquitto',
+  '/usr/local/sbin/mosquitto',
+].find((p): p is string => !!p && existsSync(p));
 
 const configDirs: string[] = [];
 afterAll(() => configDirs.forEach((d) => removeDir(d)));
@@ -136,7 +141,12 @@ function brokerSuite(kind: string, makeBroker: (port: number) => Broker) {
       return t;
     };
     const joiner = async (gateway: CommandGateway, extra: Record<string, unknown> = {}): Promise<StreamJoiner> => {
-      const j = createMqttJoiner(cfg({ commands_topic: 'telematics/%ident%/commands', ...extra }), STREAM, { logger, commands: gateway }, { ...FAST, everyMs: 30 });
+      const j = createMqttJoiner(
+        cfg({ commands_topic: 'telematics/%ident%/commands', ...extra }),
+        STREAM,
+        { logger, commands: gateway },
+        { ...FAST, everyMs: 30 },
+      );
       if (!j) throw new Error('no joiner');
       closers.push(() => j.stop());
       await j.start();
@@ -186,12 +196,14 @@ function brokerSuite(kind: string, makeBroker: (port: number) => Broker) {
       await t.deliver(batch([msg('dev1', 1)]));
       await broker.stop();
       const started = Date.now();
-      await expect(t.deliver(batch([msg('dev1', 2)]))).rejects.toThrow(/mqtt stream 7: (broker mqtt:\/\/127\.0\.0\.1:\d+ not connected within 0\.5 s|connection .* closed before every PUBACK)/);
+      await expect(t.deliver(batch([msg('dev1', 2)]))).rejects.toThrow(
+        /mqtt stream 7: (broker mqtt:\/\/127\.0\.0\.1:\d+ not connected within 0\.5 s|connection .* closed before every PUBACK)/,
+      );
       expect(Date.now() - started).toBeLessThan(1500);
       await broker.start();
       const p = await watch('telematics/#');
       await eventually(() => t.deliver(batch([msg('dev1', 3)])).then(() => true), 5000, 100);
-      await eventually(async () => (p.got.some((g) => (g.body as Message)['timestamp'] === 3) ? true : undefined));
+      await eventually(async () => (p.got.some((g) => (g.body as Message).timestamp === 3) ? true : undefined));
     });
 
     it('turns a command on the commands topic into a queued command and publishes its result', async () => {
@@ -202,14 +214,18 @@ function brokerSuite(kind: string, makeBroker: (port: number) => Broker) {
       await eventually(async () => (p.got.length === 1 ? true : undefined));
       expect(gateway.queued).toEqual([{ ident: 'dev1', name: 'setdigout', properties: { out: 1 }, origin: 'stream:7' }]);
       expect(gateway.polls).toBeGreaterThanOrEqual(2);
-      expect(p.got[0]).toMatchObject({ topic: 'telematics/dev1/commands/results', body: { id: 101, name: 'setdigout', executed: true, response: 'done 101 on 7', status: 'replied' } });
+      expect(p.got[0]).toMatchObject({
+        topic: 'telematics/dev1/commands/results',
+        body: { id: 101, name: 'setdigout', executed: true, response: 'done 101 on 7', status: 'replied' },
+      });
     });
 
     it('ignores malformed commands and keeps serving; a refused command gets an error result', async () => {
       const gateway = new FakeCommands(1);
       await joiner(gateway, { results_topic: 'results/%device.id%/%ident%' });
       const p = await watch('results/#');
-      for (const bad of ['not json', '[1]', '{"properties":{}}', '{"name":"x","properties":[1]}']) await p.client.publishAsync('telematics/dev2/commands', bad, { qos: 1 });
+      for (const bad of ['not json', '[1]', '{"properties":{}}', '{"name":"x","properties":[1]}'])
+        await p.client.publishAsync('telematics/dev2/commands', bad, { qos: 1 });
       await p.client.publishAsync('telematics/unknown/commands', '{"name":"reboot"}', { qos: 1 });
       await p.client.publishAsync('telematics/dev2/commands', '{"name":"reboot"}', { qos: 1 });
       await eventually(async () => (p.got.length === 2 ? true : undefined));
@@ -273,7 +289,12 @@ describe('mqtt stream target, broker behaviour checked in aedes', () => {
   });
 
   it('resolves only once the PUBACK arrived, and authenticates with username, password and client_id', async () => {
-    const t = new MqttTarget(MqttConfigSchema.parse({ uri: `mqtt://127.0.0.1:${broker.port}`, username: 'u', password: 'p', client_id: 'hub-7' }), STREAM, { logger }, FAST);
+    const t = new MqttTarget(
+      MqttConfigSchema.parse({ uri: `mqtt://127.0.0.1:${broker.port}`, username: 'u', password: 'p', client_id: 'hub-7' }),
+      STREAM,
+      { logger },
+      FAST,
+    );
     let done = false;
     const delivered = t.deliver(batch([msg('dev1', 1)])).then(() => (done = true));
     const release = await eventually(async () => held);

@@ -1,16 +1,35 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RetranslatorTarget } from '../../../adapters/streams/retranslator.js';
 import { STREAM_TYPES_MODULES } from '../../../adapters/streams/index.js';
+import { RetranslatorTarget } from '../../../adapters/streams/retranslator.js';
 import { RetranslatorConfigSchema, type Stream } from '../../../core/schemas/streams.js';
 import type { StreamBatch } from '../../../core/streams/types.js';
 import type { Message } from '../../../protocols/common/types.js';
-import { captureLogger, type CapturedLogger, freePort } from '../../helpers/local-hub.js';
+import { type CapturedLogger, captureLogger, freePort } from '../../helpers/local-hub.js';
 import { RetranslatorReceiver } from '../../helpers/retranslator-receiver.js';
 
 const STREAM: Stream = { id: 5, name: 'wialon', protocol_name: 'wialon_retranslator', configuration: {}, queue_ttl: 3600, enabled: true };
 
-const kazan: Message = { ident: '860000000000001', timestamp: 1700000100, 'position.latitude': 55.79, 'position.longitude': 49.12, 'position.speed': 40, 'position.direction': 90, 'position.satellites': 9, 'external.powersource.voltage': 13.8, din: 3 };
-const guatemala: Message = { ident: '860000000000002', timestamp: 1700000200.75, 'gsm.mcc': 704, 'gsm.mnc': 1, 'gsm.lac': 1234, 'gsm.cellid': 56789, 'vehicle.mileage': 1234.5, 'event.enum': 'timer' };
+const kazan: Message = {
+  ident: '860000000000001',
+  timestamp: 1700000100,
+  'position.latitude': 55.79,
+  'position.longitude': 49.12,
+  'position.speed': 40,
+  'position.direction': 90,
+  'position.satellites': 9,
+  'external.powersource.voltage': 13.8,
+  din: 3,
+};
+const guatemala: Message = {
+  ident: '860000000000002',
+  timestamp: 1700000200.75,
+  'gsm.mcc': 704,
+  'gsm.mnc': 1,
+  'gsm.lac': 1234,
+  'gsm.cellid': 56789,
+  'vehicle.mileage': 1234.5,
+  'event.enum': 'timer',
+};
 
 const batch = (messages: Message[], batchId = 'r1'): StreamBatch => ({ streamId: 5, batchId, messages });
 
@@ -113,7 +132,7 @@ describe('wialon_retranslator stream target', () => {
   it('skips a message that cannot be encoded, logs why, and delivers the rest', async () => {
     await target().deliver(batch([{ timestamp: 1 }, guatemala]));
     expect(receiver.packets.map((p) => p.ident)).toEqual(['860000000000002']);
-    expect(logger.lines.find((l) => l.message.includes('cannot be encoded'))?.extra?.['reason']).toMatch(/ident undefined/);
+    expect(logger.lines.find((l) => l.message.includes('cannot be encoded'))?.extra?.reason).toMatch(/ident undefined/);
   });
 
   it('serialises concurrent deliveries on the one connection', async () => {

@@ -4,13 +4,13 @@ import { Aedes } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { STREAM_TYPES_MODULES } from '../../../adapters/streams/index.js';
-import { createThingsboardJoiner } from '../../../adapters/streams/thingsboard-rpc.js';
 import { ThingsboardTarget } from '../../../adapters/streams/thingsboard.js';
+import { createThingsboardJoiner } from '../../../adapters/streams/thingsboard-rpc.js';
 import { type Stream, ThingsboardConfigSchema } from '../../../core/schemas/streams.js';
 import { TB_MAX_MESSAGE_BYTES } from '../../../core/streams/thingsboard-payload.js';
 import type { CommandGateway, StreamBatch, StreamTarget } from '../../../core/streams/types.js';
 import type { Message } from '../../../protocols/common/types.js';
-import { captureLogger, type CapturedLogger, eventually, freePort } from '../../helpers/local-hub.js';
+import { type CapturedLogger, captureLogger, eventually, freePort } from '../../helpers/local-hub.js';
 
 interface Seen {
   topic: string;
@@ -35,7 +35,14 @@ class FakeCommands implements CommandGateway {
 
 const STREAM: Stream = { id: 8, name: 'tb', protocol_name: 'thingsboard', configuration: {}, queue_ttl: 3600, enabled: true };
 const FAST = { connectWaitMs: 500, ackWaitMs: 3000, reconnectMs: 100 } as const;
-const msg = (ident: string, t: number, extra: Message = {}): Message => ({ ident, timestamp: t, 'device.id': Number(ident.replace(/\D/g, '')) || 0, 'position.speed': 10, 'gsm.lac': null, ...extra });
+const msg = (ident: string, t: number, extra: Message = {}): Message => ({
+  ident,
+  timestamp: t,
+  'device.id': Number(ident.replace(/\D/g, '')) || 0,
+  'position.speed': 10,
+  'gsm.lac': null,
+  ...extra,
+});
 const batch = (messages: Message[]): StreamBatch => ({ streamId: 8, batchId: 't1', messages });
 
 describe('thingsboard stream target', () => {
@@ -130,12 +137,20 @@ describe('thingsboard stream target', () => {
     const t = target();
     await t.deliver(batch([msg('dev50', 1)]));
     await eventually(async () => (ours().length === 3 ? true : undefined));
-    const gatewayClient = Object.values((aedes as unknown as { clients: Record<string, { id: string; close(): void }> }).clients).find((c) => c.id !== 'platform');
+    const gatewayClient = Object.values((aedes as unknown as { clients: Record<string, { id: string; close(): void }> }).clients).find(
+      (c) => c.id !== 'platform',
+    );
     gatewayClient?.close();
     seen = [];
     await eventually(() => t.deliver(batch([msg('dev50', 2)])).then(() => true), 5000, 100);
     // mqtt.js may first resend the unacknowledged telemetry of the failed attempt (QoS 1: at least once)
-    await eventually(async () => (ours().filter((s) => s.topic === 'v1/gateway/telemetry').length >= 1 && ours().at(-1)?.topic === 'v1/gateway/telemetry' && ours().some((s) => s.topic === 'v1/gateway/connect') ? true : undefined));
+    await eventually(async () =>
+      ours().filter((s) => s.topic === 'v1/gateway/telemetry').length >= 1 &&
+      ours().at(-1)?.topic === 'v1/gateway/telemetry' &&
+      ours().some((s) => s.topic === 'v1/gateway/connect')
+        ? true
+        : undefined,
+    );
     const topics = ours().map((s) => s.topic);
     expect(topics.slice(-3)).toEqual(['v1/gateway/connect', 'v1/gateway/attributes', 'v1/gateway/telemetry']);
     expect(ours().at(-1)?.body).toEqual({ dev50: [{ ts: 2000, values: { 'device.id': 50, 'position.speed': 10 } }] });
@@ -156,8 +171,8 @@ describe('thingsboard stream target', () => {
     expect(telemetry().length).toBeGreaterThanOrEqual(4);
     for (const s of telemetry()) expect(s.packetBytes).toBeLessThan(TB_MAX_MESSAGE_BYTES);
     const ts = (device: string) => telemetry().flatMap((s) => ((s.body as Record<string, { ts: number }[]>)[device] ?? []).map((e) => e.ts));
-    expect(ts('dev5')).toEqual(big.filter((m) => m['ident'] === 'dev5').map((m) => (m['timestamp'] as number) * 1000));
-    expect(ts('dev6')).toEqual(big.filter((m) => m['ident'] === 'dev6').map((m) => (m['timestamp'] as number) * 1000));
+    expect(ts('dev5')).toEqual(big.filter((m) => m.ident === 'dev5').map((m) => (m.timestamp as number) * 1000));
+    expect(ts('dev6')).toEqual(big.filter((m) => m.ident === 'dev6').map((m) => (m.timestamp as number) * 1000));
   });
 
   it('skips an entry that alone exceeds the limit, with a warning, and sends the rest', async () => {
@@ -168,7 +183,12 @@ describe('thingsboard stream target', () => {
   });
 
   it('rejects within the bound when the broker is unreachable', async () => {
-    const t = new ThingsboardTarget(ThingsboardConfigSchema.parse({ uri: `mqtt://127.0.0.1:${await freePort()}`, access_token: 'x' }), STREAM, { logger }, FAST);
+    const t = new ThingsboardTarget(
+      ThingsboardConfigSchema.parse({ uri: `mqtt://127.0.0.1:${await freePort()}`, access_token: 'x' }),
+      STREAM,
+      { logger },
+      FAST,
+    );
     closers.push(() => t.close());
     await expect(t.deliver(batch([msg('dev1', 1)]))).rejects.toThrow(/thingsboard stream 8: broker mqtt:\/\/127\.0\.0\.1:\d+ not connected within 0\.5 s/);
   });
@@ -217,12 +237,22 @@ describe('thingsboard stream target', () => {
     it('ignores malformed requests and its own echoed replies, and keeps serving', async () => {
       const commands = new FakeCommands();
       await startJoiner(commands);
-      for (const bad of ['garbage', '[]', { device: 'dev40' }, { device: '', data: { id: 1, method: 'm' } }, { device: 'dev40', data: { method: 'm' } }, { device: 'dev40', data: 'x' }]) await rpc(bad);
+      for (const bad of [
+        'garbage',
+        '[]',
+        { device: 'dev40' },
+        { device: '', data: { id: 1, method: 'm' } },
+        { device: 'dev40', data: { method: 'm' } },
+        { device: 'dev40', data: 'x' },
+      ])
+        await rpc(bad);
       await rpc({ device: 'dev40', data: { id: 9, method: 'ping' } });
       await eventually(async () => (replies().some((r) => r.body?.id === 9) ? true : undefined));
       expect(commands.queued.map((q) => q.ident)).toEqual(['dev40']);
       expect(logger.lines.filter((l) => l.message === 'thingsboard rpc: malformed request ignored')).toHaveLength(6);
-      await eventually(async () => (logger.lines.some((l) => l.message === 'thingsboard rpc: message ignored' && l.extra?.['reason'] === 'no data.method (a reply)') ? true : undefined));
+      await eventually(async () =>
+        logger.lines.some((l) => l.message === 'thingsboard rpc: message ignored' && l.extra?.reason === 'no data.method (a reply)') ? true : undefined,
+      );
     });
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { packEnvelopes, packPlain, parseEnvelope, type QueuedFrame } from '../../../core/envelope.js';
 
-const frame = (i: number, size = 200): QueuedFrame => ({ ch: 1, p: 1, t: 'tcp', id: `35000000000${String(i).padStart(4, '0')}`, peer: `10.0.0.${i % 250}:4000`, ts: 1_800_000_000 + i, f: Buffer.alloc(size, i % 7).toString('base64'), cid: `x-${i}` });
+const frame = (i: number, size = 200): QueuedFrame => ({
+  ch: 1,
+  p: 1,
+  t: 'tcp',
+  id: `35000000000${String(i).padStart(4, '0')}`,
+  peer: `10.0.0.${i % 250}:4000`,
+  ts: 1_800_000_000 + i,
+  f: Buffer.alloc(size, i % 7).toString('base64'),
+  cid: `x-${i}`,
+});
 
 describe('core/envelope', () => {
   it('packs frames compressed under the size limit, keeps their order, and reads them back', () => {
@@ -20,10 +29,15 @@ describe('core/envelope', () => {
   });
 
   it('splits a run that does not compress enough, and refuses a frame that can never fit', () => {
-    const random = Array.from({ length: 40 }, (_, i) => ({ ...frame(i), f: Buffer.from(Array.from({ length: 3000 }, () => Math.floor(Math.random() * 256))).toString('base64') }));
+    const random = Array.from({ length: 40 }, (_, i) => ({
+      ...frame(i),
+      f: Buffer.from(Array.from({ length: 3000 }, () => Math.floor(Math.random() * 256))).toString('base64'),
+    }));
     const bodies = packEnvelopes(random, 20 * 1024);
     expect(bodies.every((b) => b.length <= 20 * 1024)).toBe(true);
     expect(bodies.flatMap((b) => parseEnvelope(b).frames)).toEqual(random);
-    expect(() => packEnvelopes([{ ...frame(1), f: Buffer.from(Array.from({ length: 40000 }, () => Math.floor(Math.random() * 256))).toString('base64') }], 20 * 1024)).toThrow(/cannot fit/);
+    expect(() =>
+      packEnvelopes([{ ...frame(1), f: Buffer.from(Array.from({ length: 40000 }, () => Math.floor(Math.random() * 256))).toString('base64') }], 20 * 1024),
+    ).toThrow(/cannot fit/);
   });
 });

@@ -81,7 +81,7 @@ describe('core/messages', () => {
   });
 
   describe('filter', () => {
-    const m: Message = { 'position.speed': 90, 'engine.ignition.status': true, name: 'truck 7', 'din': 0 };
+    const m: Message = { 'position.speed': 90, 'engine.ignition.status': true, name: 'truck 7', din: 0 };
     it.each([
       ['position.speed>80', true],
       ['position.speed<=80', false],

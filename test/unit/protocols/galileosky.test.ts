@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionCodec } from '../../../protocols/common/connection.js';
-import { crc16, CRC16 } from '../../../protocols/common/crc.js';
+import { CRC16, crc16 } from '../../../protocols/common/crc.js';
 import type { CodecOptions, SessionState } from '../../../protocols/common/types.js';
 import { decode } from '../../../protocols/galileosky/decoder.js';
 import { encodeAck, encodeCommand } from '../../../protocols/galileosky/encoder.js';
@@ -335,7 +335,9 @@ describe('protocols/galileosky', () => {
 
   describe('robustness', () => {
     it('survives random and mutated input (fast-check)', () => {
-      expect(fuzzCodec(galileosky, [HEAD_PACKET, MAIN_PACKET, TWO_RECORDS, COMMAND_REPLY, COMPRESSED, PHOTO_PART, IRIDIUM], 2000, 'tcp', HEAD_PACKET)).toBe(2000);
+      expect(fuzzCodec(galileosky, [HEAD_PACKET, MAIN_PACKET, TWO_RECORDS, COMMAND_REPLY, COMPRESSED, PHOTO_PART, IRIDIUM], 2000, 'tcp', HEAD_PACKET)).toBe(
+        2000,
+      );
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionCodec } from '../../../protocols/common/connection.js';
-import { crc16, CRC16 } from '../../../protocols/common/crc.js';
+import { CRC16, crc16 } from '../../../protocols/common/crc.js';
 import type { CodecOptions, Message, SessionState } from '../../../protocols/common/types.js';
 import { encodeAck, encodeAddressResponse, encodeCommand, encodeWifiAck } from '../../../protocols/gt06/encoder.js';
 import { gt06 } from '../../../protocols/gt06/index.js';
@@ -31,7 +31,12 @@ function x25(bytes: Buffer): number {
 }
 function build(type: number, content: Buffer, serial: number, long = false): Buffer {
   const len = 1 + content.length + 4;
-  const body = Buffer.concat([long ? Buffer.from([len >> 8, len & 0xff]) : Buffer.from([len]), Buffer.from([type]), content, Buffer.from([serial >> 8, serial & 0xff])]);
+  const body = Buffer.concat([
+    long ? Buffer.from([len >> 8, len & 0xff]) : Buffer.from([len]),
+    Buffer.from([type]),
+    content,
+    Buffer.from([serial >> 8, serial & 0xff]),
+  ]);
   const crc = x25(body);
   return Buffer.concat([Buffer.from(long ? '7979' : '7878', 'hex'), body, Buffer.from([crc >> 8, crc & 0xff, 0x0d, 0x0a])]);
 }
@@ -196,7 +201,7 @@ describe('protocols/gt06', () => {
     });
     it('neither stores nor answers a time request (the answer needs the server clock) or a command echo', () => {
       expect(gt06.inspect(build(0x8a, Buffer.alloc(0), 5), session(IMEI), STRICT)).toEqual({ store: false });
-      expect(gt06.inspect(build(0x80, hex('0c00000000') , 5), session(IMEI), STRICT)).toEqual({ store: false });
+      expect(gt06.inspect(build(0x80, hex('0c00000000'), 5), session(IMEI), STRICT)).toEqual({ store: false });
     });
     it('acks a 7878 packet of an unknown type (as Traccar does) without storing it', () => {
       const r = gt06.inspect(build(0x1f, hex('000000000000 0002'), 0xb1), session(IMEI), STRICT);
@@ -269,7 +274,14 @@ describe('protocols/gt06', () => {
     });
     it('decodes an alarm packet into alarm.event.trigger, alarm.type and event.enum', () => {
       const [m] = decodeOne(ALARM_SOS).messages;
-      expect(m).toMatchObject({ 'alarm.event.trigger': true, 'alarm.type': 'sos', 'event.enum': 1, 'battery.level': 62, 'gsm.cellid': 0x066d9b03, 'position.latitude': 25.8274367 });
+      expect(m).toMatchObject({
+        'alarm.event.trigger': true,
+        'alarm.type': 'sos',
+        'event.enum': 1,
+        'battery.level': 62,
+        'gsm.cellid': 0x066d9b03,
+        'position.latitude': 25.8274367,
+      });
       expect(m['position.longitude']).toBeCloseTo(-80.3764583, 6);
       expect(sanityProblems(m)).toEqual([]);
     });
@@ -279,7 +291,13 @@ describe('protocols/gt06', () => {
     });
     it('decodes 0x22: ACC, upload mode as event.enum, re-upload flag', () => {
       const [m] = decodeOne(GPS_LBS_22).messages;
-      expect(m).toMatchObject({ 'engine.ignition.status': false, 'event.enum': 0, 'position.latitude': 47.06884, 'position.longitude': 15.4410433, 'position.direction': 292 });
+      expect(m).toMatchObject({
+        'engine.ignition.status': false,
+        'event.enum': 0,
+        'position.latitude': 47.06884,
+        'position.longitude': 15.4410433,
+        'position.direction': 292,
+      });
       expect(m['message.buffered.status']).toBeUndefined();
       expect(sanityProblems(m)).toEqual([]);
     });
@@ -298,12 +316,28 @@ describe('protocols/gt06', () => {
     it('reads the position from a 0x21 "Current position!" answer (WHERE#)', () => {
       const text = Buffer.from('Current position!Lat:N22.571285,Lon:W113.950890,Course:10.00,Speed:5.00,DateTime:2014-04-21 11:39:09');
       const out = decodeOne(build(0x21, Buffer.concat([hex('00000000 01'), text]), 3, true));
-      expect(out.messages[0]).toMatchObject({ 'position.latitude': 22.571285, 'position.longitude': -113.95089, 'position.speed': 5, 'position.direction': 10, timestamp: Date.UTC(2014, 3, 21, 11, 39, 9) / 1000 });
+      expect(out.messages[0]).toMatchObject({
+        'position.latitude': 22.571285,
+        'position.longitude': -113.95089,
+        'position.speed': 5,
+        'position.direction': 10,
+        timestamp: Date.UTC(2014, 3, 21, 11, 39, 9) / 1000,
+      });
       expect(out.commandReplies[0].response).toBe(text.toString());
     });
     it('decodes WiFi and cell lists', () => {
       const [m] = decodeOne(WIFI).messages;
-      expect(m).toEqual({ timestamp: Date.UTC(2017, 9, 23, 11, 8, 50) / 1000, 'gsm.mcc': 204, 'gsm.mnc': 8, 'gsm.lac': 3150, 'gsm.cellid': 12197, 'gsm.cells': [[3150, 12197, -100], [3150, 12198, -110]] });
+      expect(m).toEqual({
+        timestamp: Date.UTC(2017, 9, 23, 11, 8, 50) / 1000,
+        'gsm.mcc': 204,
+        'gsm.mnc': 8,
+        'gsm.lac': 3150,
+        'gsm.cellid': 12197,
+        'gsm.cells': [
+          [3150, 12197, -100],
+          [3150, 12198, -110],
+        ],
+      });
     });
     it('decodes the 7979 information packet and the old GPS-only packet', () => {
       expect(decodeOne(INFO_LONG).messages).toEqual([{ 'gsm.network.technology': '4G' }]);
@@ -336,7 +370,12 @@ describe('protocols/gt06', () => {
 
   describe('encoder', () => {
     const cmd = (name: string, properties: Record<string, unknown> = {}) => encodeCommand({ name, properties });
-    const expected = (text: string, flag = 0) => build(0x80, Buffer.concat([Buffer.from([4 + text.length, flag >>> 24, (flag >> 16) & 0xff, (flag >> 8) & 0xff, flag & 0xff]), Buffer.from(text)]), 0).toString('hex');
+    const expected = (text: string, flag = 0) =>
+      build(
+        0x80,
+        Buffer.concat([Buffer.from([4 + text.length, flag >>> 24, (flag >> 16) & 0xff, (flag >> 8) & 0xff, flag & 0xff]), Buffer.from(text)]),
+        0,
+      ).toString('hex');
     it('encodes engine stop exactly as Traccar (Gt06ProtocolEncoderTest)', () => {
       expect((cmd('engine_stop') as Buffer).toString('hex')).toBe('787812800c0000000052656c61792c312300009dee0d0a');
     });
@@ -379,7 +418,9 @@ describe('protocols/gt06', () => {
       expect(encodeAck(0x01, 0x0009).toString('hex')).toBe('78780501000955940d0a');
       expect(encodeAck(0x32, 0x0102, true).toString('hex')).toBe(build(0x32, Buffer.alloc(0), 0x0102, true).toString('hex'));
       expect(encodeWifiAck(0x69, hex('171023110850')).toString('hex')).toBe('787800691710231108500d0a');
-      expect(encodeAddressResponse().toString('hex')).toBe(build(0x97, Buffer.concat([hex('0b00000000'), Buffer.from('NA&&NA&&0##')]), 0, true).toString('hex'));
+      expect(encodeAddressResponse().toString('hex')).toBe(
+        build(0x97, Buffer.concat([hex('0b00000000'), Buffer.from('NA&&NA&&0##')]), 0, true).toString('hex'),
+      );
     });
   });
 
@@ -392,7 +433,8 @@ describe('protocols/gt06', () => {
         expect(names.has(s.read) && names.has(s.write), s.name).toBe(true);
       }
       expect(type.settings.map((s) => s.name)).toEqual(['report_interval', 'timezone', 'sos_number']);
-      for (const c of type.commands) for (const example of c.examples) expect(encodeCommand({ name: c.name, properties: example }), c.name).toBeInstanceOf(Buffer);
+      for (const c of type.commands)
+        for (const example of c.examples) expect(encodeCommand({ name: c.name, properties: example }), c.name).toBeInstanceOf(Buffer);
     });
   });
 
@@ -425,7 +467,12 @@ describe('protocols/gt06', () => {
 
   const corpus = loadCorpus('gt06.json');
   /** Traccar alarm names for ours (Traccar's Position.ALARM_* values). */
-  const TRACCAR_ALARMS: Record<string, string> = { tamper: 'tampering', hard_braking: 'hardBraking', hard_acceleration: 'hardAcceleration', hard_cornering: 'hardCornering' };
+  const TRACCAR_ALARMS: Record<string, string> = {
+    tamper: 'tampering',
+    hard_braking: 'hardBraking',
+    hard_acceleration: 'hardAcceleration',
+    hard_cornering: 'hardCornering',
+  };
   const traccarAlarm = (v: unknown) => (typeof v === 'string' ? (TRACCAR_ALARMS[v] ?? v.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())) : v);
   /** Traccar attributes with a clear counterpart here. */
   const attributeMap: AttributeMap = {

@@ -145,7 +145,7 @@ describe('protocols/h02', () => {
       if (r.type === 'error') expect(r.error.code).toBe('malformed');
     });
     it('refuses a text frame without # beyond the frame limit, resyncing', () => {
-      const r = h02.frame(Buffer.from('*HQ,1,V1,' + 'x'.repeat(100)), tcp(), { crc: 'strict', maxFrameSize: 64 });
+      const r = h02.frame(Buffer.from(`*HQ,1,V1,${'x'.repeat(100)}`), tcp(), { crc: 'strict', maxFrameSize: 64 });
       expect(r).toMatchObject({ type: 'error', consumed: 109 });
       if (r.type === 'error') expect(r.error.code).toBe('oversize');
     });
@@ -190,7 +190,7 @@ describe('protocols/h02', () => {
     });
     it('refuses non-digit ids, X frames and frames without an id before identification', () => {
       expect(h02.inspect(text('*HQ,ABC,V1#'), tcp(), OPTIONS).error?.code).toBe('malformed');
-      expect(h02.inspect(hex('58' + '00'.repeat(31)), tcp(), OPTIONS)).toMatchObject({ store: false, error: { code: 'unsupported' } });
+      expect(h02.inspect(hex(`58${'00'.repeat(31)}`), tcp(), OPTIONS)).toMatchObject({ store: false, error: { code: 'unsupported' } });
       expect(h02.inspect(text('*HQ,,V1,1#'), tcp(), OPTIONS)).toMatchObject({ store: false, error: { code: 'unidentified' } });
       expect(h02.inspect(text('*HQ,,V1,1#'), tcp('42'), OPTIONS)).toMatchObject({ ident: '42', store: true });
     });
@@ -232,7 +232,14 @@ describe('protocols/h02', () => {
       });
     });
     it('decodes the serving cell of a 45-byte binary frame', () => {
-      expect(decodeOne(BINARY_LONG)).toMatchObject({ 'position.latitude': 22 + 33.983 / 60, 'position.longitude': 114 + 2.652 / 60, 'gsm.mcc': 460, 'gsm.mnc': 0, 'gsm.lac': 9771, 'gsm.cellid': 3863 });
+      expect(decodeOne(BINARY_LONG)).toMatchObject({
+        'position.latitude': 22 + 33.983 / 60,
+        'position.longitude': 114 + 2.652 / 60,
+        'gsm.mcc': 460,
+        'gsm.mnc': 0,
+        'gsm.lac': 9771,
+        'gsm.cellid': 3863,
+      });
     });
     it('sets the alarm from active-low status bits and ignition from bit 10', () => {
       const frame = Buffer.from(BINARY_SHORT);
@@ -264,7 +271,11 @@ describe('protocols/h02', () => {
         'gsm.mnc': 310,
         'gsm.lac': 8106,
         'gsm.cellid': 32010,
-        'h02.cells': [[8106, 32010, 23], [8101, 22007, 25], [8106, 12010, 23]],
+        'h02.cells': [
+          [8106, 32010, 23],
+          [8101, 22007, 25],
+          [8106, 12010, 23],
+        ],
         'h02.gsm.delay': 0,
         'h02.status': 0xfffffbff,
         'engine.ignition.status': false,
@@ -273,15 +284,40 @@ describe('protocols/h02', () => {
     });
     it('decodes heartbeat battery, LINK and the VP1 cell form from the tables', () => {
       expect(decodeOne(HEARTBEAT)).toEqual({ 'report.type': 'HTBT', 'battery.level': 100 });
-      expect(decodeOne(text('*HQ,1600068860,LINK,112137,20,8,67,0,0,081116,FFFFFBFF#'))).toMatchObject({ 'gsm.signal.level': 20, 'position.satellites': 8, 'battery.level': 67, 'h02.steps': 0, timestamp: Date.UTC(2016, 10, 8, 11, 21, 37) / 1000 });
-      expect(decodeOne(text('*hq,356327081001239,VP1,V,470,002,92,3565,0Y92,19433,30#'))).toMatchObject({ 'gsm.mcc': 470, 'gsm.mnc': 2, 'h02.cells': [[92, 3565, 0], [92, 19433, 30]] });
+      expect(decodeOne(text('*HQ,1600068860,LINK,112137,20,8,67,0,0,081116,FFFFFBFF#'))).toMatchObject({
+        'gsm.signal.level': 20,
+        'position.satellites': 8,
+        'battery.level': 67,
+        'h02.steps': 0,
+        timestamp: Date.UTC(2016, 10, 8, 11, 21, 37) / 1000,
+      });
+      expect(decodeOne(text('*hq,356327081001239,VP1,V,470,002,92,3565,0Y92,19433,30#'))).toMatchObject({
+        'gsm.mcc': 470,
+        'gsm.mnc': 2,
+        'h02.cells': [
+          [92, 3565, 0],
+          [92, 19433, 30],
+        ],
+      });
     });
     it('decodes the odometer tail and the V19 SIM group', () => {
-      expect(decodeOne(text('*HQ,2130510938,V1,012632,A,0520.0663,N,10028.6324,E,0.286,023,100317,FFFFDFFF,69129336,0,100.0,18,5141,5A20#'))).toMatchObject({ 'vehicle.mileage': 69129.336, 'sensor.temperature.1': 0, 'fuel.level': 100, 'position.altitude': 18, 'gsm.lac': 0x5141, 'gsm.cellid': 0x5a20 });
-      expect(decodeOne(text('*HQ,4209951296,V19,214452,A,5201.0178,N,01830.5029,E,000.00,000,200417,,195.63.13.195,89480610500392633029,BFFFFBFF#'))).toMatchObject({ 'h02.sim.info': '195.63.13.195', 'gsm.sim.iccid': '89480610500392633029', 'h02.status': 0xbffffbff });
+      expect(decodeOne(text('*HQ,2130510938,V1,012632,A,0520.0663,N,10028.6324,E,0.286,023,100317,FFFFDFFF,69129336,0,100.0,18,5141,5A20#'))).toMatchObject({
+        'vehicle.mileage': 69129.336,
+        'sensor.temperature.1': 0,
+        'fuel.level': 100,
+        'position.altitude': 18,
+        'gsm.lac': 0x5141,
+        'gsm.cellid': 0x5a20,
+      });
+      expect(
+        decodeOne(text('*HQ,4209951296,V19,214452,A,5201.0178,N,01830.5029,E,000.00,000,200417,,195.63.13.195,89480610500392633029,BFFFFBFF#')),
+      ).toMatchObject({ 'h02.sim.info': '195.63.13.195', 'gsm.sim.iccid': '89480610500392633029', 'h02.status': 0xbffffbff });
     });
     it('reads the other coordinate forms (-DD-MM.MMMM, degrees absent)', () => {
-      expect(decodeOne(text('*HQ,1451316409,V1,030149,A,-23-29.0095,S,-46-51.5852,W,2.4,065,070315,FFFFFFFF#'))).toMatchObject({ 'position.latitude': -(23 + 29.0095 / 60), 'position.longitude': -(46 + 51.5852 / 60) });
+      expect(decodeOne(text('*HQ,1451316409,V1,030149,A,-23-29.0095,S,-46-51.5852,W,2.4,065,070315,FFFFFFFF#'))).toMatchObject({
+        'position.latitude': -(23 + 29.0095 / 60),
+        'position.longitude': -(46 + 51.5852 / 60),
+      });
       expect(decodeOne(text('*HQ,9001000002,V8,213945,A,3542.2043,N,38.6508,W,0.00,170,221025,FBFFF9FF#'))['position.longitude']).toBeCloseTo(-0.64418, 5);
     });
     it('returns typed errors for truncated, unknown and foreign frames, never throwing', () => {

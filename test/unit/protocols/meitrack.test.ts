@@ -5,7 +5,7 @@ import { encodeAacAck, encodeCccAck, encodeCommand, encodeFrame, encodePhotoRequ
 import { parseHeader, sum8 } from '../../../protocols/meitrack/header.js';
 import { meitrack } from '../../../protocols/meitrack/index.js';
 import { assertChunkingInvariant, assertFramerContract, fuzzCodec } from '../../helpers/codec-contract.js';
-import { loadCorpus, replayDecode, reportPassRate, sanityProblems, type AttributeMap } from '../../helpers/conformance.js';
+import { type AttributeMap, loadCorpus, replayDecode, reportPassRate, sanityProblems } from '../../helpers/conformance.js';
 import { hexFixture } from '../../helpers/hex.js';
 
 const hex = hexFixture;
@@ -181,7 +181,10 @@ describe('protocols/meitrack', () => {
       const packet = (index: number) => {
         const body = `,${IMEI},D00,0215080432_C2E03.jpg,20,${index},\xff\xd8*`;
         const head = `$$O${body.length - 1 + 5 + 1}`;
-        const sum = sum8(Buffer.from(head + body, 'latin1')).toString(16).toUpperCase().padStart(2, '0');
+        const sum = sum8(Buffer.from(head + body, 'latin1'))
+          .toString(16)
+          .toUpperCase()
+          .padStart(2, '0');
         return Buffer.from(`${head}${body}${sum}\r\n`, 'latin1');
       };
       expect(meitrack.inspect(packet(6), tcp(), STRICT).reply).toBeUndefined();
@@ -234,7 +237,14 @@ describe('protocols/meitrack', () => {
     it('decodes negative altitude and the decimal voltages of newer firmware', () => {
       expect(meitrack.decode(AAA_A10_REPLY, { transport: 'tcp' }).messages[0]).toMatchObject({ 'event.enum': 34, 'position.altitude': -14 });
       const [m] = meitrack.decode(AAA_VOLTAGES, { transport: 'tcp', options: STRICT }).messages;
-      expect(m).toMatchObject({ 'position.latitude': -1.264865, 'position.speed': 41, 'battery.voltage': 4.33, 'external.powersource.voltage': 12.96, 'meitrack.gps.voltage': 2.69, 'meitrack.event.data': '0.000000|0|0.000000' });
+      expect(m).toMatchObject({
+        'position.latitude': -1.264865,
+        'position.speed': 41,
+        'battery.voltage': 4.33,
+        'external.powersource.voltage': 12.96,
+        'meitrack.gps.voltage': 2.69,
+        'meitrack.event.data': '0.000000|0|0.000000',
+      });
       expect(m['gsm.mcc']).toBeUndefined();
       expect(sanityProblems(m)).toEqual([]);
     });
@@ -388,7 +398,14 @@ describe('protocols/meitrack', () => {
     output: { name: 'dout' },
     fuel: { name: 'fuel.level' },
   };
-  const TRACCAR_COMMANDS: Record<string, string> = { positionSingle: 'locate', requestPhoto: 'photo', sendSms: 'send_sms', engineStop: 'engine_stop', engineResume: 'engine_resume', custom: 'custom' };
+  const TRACCAR_COMMANDS: Record<string, string> = {
+    positionSingle: 'locate',
+    requestPhoto: 'photo',
+    sendSms: 'send_sms',
+    engineStop: 'engine_stop',
+    engineResume: 'engine_resume',
+    custom: 'custom',
+  };
   describe.runIf(corpus)('conformance corpus', () => {
     it('decodes at least 95% of the corpus frames as expected', () => {
       const results = replayDecode(meitrack, corpus!, attributeMap);

@@ -26,7 +26,9 @@ const OPTIONS: CodecOptions = { crc: 'strict', maxFrameSize: 65536 };
 const ctx = (settings?: CodecOptions['settings']) => ({ transport: 'http' as const, options: { ...OPTIONS, settings } });
 
 /** Traccar Client request (OsmAndProtocolDecoderTest.testDecodeQuery, last vector), speed in knots. */
-const TRACCAR_CLIENT = request('GET', query(`
+const TRACCAR_CLIENT = request(
+  'GET',
+  query(`
   /?id=123456789012345        // device identifier
   &timestamp=1504763810       // Unix seconds: 2017-09-07 05:56:50 UTC
   &lat=40.7232948571          // latitude, degrees
@@ -36,10 +38,13 @@ const TRACCAR_CLIENT = request('GET', query(`
   &ignition=true              // Traccar attribute name → engine.ignition.status
   &rpm=933                    // unknown → osmand.rpm (number)
   &fuel=24                    // Traccar attribute name → fuel.level
-`));
+`),
+);
 
 /** Traccar Client fields not in the corpus: accuracy, battery, charging, alarm, extra text. */
-const TRACCAR_CLIENT_FULL = request('POST', query(`
+const TRACCAR_CLIENT_FULL = request(
+  'POST',
+  query(`
   /?id=861001000719969        // device identifier
   &timestamp=1700000000000    // Unix milliseconds
   &lat=41.666667&lon=-0.883333 // position
@@ -51,17 +56,21 @@ const TRACCAR_CLIENT_FULL = request('POST', query(`
   &alarm=sos                  // → alarm.event.trigger + alarm.type
   &mock=false                 // unknown boolean → osmand.mock
   &driverUniqueId=ABC123      // → driver.unique.id
-`));
+`),
+);
 
 /** Cell towers and Wi-Fi access points (OsmAndProtocolDecoderTest.testDecodeQuery, first vector). */
-const CELLS_AND_WIFI = request('GET', query(`
+const CELLS_AND_WIFI = request(
+  'GET',
+  query(`
   /?id=123456                         // device identifier
   &timestamp=1377177267               // Unix seconds
   &cell=257,02,16,2224                // mcc, mnc, lac, cid (first cell → gsm.*)
   &cell=257,02,16,2223,-90            // mcc, mnc, lac, cid, rssi
   &wifi=00-14-22-01-23-45,-80         // mac, rssi
   &wifi=00-1C-B3-09-85-15,-70         // mac, rssi
-`));
+`),
+);
 
 /** OsmAnd app, form-encoded POST body, `location=lat,lon`, `yyyy-MM-dd HH:mm:ss` time. */
 const FORM_POST = request(
@@ -113,8 +122,17 @@ const TRANSISTORSOFT_BATCH = request(
   JSON.stringify({
     device_id: 658765,
     location: [
-      { timestamp: '2025-05-09T04:11:30.579Z', coords: { latitude: 37.785834, longitude: -122.406417, speed: -1, heading: -1, accuracy: 5, floor: null }, battery: { level: -1, is_charging: false }, mock: true },
-      { timestamp: '2025-05-09T04:12:30.000Z', coords: { latitude: 37.786, longitude: -122.4065, speed: 2, heading: 90, accuracy: 5 }, geofence: { identifier: 'home', action: 'EXIT' } },
+      {
+        timestamp: '2025-05-09T04:11:30.579Z',
+        coords: { latitude: 37.785834, longitude: -122.406417, speed: -1, heading: -1, accuracy: 5, floor: null },
+        battery: { level: -1, is_charging: false },
+        mock: true,
+      },
+      {
+        timestamp: '2025-05-09T04:12:30.000Z',
+        coords: { latitude: 37.786, longitude: -122.4065, speed: 2, heading: 90, accuracy: 5 },
+        geofence: { identifier: 'home', action: 'EXIT' },
+      },
     ],
   }),
 );
@@ -182,7 +200,9 @@ describe('protocols/osmand', () => {
       expect(r).toMatchObject({ store: false, status: 400 });
       expect(r.ident).toBeUndefined();
       expect(r.error?.code).toBe('unidentified');
-      expect(osmand.inspect(request('POST', '/', JSON_HEADERS, '{"location":{"coords":{"latitude":1,"longitude":2}}}'), HTTP, OPTIONS).error?.code).toBe('unidentified');
+      expect(osmand.inspect(request('POST', '/', JSON_HEADERS, '{"location":{"coords":{"latitude":1,"longitude":2}}}'), HTTP, OPTIONS).error?.code).toBe(
+        'unidentified',
+      );
     });
     it('answers 400 to unparsable data: bad position or time, bad JSON, an invalid id', () => {
       const bad = [
@@ -296,8 +316,26 @@ describe('protocols/osmand', () => {
       const out = osmand.decode(TRANSISTORSOFT_BATCH, ctx());
       expect(out.errors).toEqual([]);
       expect(out.messages).toEqual([
-        { timestamp: 1746763890.579, 'position.latitude': 37.785834, 'position.longitude': -122.406417, 'position.accuracy': 5, 'position.valid': true, 'battery.charging.status': false, 'osmand.mock': true },
-        { timestamp: 1746763950, 'position.latitude': 37.786, 'position.longitude': -122.4065, 'position.speed': 7.2, 'position.direction': 90, 'position.accuracy': 5, 'position.valid': true, 'osmand.geofence_identifier': 'home', 'osmand.geofence_action': 'EXIT' },
+        {
+          timestamp: 1746763890.579,
+          'position.latitude': 37.785834,
+          'position.longitude': -122.406417,
+          'position.accuracy': 5,
+          'position.valid': true,
+          'battery.charging.status': false,
+          'osmand.mock': true,
+        },
+        {
+          timestamp: 1746763950,
+          'position.latitude': 37.786,
+          'position.longitude': -122.4065,
+          'position.speed': 7.2,
+          'position.direction': 90,
+          'position.accuracy': 5,
+          'position.valid': true,
+          'osmand.geofence_identifier': 'home',
+          'osmand.geofence_action': 'EXIT',
+        },
       ]);
       for (const m of out.messages) expect(sanityProblems(m)).toEqual([]);
     });

@@ -217,23 +217,65 @@ describe('protocols/queclink', () => {
       const out = decodeOne(FRI_TWO_FIXES);
       expect(out.errors).toEqual([]);
       expect(out.messages).toHaveLength(2);
-      const common = { 'report.type': 'GTFRI', 'queclink.device_name': 'GL300W', 'queclink.fix_count': 2, 'position.latitude': -0.206828, 'position.longitude': -78.481127, 'position.speed': 1.7, 'position.direction': 205, 'position.altitude': 2867, 'gsm.mcc': 740, 'gsm.mnc': 0, 'gsm.lac': 0x7596, 'gsm.cellid': 0x5891c, 'vehicle.mileage': 0, 'queclink.count': 0x1e78 };
+      const common = {
+        'report.type': 'GTFRI',
+        'queclink.device_name': 'GL300W',
+        'queclink.fix_count': 2,
+        'position.latitude': -0.206828,
+        'position.longitude': -78.481127,
+        'position.speed': 1.7,
+        'position.direction': 205,
+        'position.altitude': 2867,
+        'gsm.mcc': 740,
+        'gsm.mnc': 0,
+        'gsm.lac': 0x7596,
+        'gsm.cellid': 0x5891c,
+        'vehicle.mileage': 0,
+        'queclink.count': 0x1e78,
+      };
       expect(out.messages[0]).toMatchObject({ ...common, timestamp: Date.UTC(2016, 1, 15, 21, 4, 33) / 1000, 'position.valid': true });
       expect(out.messages[0]['battery.level']).toBeUndefined();
-      expect(out.messages[1]).toMatchObject({ ...common, timestamp: Date.UTC(2016, 1, 15, 21, 5, 3) / 1000, 'battery.level': 88, 'queclink.send.timestamp': Date.UTC(2016, 1, 15, 21, 5, 6) / 1000 });
+      expect(out.messages[1]).toMatchObject({
+        ...common,
+        timestamp: Date.UTC(2016, 1, 15, 21, 5, 3) / 1000,
+        'battery.level': 88,
+        'queclink.send.timestamp': Date.UTC(2016, 1, 15, 21, 5, 6) / 1000,
+      });
     });
     it('reads the GV tail: mileage, hour meter, battery and device status (ignition, inputs, outputs)', () => {
       const [m] = decodeOne(FRI_GV300).messages;
-      expect(m).toMatchObject({ 'vehicle.mileage': 2000, 'engine.hours': 12345.209444, 'battery.level': 80, 'engine.ignition.status': true, 'movement.status': false, din: 1, 'din.1': false, dout: 0, 'queclink.report_type': '00' });
+      expect(m).toMatchObject({
+        'vehicle.mileage': 2000,
+        'engine.hours': 12345.209444,
+        'battery.level': 80,
+        'engine.ignition.status': true,
+        'movement.status': false,
+        din: 1,
+        'din.1': false,
+        dout: 0,
+        'queclink.report_type': '00',
+      });
       expect(m['queclink.unparsed']).toBeUndefined();
     });
     it('marks +BUFF reports buffered and reads GTERI mask sections (digital fuel)', () => {
       const [m] = decodeOne(ERI_FUEL).messages;
-      expect(m).toMatchObject({ 'report.type': 'GTERI', 'message.buffered.status': true, 'fuel.level': 153, 'battery.level': 100, 'queclink.uart_device_type': 1 });
+      expect(m).toMatchObject({
+        'report.type': 'GTERI',
+        'message.buffered.status': true,
+        'fuel.level': 153,
+        'battery.level': 100,
+        'queclink.uart_device_type': 1,
+      });
     });
     it('sets ignition from GTIGN and reads the append mask (satellites)', () => {
       const [m] = decodeOne(IGN_SATS).messages;
-      expect(m).toMatchObject({ 'engine.ignition.status': true, 'position.satellites': 11, 'queclink.duration': 379, 'vehicle.mileage': 0, 'message.buffered.status': true });
+      expect(m).toMatchObject({
+        'engine.ignition.status': true,
+        'position.satellites': 11,
+        'queclink.duration': 379,
+        'vehicle.mileage': 0,
+        'message.buffered.status': true,
+      });
     });
     it('raises alarms: GTSOS sos, GTGEO geofence_enter by report type, GTHBM harsh cornering by its low nibble', () => {
       expect(decodeOne(SOS).messages[0]).toMatchObject({ 'alarm.event.trigger': true, 'alarm.type': 'sos' });
@@ -242,21 +284,59 @@ describe('protocols/queclink', () => {
     });
     it('decodes GTINF by the family layout (GV310LAU: power, battery, ADCs)', () => {
       const [m] = decodeOne(INF_GV310LAU).messages;
-      expect(m).toMatchObject({ 'external.powersource.voltage': 12.349, 'battery.voltage': 4.15, 'battery.charging.status': false, 'engine.ignition.status': false, 'gsm.sim.iccid': '89883030000091225018', 'ain.3': 0, timestamp: Date.UTC(2024, 2, 28, 23, 10, 15) / 1000 });
+      expect(m).toMatchObject({
+        'external.powersource.voltage': 12.349,
+        'battery.voltage': 4.15,
+        'battery.charging.status': false,
+        'engine.ignition.status': false,
+        'gsm.sim.iccid': '89883030000091225018',
+        'ain.3': 0,
+        timestamp: Date.UTC(2024, 2, 28, 23, 10, 15) / 1000,
+      });
     });
     it('turns +ACK into a command reply correlated by its serial number, and a command.response message', () => {
       const out = decodeOne(ACK_RTO);
-      expect(out.commandReplies).toEqual([{ response: '+ACK:GTRTO,1A0102,135790246811220,,GPS,000B,20100310172830,11F0', executed: true, correlation: '000B', timestamp: Date.UTC(2010, 2, 10, 17, 28, 30) / 1000 }]);
+      expect(out.commandReplies).toEqual([
+        {
+          response: '+ACK:GTRTO,1A0102,135790246811220,,GPS,000B,20100310172830,11F0',
+          executed: true,
+          correlation: '000B',
+          timestamp: Date.UTC(2010, 2, 10, 17, 28, 30) / 1000,
+        },
+      ]);
       expect(out.messages[0]).toMatchObject({ 'command.response': out.commandReplies[0].response, timestamp: out.commandReplies[0].timestamp });
       expect(decodeOne(HEARTBEAT).messages).toEqual([]);
     });
     it('decodes a binary +EVT (VGN): ignition, power, fix, cell', () => {
       const [m] = decodeOne(EVT_VGN).messages;
-      expect(m).toMatchObject({ 'report.type': 'GTVGN', 'engine.ignition.status': true, 'battery.level': 100, 'external.powersource.voltage': 14.328, 'position.speed': 22.1, 'position.direction': 242, 'position.longitude': -9.068048, 'position.latitude': 39.611162, 'position.valid': false, timestamp: Date.UTC(2017, 7, 1, 8, 36, 26) / 1000, 'gsm.mcc': 268, 'gsm.mnc': 3, 'gsm.lac': 0x189c, 'gsm.cellid': 0x1ac5 });
+      expect(m).toMatchObject({
+        'report.type': 'GTVGN',
+        'engine.ignition.status': true,
+        'battery.level': 100,
+        'external.powersource.voltage': 14.328,
+        'position.speed': 22.1,
+        'position.direction': 242,
+        'position.longitude': -9.068048,
+        'position.latitude': 39.611162,
+        'position.valid': false,
+        timestamp: Date.UTC(2017, 7, 1, 8, 36, 26) / 1000,
+        'gsm.mcc': 268,
+        'gsm.mnc': 3,
+        'gsm.lac': 0x189c,
+        'gsm.cellid': 0x1ac5,
+      });
     });
     it('decodes a compact binary record with its position item', () => {
       const [m] = decodeOne(COMPACT).messages;
-      expect(m).toMatchObject({ timestamp: 1782503153, 'position.valid': true, 'position.longitude': -91.543308, 'position.latitude': 44.833422, 'position.hdop': 2.2, 'position.altitude': 434.1, 'position.satellites': 5 });
+      expect(m).toMatchObject({
+        timestamp: 1782503153,
+        'position.valid': true,
+        'position.longitude': -91.543308,
+        'position.latitude': 44.833422,
+        'position.hdop': 2.2,
+        'position.altitude': 434.1,
+        'position.satellites': 5,
+      });
     });
     it('decodes a compressed binary track: a full point, then a delta one second later', () => {
       const out = decodeOne(RSP_COMPRESSED);
@@ -268,16 +348,42 @@ describe('protocols/queclink', () => {
     });
     it('decodes a binary +INF: device name, firmware, send time', () => {
       expect(decodeOne(INF_BINARY).messages).toEqual([
-        { 'report.type': 'GTINF', 'queclink.device_name': 'gb100', 'queclink.protocol.version': '0102', 'firmware.version': '0209', 'event.enum': 1, 'queclink.count': 0x04f6, timestamp: Date.UTC(2017, 6, 21, 11, 13, 55) / 1000 },
+        {
+          'report.type': 'GTINF',
+          'queclink.device_name': 'gb100',
+          'queclink.protocol.version': '0102',
+          'firmware.version': '0209',
+          'event.enum': 1,
+          'queclink.count': 0x04f6,
+          timestamp: Date.UTC(2017, 6, 21, 11, 13, 55) / 1000,
+        },
       ]);
     });
     it('produces sane messages for every fixture', () => {
-      for (const f of [FRI_TWO_FIXES, FRI_GV300, ERI_FUEL, IGN_SATS, SOS, GEO_ENTER, HBM_CORNER, INF_GV310LAU, ACK_RTO, EVT_VGN, COMPACT, RSP_COMPRESSED, INF_BINARY]) {
+      for (const f of [
+        FRI_TWO_FIXES,
+        FRI_GV300,
+        ERI_FUEL,
+        IGN_SATS,
+        SOS,
+        GEO_ENTER,
+        HBM_CORNER,
+        INF_GV310LAU,
+        ACK_RTO,
+        EVT_VGN,
+        COMPACT,
+        RSP_COMPRESSED,
+        INF_BINARY,
+      ]) {
         for (const m of decodeOne(f).messages) expect(sanityProblems(m, Date.UTC(2026, 11, 31) / 1000), f.toString('latin1', 0, 20)).toEqual([]);
       }
     });
     it('keeps fields it does not understand in queclink.unparsed instead of dropping them', () => {
-      const [m] = decodeOne(text('+RESP:GTFRI,1A0102,135790246811220,,0,0,1,1,4.3,92,70.0,121.354335,31.222073,20090214013254,0460,0000,18d8,6141,0015e96913a7,-58,,100,20090214093254,11F0$')).messages;
+      const [m] = decodeOne(
+        text(
+          '+RESP:GTFRI,1A0102,135790246811220,,0,0,1,1,4.3,92,70.0,121.354335,31.222073,20090214013254,0460,0000,18d8,6141,0015e96913a7,-58,,100,20090214093254,11F0$',
+        ),
+      ).messages;
       expect(m).toMatchObject({ 'battery.level': 100, 'queclink.unparsed': '0015e96913a7,-58' });
     });
     it('turns malformed and truncated frames into typed errors, never exceptions', () => {
@@ -331,8 +437,21 @@ describe('protocols/queclink', () => {
     it('declares the generic device type with its commands and settings', () => {
       const [t] = queclink.deviceTypes;
       expect(t).toMatchObject({ id: 6, name: 'queclink' });
-      expect(t.commands.map((c) => c.name)).toEqual(['custom', 'locate', 'reboot', 'get_version', 'read_config', 'engine_stop', 'engine_resume', 'set_report_interval', 'set_password']);
-      expect(t.settings.map((s) => [s.name, s.read, s.write])).toEqual([['report_interval', 'read_config', 'set_report_interval'], ['password', 'read_config', 'set_password']]);
+      expect(t.commands.map((c) => c.name)).toEqual([
+        'custom',
+        'locate',
+        'reboot',
+        'get_version',
+        'read_config',
+        'engine_stop',
+        'engine_resume',
+        'set_report_interval',
+        'set_password',
+      ]);
+      expect(t.settings.map((s) => [s.name, s.read, s.write])).toEqual([
+        ['report_interval', 'read_config', 'set_report_interval'],
+        ['password', 'read_config', 'set_password'],
+      ]);
       for (const c of t.commands) for (const example of c.examples) expect(encodeCommand({ name: c.name, properties: example })).toBeInstanceOf(Buffer);
     });
   });
@@ -348,7 +467,9 @@ describe('protocols/queclink', () => {
 
   describe('robustness', () => {
     it('survives random and mutated input (fast-check)', () => {
-      expect(fuzzCodec(queclink, [FRI_TWO_FIXES, FRI_GV300, ERI_FUEL, INF_GV310LAU, EVT_VGN, COMPACT, RSP_COMPRESSED, ACK_RTO], 2000, 'tcp', HEARTBEAT)).toBe(2000);
+      expect(fuzzCodec(queclink, [FRI_TWO_FIXES, FRI_GV300, ERI_FUEL, INF_GV310LAU, EVT_VGN, COMPACT, RSP_COMPRESSED, ACK_RTO], 2000, 'tcp', HEARTBEAT)).toBe(
+        2000,
+      );
     });
   });
 
@@ -394,9 +515,14 @@ describe('protocols/queclink', () => {
 describe('protocols/queclink settings', () => {
   it('reads the report interval and the password out of +RESP:GTALS and confirms writes by +ACK', async () => {
     const { parseSettings } = await import('../../../protocols/queclink/device-types.js');
-    expect(parseSettings('+RESP:GTALS,270100,135790246811220,,FRI,1,0,,0,0000,0000,1,30,1000,1000,,0,0,0,0,,,,FFFF,20261127101010,0011$')?.values).toEqual({ report_interval: 30 });
+    expect(parseSettings('+RESP:GTALS,270100,135790246811220,,FRI,1,0,,0,0000,0000,1,30,1000,1000,,0,0,0,0,,,,FFFF,20261127101010,0011$')?.values).toEqual({
+      report_interval: 30,
+    });
     expect(parseSettings('+RESP:GTALS,270100,135790246811220,,CFG,gl300,GL300,0,0.0,0,0$')?.values).toEqual({ password: 'gl300' });
-    expect(parseSettings('+ACK:GTFRI,270100,135790246811220,,0001,20261127101010,0012$', ['report_interval'])).toEqual({ values: {}, confirmed: ['report_interval'] });
+    expect(parseSettings('+ACK:GTFRI,270100,135790246811220,,0001,20261127101010,0012$', ['report_interval'])).toEqual({
+      values: {},
+      confirmed: ['report_interval'],
+    });
     expect(parseSettings('+ACK:GTOUT,270100,135790246811220,,0002,20261127101010,0013$', ['report_interval'])).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionCodec } from '../../../protocols/common/connection.js';
-import { crc16, CRC16 } from '../../../protocols/common/crc.js';
+import { CRC16, crc16 } from '../../../protocols/common/crc.js';
 import type { SessionState } from '../../../protocols/common/types.js';
 import { encodeAck, encodeCommand, encodeFilePartRequest, encodePacket } from '../../../protocols/ruptela/encoder.js';
 import { ruptela } from '../../../protocols/ruptela/index.js';
@@ -259,7 +259,14 @@ describe('protocols/ruptela', () => {
     });
     it('decodes a file part with its name, numbering and data', () => {
       const [m] = ruptela.decode(FILE_PART_0, { transport: 'tcp' }).messages;
-      expect(m).toEqual({ 'ruptela.file.subcommand': 2, 'ruptela.file.source': 0, 'ruptela.file.name': '5DDA1FAD', 'ruptela.file.parts': 2, 'ruptela.file.part': 0, 'ruptela.file.data': 'ffd8ffe0' });
+      expect(m).toEqual({
+        'ruptela.file.subcommand': 2,
+        'ruptela.file.source': 0,
+        'ruptela.file.name': '5DDA1FAD',
+        'ruptela.file.parts': 2,
+        'ruptela.file.part': 0,
+        'ruptela.file.data': 'ffd8ffe0',
+      });
     });
     it('keeps 8-byte values above 2^53 as hex', () => {
       const frame = Buffer.from(EXTENDED);

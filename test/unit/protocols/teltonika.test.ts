@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConnectionCodec } from '../../../protocols/common/connection.js';
-import { crc16, CRC16 } from '../../../protocols/common/crc.js';
-import { teltonika } from '../../../protocols/teltonika/index.js';
+import { CRC16, crc16 } from '../../../protocols/common/crc.js';
 import { avlPacket } from '../../../protocols/teltonika/device.js';
 import { encodeAck, encodeCodec12, encodeCommand, encodeUdpAck } from '../../../protocols/teltonika/encoder.js';
+import { teltonika } from '../../../protocols/teltonika/index.js';
 import { assertChunkingInvariant, assertFramerContract, fuzzCodec } from '../../helpers/codec-contract.js';
-import { hexFixture } from '../../helpers/hex.js';
 import { loadCorpus, replayDecode, reportPassRate, sanityProblems } from '../../helpers/conformance.js';
+import { hexFixture } from '../../helpers/hex.js';
 
 const hex = hexFixture;
 
@@ -110,7 +110,15 @@ describe('protocols/teltonika', () => {
       frame.writeUInt32BE(frame.length - 12, 4);
       frame.writeUInt32BE(crc16(CRC16.ARC)(frame, 8, frame.length - 4), frame.length - 4);
       const [m] = teltonika.decode(frame, { transport: 'tcp' }).messages;
-      expect(m).toMatchObject({ 'position.longitude': -6.76889, 'position.latitude': 62.0355866, 'position.altitude': 100, 'position.direction': 180, 'position.satellites': 9, 'position.speed': 80, 'position.valid': true });
+      expect(m).toMatchObject({
+        'position.longitude': -6.76889,
+        'position.latitude': 62.0355866,
+        'position.altitude': 100,
+        'position.direction': 180,
+        'position.satellites': 9,
+        'position.speed': 80,
+        'position.valid': true,
+      });
       expect(sanityProblems(m)).toEqual([]);
     });
     it('turns a truncated record into a typed error, never an exception', () => {
@@ -157,9 +165,9 @@ describe('protocols/teltonika', () => {
       const ids4 = [16, 72, 199, 241, 11, 500];
       const ids8 = [78, 11, 14, 600];
       const group = (ids: number[], max: number) =>
-        fc.uniqueArray(fc.constantFrom(...ids), { maxLength: ids.length }).chain((keys) =>
-          fc.tuple(...keys.map((k) => fc.tuple(fc.constant(k), fc.integer({ min: 0, max })))).map((pairs) => Object.fromEntries(pairs)),
-        );
+        fc
+          .uniqueArray(fc.constantFrom(...ids), { maxLength: ids.length })
+          .chain((keys) => fc.tuple(...keys.map((k) => fc.tuple(fc.constant(k), fc.integer({ min: 0, max })))).map((pairs) => Object.fromEntries(pairs)));
       const rec = fc.record({
         timestampMs: fc.integer({ min: 1e12, max: 2e12 }),
         latitude: fc.oneof(fc.constant(0), fc.double({ min: -90, max: 90, noNaN: true })),
@@ -211,7 +219,8 @@ describe('protocols/teltonika', () => {
     it('encodes the corpus commands byte for byte', () => {
       for (const e of corpus!.filter((x) => x.kind === 'encode')) {
         const data = String(e.expect.command!.attributes!.data);
-        const cmd = /^[0-9A-Fa-f]+$/.test(data) && data.length % 2 === 0 ? { name: 'custom', properties: { hex: data } } : { name: 'custom', properties: { text: data } };
+        const cmd =
+          /^[0-9A-Fa-f]+$/.test(data) && data.length % 2 === 0 ? { name: 'custom', properties: { hex: data } } : { name: 'custom', properties: { text: data } };
         const bytes = encodeCommand(cmd) as Buffer;
         expect(bytes.toString('hex').startsWith(e.frame)).toBe(true);
       }

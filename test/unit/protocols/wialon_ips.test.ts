@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionCodec } from '../../../protocols/common/connection.js';
-import { crc16, CRC16 } from '../../../protocols/common/crc.js';
+import { CRC16, crc16 } from '../../../protocols/common/crc.js';
 import type { CodecOptions, SessionState } from '../../../protocols/common/types.js';
 import { decode } from '../../../protocols/wialon_ips/decoder.js';
 import { encodeAnswer, encodeCommand, encodeDriverMessage } from '../../../protocols/wialon_ips/encoder.js';
@@ -187,7 +187,7 @@ describe('protocols/wialon_ips', () => {
       expect(text(r.reply)).toBe('#AL#0\r\n');
       expect(r.close).toBe(true);
     });
-    it('answers SD with #ASD#1 (the spec\'s answer for SD; Traccar sends #AD#) and D with #AD#1, storing both', () => {
+    it("answers SD with #ASD#1 (the spec's answer for SD; Traccar sends #AD#) and D with #AD#1, storing both", () => {
       const sd = wialonIps.inspect(SD_V2, tcp(V2), STRICT);
       expect(sd.store).toBe(true);
       expect(text(sd.reply)).toBe('#ASD#1\r\n');
@@ -376,7 +376,13 @@ describe('protocols/wialon_ips', () => {
     });
     it('decodes a UDP datagram with the version and identity in front', () => {
       const [m] = decode(UDP_D_V2, { transport: 'udp', options: STRICT }).messages;
-      expect(m).toMatchObject({ 'position.latitude': 7 + 56.093 / 60, 'position.longitude': 123 + 38.6403 / 60, 'position.altitude': -4, 'position.hdop': 0.8, 'position.valid': true });
+      expect(m).toMatchObject({
+        'position.latitude': 7 + 56.093 / 60,
+        'position.longitude': 123 + 38.6403 / 60,
+        'position.altitude': -4,
+        'position.hdop': 0.8,
+        'position.valid': true,
+      });
       expect(sanityProblems(m)).toEqual([]);
     });
     it('refuses a wrong CRC under the strict policy and marks it under the lenient one', () => {
@@ -389,9 +395,28 @@ describe('protocols/wialon_ips', () => {
     });
     it('maps well-known params and keeps every other one without loss', () => {
       const params = [
-        'pwr_ext:2:12.8', 'pwr_int:2:4.1', 'bat:3:99', 'gsm:1:4', 'mcc1:1:250', 'mnc1:1:02', 'lac1:1:5901', 'cell_id1:1:45542',
-        'mcc2:1:222', 'odometer:2:1234.5', 'temp:3:18', 'temp2:2:-5.5', 'temp1:2:20', 'SOS:1:1', 'ign:1:1', 'fw:3:1.2.3',
-        'can.engine.rpm:1:900', 'position.speed:1:5', 'ident:3:x', 'Батарея:3:100 %', 'name with space:3:a,b', 'bat:3:n/a',
+        'pwr_ext:2:12.8',
+        'pwr_int:2:4.1',
+        'bat:3:99',
+        'gsm:1:4',
+        'mcc1:1:250',
+        'mnc1:1:02',
+        'lac1:1:5901',
+        'cell_id1:1:45542',
+        'mcc2:1:222',
+        'odometer:2:1234.5',
+        'temp:3:18',
+        'temp2:2:-5.5',
+        'temp1:2:20',
+        'SOS:1:1',
+        'ign:1:1',
+        'fw:3:1.2.3',
+        'can.engine.rpm:1:900',
+        'position.speed:1:5',
+        'ident:3:x',
+        'Батарея:3:100 %',
+        'name with space:3:a,b',
+        'bat:3:n/a',
       ];
       const [m] = decode(line(`#D#NA;NA;NA;NA;NA;NA;7;NA;NA;NA;NA;NA;NA;;NA;${params.join(',')}`), { transport: 'tcp', vars: V1 }).messages;
       expect(m).toEqual({

@@ -94,7 +94,18 @@ describe('retranslator-packet', () => {
     });
 
     it('sets the alarm flag and clamps position fields into their widths', () => {
-      const p = parsePacket(encodeRetranslatorPacket({ ident: 'x', timestamp: 5, 'alarm.event.trigger': true, 'position.latitude': 1, 'position.longitude': 2, 'position.speed': 70000, 'position.satellites': 300, 'position.direction': -3 }));
+      const p = parsePacket(
+        encodeRetranslatorPacket({
+          ident: 'x',
+          timestamp: 5,
+          'alarm.event.trigger': true,
+          'position.latitude': 1,
+          'position.longitude': 2,
+          'position.speed': 70000,
+          'position.satellites': 300,
+          'position.direction': -3,
+        }),
+      );
       expect(p.flags).toBe(0x11);
       expect(p.position).toEqual({ lon: 2, lat: 1, alt: 0, speed: 0xffff, course: 0, satellites: 255 });
     });
@@ -116,7 +127,14 @@ describe('retranslator-packet', () => {
 
     it('any flat message becomes a packet the independent parser accepts (fuzz)', () => {
       const key = fc.stringMatching(/^[a-z][a-z0-9.]{0,20}$/);
-      const value = fc.oneof(fc.boolean(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.maxSafeInteger(), fc.string(), fc.constant(null));
+      const value = fc.oneof(
+        fc.boolean(),
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.maxSafeInteger(),
+        fc.string(),
+        fc.constant(null),
+      );
       fc.assert(
         fc.property(fc.dictionary(key, value), fc.stringMatching(/^[ -~]{1,30}$/), fc.integer({ min: 0, max: 2 ** 32 - 1 }), (params, ident, ts) => {
           const p = parsePacket(encodeRetranslatorPacket({ ...params, ident, timestamp: ts }));

@@ -1,11 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deviceName, maxPayloadBytes, parseRpcRequest, splitTelemetry, TB_MAX_MESSAGE_BYTES, type TelemetryEntry, telemetryEntry } from '../../../core/streams/thingsboard-payload.js';
+import {
+  deviceName,
+  maxPayloadBytes,
+  parseRpcRequest,
+  splitTelemetry,
+  TB_MAX_MESSAGE_BYTES,
+  type TelemetryEntry,
+  telemetryEntry,
+} from '../../../core/streams/thingsboard-payload.js';
 
 describe('thingsboard-payload', () => {
   describe('telemetryEntry', () => {
     it('turns a message into {ts in integer ms, values without ident/timestamp/null}', () => {
-      expect(telemetryEntry({ ident: 'a', timestamp: 1700000000.1234, 'position.speed': 5, 'gsm.lac': null, tags: [1] })).toEqual({ ts: 1700000000123, values: { 'position.speed': 5, tags: [1] } });
+      expect(telemetryEntry({ ident: 'a', timestamp: 1700000000.1234, 'position.speed': 5, 'gsm.lac': null, tags: [1] })).toEqual({
+        ts: 1700000000123,
+        values: { 'position.speed': 5, tags: [1] },
+      });
       expect(telemetryEntry({ ident: 'a' })).toBeUndefined();
     });
   });
@@ -45,7 +56,10 @@ describe('thingsboard-payload', () => {
     });
 
     it('never exceeds the limit, loses nothing and keeps each device in order (fuzz)', () => {
-      const input = fc.array(fc.record({ device: fc.constantFrom('a', 'bé', '"q"', 'd/4'), ts: fc.nat(), note: fc.string({ maxLength: 120, unit: 'grapheme' }) }), { maxLength: 60 });
+      const input = fc.array(
+        fc.record({ device: fc.constantFrom('a', 'bé', '"q"', 'd/4'), ts: fc.nat(), note: fc.string({ maxLength: 120, unit: 'grapheme' }) }),
+        { maxLength: 60 },
+      );
       fc.assert(
         fc.property(input, fc.integer({ min: 150, max: 2000 }), (items, limit) => {
           const entries = items.map((i) => ({ device: i.device, entry: entry(i.ts, i.note) }));
@@ -68,8 +82,16 @@ describe('thingsboard-payload', () => {
   describe('parseRpcRequest', () => {
     it('accepts {device, data: {id, method, params}}, params as an object or a JSON string of one', () => {
       expect(parseRpcRequest('{"device":"d","data":{"id":3,"method":"m","params":{"a":1}}}')).toEqual({ device: 'd', id: 3, method: 'm', params: { a: 1 } });
-      expect(parseRpcRequest('{"device":"d","data":{"id":3,"method":"m","params":"{\\"a\\":1}"}}')).toEqual({ device: 'd', id: 3, method: 'm', params: { a: 1 } });
-      expect(parseRpcRequest('{"device":"d","data":{"id":3,"method":"m","params":"on"}}')).toMatchObject({ params: {}, paramsError: 'params must be a JSON object, got "on"' });
+      expect(parseRpcRequest('{"device":"d","data":{"id":3,"method":"m","params":"{\\"a\\":1}"}}')).toEqual({
+        device: 'd',
+        id: 3,
+        method: 'm',
+        params: { a: 1 },
+      });
+      expect(parseRpcRequest('{"device":"d","data":{"id":3,"method":"m","params":"on"}}')).toMatchObject({
+        params: {},
+        paramsError: 'params must be a JSON object, got "on"',
+      });
     });
 
     it('marks replies (no data.method) as echoes and names what is wrong with the rest', () => {
