@@ -22,7 +22,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { EventBridgeBus } from '../adapters/aws/eventbridge-bus.js';
-import { RequestCounter } from '../adapters/aws/request-counter.js';
+import { consumedUnits, RequestCounter } from '../adapters/aws/request-counter.js';
 import { createDocumentClient, type TableNames } from '../adapters/dynamodb/client.js';
 import { encodePackBody } from '../adapters/dynamodb/packs.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
@@ -237,10 +237,11 @@ async function main(): Promise<void> {
   const ddbCounter = new RequestCounter({
     onRequest: ({ operation, body }) => {
       if (!counting) return;
-      const b = body as any;
-      const items: Record<string, any>[] =
+      type Item = Record<string, { S?: string }>;
+      const b = body as { RequestItems?: Record<string, { PutRequest?: { Item: Item } }[]>; Item?: Item } | undefined;
+      const items: Item[] =
         operation === 'BatchWriteItem'
-          ? Object.values<any[]>(b?.RequestItems ?? {}).flatMap((reqs) => reqs.filter((r) => r.PutRequest).map((r) => r.PutRequest.Item))
+          ? Object.values(b?.RequestItems ?? {}).flatMap((reqs) => reqs.flatMap((r) => (r.PutRequest ? [r.PutRequest.Item] : [])))
           : operation === 'PutItem' && b?.Item
             ? [b.Item]
             : [];
@@ -255,10 +256,10 @@ async function main(): Promise<void> {
     onResponse: ({ operation, input, output }) => {
       if (!counting) return;
       tally.calls++;
-      const units = [output?.ConsumedCapacity ?? []].flat().reduce((n: number, c: any) => n + (Number(c?.CapacityUnits) || 0), 0);
+      const units = consumedUnits(output);
       const isRead = ['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems'].includes(operation);
       // DynamoDB bills a read that finds nothing as 0.5 (eventual) or 1 (strong) unit; dynalite reports 0 for empty queries
-      const floor = isRead ? (input?.ConsistentRead ? 1 : 0.5) : 0;
+      const floor = isRead ? ((input as { ConsistentRead?: boolean } | undefined)?.ConsistentRead ? 1 : 0.5) : 0;
       if (isRead) tally.rru += Math.max(units, floor);
       else tally.wru += units;
     },
@@ -341,7 +342,12 @@ async function main(): Promise<void> {
     const sqsCounter = new RequestCounter({
       onResponse: ({ operation, output }) => {
         if (operation === 'ReceiveMessage')
-          receiveChunks += Math.max(1, Math.ceil((output?.Messages ?? []).reduce((n: number, m: any) => n + Buffer.byteLength(m.Body ?? ''), 0) / 65_536));
+          receiveChunks += Math.max(
+            1,
+            Math.ceil(
+              ((output as { Messages?: { Body?: string }[] } | undefined)?.Messages ?? []).reduce((n, m) => n + Buffer.byteLength(m.Body ?? ''), 0) / 65_536,
+            ),
+          );
       },
     });
     const sqs = sqsCounter.attach(new SQSClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: sqsStub }));

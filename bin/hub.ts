@@ -120,10 +120,10 @@ async function start(args: string[]): Promise<number> {
   const { join } = await import('node:path');
   const logger = textLogger(level);
   const hub = await startLocalHub({
-    dataDir: values['data-dir']!,
-    memory: values.memory!,
+    dataDir: values['data-dir'] ?? './data',
+    memory: values.memory ?? false,
     apiPort,
-    host: values.host!,
+    host: values.host ?? '127.0.0.1',
     adminToken: process.env.HUB_ADMIN_TOKEN || undefined,
     logger,
     defaultChannelPort: channelPort,

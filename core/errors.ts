@@ -56,11 +56,3 @@ export class PayloadTooLargeError extends HubError {
     super(413, message);
   }
 }
-
-/** 503: a dependency (store, queue) is unavailable; the client may retry. */
-export class UnavailableError extends HubError {
-  override readonly name = 'UnavailableError';
-  constructor(message: string) {
-    super(503, message);
-  }
-}

@@ -208,15 +208,18 @@ export class IngestService {
     const byIdent = new Map<string, { ttl: number; messages: Message[] }>();
     for (const { message, channel, device } of items) {
       if (channel) {
-        const c = byChannel.get(channel.id) ?? byChannel.set(channel.id, { channel, messages: [] }).get(channel.id)!;
-        c.messages.push(message);
+        const c = byChannel.get(channel.id);
+        if (c) c.messages.push(message);
+        else byChannel.set(channel.id, { channel, messages: [message] });
       }
       if (device) {
-        const d = byDevice.get(device.id) ?? byDevice.set(device.id, { device, messages: [] }).get(device.id)!;
-        d.messages.push(message);
+        const d = byDevice.get(device.id);
+        if (d) d.messages.push(message);
+        else byDevice.set(device.id, { device, messages: [message] });
       } else if (typeof message.ident === 'string' && message['device.id'] === undefined) {
-        const i = byIdent.get(message.ident) ?? byIdent.set(message.ident, { ttl: channel?.messages_ttl ?? 86400, messages: [] }).get(message.ident)!;
-        i.messages.push(message);
+        const i = byIdent.get(message.ident);
+        if (i) i.messages.push(message);
+        else byIdent.set(message.ident, { ttl: channel?.messages_ttl ?? 86400, messages: [message] });
       }
     }
     const writes: Promise<void>[] = [];

@@ -98,11 +98,12 @@ export class HubStreams extends Construct {
       if (type === 'aws_iot') {
         fn.addToRolePolicy(new PolicyStatement({ actions: ['iot:Publish', 'iot:UpdateThingShadow'], resources: ['*'] }));
         fn.addToRolePolicy(new PolicyStatement({ actions: ['iot:DescribeEndpoint'], resources: ['*'] }));
-        acknowledge(fn.role!, {
-          id: 'AwsSolutions-IAM5[Resource::*]',
-          reason:
-            'aws_iot streams publish to topics and update shadows of things the user configures at run time through the API, so no ARN is known at deploy time; iot:DescribeEndpoint has no resource-level permissions. X-Ray actions also need "*".',
-        });
+        if (fn.role)
+          acknowledge(fn.role, {
+            id: 'AwsSolutions-IAM5[Resource::*]',
+            reason:
+              'aws_iot streams publish to topics and update shadows of things the user configures at run time through the API, so no ARN is known at deploy time; iot:DescribeEndpoint has no resource-level permissions. X-Ray actions also need "*".',
+          });
       }
       functions[type] = fn;
       rules[type] = new Rule(this, `${name}Rule`, {

@@ -70,9 +70,6 @@ export interface TelematicsHubProps {
   readonly dataRemovalPolicy?: RemovalPolicy;
 }
 
-/** @deprecated use HUB_DEFAULTS.channelPortRange */
-export const DEFAULT_PORT_RANGE: readonly [number, number] = HUB_DEFAULTS.channelPortRange;
-
 /**
  * Telematics Hub: channel listeners (Fargate + NLB) → SQS → ingest Lambda → DynamoDB and the
  * streams bus → stream functions; the registry REST API with its authorizer; the web console; a

@@ -272,7 +272,8 @@ export class ChannelListeners implements ListenerView {
 
   private index(s: TcpConnection, ctx: ChannelContext): void {
     this.unindex(s);
-    const ident = s.state.ident!;
+    const ident = s.state.ident;
+    if (ident === undefined) return;
     this.indexed.set(s, ident);
     const list = this.byIdent.get(ident);
     if (list) list.push({ session: s, ctx });

@@ -186,7 +186,7 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
     get channels(): Channel[] {
       return channelsNow();
     },
-    pids: () => [...states.keys()].map((w) => w.process.pid!).filter((p) => p !== undefined),
+    pids: () => [...states.keys()].flatMap((w) => (w.process.pid === undefined ? [] : [w.process.pid])),
     syncChannels: () => ask((id) => ({ hub: 'sync', id }), 10_000),
     nudge: () => broadcast({ hub: 'nudge' }),
     stats: () => sum(false),

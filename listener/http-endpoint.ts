@@ -57,7 +57,7 @@ export class HttpEndpoint {
     private readonly ctx: ChannelContext,
     private readonly batcher: FrameBatcher,
     private readonly logger: Logger,
-    private readonly sessions: Set<Session>,
+    sessions: Set<Session>,
     private readonly hooks: HttpEndpointHooks = {},
   ) {
     this.server = createServer({ keepAlive: true, requestTimeout: ctx.idleMs, headersTimeout: Math.min(ctx.idleMs, 30_000) }, (req, res) =>
@@ -79,7 +79,10 @@ export class HttpEndpoint {
     const session = (req.socket as Owned)[SESSION];
     const limit = this.ctx.options.maxFrameSize;
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) return this.tooLarge(req, res, declared);
+    if (declared > limit) {
+      this.tooLarge(req, res, declared);
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {

@@ -65,7 +65,7 @@ export class IpcFrameQueue implements FrameQueue {
         return reject(err);
       }
       const message: ToPrimary = { hub: 'send', id, bodies, frames: frames.length };
-      this.channel.send!(message, undefined, undefined, (err: Error | null) => {
+      this.channel.send?.(message, undefined, undefined, (err: Error | null) => {
         if (!err) return;
         this.waiting.delete(id);
         reject(err);

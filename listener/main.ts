@@ -54,7 +54,7 @@ async function serve(logger: Logger): Promise<ListenerService> {
   const doc = createDocumentClient({ region: env.AWS_REGION, endpoint: env.HUB_DYNAMODB_ENDPOINT });
   const ports = dynamoPorts(doc, tableNamesFromEnv(env), logger);
   const prefix = env.HUB_LISTENER_ID ?? hostname().slice(0, 24);
-  const listenerId = cluster.isWorker ? `${prefix}-w${cluster.worker!.id}` : prefix;
+  const listenerId = cluster.isWorker ? `${prefix}-w${cluster.worker?.id ?? 0}` : prefix;
   // one EMF line per task: in a cluster the primary writes it (the sum of its workers)
   const metricsOn = !cluster.isWorker && (env.HUB_METRICS ?? (ipc ? 'off' : 'emf')) === 'emf';
   return startListenerService({

@@ -90,14 +90,14 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
     readBudget: opts.readBudget,
     onIdent: (s, ctx) => {
       sessionLog.connected(s, ctx.channel.id);
-      if (s.state.transport === 'tcp') void dispatcher?.onIdent(s.state.ident!);
+      if (s.state.transport === 'tcp' && s.state.ident !== undefined) void dispatcher?.onIdent(s.state.ident);
       publisher?.publishSoon();
     },
     onClose: (s, ctx) => {
       sessionLog.disconnected(s, ctx.channel.id);
       publisher?.publishSoon();
     },
-    commandFor: (ident, session, ctx) => dispatcher!.commandFor(ident, session, ctx),
+    commandFor: async (ident, session, ctx) => dispatcher?.commandFor(ident, session, ctx),
   });
   dispatcher = new CommandDispatcher({ commands: ports.commands, listeners, logger, clock: ports.clock, pollMs: opts.commandPollMs });
   publisher = new ConnectionPublisher(opts.listenerId, listeners, ports.connections, ports.clock, logger, opts.snapshotMs);
@@ -118,7 +118,7 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
       batchLatencyMsTotal: batcher.stats.latencyMsTotal,
       batchLatencyMsMax: max,
       queueFailures: batcher.stats.failures,
-      commandsDelivered: dispatcher!.stats.delivered,
+      commandsDelivered: dispatcher?.stats.delivered ?? 0,
     };
   };
   const metrics = opts.metrics ? new ListenerMetrics(() => totals(true), opts.metrics) : undefined;

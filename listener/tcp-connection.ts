@@ -184,7 +184,8 @@ export class TcpConnection implements Session, DurableSink {
    * other connections, and no more than the connection's frames-per-second budget.
    */
   private process(now: number): void {
-    let buf = this.buffer!;
+    let buf = this.buffer;
+    if (!buf) return;
     this.buffer = null;
     const framesBefore = this.framesIn;
     let turn = 0;

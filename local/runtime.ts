@@ -111,9 +111,15 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
     const doc = createDocumentClient({ endpoint: dynamo.endpoint }, {}, opts.faults?.dynamo);
     const portRange = opts.portRange ?? [5027, 5046];
     let services: HubServices | undefined;
-    const live = new LiveFeed(() => services!);
+    const live = new LiveFeed(() => {
+      if (!services) throw new Error('the live feed was used before the hub was wired');
+      return services;
+    });
     const bus = new LocalBus(logger);
-    const deadLetters = new LocalDeadLetters(join(dir, 'queue'), (bodies) => queue!.sendBodies(bodies));
+    const deadLetters = new LocalDeadLetters(join(dir, 'queue'), (bodies) => {
+      if (!queue) throw new Error('dead letters were replayed before the queue opened');
+      return queue.sendBodies(bodies);
+    });
     const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters });
     services = createHub(ports, {
       publicHost: opts.host,

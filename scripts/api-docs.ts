@@ -9,6 +9,7 @@ import type { HubPorts } from '../core/hub.js';
 import { createHub } from '../core/hub.js';
 import { silentLogger } from '../core/logger.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: a JSON Schema document walked by key (arbitrary nesting, read only)
 type Schema = Record<string, any>;
 
 function typeOf(s: Schema | undefined): string {

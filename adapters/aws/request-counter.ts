@@ -9,6 +9,7 @@
  */
 
 /** The part of a v3 client's middleware stack the counter uses (structural: no @smithy import). */
+// biome-ignore-start lint/suspicious/noExplicitAny: the SDK's middleware arguments and context are untyped at this structural seam (no @smithy import)
 export interface MiddlewareStackLike {
   add(
     middleware: (next: (args: any) => Promise<any>, context: Record<string, any>) => (args: any) => Promise<any>,
@@ -20,6 +21,7 @@ export interface MiddlewareStackLike {
     },
   ): void;
 }
+// biome-ignore-end lint/suspicious/noExplicitAny: the SDK's middleware arguments and context are untyped at this structural seam (no @smithy import)
 
 /** One operation's totals. */
 export interface OperationStats {
@@ -54,7 +56,7 @@ export interface RequestCounterOptions {
   /** Called for each request attempt. */
   readonly onRequest?: (request: CountedRequest) => void;
   /** Called with each successful call's input and output (after retries). */
-  readonly onResponse?: (call: { readonly service: string; readonly operation: string; readonly input: any; readonly output: any }) => void;
+  readonly onResponse?: (call: { readonly service: string; readonly operation: string; readonly input: unknown; readonly output: unknown }) => void;
 }
 
 const CHUNK = 64 * 1024;
@@ -94,12 +96,13 @@ export function serviceName(clientName: string | undefined): string {
 }
 
 /** Entries of a batch request body (1 for a single-item call). */
-export function entriesOf(operation: string, body: any): number {
-  if (!body || typeof body !== 'object') return 1;
+export function entriesOf(operation: string, input: unknown): number {
+  if (!input || typeof input !== 'object') return 1;
+  const body = input as { Entries?: unknown; RequestItems?: Record<string, unknown>; TransactItems?: unknown };
   if (Array.isArray(body.Entries)) return body.Entries.length;
   if (operation === 'BatchWriteItem' || operation === 'BatchGetItem') {
     let n = 0;
-    for (const v of Object.values<any>(body.RequestItems ?? {})) n += Array.isArray(v) ? v.length : (v?.Keys?.length ?? 0);
+    for (const v of Object.values(body.RequestItems ?? {})) n += Array.isArray(v) ? v.length : ((v as { Keys?: unknown[] } | null)?.Keys?.length ?? 0);
     return n;
   }
   if (Array.isArray(body.TransactItems)) return body.TransactItems.length;
@@ -107,10 +110,10 @@ export function entriesOf(operation: string, body: any): number {
 }
 
 /** Capacity units in a DynamoDB response (a single object or a list per table). */
-export function consumedUnits(output: any): number {
-  const c = output?.ConsumedCapacity;
+export function consumedUnits(output: unknown): number {
+  const c = (output as { ConsumedCapacity?: unknown } | undefined)?.ConsumedCapacity;
   if (!c) return 0;
-  return (Array.isArray(c) ? c : [c]).reduce((n: number, x: any) => n + (Number(x?.CapacityUnits) || 0), 0);
+  return (Array.isArray(c) ? c : [c]).reduce((n: number, x: { CapacityUnits?: unknown } | undefined) => n + (Number(x?.CapacityUnits) || 0), 0);
 }
 
 function emptyStats(): OperationStats {
@@ -123,7 +126,7 @@ export class RequestCounter {
   constructor(private readonly options: RequestCounterOptions = {}) {}
 
   /** Adds the counting middleware to a client (idempotent per client). */
-  attach<C extends { middlewareStack: { add: (...args: any[]) => unknown } }>(client: C): C {
+  attach<C extends { middlewareStack: { add: (...args: never[]) => unknown } }>(client: C): C {
     const consumed = this.options.consumedCapacity ?? true;
     const stack = client.middlewareStack as unknown as MiddlewareStackLike;
     // outermost: one application call; asks DynamoDB for consumed capacity and reads it back
@@ -198,7 +201,10 @@ export class RequestCounter {
   private entry(service: string, operation: string): OperationStats {
     const key = `${service}.${operation}`;
     let s = this.stats.get(key);
-    if (!s) this.stats.set(key, (s = emptyStats()));
+    if (!s) {
+      s = emptyStats();
+      this.stats.set(key, s);
+    }
     return s;
   }
 }

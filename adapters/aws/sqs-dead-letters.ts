@@ -27,14 +27,16 @@ export class SqsDeadLetters implements DeadLetterStore {
       );
       const msgs = r.Messages ?? [];
       if (msgs.length === 0) break;
-      for (const m of msgs)
+      for (const m of msgs) {
+        if (m.MessageId === undefined || m.ReceiptHandle === undefined) continue; // SQS always sets both
         out.push({
-          id: m.MessageId!,
-          receipt: m.ReceiptHandle!,
+          id: m.MessageId,
+          receipt: m.ReceiptHandle,
           body: m.Body ?? '',
           sent: Number(m.Attributes?.SentTimestamp ?? 0),
           receives: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
         });
+      }
     }
     return out;
   }

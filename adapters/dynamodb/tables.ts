@@ -25,4 +25,3 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
 }
 
 /** Attribute holding the expiry (epoch seconds) on items that expire. */
-export const TTL_ATTRIBUTE = 'ttl';

@@ -31,7 +31,7 @@ import type { FrameQueue } from '../../core/ports.js';
  */
 export interface JournalQueueOptions {
   readonly dir: string;
-  readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  readonly handler: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   readonly logger: Logger;
   /** Records per handler call (SQS allows 10). */
   readonly batchSize?: number;
@@ -278,8 +278,9 @@ export class JournalQueue implements FrameQueue {
   /** Advances the committed offset past the processed head of the journal. */
   private commit(): void {
     let advanced = false;
-    while (this.records.length > 0 && this.records[0].state === 'done') {
-      const r = this.records.shift()!;
+    while (this.records[0]?.state === 'done') {
+      const r = this.records[0];
+      this.records.shift();
       this.committed = { segment: r.segment, position: r.end };
       advanced = true;
     }

@@ -37,7 +37,7 @@ export class LocalBus implements Bus {
       do {
         this.again.delete(streamId);
         try {
-          await this.delivery!.drain(streamId, force);
+          await this.delivery?.drain(streamId, force);
         } catch (err) {
           this.logger.error('stream drain failed', { stream_id: streamId, error: err instanceof Error ? err.message : String(err) });
         }

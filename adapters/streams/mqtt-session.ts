@@ -111,7 +111,7 @@ export class MqttSession {
     try {
       await Promise.race([Promise.all(sent), bound]);
     } catch (err) {
-      sent.forEach((p) => p.catch(() => undefined));
+      for (const p of sent) p.catch(() => undefined);
       if (err instanceof TargetTimeoutError || err instanceof TargetUnavailableError) throw err;
       throw new TargetUnavailableError(`${this.opts.label}: publish to ${this.where} failed: ${reasonOf(err)}`, false, { cause: err });
     } finally {

@@ -5,7 +5,6 @@
  * Update the date and the numbers together.
  */
 export const PRICES_TAKEN = '2026-11-27';
-export const REGION = 'us-east-1';
 
 export const PRICES = {
   // https://aws.amazon.com/sqs/pricing/ — standard queue, first 100 billion requests/month; every

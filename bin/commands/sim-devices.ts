@@ -70,7 +70,9 @@ abstract class OrderedAckDevice {
 
   /** Writes the next report and, when the protocol acks reports, remembers when it left. */
   protected sendReport(atMs: number, transport: 'tcp' | 'udp', write: (report: Buffer) => void): void {
-    write(this.run.profile.report!(this.ident, this.n, ++this.seq, atMs, transport));
+    const report = this.run.profile.report;
+    if (!report) return;
+    write(report(this.ident, this.n, ++this.seq, atMs, transport));
     this.run.c.sent++;
     if (this.run.profile.reportsAcked) this.sentAt.push(performance.now());
   }
@@ -185,9 +187,10 @@ class HttpDevice implements SimDevice {
   }
 
   send(atMs: number): void {
-    if (this.busy || !this.agent) return;
+    const build = this.run.profile.request;
+    if (this.busy || !this.agent || !build) return;
     this.busy = true;
-    const r = this.run.profile.request!(this.ident, this.n, ++this.seq, atMs);
+    const r = build(this.ident, this.n, ++this.seq, atMs);
     const started = performance.now();
     this.run.c.sent++;
     const req = request(

@@ -416,7 +416,8 @@ export async function runSimulate(args: string[]): Promise<number> {
     process.stderr.write(`hub simulate: ${protocol} speaks ${profile.transports.join(', ')}, not ${transport}\n`);
     return 2;
   }
-  if (isIP(values.host!) === 0 && values.host !== 'localhost') {
+  const host = values.host ?? '127.0.0.1';
+  if (isIP(host) === 0 && host !== 'localhost') {
     process.stderr.write(`hub simulate: --host must be an IP address, got "${values.host}"\n`);
     return 2;
   }
@@ -425,16 +426,14 @@ export async function runSimulate(args: string[]): Promise<number> {
     count: Number(values.count),
     rate: Number(values.rate),
     durationS: Number(values.duration),
-    host: values.host!,
+    host,
     port: Number(values.port),
     transport,
     sourceAddresses: Number(values['source-addresses']),
     connectRate: Number(values['connect-rate']),
     firstIndex: Number(values['first-ident-index']),
     warmupS: Number(values.warmup),
-    sourcePrefix: /^127\.\d{1,3}\.\d{1,3}$/.test(values['source-prefix'] ?? '')
-      ? values['source-prefix']!
-      : `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}`,
+    sourcePrefix: sourcePrefix(values['source-prefix']),
   };
   if (process.env.HUB_SIMULATE_CHILD === '1' && process.send) {
     // a worker of a parent simulate: report progress, wait for the parent's go before reporting
@@ -444,11 +443,11 @@ export async function runSimulate(args: string[]): Promise<number> {
       (p) => process.send?.(p),
       () => go,
     );
-    await new Promise<void>((r) => process.send!({ flushed: true }, undefined, undefined, () => r()));
+    await new Promise<void>((r) => process.send?.({ flushed: true }, undefined, undefined, () => r()));
     process.disconnect();
     return 0;
   }
-  const summary = await coordinate(o, Math.max(1, Number(values.workers)), values['json-progress']!, withoutShareArgs(args));
+  const summary = await coordinate(o, Math.max(1, Number(values.workers)), values['json-progress'] ?? false, withoutShareArgs(args));
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   return summary.loggedIn < o.count ? 1 : 0;
 }
@@ -465,4 +464,10 @@ function withoutShareArgs(args: readonly string[]): string[] {
     out.push(args[i]);
   }
   return ['simulate', ...out];
+}
+
+/** The 127.x.y prefix of this run's source addresses: given, or a random one (runs side by side do not collide). */
+function sourcePrefix(given: string | undefined): string {
+  if (given !== undefined && /^127\.\d{1,3}\.\d{1,3}$/.test(given)) return given;
+  return `127.${10 + Math.floor(Math.random() * 240)}.${Math.floor(Math.random() * 256)}`;
 }

@@ -43,8 +43,8 @@ export interface Action {
   readonly busy: boolean;
   readonly error: unknown;
   readonly message: string | undefined;
-  /** Runs `fn` (its answer becomes the message); true when it succeeded. */
-  run(fn: () => Promise<string | void>): Promise<boolean>;
+  /** Runs `fn` (a text answer becomes the message); true when it succeeded. */
+  run(fn: () => Promise<unknown>): Promise<boolean>;
   clear(): void;
 }
 
@@ -53,13 +53,13 @@ export function useAction(): Action {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [message, setMessage] = useState<string | undefined>();
-  const run = useCallback(async (fn: () => Promise<string | void>) => {
+  const run = useCallback(async (fn: () => Promise<unknown>) => {
     setBusy(true);
     setError(undefined);
     setMessage(undefined);
     try {
       const m = await fn();
-      setMessage(m || undefined);
+      setMessage(typeof m === 'string' && m !== '' ? m : undefined);
       return true;
     } catch (err) {
       setError(err);

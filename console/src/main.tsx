@@ -3,4 +3,7 @@ import { loadDeploymentConfig } from './config.js';
 import { Root } from './root.js';
 import './styles.css';
 
-void loadDeploymentConfig().then(() => render(<Root />, document.getElementById('app')!));
+void loadDeploymentConfig().then(() => {
+  const app = document.getElementById('app');
+  if (app) render(<Root />, app);
+});

@@ -11,7 +11,7 @@ import type { Device, DeviceCreateSchema, DeviceUpdateSchema } from '../../core/
 import type { SettingView } from '../../core/schemas/settings.js';
 import type { Stream, StreamCreateSchema, StreamStatus, StreamTypeName } from '../../core/schemas/streams.js';
 import type { AclEntryInput, Token, TokenCreateSchema } from '../../core/schemas/tokens.js';
-import type { CommandDefinition, JsonSchema, Message, SettingDefinition } from '../../protocols/common/types.js';
+import type { CommandDefinition, Message, SettingDefinition } from '../../protocols/common/types.js';
 
 export type {
   AclEntryInput,
@@ -23,7 +23,6 @@ export type {
   Device,
   DeviceLogEntry,
   DeviceType,
-  JsonSchema,
   Message,
   SettingDefinition,
   SettingView,
@@ -69,7 +68,6 @@ export type DroppedRow = Omit<DroppedBatch, 'messages'> & { readonly stream_id: 
 
 export type TokenWithKey = Token & { readonly key: string };
 
-/** The stream types, checked against the server's list both ways at compile time. */
-export const STREAM_TYPES = ['http', 'mqtt', 'wialon_retranslator', 'aws_iot', 'thingsboard'] as const satisfies readonly StreamTypeName[];
-type MissingStreamType = Exclude<StreamTypeName, (typeof STREAM_TYPES)[number]>;
-export const streamTypesComplete: [MissingStreamType] extends [never] ? true : never = true;
+/** The stream types: a record keyed by the server's type names, so a missing or unknown one fails to compile. */
+const STREAM_TYPE_NAMES: Readonly<Record<StreamTypeName, true>> = { http: true, mqtt: true, wialon_retranslator: true, aws_iot: true, thingsboard: true };
+export const STREAM_TYPES = Object.keys(STREAM_TYPE_NAMES) as StreamTypeName[];

@@ -76,7 +76,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
       ...(r.public ? { security: [] } : {}),
     };
     if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(r.body) } } };
-    (paths[r.path] ??= {})[r.method.toLowerCase()] = op;
+    paths[r.path] = { ...paths[r.path], [r.method.toLowerCase()]: op };
   }
   return {
     openapi: '3.1.0',

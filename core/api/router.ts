@@ -83,7 +83,9 @@ export class Router {
       pathMatched = true;
       if (c.route.method !== method) continue;
       const params: Record<string, string> = {};
-      c.names.forEach((n, i) => (params[n] = safeDecode(m[i + 1])));
+      c.names.forEach((n, i) => {
+        params[n] = safeDecode(m[i + 1]);
+      });
       const principal = c.route.public ? { tokenId: 'admin' as const } : (req.principal ?? (await this.authenticate(req)));
       const access = decide(principal, method, c.route.path, c.names.length === 0);
       const ctx: RouteContext = { req, params, principal, body: () => parseBody(req) };

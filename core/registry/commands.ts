@@ -112,7 +112,9 @@ export class CommandService {
     const waits: Promise<CommandResult>[] = [];
     for (const device of devices) {
       const type = await this.deviceTypeOf(device);
-      items.forEach((item, i) => this.validate(type, device, item.name, item.properties, `[${i}]`));
+      items.forEach((item, i) => {
+        this.validate(type, device, item.name, item.properties, `[${i}]`);
+      });
       for (const item of items) {
         const command = await this.create(device, item.name, item.properties, 100, this.deps.clock.now() + item.timeout, originOf(principal));
         this.deps.onQueued?.();
@@ -137,7 +139,7 @@ export class CommandService {
     const done: Command[] = [];
     for (const reply of replies) {
       const idx = reply.correlation !== undefined ? sent.findIndex((c) => correlationOf(c) === reply.correlation) : -1;
-      const target = sent.splice(idx >= 0 ? idx : 0, 1)[0];
+      const target = sent.splice(Math.max(idx, 0), 1)[0];
       if (!target) continue;
       const completed: Command = { ...target, status: 'replied', executed: reply.executed ?? true, response: reply.response, timestamp: reply.timestamp ?? at };
       await this.deps.commands.update(completed);

@@ -41,7 +41,9 @@ export class StreamService {
   async create(body: unknown): Promise<Stream[]> {
     const items = parseOrThrow(z.array(StreamCreateSchema).min(1).max(100), body);
     const out: Stream[] = [];
-    items.forEach((item, i) => this.check(item.protocol_name, item.configuration, item.validate_message, `[${i}]`));
+    items.forEach((item, i) => {
+      this.check(item.protocol_name, item.configuration, item.validate_message, `[${i}]`);
+    });
     for (const item of items) {
       const { convert_message: _unused, ...rest } = item;
       const stream: Stream = {

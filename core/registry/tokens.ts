@@ -45,7 +45,8 @@ export class TokenService {
     const patch = parseOrThrow(TokenUpdateSchema, body);
     const out: Token[] = [];
     for (const t of await this.select(selector)) {
-      const stored = (await this.repo.get(t.id))!;
+      const stored = await this.repo.get(t.id);
+      if (!stored) continue; // deleted since it was selected
       const { acl, ...rest } = patch;
       const next: StoredToken = { ...stored, ...rest };
       if (acl === null) delete (next as { acl?: unknown }).acl;
@@ -58,7 +59,10 @@ export class TokenService {
 
   async delete(selector: string): Promise<Token[]> {
     const targets = await this.select(selector);
-    for (const t of targets) await this.repo.delete((await this.repo.get(t.id))!);
+    for (const t of targets) {
+      const stored = await this.repo.get(t.id);
+      if (stored) await this.repo.delete(stored);
+    }
     return targets;
   }
 

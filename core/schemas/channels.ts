@@ -66,5 +66,3 @@ export const ChannelSchema = z.object({
 });
 
 export type Channel = z.infer<typeof ChannelSchema>;
-export type ChannelCreate = z.output<typeof ChannelCreateSchema>;
-export type ChannelUpdate = z.output<typeof ChannelUpdateSchema>;

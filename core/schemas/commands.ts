@@ -48,7 +48,6 @@ export const CommandSchema = z.object({
 });
 
 export type Command = z.infer<typeof CommandSchema>;
-export type CommandCreate = z.output<typeof CommandCreateSchema>;
 
 /** The flespi-shaped command result. */
 export interface CommandResult {

@@ -47,5 +47,3 @@ export const DeviceSchema = z.object({
 });
 
 export type Device = z.infer<typeof DeviceSchema>;
-export type DeviceCreate = z.output<typeof DeviceCreateSchema>;
-export type DeviceUpdate = z.output<typeof DeviceUpdateSchema>;

@@ -52,7 +52,8 @@ export class StreamFanout {
     }
     const events: BusEvent[] = [];
     for (const [id, messages] of perStream) {
-      const stream = snap.streams.get(id)!;
+      const stream = snap.streams.get(id);
+      if (!stream) continue; // the snapshot lists a subscription of every stream it holds
       for (const part of splitBySize(messages, MAX_EVENT_JSON_BYTES))
         events.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, part), messages: part });
     }

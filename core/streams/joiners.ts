@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { StreamRepository } from '../ports.js';
-import { STREAM_CONFIG_SCHEMAS, type Stream, type StreamTypeName } from '../schemas/streams.js';
-import type { StreamDeps, StreamJoiner, StreamTypeModule } from './types.js';
+import { STREAM_CONFIG_SCHEMAS, type Stream } from '../schemas/streams.js';
+import type { StreamDeps, StreamJoiner, StreamTypeModules } from './types.js';
 
 /**
  * Runs the reverse path of streams (MQTT commands topics, ThingsBoard RPC) in a long-lived process
@@ -13,7 +13,7 @@ export class JoinerManager {
 
   constructor(
     private readonly streams: Pick<StreamRepository, 'list'>,
-    private readonly modules: Readonly<Record<StreamTypeName, StreamTypeModule<any>>>,
+    private readonly modules: StreamTypeModules,
     private readonly deps: StreamDeps,
     private readonly logger: Logger,
   ) {}
@@ -32,7 +32,7 @@ export class JoinerManager {
       if (this.running.has(id)) continue;
       try {
         const config = STREAM_CONFIG_SCHEMAS[s.protocol_name].parse(s.configuration);
-        const joiner = this.modules[s.protocol_name].createJoiner!(config, s, this.deps);
+        const joiner = this.modules[s.protocol_name].createJoiner?.(config, s, this.deps);
         if (!joiner) continue;
         await joiner.start();
         this.running.set(id, { key: keyOf(s), joiner });

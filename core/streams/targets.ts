@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
-import { STREAM_CONFIG_SCHEMAS, type Stream, type StreamTypeName } from '../schemas/streams.js';
-import type { StreamDeps, StreamTarget, StreamTypeModule } from './types.js';
+import { STREAM_CONFIG_SCHEMAS, type Stream } from '../schemas/streams.js';
+import type { StreamDeps, StreamTarget, StreamTypeModules } from './types.js';
 
 /**
  * One live target per stream, rebuilt when the stream's configuration changes (the old one is
@@ -10,7 +10,7 @@ export class TargetPool {
   private readonly pool = new Map<number, { key: string; target: StreamTarget }>();
 
   constructor(
-    private readonly modules: Readonly<Record<StreamTypeName, StreamTypeModule<any>>>,
+    private readonly modules: StreamTypeModules,
     private readonly deps: StreamDeps,
     private readonly logger: Logger,
   ) {}

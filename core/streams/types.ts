@@ -52,6 +52,14 @@ export function expandTemplate(template: string, m: Message): string {
   });
 }
 
+/**
+ * The stream type modules by name. Each module has its own configuration type; indexed by a runtime
+ * name, TypeScript cannot correlate the name with that type, so the table erases it (the
+ * configuration is parsed by the type's schema before it reaches the module).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above; the one erased generic of the streams layer
+export type StreamTypeModules = Readonly<Record<Stream['protocol_name'], StreamTypeModule<any>>>;
+
 export interface StreamTypeModule<C> {
   readonly name: Stream['protocol_name'];
   createTarget(config: C, stream: Stream, deps: StreamDeps): StreamTarget;

@@ -1,5 +1,5 @@
 import { CodecError, CodecErrorCode, toCodecError } from './errors.js';
-import type { CodecOptions, CommandReply, Message, ProtocolCodec, SessionState, Transport } from './types.js';
+import type { CodecOptions, CommandReply, Inspection, Message, ProtocolCodec, SessionState, Transport } from './types.js';
 import { DEFAULT_CODEC_OPTIONS } from './types.js';
 
 /** What one `decode(bytes)` call produced: the same shape as a `hub decode` output line. */
@@ -64,7 +64,7 @@ export class ConnectionCodec {
   }
 
   private handleFrame(frame: Buffer, out: ConnectionOutput): void {
-    let inspection;
+    let inspection: Inspection;
     try {
       inspection = this.protocol.inspect(frame, this.state, this.options);
     } catch (err) {

@@ -91,11 +91,6 @@ export class Reader {
   }
 }
 
-/** Lower-case hex of a byte range. */
-export function hex(buf: Uint8Array, start = 0, end = buf.length): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('hex');
-}
-
 /** Parses hex (spaces allowed); returns undefined for odd length or non-hex characters. */
 export function fromHex(text: string): Buffer | undefined {
   const clean = text.replace(/\s+/g, '');

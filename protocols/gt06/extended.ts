@@ -47,7 +47,7 @@ export function string21(c: Ctx): void {
 /** UTF-16BE text as latin1-safe bytes (characters outside latin1 become `?`). */
 function utf16be(raw: Buffer): Buffer {
   const even = Buffer.from(raw.subarray(0, raw.length & ~1)).swap16();
-  return Buffer.from(even.toString('utf16le').replace(/[^\x00-\xff]/g, '?'), 'latin1');
+  return Buffer.from(even.toString('utf16le').replace(/[\u0100-\uffff]/g, '?'), 'latin1');
 }
 
 /** 0x9B: external device type, then pass-through data (text when printable, else hex). */

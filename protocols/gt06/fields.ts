@@ -127,7 +127,10 @@ export function readLbs(c: Ctx, shape: LbsShape): void {
 export function readLbsWithLength(c: Ctx, cid32 = false): void {
   const start = c.r.pos;
   const length = c.r.u8();
-  if (length === 0) return skipZeroedLbs(c);
+  if (length === 0) {
+    skipZeroedLbs(c);
+    return;
+  }
   const mcc = c.r.buf.readUInt16BE(c.r.pos);
   const mnc = mcc & 0x8000 ? 2 : 1;
   if (length >= 1 + 2 + mnc + 4 + 8) readLbs(c, LBS_4G);

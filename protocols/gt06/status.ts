@@ -12,8 +12,14 @@ import { ain, EVENT_ALARMS_95, INFO_04_KEYS, P } from './params.js';
  */
 export function heartbeat(c: Ctx): void {
   const n = c.r.remaining;
-  if (c.variant === 'obd6') return obd6(c);
-  if (n === 16) return status16(c);
+  if (c.variant === 'obd6') {
+    obd6(c);
+    return;
+  }
+  if (n === 16) {
+    status16(c);
+    return;
+  }
   readStatusByte(c);
   if (c.model === 'R11') c.m[P.power] = c.r.u16() / 100;
   else setBatteryLevel(c.m, c.r.u8());

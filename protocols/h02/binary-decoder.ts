@@ -57,7 +57,9 @@ export function decodeBinary(frame: Buffer, out: Decoded): void {
 function decodeCell(frame: Buffer, m: Message): void {
   const values = BINARY_CELL.map(([offset, size]) => (size === 1 ? frame[offset] : frame.readUInt16BE(offset)));
   if (values[0] === 0) return;
-  BINARY_CELL.forEach(([, , name], i) => (m[name] = values[i]));
+  BINARY_CELL.forEach(([, , name], i) => {
+    m[name] = values[i];
+  });
 }
 
 function digits(r: Reader, bytes: number): string {

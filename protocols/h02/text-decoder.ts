@@ -44,7 +44,10 @@ function decodePosition(f: TextFrame, out: Decoded): void {
   const { args } = f;
   const layout = fixLayout(f.type, args);
   if (!layout) {
-    if (f.type === TextType.CommandEcho) return commandEcho(f, args.join(','), undefined, out);
+    if (f.type === TextType.CommandEcho) {
+      commandEcho(f, args.join(','), undefined, out);
+      return;
+    }
     throw new CodecError(CodecErrorCode.Malformed, `${f.type} report has too few fields`);
   }
   const v = layout.valid;
@@ -73,16 +76,22 @@ function decodePosition(f: TextFrame, out: Decoded): void {
 function decodeTail(tail: readonly string[], m: Message): void {
   let at = 0;
   if (!STATUS_PATTERN.test(tail[0] ?? '') && STATUS_PATTERN.test(tail[3] ?? '')) {
-    SIM_FIELDS.forEach((name, i) => setText(m, name, tail[i]));
+    SIM_FIELDS.forEach((name, i) => {
+      setText(m, name, tail[i]);
+    });
     at = 3;
   }
   if (STATUS_PATTERN.test(tail[at] ?? '')) applyStatus(m, parseInt(tail[at++], 16));
   const rest = tail.slice(at);
   if (rest.length === ODOMETER_TAIL.length && rest.every((x, i) => ODOMETER_TAIL_PATTERN[i].test(x.trim()))) {
-    ODOMETER_TAIL.forEach(([name, parse], i) => (m[name] = parse(rest[i].trim())));
+    ODOMETER_TAIL.forEach(([name, parse], i) => {
+      m[name] = parse(rest[i].trim());
+    });
     return;
   }
-  rest.forEach((x, i) => setText(m, tailName(i), x));
+  rest.forEach((x, i) => {
+    setText(m, tailName(i), x);
+  });
 }
 
 /**
@@ -165,7 +174,10 @@ function decodeV3(f: TextFrame, out: Decoded): void {
 
 /** `VP1,A|B,<fix...>` (position) or `VP1,V,mcc,mnc,lac,cid,level[Ylac,cid,level...]` (cells). */
 function decodeVp1(f: TextFrame, out: Decoded): void {
-  if (f.args[0] !== 'V') return decodePosition(f, out);
+  if (f.args[0] !== 'V') {
+    decodePosition(f, out);
+    return;
+  }
   const m: Message = { 'report.type': f.type };
   const cells = f.args
     .slice(3)

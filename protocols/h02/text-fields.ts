@@ -80,15 +80,18 @@ export function ackTime(date: string | undefined, time: string | undefined): str
 export function parseCoordinate(value: string | undefined, hemisphere: string | undefined, lat: boolean): number {
   if (value === undefined || !(lat ? HEMI_LAT : HEMI_LON).test(hemisphere ?? '')) return NaN;
   const v = value.trim();
-  let m = /^-(\d+)-(\d+\.\d+)$/.exec(v) ?? /^(\d*)(\d\d\.\d+)$/.exec(v);
+  const m = /^-(\d+)-(\d+\.\d+)$/.exec(v) ?? /^(\d*)(\d\d\.\d+)$/.exec(v);
   let degrees = NaN;
   let minutes = NaN;
   if (m) {
     degrees = m[1] === '' ? 0 : Number(m[1]);
     minutes = Number(m[2]);
-  } else if ((m = /^(\d+)(\d\d)(\d{4})$/.exec(v))) {
-    degrees = Number(m[1]);
-    minutes = Number(m[2]) + Number(m[3]) / 10000;
+  } else {
+    const packed = /^(\d+)(\d\d)(\d{4})$/.exec(v);
+    if (packed) {
+      degrees = Number(packed[1]);
+      minutes = Number(packed[2]) + Number(packed[3]) / 10000;
+    }
   }
   const result = degrees + minutes / 60;
   if (!(minutes < 60) || !(result <= (lat ? 90 : 180))) return NaN;

@@ -29,7 +29,6 @@ export const FrameType = {
 export const DOLLAR = 0x24;
 export const COMMA = 0x2c;
 export const STAR = 0x2a;
-export const DEVICE_HEADER = '$$';
 export const SERVER_HEADER = '@@';
 
 /** The longest decimal length field accepted (5 digits: up to 99999 bytes). */

@@ -48,7 +48,8 @@ function checkCore(payload: Payload): CodecError | undefined {
     if (!isObject(location)) return new CodecError(CodecErrorCode.Malformed, 'a JSON location is not an object');
     for (const path of CORE_JSON_PATHS) {
       const value = valueAt(location, path);
-      if (isRaw(value)) applyField(b, path.join('.'), jsonFieldDef(path)!, value);
+      const def = jsonFieldDef(path); // defined for every core path
+      if (isRaw(value) && def) applyField(b, path.join('.'), def, value);
       else if (value !== undefined && value !== null) return new CodecError(CodecErrorCode.Malformed, `location ${path.join('.')} is not a value`);
     }
   }

@@ -109,7 +109,9 @@ function readAppend(v: readonly string[], i: number, end: number, m: Message, re
 /** Zips fields with their keys; without keys, keeps Traccar's shape rules (mileage first, battery last). */
 export function applyTail(m: Message, fields: readonly string[], keys: readonly FieldKey[] | undefined, rest: string[]): void {
   if (keys) {
-    fields.forEach((raw, j) => keep(m, keys[j] ?? 'reserved', raw, rest));
+    fields.forEach((raw, j) => {
+      keep(m, keys[j] ?? 'reserved', raw, rest);
+    });
     return;
   }
   fields.forEach((raw, j) => {

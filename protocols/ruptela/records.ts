@@ -134,10 +134,10 @@ function finish(b: Building): void {
     const present = c.ids.filter((id) => b.parts.has(id));
     if (present.length === 0) continue;
     if (present.length < c.ids.length) {
-      for (const id of present) m[`io.${id}`] = b.parts.get(id)!.toString('hex');
+      for (const id of present) m[`io.${id}`] = b.parts.get(id)?.toString('hex') ?? '';
       continue;
     }
-    const joined = Buffer.concat(c.ids.map((id) => b.parts.get(id)!));
+    const joined = Buffer.concat(c.ids.map((id) => b.parts.get(id) ?? Buffer.alloc(0)));
     const value = c.kind === 'hex' ? joined.toString('hex') : text(joined);
     if (value !== '' && !/^0+$/.test(value)) m[c.name] = value; // all-zero parts: no card / no VIN
   }

@@ -105,7 +105,7 @@ const lastFast = new Map<Layout, FastRecord>();
 
 /** Tries the generated decoder of the last shape; on a different shape decodes generically and learns it. */
 function decodeAvlFast(r: Reader, layout: Layout, extended: boolean): Message {
-  const key = extended ? EXTENDED.get(layout)! : layout;
+  const key = (extended && EXTENDED.get(layout)) || layout;
   const fast = lastFast.get(key);
   if (fast) {
     const m = fast(r.buf, r.pos, r.end);
@@ -215,7 +215,7 @@ function readIoGroup(r: Reader, m: Message, layout: Layout, size: number): void 
     m[def.name] = convert(def, value, size);
     if (def.bitmask !== undefined) {
       if (bits[def.bitmask] < 0) bits[def.bitmask] = 0;
-      if (value !== 0) bits[def.bitmask] |= 1 << def.bit!;
+      if (value !== 0) bits[def.bitmask] |= 1 << (def.bit ?? 0);
     }
   }
 }

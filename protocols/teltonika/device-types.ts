@@ -58,7 +58,6 @@ const SETTINGS = SETTING_TABLE.map(([name, title, schema, param]) =>
 );
 
 /** Parameter ids behind the settings above. */
-export const SETTING_PARAMS: Readonly<Record<string, number>> = Object.fromEntries(SETTING_TABLE.map(([name, , , param]) => [name, param]));
 const NAME_BY_PARAM = new Map(SETTING_TABLE.map(([name, , schema, param]) => [String(param), { name, numeric: schema instanceof z.ZodNumber }]));
 
 /** Words of a firmware answer that refuses a write. */

@@ -109,7 +109,7 @@ function valueField(id: number, size: number, at: number, bits: { din: string[];
   if (def?.kind === 'ascii') return `${name}:b.toString('latin1',p+${at},p+${at + size})`;
   const raw = size === 1 ? `b[p+${at}]` : size === 2 ? `((b[p+${at}]<<8)|b[p+${at + 1}])` : size === 4 ? `b.readUInt32BE(p+${at})` : `u64(b,p+${at})`;
   if (!def) return `${name}:${raw}`;
-  if (def.bitmask) bits[def.bitmask].push(`(${raw}!==0?${1 << def.bit!}:0)`);
+  if (def.bitmask) bits[def.bitmask].push(`(${raw}!==0?${1 << (def.bit ?? 0)}:0)`);
   if (def.kind === 'bool') return `${name}:${raw}!==0`;
   let v = raw;
   if (def.kind === 's' && size < 8) {

@@ -107,8 +107,9 @@ export const IO_TABLE: ReadonlyArray<IoDef | undefined> = (() => {
 /** `io.<id>` names, built once. */
 const UNKNOWN_NAMES: string[] = [];
 export function unknownIoName(id: number): string {
-  return (UNKNOWN_NAMES[id] ??= `io.${id}`);
+  const name = UNKNOWN_NAMES[id] ?? `io.${id}`;
+  UNKNOWN_NAMES[id] = name;
+  return name;
 }
 
 /** Parameter name → IO id (used to read telemetry back as IO, e.g. for the retranslator). */
-export const IO_IDS_BY_NAME: ReadonlyMap<string, number> = new Map(T.map(([id, name]) => [name, id]));

@@ -62,7 +62,6 @@ export const D_FIELDS = 16;
 
 /** Protocol versions; 2.0 adds the CRC16 field and the version in the login and UDP prefix. */
 export const VERSION_1 = '1.1';
-export const VERSION_2 = '2.0';
 
 /** Session variable holding the version announced by the login packet. */
 export const VERSION_VAR = 'version';

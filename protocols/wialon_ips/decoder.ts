@@ -87,7 +87,9 @@ export function recordMessage(r: WialonRecord): Message {
   set('position.hdop', r.hdop);
   set('din', r.inputs);
   set('dout', r.outputs);
-  r.adc?.forEach((v, i) => set(`ain.${i + 1}`, v));
+  r.adc?.forEach((v, i) => {
+    set(`ain.${i + 1}`, v);
+  });
   set('ibutton.code', r.ibutton);
   for (const p of r.params ?? []) applyParam(m, p);
   return m;

@@ -8,7 +8,7 @@ import { hubApp } from './hub-app.js';
  * Asset hashes change with every handler edit (and the console build); they are replaced so the
  * snapshot shows only what the template says about resources and wiring.
  */
-export function stableTemplate(template: unknown): unknown {
+function stableTemplate(template: unknown): unknown {
   const text = JSON.stringify(template)
     .replace(/[0-9a-f]{64}(\.zip|\.json)?/g, '<asset-hash>$1')
     .replace(/"aws:asset:[a-z-]+":"[^"]*"/g, '"aws:asset":"<stripped>"');

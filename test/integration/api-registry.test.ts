@@ -123,7 +123,10 @@ describe('registry API over local HTTP (channels, devices)', () => {
       const reachable = () =>
         new Promise<boolean>((resolve) => {
           const s = connect(port, '127.0.0.1');
-          s.once('connect', () => (s.destroy(), resolve(true)));
+          s.once('connect', () => {
+            s.destroy();
+            resolve(true);
+          });
           s.once('error', () => resolve(false));
         });
       const started = Date.now();

@@ -10,9 +10,15 @@ const BODIES = Array.from({ length: 60 }, (_, i) => `{"n":${i},"text":"${'ąčę
 
 describe('local journal queue with a backlog larger than its in-memory budget', () => {
   const dirs: string[] = [];
-  afterEach(() => dirs.splice(0).forEach((d) => removeDir(d)));
+  afterEach(() => {
+    for (const d of dirs.splice(0)) removeDir(d);
+  });
 
-  function queue(dir: string, handler: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | void>, maxReceives = 5): JournalQueue {
+  function queue(
+    dir: string,
+    handler: (e: SQSEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] } | undefined>,
+    maxReceives = 5,
+  ): JournalQueue {
     return new JournalQueue({ dir, handler, logger: captureLogger(), maxBodyBytesInMemory: 500, maxReceives });
   }
 

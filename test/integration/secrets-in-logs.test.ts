@@ -12,12 +12,14 @@ describe('logs carry no secrets', () => {
 
   beforeAll(async () => {
     // Powertools' logger writes to stdout: keep everything printed during the test
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (
-      printed.push(String(chunk)), writes.out(chunk, ...(rest as []))
-    )) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => (
-      printed.push(String(chunk)), writes.err(chunk, ...(rest as []))
-    )) as typeof process.stderr.write;
+    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      return writes.out(chunk, ...(rest as []));
+    }) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      printed.push(String(chunk));
+      return writes.err(chunk, ...(rest as []));
+    }) as typeof process.stderr.write;
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
     hub = await startTestHub({ logger, extra: {} });
   });

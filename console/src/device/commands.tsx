@@ -118,14 +118,14 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
         {cmd ? (
           <>
             {cmd.examples.length > 0 ? (
-              <div class="examples" role="group" aria-label="Examples">
+              <fieldset class="examples" aria-label="Examples">
                 <span class="muted small">Examples:</span>
                 {cmd.examples.map((ex) => (
                   <button type="button" class="link" onClick={() => props.reset(ex)}>
                     {JSON.stringify(ex)}
                   </button>
                 ))}
-              </div>
+              </fieldset>
             ) : null}
             <SchemaForm
               key={`${name}-${props.generation}`}

@@ -35,7 +35,8 @@ export function TelemetryTab(p: { device: Device }) {
         error={data.error}
         empty="No telemetry yet."
         row={(n) => {
-          const v = data.data![n];
+          const v = data.data?.[n];
+          if (!v) return null;
           return (
             <tr key={n}>
               <th scope="row" class="mono">

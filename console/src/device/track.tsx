@@ -77,13 +77,13 @@ export function TrackTab(p: { device: Device }) {
         <button type="submit" class="primary" disabled={action.busy}>
           Show track
         </button>
-        <div class="quick" role="group" aria-label="Quick ranges">
+        <fieldset class="quick" aria-label="Quick ranges">
           {RANGES.map((r) => (
             <button type="button" onClick={() => quick(r.seconds)}>
               {r.label}
             </button>
           ))}
-        </div>
+        </fieldset>
       </Form>
       <ErrorNote>{problem}</ErrorNote>
       <ErrorNotice error={action.error} />
@@ -136,7 +136,7 @@ function TrackMapLoader(p: { points: TrackPoint[]; tilesUrl: string; attribution
   return (
     <>
       {error ? <Notice kind="error">The map could not load: {error}</Notice> : null}
-      <div ref={el} class="map" role="region" aria-label="Track map (arrow keys pan, + and − zoom)" data-testid="track-map" />
+      <section ref={el} class="map" aria-label="Track map (arrow keys pan, + and − zoom)" data-testid="track-map" />
     </>
   );
 }

@@ -79,7 +79,10 @@ export function validate(schemaIn: unknown, value: unknown, path = ''): SchemaIs
   if (Array.isArray(value)) {
     if (typeof s.minItems === 'number' && value.length < s.minItems) issues.push({ path, message: `must have at least ${s.minItems} item(s)` });
     if (typeof s.maxItems === 'number' && value.length > s.maxItems) issues.push({ path, message: `must have at most ${s.maxItems} items` });
-    if (s.items !== undefined) value.forEach((item, i) => issues.push(...validate(s.items, item, join(path, i))));
+    if (s.items !== undefined)
+      value.forEach((item, i) => {
+        issues.push(...validate(s.items, item, join(path, i)));
+      });
   }
   if (typeOf(value) === 'object') {
     const obj = value as Record<string, unknown>;
@@ -125,7 +128,7 @@ function safeRegExp(p: string): RegExp {
     try {
       r = new RegExp(p, 'u');
     } catch {
-      r = /[^]*/;
+      r = /[\s\S]*/;
     }
     regexCache.set(p, r);
   }

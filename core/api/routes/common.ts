@@ -15,7 +15,8 @@ export function listResult(items: readonly object[], query: Readonly<Record<stri
   const q = parseOrThrow(ListQuerySchema, query);
   const start = q.offset ?? 0;
   const page = items.slice(start, q.count === undefined ? undefined : start + q.count);
-  return { result: q.fields ? page.map((i) => pick(i, q.fields!)) : page };
+  const fields = q.fields;
+  return { result: fields ? page.map((i) => pick(i, fields)) : page };
 }
 
 /** Keeps the named top-level fields (dotted names reach into objects: `configuration.ident`). */

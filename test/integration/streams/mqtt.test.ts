@@ -52,7 +52,9 @@ const MOSQUITTO = [
 ].find((p): p is string => !!p && existsSync(p));
 
 const configDirs: string[] = [];
-afterAll(() => configDirs.forEach((d) => removeDir(d)));
+afterAll(() => {
+  for (const d of configDirs) removeDir(d);
+});
 
 function mosquittoBroker(port: number, bin: string): Broker {
   const dir = tempDir('mosquitto-');

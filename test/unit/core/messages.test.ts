@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFilter, pickFields } from '../../../core/messages/filter.js';
-import { decodeCursor, encodeCursor, mergePacks, packRange, type StoredPack } from '../../../core/messages/merge.js';
+import { type Cursor, decodeCursor, encodeCursor, mergePacks, packRange, type StoredPack } from '../../../core/messages/merge.js';
 import { buildPacks, compareKeyed, keyed, messageKey, PACK_SPAN_MS } from '../../../core/messages/pack.js';
 import type { Message } from '../../../protocols/common/types.js';
 
@@ -44,7 +44,7 @@ describe('core/messages', () => {
             const distinct = new Map<string, number>();
             for (const p of packs) for (const e of p.entries) distinct.set(`${e.ts}:${e.key}`, e.ts);
             const seen: string[] = [];
-            let after;
+            let after: Cursor | undefined;
             for (let guard = 0; guard < 1000; guard++) {
               const page = await mergePacks(iterate(packs, reverse), { fromMs: 0, toMs: 10 * PACK_SPAN_MS, reverse, count: pageSize, after });
               seen.push(...page.entries.map((e) => `${e.ts}:${e.key}`));
