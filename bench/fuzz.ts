@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { ConnectionCodec } from '../protocols/common/connection.js';
+import type { ProtocolCodec } from '../protocols/common/types.js';
 import { allProtocols } from '../protocols/index.js';
 import { corpusFrames } from './lib/corpus.js';
 import { table } from './lib/measure.js';
@@ -41,12 +42,25 @@ function mutate(seed: Buffer, r: () => number): Buffer {
   return b.subarray(0, cut);
 }
 
+/** What the protocol's simulated device sends (login first): seeds that reach past the framer without a corpus. */
+function simulatorFrames(protocol: ProtocolCodec): Buffer[] {
+  const sim = protocol.simulator;
+  const ident = sim.identFor(1);
+  const at = Date.UTC(2026, 0, 15);
+  if (protocol.transports[0] === 'http') {
+    const request = sim.request?.(ident, 1, 1, at);
+    return request ? [Buffer.from(JSON.stringify(request))] : [];
+  }
+  const report = sim.report?.(ident, 1, 1, at, protocol.transports[0] === 'udp' ? 'udp' : 'tcp');
+  return [...(sim.login ? [sim.login(ident)] : []), ...(report ? [report] : [])];
+}
+
 export function run(cases = CASES): { protocol: string; cases: number; failures: number; cases_per_s: number; first_failure?: string }[] {
   const results = [];
   for (const protocol of allProtocols()) {
-    const frames = corpusFrames(protocol.name);
-    const seeds = frames.length > 0 ? frames.map((f) => f.bytes) : [Buffer.alloc(0)];
     const transport = protocol.transports[0];
+    const frames = [...simulatorFrames(protocol), ...corpusFrames(protocol.name).map((f) => f.bytes)];
+    const seeds = frames.length > 0 ? frames : [Buffer.alloc(0)];
     const r = rng(0x9e3779b9 ^ protocol.id);
     let failures = 0;
     let first: string | undefined;
@@ -56,7 +70,7 @@ export function run(cases = CASES): { protocol: string; cases: number; failures:
         r() < 0.25 ? Buffer.from(Array.from({ length: Math.floor(r() * 512) }, () => Math.floor(r() * 256))) : mutate(seeds[Math.floor(r() * seeds.length)], r);
       const codec = new ConnectionCodec(protocol, { crc: r() < 0.5 ? 'strict' : 'lenient', maxFrameSize: 65536 }, transport);
       try {
-        if (r() < 0.5 && frames.length > 0) codec.decode(frames[0].bytes); // a login first, sometimes
+        if (r() < 0.5 && frames.length > 0) codec.decode(frames[0]); // a login first, sometimes
         const t = performance.now();
         const out = codec.decode(input);
         const again = codec.decode(input);
@@ -70,7 +84,7 @@ export function run(cases = CASES): { protocol: string; cases: number; failures:
     const seconds = (performance.now() - started) / 1000;
     results.push({ protocol: protocol.name, cases, failures, cases_per_s: Math.round(cases / seconds), ...(first ? { first_failure: first } : {}) });
   }
-  console.log(`\nFuzzing: ${cases.toLocaleString()} cases per protocol (random bytes and mutated corpus frames)`);
+  console.log(`\nFuzzing: ${cases.toLocaleString()} cases per protocol (random bytes, mutated simulator and corpus frames)`);
   console.log(
     table(
       ['protocol', 'cases', 'failures', 'cases/s'],

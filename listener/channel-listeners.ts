@@ -5,14 +5,7 @@ import type { Logger } from '../core/logger.js';
 import type { Channel } from '../core/schemas/channels.js';
 import { getProtocol } from '../protocols/index.js';
 import type { FrameBatcher } from './batcher.js';
-import {
-  BUDGET_TICK_MS,
-  DEFAULT_FRAME_BUDGET_PER_S,
-  DEFAULT_IDLE_TIMEOUT_S,
-  DEFAULT_READ_BUDGET_BYTES_PER_S,
-  FALLBACK_IDLE_TIMEOUT_S,
-  LISTEN_BACKLOG,
-} from './constants.js';
+import { BUDGET_TICK_MS, DEFAULT_FRAME_BUDGET_PER_S, DEFAULT_READ_BUDGET_BYTES_PER_S, FALLBACK_IDLE_TIMEOUT_S, LISTEN_BACKLOG } from './constants.js';
 import { type CommandSource, HttpEndpoint } from './http-endpoint.js';
 import { type ChannelContext, type ConnectionInfo, connectionInfo, type ListenerCounters, newCounters, type Session } from './session.js';
 import { type ConnectionHooks, TcpConnection } from './tcp-connection.js';
@@ -170,12 +163,7 @@ export class ChannelListeners implements ListenerView {
   }
 
   private idleSeconds(channel: Channel, protocol: string): number {
-    return (
-      channel.configuration.idle_timeout ??
-      this.opts.idleTimeouts?.[protocol] ??
-      DEFAULT_IDLE_TIMEOUT_S[protocol as keyof typeof DEFAULT_IDLE_TIMEOUT_S] ??
-      FALLBACK_IDLE_TIMEOUT_S
-    );
+    return channel.configuration.idle_timeout ?? this.opts.idleTimeouts?.[protocol] ?? getProtocol(protocol)?.idleTimeoutS ?? FALLBACK_IDLE_TIMEOUT_S;
   }
 
   private async start(channel: Channel): Promise<void> {

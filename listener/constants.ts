@@ -1,23 +1,4 @@
-import type { ProtocolName } from '../protocols/common/types.js';
-
-/**
- * Idle timeout per protocol (s): how long a connection may go without completing a frame before it
- * is closed. A little above the longest keep-alive period the vendor documents by default, so a
- * healthy parked device is never dropped; a channel's `idle_timeout` overrides it.
- */
-export const DEFAULT_IDLE_TIMEOUT_S: Readonly<Record<ProtocolName, number>> = {
-  teltonika: 600, // records every 1-10 min; FMB "Open link timeout" up to 300 s between
-  gt06: 400, // heartbeat 0x13 every 3-5 min
-  h02: 600, // HTBT every 3-5 min when parked
-  meitrack: 600,
-  osmand: 120, // HTTP keep-alive between reports; the client reconnects at will
-  queclink: 900, // GTHBD heartbeat default 15 min
-  ruptela: 600, // heartbeat (16) every few minutes
-  wialon_ips: 300, // #P# pings every 1-4 min
-  galileosky: 600,
-} as const;
-
-/** Fallback for a protocol missing from the table. */
+/** Idle timeout (s) for a protocol without its own (each codec declares `idleTimeoutS`). */
 export const FALLBACK_IDLE_TIMEOUT_S = 600;
 
 /**

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Transport } from '../../protocols/common/types.js';
+import type { ProtocolName, Transport } from '../../protocols/common/types.js';
 
 /** The Traccar conformance corpus beside the checkout (not part of the repository). */
 export const CORPUS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/conformance/traccar');
 
-const FILES: Record<string, string> = {
+/** Each protocol's file in the corpus (Traccar's decoder names where they differ from ours). */
+export const CORPUS_FILES: Readonly<Record<ProtocolName, string>> = {
   teltonika: 'teltonika.json',
   gt06: 'gt06.json',
   h02: 'h02.json',
@@ -16,6 +17,18 @@ const FILES: Record<string, string> = {
   ruptela: 'ruptela.json',
   wialon_ips: 'wialon.json',
   galileosky: 'galileo.json',
+  jt808: 'jt808.json',
+  gps103: 'gps103.json',
+  suntech: 'suntech.json',
+  tk103: 'tk103.json',
+  meiligao: 'meiligao.json',
+  navtelecom: 'navis.json',
+  watch: 'watch.json',
+  castel: 'castel.json',
+  atrack: 'atrack.json',
+  eelink: 'eelink.json',
+  egts: 'egts.json',
+  wialon_retranslator: 'retranslator.json',
 };
 
 export interface CorpusFrame {
@@ -26,8 +39,9 @@ export interface CorpusFrame {
 
 /** Device → server frames of a protocol's corpus (decode entries, in replay order), or [] when absent. */
 export function corpusFrames(protocol: string): CorpusFrame[] {
-  const path = join(CORPUS_DIR, FILES[protocol] ?? '');
-  if (!FILES[protocol] || !existsSync(path)) return [];
+  const file = CORPUS_FILES[protocol as ProtocolName];
+  const path = join(CORPUS_DIR, file ?? '');
+  if (!file || !existsSync(path)) return [];
   const entries = JSON.parse(readFileSync(path, 'utf8')) as {
     kind: string;
     transport: Transport;

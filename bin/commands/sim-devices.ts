@@ -1,6 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Agent, request } from 'node:http';
 import { connect, type Socket } from 'node:net';
+import type { DeviceSimulator } from '../../protocols/common/types.js';
 
 /**
  * The simulated devices of `hub simulate`, one class per transport, over what a protocol's
@@ -9,19 +10,8 @@ import { connect, type Socket } from 'node:net';
  */
 export type Transport = 'tcp' | 'udp' | 'http';
 
-/** What every protocols/<name>/device.ts `simulator` offers (structurally). */
-export interface DeviceProfile {
-  readonly transports: readonly Transport[];
-  identFor(n: number): string;
-  /** First bytes on a TCP connection (handshake/login), if the protocol has one. */
-  login?(ident: string): Buffer;
-  report?(ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer;
-  request?(ident: string, n: number, seq: number, atMs: number): { method: string; path: string; headers: Readonly<Record<string, string>>; body: string };
-  /** Length of the first complete server reply in `buf` (TCP), undefined while incomplete. */
-  replyLength?(buf: Buffer, loggedIn: boolean): number | undefined;
-  readonly loginAcked: boolean;
-  readonly reportsAcked: boolean;
-}
+/** What every protocols/<name>/device.ts `simulator` offers. */
+export type DeviceProfile = DeviceSimulator;
 
 export interface SimCounters {
   connected: number;

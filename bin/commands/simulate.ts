@@ -1,29 +1,11 @@
 import { fork } from 'node:child_process';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
-import { simulator as galileosky } from '../../protocols/galileosky/device.js';
-import { simulator as gt06 } from '../../protocols/gt06/device.js';
-import { simulator as h02 } from '../../protocols/h02/device.js';
-import { simulator as meitrack } from '../../protocols/meitrack/device.js';
-import { simulator as osmand } from '../../protocols/osmand/device.js';
-import { simulator as queclink } from '../../protocols/queclink/device.js';
-import { simulator as ruptela } from '../../protocols/ruptela/device.js';
-import { simulator as teltonika } from '../../protocols/teltonika/device.js';
-import { simulator as wialonIps } from '../../protocols/wialon_ips/device.js';
+import { allProtocols } from '../../protocols/index.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import { type DeviceHost, type DeviceProfile, type SimCounters, type SimDevice, simDevice, type Transport } from './sim-devices.js';
 
-export const PROFILES: Readonly<Record<string, DeviceProfile>> = {
-  teltonika,
-  gt06,
-  h02,
-  meitrack,
-  osmand,
-  queclink,
-  ruptela,
-  wialon_ips: wialonIps,
-  galileosky,
-};
+export const PROFILES: Readonly<Record<string, DeviceProfile>> = Object.fromEntries(allProtocols().map((p) => [p.name, p.simulator]));
 
 const HELP = `Usage: hub simulate <protocol> --count N --rate R --duration S [options]
 

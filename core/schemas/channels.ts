@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { PROTOCOL_NAMES } from '../../protocols/common/types.js';
+import type { ProtocolName } from '../../protocols/common/types.js';
+import { protocols } from '../../protocols/index.js';
 import { IdSchema, TtlSchema } from './common.js';
+
+/** The protocols this build speaks (channels can be created for these). */
+const ProtocolNameSchema = z.enum(protocols as [ProtocolName, ...ProtocolName[]]);
 
 export const DEFAULT_CHANNEL_MESSAGES_TTL = 7 * 86400;
 
@@ -24,7 +28,7 @@ export const ChannelConfigurationSchema = z
 export const ChannelCreateSchema = z
   .object({
     name: z.string().min(1).max(255),
-    protocol_name: z.enum(PROTOCOL_NAMES).optional(),
+    protocol_name: ProtocolNameSchema.optional(),
     protocol_id: IdSchema.optional(),
     configuration: ChannelConfigurationSchema.default({ crc: 'strict', max_frame_size: 65536 }),
     /** Default: the hub's default (a week unless the deployment sets HUB_DEFAULT_CHANNEL_MESSAGES_TTL). */
@@ -51,7 +55,7 @@ export const ChannelSchema = z.object({
   id: IdSchema,
   name: z.string(),
   protocol_id: IdSchema,
-  protocol_name: z.enum(PROTOCOL_NAMES),
+  protocol_name: ProtocolNameSchema,
   uri: z.string(),
   configuration: z.object({
     port: z.number().int(),

@@ -19,17 +19,24 @@ export const CodecErrorCode = {
 } as const;
 export type CodecErrorCode = (typeof CodecErrorCode)[keyof typeof CodecErrorCode];
 
-export class CodecError {
-  readonly name = 'CodecError';
+/**
+ * A typed codec error: what went wrong (`code`), why (`reason`) and where (`offset`). Framers and
+ * decoders return these rather than throw them; it is an Error so that where one is thrown (a
+ * command encoder, the edge of a decoder) it carries a message and a stack like any other.
+ */
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
   constructor(
     readonly code: CodecErrorCode,
     readonly reason: string,
     /** Byte offset in the frame where the problem was found, when known. */
     readonly offset?: number,
-  ) {}
+  ) {
+    super(offset === undefined ? `${code}: ${reason}` : `${code} at byte ${offset}: ${reason}`);
+  }
 
-  toString(): string {
-    return this.offset === undefined ? `${this.code}: ${this.reason}` : `${this.code} at byte ${this.offset}: ${this.reason}`;
+  override toString(): string {
+    return this.message;
   }
 }
 

@@ -5,8 +5,34 @@ export type MessageValue = string | number | boolean | null | readonly MessageVa
 /** A protocol-independent message: one flat object with dotted, lower-case names (DESIGN §3). */
 export type Message = { [name: string]: MessageValue };
 
-export const PROTOCOL_NAMES = ['teltonika', 'gt06', 'h02', 'meitrack', 'osmand', 'queclink', 'ruptela', 'wialon_ips', 'galileosky'] as const;
-export type ProtocolName = (typeof PROTOCOL_NAMES)[number];
+/**
+ * Every protocol name of the contract (../shared/API.md, with the ids `GET /gw/protocols` shows):
+ * the first nine, then wave 2. `allProtocols()` in protocols/index.ts lists the ones this build speaks.
+ */
+export const PROTOCOL_IDS = {
+  teltonika: 1,
+  gt06: 2,
+  h02: 3,
+  meitrack: 4,
+  osmand: 5,
+  queclink: 6,
+  ruptela: 7,
+  wialon_ips: 8,
+  galileosky: 9,
+  jt808: 10,
+  gps103: 11,
+  suntech: 12,
+  tk103: 13,
+  meiligao: 14,
+  navtelecom: 15,
+  watch: 16,
+  castel: 17,
+  atrack: 18,
+  eelink: 19,
+  egts: 20,
+  wialon_retranslator: 21,
+} as const;
+export type ProtocolName = keyof typeof PROTOCOL_IDS;
 
 /**
  * How frames arrive. For `http` (OsmAnd), a frame is one request serialised as JSON:
@@ -150,14 +176,59 @@ export interface DeviceTypeDefinition {
   readonly parseSettings?: (response: string, pending?: readonly string[]) => SettingsReport | undefined;
 }
 
+/** An HTTP request as the OsmAnd-style protocols receive it (the listener serialises it as a JSON frame). */
+export interface HttpRequest {
+  readonly method: string;
+  /** Path with the query string. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
 /**
- * The four roles of a protocol (framer, inspector, decoder, encoder) plus its device types.
- * All pure: no I/O, no clocks, no AWS.
+ * The device side of a protocol (`protocols/<name>/device.ts`): what `hub simulate`, the
+ * round-trip tests and the benches drive. A simulated device `n` logs in (where the protocol has a
+ * login) and sends reports; `expected` says what its report `seq` must decode to.
+ */
+export interface DeviceSimulator {
+  readonly transports: readonly Transport[];
+  /** The ident of simulated device `n` (n ≥ 0). */
+  identFor(n: number): string;
+  /** First bytes on a TCP connection (handshake, login), when the protocol has one. */
+  login?(ident: string): Buffer;
+  /** One report (TCP and UDP protocols): device `n`, report number `seq` (from 1), device time `atMs`. */
+  report?(ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer;
+  /** One request (HTTP protocols). */
+  request?(ident: string, n: number, seq: number, atMs: number): HttpRequest;
+  /**
+   * The parameters the report (or request) of `(n, seq, atMs)` carries, as the decoder names them
+   * (values after the wire format's rounding): the round-trip test decodes the report and compares.
+   */
+  expected(ident: string, n: number, seq: number, atMs: number): Message;
+  /** Length of the first complete server reply in `buf` (TCP), undefined while incomplete. */
+  replyLength?(buf: Buffer, loggedIn: boolean): number | undefined;
+  /** The hub answers the login (the simulator waits for it). */
+  readonly loginAcked: boolean;
+  /** The hub acks every report (the simulator counts acks). */
+  readonly reportsAcked: boolean;
+}
+
+/**
+ * The four roles of a protocol (framer, inspector, decoder, encoder) plus its device types and its
+ * device side. All pure: no I/O, no clocks, no AWS.
  */
 export interface ProtocolCodec {
   readonly id: number;
   readonly name: ProtocolName;
   readonly transports: readonly Transport[];
+  /**
+   * How long a connection may go without completing a frame before it is closed (s): a little above
+   * the longest keep-alive period the vendor documents by default, so a healthy parked device is
+   * never dropped; a channel's `idle_timeout` overrides it.
+   */
+  readonly idleTimeoutS: number;
+  /** The simulated device (`hub simulate`, round-trip tests). */
+  readonly simulator: DeviceSimulator;
   /** Cuts one frame from the start of `buf` (TCP); for UDP the whole datagram is offered. */
   frame(buf: Buffer, state: SessionState, options: CodecOptions): FrameResult;
   /** Identity and acknowledgement of one frame, for the listener. */

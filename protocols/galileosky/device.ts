@@ -1,4 +1,6 @@
 import { CRC16, crc16 } from '../common/crc.js';
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 
 const crcModbus = crc16(CRC16.MODBUS);
 
@@ -65,16 +67,13 @@ export function recordPacket(r: GalileoRecord, number: number): Buffer {
 }
 
 /** A simulated Galileosky tracker (hub simulate): head packet with the IMEI, then record packets, each confirmed. */
-export const simulator = {
-  transports: ['tcp'] as const,
-  identFor: (n: number): string => String(868_000_000_000_000 + n),
-  login: (ident: string): Buffer => headPacket(ident),
-  report: (_ident: string, n: number, seq: number, atMs: number): Buffer =>
-    recordPacket(
-      { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, altitude: 120, satellites: 9 },
-      seq,
-    ),
-  replyLength: (buf: Buffer): number | undefined => (buf.length >= 3 ? 3 : undefined),
+export const simulator: DeviceSimulator = {
+  transports: ['tcp'],
+  identFor: (n) => String(868_000_000_000_000 + n),
+  login: (ident) => headPacket(ident),
+  report: (_ident, n, seq, atMs) => recordPacket(simFix(n, seq, atMs), seq),
+  expected: (_ident, n, seq, atMs) => fixParams(simFix(n, seq, atMs), ['atMs', 'latitude', 'longitude', 'speed', 'course', 'altitude', 'satellites']),
+  replyLength: (buf) => (buf.length >= 3 ? 3 : undefined),
   loginAcked: true,
   reportsAcked: true,
 };

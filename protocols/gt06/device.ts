@@ -1,3 +1,5 @@
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 import { Msg } from './constants.js';
 import { encodePacket } from './encoder.js';
 
@@ -42,13 +44,13 @@ export function location(fix: Gt06Fix, serial: number): Buffer {
 }
 
 /** A simulated GT06 tracker (hub simulate): login, then GPS+LBS packets, each acked (10 bytes). */
-export const simulator = {
-  transports: ['tcp'] as const,
-  identFor: (n: number): string => String(864_000_000_000_000 + n),
-  login: (ident: string): Buffer => login(ident, 1),
-  report: (_ident: string, n: number, seq: number, atMs: number): Buffer =>
-    location({ atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, satellites: 8 }, (seq + 2) & 0xffff),
-  replyLength: (buf: Buffer): number | undefined => (buf.length >= 10 ? 10 : undefined),
+export const simulator: DeviceSimulator = {
+  transports: ['tcp'],
+  identFor: (n) => String(864_000_000_000_000 + n),
+  login: (ident) => login(ident, 1),
+  report: (_ident, n, seq, atMs) => location({ ...simFix(n, seq, atMs), satellites: 8 }, (seq + 2) & 0xffff),
+  expected: (_ident, n, seq, atMs) => ({ ...fixParams(simFix(n, seq, atMs)), 'position.satellites': 8 }),
+  replyLength: (buf) => (buf.length >= 10 ? 10 : undefined),
   loginAcked: true,
   reportsAcked: true,
 };

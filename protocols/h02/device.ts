@@ -1,3 +1,5 @@
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 /**
  * The device side of H02, for simulators and tests: the V1 position report as a tracker sends it,
  * `*HQ,<id>,V1,hhmmss,A,DDMM.MMMM,N,DDDMM.MMMM,E,speed(knots),course,DDMMYY,status#`. The hub
@@ -36,12 +38,12 @@ export function heartbeat(id: string, battery = 100): Buffer {
 }
 
 /** A simulated H02 tracker (hub simulate): V1 reports, each answered with a V4 text reply. */
-export const simulator = {
-  transports: ['tcp', 'udp'] as const,
-  identFor: (n: number): string => String(4_210_000_000 + n),
-  report: (ident: string, n: number, seq: number, atMs: number): Buffer =>
-    v1Report(ident, { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speedKnots: 20, course: (seq * 7) % 360 }),
-  replyLength: (buf: Buffer): number | undefined => {
+export const simulator: DeviceSimulator = {
+  transports: ['tcp', 'udp'],
+  identFor: (n) => String(4_210_000_000 + n),
+  report: (ident, n, seq, atMs) => v1Report(ident, { ...simFix(n, seq, atMs), speedKnots: 20 }),
+  expected: (_ident, n, seq, atMs) => ({ ...fixParams(simFix(n, seq, atMs)), 'position.speed': 20 * 1.852 }),
+  replyLength: (buf) => {
     const end = buf.indexOf(0x23); // '#'
     return end < 0 ? undefined : end + 1;
   },

@@ -1,10 +1,9 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { MORE, skipBytes, whole } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { BinaryLength, Marker, SettingKey, VAR_BINARY_LENGTH } from './constants.js';
 
-const MORE: FrameResult = { type: 'more' };
-const CR = 0x0d;
-const LF = 0x0a;
+const LINE_ENDS = [0x0d, 0x0a];
 
 /**
  * Cuts one H02 frame from a TCP stream: `*`…`#` text (line endings around it are skipped with
@@ -12,9 +11,8 @@ const LF = 0x0a;
  * `*` or `$`. UDP datagrams are whole frames.
  */
 export function frame(buf: Buffer, state: SessionState, options: CodecOptions): FrameResult {
-  if (state.transport !== 'tcp') return buf.length > 0 ? { type: 'frame', frame: buf, consumed: buf.length } : MORE;
-  let start = 0;
-  while (start < buf.length && (buf[start] === CR || buf[start] === LF)) start++;
+  if (state.transport !== 'tcp') return whole(buf);
+  const start = skipBytes(buf, 0, LINE_ENDS);
   if (start === buf.length) return MORE;
   switch (buf[start]) {
     case Marker.Text:
@@ -30,15 +28,14 @@ export function frame(buf: Buffer, state: SessionState, options: CodecOptions): 
   }
 }
 
+/** `*...#`, and the line ends after it (consumed with the frame). */
 function cutText(buf: Buffer, start: number, options: CodecOptions): FrameResult {
   const end = buf.indexOf(Marker.End, start);
   if (end < 0 || end - start + 1 > options.maxFrameSize) {
     if (buf.length - start <= options.maxFrameSize) return MORE;
     return skip(nextMarker(buf, start + 1), CodecErrorCode.Oversize, `no # within the channel's frame limit of ${options.maxFrameSize} bytes`);
   }
-  let consumed = end + 1;
-  while (consumed < buf.length && (buf[consumed] === CR || buf[consumed] === LF)) consumed++;
-  return { type: 'frame', frame: buf.subarray(start, end + 1), consumed };
+  return { type: 'frame', frame: buf.subarray(start, end + 1), consumed: skipBytes(buf, end + 1, LINE_ENDS) };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { CodecError } from '../common/errors.js';
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
+import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
 import { commandTime, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
@@ -10,6 +11,7 @@ export const h02: ProtocolCodec = {
   id: 3,
   name: 'h02',
   transports: ['tcp', 'udp'],
+  idleTimeoutS: 600, // HTBT every 3-5 min when parked
   frame,
   inspect,
   decode,
@@ -19,4 +21,5 @@ export const h02: ProtocolCodec = {
     return time instanceof CodecError || command.name === 'custom' ? undefined : time;
   },
   deviceTypes: DEVICE_TYPES,
+  simulator,
 };

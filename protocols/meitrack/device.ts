@@ -1,3 +1,5 @@
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 import { checksumText, sum8 } from './header.js';
 
 /**
@@ -30,12 +32,12 @@ export function aaaReport(imei: string, fix: MeitrackFix, event = 35, flag = 'A'
 }
 
 /** A simulated Meitrack tracker (hub simulate): AAA reports, which the protocol does not ack. */
-export const simulator = {
-  transports: ['tcp', 'udp'] as const,
-  identFor: (n: number): string => String(353_000_000_000_000 + n),
-  report: (ident: string, n: number, seq: number, atMs: number): Buffer =>
-    aaaReport(ident, { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, satellites: 9 }),
-  replyLength: (buf: Buffer): number | undefined => {
+export const simulator: DeviceSimulator = {
+  transports: ['tcp', 'udp'],
+  identFor: (n) => String(353_000_000_000_000 + n),
+  report: (ident, n, seq, atMs) => aaaReport(ident, simFix(n, seq, atMs)),
+  expected: (_ident, n, seq, atMs) => fixParams(simFix(n, seq, atMs), ['atMs', 'latitude', 'longitude', 'speed', 'course', 'satellites']),
+  replyLength: (buf) => {
     const end = buf.indexOf('\r\n');
     return end < 0 ? undefined : end + 2;
   },

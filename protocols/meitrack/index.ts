@@ -1,5 +1,6 @@
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
+import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
 import { commandFlag, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
@@ -9,6 +10,7 @@ export const meitrack: ProtocolCodec = {
   id: 4,
   name: 'meitrack',
   transports: ['tcp', 'udp'],
+  idleTimeoutS: 600,
   frame,
   inspect,
   decode,
@@ -18,4 +20,5 @@ export const meitrack: ProtocolCodec = {
     return typeof flag === 'string' ? flag : undefined;
   },
   deviceTypes: DEVICE_TYPES,
+  simulator,
 };

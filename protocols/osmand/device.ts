@@ -1,3 +1,5 @@
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 import type { HttpRequest } from './request.js';
 
 /**
@@ -31,11 +33,14 @@ export function positionRequest(id: string, fix: OsmandFix, method: 'GET' | 'POS
 }
 
 /** A simulated Traccar Client (hub simulate): one request per report, answered 200. */
-export const simulator = {
-  transports: ['http'] as const,
-  identFor: (n: number): string => `osm${100_000 + n}`,
-  request: (ident: string, n: number, seq: number, atMs: number): HttpRequest =>
-    positionRequest(ident, { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 10, bearing: (seq * 7) % 360 }),
+export const simulator: DeviceSimulator = {
+  transports: ['http'],
+  identFor: (n) => `osm${100_000 + n}`,
+  request: (ident, n, seq, atMs) => {
+    const fix = simFix(n, seq, atMs);
+    return positionRequest(ident, { atMs, latitude: fix.latitude, longitude: fix.longitude, speed: 10, bearing: fix.course });
+  },
+  expected: (_ident, n, seq, atMs) => ({ ...fixParams(simFix(n, seq, atMs)), 'position.speed': 10 * 1.852 }),
   loginAcked: false,
   reportsAcked: true,
 };

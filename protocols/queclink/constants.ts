@@ -32,8 +32,6 @@ export const COMPACT_IDENTIFIER = 0x00;
 /** Smallest frame worth deciding on (a binary header with its length field). */
 export const MIN_FRAME = 11;
 
-/** Text frames end with `$` (the framer cuts before it and consumes it). */
-export const TEXT_TAIL = 0x24;
 export const START = 0x2b; // '+'
 
 /** Old binary +RSP report types with extra fields (Traccar MSG_RSP_*). */

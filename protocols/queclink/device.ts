@@ -1,3 +1,5 @@
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 /**
  * The device side of Queclink @Track, for simulators and tests: a GV300-family `+RESP:GTFRI`
  * fixed report (one fix) and the `+ACK:GTHBD` heartbeat. The hub answers a heartbeat with
@@ -29,12 +31,12 @@ export function heartbeat(imei: string, atMs: number, seq: number, version = GV3
 }
 
 /** A simulated Queclink tracker (hub simulate): GTFRI reports (acked only with the channel setting `ack`). */
-export const simulator = {
-  transports: ['tcp', 'udp'] as const,
-  identFor: (n: number): string => String(862_000_000_000_000 + n),
-  report: (ident: string, n: number, seq: number, atMs: number): Buffer =>
-    friReport(ident, { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, altitude: 120 }, seq),
-  replyLength: (buf: Buffer): number | undefined => {
+export const simulator: DeviceSimulator = {
+  transports: ['tcp', 'udp'],
+  identFor: (n) => String(862_000_000_000_000 + n),
+  report: (ident, n, seq, atMs) => friReport(ident, simFix(n, seq, atMs), seq),
+  expected: (_ident, n, seq, atMs) => fixParams(simFix(n, seq, atMs), ['atMs', 'latitude', 'longitude', 'speed', 'course', 'altitude']),
+  replyLength: (buf) => {
     const end = buf.indexOf(0x24); // '$'
     return end < 0 ? undefined : end + 1;
   },

@@ -1,6 +1,7 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { cutTerminated } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
-import { BINARY_HEADS, type BinaryHead, COMPACT_IDENTIFIER, MIN_FRAME, START, TEXT_TAIL } from './constants.js';
+import { BINARY_HEADS, type BinaryHead, COMPACT_IDENTIFIER, MIN_FRAME, START } from './constants.js';
 
 const MORE: FrameResult = { type: 'more' };
 
@@ -43,16 +44,7 @@ export function binaryLength(buf: Buffer): number | undefined {
 }
 
 function cutText(buf: Buffer, options: CodecOptions): FrameResult {
-  const end = buf.indexOf(TEXT_TAIL);
-  if (end < 0) {
-    if (buf.length <= options.maxFrameSize) return MORE;
-    const error = new CodecError(CodecErrorCode.Oversize, `no "$" within the channel's frame limit of ${options.maxFrameSize} bytes`, 0);
-    return { type: 'error', error, consumed: nextStart(buf) };
-  }
-  if (end + 1 > options.maxFrameSize) {
-    return { type: 'error', error: new CodecError(CodecErrorCode.Oversize, `text frame of ${end + 1} bytes exceeds the frame limit`, 0), consumed: end + 1 };
-  }
-  return { type: 'frame', frame: buf.subarray(0, end), consumed: end + 1 };
+  return cutTerminated(buf, 0, options, { terminator: '$', resync: '+', what: 'text frame' });
 }
 
 /** Skips to the next `+` (text protocols resync on the start marker). */

@@ -1,5 +1,6 @@
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
+import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
 import { encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
@@ -10,6 +11,7 @@ export const queclink: ProtocolCodec = {
   id: 6,
   name: 'queclink',
   transports: ['tcp', 'udp'],
+  idleTimeoutS: 900, // GTHBD heartbeat default 15 min
   frame,
   inspect,
   decode,
@@ -21,4 +23,5 @@ export const queclink: ProtocolCodec = {
     return serial?.toUpperCase();
   },
   deviceTypes: DEVICE_TYPES,
+  simulator,
 };

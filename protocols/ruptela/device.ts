@@ -1,4 +1,6 @@
 import { CRC16, crc16 } from '../common/crc.js';
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 import { MessageType } from './constants.js';
 
 const crcKermit = crc16(CRC16.KERMIT);
@@ -66,24 +68,12 @@ export function recordsPacket(imei: string, records: readonly RuptelaRecord[], l
 }
 
 /** A simulated Ruptela tracker (hub simulate): records messages of one record, each acked (6 bytes). */
-export const simulator = {
-  transports: ['tcp'] as const,
-  identFor: (n: number): string => String(863_000_000_000_000 + n),
-  report: (ident: string, n: number, seq: number, atMs: number): Buffer =>
-    recordsPacket(ident, [
-      {
-        atMs,
-        latitude: 54.6 + (n % 1000) * 1e-3,
-        longitude: 25.2 + seq * 1e-5,
-        altitude: 120,
-        course: (seq * 7) % 360,
-        satellites: 9,
-        speed: 40,
-        io1: { 5: 1 },
-        io2: { 29: 12800 },
-      },
-    ]),
-  replyLength: (buf: Buffer): number | undefined => (buf.length >= 2 && buf.length >= 4 + buf.readUInt16BE(0) ? 4 + buf.readUInt16BE(0) : undefined),
+export const simulator: DeviceSimulator = {
+  transports: ['tcp'],
+  identFor: (n) => String(863_000_000_000_000 + n),
+  report: (ident, n, seq, atMs) => recordsPacket(ident, [{ ...simFix(n, seq, atMs), io1: { 5: 1 }, io2: { 29: 12800 } }]),
+  expected: (_ident, n, seq, atMs) => fixParams(simFix(n, seq, atMs), ['atMs', 'latitude', 'longitude', 'speed', 'course', 'altitude', 'satellites']),
+  replyLength: (buf) => (buf.length >= 2 && buf.length >= 4 + buf.readUInt16BE(0) ? 4 + buf.readUInt16BE(0) : undefined),
   loginAcked: false,
   reportsAcked: true,
 };

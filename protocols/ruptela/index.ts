@@ -1,5 +1,6 @@
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
+import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
 import { encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
@@ -9,9 +10,11 @@ export const ruptela: ProtocolCodec = {
   id: 7,
   name: 'ruptela',
   transports: ['tcp'],
+  idleTimeoutS: 600, // heartbeat (16) every few minutes
   frame,
   inspect,
   decode,
   encodeCommand: (command) => encodeCommand(command),
   deviceTypes: DEVICE_TYPES,
+  simulator,
 };

@@ -1,4 +1,5 @@
 import { CRC16, crc16 } from '../common/crc.js';
+import type { DeviceSimulator } from '../common/types.js';
 import { Codec } from './constants.js';
 
 /**
@@ -154,15 +155,30 @@ export function simRecord(n: number, seq: number, atMs: number): SimRecord {
  * packets of one record, each acked with the record count (4 bytes). UDP datagrams carry the IMEI
  * and get a 7-byte ack.
  */
-export const simulator = {
-  transports: ['tcp', 'udp'] as const,
-  identFor: (n: number): string => String(356_000_000_000_000 + n),
-  login: (ident: string): Buffer => handshake(ident),
-  report(ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer {
+export const simulator: DeviceSimulator = {
+  transports: ['tcp', 'udp'],
+  identFor: (n) => String(356_000_000_000_000 + n),
+  login: (ident) => handshake(ident),
+  report(ident, n, seq, atMs, transport) {
     const rec = simRecord(n, seq, atMs);
     return transport === 'udp' ? udpPacket(ident, [rec], seq, seq) : avlPacket([rec]);
   },
-  replyLength: (buf: Buffer, loggedIn: boolean): number | undefined => (buf.length >= (loggedIn ? 4 : 1) ? (loggedIn ? 4 : 1) : undefined),
+  expected(_ident, n, seq, atMs) {
+    const r = simRecord(n, seq, atMs);
+    return {
+      timestamp: r.timestampMs / 1000,
+      'position.latitude': Math.round(r.latitude * 1e7) / 1e7,
+      'position.longitude': Math.round(r.longitude * 1e7) / 1e7,
+      'position.altitude': 120,
+      'position.direction': (seq * 7) % 360,
+      'position.satellites': 9,
+      'position.speed': 30 + (seq % 50),
+      'engine.ignition.status': true,
+      'movement.status': true,
+      'external.powersource.voltage': 12.8,
+    };
+  },
+  replyLength: (buf, loggedIn) => (buf.length >= (loggedIn ? 4 : 1) ? (loggedIn ? 4 : 1) : undefined),
   loginAcked: true,
   reportsAcked: true,
 };

@@ -92,6 +92,11 @@ export function encodeCommand(command: CommandRequest): Buffer | CodecError {
   return typeof text === 'string' ? encodeCodec12(Buffer.from(text, 'latin1')) : text;
 }
 
+/** Teltonika devices echo no correlation id: replies are matched to the oldest sent command. */
+export function correlate(_command: CommandRequest): string | undefined {
+  return undefined;
+}
+
 function bad(reason: string): CodecError {
   return new CodecError(CodecErrorCode.Command, reason);
 }

@@ -1,9 +1,10 @@
+import { crcVerdict } from '../common/crc-policy.js';
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
 import { Codec, HANDSHAKE_ACCEPT, HANDSHAKE_REJECT, KEEPALIVE } from './constants.js';
-import { checkCrc } from './decoder.js';
 import { encodeAck, encodeUdpAck } from './encoder.js';
+import { crcMatches, readUdpHeader } from './packet.js';
 
 const IGNORE: Inspection = { store: false };
 
@@ -17,13 +18,10 @@ export function inspect(frame: Buffer, state: SessionState, options: CodecOption
   }
   const codec = frame[8];
   const count = frame[9];
-  if (!checkCrc(frame)) {
-    const error = new CodecError(CodecErrorCode.Checksum, 'CRC-16/ARC mismatch', frame.length - 4);
-    if (options.crc !== 'lenient') return { store: false, error };
-    return { store: true, error, reply: isAvl(codec) ? encodeAck(count) : undefined };
-  }
-  if (isAvl(codec)) return { store: true, reply: encodeAck(count) };
-  if (codec === Codec.C12 || codec === Codec.C13 || codec === Codec.C14) return { store: true };
+  const crc = crcVerdict(crcMatches(frame), options, 'CRC-16/ARC', frame.length - 4);
+  if (!crc.pass) return { store: false, error: crc.error };
+  if (isAvl(codec)) return { store: true, error: crc.error, reply: encodeAck(count) };
+  if (codec === Codec.C12 || codec === Codec.C13 || codec === Codec.C14) return { store: true, error: crc.error };
   return { store: false, error: new CodecError(CodecErrorCode.Unsupported, `codec 0x${codec.toString(16)} is not supported`, 8) };
 }
 
@@ -39,17 +37,9 @@ function inspectHandshake(frame: Buffer): Inspection {
   return { store: false, ident, reply: HANDSHAKE_ACCEPT };
 }
 
-/** `len u16 | packet id u16 | type u8 | AVL packet id u8 | imei len u16 | imei | codec | N1 | records | N2` */
+/** Every UDP datagram carries the IMEI; the ack echoes the packet ids and the record count. */
 function inspectUdp(frame: Buffer): Inspection {
-  if (frame.length < 8) return { store: false, error: new CodecError(CodecErrorCode.Truncated, 'UDP datagram shorter than its header') };
-  const packetId = frame.readUInt16BE(2);
-  const avlPacketId = frame[5];
-  const imeiLength = frame.readUInt16BE(6);
-  if (frame.length < 8 + imeiLength + 2) {
-    return { store: false, error: new CodecError(CodecErrorCode.Truncated, 'UDP datagram ends inside its IMEI or codec header') };
-  }
-  const ident = frame.toString('latin1', 8, 8 + imeiLength);
-  if (!isValidIdent(ident)) return { store: false, error: new CodecError(CodecErrorCode.Malformed, 'UDP IMEI has invalid characters', 8) };
-  const count = frame[8 + imeiLength + 1];
-  return { store: true, ident, reply: encodeUdpAck(packetId, avlPacketId, count) };
+  const header = readUdpHeader(frame);
+  if (header instanceof CodecError) return { store: false, error: header };
+  return { store: true, ident: header.ident, reply: encodeUdpAck(header.packetId, header.avlPacketId, header.count) };
 }

@@ -1,3 +1,5 @@
+import { fixParams, simFix } from '../common/simulation.js';
+import type { DeviceSimulator } from '../common/types.js';
 /**
  * The device side of Wialon IPS 1.1, for simulators and tests: login `#L#<imei>;<password>`
  * (answered `#AL#1`), data `#D#date;time;lat;N;lon;E;speed;course;height;sats;hdop;inputs;
@@ -42,16 +44,16 @@ export function dataPacket(fix: WialonFix, udpIdent?: string): Buffer {
 }
 
 /** A simulated Wialon IPS tracker (hub simulate): login, then data packets, each answered `#AD#1`. */
-export const simulator = {
-  transports: ['tcp', 'udp'] as const,
-  identFor: (n: number): string => `wips${100_000 + n}`,
-  login: (ident: string): Buffer => loginPacket(ident),
-  report: (ident: string, n: number, seq: number, atMs: number, transport: 'tcp' | 'udp'): Buffer =>
-    dataPacket(
-      { atMs, latitude: 54.6 + (n % 1000) * 1e-3, longitude: 25.2 + seq * 1e-5, speed: 40, course: (seq * 7) % 360, altitude: 120, satellites: 9 },
-      transport === 'udp' ? ident : undefined,
-    ),
-  replyLength: (buf: Buffer): number | undefined => {
+export const simulator: DeviceSimulator = {
+  transports: ['tcp', 'udp'],
+  identFor: (n) => `wips${100_000 + n}`,
+  login: (ident) => loginPacket(ident),
+  report: (ident, n, seq, atMs, transport) => dataPacket(simFix(n, seq, atMs), transport === 'udp' ? ident : undefined),
+  expected: (_ident, n, seq, atMs) => ({
+    ...fixParams(simFix(n, seq, atMs), ['atMs', 'latitude', 'longitude', 'speed', 'course', 'altitude', 'satellites']),
+    'external.powersource.voltage': 12.8,
+  }),
+  replyLength: (buf) => {
     const end = buf.indexOf('\r\n');
     return end < 0 ? undefined : end + 2;
   },

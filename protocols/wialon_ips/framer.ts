@@ -1,8 +1,7 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { MORE, skipBytes, whole } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { CR, HASH, LF } from './constants.js';
-
-const MORE: FrameResult = { type: 'more' };
 
 /**
  * Cuts one Wialon IPS line from a TCP stream (spec "General structure": `#TYPE#msg\r\n`). The
@@ -12,9 +11,8 @@ const MORE: FrameResult = { type: 'more' };
  * within `maxFrameSize` bytes the stream is unusable (consumed 0). UDP datagrams are whole frames.
  */
 export function frame(buf: Buffer, state: SessionState, options: CodecOptions): FrameResult {
-  if (state.transport !== 'tcp') return buf.length > 0 ? { type: 'frame', frame: buf, consumed: buf.length } : MORE;
-  let start = 0;
-  while (start < buf.length && (buf[start] === CR || buf[start] === LF)) start++;
+  if (state.transport !== 'tcp') return whole(buf);
+  const start = skipBytes(buf, 0, [CR, LF]);
   if (start === buf.length) return MORE;
   const lf = buf.indexOf(LF, start);
   if (lf < 0) {

@@ -1,6 +1,7 @@
-import type { Message } from '../common/types.js';
-import { PRIORITY } from './constants.js';
-import { IO_TABLE, unknownIoName } from './io-map.js';
+import { unknownParamName } from '../../common/params.js';
+import type { Message } from '../../common/types.js';
+import { PRIORITY } from '../constants.js';
+import { IO_TABLE } from '../params.js';
 
 /**
  * A fast path for AVL records. Trackers send records of the same shape (the same IO ids in the
@@ -21,27 +22,36 @@ export interface Shape {
   readonly groups: readonly (readonly number[])[];
 }
 
-/** Decodes one record at `at`; sets `fastEnd.pos` to the byte after it. Undefined when the shape differs. */
-export type FastRecord = (b: Buffer, at: number, end: number) => Message | undefined;
+/** A generated decoder for one record shape: every record of the shape is `size` bytes long. */
+export interface FastRecord {
+  /** Decodes the record at `at`, or undefined when the bytes there have another shape. */
+  readonly decode: (b: Buffer, at: number, end: number) => Message | undefined;
+  readonly size: number;
+}
 
-export const fastEnd = { pos: 0 };
 const SIZES = [1, 2, 4, 8, 16];
 const MAX_SHAPES = 512;
-const shapes = new Map<string, FastRecord>();
+
+/** The generated decoders of the shapes a codec has seen: a cache the codec owns (protocols/teltonika/index.ts). */
+export class FastRecords {
+  private readonly shapes = new Map<string, FastRecord>();
+  /** The decoder of the last shape seen, per layout key: the first one tried for the next record. */
+  readonly last = new Map<object, FastRecord>();
+
+  for(shape: Shape): FastRecord {
+    const key = shapeKey(shape);
+    let fn = this.shapes.get(key);
+    if (!fn) {
+      if (this.shapes.size >= MAX_SHAPES) this.shapes.clear();
+      fn = compile(shape);
+      this.shapes.set(key, fn);
+    }
+    return fn;
+  }
+}
 
 export function shapeKey(s: Shape): string {
   return `${+s.wideIds}${+s.wideCounts}${+s.generation}${+s.variable}${+s.extended}${+s.position}${+s.event}|${s.groups.map((g) => g.join(',')).join('|')}`;
-}
-
-export function fastRecordFor(shape: Shape): FastRecord {
-  const key = shapeKey(shape);
-  let fn = shapes.get(key);
-  if (!fn) {
-    if (shapes.size >= MAX_SHAPES) shapes.clear();
-    fn = compile(shape);
-    shapes.set(key, fn);
-  }
-  return fn;
 }
 
 function u64(b: Buffer, at: number): number | string {
@@ -49,27 +59,16 @@ function u64(b: Buffer, at: number): number | string {
   return hi <= 0x1fffff ? hi * 4294967296 + b.readUInt32BE(at + 4) : b.toString('hex', at, at + 8);
 }
 
+const int = (at: number, n: number) => (n === 1 ? `b[p+${at}]` : `((b[p+${at}]<<8)|b[p+${at + 1}])`);
+
 function compile(s: Shape): FastRecord {
   const checks: string[] = [];
   const fields: string[] = [];
   const bits = { din: [] as string[], dout: [] as string[] };
   let off = 24; // time 8, priority 1, GPS 15
-  const int = (at: number, n: number) => (n === 1 ? `b[p+${at}]` : `((b[p+${at}]<<8)|b[p+${at + 1}])`);
   const idSize = s.wideIds ? 2 : 1;
   const countSize = s.wideCounts ? 2 : 1;
-  fields.push(`timestamp:(b.readUInt32BE(p)*4294967296+b.readUInt32BE(p+4))/1000`);
-  if (s.position) {
-    fields.push(
-      `'position.latitude':b.readInt32BE(p+13)/1e7`,
-      `'position.longitude':b.readInt32BE(p+9)/1e7`,
-      `'position.altitude':b.readInt16BE(p+17)`,
-      `'position.direction':${int(19, 2)}`,
-      `'position.speed':${int(22, 2)}`,
-      `'position.satellites':b[p+21]`,
-      `'position.valid':b[p+21]>0`,
-    );
-  }
-  fields.push(`'priority.enum':PRIORITY[b[p+8]]??b[p+8]`);
+  fields.push(...headFields(s));
   const eventAt = off;
   off += idSize;
   checks.push(s.event ? `${int(eventAt, idSize)}!==0` : `${int(eventAt, idSize)}===0`);
@@ -95,16 +94,32 @@ function compile(s: Shape): FastRecord {
   if (bits.dout.length > 0) fields.push(`dout:${bits.dout.join('|')}`);
   const body = `if(p+${off}>end)return undefined;
 if(!(${checks.join('&&')}))return undefined;
-fastEnd.pos=p+${off};
 return {${fields.join(',\n')}};`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('PRIORITY', 'u64', 'fastEnd', `return function fastRecord(b,p,end){${body}}`);
-  return factory(PRIORITY, u64, fastEnd) as FastRecord;
+  // generated from the shape's numbers and IO_TABLE's names only: no text from the wire reaches it
+  const factory = new Function('PRIORITY', 'u64', `return function fastRecord(b,p,end){${body}}`);
+  return { decode: factory(PRIORITY, u64) as FastRecord['decode'], size: off };
+}
+
+function headFields(s: Shape): string[] {
+  const fields = ['timestamp:(b.readUInt32BE(p)*4294967296+b.readUInt32BE(p+4))/1000'];
+  if (s.position) {
+    fields.push(
+      `'position.latitude':b.readInt32BE(p+13)/1e7`,
+      `'position.longitude':b.readInt32BE(p+9)/1e7`,
+      `'position.altitude':b.readInt16BE(p+17)`,
+      `'position.direction':${int(19, 2)}`,
+      `'position.speed':${int(22, 2)}`,
+      `'position.satellites':b[p+21]`,
+      `'position.valid':b[p+21]>0`,
+    );
+  }
+  fields.push(`'priority.enum':PRIORITY[b[p+8]]??b[p+8]`);
+  return fields;
 }
 
 function valueField(id: number, size: number, at: number, bits: { din: string[]; dout: string[] }): string {
   const def = IO_TABLE[id];
-  const name = JSON.stringify(def ? def.name : unknownIoName(id));
+  const name = JSON.stringify(def ? def.name : unknownParamName(id));
   if (size > 8 || def?.kind === 'hex') return `${name}:b.toString('hex',p+${at},p+${at + size})`;
   if (def?.kind === 'ascii') return `${name}:b.toString('latin1',p+${at},p+${at + size})`;
   const raw = size === 1 ? `b[p+${at}]` : size === 2 ? `((b[p+${at}]<<8)|b[p+${at + 1}])` : size === 4 ? `b.readUInt32BE(p+${at})` : `u64(b,p+${at})`;
@@ -116,7 +131,7 @@ function valueField(id: number, size: number, at: number, bits: { din: string[];
     const half = 2 ** (size * 8 - 1);
     v = `((x)=>x>=${half}?x-${half * 2}:x)(${raw})`;
   }
-  if (size === 8) v = `((x)=>typeof x==='string'?x:x${def.div ? `/${def.div}` : ''})(${raw})`;
-  else if (def.div) v = `(${v})/${def.div}`;
+  if (size === 8) v = `((x)=>typeof x==='string'?x:x${def.divisor ? `/${def.divisor}` : ''})(${raw})`;
+  else if (def.divisor) v = `(${v})/${def.divisor}`;
   return `${name}:${v}`;
 }
