@@ -18,6 +18,11 @@ export class TtlCache<K, V> {
     return value;
   }
 
+  set(key: K, value: V): void {
+    if (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value as K);
+    this.map.set(key, { value, expires: this.now() + this.ttlMs });
+  }
+
   delete(key: K): void {
     this.map.delete(key);
   }

@@ -1,4 +1,3 @@
-import type { Authenticator } from './api/auth.js';
 import { json } from './api/http.js';
 import { openApiDocument } from './api/openapi.js';
 import { type Route, Router } from './api/router.js';
@@ -32,10 +31,12 @@ import type {
   TelemetryStore,
   TokenRepository,
 } from './ports.js';
+import type { Authenticator } from './registry/auth.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
 import { ConnectionService, DeviceLogService } from './registry/connections.js';
 import { deviceTypes } from './registry/device-types.js';
+import { DeviceTyping } from './registry/device-typing.js';
 import { DeviceService } from './registry/devices.js';
 import { SettingsService } from './registry/settings.js';
 import { StreamService } from './registry/streams.js';
@@ -135,11 +136,11 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     deviceTypes: types,
     clock: ports.clock,
     logs: ports.logs,
-    selectDevices: (sel) => devices.select(sel),
+    selectDevices: (sel, access) => devices.select(sel, access),
     onQueued: settings.onCommandQueued,
   });
-  const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel) => channels.select(sel));
-  const deviceLogs = new DeviceLogService(ports.logs, (sel) => devices.select(sel));
+  const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel, access) => channels.select(sel, access));
+  const deviceLogs = new DeviceLogService(ports.logs, (sel, access) => devices.select(sel, access));
   const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus);
   const streams = new StreamService({
     streams: ports.streams,
@@ -147,8 +148,8 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     state: ports.streamState,
     ids: ports.ids,
     clock: ports.clock,
-    selectDevices: (sel) => devices.select(sel),
-    selectChannels: (sel) => channels.select(sel),
+    selectDevices: (sel, access) => devices.select(sel, access),
+    selectChannels: (sel, access) => channels.select(sel, access),
     onChange: () => {
       fanout.invalidate();
       settings.onRegistryChange?.();
@@ -161,7 +162,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     commandRepo: ports.commands,
     clock: ports.clock,
     logs: ports.logs,
-    selectDevices: (sel) => devices.select(sel),
+    selectDevices: (sel, access) => devices.select(sel, access),
     onQueued: settings.onCommandQueued,
   });
   const onStored = settings.onStored;
@@ -173,6 +174,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     clock: ports.clock,
     logger: ports.logger,
     commands,
+    typing: new DeviceTyping({ devices: ports.devices, deviceTypes: types, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
     onStored: async (batch) => {
       await fanout.publish(batch);

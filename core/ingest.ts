@@ -8,6 +8,7 @@ import type { MessageService } from './messages/service.js';
 import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
 import type { CommandService } from './registry/commands.js';
+import type { DeviceTyping } from './registry/device-typing.js';
 import { mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
 import type { Command } from './schemas/commands.js';
@@ -32,6 +33,8 @@ export interface IngestDeps {
   readonly telemetryCheckpointS?: number;
   /** Sees every device's replies and the commands they completed (remote configuration). */
   readonly onReplies?: (device: Device, replies: readonly CommandReply[], completed: readonly Command[]) => Promise<void>;
+  /** Gives untyped devices the generic type of the protocol they speak; logs protocol mismatches. */
+  readonly typing?: DeviceTyping;
   /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
 }
@@ -93,7 +96,7 @@ export class IngestService {
       }
       for (const message of messages) {
         const ident = typeof message.ident === 'string' ? message.ident : undefined;
-        const device = ident === undefined ? undefined : await this.resolve(ident);
+        const device = ident === undefined ? undefined : await this.resolveTyped(ident, frame.p);
         if (device) annotateDevice(message, device);
         else stats.unregistered++;
         ingested.push({ message, channel, device: device?.enabled ? device : undefined });
@@ -149,6 +152,15 @@ export class IngestService {
   invalidate(): void {
     this.deviceCache.clear();
     this.channelCache.clear();
+  }
+
+  /** The device of an ident, typed by the protocol of the frame it sent (see DeviceTyping). */
+  private async resolveTyped(ident: string, protocolId: number): Promise<Device | undefined> {
+    const device = await this.resolve(ident);
+    if (!device || !this.deps.typing) return device;
+    const observed = await this.deps.typing.observe(device, protocolId);
+    if (observed !== device) this.deviceCache.set(ident, observed);
+    return observed;
   }
 
   private async resolve(ident: string): Promise<Device | undefined> {

@@ -25,6 +25,8 @@ export interface DeviceRepository {
   update(device: Device, previous: Device): Promise<void>;
   delete(device: Device): Promise<void>;
   findByIdent(ident: string): Promise<Device | undefined>;
+  /** Gives an untyped device a device type (and its protocol); false when it already has one. */
+  assignType(id: number, deviceTypeId: number, protocolId: number): Promise<boolean>;
 }
 
 export interface ChannelRepository {

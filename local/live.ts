@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { decide, withAccess } from '../core/api/access.js';
-import { tokenFromHeader } from '../core/api/auth.js';
+import { decide } from '../core/api/access.js';
+import { tokenFromHeader } from '../core/api/http.js';
 import { HubError } from '../core/errors.js';
 import type { HubServices } from '../core/hub.js';
 import type { IngestedMessage } from '../core/ingest.js';
@@ -45,7 +45,7 @@ export class LiveFeed {
       const principal = token ? await hub.auth.authenticate(token) : undefined;
       if (!principal) throw new HubError(401, 'a valid token is required (Authorization header or access_token)');
       const access = decide(principal, 'GET', '/gw/devices/{sel}/messages', false);
-      const devices = await withAccess(access, () => hub.devices.select(selector));
+      const devices = await hub.devices.select(selector, access);
       const ids = new Set(devices.map((d) => d.id));
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(': live messages\n\n');

@@ -78,6 +78,24 @@ export class DynamoDeviceRepository implements DeviceRepository {
     await this.release(device.configuration.ident, device.id);
   }
 
+  async assignType(id: number, deviceTypeId: number, protocolId: number): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: 'device', sk: pad(id) },
+          UpdateExpression: 'SET device_type_id = :t, protocol_id = :p',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(device_type_id) OR attribute_type(device_type_id, :null))',
+          ExpressionAttributeValues: { ':t': deviceTypeId, ':p': protocolId, ':null': 'NULL' },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
   async findByIdent(ident: string): Promise<Device | undefined> {
     const claim = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'ident', sk: ident } }));
     if (!claim.Item) return undefined;

@@ -10,7 +10,7 @@ export interface ApiRequest {
   /** Correlation id for logs (API Gateway request id, or generated). */
   readonly requestId?: string;
   /** Already authenticated by API Gateway's Lambda authorizer (AWS); absent locally. */
-  readonly principal?: import('./auth.js').Principal;
+  readonly principal?: import('../registry/auth.js').Principal;
 }
 
 export interface ApiResponse {
@@ -30,4 +30,11 @@ export function json(status: number, value: unknown, headers: Record<string, str
 
 export function errorResponse(status: number, reason: string): ApiResponse {
   return json(status, { errors: [{ code: status, reason }] });
+}
+
+/** Reads the token from `Authorization: FlespiToken <t>` or `Bearer <t>`. */
+export function tokenFromHeader(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const m = /^\s*(FlespiToken|Bearer)\s+(\S+)\s*$/i.exec(header);
+  return m ? m[2] : undefined;
 }

@@ -1,14 +1,18 @@
 import type { z } from 'zod';
 import { HubError, NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { decide, withAccess } from './access.js';
-import { type Authenticator, type Principal, tokenFromHeader } from './auth.js';
-import { type ApiRequest, type ApiResponse, errorResponse, json, MAX_BODY_BYTES } from './http.js';
+import type { Access } from '../registry/access.js';
+import type { Authenticator, Principal } from '../registry/auth.js';
+import { ListQuerySchema, parseOrThrow } from '../schemas/common.js';
+import { decide } from './access.js';
+import { type ApiRequest, type ApiResponse, errorResponse, json, MAX_BODY_BYTES, tokenFromHeader } from './http.js';
 
 export interface RouteContext {
   readonly req: ApiRequest;
   readonly params: Readonly<Record<string, string>>;
   readonly principal: Principal;
+  /** What the request may touch: passed to every registry service call. */
+  readonly access: Access;
   /** The JSON body (400 if it is not JSON). */
   body(): unknown;
 }
@@ -88,8 +92,9 @@ export class Router {
       });
       const principal = c.route.public ? { tokenId: 'admin' as const } : (req.principal ?? (await this.authenticate(req)));
       const access = decide(principal, method, c.route.path, c.names.length === 0);
-      const ctx: RouteContext = { req, params, principal, body: () => parseBody(req) };
-      const out = await withAccess(access, () => c.route.handler(ctx));
+      validateRequest(c.route, req);
+      const ctx: RouteContext = { req, params, principal, access, body: () => parseBody(req) };
+      const out = await c.route.handler(ctx);
       if ('status' in out) return out;
       return json(200, out.next === undefined ? { result: out.result } : { result: out.result, next: out.next });
     }
@@ -104,6 +109,17 @@ export class Router {
     if (!principal) throw new UnauthorizedError('the token is unknown or expired');
     return principal;
   }
+}
+
+/**
+ * The request is checked against the route's schemas before anything is selected (API.md
+ * conventions): a bad query or body is a 400 whatever the selector matches. GET routes without
+ * their own query schema take the list query (`fields`, `count`, `offset`).
+ */
+function validateRequest(route: Route, req: ApiRequest): void {
+  const query = route.query ?? (route.method === 'GET' ? ListQuerySchema : undefined);
+  if (query) parseOrThrow(query, req.query, '', 'query');
+  if (route.body && (req.body ?? '').trim() !== '') parseOrThrow(route.body, parseBody(req));
 }
 
 function safeDecode(s: string): string {

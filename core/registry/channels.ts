@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { getProtocol } from '../../protocols/index.js';
-import { scope } from '../api/access.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
 import type { ChannelRepository, IdGenerator } from '../ports.js';
 import { type Channel, ChannelCreateSchema, ChannelUpdateSchema, DEFAULT_CHANNEL_MESSAGES_TTL } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { MessagesQuery } from '../schemas/messages.js';
-import { parseSelector, selectOrThrow } from './selectors.js';
+import type { Access } from './access.js';
+import { select } from './selectors.js';
 
 export interface ChannelServiceDeps {
   readonly channels: ChannelRepository;
@@ -64,18 +64,24 @@ export class ChannelService {
     return created;
   }
 
-  async select(selector: string): Promise<Channel[]> {
-    const sel = parseSelector(selector, 'channel selector');
-    return scope('gw/channels', selectOrThrow(await this.deps.channels.list(), sel, 'channel', selector), sel.kind === 'ids' ? sel.ids : undefined, selector);
+  async select(selector: string, access: Access): Promise<Channel[]> {
+    return select({
+      text: selector,
+      what: 'channel',
+      resource: 'gw/channels',
+      access,
+      list: () => this.deps.channels.list(),
+      get: (id) => this.deps.channels.get(id),
+    });
   }
 
   async get(id: number): Promise<Channel | undefined> {
     return this.deps.channels.get(id);
   }
 
-  async update(selector: string, body: unknown): Promise<Channel[]> {
+  async update(selector: string, body: unknown, access: Access): Promise<Channel[]> {
     const patch = parseOrThrow(ChannelUpdateSchema, body);
-    const targets = await this.select(selector);
+    const targets = await this.select(selector, access);
     const all = await this.deps.channels.list();
     const out: Channel[] = [];
     for (const previous of targets) {
@@ -95,8 +101,8 @@ export class ChannelService {
     return out;
   }
 
-  async delete(selector: string): Promise<Channel[]> {
-    const targets = await this.select(selector);
+  async delete(selector: string, access: Access): Promise<Channel[]> {
+    const targets = await this.select(selector, access);
     for (const c of targets) {
       await this.deps.channels.delete(c);
       await this.deps.messages.drop('channel', c.id);
@@ -104,10 +110,10 @@ export class ChannelService {
     return targets;
   }
 
-  async messages(selector: string, q: MessagesQuery): Promise<MessagePage> {
-    const targets = await this.select(selector);
+  async messages(selector: string, q: MessagesQuery, access: Access): Promise<MessagePage> {
+    const targets = await this.select(selector, access);
     if (targets.length > 1) throw new ValidationError('channel selector: messages are read from one channel at a time');
-    return this.deps.messages.query('channel', targets[0].id, q);
+    return targets.length === 0 ? { messages: [] } : this.deps.messages.query('channel', targets[0].id, q);
   }
 
   private freePort(used: ReadonlySet<number>): number {

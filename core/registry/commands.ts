@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { CommandReply } from '../../protocols/common/types.js';
-import type { Principal } from '../api/auth.js';
 import { ValidationError } from '../errors.js';
 import type { Clock, CommandRepository, DeviceLogRepository, IdGenerator, TelemetryStore } from '../ports.js';
 import { type Command, CommandCreateSchema, type CommandResult, ImmediateCommandSchema, toResult } from '../schemas/commands.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { Device } from '../schemas/devices.js';
+import type { Access } from './access.js';
 import type { DeviceType } from './device-types.js';
 import { parseSelector } from './selectors.js';
 
@@ -17,7 +17,7 @@ export interface CommandServiceDeps {
   readonly clock: Clock;
   readonly logs?: DeviceLogRepository;
   /** Selects devices (404 when none); shared with the device service. */
-  readonly selectDevices: (selector: string) => Promise<Device[]>;
+  readonly selectDevices: (selector: string, access: Access) => Promise<Device[]>;
   /** A command was queued (local mode: wake the listener at once). */
   readonly onQueued?: () => void;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -35,9 +35,9 @@ export class CommandService {
     return typeof protocolId === 'number' ? [...this.deps.deviceTypes.values()].find((d) => d.protocol_id === protocolId && d.id === protocolId) : undefined;
   }
 
-  async queue(selector: string, body: unknown, principal?: Principal): Promise<Command[]> {
+  async queue(selector: string, body: unknown, access: Access): Promise<Command[]> {
     const items = parseOrThrow(z.array(CommandCreateSchema).min(1).max(100), body);
-    const devices = await this.deps.selectDevices(selector);
+    const devices = await this.deps.selectDevices(selector, access);
     const checked: { device: Device; item: (typeof items)[number] }[] = [];
     for (const device of devices) {
       const type = await this.deviceTypeOf(device);
@@ -49,7 +49,7 @@ export class CommandService {
     const now = this.deps.clock.now();
     const out: Command[] = [];
     for (const { device, item } of checked) {
-      out.push(await this.create(device, item.name, item.properties, item.priority, now + item.ttl, originOf(principal)));
+      out.push(await this.create(device, item.name, item.properties, item.priority, now + item.ttl, originOf(access)));
     }
     this.deps.onQueued?.();
     return out;
@@ -77,20 +77,20 @@ export class CommandService {
     this.validate(await this.deviceTypeOf(device), device, name, properties, field);
   }
 
-  async listQueue(selector: string): Promise<Command[]> {
+  async listQueue(selector: string, access: Access): Promise<Command[]> {
     const now = this.deps.clock.now();
-    return (await this.all(selector)).filter((c) => c.status === 'queued' && c.expire > now);
+    return (await this.all(selector, access)).filter((c) => c.status === 'queued' && c.expire > now);
   }
 
-  async results(selector: string): Promise<CommandResult[]> {
-    return (await this.all(selector)).filter((c) => c.status !== 'queued').map(toResult);
+  async results(selector: string, access: Access): Promise<CommandResult[]> {
+    return (await this.all(selector, access)).filter((c) => c.status !== 'queued').map(toResult);
   }
 
   /** Cancels queued commands; `commandSelector` is `all` or ids. */
-  async cancel(selector: string, commandSelector: string): Promise<Command[]> {
+  async cancel(selector: string, commandSelector: string, access: Access): Promise<Command[]> {
     const sel = parseSelector(commandSelector, 'command selector');
     if (sel.kind === 'expr') throw new ValidationError('command selector: use all or a comma list of command ids');
-    const devices = await this.deps.selectDevices(selector);
+    const devices = await this.deps.selectDevices(selector, access);
     const out: Command[] = [];
     for (const device of devices) {
       for (const c of await this.deps.commands.list(device.id)) {
@@ -104,9 +104,9 @@ export class CommandService {
   }
 
   /** Sends at once and waits up to `timeout` s for the device's answer. */
-  async sendNow(selector: string, body: unknown, principal?: Principal): Promise<CommandResult[]> {
+  async sendNow(selector: string, body: unknown, access: Access): Promise<CommandResult[]> {
     const items = parseOrThrow(z.array(ImmediateCommandSchema).min(1).max(10), body);
-    const devices = await this.deps.selectDevices(selector);
+    const devices = await this.deps.selectDevices(selector, access);
     if (devices.length * items.length > 10) throw new ValidationError('body: at most 10 immediate commands per call (devices × commands)');
     const sleep = this.deps.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     const waits: Promise<CommandResult>[] = [];
@@ -116,7 +116,7 @@ export class CommandService {
         this.validate(type, device, item.name, item.properties, `[${i}]`);
       });
       for (const item of items) {
-        const command = await this.create(device, item.name, item.properties, 100, this.deps.clock.now() + item.timeout, originOf(principal));
+        const command = await this.create(device, item.name, item.properties, 100, this.deps.clock.now() + item.timeout, originOf(access));
         this.deps.onQueued?.();
         waits.push(this.awaitResult(device, command, item.timeout, sleep));
       }
@@ -168,8 +168,8 @@ export class CommandService {
     }
   }
 
-  private async all(selector: string): Promise<Command[]> {
-    const devices = await this.deps.selectDevices(selector);
+  private async all(selector: string, access: Access): Promise<Command[]> {
+    const devices = await this.deps.selectDevices(selector, access);
     const lists = await Promise.all(devices.map((d) => this.deps.commands.list(d.id)));
     return lists.flat().sort((a, b) => a.id - b.id);
   }
@@ -187,6 +187,6 @@ export class CommandService {
   }
 }
 
-function originOf(principal?: Principal): string | undefined {
-  return principal ? `token:${principal.tokenId}` : undefined;
+function originOf(access: Access): string | undefined {
+  return access.actor === 'system' ? undefined : `token:${access.actor}`;
 }

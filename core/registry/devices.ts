@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { scope } from '../api/access.js';
-import type { Principal } from '../api/auth.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
 import type { Clock, CommandRepository, DeviceLogRepository, DeviceRepository, IdGenerator, SettingsRepository, Telemetry, TelemetryStore } from '../ports.js';
 import { parseOrThrow } from '../schemas/common.js';
 import { DEFAULT_DEVICE_MESSAGES_TTL, type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/devices.js';
 import type { MessagesQuery } from '../schemas/messages.js';
+import type { Access } from './access.js';
 import { adoptIdentHistory } from './adoption.js';
 import type { DeviceType } from './device-types.js';
-import { parseSelector, selectOrThrow } from './selectors.js';
+import { select } from './selectors.js';
 import { currentTelemetry, narrowTelemetry } from './telemetry.js';
 
 export interface DeviceServiceDeps {
@@ -65,24 +64,21 @@ export class DeviceService {
     return created;
   }
 
-  async select(selector: string): Promise<Device[]> {
-    const sel = parseSelector(selector, 'device selector');
-    if (sel.kind === 'ids') {
-      const found = (await Promise.all(sel.ids.map((id) => this.deps.devices.get(id)))).filter((d): d is Device => d !== undefined);
-      if (found.length === 0) throw new NotFoundError(`device selector "${selector}" matched nothing`);
-      return scope(
-        'gw/devices',
-        found.sort((a, b) => a.id - b.id),
-        sel.ids,
-        selector,
-      );
-    }
-    return scope('gw/devices', selectOrThrow(await this.deps.devices.list(), sel, 'device', selector), undefined, selector);
+  /** The devices a selector picks within the caller's access (empty for `all` on a new hub). */
+  async select(selector: string, access: Access): Promise<Device[]> {
+    return select({
+      text: selector,
+      what: 'device',
+      resource: 'gw/devices',
+      access,
+      list: () => this.deps.devices.list(),
+      get: (id) => this.deps.devices.get(id),
+    });
   }
 
-  async update(selector: string, body: unknown, principal?: Principal): Promise<Device[]> {
+  async update(selector: string, body: unknown, access: Access): Promise<Device[]> {
     const patch = parseOrThrow(DeviceUpdateSchema, body);
-    const targets = await this.select(selector);
+    const targets = await this.select(selector, access);
     if (patch.configuration?.ident !== undefined && targets.length > 1) {
       throw new ValidationError('configuration.ident: an ident can be set on one device at a time');
     }
@@ -106,7 +102,7 @@ export class DeviceService {
           event: 'ident_changed',
           old: previous.configuration.ident,
           new: device.configuration.ident,
-          token: principal?.tokenId ?? null,
+          token: access.actor,
         });
       }
       updated.push(device);
@@ -115,8 +111,8 @@ export class DeviceService {
     return updated;
   }
 
-  async delete(selector: string): Promise<Device[]> {
-    const targets = await this.select(selector);
+  async delete(selector: string, access: Access): Promise<Device[]> {
+    const targets = await this.select(selector, access);
     for (const d of targets) {
       await this.deps.devices.delete(d);
       await this.deps.telemetry.drop(d.id);
@@ -127,20 +123,20 @@ export class DeviceService {
     return targets;
   }
 
-  async messages(selector: string, q: MessagesQuery): Promise<MessagePage> {
-    const targets = await this.select(selector);
+  async messages(selector: string, q: MessagesQuery, access: Access): Promise<MessagePage> {
+    const targets = await this.select(selector, access);
     if (targets.length > 1) throw new ValidationError('device selector: messages are read from one device at a time');
-    return this.deps.messages.query('device', targets[0].id, q);
+    return targets.length === 0 ? { messages: [] } : this.deps.messages.query('device', targets[0].id, q);
   }
 
-  async deleteMessages(selector: string, from: number, to: number): Promise<{ device_id: number; deleted: number }[]> {
+  async deleteMessages(selector: string, from: number, to: number, access: Access): Promise<{ device_id: number; deleted: number }[]> {
     const out: { device_id: number; deleted: number }[] = [];
-    for (const d of await this.select(selector)) out.push({ device_id: d.id, deleted: await this.deps.messages.deleteRange('device', d.id, from, to) });
+    for (const d of await this.select(selector, access)) out.push({ device_id: d.id, deleted: await this.deps.messages.deleteRange('device', d.id, from, to) });
     return out;
   }
 
-  async telemetry(selector: string, prefixes?: readonly string[]): Promise<{ id: number; telemetry: Telemetry }[]> {
-    const targets = await this.select(selector);
+  async telemetry(selector: string, access: Access, prefixes?: readonly string[]): Promise<{ id: number; telemetry: Telemetry }[]> {
+    const targets = await this.select(selector, access);
     return Promise.all(
       targets.map(async (d) => ({ id: d.id, telemetry: narrowTelemetry(await currentTelemetry(this.deps.telemetry, this.deps.messages, d.id), prefixes) })),
     );

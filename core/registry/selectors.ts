@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../errors.js';
 import { wildcard } from '../messages/filter.js';
+import { type Access, scope } from './access.js';
 
 /**
  * Selectors (`{sel}` in routes): `all`; a comma list of ids (`12,13`); or a field expression with
@@ -51,9 +52,31 @@ export function applySelector<T extends { id: number }>(items: readonly T[], sel
   }
 }
 
-/** Like applySelector, but an empty result is a 404 naming the selector. */
-export function selectOrThrow<T extends { id: number }>(items: readonly T[], sel: Selector, what: string, text: string): T[] {
-  const found = applySelector(items, sel);
-  if (found.length === 0) throw new NotFoundError(`${what} selector "${text}" matched nothing`);
-  return found;
+export interface Selection<T> {
+  /** The selector as written (`all`, `12,13`, `name=truck*`). */
+  readonly text: string;
+  /** What is selected, for messages: `device`, `channel`... */
+  readonly what: string;
+  /** The ACL resource: `gw/devices`, `gw/channels`... */
+  readonly resource: string;
+  readonly access: Access;
+  list(): Promise<readonly T[]>;
+  /** Reads one item (faster than a list for id selectors); default: from the list. */
+  get?(id: number): Promise<T | undefined>;
+}
+
+/**
+ * The items a selector picks, in id order, within the caller's access (API.md conventions): `all`
+ * and patterns that match nothing are an empty list; ids named explicitly that do not exist are a
+ * 404 naming them, and ids outside the caller's ACL a 403.
+ */
+export async function select<T extends { id: number }>(s: Selection<T>): Promise<T[]> {
+  const sel = parseSelector(s.text, `${s.what} selector`);
+  if (sel.kind !== 'ids') return scope(s.access, s.resource, applySelector(await s.list(), sel), undefined);
+  scope(s.access, s.resource, [], sel.ids); // a 403 before anything is read
+  const get = s.get;
+  const found = get ? (await Promise.all(sel.ids.map((id) => get(id)))).filter((x): x is Awaited<T> => x !== undefined) : applySelector(await s.list(), sel);
+  const missing = sel.ids.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length > 0) throw new NotFoundError(`${s.what} selector "${s.text}": no ${s.what} ${missing.join(',')}`);
+  return [...new Map(found.map((f) => [f.id, f])).values()].sort((a, b) => a.id - b.id);
 }

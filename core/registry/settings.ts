@@ -1,11 +1,11 @@
 import type { CommandReply, SettingDefinition } from '../../protocols/common/types.js';
-import type { Principal } from '../api/auth.js';
 import { ValidationError } from '../errors.js';
 import type { Clock, CommandRepository, DeviceLogRepository, SettingsRepository } from '../ports.js';
 import type { Command } from '../schemas/commands.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { Device } from '../schemas/devices.js';
 import { SettingPutSchema, type SettingState, type SettingView } from '../schemas/settings.js';
+import type { Access } from './access.js';
 import type { CommandService } from './commands.js';
 import type { DeviceType } from './device-types.js';
 
@@ -22,7 +22,7 @@ export interface SettingsServiceDeps {
   readonly commandRepo: Pick<CommandRepository, 'get'>;
   readonly clock: Clock;
   readonly logs?: DeviceLogRepository;
-  readonly selectDevices: (sel: string) => Promise<Device[]>;
+  readonly selectDevices: (sel: string, access: Access) => Promise<Device[]>;
   readonly onQueued?: () => void;
 }
 
@@ -35,9 +35,9 @@ export interface SettingsServiceDeps {
 export class SettingsService {
   constructor(private readonly d: SettingsServiceDeps) {}
 
-  async list(selector: string): Promise<SettingView[]> {
+  async list(selector: string, access: Access): Promise<SettingView[]> {
     const out: SettingView[] = [];
-    for (const device of await this.d.selectDevices(selector)) {
+    for (const device of await this.d.selectDevices(selector, access)) {
       const type = await this.d.commands.deviceTypeOf(device);
       const states = new Map((await this.d.settings.list(device.id)).map((s) => [s.name, s]));
       for (const def of type?.settings ?? []) {
@@ -48,9 +48,9 @@ export class SettingsService {
     return out;
   }
 
-  async set(selector: string, name: string, body: unknown, principal?: Principal): Promise<SettingView[]> {
+  async set(selector: string, name: string, body: unknown, access: Access): Promise<SettingView[]> {
     const { value } = parseOrThrow(SettingPutSchema, body);
-    const devices = await this.d.selectDevices(selector);
+    const devices = await this.d.selectDevices(selector, access);
     const plan: { device: Device; def: SettingDefinition }[] = [];
     for (const device of devices) {
       const type = await this.d.commands.deviceTypeOf(device);
@@ -72,13 +72,13 @@ export class SettingsService {
         name,
         desired: value,
         desired_at: now,
-        desired_by: principal?.tokenId,
+        desired_by: access.actor === 'system' ? undefined : access.actor,
         status: 'pending',
         attempts: 0,
         reason: undefined,
       };
       const state = await this.write(device, def, base);
-      await this.d.logs?.append(device.id, { timestamp: now, event: 'setting_changed', name, value: value as never, token: principal?.tokenId ?? null });
+      await this.d.logs?.append(device.id, { timestamp: now, event: 'setting_changed', name, value: value as never, token: access.actor });
       out.push(view(device.id, name, state));
     }
     this.d.onQueued?.();

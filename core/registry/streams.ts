@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { scope } from '../api/access.js';
 import { ValidationError } from '../errors.js';
 import { parseFilter } from '../messages/filter.js';
 import type {
@@ -16,7 +15,8 @@ import type { Channel } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { Device } from '../schemas/devices.js';
 import { STREAM_CONFIG_SCHEMAS, type Stream, StreamCreateSchema, type StreamStatus, StreamUpdateSchema } from '../schemas/streams.js';
-import { parseSelector, selectOrThrow } from './selectors.js';
+import type { Access } from './access.js';
+import { select } from './selectors.js';
 
 export interface StreamServiceDeps {
   readonly streams: StreamRepository;
@@ -24,8 +24,8 @@ export interface StreamServiceDeps {
   readonly state: StreamStateRepository;
   readonly ids: IdGenerator;
   readonly clock: Clock;
-  readonly selectDevices: (sel: string) => Promise<Device[]>;
-  readonly selectChannels: (sel: string) => Promise<Channel[]>;
+  readonly selectDevices: (sel: string, access: Access) => Promise<Device[]>;
+  readonly selectChannels: (sel: string, access: Access) => Promise<Channel[]>;
   /** Subscriptions or streams changed (local mode: refresh fan-out caches at once). */
   readonly onChange?: () => void;
   /** Replayed batches were buffered again: drain the stream now. */
@@ -58,19 +58,18 @@ export class StreamService {
     return out;
   }
 
-  async select(selector: string): Promise<Stream[]> {
-    const sel = parseSelector(selector, 'stream selector');
-    return scope('gw/streams', selectOrThrow(await this.d.streams.list(), sel, 'stream', selector), sel.kind === 'ids' ? sel.ids : undefined, selector);
+  async select(selector: string, access: Access): Promise<Stream[]> {
+    return select({ text: selector, what: 'stream', resource: 'gw/streams', access, list: () => this.d.streams.list(), get: (id) => this.d.streams.get(id) });
   }
 
-  async view(selector: string): Promise<StreamView[]> {
-    return Promise.all((await this.select(selector)).map(async (s) => ({ ...s, status: await this.status(s.id) })));
+  async view(selector: string, access: Access): Promise<StreamView[]> {
+    return Promise.all((await this.select(selector, access)).map(async (s) => ({ ...s, status: await this.status(s.id) })));
   }
 
-  async update(selector: string, body: unknown): Promise<Stream[]> {
+  async update(selector: string, body: unknown, access: Access): Promise<Stream[]> {
     const patch = parseOrThrow(StreamUpdateSchema, body);
     const out: Stream[] = [];
-    for (const previous of await this.select(selector)) {
+    for (const previous of await this.select(selector, access)) {
       const configuration = patch.configuration ?? previous.configuration;
       const validate = patch.validate_message === null ? undefined : (patch.validate_message ?? previous.validate_message);
       this.check(previous.protocol_name, configuration, validate, '');
@@ -89,8 +88,8 @@ export class StreamService {
     return out;
   }
 
-  async delete(selector: string): Promise<Stream[]> {
-    const targets = await this.select(selector);
+  async delete(selector: string, access: Access): Promise<Stream[]> {
+    const targets = await this.select(selector, access);
     for (const s of targets) {
       const subs = await this.d.subscriptions.subscribers(s.id);
       for (const id of subs.devices) await this.d.subscriptions.remove(s.id, 'device', id);
@@ -102,9 +101,9 @@ export class StreamService {
     return targets;
   }
 
-  async subscribe(selector: string, kind: SubscriptionKind, targetSelector: string, on: boolean): Promise<{ stream_id: number; id: number }[]> {
-    const streams = await this.select(selector);
-    const items = kind === 'device' ? await this.d.selectDevices(targetSelector) : await this.d.selectChannels(targetSelector);
+  async subscribe(selector: string, kind: SubscriptionKind, targetSelector: string, on: boolean, access: Access): Promise<{ stream_id: number; id: number }[]> {
+    const streams = await this.select(selector, access);
+    const items = kind === 'device' ? await this.d.selectDevices(targetSelector, access) : await this.d.selectChannels(targetSelector, access);
     const out: { stream_id: number; id: number }[] = [];
     for (const s of streams) {
       for (const item of items) {
@@ -117,33 +116,39 @@ export class StreamService {
     return out;
   }
 
-  async subscribers(selector: string, kind: SubscriptionKind): Promise<{ stream_id: number; id: number }[]> {
+  async subscribers(selector: string, kind: SubscriptionKind, access: Access): Promise<{ stream_id: number; id: number }[]> {
     const out: { stream_id: number; id: number }[] = [];
-    for (const s of await this.select(selector)) {
+    for (const s of await this.select(selector, access)) {
       const subs = await this.d.subscriptions.subscribers(s.id);
       for (const id of kind === 'device' ? subs.devices : subs.channels) out.push({ stream_id: s.id, id });
     }
     return out;
   }
 
-  async logs(selector: string, count: number): Promise<(StreamLogEntry & { stream_id: number })[]> {
+  async logs(selector: string, count: number, access: Access): Promise<(StreamLogEntry & { stream_id: number })[]> {
     const lists = await Promise.all(
-      (await this.select(selector)).map(async (s) => (await this.d.state.logs(s.id, count)).map((e) => ({ ...e, stream_id: s.id }))),
+      (await this.select(selector, access)).map(async (s) => (await this.d.state.logs(s.id, count)).map((e) => ({ ...e, stream_id: s.id }))),
     );
     return lists.flat().sort((a, b) => a.timestamp - b.timestamp);
   }
 
-  async dropped(selector: string): Promise<(Omit<DroppedBatch, 'messages'> & { stream_id: number; messages: number })[]> {
+  async dropped(selector: string, access: Access): Promise<(Omit<DroppedBatch, 'messages'> & { stream_id: number; messages: number })[]> {
     const lists = await Promise.all(
-      (await this.select(selector)).map(async (s) => (await this.d.state.dropped(s.id)).map((b) => ({ ...b, messages: b.messages.length, stream_id: s.id }))),
+      (await this.select(selector, access)).map(async (s) =>
+        (await this.d.state.dropped(s.id)).map((b) => ({ ...b, messages: b.messages.length, stream_id: s.id })),
+      ),
     );
     return lists.flat();
   }
 
   /** Puts dropped batches back into the buffer (all, or the given batch ids) and drains. */
-  async replay(selector: string, batchIds?: readonly string[]): Promise<{ stream_id: number; batch_id: string; messages: number }[]> {
+  async replay(
+    selector: string,
+    batchIds: readonly string[] | undefined,
+    access: Access,
+  ): Promise<{ stream_id: number; batch_id: string; messages: number }[]> {
     const out: { stream_id: number; batch_id: string; messages: number }[] = [];
-    for (const s of await this.select(selector)) {
+    for (const s of await this.select(selector, access)) {
       for (const b of await this.d.state.dropped(s.id)) {
         if (batchIds && !batchIds.includes(b.batchId)) continue;
         await this.d.state.append(s.id, { sk: b.sk, batchId: b.batchId, messages: b.messages, enqueued: this.d.clock.now(), attempts: 0 });
@@ -155,9 +160,9 @@ export class StreamService {
     return out;
   }
 
-  async discardDropped(selector: string): Promise<{ stream_id: number; batch_id: string }[]> {
+  async discardDropped(selector: string, access: Access): Promise<{ stream_id: number; batch_id: string }[]> {
     const out: { stream_id: number; batch_id: string }[] = [];
-    for (const s of await this.select(selector)) {
+    for (const s of await this.select(selector, access)) {
       for (const b of await this.d.state.dropped(s.id)) {
         await this.d.state.removeDropped(s.id, b.sk);
         out.push({ stream_id: s.id, batch_id: b.batchId });

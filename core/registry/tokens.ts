@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { scope } from '../api/access.js';
-import { type Authenticator, adminAuthenticator, type Principal, sha256 } from '../api/auth.js';
 import { TtlCache } from '../cache.js';
 import type { Clock, IdGenerator, TokenRepository } from '../ports.js';
 import { parseOrThrow } from '../schemas/common.js';
 import { type StoredToken, type Token, TokenCreateSchema, TokenUpdateSchema } from '../schemas/tokens.js';
-import { parseSelector, selectOrThrow } from './selectors.js';
+import type { Access } from './access.js';
+import { type Authenticator, adminAuthenticator, type Principal, sha256 } from './auth.js';
+import { select } from './selectors.js';
 
 /** Platform tokens: keys are shown once at creation and stored only as SHA-256 hashes. */
 export class TokenService {
@@ -35,16 +35,22 @@ export class TokenService {
     return out;
   }
 
-  async select(selector: string): Promise<Token[]> {
-    const sel = parseSelector(selector, 'token selector');
-    const found = selectOrThrow(await this.repo.list(), sel, 'token', selector);
-    return scope('platform/tokens', found, sel.kind === 'ids' ? sel.ids : undefined, selector).map(publicView);
+  async select(selector: string, access: Access): Promise<Token[]> {
+    const found = await select({
+      text: selector,
+      what: 'token',
+      resource: 'platform/tokens',
+      access,
+      list: () => this.repo.list(),
+      get: (id) => this.repo.get(id),
+    });
+    return found.map(publicView);
   }
 
-  async update(selector: string, body: unknown): Promise<Token[]> {
+  async update(selector: string, body: unknown, access: Access): Promise<Token[]> {
     const patch = parseOrThrow(TokenUpdateSchema, body);
     const out: Token[] = [];
-    for (const t of await this.select(selector)) {
+    for (const t of await this.select(selector, access)) {
       const stored = await this.repo.get(t.id);
       if (!stored) continue; // deleted since it was selected
       const { acl, ...rest } = patch;
@@ -57,8 +63,8 @@ export class TokenService {
     return out;
   }
 
-  async delete(selector: string): Promise<Token[]> {
-    const targets = await this.select(selector);
+  async delete(selector: string, access: Access): Promise<Token[]> {
+    const targets = await this.select(selector, access);
     for (const t of targets) {
       const stored = await this.repo.get(t.id);
       if (stored) await this.repo.delete(stored);

@@ -14,21 +14,26 @@ export const TtlSchema = z
 
 export const MetadataSchema = z.record(z.string().max(128), z.unknown());
 
-/** Formats a zod issue path as `field[0].sub`. */
-function path(prefix: string, parts: readonly PropertyKey[]): string {
+/** Formats a zod issue path as `field[0].sub` (`root` when the issue is about the whole value). */
+function path(prefix: string, parts: readonly PropertyKey[], root: string): string {
   let s = prefix;
   for (const p of parts) s += typeof p === 'number' ? `[${p}]` : s ? `.${String(p)}` : String(p);
-  return s || 'body';
+  return s || root;
 }
 
-/** Parses with zod or throws a ValidationError naming the first offending field. */
-export function parseOrThrow<T extends z.ZodType>(schema: T, data: unknown, prefix = ''): z.output<T> {
+/**
+ * Parses with zod or throws a ValidationError naming the first offending field. `root` names
+ * the value itself in messages: `body` (default) or `query` (then unknown keys are "query
+ * parameters", not fields).
+ */
+export function parseOrThrow<T extends z.ZodType>(schema: T, data: unknown, prefix = '', root: 'body' | 'query' = 'body'): z.output<T> {
   const r = schema.safeParse(data);
   if (r.success) return r.data;
   const issue = r.error.issues[0];
-  const where = path(prefix, issue.path);
+  const where = path(prefix, issue.path, root);
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown ${root === 'query' ? 'query parameter' : 'field'}(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   throw new ValidationError(`${where}: ${message}`);
 }
 
@@ -48,3 +53,12 @@ export const QueryFields = z
       .map((f) => f.trim())
       .filter((f) => f.length > 0),
   );
+
+/** `fields`, `count`, `offset` on list answers. */
+export const ListQuerySchema = z
+  .object({
+    fields: QueryFields.optional(),
+    count: QueryInt.pipe(z.number().int().min(1).max(100000)).optional(),
+    offset: QueryInt.optional(),
+  })
+  .strict();

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { parseFilter } from '../messages/filter.js';
+import { decodeCursor } from '../messages/merge.js';
 import { parseOrThrow, QueryBool, QueryFields, QueryInt, QueryNumber } from './common.js';
 
 export const MAX_MESSAGES_PAGE = 100000;
@@ -11,11 +13,20 @@ export const MessagesQuerySchema = z
     count: QueryInt.pipe(z.number().int().min(1).max(MAX_MESSAGES_PAGE)).optional(),
     reverse: QueryBool.optional(),
     fields: QueryFields.optional(),
-    filter: z.string().min(1).max(1024).optional(),
+    filter: z.string().min(1).max(1024).superRefine(checkFilter).optional(),
     cursor: z.string().min(1).max(200).optional(),
     data: z.string().optional(),
   })
   .strict();
+
+/** A filter that does not compile is a 400 naming the problem, before anything is read. */
+function checkFilter(text: string, ctx: z.RefinementCtx): void {
+  try {
+    parseFilter(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err instanceof Error ? err.message : String(err)).replace(/^filter: /, '') });
+  }
+}
 
 /** flespi's `data={...}` form: the same keys as JSON values. */
 const DataSchema = z
@@ -25,7 +36,7 @@ const DataSchema = z
     count: z.number().int().min(1).max(MAX_MESSAGES_PAGE).optional(),
     reverse: z.boolean().optional(),
     fields: z.union([z.string(), z.array(z.string())]).optional(),
-    filter: z.string().max(1024).optional(),
+    filter: z.string().max(1024).superRefine(checkFilter).optional(),
     cursor: z.string().optional(),
   })
   .strict();
@@ -41,7 +52,7 @@ export interface MessagesQuery {
 }
 
 export function parseMessagesQuery(query: Record<string, string>): MessagesQuery {
-  const q = parseOrThrow(MessagesQuerySchema, query);
+  const q = parseOrThrow(MessagesQuerySchema, query, '', 'query');
   let data: z.output<typeof DataSchema> = {};
   if (q.data !== undefined) {
     let raw: unknown;
@@ -63,5 +74,6 @@ export function parseMessagesQuery(query: Record<string, string>): MessagesQuery
     cursor: q.cursor ?? data.cursor,
   };
   if (out.from > out.to) throw new ValidationError(`from: ${out.from} is after to (${out.to})`);
+  if (out.cursor !== undefined && !decodeCursor(out.cursor)) throw new ValidationError('cursor: not a cursor returned by this API');
   return out;
 }

@@ -2,8 +2,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { awsHub } from '../../adapters/aws/hub.js';
-import type { Authenticator } from '../../core/api/auth.js';
-import { tokenFromHeader } from '../../core/api/auth.js';
+import { tokenFromHeader } from '../../core/api/http.js';
+import type { Authenticator } from '../../core/registry/auth.js';
 import { coreLogger, logger } from '../shared/powertools.js';
 
 /**

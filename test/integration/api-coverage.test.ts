@@ -270,3 +270,78 @@ describe('API: a token limited to device A cannot read, command or configure dev
     expect((await api(hub, 'GET', '/gw/devices/all', undefined, gone.json.result[0].key)).status).toBe(401);
   });
 });
+
+describe('API: on a new hub, every collection and sub-collection is an empty list', () => {
+  let hub: Awaited<ReturnType<typeof startTestHub>>;
+  beforeAll(async () => {
+    hub = await startTestHub({ extra: { defaultChannel: false } });
+  });
+  afterAll(async () => hub?.stop());
+
+  /** A body that passes validation for each write route (the selection is empty: nothing changes). */
+  const validBody = (r: { method: string; path: string }): unknown => {
+    if (r.method === 'GET' || r.method === 'DELETE') return undefined;
+    if (r.path.endsWith('/settings/{name}')) return { value: 30 };
+    if (r.path.endsWith('/commands-queue') || r.path.endsWith('/commands')) return [{ name: 'getver' }];
+    if (r.path.endsWith('/{sel}/messages') && r.method === 'POST') return [{ timestamp: 1_700_000_000 }];
+    if (r.method === 'PUT') return r.path.startsWith('/platform/tokens') ? { info: 'renamed' } : { name: 'renamed' };
+    return undefined;
+  };
+  const concrete = (path: string, sel: string) =>
+    path
+      .replace(/\{sel\}/g, sel)
+      .replace(/\{(cmd|conn|target)\}/g, 'all')
+      .replace('{names}', 'position')
+      .replace('{name}', 'report_interval_moving')
+      .replace('{ids}', 'all');
+
+  for (const sel of ['all', 'name=nothing*']) {
+    it(`answers 200 [] for every route with selector "${sel}" (reads and writes alike)`, async () => {
+      const routes = hub.services.routes.filter((r) => r.path.includes('{sel}') && !r.path.startsWith('/gw/protocols'));
+      expect(routes.length).toBeGreaterThan(25);
+      for (const r of routes) {
+        const query = r.path.endsWith('/messages') && r.method === 'DELETE' ? '?from=0&to=1' : '';
+        const res = await api(hub, r.method, `${concrete(r.path, sel)}${query}`, validBody(r));
+        expect(res, `${r.method} ${r.path}`).toEqual({ status: 200, json: { result: [] } });
+      }
+    });
+  }
+
+  it('answers 200 [] for the top-level lists a script starts with', async () => {
+    for (const path of [
+      '/gw/devices/all',
+      '/gw/channels/all',
+      '/gw/streams/all',
+      '/platform/tokens/all',
+      '/gw/channels/all/connections',
+      '/gw/streams/all/devices',
+    ]) {
+      expect(await api(hub, 'GET', path), path).toEqual({ status: 200, json: { result: [] } });
+    }
+  });
+
+  it('still answers 404 for ids named explicitly that do not exist', async () => {
+    for (const path of ['/gw/devices/7', '/gw/channels/7', '/gw/streams/7/devices', '/platform/tokens/7', '/gw/devices/7/messages']) {
+      const res = await api(hub, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.json.errors[0].reason, path).toMatch(/no (device|channel|stream|token) 7/);
+    }
+  });
+
+  it('validates the query and body before the selector: a typo is a 400 even when nothing is selected', async () => {
+    const cases: [string, string, unknown, RegExp][] = [
+      ['GET', '/gw/devices/all/messages?count=zero', undefined, /^count: /],
+      ['GET', '/gw/devices/all/messages?cuont=2', undefined, /^query: unknown query parameter\(s\) "cuont"$/],
+      ['GET', '/gw/devices/name=x*/messages?filter=position.speed%3E', undefined, /^filter: /],
+      ['GET', '/gw/devices/all?offset=-1', undefined, /^offset: /],
+      ['PUT', '/gw/devices/all', { bogus: 1 }, /bogus/],
+      ['POST', '/gw/devices/all/commands-queue', [{ name: 1 }], /^\[0\]\.name: /],
+      ['DELETE', '/gw/devices/all/messages?from=5', undefined, /^to: /],
+    ];
+    for (const [method, path, body, reason] of cases) {
+      const res = await api(hub, method, path, body);
+      expect(res.status, `${method} ${path}: ${JSON.stringify(res.json)}`).toBe(400);
+      expect(res.json.errors[0].reason, `${method} ${path}`).toMatch(reason);
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codec12Response } from '../../protocols/teltonika/device.js';
+import { avlPacket, codec12Response, handshake } from '../../protocols/teltonika/device.js';
+import { TestDevice } from '../helpers/devices.js';
 import { Gt06Firmware, TeltonikaFirmware } from '../helpers/firmware.js';
 import { api, eventually, freePort, startTestHub } from '../helpers/local-hub.js';
 
@@ -117,5 +118,60 @@ describe('remote configuration (desired → command → reply → reported)', ()
     } finally {
       gt.close();
     }
+  });
+});
+
+describe('a device created without a device type', () => {
+  let hub: Awaited<ReturnType<typeof startTestHub>>;
+  let fw: TeltonikaFirmware | undefined;
+  const UNTYPED = '357777777777701';
+  const GT06_TYPED = '357777777777702';
+
+  beforeAll(async () => {
+    hub = await startTestHub();
+    const r = await api(hub, 'POST', '/gw/devices', [
+      { name: 'untyped', configuration: { ident: UNTYPED } },
+      { name: 'typed as gt06', configuration: { ident: GT06_TYPED }, device_type_id: 2 },
+    ]);
+    expect(r.json.result.map((d: { device_type_id: unknown }) => d.device_type_id)).toEqual([null, 2]);
+  });
+  afterAll(async () => {
+    fw?.close();
+    await hub?.stop();
+  });
+
+  async function report(ident: string): Promise<void> {
+    const dev = await TestDevice.connect(hub.channelPort);
+    dev.send(handshake(ident));
+    await dev.read(1);
+    dev.send(avlPacket([{ timestampMs: Date.now(), latitude: 54.7, longitude: 25.3, satellites: 7 }]));
+    await dev.read(4);
+    dev.close();
+  }
+
+  it('takes the Teltonika generic type once its tracker connects (logged), and a setting then reaches the firmware', async () => {
+    await report(UNTYPED);
+    const typed = await eventually(async () => {
+      const d = (await api(hub, 'GET', '/gw/devices/1')).json.result[0];
+      return d.device_type_id === 1 ? d : undefined;
+    });
+    expect(typed).toMatchObject({ device_type_id: 1, protocol_id: 1 });
+    const logs = (await api(hub, 'GET', '/gw/devices/1/logs')).json.result;
+    expect(logs.find((l: { event: string }) => l.event === 'device_type_assigned')).toMatchObject({ device_type_id: 1, name: 'teltonika', protocol_id: 1 });
+    fw = await TeltonikaFirmware.connect(hub.channelPort, UNTYPED);
+    const put = await api(hub, 'PUT', '/gw/devices/1/settings/report_interval_moving', { value: 15 });
+    expect(put.status).toBe(200);
+    expect(await until(hub, 1, 'report_interval_moving', 'synced')).toMatchObject({ desired: 15, reported: 15 });
+    expect(fw.params.get('10050')).toBe('15');
+  });
+
+  it('never overwrites an explicit type, and logs a device that speaks another protocol than its type', async () => {
+    await report(GT06_TYPED);
+    const logs = await eventually(async () => {
+      const l = (await api(hub, 'GET', '/gw/devices/2/logs')).json.result as { event: string }[];
+      return l.some((e) => e.event === 'protocol_mismatch') ? l : undefined;
+    });
+    expect(logs.find((e) => e.event === 'protocol_mismatch')).toMatchObject({ expected_protocol_id: 2, protocol_id: 1 });
+    expect((await api(hub, 'GET', '/gw/devices/2')).json.result[0]).toMatchObject({ device_type_id: 2, protocol_id: 2 });
   });
 });

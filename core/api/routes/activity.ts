@@ -27,7 +27,7 @@ export function activityRoutes(connections: ConnectionService, logs: DeviceLogSe
       tag: 'channels',
       summary: 'Open connections of channels (ident, peer, since, traffic)',
       result: ConnectionSchema,
-      handler: async (c) => listResult(await connections.list(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await connections.list(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'DELETE',
@@ -35,7 +35,7 @@ export function activityRoutes(connections: ConnectionService, logs: DeviceLogSe
       tag: 'channels',
       summary: 'Close connections (all or ids)',
       result: ConnectionSchema,
-      handler: async (c) => ({ result: await connections.close(c.params.sel, c.params.conn) }),
+      handler: async (c) => ({ result: await connections.close(c.params.sel, c.params.conn, c.access) }),
     },
     {
       method: 'GET',
@@ -45,7 +45,7 @@ export function activityRoutes(connections: ConnectionService, logs: DeviceLogSe
       query: LogsQuerySchema,
       handler: async (c) => {
         const q = parseOrThrow(LogsQuerySchema, c.req.query);
-        return { result: await logs.list(c.params.sel, q.from ?? 0, q.to ?? 9999999999, q.count ?? 1000) };
+        return { result: await logs.list(c.params.sel, q.from ?? 0, q.to ?? 9999999999, q.count ?? 1000, c.access) };
       },
     },
   ];

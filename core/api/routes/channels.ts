@@ -24,7 +24,7 @@ export function channelRoutes(channels: ChannelService): Route[] {
       summary: 'Get channels',
       query: ListQuerySchema,
       result: ChannelSchema,
-      handler: async (c) => listResult(await channels.select(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await channels.select(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'PUT',
@@ -33,7 +33,7 @@ export function channelRoutes(channels: ChannelService): Route[] {
       summary: 'Change channels',
       body: ChannelUpdateSchema,
       result: ChannelSchema,
-      handler: async (c) => ({ result: await channels.update(c.params.sel, c.body()) }),
+      handler: async (c) => ({ result: await channels.update(c.params.sel, c.body(), c.access) }),
     },
     {
       method: 'DELETE',
@@ -41,7 +41,7 @@ export function channelRoutes(channels: ChannelService): Route[] {
       tag,
       summary: 'Delete channels (their listeners stop)',
       result: ChannelSchema,
-      handler: async (c) => ({ result: await channels.delete(c.params.sel) }),
+      handler: async (c) => ({ result: await channels.delete(c.params.sel, c.access) }),
     },
     {
       method: 'GET',
@@ -50,7 +50,7 @@ export function channelRoutes(channels: ChannelService): Route[] {
       summary: 'Every decoded message of the channel, registered or not',
       query: MessagesQuerySchema,
       handler: async (c) => {
-        const page = await channels.messages(c.params.sel, parseMessagesQuery(c.req.query));
+        const page = await channels.messages(c.params.sel, parseMessagesQuery(c.req.query), c.access);
         return { result: page.messages, next: page.next };
       },
     },

@@ -25,7 +25,7 @@ export function commandRoutes(commands: CommandService): Route[] {
       summary: 'Queue commands (properties checked against the device type)',
       body: z.array(CommandCreateSchema),
       result: CommandSchema,
-      handler: async (c) => ({ result: await commands.queue(c.params.sel, c.body(), c.principal) }),
+      handler: async (c) => ({ result: await commands.queue(c.params.sel, c.body(), c.access) }),
     },
     {
       method: 'GET',
@@ -33,7 +33,7 @@ export function commandRoutes(commands: CommandService): Route[] {
       tag,
       summary: 'Commands waiting for delivery',
       result: CommandSchema,
-      handler: async (c) => listResult(await commands.listQueue(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await commands.listQueue(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'DELETE',
@@ -41,7 +41,7 @@ export function commandRoutes(commands: CommandService): Route[] {
       tag,
       summary: 'Cancel queued commands (all or ids)',
       result: CommandSchema,
-      handler: async (c) => ({ result: await commands.cancel(c.params.sel, c.params.cmd) }),
+      handler: async (c) => ({ result: await commands.cancel(c.params.sel, c.params.cmd, c.access) }),
     },
     {
       method: 'GET',
@@ -49,7 +49,7 @@ export function commandRoutes(commands: CommandService): Route[] {
       tag,
       summary: 'Results of sent commands',
       result: ResultSchema,
-      handler: async (c) => listResult(await commands.results(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await commands.results(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'POST',
@@ -58,7 +58,7 @@ export function commandRoutes(commands: CommandService): Route[] {
       summary: 'Send to a connected device now and wait for its answer (timeout s)',
       body: z.array(ImmediateCommandSchema),
       result: ResultSchema,
-      handler: async (c) => ({ result: await commands.sendNow(c.params.sel, c.body(), c.principal) }),
+      handler: async (c) => ({ result: await commands.sendNow(c.params.sel, c.body(), c.access) }),
     },
   ];
 }

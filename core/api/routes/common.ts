@@ -1,15 +1,7 @@
-import { z } from 'zod';
-import { parseOrThrow, QueryFields, QueryInt } from '../../schemas/common.js';
+import { ListQuerySchema, parseOrThrow } from '../../schemas/common.js';
 import type { RouteResult } from '../router.js';
 
-/** `fields`, `count`, `offset` on list answers. */
-export const ListQuerySchema = z
-  .object({
-    fields: QueryFields.optional(),
-    count: QueryInt.pipe(z.number().int().min(1).max(100000)).optional(),
-    offset: QueryInt.optional(),
-  })
-  .strict();
+export { ListQuerySchema };
 
 export function listResult(items: readonly object[], query: Readonly<Record<string, string>>): RouteResult {
   const q = parseOrThrow(ListQuerySchema, query);

@@ -52,7 +52,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       summary: 'Get devices',
       query: ListQuerySchema,
       result: DeviceSchema,
-      handler: async (c) => listResult(await devices.select(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await devices.select(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'PUT',
@@ -61,7 +61,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       summary: 'Change devices; a new configuration.ident swaps the hardware',
       body: DeviceUpdateSchema,
       result: DeviceSchema,
-      handler: async (c) => ({ result: await devices.update(c.params.sel, c.body(), c.principal) }),
+      handler: async (c) => ({ result: await devices.update(c.params.sel, c.body(), c.access) }),
     },
     {
       method: 'DELETE',
@@ -69,7 +69,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       tag,
       summary: 'Delete devices with their history and telemetry',
       result: DeviceSchema,
-      handler: async (c) => ({ result: await devices.delete(c.params.sel) }),
+      handler: async (c) => ({ result: await devices.delete(c.params.sel, c.access) }),
     },
     {
       method: 'GET',
@@ -78,7 +78,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       summary: 'Message history (from, to, count, reverse, fields, filter, cursor)',
       query: MessagesQuerySchema,
       handler: async (c) => {
-        const page = await devices.messages(c.params.sel, parseMessagesQuery(c.req.query));
+        const page = await devices.messages(c.params.sel, parseMessagesQuery(c.req.query), c.access);
         return { result: page.messages, next: page.next };
       },
     },
@@ -91,7 +91,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       handler: async (c) => {
         const messages = parseOrThrow(InjectSchema, c.body());
         const out: { device_id: number; stored: number }[] = [];
-        for (const d of await devices.select(c.params.sel)) out.push({ device_id: d.id, stored: await ingest.inject(d, messages as Message[]) });
+        for (const d of await devices.select(c.params.sel, c.access)) out.push({ device_id: d.id, stored: await ingest.inject(d, messages as Message[]) });
         return { result: out };
       },
     },
@@ -104,7 +104,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       handler: async (c) => {
         const q = parseOrThrow(RangeSchema, c.req.query);
         if (q.from > q.to) throw new ValidationError(`from: ${q.from} is after to (${q.to})`);
-        return { result: await devices.deleteMessages(c.params.sel, q.from, q.to) };
+        return { result: await devices.deleteMessages(c.params.sel, q.from, q.to, c.access) };
       },
     },
     {
@@ -113,7 +113,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       tag,
       summary: 'Latest value and time of every parameter',
       result: TelemetrySchema,
-      handler: async (c) => ({ result: await devices.telemetry(c.params.sel) }),
+      handler: async (c) => ({ result: await devices.telemetry(c.params.sel, c.access) }),
     },
     {
       method: 'GET',
@@ -124,6 +124,7 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       handler: async (c) => ({
         result: await devices.telemetry(
           c.params.sel,
+          c.access,
           c.params.names
             .split(',')
             .map((s) => s.trim())

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { allProtocols } from '../../../protocols/index.js';
+import { NotFoundError } from '../../errors.js';
 import { deviceTypes } from '../../registry/device-types.js';
-import { parseSelector, selectOrThrow } from '../../registry/selectors.js';
+import { applySelector, parseSelector } from '../../registry/selectors.js';
 import type { Route } from '../router.js';
 import { listResult } from './common.js';
 
@@ -13,7 +14,12 @@ export function protocolRoutes(): Route[] {
   const types = [...deviceTypes().values()];
   const select = (sel: string) => {
     const byName = protocols.filter((p) => p.name === sel);
-    return byName.length > 0 ? byName : selectOrThrow(protocols, parseSelector(sel, 'protocol selector'), 'protocol', sel);
+    if (byName.length > 0) return byName;
+    const parsed = parseSelector(sel, 'protocol selector');
+    const found = applySelector(protocols, parsed);
+    if (parsed.kind === 'ids' && found.length < parsed.ids.length)
+      throw new NotFoundError(`protocol selector "${sel}": no protocol ${parsed.ids.filter((id) => !found.some((p) => p.id === id)).join(',')}`);
+    return found;
   };
   return [
     {

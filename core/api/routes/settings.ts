@@ -24,7 +24,7 @@ export function settingRoutes(settings: SettingsService): Route[] {
       tag,
       summary: 'Desired and reported value of every setting of the device type, with status',
       result: SettingViewSchema,
-      handler: async (c) => listResult(await settings.list(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await settings.list(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'PUT',
@@ -33,7 +33,7 @@ export function settingRoutes(settings: SettingsService): Route[] {
       summary: 'Set the desired value (schema-checked); the hub writes it to the device',
       body: SettingPutSchema,
       result: SettingViewSchema,
-      handler: async (c) => ({ result: await settings.set(c.params.sel, c.params.name, c.body(), c.principal) }),
+      handler: async (c) => ({ result: await settings.set(c.params.sel, c.params.name, c.body(), c.access) }),
     },
   ];
 }

@@ -18,7 +18,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       tag,
       summary: `Subscribe streams to ${path}`,
       result: SubscriptionSchema,
-      handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, true) }),
+      handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, true, c.access) }),
     },
     {
       method: 'DELETE',
@@ -26,7 +26,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       tag,
       summary: `Unsubscribe streams from ${path}`,
       result: SubscriptionSchema,
-      handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, false) }),
+      handler: async (c) => ({ result: await streams.subscribe(c.params.sel, kind, c.params.target, false, c.access) }),
     },
     {
       method: 'GET',
@@ -34,7 +34,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       tag,
       summary: `The ${path} streams are subscribed to`,
       result: SubscriptionSchema,
-      handler: async (c) => listResult(await streams.subscribers(c.params.sel, kind), c.req.query),
+      handler: async (c) => listResult(await streams.subscribers(c.params.sel, kind, c.access), c.req.query),
     },
   ];
   return [
@@ -52,7 +52,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       path: '/gw/streams/{sel}',
       tag,
       summary: 'Get streams with their status (last delivery, lag, buffered, errors)',
-      handler: async (c) => listResult(await streams.view(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await streams.view(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'PUT',
@@ -61,7 +61,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       summary: 'Change streams',
       body: StreamUpdateSchema,
       result: StreamSchema,
-      handler: async (c) => ({ result: await streams.update(c.params.sel, c.body()) }),
+      handler: async (c) => ({ result: await streams.update(c.params.sel, c.body(), c.access) }),
     },
     {
       method: 'DELETE',
@@ -69,7 +69,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       tag,
       summary: 'Delete streams, their subscriptions and buffers',
       result: StreamSchema,
-      handler: async (c) => ({ result: await streams.delete(c.params.sel) }),
+      handler: async (c) => ({ result: await streams.delete(c.params.sel, c.access) }),
     },
     ...sub('device', 'devices'),
     ...sub('channel', 'channels'),
@@ -79,14 +79,14 @@ export function streamRoutes(streams: StreamService): Route[] {
       tag,
       summary: 'Per-batch delivery log (read, skipped, accepted, rejected, ack_latency)',
       query: LogsQuery,
-      handler: async (c) => ({ result: await streams.logs(c.params.sel, parseOrThrow(LogsQuery, c.req.query).count ?? 1000) }),
+      handler: async (c) => ({ result: await streams.logs(c.params.sel, parseOrThrow(LogsQuery, c.req.query).count ?? 1000, c.access) }),
     },
     {
       method: 'GET',
       path: '/gw/streams/{sel}/dropped',
       tag,
       summary: 'Batches dropped after queue_ttl, kept for inspection and replay',
-      handler: async (c) => listResult(await streams.dropped(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await streams.dropped(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'POST',
@@ -96,7 +96,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       body: ReplayBody,
       handler: async (c) => {
         const body = c.req.body && c.req.body.trim() !== '' ? parseOrThrow(ReplayBody, c.body()) : {};
-        return { result: await streams.replay(c.params.sel, body.batches) };
+        return { result: await streams.replay(c.params.sel, body.batches, c.access) };
       },
     },
     {
@@ -104,7 +104,7 @@ export function streamRoutes(streams: StreamService): Route[] {
       path: '/gw/streams/{sel}/dropped',
       tag,
       summary: 'Discard dropped batches',
-      handler: async (c) => ({ result: await streams.discardDropped(c.params.sel) }),
+      handler: async (c) => ({ result: await streams.discardDropped(c.params.sel, c.access) }),
     },
   ];
 }

@@ -22,7 +22,7 @@ export function tokenRoutes(tokens: TokenService): Route[] {
       tag,
       summary: 'Get tokens (never their keys)',
       result: TokenSchema,
-      handler: async (c) => listResult(await tokens.select(c.params.sel), c.req.query),
+      handler: async (c) => listResult(await tokens.select(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'PUT',
@@ -31,7 +31,7 @@ export function tokenRoutes(tokens: TokenService): Route[] {
       summary: 'Change info, expiry or ACL',
       body: TokenUpdateSchema,
       result: TokenSchema,
-      handler: async (c) => ({ result: await tokens.update(c.params.sel, c.body()) }),
+      handler: async (c) => ({ result: await tokens.update(c.params.sel, c.body(), c.access) }),
     },
     {
       method: 'DELETE',
@@ -39,7 +39,7 @@ export function tokenRoutes(tokens: TokenService): Route[] {
       tag,
       summary: 'Revoke tokens',
       result: TokenSchema,
-      handler: async (c) => ({ result: await tokens.delete(c.params.sel) }),
+      handler: async (c) => ({ result: await tokens.delete(c.params.sel, c.access) }),
     },
   ];
 }

@@ -17,13 +17,6 @@ export interface Authenticator {
   authenticate(token: string): Promise<Principal | undefined>;
 }
 
-/** Reads the token from `Authorization: FlespiToken <t>` or `Bearer <t>`. */
-export function tokenFromHeader(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const m = /^\s*(FlespiToken|Bearer)\s+(\S+)\s*$/i.exec(header);
-  return m ? m[2] : undefined;
-}
-
 export function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
