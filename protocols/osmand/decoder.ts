@@ -1,8 +1,8 @@
 import { CodecError, toCodecError } from '../common/errors.js';
 import type { DecodeContext, Decoded } from '../common/types.js';
-import { decodeJson } from './json-decoder.js';
-import { decodeQuery } from './query-decoder.js';
-import { identifiedPayload } from './request.js';
+import { identifiedPayload } from './packet.js';
+import { decodeJson } from './records/json.js';
+import { decodeQuery } from './records/query.js';
 
 /**
  * Decodes one OsmAnd request frame: the JSON form (Transistorsoft) or the query/form form. A request

@@ -1,6 +1,6 @@
 import { fixParams, simFix } from '../common/simulation.js';
 import type { DeviceSimulator } from '../common/types.js';
-import type { HttpRequest } from './request.js';
+import type { HttpRequest } from './packet.js';
 
 /**
  * The device side of OsmAnd / Traccar Client, for simulators and tests: one position as the HTTP

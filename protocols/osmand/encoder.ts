@@ -22,6 +22,11 @@ export function encodeCommand(command: CommandRequest): Buffer | CodecError {
   return bad('custom needs "text" or "hex"');
 }
 
+/** OsmAnd clients echo no correlation id: replies are matched to the oldest sent command. */
+export function correlate(_command: CommandRequest): string | undefined {
+  return undefined;
+}
+
 function bad(reason: string): CodecError {
   return new CodecError(CodecErrorCode.Command, reason);
 }

@@ -1,8 +1,7 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { fail, MORE, whole } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
-import { parseRequest } from './request.js';
-
-const MORE: FrameResult = { type: 'more' };
+import { parseRequest } from './packet.js';
 
 /**
  * HTTP has no byte-stream framing here: the listener parses the HTTP request and offers it whole,
@@ -14,14 +13,9 @@ const MORE: FrameResult = { type: 'more' };
 export function frame(buf: Buffer, _state: SessionState, options: CodecOptions): FrameResult {
   if (buf.length === 0) return MORE;
   if (buf.length > options.maxFrameSize) {
-    const reason = `request of ${buf.length} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`;
-    return fail(new CodecError(CodecErrorCode.Oversize, reason, 0), buf.length);
+    return fail(CodecErrorCode.Oversize, `request of ${buf.length} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, buf.length);
   }
   const request = parseRequest(buf);
-  if (request instanceof CodecError) return fail(request, buf.length);
-  return { type: 'frame', frame: buf, consumed: buf.length };
-}
-
-function fail(error: CodecError, consumed: number): FrameResult {
-  return { type: 'error', error, consumed };
+  if (request instanceof CodecError) return { type: 'error', error: request, consumed: buf.length };
+  return whole(buf);
 }

@@ -1,10 +1,8 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
 import { EMPTY_BODY, HttpStatus, JSON_LOCATION_KEY } from './constants.js';
-import { applyField, newBuilder } from './fields.js';
-import { type FieldKind, jsonFieldDef, paramDef } from './params.js';
-import { identifiedPayload, isIdentParam, isObject, jsonLocations, type Payload } from './request.js';
-import type { Raw } from './values.js';
+import { identifiedPayload, isIdentParam, isObject, jsonLocations, type Payload, type Raw } from './packet.js';
+import { applyField, type FieldKind, jsonFieldDef, newBuilder, queryFieldDef } from './params.js';
 
 /** Values whose failure makes the request unparsable (400): where and when. */
 const CORE_KINDS: ReadonlySet<FieldKind> = new Set(['latitude', 'longitude', 'location', 'timestamp']);
@@ -37,7 +35,7 @@ function checkCore(payload: Payload): CodecError | undefined {
   const b = newBuilder(1);
   if (payload.kind === 'query') {
     for (const [key, value] of payload.params) {
-      const def = paramDef(key);
+      const def = queryFieldDef(key);
       if (def && CORE_KINDS.has(def.kind)) applyField(b, key, def, value);
     }
     return b.errors[0];

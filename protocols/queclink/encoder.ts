@@ -26,7 +26,7 @@ export function commandText(command: CommandRequest): string | CodecError {
   const p = command.properties;
   const password = p.password === undefined ? DEFAULT_PASSWORD : String(p.password);
   if (!PASSWORD.test(password)) return bad('"password" must be 4-20 letters or digits');
-  const serial = p.serial !== undefined ? String(p.serial) : command.id !== undefined ? (command.id & 0xffff).toString(16).padStart(4, '0') : DEFAULT_SERIAL;
+  const serial = requestedSerial(command) ?? DEFAULT_SERIAL;
   if (!SERIAL.test(serial)) return bad('"serial" must be 4 hex digits');
   const sn = serial.toUpperCase();
   const rto = (sub: string, config = '') => `AT+GTRTO=${password},${sub},${config},,,,,${sn}$`;
@@ -76,6 +76,19 @@ export function encodeCommand(command: CommandRequest): Buffer | CodecError {
   }
   const text = commandText(command);
   return typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
+}
+
+/** The serial number `+ACK` echoes (upper case): the `serial` property, else the hub command id; none for `custom`. */
+export function correlate(command: CommandRequest): string | undefined {
+  if (command.name === 'custom') return undefined;
+  return requestedSerial(command)?.toUpperCase();
+}
+
+/** The `serial` property as given, else the hub command id as 4 hex digits. */
+function requestedSerial(command: CommandRequest): string | undefined {
+  const { serial } = command.properties;
+  if (serial !== undefined) return String(serial);
+  return command.id === undefined ? undefined : (command.id & 0xffff).toString(16).padStart(4, '0');
 }
 
 function bad(reason: string): CodecError {

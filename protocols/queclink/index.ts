@@ -2,7 +2,7 @@ import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -15,13 +15,8 @@ export const queclink: ProtocolCodec = {
   frame,
   inspect,
   decode,
-  encodeCommand: (command) => encodeCommand(command),
-  correlate: (command) => {
-    const p = command.properties;
-    if (command.name === 'custom') return undefined;
-    const serial = p.serial !== undefined ? String(p.serial) : command.id !== undefined ? (command.id & 0xffff).toString(16).padStart(4, '0') : undefined;
-    return serial?.toUpperCase();
-  },
+  encodeCommand,
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

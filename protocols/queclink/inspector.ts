@@ -1,11 +1,9 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
-import { binaryIdent } from './binary-decoder.js';
 import { COMPACT_IDENTIFIER, TextHead } from './constants.js';
 import { encodeHeartbeatAck, encodeSack } from './encoder.js';
-import { isBinary } from './framer.js';
-import { parseSentence } from './sentence.js';
+import { binaryIdent, isBinary, parseSentence } from './packet.js';
 
 /**
  * Identity and acknowledgement of one frame. Every text message carries the IMEI. `+ACK:GTHBD`

@@ -1,209 +1,236 @@
-import type { FieldKey } from './fields.js';
+import type { Message } from '../common/types.js';
 
 /**
- * The mapping tables of the Queclink text protocol: device families (the first two hex digits of
- * the protocol version, six for the 10-character versions) with their per-model field layouts, and
- * report codes with their decoding kind, header layout and alarm. Model names come from the
- * vendor documents and Traccar's model table; the decoder reads layouts from here, never from
- * per-model branches.
+ * Text report fields → message parameters (DESIGN §3): one line per field kind. Report layouts in
+ * constants.ts are lists of these keys; the decoder holds no per-field branches. A field whose text
+ * does not fit its kind is kept in `queclink.unparsed` by the caller.
+ *
+ * Scales: voltages in the text protocol are mV (`mv` → V), mileage is km, `gsm.signal.level` is
+ * the CSQ rssi (0–31, 99 unknown), speeds km/h.
  */
+type Conv = 'int' | 'float' | 'str' | 'mv' | 'bool01' | 'hexint';
 
-type Keys = readonly FieldKey[];
+const SIMPLE = {
+  battery: ['battery.level', 'int'],
+  battery_v: ['battery.voltage', 'float'],
+  power_mv: ['external.powersource.voltage', 'mv'],
+  power2_mv: ['queclink.power2_voltage', 'mv'],
+  mileage: ['vehicle.mileage', 'float'],
+  rpm: ['engine.rpm', 'int'],
+  fuel_level: ['fuel.level', 'float'],
+  fuel_hex: ['fuel.level', 'hexint'],
+  fuel_consumption: ['fuel.consumption', 'float'],
+  rssi: ['gsm.signal.level', 'int'],
+  ber: ['queclink.gsm_ber', 'int'],
+  mode: ['queclink.mode', 'int'],
+  motion: ['movement.status', 'bool01'],
+  temperature: ['queclink.device_temperature', 'float'],
+  uart: ['queclink.uart_device_type', 'int'],
+  duration: ['queclink.duration', 'int'],
+  report_type: ['queclink.report_type', 'str'],
+  number: ['queclink.fix_count', 'int'],
+  iccid: ['gsm.sim.iccid', 'str'],
+  ext_power: ['queclink.external_power_supply', 'int'],
+  charging: ['battery.charging.status', 'bool01'],
+  phone: ['queclink.phone', 'str'],
+  rfid: ['ibutton.code', 'str'],
+  data: ['queclink.data', 'str'],
+  warning: ['queclink.warning_type', 'int'],
+  fatigue: ['queclink.fatigue_degree', 'int'],
+  sats: ['position.satellites', 'int'],
+  trigger: ['queclink.trigger_type', 'str'],
+  jamming: ['queclink.gnss_jamming', 'int'],
+  din_hex: ['din', 'hexint'],
+  dout_hex: ['dout', 'hexint'],
+  eri_mask: ['queclink.eri_mask', 'str'],
+  report_mask: ['queclink.report_mask', 'str'],
+  can_state: ['queclink.can_state', 'int'],
+  led: ['queclink.led', 'int'],
+  power_saving: ['queclink.power_saving', 'int'],
+  ext_antenna: ['queclink.external_antenna', 'int'],
+  pin_mask: ['queclink.pin_mask', 'str'],
+  device_type: ['queclink.device_type', 'str'],
+  firmware: ['firmware.version', 'str'],
+  hardware: ['hardware.version', 'str'],
+  fix_type: ['queclink.fix_type', 'str'],
+  obd_connect: ['obd.connected.status', 'bool01'],
+  obd_voltage: ['obd.voltage', 'mv'],
+  obd_pids: ['obd.supported_pids', 'str'],
+  obd_speed: ['obd.vehicle.speed', 'int'],
+  coolant: ['obd.engine.coolant.temperature', 'int'],
+  dtc_cleared: ['obd.dtc_cleared_distance', 'int'],
+  mil_distance: ['obd.mil_distance', 'int'],
+  mil_status: ['obd.mil.status', 'bool01'],
+  dtc_count: ['obd.dtc.count', 'int'],
+  dtcs: ['obd.dtc.codes', 'str'],
+  throttle: ['obd.throttle', 'int'],
+  engine_load: ['obd.engine.load', 'int'],
+  obd_protocol: ['obd.protocol', 'str'],
+  obd_mileage: ['obd.mileage', 'int'],
+  vin: ['vehicle.vin', 'str'],
+  can_ignition: ['can.ignition_key', 'int'],
+  can_rpm: ['can.engine.rpm', 'int'],
+  can_speed: ['can.vehicle.speed', 'float'],
+  can_coolant: ['can.engine.coolant.temperature', 'int'],
+  can_range: ['can.range', 'int'],
+  can_throttle: ['can.throttle', 'int'],
+  can_hours: ['can.engine.hours', 'float'],
+  can_driving_time: ['can.driving_time', 'float'],
+  can_idle_hours: ['can.idle_hours', 'float'],
+  can_axle_weight: ['can.axle_weight', 'int'],
+  can_tacho: ['can.tachograph_info', 'hexint'],
+  can_indicators: ['can.indicators', 'hexint'],
+  can_lights: ['can.lights', 'hexint'],
+  can_doors: ['can.doors', 'hexint'],
+  can_vehicle_overspeed: ['can.vehicle_overspeed_time', 'float'],
+  can_engine_overspeed: ['can.engine_overspeed_time', 'float'],
+  din1_state: ['din.1', 'bool01'],
+  din2_state: ['din.2', 'bool01'],
+  accessory_name: ['queclink.accessory.name', 'str'],
+  accessory_mac: ['queclink.accessory.mac', 'str'],
+  accessory_status: ['queclink.accessory.status', 'int'],
+  accessory_mv: ['queclink.accessory.voltage', 'mv'],
+  accessory_temperature: ['queclink.accessory.temperature', 'int'],
+  accessory_humidity: ['queclink.accessory.humidity', 'int'],
+} as const satisfies Record<string, readonly [string, Conv]>;
 
-/** Fix block after the 11 standard fields (accuracy … cell id): `append` = append mask or mileage. */
-const FIX_STD: Keys = ['append'];
-/** GL5xx: CSQ rssi and ber sit between the cell and the append field. */
-const FIX_GL5: Keys = ['rssi', 'ber', 'append'];
+type Setter = (m: Message, raw: string) => boolean;
 
-/** Tails of position reports (GTFRI and friends) after the last fix. */
-const TAIL_GV9: Keys = ['mileage', 'hours', 'adc1', 'adc2', 'battery', 'status', 'rpm', 'fuel_consumption', 'fuel_level'];
-const TAIL_GV10: Keys = ['mileage', 'hours', 'adc1', 'adc2', 'reserved', 'battery', 'status', 'rpm', 'fuel_consumption', 'fuel_level'];
-
-/** GTERI tails (before the mask-selected sections). */
-const ERI_GV: Keys = ['mileage', 'hours', 'adc1', 'adc2', 'battery', 'status', 'uart'];
-const ERI_ADC3: Keys = ['mileage', 'hours', 'adc1', 'adc2', 'adc3', 'battery', 'status', 'uart'];
-const ERI_CEU: Keys = ['mileage', 'hours', 'adc1', 'adc2', 'reserved', 'battery', 'status', 'uart'];
-const ERI_NO_ADC2: Keys = ['mileage', 'hours', 'adc1', 'battery', 'status', 'uart'];
-const ERI_GV600M: Keys = ['mileage', 'hours', 'adc1', 'reserved', 'battery', 'status', 'uart'];
-
-/** GTINF layouts after the device name. */
-const INF_STD: Keys = ['state', 'iccid', 'rssi', 'ber', 'ext_power', 'power_or_mileage', 'power2_mv', 'battery_v', 'charging'];
-const INF_NO_POWER2: Keys = ['state', 'iccid', 'rssi', 'ber', 'ext_power', 'power_or_mileage', 'battery_v', 'charging'];
-const INF_RESERVED: Keys = ['state', 'iccid', 'rssi', 'ber', 'ext_power', 'power_or_mileage', 'reserved', 'battery_v', 'charging'];
-const INF_GV310LAU: Keys = [...INF_RESERVED, 'led', 'power_saving', 'ext_antenna', 'last_fix_time', 'pin_mask', 'adc1', 'adc2', 'adc3'];
-
-export interface Family {
-  readonly model: string;
-  /** A VIN field always follows the IMEI (GV500 family). */
-  readonly vin?: boolean;
-  readonly fix?: Keys;
-  /** Header of GTFRI-like reports before the number of fixes. */
-  readonly friHeader?: Keys;
-  readonly friTail?: Keys;
-  readonly eriTail?: Keys;
-  readonly ignHeader?: Keys;
-  readonly inf?: Keys;
-}
-
-/** GL families end position reports with one field: battery % (or mileage), read by the shape rules. */
-const GL: Family = { model: '' };
-const GV: Family = { model: '', friTail: TAIL_GV9 };
-
-export const FAMILIES: Readonly<Record<string, Family>> = {
-  '02': { ...GL, model: 'GL200' },
-  '04': { ...GV, model: 'GV200', eriTail: ['mileage', 'hours', 'adc1', 'adc2', 'adc3', 'din_hex', 'dout_hex', 'uart'] },
-  '06': { ...GV, model: 'GV300' },
-  '08': { ...GV, model: 'GMT100' },
-  '09': { ...GV, model: 'GV50P' },
-  '0F': { ...GV, model: 'GV55' },
-  '10': { ...GV, model: 'GV55 LITE' },
-  '11': { ...GL, model: 'GL500' },
-  '1A': { ...GL, model: 'GL300' },
-  '1F': { ...GV, model: 'GV500', vin: true },
-  '21': { ...GL, model: 'GL200' },
-  '25': { ...GV, model: 'GV300' },
-  '27': { ...GV, model: 'GV300W' },
-  '28': { ...GL, model: 'GL300VC' },
-  '2C': { ...GL, model: 'GL300W' },
-  '2D': { ...GV, model: 'GV500VC', vin: true, inf: INF_NO_POWER2 },
-  '2F': { ...GV, model: 'GV55' },
-  '30': { ...GL, model: 'GL300' },
-  '31': { ...GV, model: 'GV65', eriTail: ERI_NO_ADC2 },
-  '35': { ...GV, model: 'GV200', eriTail: ['mileage', 'hours', 'adc1', 'adc2', 'adc3', 'din_hex', 'dout_hex', 'uart'] },
-  '36': { ...GV, model: 'GV500', vin: true },
-  '3F': { ...GV, model: 'GMT100' },
-  '40': { ...GL, model: 'GL500' },
-  '41': { ...GV, model: 'GV75W' },
-  '42': { model: 'GT501', fix: ['rssi'], friHeader: ['power_or_id', 'report_type', 'reserved', 'reserved'], friTail: ['reserved', 'battery'] },
-  '44': { ...GL, model: 'GL530' },
-  '45': { ...GL, model: 'GB100' },
-  '4F': { ...GV, model: 'GV56' },
-  '50': { ...GV, model: 'GV55W' },
-  '52': { ...GL, model: 'GL50' },
-  '55': { ...GL, model: 'GL50B' },
-  '5E': { ...GV, model: 'GV500MAP' },
-  '6E': { ...GV, model: 'GV310LAU', eriTail: ERI_ADC3, inf: INF_GV310LAU },
-  '74': { ...GV, model: 'GV350CEU', eriTail: ERI_ADC3 },
-  BD: { ...GV, model: 'CV200', ignHeader: ['reserved', 'report_type', 'duration'] },
-  C2: { ...GV, model: 'GV600M', eriTail: ERI_GV600M },
-  C3: { model: 'GL320M', fix: [], eriTail: ['mileage', 'battery'] },
-  DC: { ...GV, model: 'GV600MG', eriTail: ERI_GV600M },
-  DE: { model: 'GL500M', fix: FIX_GL5, friTail: ['battery', 'mode', 'motion', 'temperature'], eriTail: ['battery', 'mode', 'motion'] },
-  DF: { ...GV, model: 'CV100LG' },
-  F1: { ...GV, model: 'GV350M', eriTail: ERI_NO_ADC2, inf: INF_RESERVED },
-  F8: { ...GV, model: 'GV800W' },
-  FC: { ...GV, model: 'GV600W', eriTail: ERI_NO_ADC2 },
-  '802004': { ...GV, model: 'GV58LAU', friTail: TAIL_GV10 },
-  '802005': { ...GV, model: 'GV355CEU', eriTail: ERI_CEU },
-  '80201E': { ...GV, model: 'GV30CEU', eriTail: ERI_CEU },
+/** Ignition / motion state byte (GTINF state, high byte of the device status). */
+const MOTION_STATE: Readonly<Record<number, { ignition?: boolean; movement: boolean; tow?: boolean }>> = {
+  0x11: { ignition: false, movement: false },
+  0x12: { ignition: false, movement: true },
+  0x16: { ignition: false, movement: true, tow: true },
+  0x1a: { ignition: false, movement: true, tow: true },
+  0x21: { ignition: true, movement: false },
+  0x22: { ignition: true, movement: true },
+  0x41: { movement: false },
+  0x42: { movement: true },
 };
 
-export const UNKNOWN_FAMILY: Family = { model: '' };
+const DECIMAL = /^[-+]?\d+(\.\d+)?$/;
 
-/** Family of a protocol version: six-hex-digit prefix for 10-character versions, else two. */
-export function familyOf(version: string): Family {
-  const v = version.toUpperCase();
-  return (v.length > 6 ? FAMILIES[v.slice(0, 6)] : undefined) ?? FAMILIES[v.slice(0, 2)] ?? UNKNOWN_FAMILY;
+const SPECIAL = {
+  /** Motion state (2 hex): ignition and movement from the table above. */
+  state: (m, raw) => setState(m, raw),
+  /** Device status (6 hex): motion state, digital inputs, digital outputs. */
+  status: (m, raw) => {
+    if (!/^[0-9A-Fa-f]{6}$/.test(raw)) return false;
+    const value = parseInt(raw, 16);
+    setState(m, raw.slice(0, 2));
+    const din = (value >> 8) & 0xff;
+    const dout = value & 0xff;
+    Object.assign(m, { din, 'din.1': (din & 2) !== 0, 'din.2': (din & 4) !== 0, dout, 'dout.1': (dout & 1) !== 0, 'dout.2': (dout & 2) !== 0 });
+    return true;
+  },
+  /** Hour meter `HHHHH:MM:SS` → hours. */
+  hours: (m, raw) => {
+    const p = /^(\d+):(\d\d):(\d\d)$/.exec(raw);
+    if (!p) return false;
+    m['engine.hours'] = Math.round((Number(p[1]) + Number(p[2]) / 60 + Number(p[3]) / 3600) * 1e6) / 1e6;
+    return true;
+  },
+  adc1: (m, raw) => analog(m, 1, raw),
+  adc2: (m, raw) => analog(m, 2, raw),
+  adc3: (m, raw) => analog(m, 3, raw),
+  /** GV first header field: external power in mV when above 10, otherwise the GL report id. */
+  power_or_id: (m, raw) => {
+    if (!/^\d+$/.test(raw)) return false;
+    const n = Number(raw);
+    if (n > 10) m['external.powersource.voltage'] = n / 1000;
+    else m['queclink.report_id'] = n;
+    return true;
+  },
+  /** GTINF: a decimal point means mileage (km), otherwise external power (mV). */
+  power_or_mileage: (m, raw) => {
+    if (!DECIMAL.test(raw)) return false;
+    if (raw.includes('.')) m['vehicle.mileage'] = Number(raw);
+    else m['external.powersource.voltage'] = Number(raw) / 1000;
+    return true;
+  },
+  last_fix_time: (m, raw) => {
+    const t = parseTime(raw);
+    if (t !== undefined) m['queclink.last_fix_time'] = t;
+    return t !== undefined;
+  },
+  /** CAN total distance: `H` + hectometres → km. */
+  can_distance: (m, raw) => prefixed(m, 'can.vehicle.mileage', raw, 'H', 10),
+  /** CAN fuel used: litres, optional `L` prefix. */
+  can_fuel_used: (m, raw) => prefixed(m, 'can.fuel.used', raw, 'L', 1),
+  can_fuel_rate: (m, raw) => prefixed(m, 'can.fuel.rate', raw, 'L/H', 1),
+  can_fuel_level: (m, raw) => prefixed(m, 'can.fuel.level', raw, 'P', 1),
+  can_idle_fuel: (m, raw) => prefixed(m, 'can.idle_fuel.used', raw, 'L', 1),
+} as const satisfies Record<string, Setter>;
+
+/** `reserved` is kept raw when not empty; `append` (append mask or mileage) is read by the fix reader. */
+export type FieldKey = keyof typeof SIMPLE | keyof typeof SPECIAL | 'reserved' | 'append';
+
+/** Sets one field; returns false when the text is not empty and not of the field's kind (the caller keeps it). */
+export function setField(m: Message, key: FieldKey, raw: string | undefined): boolean {
+  if (raw === undefined || raw === '') return true;
+  if (key === 'reserved' || key === 'append') return false;
+  if (key in SPECIAL) return SPECIAL[key as keyof typeof SPECIAL](m, raw);
+  const [name, conv] = SIMPLE[key as keyof typeof SIMPLE];
+  const value = convert(raw, conv);
+  if (value === undefined) return false;
+  m[name] = value;
+  return true;
 }
 
-export const layouts = {
-  fix: (f: Family): Keys => f.fix ?? FIX_STD,
-  friHeader: (f: Family): Keys => f.friHeader ?? ['power_or_id', 'report_type'],
-  eriTail: (f: Family): Keys => f.eriTail ?? ERI_GV,
-  ignHeader: (f: Family): Keys => f.ignHeader ?? ['duration'],
-  inf: (f: Family): Keys => f.inf ?? INF_STD,
-  /** Shape rules for tails whose length does not fit the family table: GV with 9 or 10 fields. */
-  tailByShape: (count: number): Keys | undefined => (count === 9 ? TAIL_GV9 : count === 10 ? TAIL_GV10 : undefined),
-};
-
-/** How a report is decoded. */
-export type Kind = 'fix' | 'nofix' | 'eri' | 'inf' | 'can' | 'obd' | 'cells' | 'wif' | 'dtt' | 'accessory' | 'config';
-
-/** Report-type dependent meanings (the field after the power / report id). */
-export type Rule = 'geofence' | 'harsh' | 'input' | 'ignition' | 'motion' | 'fatigue';
-
-export interface ReportSpec {
-  readonly kind: Kind;
-  /** Fields between the device name and the first fix (for `multi`, before the number of fixes). */
-  readonly header?: Keys | 'fri' | 'ign';
-  /** The header ends with a number of fixes; one message per fix. */
-  readonly multi?: boolean;
-  /** Fields after the last fix: a list, or the family's position-report tail. */
-  readonly tail?: Keys | 'family';
-  readonly alarm?: string;
-  readonly rule?: Rule;
-  readonly ignition?: boolean;
+function convert(raw: string, conv: Conv): string | number | boolean | undefined {
+  switch (conv) {
+    case 'str':
+      return raw;
+    case 'int':
+      return /^[-+]?\d+$/.test(raw) ? Number(raw) : undefined;
+    case 'float':
+      return DECIMAL.test(raw) ? Number(raw) : undefined;
+    case 'mv':
+      return /^\d+$/.test(raw) ? Number(raw) / 1000 : undefined;
+    case 'bool01':
+      return raw === '1' ? true : raw === '0' ? false : undefined;
+    case 'hexint':
+      return /^[0-9A-Fa-f]{1,12}$/.test(raw) ? parseInt(raw, 16) : undefined;
+  }
 }
 
-const POSITION: ReportSpec = { kind: 'fix', header: 'fri', multi: true, tail: 'family' };
-const IGNITION: ReportSpec = { kind: 'fix', header: 'ign', tail: ['hours', 'mileage'] };
-const CONFIG: ReportSpec = { kind: 'config' };
+function setState(m: Message, raw: string): boolean {
+  if (!/^[0-9A-Fa-f]{1,2}$/.test(raw)) return false;
+  const code = parseInt(raw, 16);
+  m['queclink.motion_state'] = raw.toUpperCase();
+  const s = MOTION_STATE[code];
+  if (s?.ignition !== undefined) m['engine.ignition.status'] = s.ignition;
+  if (s) m['movement.status'] = s.movement;
+  if (s?.tow) m['queclink.towed.status'] = true;
+  return true;
+}
 
-/** Report codes (the three letters after `GT`). Unknown codes decode as `fix` with an empty header. */
-export const REPORTS: Readonly<Record<string, ReportSpec>> = {
-  FRI: POSITION,
-  RTL: POSITION,
-  DOG: POSITION,
-  PNL: POSITION,
-  GEO: { ...POSITION, rule: 'geofence' },
-  SOS: { ...POSITION, alarm: 'sos' },
-  SPD: { ...POSITION, alarm: 'overspeed' },
-  TOW: { ...POSITION, alarm: 'tow' },
-  IDL: { ...POSITION, alarm: 'idle' },
-  HBM: { ...POSITION, rule: 'harsh' },
-  NMR: { ...POSITION, rule: 'motion' },
-  DIS: { ...POSITION, rule: 'input' },
-  IGL: { ...POSITION, rule: 'ignition' },
-  IDA: { kind: 'fix', header: ['reserved', 'rfid', 'report_type'], multi: true, tail: ['mileage'] },
-  IGN: { ...IGNITION, ignition: true },
-  VGN: { ...IGNITION, ignition: true },
-  IGF: { ...IGNITION, ignition: false },
-  VGF: { ...IGNITION, ignition: false },
-  EPN: { kind: 'fix', header: ['power_mv'], alarm: 'power_restored' },
-  EPF: { kind: 'fix', header: ['power_mv'], alarm: 'power_cut' },
-  MPN: { kind: 'fix', header: [], alarm: 'power_restored' },
-  MPF: { kind: 'fix', header: [], alarm: 'power_cut' },
-  BPL: { kind: 'fix', header: ['battery_v'], alarm: 'low_battery' },
-  STT: { kind: 'fix', header: ['state'] },
-  SWG: { kind: 'fix', header: ['reserved'] },
-  LBC: { kind: 'fix', header: ['phone'] },
-  LSW: { kind: 'fix', header: ['reserved', 'din1_state'] },
-  TSW: { kind: 'fix', header: ['reserved', 'din2_state'] },
-  JDR: { kind: 'fix', header: [], alarm: 'jamming' },
-  JDS: { kind: 'fix', header: ['jamming'], alarm: 'jamming' },
-  TMP: { kind: 'fix', header: [], alarm: 'temperature' },
-  TEM: { kind: 'fix', header: [], alarm: 'temperature' },
-  CRA: { kind: 'fix', header: [], alarm: 'accident' },
-  DAR: { kind: 'fix', header: ['warning', 'fatigue', 'reserved', 'reserved'], rule: 'fatigue' },
-  DAT: { kind: 'fix', header: ['report_type', 'reserved', 'reserved', 'data'] },
-  STR: { kind: 'fix', header: ['reserved', 'report_type', 'reserved', 'temperature', 'battery'] },
-  CTN: { kind: 'fix', header: ['reserved', 'report_type', 'reserved', 'temperature', 'battery'] },
-  STC: { kind: 'fix', header: ['reserved'] },
-  PNA: { kind: 'nofix', header: ['reserved'], alarm: 'power_on' },
-  PFA: { kind: 'nofix', header: ['reserved'], alarm: 'power_off' },
-  VER: { kind: 'nofix', header: ['device_type', 'firmware', 'hardware'] },
-  ERI: { kind: 'eri' },
-  INF: { kind: 'inf' },
-  CAN: { kind: 'can' },
-  OBD: { kind: 'obd' },
-  GSM: { kind: 'cells', header: ['fix_type'] },
-  LBS: { kind: 'cells', header: ['trigger', 'report_type', 'battery', 'reserved', 'motion', 'reserved', 'reserved', 'reserved'] },
-  WIF: { kind: 'wif' },
-  DTT: { kind: 'dtt' },
-  BID: { kind: 'accessory', header: ['reserved', 'reserved'] },
-  BAA: { kind: 'accessory', header: ['reserved', 'reserved', 'reserved', 'reserved'] },
-  ALS: CONFIG,
-  ALL: CONFIG,
-  ALC: CONFIG,
-  GPS: CONFIG,
-  CID: CONFIG,
-  CSQ: CONFIG,
-  BAT: CONFIG,
-  TMZ: CONFIG,
-  GSV: CONFIG,
-};
+/** ADC text: millivolts → `ain.N` volts; an `F` prefix marks a fuel percentage instead. */
+function analog(m: Message, index: number, raw: string): boolean {
+  if (/^F\d+$/.test(raw)) {
+    m[`fuel.level.${index}`] = Number(raw.slice(1));
+    return true;
+  }
+  if (!/^\d+$/.test(raw)) return false;
+  m[`ain.${index}`] = Number(raw) / 1000;
+  return true;
+}
 
-export const DEFAULT_REPORT: ReportSpec = { kind: 'fix', header: [] };
+/** A decimal after an optional unit prefix, divided by `divisor` (rounded to 6 decimals). */
+function prefixed(m: Message, name: string, raw: string, prefix: string, divisor: number): boolean {
+  const body = raw.startsWith(prefix) ? raw.slice(prefix.length) : raw;
+  if (!DECIMAL.test(body)) return false;
+  m[name] = Math.round((Number(body) / divisor) * 1e6) / 1e6;
+  return true;
+}
+
+/** `yyyyMMddHHmmss` (UTC) → Unix seconds, or undefined. */
+export function parseTime(raw: string | undefined): number | undefined {
+  const p = raw === undefined ? null : /^(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)$/.exec(raw);
+  if (!p) return undefined;
+  const ms = Date.UTC(Number(p[1]), Number(p[2]) - 1, Number(p[3]), Number(p[4]), Number(p[5]), Number(p[6]));
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}
 
 /** GTHBM harsh behaviour by the low nibble of the report type. */
 export const HARSH: Readonly<Record<number, string>> = {
@@ -271,3 +298,19 @@ export const ACCESSORY_FIELDS: ReadonlyArray<readonly [bit: number, key: FieldKe
   [4, 'accessory_temperature'],
   [5, 'accessory_humidity'],
 ];
+
+/** Binary (`+EVT`) event type → report code, alarm and ignition. */
+export const EVT_CODES: Readonly<Record<number, { code: string; alarm?: string; ignition?: boolean }>> = {
+  6: { code: 'BPL', alarm: 'low_battery' },
+  15: { code: 'UPD' },
+  17: { code: 'IDF' },
+  21: { code: 'GSS' },
+  23: { code: 'CRA', alarm: 'accident' },
+  26: { code: 'GES' },
+  31: { code: 'GPJ', alarm: 'jamming' },
+  33: { code: 'JDS', alarm: 'jamming' },
+  34: { code: 'UPC' },
+  35: { code: 'RMD' },
+  45: { code: 'VGN', ignition: true },
+  46: { code: 'VGF', ignition: false },
+};

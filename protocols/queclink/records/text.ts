@@ -1,15 +1,14 @@
-import { CodecError } from '../common/errors.js';
-import type { CommandReply, Decoded, Message } from '../common/types.js';
-import { TextHead } from './constants.js';
-import type { FieldKey } from './fields.js';
+import { CodecError } from '../../common/errors.js';
+import type { CommandReply, Decoded, Message } from '../../common/types.js';
+import { DEFAULT_REPORT, layouts, REPORTS, type ReportSpec, type Rule, TextHead } from '../constants.js';
+import { common, parseSentence, type Sentence } from '../packet.js';
+import { type FieldKey, HARSH } from '../params.js';
 import { applyTail, finish, keep, locateFix, readFixes } from './fix.js';
-import { DEFAULT_REPORT, HARSH, layouts, REPORTS, type ReportSpec, type Rule } from './params.js';
-import { common, parseSentence, type Sentence } from './sentence.js';
 import { decodeSpecial } from './text-reports.js';
 
 /**
  * Decodes one text frame: `+RESP:`/`+BUFF:` reports (one message per fix) and `+ACK:` command
- * acknowledgements. Layouts come from params.ts; report kinds other than `fix` are in text-reports.ts.
+ * acknowledgements. Layouts come from constants.ts; report kinds other than `fix` are in text-reports.ts.
  */
 export function decodeText(frame: Buffer, out: Decoded): void {
   const s = parseSentence(frame);

@@ -1,12 +1,12 @@
-import type { Decoded, Message } from '../common/types.js';
-import type { FieldKey } from './fields.js';
+import type { Decoded, Message } from '../../common/types.js';
+import { layouts, type ReportSpec } from '../constants.js';
+import { common, type Sentence } from '../packet.js';
+import { ACCESSORY_FIELDS, CAN_FIELDS, type FieldKey, OBD_FIELDS } from '../params.js';
 import { applyKeys, applyTail, bit, finish, keep, locateFix, readCell, readFix, readFixes } from './fix.js';
-import { ACCESSORY_FIELDS, CAN_FIELDS, layouts, OBD_FIELDS, type ReportSpec } from './params.js';
-import { common, type Sentence } from './sentence.js';
 
 type Handler = (s: Sentence, spec: ReportSpec, out: Decoded) => Message[];
 
-/** Report kinds whose layout is not "header, fixes, tail" (params.ts `kind`). */
+/** Report kinds whose layout is not "header, fixes, tail" (constants.ts `REPORTS` kind). */
 export function decodeSpecial(s: Sentence, spec: ReportSpec, out: Decoded): Message[] {
   return HANDLERS[spec.kind as keyof typeof HANDLERS](s, spec, out);
 }
@@ -20,7 +20,7 @@ function decodeNoFix(s: Sentence, spec: ReportSpec): Message[] {
   return [finish(m, rest)];
 }
 
-/** GTINF device information: a per-family layout (params.ts `inf`), no fix. */
+/** GTINF device information: a per-family layout (constants.ts `layouts.inf`), no fix. */
 function decodeInf(s: Sentence): Message[] {
   const m = common(s);
   const rest: string[] = [];

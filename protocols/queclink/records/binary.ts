@@ -1,40 +1,19 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import { Reader } from '../common/reader.js';
-import type { Decoded, Message } from '../common/types.js';
-import { BINARY_HEADS, type BinaryHead, COMPACT_IDENTIFIER, COMPACT_POSITION_ID, EVT_EXTRA_BYTES, InfType, RspType } from './constants.js';
+import { CodecError, CodecErrorCode } from '../../common/errors.js';
+import { Reader } from '../../common/reader.js';
+import type { Decoded, Message } from '../../common/types.js';
+import { BINARY_HEADS, type BinaryHead, EVT_EXTRA_BYTES, InfType, NAME_INSTEAD_OF_IMEI, RspType } from '../constants.js';
+import { EVT_CODES } from '../params.js';
 
 /**
- * Binary ("HEX mode") reports: `+RSP`/`+EVT`/`+INF` (and their buffered `+B…` twins), binary
- * `+ACK`, and the compact `+ 00` frames of newer devices. Layouts: Queclink HEX-mode documents as
+ * Binary ("HEX mode") reports: `+RSP`/`+EVT`/`+INF` (and their buffered `+B…` twins) and binary
+ * `+ACK`. Layouts: Queclink HEX-mode documents as
  * used by Traccar's Gl200BinaryProtocolDecoder. Every binary frame ends with send time (7 bytes),
- * count number (u16), a check word and `\r\n`, except the compact form.
+ * count number (u16), a check word and `\r\n` (the compact form is in compact.ts).
  */
 
-/** Binary event type → report code, alarm and ignition. */
-const EVT_CODES: Readonly<Record<number, { code: string; alarm?: string; ignition?: boolean }>> = {
-  6: { code: 'BPL', alarm: 'low_battery' },
-  15: { code: 'UPD' },
-  17: { code: 'IDF' },
-  21: { code: 'GSS' },
-  23: { code: 'CRA', alarm: 'accident' },
-  26: { code: 'GES' },
-  31: { code: 'GPJ', alarm: 'jamming' },
-  33: { code: 'JDS', alarm: 'jamming' },
-  34: { code: 'UPC' },
-  35: { code: 'RMD' },
-  45: { code: 'VGN', ignition: true },
-  46: { code: 'VGF', ignition: false },
-};
-
-/** Mask bit 6: the 8-byte identity field holds the device name instead of the IMEI. */
-const NAME_INSTEAD_OF_IMEI = 0x40;
 const TRAILER = 13; // send time 7, count 2, check 2, CR LF
 
 export function decodeBinary(frame: Buffer, out: Decoded): void {
-  if (frame[1] === COMPACT_IDENTIFIER) {
-    decodeCompact(frame, out);
-    return;
-  }
   const head = frame.toString('latin1', 0, 4) as BinaryHead;
   const r = new Reader(frame, 4, Math.max(4, frame.length - TRAILER));
   const base = trailer(frame, BINARY_HEADS[head]?.buffered === true);
@@ -43,17 +22,6 @@ export function decodeBinary(frame: Buffer, out: Decoded): void {
   else if (head === '+INF' || head === '+BNF') out.messages.push(decodeInformation(r, base));
   else if (head === '+ACK') decodeAck(frame, base, out);
   else if (head !== '+HBD') out.errors.push(new CodecError(CodecErrorCode.Unsupported, `binary ${head} frames are not decoded`, 0));
-}
-
-/** The identity field: IMEI as 7 bytes of two decimal digits plus one last digit, or an ASCII name (mask bit 6). */
-export function binaryIdent(id: Buffer, mask: number): string | undefined {
-  if (mask & NAME_INSTEAD_OF_IMEI) return undefined;
-  let out = '';
-  for (let i = 0; i < 7; i++) {
-    if (id[i] > 99) return undefined;
-    out += String(id[i]).padStart(2, '0');
-  }
-  return out + String(id[7]);
 }
 
 /** Send time, count number and buffered flag from the trailer. */
@@ -245,61 +213,4 @@ function withSendTime(m: Message): Message {
     delete m['queclink.send.timestamp'];
   }
   return m;
-}
-
-/**
- * Compact frame: `+`, `00`, length u16, flags (bit 7: u16 frame number follows), IMEI (8 bytes,
- * hex digits after the first), device type u16, protocol version u16, custom version, reserved
- * block, then records up to the last 4 bytes (count, check byte, `$`). A record: length, generated
- * time u32, record count u16, record id, event code, then items `<id><length><data>` (both
- * lengths one byte, or two with bit 7 set). Item 0x52 is a position; others are kept as `io.<id>`.
- */
-function decodeCompact(frame: Buffer, out: Decoded): void {
-  const r = new Reader(frame, 4);
-  if (r.u8() & 0x80) r.skip(2);
-  r.skip(8 + 2);
-  const version = r.u16().toString(16).padStart(4, '0').toUpperCase();
-  r.skip(1);
-  r.skip(r.u8());
-  const recordsEnd = frame.length - 4;
-  while (r.pos < recordsEnd) {
-    const start = r.pos;
-    const recordEnd = start + varLength(r);
-    const m: Message = {
-      'queclink.protocol.version': version,
-      timestamp: r.u32(),
-      'queclink.record_count': r.u16(),
-      'queclink.record_id': r.u8(),
-      'event.enum': r.u8(),
-    };
-    const rec = new Reader(frame, r.pos, Math.min(recordEnd, recordsEnd));
-    while (rec.remaining > 0) {
-      const id = varLength(rec);
-      const item = rec.bytes(varLength(rec));
-      if (id === COMPACT_POSITION_ID) compactPosition(new Reader(item), m);
-      else m[`io.${id}`] = item.toString('hex');
-    }
-    out.messages.push(m);
-    r.pos = Math.max(recordEnd, start + 1);
-  }
-}
-
-function varLength(r: Reader): number {
-  const first = r.u8();
-  return first & 0x80 ? ((first & 0x7f) << 8) | r.u8() : first;
-}
-
-/** Position item: status (bits 2–3 = 10: valid fix), lon, lat, time, speed ×0.1, hdop ×0.1, course, altitude ×0.1 (u24), satellites. */
-function compactPosition(r: Reader, m: Message): void {
-  m['position.valid'] = ((r.u8() >> 2) & 0x03) === 0b10;
-  m['position.longitude'] = r.i32() / 1e6;
-  m['position.latitude'] = r.i32() / 1e6;
-  m.timestamp = r.u32();
-  m['position.speed'] = r.u16() / 10;
-  m['position.hdop'] = r.u8() / 10;
-  m['position.direction'] = r.u16();
-  m['position.altitude'] = r.u24() / 10;
-  const sats = r.u8();
-  if (sats <= 64) m['position.satellites'] = sats;
-  else m['queclink.satellites_raw'] = sats;
 }

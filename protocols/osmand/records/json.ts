@@ -1,10 +1,8 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import type { Decoded } from '../common/types.js';
-import { JSON_EXTRAS_KEY, JSON_IDENT_KEYS, JSON_LOCATION_KEY } from './constants.js';
-import { applyField, type Builder, finishMessage, newBuilder } from './fields.js';
-import { jsonFieldDef, paramDef } from './params.js';
-import { isObject, type JsonObject, jsonLocations, type Param } from './request.js';
-import type { Raw } from './values.js';
+import { CodecError, CodecErrorCode } from '../../common/errors.js';
+import type { Decoded } from '../../common/types.js';
+import { JSON_EXTRAS_KEY, JSON_IDENT_KEYS, JSON_LOCATION_KEY } from '../constants.js';
+import { isObject, type JsonObject, jsonLocations, type Param, type Raw } from '../packet.js';
+import { applyField, type Builder, finishMessage, jsonFieldDef, newBuilder, queryFieldDef } from '../params.js';
 
 /** Nesting kept as separate path segments; deeper values are kept as JSON text. */
 const MAX_DEPTH = 6;
@@ -33,7 +31,7 @@ export function decodeJson(root: unknown, query: readonly Param[], out: Decoded)
     decodeLocation(b, location);
     applyExtras(b, rootExtras);
     for (const [key, value] of query) {
-      const def = paramDef(key);
+      const def = queryFieldDef(key);
       if (def) applyField(b, key, def, value);
     }
     const msg = finishMessage(b);
@@ -55,7 +53,7 @@ function decodeLocation(b: Builder, location: JsonObject): void {
 function applyExtras(b: Builder, extras: JsonObject): void {
   for (const [path, value] of flatten(extras, [], 0)) {
     const key = path.join('.');
-    const def = paramDef(key);
+    const def = queryFieldDef(key);
     if (def) applyField(b, key, def, value);
   }
 }

@@ -1,12 +1,12 @@
-import type { Message } from '../common/types.js';
-import { type FieldKey, parseTime, setField } from './fields.js';
-import { layouts } from './params.js';
-import type { Sentence } from './sentence.js';
+import type { Message } from '../../common/types.js';
+import { layouts } from '../constants.js';
+import type { Sentence } from '../packet.js';
+import { type FieldKey, parseTime, setField } from '../params.js';
 
 /**
  * The fix block shared by the text reports (TRACGL300AN001 §3.3.1): `<GPS accuracy>,<speed>,
  * <azimuth>,<altitude>,<longitude>,<latitude>,<GPS UTC time>,<MCC>,<MNC>,<LAC>,<cell id>`, then
- * model-specific fields (params.ts `fix`): CSQ values, and the append field (mileage, or an append
+ * model-specific fields (constants.ts `layouts.fix`): CSQ values, and the append field (mileage, or an append
  * mask selecting satellites / trigger type / jamming state).
  */
 const COORD = /^-?\d{1,3}\.\d{4,7}$/;

@@ -1,9 +1,8 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import type { CodecOptions, Decoded } from '../common/types.js';
-import { DEFAULT_SPEED_UNIT, SPEED_UNITS } from './constants.js';
-import { applyField, finishMessage, newBuilder } from './fields.js';
-import { paramDef } from './params.js';
-import type { Param } from './request.js';
+import { CodecError, CodecErrorCode } from '../../common/errors.js';
+import type { CodecOptions, Decoded } from '../../common/types.js';
+import { DEFAULT_SPEED_UNIT, SPEED_UNITS } from '../constants.js';
+import type { Param } from '../packet.js';
+import { applyField, finishMessage, newBuilder, queryFieldDef } from '../params.js';
 
 /**
  * Query-string / form form: `GET|POST /?id=&lat=&lon=&timestamp=&speed=&bearing=&altitude=&accuracy=
@@ -12,7 +11,7 @@ import type { Param } from './request.js';
 export function decodeQuery(params: readonly Param[], options: CodecOptions | undefined, out: Decoded): void {
   const b = newBuilder(speedFactor(options, out.errors));
   for (const [key, value] of params) {
-    const def = paramDef(key);
+    const def = queryFieldDef(key);
     if (def) applyField(b, key, def, value);
   }
   const msg = finishMessage(b);

@@ -1,9 +1,38 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import type { Message } from '../common/types.js';
-import { TextHead } from './constants.js';
-import { parseTime } from './fields.js';
-import { type Family, familyOf } from './params.js';
+import { BINARY_HEADS, type BinaryHead, COMPACT_IDENTIFIER, type Family, familyOf, MIN_FRAME, NAME_INSTEAD_OF_IMEI, TextHead } from './constants.js';
+import { parseTime } from './params.js';
+
+/**
+ * The envelope of a Queclink frame, read by the framer, the inspector and the decoder alike: a
+ * binary frame's head and length, its identity field, and a text message split into its fields.
+ */
+
+/** True when a frame (or stream start) is a binary frame rather than `+RESP:`/`+BUFF:`/`+ACK:` text. */
+export function isBinary(buf: Buffer): boolean {
+  return buf.length >= MIN_FRAME && binaryLength(buf) !== undefined;
+}
+
+/** Length of a binary frame from its header, or undefined for a text frame (needs MIN_FRAME bytes). */
+export function binaryLength(buf: Buffer): number | undefined {
+  if (buf[1] === COMPACT_IDENTIFIER) return buf.readUInt16BE(2);
+  const head = buf.toString('latin1', 0, 4) as BinaryHead;
+  const spec = BINARY_HEADS[head];
+  if (!spec || (head === '+ACK' && buf[4] === 0x3a)) return undefined;
+  return spec.length === 'u8' ? buf[spec.at] : buf.readUInt16BE(spec.at);
+}
+
+/** The identity field: IMEI as 7 bytes of two decimal digits plus one last digit, or an ASCII name (mask bit 6). */
+export function binaryIdent(id: Buffer, mask: number): string | undefined {
+  if (mask & NAME_INSTEAD_OF_IMEI) return undefined;
+  let out = '';
+  for (let i = 0; i < 7; i++) {
+    if (id[i] > 99) return undefined;
+    out += String(id[i]).padStart(2, '0');
+  }
+  return out + String(id[7]);
+}
 
 /**
  * One text message split into fields (TRACGL300AN001 §3.1: `+RESP:GTxxx,<protocol version>,
