@@ -6,10 +6,9 @@ import { uintLe } from '../packet.js';
 import { type CompositeTagDef, EXTENDED_LENGTHS, EXTENDED_VALUE_LENGTH, STATUS_BITS, STATUS_GSM_SHIFT, TAGS, type TagDef } from '../params.js';
 
 /**
- * Tagged records (data packets 0x01 and Iridium payloads; Galileosky "Server exchange protocol",
- * tag table). Reads a tag stream (the body of a data packet or of an Iridium payload) into records. A tag
- * seen a second time starts the next record (the terminal packs several archive records into one
- * packet). An unknown tag ends the stream: its length is unknown, so nothing after it can be read;
+ * Tagged records (Galileosky "Server exchange protocol", tag table): reads a tag stream (the body
+ * of a data packet 0x01 or of an Iridium payload) into records. A tag seen a second time starts
+ * the next record (the terminal packs several archive records into one packet). An unknown tag ends the stream: its length is unknown, so nothing after it can be read;
  * the records read so far are kept and a typed `unsupported` error is added.
  */
 export function decodeTagStream(r: Reader, out: Decoded, base: Message = {}): void {

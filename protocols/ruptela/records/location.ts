@@ -16,9 +16,9 @@ interface Building {
 }
 
 /**
- * Records (command 1) and extended records (command 68): the position records with their IO
- * elements (Ruptela protocol notes). Command 1 / 68 payload: records left u8 | count u8 | records. Command 68 records carry a
- * record-extension byte (high nibble: records merged into one, low nibble: this record's index);
+ * Records (command 1) and extended records (command 68): position records with their IO elements
+ * (Ruptela protocol notes). Payload: records left u8 | count u8 | records. Command 68 records carry
+ * a record-extension byte (high nibble: records merged into one, low nibble: this record's index);
  * a record with index 1..n continues the previous one, so several records can make one message.
  * Messages go to `out` as they start, so a truncated frame keeps the records before the cut.
  */
