@@ -95,6 +95,11 @@ export function encodeCommand(command: CommandRequest, state: Pick<SessionState,
   return encodeCommandPacket(imei, number, payload);
 }
 
+/** The terminal echoes the command number (tag E0) in its reply: the hub command id, 0 without one. */
+export function correlate(command: CommandRequest): string | undefined {
+  return String(command.id ?? 0);
+}
+
 function bad(reason: string): CodecError {
   return new CodecError(CodecErrorCode.Command, reason);
 }

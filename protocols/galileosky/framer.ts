@@ -1,8 +1,8 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { CodecErrorCode } from '../common/errors.js';
+import { cut, fail, MORE } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { CRC_SIZE, HEADER_SIZE, Header, Iridium, LENGTH_MASK } from './constants.js';
 
-const MORE: FrameResult = { type: 'more' };
 /** Bytes an Iridium message must start with (revision, length, length, MO header `01 001C`); -1 = any. */
 const IRIDIUM_START = [Iridium.Revision, -1, -1, Iridium.MoHeader, 0x00, Iridium.MoHeaderLength] as const;
 
@@ -21,9 +21,9 @@ export function frame(buf: Buffer, _state: SessionState, options: CodecOptions):
   if (buf.length < HEADER_SIZE) return MORE;
   if (header === Header.Data && couldBeIridium(buf)) {
     if (buf.length < IRIDIUM_START.length) return MORE;
-    return cut(buf, HEADER_SIZE + buf.readUInt16BE(1), options);
+    return cut(buf, 0, HEADER_SIZE + buf.readUInt16BE(1), options, 'packet');
   }
-  return cut(buf, HEADER_SIZE + (buf.readUInt16LE(1) & LENGTH_MASK) + CRC_SIZE, options);
+  return cut(buf, 0, HEADER_SIZE + (buf.readUInt16LE(1) & LENGTH_MASK) + CRC_SIZE, options, 'packet');
 }
 
 /** The bytes present match the start of an Iridium message and its length can hold the MO header. */
@@ -31,15 +31,4 @@ function couldBeIridium(buf: Buffer): boolean {
   if (buf.readUInt16BE(1) < Iridium.MinLength - HEADER_SIZE) return false;
   for (let i = 3; i < IRIDIUM_START.length && i < buf.length; i++) if (buf[i] !== IRIDIUM_START[i]) return false;
   return true;
-}
-
-function cut(buf: Buffer, total: number, options: CodecOptions): FrameResult {
-  if (total > options.maxFrameSize) {
-    return fail(CodecErrorCode.Oversize, `packet of ${total} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`);
-  }
-  return buf.length < total ? MORE : { type: 'frame', frame: buf.subarray(0, total), consumed: total };
-}
-
-function fail(code: CodecError['code'], reason: string): FrameResult {
-  return { type: 'error', error: new CodecError(code, reason, 0), consumed: 0 };
 }

@@ -2,7 +2,7 @@ import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -13,9 +13,9 @@ export const galileosky: ProtocolCodec = {
   idleTimeoutS: 600,
   frame,
   inspect,
-  decode: (frame, ctx) => decode(frame, ctx),
-  encodeCommand: (command, state) => encodeCommand(command, state),
-  correlate: (command) => String(command.id ?? 0),
+  decode: (bytes, ctx) => decode(bytes, ctx),
+  encodeCommand,
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

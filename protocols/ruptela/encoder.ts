@@ -104,6 +104,11 @@ function encodeCustom(p: Readonly<Record<string, unknown>>): Buffer | CodecError
   return typeof p.text === 'string' && p.text !== '' ? encodeSms(p.text) : bad('custom needs "text" or "hex"');
 }
 
+/** Ruptela devices echo no correlation id: replies are matched to the oldest sent command. */
+export function correlate(_command: CommandRequest): string | undefined {
+  return undefined;
+}
+
 function text(type: number, value: string): Buffer | CodecError {
   if (!/^[\x20-\x7e\r\n]*$/.test(value)) return bad('command text must be printable ASCII');
   return packet(type, Buffer.from(value, 'latin1'));

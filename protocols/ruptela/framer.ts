@@ -1,8 +1,7 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { CodecErrorCode } from '../common/errors.js';
+import { cut, fail, MORE } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { CRC_SIZE, MIN_LENGTH } from './constants.js';
-
-const MORE: FrameResult = { type: 'more' };
 
 /**
  * Cuts one Ruptela frame from a TCP stream: `len u16 | len bytes (IMEI, command, payload) | CRC u16`,
@@ -13,13 +12,5 @@ export function frame(buf: Buffer, _state: SessionState, options: CodecOptions):
   if (buf.length < 2) return MORE;
   const length = buf.readUInt16BE(0);
   if (length < MIN_LENGTH) return fail(CodecErrorCode.Malformed, `length ${length} is shorter than an IMEI and a command`);
-  const total = 2 + length + CRC_SIZE;
-  if (total > options.maxFrameSize) {
-    return fail(CodecErrorCode.Oversize, `frame of ${total} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`);
-  }
-  return buf.length < total ? MORE : { type: 'frame', frame: buf.subarray(0, total), consumed: total };
-}
-
-function fail(code: CodecError['code'], reason: string): FrameResult {
-  return { type: 'error', error: new CodecError(code, reason, 0), consumed: 0 };
+  return cut(buf, 0, 2 + length + CRC_SIZE, options);
 }

@@ -2,7 +2,7 @@ import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -14,7 +14,8 @@ export const ruptela: ProtocolCodec = {
   frame,
   inspect,
   decode,
-  encodeCommand: (command) => encodeCommand(command),
+  encodeCommand,
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

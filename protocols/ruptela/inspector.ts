@@ -1,9 +1,10 @@
+import { crcVerdict } from '../common/crc-policy.js';
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
 import { BYTE_REPLIES, CRC_SIZE, FILE_PART, HEADER_SIZE, MessageType, TEXT_REPLIES } from './constants.js';
-import { checkCrc, readIdent } from './decoder.js';
 import { encodeAck, encodeFilePartRequest } from './encoder.js';
+import { CRC_NAME, crcMatches, frameType, readIdent, tooShort } from './packet.js';
 
 /** Device messages that are stored and acked with `100 + type` (records: 100) and `01`. */
 const ACKED: ReadonlySet<number> = new Set([
@@ -16,18 +17,14 @@ const ACKED: ReadonlySet<number> = new Set([
 
 /** Identity and acknowledgement of one Ruptela frame: every frame carries the IMEI. */
 export function inspect(frame: Buffer, _state: SessionState, options: CodecOptions): Inspection {
-  if (frame.length < HEADER_SIZE + CRC_SIZE) {
-    return { store: false, error: new CodecError(CodecErrorCode.Truncated, `frame of ${frame.length} bytes is shorter than a header and CRC`, 0) };
-  }
+  const short = tooShort(frame);
+  if (short) return { store: false, error: short };
   const ident = readIdent(frame);
   if (ident === undefined || !isValidIdent(ident)) return { store: false, error: new CodecError(CodecErrorCode.Malformed, 'IMEI is zero', 2) };
-  const type = frame[HEADER_SIZE - 1];
-  let error: CodecError | undefined;
-  if (!checkCrc(frame)) {
-    error = new CodecError(CodecErrorCode.Checksum, 'length field or CRC-16/KERMIT does not match the frame', frame.length - CRC_SIZE);
-    if (options.crc !== 'lenient') return { store: false, error };
-  }
-  const withError = error ? { error } : {};
+  const type = frameType(frame);
+  const crc = crcVerdict(crcMatches(frame), options, CRC_NAME, frame.length - CRC_SIZE);
+  if (!crc.pass) return { store: false, error: crc.error };
+  const withError = crc.error ? { error: crc.error } : {};
   if (ACKED.has(type)) return { ident, store: true, reply: encodeAck(type), ...withError };
   if (type === MessageType.Heartbeat) return { ident, store: false, reply: encodeAck(type), ...withError };
   if (type === MessageType.Files) return { ident, store: true, reply: nextFilePart(frame), ...withError };

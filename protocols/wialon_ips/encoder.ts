@@ -43,6 +43,11 @@ export function encodeCommand(command: CommandRequest, state: SessionState): Buf
   }
 }
 
+/** Wialon IPS has no command replies, so nothing to correlate: replies are matched to the oldest sent command. */
+export function correlate(_command: CommandRequest): string | undefined {
+  return undefined;
+}
+
 function bad(reason: string): CodecError {
   return new CodecError(CodecErrorCode.Command, reason);
 }

@@ -1,5 +1,5 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import { MORE, skipBytes, whole } from '../common/framing.js';
+import { CodecErrorCode } from '../common/errors.js';
+import { fail, MORE, skipBytes, whole } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { CR, HASH, LF } from './constants.js';
 
@@ -16,26 +16,14 @@ export function frame(buf: Buffer, state: SessionState, options: CodecOptions): 
   if (start === buf.length) return MORE;
   const lf = buf.indexOf(LF, start);
   if (lf < 0) {
-    if (buf.length - start > options.maxFrameSize + 1) {
-      return {
-        type: 'error',
-        error: new CodecError(CodecErrorCode.Oversize, `no line end within the channel's frame limit of ${options.maxFrameSize} bytes`, start),
-        consumed: 0,
-      };
-    }
-    return MORE;
+    if (buf.length - start <= options.maxFrameSize + 1) return MORE; // + 1: the CR before the LF to come
+    return fail(CodecErrorCode.Oversize, `no line end within the channel's frame limit of ${options.maxFrameSize} bytes`, 0, start);
   }
   const end = buf[lf - 1] === CR ? lf - 1 : lf;
   if (end - start > options.maxFrameSize) {
-    return {
-      type: 'error',
-      error: new CodecError(CodecErrorCode.Oversize, `line of ${end - start} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, start),
-      consumed: lf + 1,
-    };
+    return fail(CodecErrorCode.Oversize, `line of ${end - start} bytes exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, lf + 1, start);
   }
   const line = buf.subarray(start, end);
-  if (line.indexOf(HASH) < 0) {
-    return { type: 'error', error: new CodecError(CodecErrorCode.Malformed, 'line has no #TYPE# marker', start), consumed: lf + 1 };
-  }
+  if (line.indexOf(HASH) < 0) return fail(CodecErrorCode.Malformed, 'line has no #TYPE# marker', lf + 1, start);
   return { type: 'frame', frame: line, consumed: lf + 1 };
 }

@@ -2,7 +2,7 @@ import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -15,6 +15,7 @@ export const wialonIps: ProtocolCodec = {
   inspect,
   decode,
   encodeCommand,
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

@@ -16,8 +16,7 @@ import {
   VERSION_VAR,
 } from './constants.js';
 import { encodeAnswer } from './encoder.js';
-import { isV2, isV2Version, type Packet, parsePacket, payload } from './packet.js';
-import { blackBoxRecords, isRecordError, parseRecord } from './record.js';
+import { blackBoxRecords, isRecordError, isV2, isV2Version, type Packet, parsePacket, parseRecord, payload, payloadCrc } from './packet.js';
 
 /**
  * Identity and answer for one Wialon IPS line. Data packets are checked field group by field group
@@ -49,10 +48,9 @@ function inspectPacket(p: Packet, v2: boolean, options: CodecOptions): Inspectio
     case PacketType.BlackBox:
       return inspectBlackBox(p, v2, options);
     case PacketType.Message: {
-      const body = payload(p, v2, SEMICOLON);
-      if (!body.crcOk && options.crc !== 'lenient')
-        return { store: false, error: crcError(body.crcAt), reply: encodeAnswer(Answer.Message, MessageCode.Checksum) };
-      return { store: true, reply: encodeAnswer(Answer.Message, MessageCode.Ok), error: body.crcOk ? undefined : crcError(body.crcAt) };
+      const crc = payloadCrc(payload(p, v2, SEMICOLON), options);
+      if (!crc.pass) return { store: false, error: crc.error, reply: encodeAnswer(Answer.Message, MessageCode.Checksum) };
+      return { store: true, reply: encodeAnswer(Answer.Message, MessageCode.Ok), error: crc.error };
     }
     default:
       return { store: false, error: new CodecError(CodecErrorCode.Unsupported, `#${p.type}# packets are not supported`, 1) };
@@ -64,14 +62,8 @@ function inspectLogin(p: Packet, options: CodecOptions): Inspection {
   const fields = p.frame.toString('utf8', p.bodyStart, p.bodyEnd).split(';');
   const v2 = fields.length >= 3 && fields[0].includes('.');
   const version = v2 ? fields[0] : VERSION_1;
-  let crcFailure: CodecError | undefined;
-  if (v2 && isV2Version(version)) {
-    const body = payload(p, true, SEMICOLON);
-    if (!body.crcOk) {
-      crcFailure = crcError(body.crcAt);
-      if (options.crc !== 'lenient') return { store: false, error: crcFailure, reply: encodeAnswer(Answer.Login, LoginCode.Checksum) };
-    }
-  }
+  const crc = v2 && isV2Version(version) ? payloadCrc(payload(p, true, SEMICOLON), options) : undefined;
+  if (crc && !crc.pass) return { store: false, error: crc.error, reply: encodeAnswer(Answer.Login, LoginCode.Checksum) };
   const ident = v2 ? fields[1] : fields[0];
   if (!isValidIdent(ident)) {
     return {
@@ -81,7 +73,7 @@ function inspectLogin(p: Packet, options: CodecOptions): Inspection {
       error: new CodecError(CodecErrorCode.Malformed, 'login identity is empty or has invalid characters', p.bodyStart),
     };
   }
-  return { store: false, ident, vars: { [VERSION_VAR]: version }, reply: encodeAnswer(Answer.Login, LoginCode.Ok), error: crcFailure };
+  return { store: false, ident, vars: { [VERSION_VAR]: version }, reply: encodeAnswer(Answer.Login, LoginCode.Ok), error: crc?.error };
 }
 
 function inspectData(
@@ -93,7 +85,8 @@ function inspectData(
   checksumCode: string,
 ): Inspection {
   const body = payload(p, v2, SEMICOLON);
-  if (!body.crcOk && options.crc !== 'lenient') return { store: false, error: crcError(body.crcAt), reply: encodeAnswer(answer, checksumCode) };
+  const crc = payloadCrc(body, options);
+  if (!crc.pass) return { store: false, error: crc.error, reply: encodeAnswer(answer, checksumCode) };
   const record = parseRecord(body.text, fields);
   if (isRecordError(record)) {
     return {
@@ -102,7 +95,7 @@ function inspectData(
       error: new CodecError(CodecErrorCode.Malformed, `#${p.type}# ${record.reason} (answer ${record.code})`, p.bodyStart),
     };
   }
-  return { store: true, reply: encodeAnswer(answer, DataCode.Ok), error: body.crcOk ? undefined : crcError(body.crcAt) };
+  return { store: true, reply: encodeAnswer(answer, DataCode.Ok), error: crc.error };
 }
 
 /**
@@ -111,19 +104,13 @@ function inspectData(
  */
 function inspectBlackBox(p: Packet, v2: boolean, options: CodecOptions): Inspection {
   const body = payload(p, v2, PIPE);
-  if (!body.crcOk && options.crc !== 'lenient') return { store: false, error: crcError(body.crcAt), reply: encodeAnswer(Answer.BlackBox) };
+  const crc = payloadCrc(body, options);
+  if (!crc.pass) return { store: false, error: crc.error, reply: encodeAnswer(Answer.BlackBox) };
   const records = blackBoxRecords(body.text);
   const accepted = records.filter((r) => !isRecordError(parseRecord(r, 'any'))).length;
   const reply = encodeAnswer(Answer.BlackBox, String(accepted));
   const bad = records.length - accepted;
-  const error = !body.crcOk
-    ? crcError(body.crcAt)
-    : bad > 0
-      ? new CodecError(CodecErrorCode.Malformed, `${bad} of ${records.length} black-box record(s) are malformed`, p.bodyStart)
-      : undefined;
+  const error =
+    crc.error ?? (bad > 0 ? new CodecError(CodecErrorCode.Malformed, `${bad} of ${records.length} black-box record(s) are malformed`, p.bodyStart) : undefined);
   return { store: accepted > 0, reply, error };
-}
-
-function crcError(at: number): CodecError {
-  return new CodecError(CodecErrorCode.Checksum, 'CRC-16/ARC of the packet does not match its crc16 field', at);
 }

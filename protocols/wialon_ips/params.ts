@@ -1,5 +1,5 @@
 import type { Message, MessageValue } from '../common/types.js';
-import type { Param } from './record.js';
+import type { Param } from './packet.js';
 
 /**
  * Wialon IPS `params` names → message parameters (DESIGN §3). One line per name; the decoder holds

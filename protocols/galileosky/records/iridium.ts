@@ -1,21 +1,8 @@
-import { Reader } from '../common/reader.js';
-import type { DecodeContext, Decoded, Message } from '../common/types.js';
+import { Reader } from '../../common/reader.js';
+import type { DecodeContext, Decoded, Message } from '../../common/types.js';
+import { Iridium } from '../constants.js';
 import { decodeCompressedRecords } from './compressed.js';
-import { IMEI_LENGTH, Iridium } from './constants.js';
-import { decodeTagStream } from './records.js';
-
-/** Offset of the IMEI: revision, length, MO header id + length, CDR reference u32. */
-const IMEI_OFFSET = 3 + 3 + 4;
-
-/** True for an Iridium SBD Direct IP message: `01` | length u16 BE | `01 001C` MO header. */
-export function isIridium(frame: Buffer): boolean {
-  return frame.length >= 6 && frame[0] === Iridium.Revision && frame[3] === Iridium.MoHeader && frame.readUInt16BE(4) === Iridium.MoHeaderLength;
-}
-
-/** The modem IMEI from the MO header (ASCII), or undefined when the message is too short. */
-export function iridiumImei(frame: Buffer): string | undefined {
-  return frame.length >= IMEI_OFFSET + IMEI_LENGTH ? frame.toString('latin1', IMEI_OFFSET, IMEI_OFFSET + IMEI_LENGTH) : undefined;
-}
+import { decodeTagStream } from './tags.js';
 
 interface IridiumLocation {
   readonly latitude: number;

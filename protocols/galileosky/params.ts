@@ -1,3 +1,5 @@
+import { type ParamDef, paramDef } from '../common/params.js';
+
 /**
  * Galileosky tags → value lengths and message parameters (DESIGN §3). One line per tag (or per
  * numbered run of tags); the decoder holds no per-tag branches, only one small function per
@@ -6,42 +8,41 @@
  * ../shared/protocols/README.md. A tag missing here aborts the rest of the packet (its length is
  * unknown, so nothing after it can be read).
  *
- * kinds: `u` unsigned LE / `s` signed LE of the tag's length, divided by `div`; `hex` raw bytes;
- * `ibutton` u32 LE as 8 hex digits; composite kinds are described at their rows. Vendor numbering
+ * kinds: `u` unsigned LE / `s` signed LE of the tag's length, divided by `divisor`; `hex` raw
+ * bytes (these three are `ParamDef`s, converted by `convertParam`); `ibutton` u32 LE as 8 hex
+ * digits; composite kinds are described at their rows. Vendor numbering
  * is kept for numbered inputs (IN0 → `ain.0`, thermometer 0 → `sensor.temperature.0`).
  */
-export type TagKind =
-  | 'u'
-  | 's'
-  | 'hex'
-  | 'ibutton'
-  | 'imei'
-  | 'time'
-  | 'coords'
-  | 'motion'
-  | 'status'
-  | 'thermometer'
-  | 'fuel_temp'
-  | 'can_a1'
-  | 'text'
-  | 'array'
-  | 'extended';
+/** Kinds of tags read by a function of their own (records/tags.ts). */
+type CompositeKind = 'ibutton' | 'imei' | 'time' | 'coords' | 'motion' | 'status' | 'thermometer' | 'fuel_temp' | 'can_a1' | 'text' | 'array' | 'extended';
 
-export interface TagDef {
+type ValueKind = 'u' | 's' | 'hex';
+type TagKind = ValueKind | CompositeKind;
+
+/** A tag whose value is one integer (`u`, `s`) or raw bytes (`hex`) of the tag's length. */
+export interface ValueTagDef extends ParamDef {
+  readonly kind: ValueKind;
+  readonly tag: number;
+  readonly length: number;
+}
+
+/** A tag with two or more values, or a meaning of its own. */
+export interface CompositeTagDef {
+  readonly kind: CompositeKind;
   readonly tag: number;
   /** Value length in bytes; 0 for tags that carry their own length (E1, EA, FE). */
   readonly length: number;
   readonly name: string;
-  readonly kind: TagKind;
-  /** The raw integer is divided by this. */
-  readonly div?: number;
   /** Second parameter of a two-value tag (thermometer id, fuel sensor temperature, course). */
   readonly extra?: string;
 }
 
-type Row = readonly [tag: number, length: number, name: string, kind: TagKind, div?: number, extra?: string];
-/** `[first, last, length, name with {n} for the index, kind, div, index of the first tag, extra name]` */
-type Run = readonly [first: number, last: number, length: number, name: string, kind: TagKind, div: number | undefined, base: number, extra?: string];
+export type TagDef = ValueTagDef | CompositeTagDef;
+
+/** `[tag, length, name, kind, divisor (the raw integer is divided by it), extra name]` */
+type Row = readonly [tag: number, length: number, name: string, kind: TagKind, divisor?: number, extra?: string];
+/** `[first, last, length, name with {n} for the index, kind, divisor, index of the first tag, extra name]` */
+type Run = readonly [first: number, last: number, length: number, name: string, kind: TagKind, divisor: number | undefined, base: number, extra?: string];
 
 const ROWS: readonly Row[] = [
   [0x01, 1, 'hardware.version', 'u'],
@@ -118,16 +119,25 @@ export const EXTENDED_LENGTHS: Readonly<Record<number, number>> = {};
 /** Dense lookup by tag byte. */
 export const TAGS: ReadonlyArray<TagDef | undefined> = (() => {
   const table: (TagDef | undefined)[] = new Array(256);
-  const add = (tag: number, length: number, name: string, kind: TagKind, div?: number, extra?: string): void => {
+  const add = (tag: number, length: number, name: string, kind: TagKind, divisor?: number, extra?: string): void => {
     if (table[tag]) throw new Error(`duplicate Galileosky tag 0x${tag.toString(16)}`);
-    table[tag] = { tag, length, name, kind, ...(div === undefined ? {} : { div }), ...(extra === undefined ? {} : { extra }) };
+    table[tag] = tagDef(tag, length, name, kind, divisor, extra);
   };
-  for (const [tag, length, name, kind, div, extra] of ROWS) add(tag, length, name, kind, div, extra);
-  for (const [first, last, length, name, kind, div, base, extra] of RUNS) {
+  for (const [tag, length, name, kind, divisor, extra] of ROWS) add(tag, length, name, kind, divisor, extra);
+  for (const [first, last, length, name, kind, divisor, base, extra] of RUNS) {
     for (let tag = first; tag <= last; tag++) {
       const n = String(tag - first + base);
-      add(tag, length, name.replace('{n}', n), kind, div, extra?.replace('{n}', n));
+      add(tag, length, name.replace('{n}', n), kind, divisor, extra?.replace('{n}', n));
     }
   }
   return table;
 })();
+
+function tagDef(tag: number, length: number, name: string, kind: TagKind, divisor?: number, extra?: string): TagDef {
+  if (kind === 'u' || kind === 's' || kind === 'hex') {
+    if (extra !== undefined) throw new Error(`Galileosky tag 0x${tag.toString(16)} of kind ${kind} has a second parameter`);
+    return { ...paramDef(name, kind, divisor), kind, tag, length };
+  }
+  if (divisor !== undefined) throw new Error(`Galileosky tag 0x${tag.toString(16)} of kind ${kind} has a divisor`);
+  return { tag, length, name, kind, ...(extra === undefined ? {} : { extra }) };
+}

@@ -1,11 +1,11 @@
-import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
-import type { Reader } from '../common/reader.js';
-import type { Decoded, Message } from '../common/types.js';
-import { finishRecord, readTag } from './records.js';
-import { TAGS } from './tags.js';
+import { CodecError, CodecErrorCode, toCodecError } from '../../common/errors.js';
+import type { Reader } from '../../common/reader.js';
+import type { Decoded, Message } from '../../common/types.js';
+import { TAGS } from '../params.js';
+import { finishRecord, readTag } from './tags.js';
 
 /** The minimal data set opening every compressed record: 10 bytes, bit fields MSB first. */
-export const MINIMAL_DATA_SET_SIZE = 10;
+const MINIMAL_DATA_SET_SIZE = 10;
 const DAY = 86400;
 
 /**
@@ -39,7 +39,7 @@ export function decodeCompressedRecords(r: Reader, out: Decoded, base: Message, 
  * Bits: 1 reserved | 25 seconds since 1 January 00:00 UTC | 1 invalid (0 = valid fix) |
  * 22 longitude (360·v/2^22 − 180) | 21 latitude (180·v/2^21 − 90) | 1 alarm | 9 not used.
  */
-export function readMinimalDataSet(bytes: Buffer, m: Message, now: number): void {
+function readMinimalDataSet(bytes: Buffer, m: Message, now: number): void {
   const bits = new BitCursor(bytes);
   bits.read(1);
   m.timestamp = yearTime(bits.read(25), now);
@@ -50,7 +50,7 @@ export function readMinimalDataSet(bytes: Buffer, m: Message, now: number): void
 }
 
 /** Seconds since the start of the year of `now`, or of the year before when that lands in the future. */
-export function yearTime(seconds: number, now: number): number {
+function yearTime(seconds: number, now: number): number {
   const year = new Date(now).getUTCFullYear();
   const t = Date.UTC(year, 0, 1) / 1000 + seconds;
   return t > now / 1000 + DAY ? Date.UTC(year - 1, 0, 1) / 1000 + seconds : t;

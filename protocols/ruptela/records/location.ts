@@ -1,7 +1,8 @@
-import type { Reader } from '../common/reader.js';
-import type { Message, MessageValue } from '../common/types.js';
-import { NO_COORDINATE } from './constants.js';
-import { COMBINED, COMBINED_PART, FALLBACKS, IO_TABLE, type IoDef } from './io-map.js';
+import { convertParam, unknownParamName } from '../../common/params.js';
+import type { Reader } from '../../common/reader.js';
+import type { Message } from '../../common/types.js';
+import { NO_COORDINATE } from '../constants.js';
+import { type AlarmWhen, COMBINED, COMBINED_PART, FALLBACKS, IO_TABLE } from '../params.js';
 
 const TWO_POW_32 = 4294967296;
 const MAX_SAFE_HI = 0x1fffff; // high word of an 8-byte value that still fits in 2^53
@@ -15,8 +16,9 @@ interface Building {
 }
 
 /**
- * Command 1 / 68 payload: records left u8 | count u8 | records. Command 68 records carry a
- * record-extension byte (high nibble: records merged into one, low nibble: this record's index);
+ * Records (command 1) and extended records (command 68): position records with their IO elements
+ * (Ruptela protocol notes). Payload: records left u8 | count u8 | records. Command 68 records carry
+ * a record-extension byte (high nibble: records merged into one, low nibble: this record's index);
  * a record with index 1..n continues the previous one, so several records can make one message.
  * Messages go to `out` as they start, so a truncated frame keeps the records before the cut.
  */
@@ -93,14 +95,14 @@ function readIo(r: Reader, b: Building, id: number, size: number): void {
   }
   const raw = size === 8 ? readU64(r) : r.uint(size);
   if (!def) {
-    b.m[`io.${id}`] = raw;
+    b.m[unknownParamName(id)] = raw;
     return;
   }
-  b.m[def.name] = convert(def, raw, size);
+  b.m[def.name] = convertParam(def, raw, size);
   if (def.alarm && typeof raw === 'number' && alarmOn(def.alarm[1], raw)) b.alarms.push(def.alarm[0]);
 }
 
-function alarmOn(when: 'nonzero' | 'zero' | 'one', raw: number): boolean {
+function alarmOn(when: AlarmWhen, raw: number): boolean {
   return when === 'nonzero' ? raw !== 0 : when === 'zero' ? raw === 0 : raw === 1;
 }
 
@@ -109,17 +111,6 @@ function readU64(r: Reader): number | string {
   const hi = r.u32();
   const lo = r.u32();
   return hi <= MAX_SAFE_HI ? hi * TWO_POW_32 + lo : r.buf.toString('hex', at, at + 8);
-}
-
-function convert(def: IoDef, raw: number | string, size: number): MessageValue {
-  if (typeof raw === 'string') return raw;
-  if (def.kind === 'bool') return raw !== 0;
-  let v = raw;
-  if (def.kind === 's' && size < 8) {
-    const half = 2 ** (size * 8 - 1);
-    if (v >= half) v -= half * 2;
-  }
-  return def.scale === undefined ? v : Math.round(v * def.scale * 1e9) / 1e9;
 }
 
 /** ASCII without NUL padding. */
@@ -134,7 +125,7 @@ function finish(b: Building): void {
     const present = c.ids.filter((id) => b.parts.has(id));
     if (present.length === 0) continue;
     if (present.length < c.ids.length) {
-      for (const id of present) m[`io.${id}`] = b.parts.get(id)?.toString('hex') ?? '';
+      for (const id of present) m[unknownParamName(id)] = b.parts.get(id)?.toString('hex') ?? '';
       continue;
     }
     const joined = Buffer.concat(c.ids.map((id) => b.parts.get(id) ?? Buffer.alloc(0)));

@@ -1,13 +1,14 @@
-import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
-import type { Reader } from '../common/reader.js';
-import type { Decoded, Message } from '../common/types.js';
-import { Tag } from './constants.js';
-import { EXTENDED_LENGTHS, EXTENDED_VALUE_LENGTH, STATUS_BITS, STATUS_GSM_SHIFT, TAGS, type TagDef } from './tags.js';
+import { CodecError, CodecErrorCode, toCodecError } from '../../common/errors.js';
+import { convertParam } from '../../common/params.js';
+import type { Reader } from '../../common/reader.js';
+import type { Decoded, Message } from '../../common/types.js';
+import { uintLe } from '../packet.js';
+import { type CompositeTagDef, EXTENDED_LENGTHS, EXTENDED_VALUE_LENGTH, STATUS_BITS, STATUS_GSM_SHIFT, TAGS, type TagDef } from '../params.js';
 
 /**
- * Reads a tag stream (the body of a data packet or of an Iridium payload) into records. A tag
- * seen a second time starts the next record (the terminal packs several archive records into one
- * packet). An unknown tag ends the stream: its length is unknown, so nothing after it can be read;
+ * Tagged records (Galileosky "Server exchange protocol", tag table): reads a tag stream (the body
+ * of a data packet 0x01 or of an Iridium payload) into records. A tag seen a second time starts
+ * the next record (the terminal packs several archive records into one packet). An unknown tag ends the stream: its length is unknown, so nothing after it can be read;
  * the records read so far are kept and a typed `unsupported` error is added.
  */
 export function decodeTagStream(r: Reader, out: Decoded, base: Message = {}): void {
@@ -52,10 +53,8 @@ export function finishRecord(m: Message, out: Decoded): void {
 export function readTag(r: Reader, def: TagDef, m: Message): void {
   switch (def.kind) {
     case 'u':
-      m[def.name] = scaled(uintLe(r, def.length), def.div);
-      return;
     case 's':
-      m[def.name] = scaled(intLe(r, def.length), def.div);
+      m[def.name] = convertParam(def, uintLe(r, def.length), def.length);
       return;
     case 'hex':
       m[def.name] = r.bytes(def.length).toString('hex');
@@ -85,7 +84,7 @@ export function readTag(r: Reader, def: TagDef, m: Message): void {
 }
 
 /** Tags with two or more values, or with their own length. */
-function readComposite(r: Reader, def: TagDef, m: Message): void {
+function readComposite(r: Reader, def: CompositeTagDef, m: Message): void {
   switch (def.kind) {
     case 'thermometer': {
       const id = r.u8();
@@ -111,9 +110,6 @@ function readComposite(r: Reader, def: TagDef, m: Message): void {
       return;
     case 'extended':
       readExtended(r, def.name, m);
-      return;
-    default:
-      throw new CodecError(CodecErrorCode.Unsupported, `tag 0x${hex2(def.tag)} has no reader for kind ${def.kind}`, r.pos);
   }
 }
 
@@ -152,28 +148,10 @@ function readExtended(r: Reader, name: string, m: Message): void {
   if (at < block.length) m[`${name}.raw`] = block.toString('hex', at);
 }
 
-export function uintLe(r: Reader, n: number): number {
-  return r.bytes(n).readUIntLE(0, n);
-}
-
 function intLe(r: Reader, n: number): number {
   return r.bytes(n).readIntLE(0, n);
 }
 
-function scaled(raw: number, div: number | undefined): number {
-  return div === undefined ? raw : raw / div;
-}
-
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
-}
-
-/** Skips one tag's value without decoding it (inspector); false when the tag is unknown. */
-export function skipTag(r: Reader, tag: number): boolean {
-  const def = TAGS[tag];
-  if (!def) return false;
-  if (tag === Tag.CommandText || tag === Tag.UserDataArray) r.skip(r.u8());
-  else if (tag === Tag.Extended) r.skip(uintLe(r, 2));
-  else r.skip(def.length);
-  return true;
 }
