@@ -10,9 +10,10 @@ import type { CompiledExpression } from './types.js';
  *  1. it matches the old grammar in full: clauses separated by `&&` or `,`; each `name`, `!name` or
  *     `name op value` with op one of `=` `==` `!=` `>` `>=` `<` `<=` and value one token (a number,
  *     `true`, `false`, `null`, a quoted string, or a bare word of `[A-Za-z0-9_.*:#+-]`);
- *  2. it uses something only the old form has: a single `=`, a `,` separator, a `*` wildcard, a bare
- *     word the new grammar cannot read as a name or number (`3521abc`, `+7`, `a:b`, `-x`, `1.`), or
- *     a name the new grammar cannot read (starting with a digit or `-`, or the word true/false/null).
+ *  2. it uses something only the old form has: a single `=`, a `,` separator, a `*` wildcard, a
+ *     bare word value that the new grammar cannot read as one name, number or true/false/null
+ *     (`3521abc`, `+7`, `a:b`, `-x`, `1.`), or a name it cannot read at all (`1wire.temp`; a
+ *     leading `-` is the unary minus, so `-a` and `--1` stay expressions).
  * Every other text is a new expression: `a == b` and `name==truck` compare two parameters, and
  * `speed>80&&din!=1` is read as an expression (where the old and new rules differ, e.g. `din != 1`
  * on a message without `din`, the new rules apply). Old semantics: bare words are text, `*` is a wildcard, `=`/`==` is
@@ -90,13 +91,20 @@ function parseLegacy(text: string): Parsed | undefined {
 function usesOldOnlyFeature({ clauses, separators }: Parsed): boolean {
   if (separators.includes(',')) return true;
   return clauses.some((c) => {
-    if (!isPlainName(c.name) || c.op === '=') return true;
+    if (c.op === '=' || !readsAsOneToken(c.name.replace(/^-+/, ''))) return true;
     const v = c.value;
     if (v === undefined) return false;
     if (v.includes('*')) return true;
-    const quoted = v.startsWith('"') || v.startsWith("'");
-    return !quoted && !OLD_NUMBER.test(v) && v !== 'true' && v !== 'false' && v !== 'null' && !isPlainName(v);
+    return !(v.startsWith('"') || v.startsWith("'")) && !readsAsOneToken(v);
   });
+}
+
+/** A number as the new grammar reads it (a leading `-` is the unary minus: same value). */
+const NEW_NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
+/** Whether the new grammar reads the bare word as one operand (a name, a number, true/false/null). */
+function readsAsOneToken(word: string): boolean {
+  return NEW_NUMBER.test(word) || word === 'true' || word === 'false' || word === 'null' || isPlainName(word);
 }
 
 type Predicate = (m: Message) => boolean;

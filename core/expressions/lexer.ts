@@ -108,7 +108,7 @@ function readString(text: string, start: number, what: string, tokens: Token[]):
     if (backslash !== -1 && (close === -1 || backslash < close)) {
       const next = text[backslash + 1];
       if (next === undefined) throw new ExpressionError(what, 'unterminated string', start);
-      if (!Object.hasOwn(ESCAPES, next)) throw new ExpressionError(what, `invalid backslash '\\${next}' (only \\' \\" \\\\)`, backslash);
+      if (!Object.hasOwn(ESCAPES, next)) throw new ExpressionError(what, `invalid escape '\\${next}' (only \\' \\" \\\\)`, backslash);
       value += text.slice(i, backslash) + ESCAPES[next];
       i = backslash + 2;
     } else if (close === -1) {
