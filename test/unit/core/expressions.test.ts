@@ -537,6 +537,9 @@ describe('core/expressions', () => {
       expect(e.test({ message: { ident: '452100123', 'position.speed': 81 } })).toBe(false);
       expect(e.names).toEqual(['ident', 'position.speed']);
       expect(e.usesPrevious).toEqual([]);
+      // as before, `*` does not match a line break
+      expect(compile('note=a*').test({ message: { note: 'a\nb' } })).toBe(false);
+      expect(compile('note=a*').test({ message: { note: 'a b' } })).toBe(true);
     });
 
     it('refuses an old comparison with a non-number, naming the value', () => {
