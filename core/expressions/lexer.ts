@@ -18,7 +18,7 @@ const ESCAPES: Readonly<Record<string, string>> = { "'": "'", '"': '"', '\\': '\
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 const isLetter = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 /** A character that may continue a name. */
-export const isNameChar = (c: string): boolean => isLetter(c) || isDigit(c) || c === '_' || c === '.' || c === '#' || c === '-';
+const isNameChar = (c: string): boolean => isLetter(c) || isDigit(c) || c === '_' || c === '.' || c === '#' || c === '-';
 /** Whether a name starts at `text[i]`. */
 const startsName = (text: string, i: number): boolean => {
   const c = text[i];

@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { ValidationError } from '../../../core/errors.js';
-import { type CompiledExpression, compileExpression, type EvalContext, ExpressionError, isLegacyFilter, type Value } from '../../../core/expressions/index.js';
+import {
+  type CompiledExpression,
+  compileExpression,
+  type EvalContext,
+  ExpressionError,
+  isLegacyFilter,
+  MAX_DEPTH,
+  MAX_LENGTH,
+  type Value,
+} from '../../../core/expressions/index.js';
 import type { Message } from '../../../protocols/common/types.js';
 import { parseFilter } from '../../helpers/legacy-filter.js';
 
@@ -439,6 +448,7 @@ describe('core/expressions', () => {
     });
 
     it('limits the nesting to 64 levels and the length to 4096 characters', () => {
+      expect([MAX_DEPTH, MAX_LENGTH]).toEqual([64, 4096]);
       const parens = (n: number) => `${'('.repeat(n)}a${')'.repeat(n)}`;
       expect(ev(parens(64))).toBe(10);
       expect(errorOf(parens(65))).toBe('filter: nested deeper than 64 levels at 64');
