@@ -14,7 +14,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROTOCOLS_DIR = join(ROOT, 'protocols');
 const ANATOMY = ['constants.ts', 'decoder.ts', 'device-types.ts', 'device.ts', 'encoder.ts', 'framer.ts', 'index.ts', 'inspector.ts', 'packet.ts', 'params.ts'];
 /** Folders still being brought to the anatomy (each is removed from this list as it lands). */
-const LEGACY = new Set(['meitrack', 'osmand', 'queclink', 'ruptela', 'wialon_ips', 'galileosky']);
+const LEGACY = new Set(['osmand', 'queclink', 'ruptela', 'wialon_ips', 'galileosky']);
 
 const folders = readdirSync(PROTOCOLS_DIR).filter((d) => d !== 'common' && statSync(join(PROTOCOLS_DIR, d)).isDirectory());
 const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
