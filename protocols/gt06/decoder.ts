@@ -52,6 +52,10 @@ const LONG: Readonly<Record<LongType, Handler>> = {
   [Msg.Status2]: () => undefined, // X1 photo data: not kept
 };
 
+/** The same tables looked up by any packet number. */
+const SHORT_BY_TYPE: Readonly<Partial<Record<number, Handler>>> = SHORT;
+const LONG_BY_TYPE: Readonly<Partial<Record<number, Handler>>> = LONG;
+
 /** Frame shapes that select a layout variant (short frames; Traccar's `decodeVariant`). One line per rule. */
 const VARIANTS: ReadonlyArray<readonly [type: number, test: (length: number, frame: Buffer) => boolean, variant: Variant]> = [
   [Msg.GpsLbs1, (l) => l === 0x24, 'vxt01'],
@@ -90,11 +94,11 @@ function familyOf(model: string): Family | undefined {
 function handlerFor(c: Ctx): Handler | undefined {
   const { type, long, lengthless } = c.p;
   if (lengthless) return wifi;
-  const longHandler = (LONG as Readonly<Partial<Record<number, Handler>>>)[type];
+  const longHandler = LONG_BY_TYPE[type];
   if (long && longHandler) return longHandler;
   const plan = locationPlan(type, c.variant, c.model, c.family, c.nt);
   if (plan) return (ctx) => runPlan(ctx, plan);
-  return (SHORT as Readonly<Partial<Record<number, Handler>>>)[type];
+  return SHORT_BY_TYPE[type];
 }
 
 /** Decodes one GT06 frame into at most one message (plus a command reply for text answers). */

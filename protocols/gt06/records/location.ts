@@ -119,9 +119,11 @@ const PLANS: Readonly<Record<LocationType, Plans>> = {
   [Msg.LbsAddress]: { standard: ['lbs'] },
 };
 
+const PLANS_BY_TYPE: Readonly<Partial<Record<number, Plans>>> = PLANS;
+
 /** The steps for a packet, or undefined when it is not a location packet of a known shape. */
 export function locationPlan(type: number, variant: Variant, model: string, family: string | undefined, nt: boolean): readonly StepName[] | undefined {
-  const plans = (PLANS as Readonly<Partial<Record<number, Plans>>>)[type];
+  const plans = PLANS_BY_TYPE[type];
   if (!plans) return undefined;
   if (nt && plans.nt) return plans.nt;
   if (family === 'vl' && plans.vl) return plans.vl;
