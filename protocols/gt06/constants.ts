@@ -94,6 +94,8 @@ export const Msg = {
   /** GK310 / JM-LL301: 4G LBS + status (alarm without GPS). */
   LbsAlarm: 0xa5,
   LbsAddress: 0xa7,
+  /** 7979: device status items (Unix time, id/length/value items). */
+  DeviceStatus: 0xf1,
   /** VL842: peripheral data (7979). */
   Peripheral: 0xf2,
   /** WiFi, binary time, AP count byte. */
@@ -119,7 +121,7 @@ export const ACK_EXCEPTIONS: Readonly<Record<number, AckKind>> = {
   [0x100 | Msg.GpsModular]: 'short',
   [0x100 | Msg.StringInfo]: 'short',
   [0x100 | Msg.Peripheral]: 'short',
-  [0x100 | 0xf1]: 'short',
+  [0x100 | Msg.DeviceStatus]: 'short',
   [0x100 | Msg.GpsLbsStatus4]: 'long',
   [0x100 | Msg.Wifi5]: 'long',
   [0x100 | 0x41]: 'long',
@@ -134,6 +136,75 @@ export function ackKind(long: boolean, type: number, lengthless: boolean): AckKi
 
 /** Packets whose length byte is not a length (it counts WiFi access points) and that carry no serial or CRC. */
 export const LENGTHLESS_TYPES: ReadonlySet<number> = new Set([Msg.Wifi, Msg.Wifi2]);
+
+/**
+ * The packets the decoder reads (records/), by the frame they come in: the inspector stores only
+ * these. Location packets (GPS / LBS / status) are plans in records/location.ts; the others have a
+ * reader each, a 7979 one where its layout differs from the 7878 packet of the same number.
+ */
+export const LOCATION_TYPES = [
+  Msg.Gps,
+  Msg.GpsLbs6,
+  Msg.GpsLbs1,
+  Msg.GpsLbsStatus1,
+  Msg.Wifi,
+  Msg.LbsStatus,
+  Msg.GpsPhone,
+  Msg.GpsLbsExtend,
+  Msg.LbsMultiple3,
+  Msg.GpsLbs2,
+  Msg.GpsLbsDriver,
+  Msg.GpsLbsStatus2,
+  Msg.GpsLbsStatus3,
+  Msg.GpsLbs4,
+  Msg.GpsLbs5,
+  Msg.GpsLbsStatus4,
+  Msg.Status2,
+  Msg.GpsLbs3,
+  Msg.GpsLbs8,
+  Msg.IButton,
+  Msg.GpsLbs7,
+  Msg.Wifi3,
+  Msg.FenceSingle,
+  Msg.FenceMulti,
+  Msg.LbsAlarm,
+  Msg.LbsAddress,
+] as const;
+export type LocationType = (typeof LOCATION_TYPES)[number];
+
+export const SHORT_TYPES = [
+  Msg.Status,
+  Msg.Heartbeat,
+  Msg.String,
+  Msg.Status2,
+  Msg.Info,
+  Msg.Alarm,
+  Msg.X1Gps,
+  Msg.Wifi4,
+  Msg.LbsExtend,
+  Msg.LbsMultiple1,
+  Msg.LbsMultiple2,
+  Msg.LbsMultiple3,
+  Msg.LbsWifi,
+  Msg.Lbs2,
+  Msg.Wifi3,
+  Msg.Wifi5,
+] as const;
+export type ShortType = (typeof SHORT_TYPES)[number];
+
+export const LONG_TYPES = [
+  Msg.StringInfo,
+  Msg.Info,
+  Msg.Serial,
+  Msg.GpsModular,
+  Msg.Obd,
+  Msg.Peripheral,
+  Msg.DeviceStatus,
+  Msg.GpsLbsStatus4,
+  Msg.Wifi5,
+  Msg.Status2,
+] as const;
+export type LongType = (typeof LONG_TYPES)[number];
 
 /** Packets that carry no device data for the queue (login, requests, photo transfer, command echoes). */
 export const NOT_STORED: ReadonlySet<number> = new Set([

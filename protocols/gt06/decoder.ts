@@ -1,22 +1,25 @@
+import { crcVerdict, markCrcInvalid } from '../common/crc-policy.js';
 import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
 import { Reader } from '../common/reader.js';
 import type { CommandReply, DecodeContext, Decoded, Message } from '../common/types.js';
-import { lbsMultiple, wifi } from './cells.js';
-import { Msg, NOT_STORED } from './constants.js';
-import { az735, modular70, obd8c, serial9b, statusItems, string15, string21, x1Gps } from './extended.js';
-import type { Ctx, Variant } from './fields.js';
-import { hasPlan, locationPlan, runPlan } from './location.js';
+import { type LongType, Msg, NOT_STORED, type ShortType } from './constants.js';
 import { type Packet, parsePacket } from './packet.js';
 import { type Family, MODELS } from './params.js';
-import { alarm95, heartbeat, heartbeat23, info, status36 } from './status.js';
+import { lbsMultiple, wifi } from './records/cells.js';
+import type { Ctx, Variant } from './records/fields.js';
+import { az735, locationPlan, runPlan, x1Gps } from './records/location.js';
+import { modular70, statusItems } from './records/modular.js';
+import { alarm95, heartbeat, heartbeat23, info, status36 } from './records/status.js';
+import { obd8c, serial9b, string15, string21 } from './records/text.js';
 
 type Handler = (c: Ctx) => void;
 
 /**
  * Dispatcher: envelope and CRC (packet.ts), then the reader for the packet type. Location packets
- * (GPS/LBS/status) are plans in location.ts; the others have one reader each. One line per type.
+ * (GPS/LBS/status) are plans in records/location.ts; the others have one reader each. One line per
+ * type; the types are listed in constants.ts, where the inspector finds which ones are stored.
  */
-const SHORT: Readonly<Record<number, Handler>> = {
+const SHORT: Readonly<Record<ShortType, Handler>> = {
   [Msg.Status]: heartbeat,
   [Msg.Heartbeat]: heartbeat23,
   [Msg.String]: string15,
@@ -36,18 +39,22 @@ const SHORT: Readonly<Record<number, Handler>> = {
 };
 
 /** 7979 packets whose layout differs from the 7878 packet of the same number. */
-const LONG: Readonly<Record<number, Handler>> = {
+const LONG: Readonly<Record<LongType, Handler>> = {
   [Msg.StringInfo]: string21,
   [Msg.Info]: info,
   [Msg.Serial]: serial9b,
   [Msg.GpsModular]: modular70,
   [Msg.Obd]: obd8c,
   [Msg.Peripheral]: statusItems,
-  0xf1: statusItems,
+  [Msg.DeviceStatus]: statusItems,
   [Msg.GpsLbsStatus4]: az735,
   [Msg.Wifi5]: az735,
   [Msg.Status2]: () => undefined, // X1 photo data: not kept
 };
+
+/** The same tables looked up by any packet number. */
+const SHORT_BY_TYPE: Readonly<Partial<Record<number, Handler>>> = SHORT;
+const LONG_BY_TYPE: Readonly<Partial<Record<number, Handler>>> = LONG;
 
 /** Frame shapes that select a layout variant (short frames; Traccar's `decodeVariant`). One line per rule. */
 const VARIANTS: ReadonlyArray<readonly [type: number, test: (length: number, frame: Buffer) => boolean, variant: Variant]> = [
@@ -72,11 +79,6 @@ const VARIANTS: ReadonlyArray<readonly [type: number, test: (length: number, fra
   [Msg.Wifi3, (l) => l === 0x40, 'lw4g'],
 ];
 
-/** Whether the decoder has a reader for this packet (the inspector stores only those). */
-export function isDecodable(p: Packet): boolean {
-  return p.lengthless || (p.long && LONG[p.type] !== undefined) || hasPlan(p.type) || SHORT[p.type] !== undefined;
-}
-
 function variantOf(p: Packet, frame: Buffer): Variant {
   if (p.long || p.lengthless) return 'standard';
   const rule = VARIANTS.find(([type, test]) => type === p.type && test(p.length, frame));
@@ -92,10 +94,11 @@ function familyOf(model: string): Family | undefined {
 function handlerFor(c: Ctx): Handler | undefined {
   const { type, long, lengthless } = c.p;
   if (lengthless) return wifi;
-  if (long && LONG[type]) return LONG[type];
+  const longHandler = LONG_BY_TYPE[type];
+  if (long && longHandler) return longHandler;
   const plan = locationPlan(type, c.variant, c.model, c.family, c.nt);
   if (plan) return (ctx) => runPlan(ctx, plan);
-  return SHORT[type];
+  return SHORT_BY_TYPE[type];
 }
 
 /** Decodes one GT06 frame into at most one message (plus a command reply for text answers). */
@@ -114,10 +117,9 @@ export function decode(frame: Buffer, ctx: DecodeContext): Decoded {
     errors.push(new CodecError(CodecErrorCode.Unidentified, `packet 0x${p.type.toString(16)} before the login packet`));
     return out;
   }
-  if (p.crcOk === false) {
-    errors.push(new CodecError(CodecErrorCode.Checksum, 'CRC-ITU (CRC-16/X25) mismatch', p.crcAt));
-    if (ctx.options?.crc !== 'lenient') return out;
-  }
+  const crc = crcVerdict(p.crcOk !== false, ctx.options, 'CRC-ITU (CRC-16/X-25)', p.crcAt);
+  if (crc.error) errors.push(crc.error);
+  if (!crc.pass) return out;
   const model = String(ctx.options?.settings?.modelOverride ?? '').toUpperCase();
   const c: Ctx = {
     r: new Reader(frame, p.bodyStart, p.bodyEnd),
@@ -141,9 +143,7 @@ export function decode(frame: Buffer, ctx: DecodeContext): Decoded {
   } catch (err) {
     errors.push(toCodecError(err));
   }
-  if (Object.keys(c.m).length > 0) {
-    if (p.crcOk === false) c.m['crc.valid'] = false;
-    messages.push(c.m);
-  }
+  if (Object.keys(c.m).length > 0) messages.push(c.m);
+  if (crc.error) markCrcInvalid(messages);
   return out;
 }

@@ -127,6 +127,11 @@ export function encodeCommand(command: CommandRequest): Buffer | CodecError {
   return encodeServerCommand(payload, command.id ?? 0);
 }
 
+/** The hub command id travels in the 0x80 server flag, which the device echoes in its 0x15/0x21 answer. */
+export function correlate(command: CommandRequest): string | undefined {
+  return command.id !== undefined && command.id >>> 0 !== 0 ? String(command.id >>> 0) : undefined;
+}
+
 function bad(reason: string): CodecError {
   return new CodecError(CodecErrorCode.Command, reason);
 }

@@ -1,9 +1,12 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { CodecErrorCode } from '../common/errors.js';
+import { fail, MORE, nextMarker } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { HEADER_LONG, HEADER_SHORT, LENGTHLESS_TYPES } from './constants.js';
 import { declaredSize } from './packet.js';
 
-const MORE: FrameResult = { type: 'more' };
+const CRLF = Buffer.from([0x0d, 0x0a]);
+const SHORT = Buffer.from([0x78, 0x78]);
+const LONG = Buffer.from([0x79, 0x79]);
 /** `7878 05 <type> <serial> <crc> 0D0A` is the smallest frame with a serial and CRC. */
 const MIN_FRAME = 10;
 
@@ -26,50 +29,37 @@ export function frame(buf: Buffer, _state: SessionState, options: CodecOptions):
   if (buf.length < (long ? 5 : 4)) return MORE;
   const length = long ? buf.readUInt16BE(2) : buf[2];
   const size = declaredSize(long, length);
-  if (size > options.maxFrameSize) {
-    return {
-      type: 'error',
-      error: new CodecError(CodecErrorCode.Oversize, `length ${length} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, 2),
-      consumed: 0,
-    };
-  }
+  if (size > options.maxFrameSize)
+    return fail(CodecErrorCode.Oversize, `length ${length} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, 0, 2);
   if (buf.length < size && endsAt(buf, buf.length) && buf.length >= MIN_FRAME) {
-    return { type: 'frame', frame: buf, consumed: buf.length }; // a short frame that ends where the data ends
+    return upTo(buf, buf.length); // a short frame that ends where the data ends
   }
   for (const end of [size, size + 1, size + 2]) {
     if (buf.length < end) return MORE;
-    if (endsAt(buf, end)) return { type: 'frame', frame: buf.subarray(0, end), consumed: end };
+    if (endsAt(buf, end)) return upTo(buf, end);
   }
   if (LENGTHLESS_TYPES.has(buf[long ? 4 : 3])) return cutAtTerminator(buf, long ? 5 : 4, options);
   return resync(buf, `no 0D0A where the length field (${length}) puts the end of the frame`);
+}
+
+/** The frame `buf[0, end)`, ended by the `0D0A` found there. */
+function upTo(buf: Buffer, end: number): FrameResult {
+  return { type: 'frame', frame: buf.subarray(0, end), consumed: end };
 }
 
 function endsAt(buf: Buffer, end: number): boolean {
   return buf[end - 2] === 0x0d && buf[end - 1] === 0x0a;
 }
 
-/** A WiFi packet ends at its first `0D0A`. */
+/** A WiFi packet ends at its first `0D0A` after the header. */
 function cutAtTerminator(buf: Buffer, from: number, options: CodecOptions): FrameResult {
-  for (let i = from; i + 1 < buf.length; i++) {
-    if (buf[i] === 0x0d && buf[i + 1] === 0x0a) return { type: 'frame', frame: buf.subarray(0, i + 2), consumed: i + 2 };
-  }
-  if (buf.length >= options.maxFrameSize) {
-    return {
-      type: 'error',
-      error: new CodecError(CodecErrorCode.Oversize, `no 0D0A within the channel's frame limit of ${options.maxFrameSize} bytes`, 0),
-      consumed: 0,
-    };
-  }
+  const at = buf.indexOf(CRLF, from);
+  if (at >= 0) return upTo(buf, at + 2);
+  if (buf.length >= options.maxFrameSize) return fail(CodecErrorCode.Oversize, `no 0D0A within the channel's frame limit of ${options.maxFrameSize} bytes`);
   return MORE;
 }
 
 /** Skips to the next `7878`/`7979` marker (keeping a trailing `78`/`79` that may start one). */
 function resync(buf: Buffer, reason: string): FrameResult {
-  let at = 1;
-  while (at < buf.length) {
-    const b = buf[at];
-    if ((b === 0x78 || b === 0x79) && (at + 1 === buf.length || buf[at + 1] === b)) break;
-    at++;
-  }
-  return { type: 'error', error: new CodecError(CodecErrorCode.Malformed, reason, 0), consumed: at };
+  return fail(CodecErrorCode.Malformed, reason, Math.min(nextMarker(buf, SHORT, 1), nextMarker(buf, LONG, 1)));
 }

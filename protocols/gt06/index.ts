@@ -2,7 +2,7 @@ import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -14,9 +14,8 @@ export const gt06: ProtocolCodec = {
   frame,
   inspect,
   decode,
-  encodeCommand: (command) => encodeCommand(command),
-  /** The hub command id travels in the 0x80 server flag, which the device echoes in its 0x15/0x21 answer. */
-  correlate: (command) => (command.id !== undefined && command.id >>> 0 !== 0 ? String(command.id >>> 0) : undefined),
+  encodeCommand,
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

@@ -1,28 +1,25 @@
+import { crcVerdict } from '../common/crc-policy.js';
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import { bcd } from '../common/reader.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
 import { ackKind, LOGIN_TZ_WEST, Msg, NOT_STORED } from './constants.js';
-import { isDecodable } from './decoder.js';
 import { encodeAck, encodeAddressResponse, encodeWifiAck } from './encoder.js';
-import { type Packet, parsePacket } from './packet.js';
+import { isDecodable, type Packet, parsePacket } from './packet.js';
 
 /** Identity and acknowledgement of one GT06 frame, without decoding its content. */
 export function inspect(frame: Buffer, state: SessionState, options: CodecOptions): Inspection {
   const p = parsePacket(frame);
   if (p instanceof CodecError) return { store: false, error: p };
-  let error: CodecError | undefined;
-  if (p.crcOk === false) {
-    error = new CodecError(CodecErrorCode.Checksum, 'CRC-ITU (CRC-16/X25) mismatch', p.crcAt);
-    if (options.crc !== 'lenient') return { store: false, error };
-  }
-  if (!p.long && p.type === Msg.Login) return withError(inspectLogin(frame, p), error);
+  const crc = crcVerdict(p.crcOk !== false, options, 'CRC-ITU (CRC-16/X-25)', p.crcAt);
+  if (!crc.pass) return { store: false, error: crc.error };
+  if (!p.long && p.type === Msg.Login) return withError(inspectLogin(frame, p), crc.error);
   if (!state.ident) {
     return { store: false, error: new CodecError(CodecErrorCode.Unidentified, `packet 0x${p.type.toString(16)} before the login packet`) };
   }
   const reply = replyFor(frame, p);
   const store = !NOT_STORED.has(p.type) && p.bodyEnd > p.bodyStart && isDecodable(p);
-  return withError({ store, ...(reply ? { reply } : {}) }, error);
+  return withError({ store, ...(reply ? { reply } : {}) }, crc.error);
 }
 
 function withError(i: Inspection, error: CodecError | undefined): Inspection {

@@ -1,10 +1,13 @@
 import { CRC16, crc16 } from '../common/crc.js';
 import { CodecError, CodecErrorCode } from '../common/errors.js';
-import { HEADER_LONG, HEADER_SHORT, LENGTHLESS_TYPES } from './constants.js';
+import { HEADER_LONG, HEADER_SHORT, LENGTHLESS_TYPES, LOCATION_TYPES, LONG_TYPES, SHORT_TYPES } from './constants.js';
 
 const crcX25 = crc16(CRC16.X25);
 
-/** The envelope of one GT06 frame, shared by the inspector and the decoder. */
+/**
+ * The envelope of one GT06 frame, shared by the inspector and the decoder (../shared/protocols/README.md,
+ * "GT06"): `7878` len u8 (or `7979` len u16) | protocol | content | serial u16 | CRC-ITU u16 | `0D0A`.
+ */
 export interface Packet {
   /** `7979` frame (u16 length). */
   readonly long: boolean;
@@ -63,4 +66,13 @@ export function parsePacket(frame: Buffer): Packet | CodecError {
 /** CRC-ITU of a frame being built: over [2, end). */
 export function crcItu(buf: Buffer, end: number): number {
   return crcX25(buf, 2, end);
+}
+
+/** 7878 types with a reader (7979 frames of these numbers without a layout of their own read the same). */
+const SHORT_DECODED: ReadonlySet<number> = new Set([...LOCATION_TYPES, ...SHORT_TYPES]);
+const LONG_DECODED: ReadonlySet<number> = new Set(LONG_TYPES);
+
+/** Whether the decoder has a reader for this packet (the inspector stores only those). */
+export function isDecodable(p: Packet): boolean {
+  return p.lengthless || (p.long && LONG_DECODED.has(p.type)) || SHORT_DECODED.has(p.type);
 }

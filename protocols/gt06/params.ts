@@ -1,3 +1,5 @@
+import { type ParamDef, paramDef } from '../common/params.js';
+
 /**
  * GT06 fields → message parameters (DESIGN §3). The decoder reads fields; this file says what they
  * are called and how codes translate. Sources: Concox GT06/GT06N protocol notes in
@@ -184,17 +186,33 @@ export const INFO_04_KEYS: Readonly<Record<string, string>> = {
 
 /**
  * FM08ABC OBD text (0x8C) `<id>=<hex>` pairs, keyed by the first two characters of the id; values
- * are hex, scaled ×0.01 (the VIN is text). Other ids → `gt06.obd.<id>` with the value as sent.
+ * are hex hundredths (the VIN is text). Other ids → `gt06.obd.<id>` with the value as sent.
  */
-export const OBD_KEYS: Readonly<Record<string, string>> = {
-  '28': P.ecuMileage,
-  '2B': P.fuel,
-  '2D': P.coolant,
-  '35': P.obdSpeed,
-  '36': P.rpm,
-  '47': P.fuelUsed,
-  '49': P.hours,
-  '4A': P.vin,
+export const OBD_KEYS: Readonly<Record<string, ParamDef>> = {
+  '28': paramDef(P.ecuMileage, 'u', 100),
+  '2B': paramDef(P.fuel, 'u', 100),
+  '2D': paramDef(P.coolant, 'u', 100),
+  '35': paramDef(P.obdSpeed, 'u', 100),
+  '36': paramDef(P.rpm, 'u', 100),
+  '47': paramDef(P.fuelUsed, 'u', 100),
+  '49': paramDef(P.hours, 'u', 100),
+  '4A': paramDef(P.vin, 'ascii'),
+};
+
+/** A TLV module (id u16, length u8, data) of 0x36/0x37/0x38 packets holding one unsigned integer of `size` bytes. */
+export interface ModuleDef extends ParamDef {
+  readonly size: number;
+}
+const moduleDef = (name: string, size: number, divisor?: number): ModuleDef => ({ ...paramDef(name, 'u', divisor), size });
+
+/** TLV modules: id → parameter, value size, divisor. Other ids (or other sizes) → `gt06.module.<id>` as hex. */
+export const MODULES: Readonly<Record<number, ModuleDef>> = {
+  0x18: moduleDef(P.battery, 2, 100),
+  0x27: moduleDef(P.power, 2, 100),
+  0x2e: moduleDef(P.mileage, 4, 1000),
+  0x32: moduleDef(P.bootReason, 1),
+  0x3b: moduleDef(P.accuracy, 2, 100),
+  0x6a: moduleDef(P.batteryLevel, 1),
 };
 
 /** Device models (settings.modelOverride) that change layouts or codes. */

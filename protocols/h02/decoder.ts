@@ -1,10 +1,10 @@
 import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
 import type { DecodeContext, Decoded } from '../common/types.js';
-import { decodeBinary } from './binary-decoder.js';
 import { Marker } from './constants.js';
-import { decodeText } from './text-decoder.js';
+import { decodeBinary } from './records/binary.js';
+import { decodeText } from './records/text.js';
 
-/** Decodes one H02 frame: `*` text (text-decoder.ts) or `$` binary (binary-decoder.ts). Never throws. */
+/** Decodes one H02 frame: `*` text (records/text.ts) or `$` binary (records/binary.ts). Never throws. */
 export function decode(frame: Buffer, _ctx: DecodeContext): Decoded {
   const out: Decoded = { messages: [], commandReplies: [], errors: [] };
   try {

@@ -64,7 +64,8 @@ function custom(p: Readonly<Record<string, unknown>>, id: string | undefined): B
   return Buffer.from(`*${SERVER_MAKER},${id},${p.text}#`, 'latin1');
 }
 
-export function commandTime(value: unknown, commandId: number | undefined): string | CodecError {
+/** The hhmmss of a command: its `time` property, else its hub command id as a time of day, else `000000`. */
+function commandTime(value: unknown, commandId: number | undefined): string | CodecError {
   if (value !== undefined && value !== null) {
     const m = /^([01]\d|2[0-3]):?([0-5]\d):?([0-5]\d)$/.exec(String(value));
     return m ? m[1] + m[2] + m[3] : bad('"time" must be hhmmss or hh:mm:ss');
@@ -72,6 +73,12 @@ export function commandTime(value: unknown, commandId: number | undefined): stri
   if (commandId === undefined || !Number.isInteger(commandId) || commandId < 0) return '000000';
   const s = commandId % SECONDS_PER_DAY;
   return [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((x) => String(x).padStart(2, '0')).join('');
+}
+
+/** The device echoes the command's hhmmss in its V4 reply; a custom text carries none of ours. */
+export function correlate(command: CommandRequest): string | undefined {
+  const time = commandTime(command.properties.time, command.id);
+  return time instanceof CodecError || command.name === 'custom' ? undefined : time;
 }
 
 function bad(reason: string): CodecError {

@@ -1,9 +1,11 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import { MORE, skipBytes, whole } from '../common/framing.js';
+import { CodecErrorCode } from '../common/errors.js';
+import { cut, fail, MORE, nextMarker, skipBytes, whole } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { BinaryLength, Marker, SettingKey, VAR_BINARY_LENGTH } from './constants.js';
 
 const LINE_ENDS = [0x0d, 0x0a];
+const TEXT = Buffer.from([Marker.Text]);
+const BINARY = Buffer.from([Marker.Binary]);
 
 /**
  * Cuts one H02 frame from a TCP stream: `*`…`#` text (line endings around it are skipped with
@@ -18,13 +20,11 @@ export function frame(buf: Buffer, state: SessionState, options: CodecOptions): 
     case Marker.Text:
       return cutText(buf, start, options);
     case Marker.Binary:
-      return cut(buf, start, binaryLength(buf, start, state, options), options);
+      return cutBinary(buf, start, binaryLength(buf, start, state, options), options);
     case Marker.Alternative:
-      return cut(buf, start, BinaryLength.Short, options);
-    default: {
-      const next = nextMarker(buf, start + 1);
-      return skip(next, CodecErrorCode.Malformed, `0x${buf[start].toString(16)} is not a frame start (*, $ or X)`);
-    }
+      return cutBinary(buf, start, BinaryLength.Short, options);
+    default:
+      return fail(CodecErrorCode.Malformed, `0x${buf[start].toString(16)} is not a frame start (*, $ or X)`, resync(buf, start + 1));
   }
 }
 
@@ -33,7 +33,7 @@ function cutText(buf: Buffer, start: number, options: CodecOptions): FrameResult
   const end = buf.indexOf(Marker.End, start);
   if (end < 0 || end - start + 1 > options.maxFrameSize) {
     if (buf.length - start <= options.maxFrameSize) return MORE;
-    return skip(nextMarker(buf, start + 1), CodecErrorCode.Oversize, `no # within the channel's frame limit of ${options.maxFrameSize} bytes`);
+    return fail(CodecErrorCode.Oversize, `no # within the channel's frame limit of ${options.maxFrameSize} bytes`, resync(buf, start + 1));
   }
   return { type: 'frame', frame: buf.subarray(start, end + 1), consumed: skipBytes(buf, end + 1, LINE_ENDS) };
 }
@@ -53,24 +53,19 @@ function binaryLength(buf: Buffer, start: number, state: SessionState, options: 
   return isMarker(buf[start + BinaryLength.Short]) ? BinaryLength.Short : BinaryLength.Long;
 }
 
-function cut(buf: Buffer, start: number, length: number, options: CodecOptions): FrameResult {
+/** A fixed-length frame; one longer than the channel allows is skipped up to the next frame start. */
+function cutBinary(buf: Buffer, start: number, length: number, options: CodecOptions): FrameResult {
   if (length > options.maxFrameSize) {
-    return skip(nextMarker(buf, start + 1), CodecErrorCode.Oversize, `binary frame of ${length} bytes exceeds the channel's frame limit`);
+    return fail(CodecErrorCode.Oversize, `binary frame of ${length} bytes exceeds the channel's frame limit`, resync(buf, start + 1));
   }
-  if (buf.length - start < length) return MORE;
-  return { type: 'frame', frame: buf.subarray(start, start + length), consumed: start + length };
+  return cut(buf, start, length, options, 'binary frame');
 }
 
 function isMarker(byte: number): boolean {
   return byte === Marker.Text || byte === Marker.Binary || byte === Marker.Alternative;
 }
 
-/** Index of the next `*` or `$` (resync points), or the buffer length when there is none. */
-function nextMarker(buf: Buffer, from: number): number {
-  for (let i = from; i < buf.length; i++) if (buf[i] === Marker.Text || buf[i] === Marker.Binary) return i;
-  return buf.length;
-}
-
-function skip(consumed: number, code: CodecError['code'], reason: string): FrameResult {
-  return { type: 'error', error: new CodecError(code, reason, 0), consumed };
+/** Index of the next `*` or `$` (resync points) at or after `from`, or the buffer length when there is none. */
+function resync(buf: Buffer, from: number): number {
+  return Math.min(nextMarker(buf, TEXT, from), nextMarker(buf, BINARY, from));
 }

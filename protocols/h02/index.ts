@@ -1,9 +1,8 @@
-import { CodecError } from '../common/errors.js';
 import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { commandTime, encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -16,10 +15,7 @@ export const h02: ProtocolCodec = {
   inspect,
   decode,
   encodeCommand,
-  correlate: (command) => {
-    const time = commandTime(command.properties.time, command.id);
-    return time instanceof CodecError || command.name === 'custom' ? undefined : time;
-  },
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

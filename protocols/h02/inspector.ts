@@ -1,10 +1,9 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
-import { binaryId } from './binary-decoder.js';
 import { BinaryLength, Marker, SettingKey, TextType, VAR_BINARY_LENGTH } from './constants.js';
 import { encodeHeartbeatEcho, encodeR12Ack, encodeV4Ack } from './encoder.js';
-import { ackTime, fixLayout, splitText, type TextFrame } from './text-fields.js';
+import { ackTime, binaryId, fixLayout, splitText, type TextFrame } from './packet.js';
 
 /**
  * Identity and acks of one H02 frame. Every frame carries the device id. Replies (as Traccar):

@@ -3,6 +3,7 @@
  * per-element branches. Sources: ../shared/protocols/README.md (H02) and Traccar's H02 decoder
  * (facts only: bit meanings, battery scale, field order).
  */
+import { type ParamDef, type ParamKind, paramDef } from '../common/params.js';
 import type { Message } from '../common/types.js';
 
 /**
@@ -55,17 +56,26 @@ export const SIMPLE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   LINK: ['time', 'gsm.signal.level', 'position.satellites', 'battery.level', 'h02.steps', 'h02.turnovers', 'date', 'status'],
 };
 
+/** A field of the odometer tail: the text it must match, its radix, and the divisor of the value. */
+export interface TailDef extends ParamDef {
+  readonly pattern: RegExp;
+  readonly radix: 10 | 16;
+}
+const tailDef = (name: string, kind: ParamKind, pattern: RegExp, radix: 10 | 16, divisor?: number): TailDef => ({
+  ...paramDef(name, kind, divisor),
+  pattern,
+  radix,
+});
+
 /** The 6-field tail after the status of some V1 firmware: odometer, temperature, fuel, altitude, LAC, cell. */
-export const ODOMETER_TAIL: ReadonlyArray<readonly [name: string, parse: (v: string) => number]> = [
-  ['vehicle.mileage', (v) => Number(v) / 1000], // metres → km
-  ['sensor.temperature.1', Number], // °C
-  ['fuel.level', Number],
-  ['position.altitude', Number], // m
-  ['gsm.lac', (v) => parseInt(v, 16)],
-  ['gsm.cellid', (v) => parseInt(v, 16)],
+export const ODOMETER_TAIL: readonly TailDef[] = [
+  tailDef('vehicle.mileage', 'u', /^\d+$/, 10, 1000), // metres → km
+  tailDef('sensor.temperature.1', 's', /^-?\d+$/, 10), // °C
+  tailDef('fuel.level', 'u', /^\d+\.\d+$/, 10), // always with a decimal point
+  tailDef('position.altitude', 's', /^-?\d+$/, 10), // m
+  tailDef('gsm.lac', 'u', /^[0-9A-Fa-f]+$/, 16),
+  tailDef('gsm.cellid', 'u', /^[0-9A-Fa-f]+$/, 16),
 ];
-/** Matches that 6-field tail (fuel always has a decimal point). */
-export const ODOMETER_TAIL_PATTERN = [/^\d+$/, /^-?\d+$/, /^\d+\.\d+$/, /^-?\d+$/, /^[0-9A-Fa-f]+$/, /^[0-9A-Fa-f]+$/] as const;
 
 /** V19's SIM group between the date and the status (seen: empty, IP address or phone number, ICCID). */
 export const SIM_FIELDS = ['h02.sim.1', 'h02.sim.info', 'gsm.sim.iccid'] as const;
@@ -76,12 +86,19 @@ export const tailName = (index: number): string => `io.${index + 1}`;
 /** Serving cell of LBS reports; every cell (serving first) as `[lac, cid, level?]` in `h02.cells`. */
 export const CELLS_NAME = 'h02.cells';
 
+/** A field of the binary frame at a fixed offset (u8 or u16 BE). */
+export interface BinaryFieldDef extends ParamDef {
+  readonly offset: number;
+  readonly size: 1 | 2;
+}
+const binaryField = (offset: number, size: 1 | 2, name: string): BinaryFieldDef => ({ ...paramDef(name, 'u'), offset, size });
+
 /** Binary frames of 45 bytes (5-byte id): the serving cell after the status word. */
-export const BINARY_CELL: ReadonlyArray<readonly [offset: number, size: 1 | 2, name: string]> = [
-  [37, 2, 'gsm.mcc'],
-  [39, 1, 'gsm.mnc'],
-  [40, 2, 'gsm.lac'],
-  [42, 2, 'gsm.cellid'],
+export const BINARY_CELL: readonly BinaryFieldDef[] = [
+  binaryField(37, 2, 'gsm.mcc'),
+  binaryField(39, 1, 'gsm.mnc'),
+  binaryField(40, 2, 'gsm.lac'),
+  binaryField(42, 2, 'gsm.cellid'),
 ];
 
 /** Words that tell whether a V4 command echo reports success. */

@@ -31,6 +31,9 @@ export const COMMA = 0x2c;
 export const STAR = 0x2a;
 export const SERVER_HEADER = '@@';
 
+/** The checksum's name in errors: the byte sum mod 256 of `$$` through `*` (a missing one does not match either). */
+export const CHECKSUM_NAME = 'byte-sum checksum';
+
 /** The longest decimal length field accepted (5 digits: up to 99999 bytes). */
 export const MAX_LENGTH_DIGITS = 5;
 /** Shortest possible `len` (`,X,ABC*CS\r\n`). */

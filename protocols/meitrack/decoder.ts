@@ -1,10 +1,12 @@
+import { crcVerdict, markCrcInvalid } from '../common/crc-policy.js';
 import { CodecError, toCodecError } from '../common/errors.js';
-import type { CommandReply, DecodeContext, Decoded, Message } from '../common/types.js';
-import { decodeCcc, decodeCce, parsePhotoPacket } from './binary-decoder.js';
-import { FrameType } from './constants.js';
-import { checksumError, type Header, parseHeader } from './header.js';
+import type { DecodeContext, Decoded, Message } from '../common/types.js';
+import { CHECKSUM_NAME, FrameType } from './constants.js';
+import { type Header, parseHeader } from './packet.js';
 import { ALARMS } from './params.js';
-import { decodeReport } from './text-decoder.js';
+import { decodeCcc, decodeCce, decodePhoto } from './records/binary.js';
+import { decodeReply } from './records/reply.js';
+import { decodeReport } from './records/text.js';
 
 /**
  * Decodes one Meitrack frame: AAA text reports, CCC/CCE binary batches, D00 picture packets, and
@@ -17,8 +19,9 @@ export function decode(frame: Buffer, ctx: DecodeContext): Decoded {
     out.errors.push(h);
     return out;
   }
-  if (!h.checksumOk && ctx.options?.crc !== 'lenient') {
-    out.errors.push(checksumError(h));
+  const crc = crcVerdict(h.checksumOk, ctx.options, CHECKSUM_NAME, h.end);
+  if (!crc.pass) {
+    if (crc.error) out.errors.push(crc.error);
     return out;
   }
   try {
@@ -26,10 +29,8 @@ export function decode(frame: Buffer, ctx: DecodeContext): Decoded {
   } catch (err) {
     out.errors.push(toCodecError(err));
   }
-  for (const m of out.messages) {
-    applyEvent(m);
-    if (!h.checksumOk) m['crc.valid'] = false;
-  }
+  for (const m of out.messages) applyEvent(m);
+  if (crc.error) markCrcInvalid(out.messages);
   return out;
 }
 
@@ -46,29 +47,12 @@ function decodeFrame(frame: Buffer, h: Header, ctx: DecodeContext, out: Decoded)
       return;
     case FrameType.Confirm:
       return; // acked by the inspector, no data
-    case FrameType.PhotoData: {
-      const packet = parsePhotoPacket(frame, h);
-      if (packet instanceof CodecError) throw packet;
-      out.messages.push({
-        'meitrack.photo.file': packet.file,
-        'meitrack.photo.packets': packet.total,
-        'meitrack.photo.packet': packet.index,
-        'meitrack.photo.data': packet.data.toString('hex'),
-      });
+    case FrameType.PhotoData:
+      decodePhoto(frame, h, out);
       return;
-    }
     default:
       decodeReply(frame, h, out);
   }
-}
-
-/** A reply to a server command: the text from the command type to `*`, correlated by the flag. */
-function decodeReply(frame: Buffer, h: Header, out: Decoded): void {
-  const response = frame.toString('latin1', h.typeAt, h.end);
-  const executed = /,OK$/i.test(response) ? true : /,(error|fail(ed)?)$/i.test(response) ? false : undefined;
-  const reply: CommandReply = { response, correlation: h.flag, ...(executed === undefined ? {} : { executed }) };
-  out.commandReplies.push(reply);
-  out.messages.push({ 'command.response': response });
 }
 
 /** Event code → `alarm.event.trigger` and `alarm.type` (table in params.ts). */

@@ -1,6 +1,6 @@
 import { fixParams, simFix } from '../common/simulation.js';
 import type { DeviceSimulator } from '../common/types.js';
-import { checksumText, sum8 } from './header.js';
+import { checksumText, sum8 } from './packet.js';
 
 /**
  * The device side of Meitrack (GPRS protocol §1.1), for simulators and tests: an AAA automatic

@@ -2,7 +2,7 @@ import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { fromHex } from '../common/reader.js';
 import type { CommandRequest, SessionState } from '../common/types.js';
 import { DEFAULT_FLAG, DEFAULT_PHOTO_FILE, FLAG_COUNT, FLAG_FIRST, FrameType, SERVER_HEADER, TRAILER_LENGTH } from './constants.js';
-import { checksumText, sum8 } from './header.js';
+import { checksumText, sum8 } from './packet.js';
 
 /** Commands without properties → command text (GPRS protocol §2 command list). */
 const FIXED_COMMANDS: Readonly<Record<string, string>> = {
@@ -44,7 +44,7 @@ export function encodePhotoRequest(ident: string, file: string, index: number): 
  * The flag of a command: the `flag` property, else one derived from the hub command id
  * (0x41 + id mod 58, echoed by the device's reply as its correlation), else `A`.
  */
-export function commandFlag(command: CommandRequest): string | CodecError {
+function commandFlag(command: CommandRequest): string | CodecError {
   const flag = command.properties.flag;
   if (flag !== undefined) {
     const code = typeof flag === 'string' && flag.length === 1 ? flag.charCodeAt(0) : -1;
@@ -109,6 +109,12 @@ export function encodeCommand(command: CommandRequest, state: Pick<SessionState,
   if (flag instanceof CodecError) return flag;
   const content = commandContent(command);
   return content instanceof CodecError ? content : encodeFrame(state.ident, content, flag);
+}
+
+/** The device answers a command with the command's flag: that flag is the correlation. */
+export function correlate(command: CommandRequest): string | undefined {
+  const flag = commandFlag(command);
+  return typeof flag === 'string' ? flag : undefined;
 }
 
 function bad(reason: string): CodecError {

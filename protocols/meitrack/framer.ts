@@ -1,8 +1,8 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
+import { CodecErrorCode } from '../common/errors.js';
+import { cut, fail, MORE, nextMarker, whole } from '../common/framing.js';
 import type { CodecOptions, FrameResult, SessionState } from '../common/types.js';
 import { COMMA, DOLLAR, MAX_LENGTH_DIGITS, MIN_LENGTH } from './constants.js';
 
-const MORE: FrameResult = { type: 'more' };
 const START = Buffer.from('$$', 'latin1');
 
 /**
@@ -13,7 +13,7 @@ const START = Buffer.from('$$', 'latin1');
  * frames.
  */
 export function frame(buf: Buffer, state: SessionState, options: CodecOptions): FrameResult {
-  if (state.transport !== 'tcp') return buf.length > 0 ? { type: 'frame', frame: buf, consumed: buf.length } : MORE;
+  if (state.transport !== 'tcp') return whole(buf);
   if (buf.length === 0) return MORE;
   if (buf[0] !== DOLLAR || (buf.length > 1 && buf[1] !== DOLLAR)) return resync(buf, 1, 'expected the "$$" frame header');
   if (buf.length < 4) return MORE;
@@ -33,12 +33,10 @@ export function frame(buf: Buffer, state: SessionState, options: CodecOptions): 
   if (total > options.maxFrameSize) {
     return resync(buf, 2, `frame length ${total} exceeds the channel's frame limit of ${options.maxFrameSize} bytes`, CodecErrorCode.Oversize);
   }
-  return buf.length < total ? MORE : { type: 'frame', frame: buf.subarray(0, total), consumed: total };
+  return cut(buf, 0, total, options);
 }
 
 /** Skips to the next `$$` at or after `from` (keeping a trailing `$` that may start one). */
-function resync(buf: Buffer, from: number, reason: string, code: CodecError['code'] = CodecErrorCode.Malformed): FrameResult {
-  const next = buf.indexOf(START, from);
-  const consumed = next > 0 ? next : buf[buf.length - 1] === DOLLAR ? buf.length - 1 : buf.length;
-  return { type: 'error', error: new CodecError(code, reason, 0), consumed: Math.max(1, consumed) };
+function resync(buf: Buffer, from: number, reason: string, code: CodecErrorCode = CodecErrorCode.Malformed): FrameResult {
+  return fail(code, reason, nextMarker(buf, START, from));
 }

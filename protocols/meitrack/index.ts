@@ -2,7 +2,7 @@ import type { ProtocolCodec } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { commandFlag, encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -15,10 +15,7 @@ export const meitrack: ProtocolCodec = {
   inspect,
   decode,
   encodeCommand,
-  correlate: (command) => {
-    const flag = commandFlag(command);
-    return typeof flag === 'string' ? flag : undefined;
-  },
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

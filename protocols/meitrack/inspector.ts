@@ -1,9 +1,9 @@
+import { crcVerdict } from '../common/crc-policy.js';
 import { CodecError } from '../common/errors.js';
 import type { CodecOptions, Inspection, SessionState } from '../common/types.js';
-import { cccRecordCount, parsePhotoPacket } from './binary-decoder.js';
-import { DEFAULT_PHOTO_FILE, FrameType, PHOTO_BATCH } from './constants.js';
+import { CHECKSUM_NAME, DEFAULT_PHOTO_FILE, FrameType, PHOTO_BATCH } from './constants.js';
 import { encodeAacAck, encodeCccAck, encodePhotoRequest } from './encoder.js';
-import { checksumError, type Header, parseHeader } from './header.js';
+import { cccRecordCount, type Header, parseHeader, parsePhotoPacket } from './packet.js';
 
 /**
  * Identity and acknowledgement of one Meitrack frame. Every frame carries the IMEI. AAA reports
@@ -15,8 +15,9 @@ import { checksumError, type Header, parseHeader } from './header.js';
 export function inspect(frame: Buffer, _state: SessionState, options: CodecOptions): Inspection {
   const h = parseHeader(frame);
   if (h instanceof CodecError) return { store: false, error: h };
-  if (!h.checksumOk && options.crc !== 'lenient') return { store: false, error: checksumError(h) };
-  const base = h.checksumOk ? { ident: h.ident } : { ident: h.ident, error: checksumError(h) };
+  const crc = crcVerdict(h.checksumOk, options, CHECKSUM_NAME, h.end);
+  if (!crc.pass) return { store: false, error: crc.error };
+  const base = crc.error ? { ident: h.ident, error: crc.error } : { ident: h.ident };
   switch (h.type) {
     case FrameType.Confirm:
       return { ...base, store: false, reply: encodeAacAck(h.flag, h.ident) };

@@ -4,6 +4,7 @@
  * T622 GPRS Protocol §3.45 (CCC), T366/T633L protocol CCE parameter list, and the attribute
  * choices of Traccar's MeitrackProtocolDecoder. Unknown CCE parameters are kept as `io.<id>`.
  */
+import { type ParamDef, type ParamKind, paramDef } from '../common/params.js';
 
 /** Event codes (`event.enum`) → alarm type, for the codes that are alarms. Descriptions from §1.4. */
 export const ALARMS: Readonly<Record<number, string>> = {
@@ -75,21 +76,31 @@ export const VOLTAGE_FIELDS = [
   'meitrack.gps.voltage',
 ] as const;
 
-/** Volts per AD count for `ad1|ad2|ad3|battery|power`; `null` keeps the raw count as `meitrack.adc.<n>`. */
-export interface AdScale {
-  readonly ain: number | null;
-  readonly battery: number | null;
-  readonly power: number | null;
+/** Volts of an AD count: count × `fullScale` / `divisor` (the full-scale voltage over the converter's counts). */
+export interface AdFactor {
+  readonly fullScale: number;
+  readonly divisor: number;
 }
-const TEN_BIT: AdScale = { ain: 6 / 1024, battery: 6 / 1024, power: 48 / 1024 }; //       AD × 3 × 2 / 1024, power × 3 × 16 / 1024
-const TWELVE_BIT: AdScale = { ain: 6.6 / 4096, battery: 6.6 / 4096, power: 52.8 / 4096 }; // AD × 3.3 × 2 / 4096, power × 3.3 × 16 / 4096
+/** The factors of `ad1|ad2|ad3`, battery and power; `null` keeps the raw count as `meitrack.adc.<n>`. */
+export interface AdScale {
+  readonly ain: AdFactor | null;
+  readonly battery: AdFactor | null;
+  readonly power: AdFactor | null;
+}
+const AD_10_BIT: AdFactor = { fullScale: 3 * 2, divisor: 1024 }; //      AD × 3 × 2 / 1024
+const POWER_10_BIT: AdFactor = { fullScale: 3 * 16, divisor: 1024 }; // power × 3 × 16 / 1024
+const AD_12_BIT: AdFactor = { fullScale: 6.6, divisor: 4096 }; //        AD × 3.3 × 2 / 4096
+const POWER_12_BIT: AdFactor = { fullScale: 52.8, divisor: 4096 }; //    power × 3.3 × 16 / 4096
+const HUNDREDTHS: AdFactor = { fullScale: 1, divisor: 100 };
+const TEN_BIT: AdScale = { ain: AD_10_BIT, battery: AD_10_BIT, power: POWER_10_BIT };
+const TWELVE_BIT: AdScale = { ain: AD_12_BIT, battery: AD_12_BIT, power: POWER_12_BIT };
 /** Models that report hex hundredths of a volt (T311, T322X, T333, T355 and all newer models). */
-export const DEFAULT_AD_SCALE: AdScale = { ain: 0.01, battery: 0.01, power: 0.01 };
+export const DEFAULT_AD_SCALE: AdScale = { ain: HUNDREDTHS, battery: HUNDREDTHS, power: HUNDREDTHS };
 /** Model (upper case, from the `model` codec setting) → AD scale. */
 export const AD_SCALES: Readonly<Record<string, AdScale>> = {
   MVT340: TEN_BIT,
   MVT380: TEN_BIT,
-  MT90: { ain: 6.6 / 4096, battery: 6.6 / 4096, power: null },
+  MT90: { ain: AD_12_BIT, battery: AD_12_BIT, power: null },
   T1: TWELVE_BIT,
   T3: TWELVE_BIT,
   MVT100: TWELVE_BIT,
@@ -103,7 +114,7 @@ export const AD_SCALES: Readonly<Record<string, AdScale>> = {
 export type BinaryType = 'u8' | 'u16' | 'i16' | 'u32' | 'i32' | 'time' | 'flag' | 'io';
 
 /** CCC record, protocol 0x0102 (52 bytes, T622 protocol §3.45 / §1.2). */
-export const CCC_RECORD: ReadonlyArray<readonly [name: string, type: BinaryType, div?: number]> = [
+export const CCC_RECORD: ReadonlyArray<readonly [name: string, type: BinaryType, divisor?: number]> = [
   ['event.enum', 'u8'],
   ['position.latitude', 'i32', 1e6],
   ['position.longitude', 'i32', 1e6],
@@ -128,13 +139,15 @@ export const CCC_RECORD: ReadonlyArray<readonly [name: string, type: BinaryType,
   ['meitrack.geofence', 'u32'],
 ];
 
-/** A CCE parameter of a fixed-size group: unsigned/signed integer, `bool` (non-zero), `time`, `text` (decimal string). */
-export interface FixedParam {
-  readonly name: string;
-  readonly kind: 'u' | 's' | 'bool' | 'time' | 'text';
-  readonly div?: number;
+/**
+ * A CCE parameter of a fixed-size group: an integer (`u`, `s`, `bool` non-zero, with a divisor), or
+ * `as` a `time` (seconds since 2000) or `text` (the number as a decimal string).
+ */
+export interface CceDef extends ParamDef {
+  readonly as?: 'time' | 'text';
 }
-const F: ReadonlyArray<readonly [size: 1 | 2 | 4, id: number, name: string, kind: FixedParam['kind'], div?: number]> = [
+type CceKind = ParamKind | 'time' | 'text';
+const F: ReadonlyArray<readonly [size: 1 | 2 | 4, id: number, name: string, kind: CceKind, divisor?: number]> = [
   [1, 0x01, 'event.enum', 'u'],
   [1, 0x05, 'position.valid', 'bool'],
   [1, 0x06, 'position.satellites', 'u'],
@@ -175,11 +188,16 @@ const F: ReadonlyArray<readonly [size: 1 | 2 | 4, id: number, name: string, kind
 ];
 
 /** CCE fixed-size parameters by group size and id. */
-export const CCE_FIXED: Readonly<Record<1 | 2 | 4, ReadonlyMap<number, FixedParam>>> = {
-  1: new Map(F.filter((p) => p[0] === 1).map(([, id, name, kind, div]) => [id, { name, kind, div }])),
-  2: new Map(F.filter((p) => p[0] === 2).map(([, id, name, kind, div]) => [id, { name, kind, div }])),
-  4: new Map(F.filter((p) => p[0] === 4).map(([, id, name, kind, div]) => [id, { name, kind, div }])),
-};
+export const CCE_FIXED: Readonly<Record<1 | 2 | 4, ReadonlyMap<number, CceDef>>> = { 1: cceGroup(1), 2: cceGroup(2), 4: cceGroup(4) };
+
+function cceGroup(size: 1 | 2 | 4): ReadonlyMap<number, CceDef> {
+  return new Map(
+    F.filter((row) => row[0] === size).map(([, id, name, kind, divisor]) => [
+      id,
+      kind === 'time' || kind === 'text' ? { ...paramDef(name, 'u', divisor), as: kind } : paramDef(name, kind, divisor),
+    ]),
+  );
+}
 
 /**
  * Variable-length CCE parameters (id, length, bytes). `cell`: mcc u16, mnc u16, lac u16, ci u32,

@@ -13,8 +13,6 @@ import { allProtocols } from '../../../protocols/index.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PROTOCOLS_DIR = join(ROOT, 'protocols');
 const ANATOMY = ['constants.ts', 'decoder.ts', 'device-types.ts', 'device.ts', 'encoder.ts', 'framer.ts', 'index.ts', 'inspector.ts', 'packet.ts', 'params.ts'];
-/** Folders still being brought to the anatomy (each is removed from this list as it lands). */
-const LEGACY = new Set(['gt06', 'h02', 'meitrack']);
 
 const folders = readdirSync(PROTOCOLS_DIR).filter((d) => d !== 'common' && statSync(join(PROTOCOLS_DIR, d)).isDirectory());
 const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
@@ -23,14 +21,14 @@ describe('protocols: folder anatomy', () => {
   for (const name of folders) {
     describe(name, () => {
       const dir = join(PROTOCOLS_DIR, name);
-      it.runIf(!LEGACY.has(name))('has exactly the files of the anatomy, and its record decoders under records/', () => {
+      it('has exactly the files of the anatomy, and its record decoders under records/', () => {
         const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
         expect(files.sort()).toEqual(ANATOMY);
         const others = readdirSync(dir).filter((f) => !f.endsWith('.ts'));
         expect(others).toEqual(['records']);
         expect(readdirSync(join(dir, 'records')).filter((f) => f.endsWith('.ts')).length).toBeGreaterThan(0);
       });
-      it.runIf(!LEGACY.has(name))('inspects and frames without the decoder', () => {
+      it('inspects and frames without the decoder', () => {
         for (const role of ['inspector.ts', 'framer.ts', 'packet.ts']) {
           const bad = importsOf(join(dir, role)).filter((i) => i === './decoder.js' || i.startsWith('./records/'));
           expect(bad, `${name}/${role} imports`).toEqual([]);

@@ -1,6 +1,10 @@
+import { bcd } from '../common/reader.js';
+import { BinaryLength } from './constants.js';
+
 /**
- * Tokenising and field helpers for H02 text frames, shared by the inspector (ack times) and the
- * text decoder: `*<maker>,<id>,<type>,<args...>#`.
+ * The envelope of an H02 frame, read by the inspector (ident, ack times) and the decoders alike:
+ * the fields of a `*<maker>,<id>,<type>,<args...>#` text frame, and the device id of a `$` binary
+ * frame (../shared/protocols/README.md, "H02").
  */
 
 export interface TextFrame {
@@ -24,6 +28,15 @@ export function splitText(frame: Buffer): TextFrame | undefined {
   if (fields.length < 2) return undefined;
   const typeEnd = fields[0].length + fields[1].length + (fields[2] ?? '').length + 3;
   return { maker: fields[0], id: fields[1].trim(), type: (fields[2] ?? '').trim(), args: fields.slice(3), rest: body.slice(typeEnd) };
+}
+
+/** Device id of a binary frame: 10 BCD digits, or the first 15 of 8 bytes in the 42-byte form. */
+export function binaryId(frame: Buffer): string | undefined {
+  const longId = frame.length === BinaryLength.LongId;
+  const size = longId ? 8 : 5;
+  if (frame.length < 1 + size) return undefined;
+  const id = bcd(frame, 1, 1 + size).slice(0, longId ? 15 : 10);
+  return /^\d+$/.test(id) ? id : undefined;
 }
 
 /** Where the fix fields sit in `args`: validity index, date index, battery index (or -1). */

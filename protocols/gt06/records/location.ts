@@ -1,4 +1,5 @@
-import { Msg } from './constants.js';
+import { type LocationType, Msg } from '../constants.js';
+import { AZ735_ALARMS, ain, P } from '../params.js';
 import {
   type Ctx,
   LBS_2G,
@@ -13,7 +14,7 @@ import {
   setDriver,
   type Variant,
 } from './fields.js';
-import { ain, moduleName, P } from './params.js';
+import { readModules } from './modular.js';
 
 /**
  * Location packets (GPS / LBS / status family) as plans: the ordered field groups each packet type
@@ -76,7 +77,8 @@ const STEPS = {
 type StepName = keyof typeof STEPS;
 
 /** Plans by packet type, then by variant (`standard` is the default) or model family (`nt`, `vl`, `qh302r`). */
-const PLANS: Readonly<Record<number, Partial<Record<Variant | 'nt' | 'vl' | 'qh302r', readonly StepName[]>>>> = {
+type Plans = Partial<Record<Variant | 'nt' | 'vl' | 'qh302r', readonly StepName[]>>;
+const PLANS: Readonly<Record<LocationType, Plans>> = {
   [Msg.Gps]: { standard: ['gps'] },
   [Msg.GpsLbs6]: { standard: ['gps', 'lbsMnc16Cid32'] },
   [Msg.GpsLbs1]: {
@@ -117,14 +119,11 @@ const PLANS: Readonly<Record<number, Partial<Record<Variant | 'nt' | 'vl' | 'qh3
   [Msg.LbsAddress]: { standard: ['lbs'] },
 };
 
-/** Whether a packet type has a location plan (for any variant or model). */
-export function hasPlan(type: number): boolean {
-  return PLANS[type] !== undefined;
-}
+const PLANS_BY_TYPE: Readonly<Partial<Record<number, Plans>>> = PLANS;
 
 /** The steps for a packet, or undefined when it is not a location packet of a known shape. */
 export function locationPlan(type: number, variant: Variant, model: string, family: string | undefined, nt: boolean): readonly StepName[] | undefined {
-  const plans = PLANS[type];
+  const plans = PLANS_BY_TYPE[type];
   if (!plans) return undefined;
   if (nt && plans.nt) return plans.nt;
   if (family === 'vl' && plans.vl) return plans.vl;
@@ -298,23 +297,39 @@ function neighbourCells(c: Ctx): void {
   if (c.r.remaining > 0) c.r.skip(1); // timing advance
 }
 
-/** TLV modules (id u16, length u8, data) of 0x36/0x37/0x38 packets; ids without a known meaning are kept as hex. */
-export function readModules(c: Ctx): void {
-  while (c.r.remaining >= 3) {
-    const id = c.r.u16();
-    const data = c.r.bytes(Math.min(c.r.u8(), c.r.remaining));
-    const def = MODULES[id];
-    if (def && data.length === def.size) c.m[def.name] = data.readUIntBE(0, def.size) / def.div;
-    else c.m[moduleName(id)] = data.toString('hex');
-  }
+/** X1 0x34: data/alarm u32, GPS, terminal info u16, mileage, cell (u32 CI), driver, battery, power, ports, inputs, outputs, ADCs. */
+export function x1Gps(c: Ctx): void {
+  const { r, m } = c;
+  m['gt06.x1.alarm'] = r.u32();
+  readGps(c);
+  m[P.status] = r.u16();
+  m[P.mileage] = r.u32() / 1000;
+  Object.assign(m, { [P.mcc]: r.u16(), [P.mnc]: r.u8(), [P.lac]: r.u16(), [P.cid]: r.u32() });
+  const driver = r.u32();
+  if (driver > 0) m[P.driver] = String(driver);
+  m[P.battery] = r.u16() / 100;
+  m[P.power] = r.u16() / 100;
+  const ports = r.u32();
+  m[P.din] = r.u8();
+  m[P.dout] = r.u8();
+  const adcs = (ports >> 20) & 0x0f;
+  for (let i = 1; i <= adcs && r.remaining >= 2; i++) m[`ain.${i}`] = r.u16() / 100;
 }
 
-/** Module id → parameter, size and divisor. */
-const MODULES: Readonly<Record<number, { name: string; size: number; div: number }>> = {
-  0x18: { name: P.battery, size: 2, div: 100 },
-  0x27: { name: P.power, size: 2, div: 100 },
-  0x2e: { name: P.mileage, size: 4, div: 1000 },
-  0x32: { name: P.bootReason, size: 1, div: 1 },
-  0x3b: { name: P.accuracy, size: 2, div: 100 },
-  0x6a: { name: P.batteryLevel, size: 1, div: 1 },
-};
+/** AZ735 (7979 0x32 location, 0x33 alarm): GPS and cell blocks with length bytes, extra cells, WiFi, status, extension. */
+export function az735(c: Ctx): void {
+  const { r, m } = c;
+  readGps(c, { lengthByte: true });
+  const hasCell = r.buf[r.pos] !== 0;
+  readLbsWithLength(c);
+  if (hasCell) m[P.gsm] = r.u8();
+  r.skip(r.u8()); // additional cells
+  r.skip(r.u8()); // WiFi access points
+  const status = r.u8();
+  m[P.status] = status;
+  if (c.p.type === Msg.Wifi5) {
+    if (status === 0xa0 || status === 0xa1) m[P.armed] = status === 0xa0;
+    else if (AZ735_ALARMS[status]) setAlarm(m, AZ735_ALARMS[status]);
+  }
+  if (r.remaining > 0) r.skip(Math.min(r.u8(), r.remaining)); // reserved extension
+}

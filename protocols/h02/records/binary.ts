@@ -1,19 +1,10 @@
-import { bcd, Reader } from '../common/reader.js';
-import type { Decoded, Message } from '../common/types.js';
-import { BinaryLength } from './constants.js';
-import { applyStatus, BATTERY_RAW_NAME, BINARY_CELL, batteryLevel } from './params.js';
-import { toTimestamp } from './text-fields.js';
+import { bcd, Reader } from '../../common/reader.js';
+import type { Decoded, Message } from '../../common/types.js';
+import { BinaryLength } from '../constants.js';
+import { toTimestamp } from '../packet.js';
+import { applyStatus, BATTERY_RAW_NAME, BINARY_CELL, batteryLevel } from '../params.js';
 
 const KNOTS_TO_KMH = 1.852;
-
-/** Device id of a binary frame: 10 BCD digits, or the first 15 of 8 bytes in the 42-byte form. */
-export function binaryId(frame: Buffer): string | undefined {
-  const longId = frame.length === BinaryLength.LongId;
-  const size = longId ? 8 : 5;
-  if (frame.length < 1 + size) return undefined;
-  const id = bcd(frame, 1, 1 + size).slice(0, longId ? 15 : 10);
-  return /^\d+$/.test(id) ? id : undefined;
-}
 
 /**
  * `$` | id (5 BCD, or 8 in the 42-byte form) | hhmmss DDMMYY (BCD) | latitude DDMM.MMMM (8 BCD
@@ -55,10 +46,10 @@ export function decodeBinary(frame: Buffer, out: Decoded): void {
 
 /** The serving cell of 45-byte frames (left out when MCC is 0). */
 function decodeCell(frame: Buffer, m: Message): void {
-  const values = BINARY_CELL.map(([offset, size]) => (size === 1 ? frame[offset] : frame.readUInt16BE(offset)));
+  const values = BINARY_CELL.map((f) => (f.size === 1 ? frame[f.offset] : frame.readUInt16BE(f.offset)));
   if (values[0] === 0) return;
-  BINARY_CELL.forEach(([, , name], i) => {
-    m[name] = values[i];
+  BINARY_CELL.forEach((f, i) => {
+    m[f.name] = values[i];
   });
 }
 

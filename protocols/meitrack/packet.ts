@@ -1,8 +1,13 @@
 import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { isValidIdent } from '../common/ident.js';
-import { COMMA, DOLLAR, MAX_IDENT_LENGTH, MAX_LENGTH_DIGITS, STAR } from './constants.js';
+import { CCC_RECORD_SIZE, COMMA, DOLLAR, MAX_IDENT_LENGTH, MAX_LENGTH_DIGITS, STAR } from './constants.js';
 
-/** The text header every Meitrack frame starts with: `$$<flag><len>,<imei>,<type>,`. */
+/**
+ * The envelope of a Meitrack frame, read by the inspector and the decoder alike (GPRS protocol
+ * §1.1): the text header every frame starts with, `$$<flag><len>,<imei>,<type>,`, the byte-sum
+ * checksum, and what the inspector's acks need from CCC batches and D00 picture packets.
+ */
+/** The header of a device frame. */
 export interface Header {
   /** Data identifier (one character); a command reply echoes the command's flag. */
   readonly flag: string;
@@ -64,7 +69,29 @@ export function parseHeader(frame: Buffer): Header | CodecError {
   };
 }
 
-/** The typed error for a frame whose checksum is missing or wrong. */
-export function checksumError(header: Header): CodecError {
-  return new CodecError(CodecErrorCode.Checksum, 'byte-sum checksum missing or does not match the frame', header.end);
+/** Record size and count of a CCC batch, for the ack (no decode). */
+export function cccRecordCount(frame: Buffer, h: Header): number {
+  if (h.end - h.body < 8) return 0;
+  const size = frame.readUInt16LE(h.body + 2);
+  return size < CCC_RECORD_SIZE ? 0 : Math.floor((h.end - h.body - 8) / size);
+}
+
+/** D00 picture packet: `D00,<file>,<packets>,<packet index>,<JPEG bytes>` (T622 protocol §3.46). */
+export interface PhotoPacket {
+  readonly file: string;
+  readonly total: number;
+  readonly index: number;
+  readonly data: Buffer;
+}
+
+export function parsePhotoPacket(frame: Buffer, h: Header): PhotoPacket | CodecError {
+  const c1 = frame.indexOf(COMMA, h.body);
+  const c2 = c1 < 0 ? -1 : frame.indexOf(COMMA, c1 + 1);
+  const c3 = c2 < 0 ? -1 : frame.indexOf(COMMA, c2 + 1);
+  if (c3 < 0 || c3 > h.end) return new CodecError(CodecErrorCode.Malformed, 'D00 packet lacks file name, packet count or index', h.body);
+  const total = Number(frame.toString('latin1', c1 + 1, c2));
+  const index = Number(frame.toString('latin1', c2 + 1, c3));
+  if (!Number.isInteger(total) || !Number.isInteger(index))
+    return new CodecError(CodecErrorCode.Malformed, 'D00 packet count or index is not a number', c1 + 1);
+  return { file: frame.toString('latin1', h.body, c1), total, index, data: frame.subarray(c3 + 1, h.end) };
 }

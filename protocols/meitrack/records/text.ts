@@ -1,7 +1,7 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import type { Message } from '../common/types.js';
-import { EVENT_RFID } from './constants.js';
-import { AD_SCALES, type AdScale, DEFAULT_AD_SCALE, REPORT_FIELDS, REQUIRED_REPORT_FIELDS, type ReportKind, VOLTAGE_FIELDS } from './params.js';
+import { CodecError, CodecErrorCode } from '../../common/errors.js';
+import type { Message } from '../../common/types.js';
+import { EVENT_RFID } from '../constants.js';
+import { AD_SCALES, type AdScale, DEFAULT_AD_SCALE, REPORT_FIELDS, REQUIRED_REPORT_FIELDS, type ReportKind, VOLTAGE_FIELDS } from '../params.js';
 
 /**
  * Decodes the data of an AAA report (GPRS protocol §1.2), the text after `AAA,` up to `*`:
@@ -120,7 +120,7 @@ function readAnalog(m: Message, value: string, scale: AdScale): void {
     const raw = parseInt(p, 16);
     const [name, factor] = i < 3 ? [`ain.${i + 1}`, scale.ain] : i === 3 ? ['battery.voltage', scale.battery] : ['external.powersource.voltage', scale.power];
     if (i > 4 || factor === null) m[`meitrack.adc.${i + 1}`] = raw;
-    else m[name] = Math.round(raw * factor * 1000) / 1000;
+    else m[name] = Math.round(((raw * factor.fullScale) / factor.divisor) * 1000) / 1000;
   });
 }
 

@@ -1,7 +1,7 @@
-import { bcd } from '../common/reader.js';
-import { Msg } from './constants.js';
+import { bcd } from '../../common/reader.js';
+import { Msg } from '../constants.js';
+import { P } from '../params.js';
 import { type Ctx, readPacketTime, readU64, setTime, toUnix } from './fields.js';
-import { P } from './params.js';
 
 /** Cell-tower and WiFi packets: several cells and/or access points, no GPS fix. */
 

@@ -1,16 +1,10 @@
-import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
-import { Reader } from '../common/reader.js';
-import type { Decoded, Message } from '../common/types.js';
-import { CCC_RECORD_SIZE, CCE_EXTENDED_ID, COMMA, Y2K } from './constants.js';
-import type { Header } from './header.js';
-import { type BinaryType, CCC_RECORD, CCE_FIXED, CCE_VARIABLE, type VariableKind } from './params.js';
-
-/** Record size and count of a CCC batch, for the ack (no decode). */
-export function cccRecordCount(frame: Buffer, h: Header): number {
-  if (h.end - h.body < 8) return 0;
-  const size = frame.readUInt16LE(h.body + 2);
-  return size < CCC_RECORD_SIZE ? 0 : Math.floor((h.end - h.body - 8) / size);
-}
+import { CodecError, CodecErrorCode, toCodecError } from '../../common/errors.js';
+import { convertParam, unknownParamName } from '../../common/params.js';
+import { Reader } from '../../common/reader.js';
+import type { Decoded, Message } from '../../common/types.js';
+import { CCC_RECORD_SIZE, CCE_EXTENDED_ID, Y2K } from '../constants.js';
+import { type Header, parsePhotoPacket } from '../packet.js';
+import { type BinaryType, CCC_RECORD, CCE_FIXED, CCE_VARIABLE, type VariableKind } from '../params.js';
 
 /** CCC (T622 protocol §3.45): version u16, record size u16, remaining cache u32, then fixed records (LE). */
 export function decodeCcc(frame: Buffer, h: Header, out: Decoded): void {
@@ -28,7 +22,7 @@ export function decodeCcc(frame: Buffer, h: Header, out: Decoded): void {
   while (r.remaining >= size) {
     const start = r.pos;
     const m: Message = {};
-    for (const [name, type, div] of CCC_RECORD) setBinary(m, name, type, readBinary(r, type), div);
+    for (const [name, type, divisor] of CCC_RECORD) setBinary(m, name, type, readBinary(r, type), divisor);
     m['meitrack.cache.remaining'] = remaining;
     out.messages.push(m);
     r.pos = start + size;
@@ -54,13 +48,13 @@ function readBinary(r: Reader, type: BinaryType): number {
   }
 }
 
-function setBinary(m: Message, name: string, type: BinaryType, value: number, div?: number): void {
+function setBinary(m: Message, name: string, type: BinaryType, value: number, divisor?: number): void {
   if (type === 'io') {
     m.din = value & 0xff; // first byte on the wire: inputs (as in the text "IIOO" field)
     m.dout = value >> 8;
   } else if (type === 'flag') m[name] = value === 1;
   else if (type === 'time') m[name] = value + Y2K;
-  else m[name] = div === undefined ? value : value / div;
+  else m[name] = divisor === undefined ? value : value / divisor;
 }
 
 /**
@@ -114,16 +108,10 @@ function readId(r: Reader): number {
 
 function setFixed(m: Message, size: 1 | 2 | 4, id: number, raw: number): void {
   const def = CCE_FIXED[size].get(id);
-  if (!def) {
-    m[`io.${id}`] = raw;
-    return;
-  }
-  const half = 2 ** (size * 8 - 1);
-  const value = def.kind === 's' && raw >= half ? raw - 2 * half : raw;
-  if (def.kind === 'bool') m[def.name] = raw > 0;
-  else if (def.kind === 'time') m[def.name] = raw + Y2K;
-  else if (def.kind === 'text') m[def.name] = String(raw);
-  else m[def.name] = def.div === undefined ? value : value / def.div;
+  if (!def) m[unknownParamName(id)] = raw;
+  else if (def.as === 'time') m[def.name] = raw + Y2K;
+  else if (def.as === 'text') m[def.name] = String(raw);
+  else m[def.name] = convertParam(def, raw, size);
 }
 
 /** Variable-length parameters with a known layout; any other (or one that does not fit) is kept as `io.<id>` hex. */
@@ -137,7 +125,7 @@ function setVariable(m: Message, id: number, bytes: Buffer): void {
       // layout did not match: keep the raw bytes below
     }
   }
-  m[`io.${id}`] = bytes.toString('hex');
+  m[unknownParamName(id)] = bytes.toString('hex');
 }
 
 const VARIABLE: Readonly<Record<VariableKind, (m: Message, name: string, r: Reader) => void>> = {
@@ -180,22 +168,14 @@ const VARIABLE: Readonly<Record<VariableKind, (m: Message, name: string, r: Read
   },
 };
 
-/** D00 picture packet: `D00,<file>,<packets>,<packet index>,<JPEG bytes>` (T622 protocol §3.46). */
-export interface PhotoPacket {
-  readonly file: string;
-  readonly total: number;
-  readonly index: number;
-  readonly data: Buffer;
-}
-
-export function parsePhotoPacket(frame: Buffer, h: Header): PhotoPacket | CodecError {
-  const c1 = frame.indexOf(COMMA, h.body);
-  const c2 = c1 < 0 ? -1 : frame.indexOf(COMMA, c1 + 1);
-  const c3 = c2 < 0 ? -1 : frame.indexOf(COMMA, c2 + 1);
-  if (c3 < 0 || c3 > h.end) return new CodecError(CodecErrorCode.Malformed, 'D00 packet lacks file name, packet count or index', h.body);
-  const total = Number(frame.toString('latin1', c1 + 1, c2));
-  const index = Number(frame.toString('latin1', c2 + 1, c3));
-  if (!Number.isInteger(total) || !Number.isInteger(index))
-    return new CodecError(CodecErrorCode.Malformed, 'D00 packet count or index is not a number', c1 + 1);
-  return { file: frame.toString('latin1', h.body, c1), total, index, data: frame.subarray(c3 + 1, h.end) };
+/** D00 picture packet (T622 protocol §3.46): one message with the file name, packet count and index, and the JPEG bytes as hex. */
+export function decodePhoto(frame: Buffer, h: Header, out: Decoded): void {
+  const packet = parsePhotoPacket(frame, h);
+  if (packet instanceof CodecError) throw packet;
+  out.messages.push({
+    'meitrack.photo.file': packet.file,
+    'meitrack.photo.packets': packet.total,
+    'meitrack.photo.packet': packet.index,
+    'meitrack.photo.data': packet.data.toString('hex'),
+  });
 }

@@ -1,8 +1,8 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import type { Reader } from '../common/reader.js';
-import type { CommandReply, Message } from '../common/types.js';
-import type { Packet } from './packet.js';
-import { alarmType, type Family, P, STATUS_ALARMS } from './params.js';
+import { CodecError, CodecErrorCode } from '../../common/errors.js';
+import type { Reader } from '../../common/reader.js';
+import type { CommandReply, Message } from '../../common/types.js';
+import type { Packet } from '../packet.js';
+import { alarmType, type Family, P, STATUS_ALARMS } from '../params.js';
 
 /** Layout variants recognised from the frame shape (Traccar's names). */
 export type Variant =

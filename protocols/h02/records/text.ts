@@ -1,18 +1,8 @@
-import { CodecError, CodecErrorCode } from '../common/errors.js';
-import type { CommandReply, Decoded, Message, MessageValue } from '../common/types.js';
-import { TextType } from './constants.js';
-import {
-  applyStatus,
-  BATTERY_RAW_NAME,
-  CELLS_NAME,
-  ODOMETER_TAIL,
-  ODOMETER_TAIL_PATTERN,
-  RESULT_WORDS,
-  SIM_FIELDS,
-  SIMPLE_FIELDS,
-  tailName,
-} from './params.js';
-import { fixLayout, parseCoordinate, parseDecimal, STATUS_PATTERN, splitText, type TextFrame, toTimestamp } from './text-fields.js';
+import { CodecError, CodecErrorCode } from '../../common/errors.js';
+import type { CommandReply, Decoded, Message, MessageValue } from '../../common/types.js';
+import { TextType } from '../constants.js';
+import { fixLayout, parseCoordinate, parseDecimal, STATUS_PATTERN, splitText, type TextFrame, toTimestamp } from '../packet.js';
+import { applyStatus, BATTERY_RAW_NAME, CELLS_NAME, ODOMETER_TAIL, RESULT_WORDS, SIM_FIELDS, SIMPLE_FIELDS, tailName } from '../params.js';
 
 const KNOTS_TO_KMH = 1.852;
 
@@ -83,9 +73,11 @@ function decodeTail(tail: readonly string[], m: Message): void {
   }
   if (STATUS_PATTERN.test(tail[at] ?? '')) applyStatus(m, parseInt(tail[at++], 16));
   const rest = tail.slice(at);
-  if (rest.length === ODOMETER_TAIL.length && rest.every((x, i) => ODOMETER_TAIL_PATTERN[i].test(x.trim()))) {
-    ODOMETER_TAIL.forEach(([name, parse], i) => {
-      m[name] = parse(rest[i].trim());
+  if (rest.length === ODOMETER_TAIL.length && rest.every((x, i) => ODOMETER_TAIL[i].pattern.test(x.trim()))) {
+    ODOMETER_TAIL.forEach((def, i) => {
+      const text = rest[i].trim();
+      const value = def.radix === 16 ? parseInt(text, 16) : Number(text);
+      m[def.name] = def.divisor === undefined ? value : value / def.divisor;
     });
     return;
   }

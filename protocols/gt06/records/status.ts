@@ -1,6 +1,6 @@
+import { ain, EVENT_ALARMS_95, INFO_04_KEYS, P } from '../params.js';
 import { type Ctx, iccid, readGps, readStatusByte, readTime, setAlarm, setAlarmCode, setBatteryLevel, setDriver, setTime } from './fields.js';
-import { readModules } from './location.js';
-import { ain, EVENT_ALARMS_95, INFO_04_KEYS, P } from './params.js';
+import { readModules } from './modular.js';
 
 /** Status / heartbeat packets (0x13, 0x23, 0x36), information (0x94) and JC100/JC400 alarms (0x95). */
 
