@@ -1,7 +1,7 @@
 /**
  * Geofence lookups (task: geofence geometry and the spatial index). 10,000 polygons of 20–200
  * points, 0.2–5 km across, and 10,000 circles of the same sizes, spread over a country-size box
- * (lat 47–55, lon 5–15, about 890 × 700 km; 60 % of them around 30 cities), looked up on one core:
+ * (lat 47–55, lon 5–15, about 890 × 700 km; 60 % of them in 30 cities of 25 km radius), looked up on one core:
  * positions/s for a realistic stream (60 % in the cities, 40 % anywhere) and for a worst case where
  * every position lies in some geofence's bounding box (so every lookup runs an exact test); index
  * build time; validation of the largest polygon. Writes bench/results/geofences.json.
@@ -26,9 +26,9 @@ function places(rnd: () => number): Where {
   const cities = Array.from({ length: 30 }, () => [between(BOX.minLat + 0.5, BOX.maxLat - 0.5), between(BOX.minLon + 0.5, BOX.maxLon - 0.5)]);
   return () => {
     if (rnd() < 0.4) return [between(BOX.minLat, BOX.maxLat), between(BOX.minLon, BOX.maxLon)];
-    // a city: within about 30 km of its center, denser towards it
+    // a city: anywhere within 25 km of its center
     const [lat, lon] = cities[Math.floor(rnd() * cities.length)];
-    const r = (30 * rnd() * rnd()) / KM_PER_DEG;
+    const r = (25 * Math.sqrt(rnd())) / KM_PER_DEG;
     const a = rnd() * 2 * Math.PI;
     return [lat + r * Math.sin(a), lon + (r * Math.cos(a)) / Math.cos((lat * Math.PI) / 180)];
   };

@@ -7,8 +7,8 @@
  *   cross ±180 and may cover a pole.
  * - A polygon is drawn on the lat/lon plane (x = lon, y = lat, edges straight in degrees), the
  *   common practice for geofences of city scale; even-odd rule, points on an edge or vertex count
- *   as inside (decided exactly). An edge takes the shorter way round in longitude, so a polygon may cross ±180
- *   (179 → -179 is a 2° edge); a polygon that goes round a pole is refused by validation.
+ *   as inside (decided exactly). An edge takes the shorter way round in longitude, so a polygon may
+ *   cross ±180 (179 → -179 is a 2° edge); a polygon that goes round a pole is refused by validation.
  * - A corridor is every point within width / 2 of its polyline, whose segments are straight on the
  *   same lat/lon plane (and may cross ±180 like polygon edges). The nearest point of the polyline
  *   is found on a local equirectangular projection at the position's latitude, then measured with
@@ -198,9 +198,10 @@ class PolygonShape implements Shape {
 
 /**
  * The nearest point of the polyline is found on the equirectangular projection at the position's
- * latitude, then measured with haversine. cheap-ruler's pointOnLine does the same search but
- * allocates on every call and scales by the WGS84 ellipsoid, while every distance here is on the
- * sphere: this is its loop, without either (4× faster in the property test's brute-force scan).
+ * latitude, then measured with haversine. cheap-ruler's pointOnLine does the same search, but it
+ * needs a ruler built for each position's latitude, allocates its answer and scales by the WGS84
+ * ellipsoid, while every distance here is on the sphere: this is the same loop without those
+ * (about 2× faster in the property test's brute-force scan).
  */
 class CorridorShape implements Shape {
   readonly boxes: readonly Box[];

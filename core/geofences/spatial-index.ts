@@ -1,15 +1,9 @@
 import Flatbush from 'flatbush';
-import type { Geometry } from '../schemas/geofences.js';
+import type { Geofence } from '../schemas/geofences.js';
 import { type Box, prepareShape, type Shape } from './geometry.js';
 
 /** What the index needs of a geofence; `containing` answers with the very objects it was given. */
-export interface IndexableGeofence {
-  readonly id: number;
-  readonly name: string;
-  readonly geometry: Geometry;
-  readonly priority: number;
-  readonly enabled: boolean;
-}
+export type IndexableGeofence = Readonly<Pick<Geofence, 'id' | 'name' | 'geometry' | 'priority' | 'enabled'>>;
 
 const NONE: readonly never[] = Object.freeze([]);
 

@@ -76,9 +76,6 @@ export const GeofenceSchema = z.object({
 });
 
 export type LatLon = z.infer<typeof LatLonSchema>;
-export type CircleGeometry = z.infer<typeof CircleSchema>;
-export type PolygonGeometry = z.infer<typeof PolygonSchema>;
-export type CorridorGeometry = z.infer<typeof CorridorSchema>;
 export type Geometry = z.infer<typeof GeometrySchema>;
 export type GeofenceCreate = z.infer<typeof GeofenceCreateSchema>;
 export type GeofenceUpdate = z.infer<typeof GeofenceUpdateSchema>;

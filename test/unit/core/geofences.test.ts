@@ -1,9 +1,17 @@
+import pointInPolygonHao from 'point-in-polygon-hao';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../core/errors.js';
 import { prepareShape } from '../../../core/geofences/geometry.js';
 import { distanceKm, EARTH_RADIUS_KM, GeofenceIndex, validateGeometry } from '../../../core/geofences/index.js';
 import { parseOrThrow } from '../../../core/schemas/common.js';
-import { GeofenceCreateSchema, GeofenceUpdateSchema, type Geometry, type LatLon } from '../../../core/schemas/geofences.js';
+import {
+  type GeofenceCreate,
+  GeofenceCreateSchema,
+  type GeofenceUpdate,
+  GeofenceUpdateSchema,
+  type Geometry,
+  type LatLon,
+} from '../../../core/schemas/geofences.js';
 import { randomCorridor, seeded, starPolygon, wrapLon } from '../../helpers/geofences.js';
 
 const RAD = Math.PI / 180;
@@ -38,7 +46,8 @@ const geometryError = (geometry: unknown) => createError({ name: 'zone', geometr
 describe('core/geofences', () => {
   describe('GeofenceCreateSchema', () => {
     it('fills the defaults', () => {
-      expect(parseOrThrow(GeofenceCreateSchema, { name: 'depot', geometry: circle(54.6, 25.2, 1) })).toEqual({
+      const created: GeofenceCreate = parseOrThrow(GeofenceCreateSchema, { name: 'depot', geometry: circle(54.6, 25.2, 1) });
+      expect(created).toEqual({
         name: 'depot',
         geometry: circle(54.6, 25.2, 1),
         priority: 0,
@@ -81,7 +90,8 @@ describe('core/geofences', () => {
     });
 
     it('updates take any subset of the fields and nothing else', () => {
-      expect(parseOrThrow(GeofenceUpdateSchema, { priority: 5 })).toEqual({ priority: 5 });
+      const update: GeofenceUpdate = parseOrThrow(GeofenceUpdateSchema, { priority: 5 });
+      expect(update).toEqual({ priority: 5 });
       expect(() => parseOrThrow(GeofenceUpdateSchema, { id: 3 })).toThrow('body: unknown field(s) "id"');
     });
   });
@@ -203,6 +213,32 @@ describe('core/geofences', () => {
       expect(at(3, 1.5)).toBe(true); // the outer edge
       expect(at(3.001, 1.5)).toBe(false);
       expect(at(4, 1)).toBe(false);
+    });
+
+    it('polygon: agrees with point-in-polygon-hao on random concave polygons, inside, outside and at the vertices', () => {
+      const rnd = seeded(11);
+      const counts = { inside: 0, outside: 0 };
+      const mismatches: string[] = [];
+      for (let k = 0; k < 300; k++) {
+        const g = starPolygon(rnd, 54 + rnd(), 25 + rnd(), 0.5 + 5 * rnd(), 3 + Math.floor(40 * rnd()));
+        if (g.type !== 'polygon') throw new Error('a polygon was expected');
+        const ring = g.path.map((p) => [p.lon, p.lat]);
+        ring.push(ring[0]);
+        const lons = ring.map((p) => p[0]);
+        const lats = ring.map((p) => p[1]);
+        const [x0, x1, y0, y1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+        const probes = [...ring, ...Array.from({ length: 100 }, () => [x0 + (x1 - x0) * rnd(), y0 + (y1 - y0) * rnd()])];
+        const shape = prepareShape(g);
+        for (const [lon, lat] of probes) {
+          const expected = pointInPolygonHao([lon, lat], [ring]) !== false;
+          if (shape.contains(lat, lon) !== expected) mismatches.push(`(${lat}, ${lon}) in ${JSON.stringify(g.path)}`);
+          counts[expected ? 'inside' : 'outside']++;
+        }
+      }
+      expect(mismatches).toEqual([]);
+      expect(counts.inside + counts.outside).toBeGreaterThan(30_000);
+      expect(counts.inside).toBeGreaterThan(10_000);
+      expect(counts.outside).toBeGreaterThan(10_000);
     });
 
     it('polygon: crossing the equator', () => {
