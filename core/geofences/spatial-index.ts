@@ -60,9 +60,12 @@ export class GeofenceIndex<G extends IndexableGeofence = IndexableGeofence> {
     this.size = items.length;
   }
 
-  /** The enabled geofences containing the position (boundaries included), by priority descending, then id. */
+  /**
+   * The enabled geofences containing the position (boundaries included), by priority descending,
+   * then id. A position out of range (or NaN) is in none.
+   */
   containing(lat: number, lon: number): readonly G[] {
-    if (!this.tree) return NONE;
+    if (!this.tree || !(lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180)) return NONE;
     const hits = this.tree.search(lon, lat, lon, lat);
     if (hits.length === 0) return NONE;
     for (let k = 0; k < hits.length; k++) hits[k] = this.owner[hits[k]];

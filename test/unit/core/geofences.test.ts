@@ -347,7 +347,10 @@ describe('core/geofences', () => {
       expect(index.containing(54.75, 25.28).map((x) => x.id)).toEqual([1, 4]);
       expect(index.containing(54.85, 25.28).map((x) => x.id)).toEqual([1]);
       expect(index.containing(0, 0)).toEqual([]);
+      expect(index.containing(Number.NaN, 25.28)).toEqual([]);
+      expect(index.containing(54.68, 385.28)).toEqual([]);
       expect(index.inside('city', 54.85, 25.28)).toBe(true);
+      expect(index.inside('city', Number.NaN, 25.28)).toBe(false);
       expect(index.inside(4, 54.85, 25.28)).toBe(false);
       expect(index.inside(1, 54.85, 25.28)).toBe(true);
       expect(index.inside('off', 54.68, 25.28)).toBe(false);
