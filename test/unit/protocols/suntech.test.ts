@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { identify } from '../../../bin/commands/identify.js';
 import { ConnectionCodec } from '../../../protocols/common/connection.js';
+import { simFix } from '../../../protocols/common/simulation.js';
 import type { CodecOptions, Message, SessionState } from '../../../protocols/common/types.js';
+import { statusReport, universalStatusReport, zipStatusReport } from '../../../protocols/suntech/device.js';
 import { parseSettings } from '../../../protocols/suntech/device-types.js';
 import { encodeUdpAck, encodeZipAck } from '../../../protocols/suntech/encoder.js';
 import { suntech } from '../../../protocols/suntech/index.js';
@@ -619,6 +621,33 @@ describe('protocols/suntech', () => {
         expect(out.messages.length, f.toString('latin1', 0, 24)).toBe(1);
         for (const m of out.messages) expect(sanityProblems(m as Message)).toEqual([]);
       }
+    });
+  });
+
+  describe('device side', () => {
+    it('builds legacy, zip and universal status reports that decode to the same fix', () => {
+      const fix = simFix(7, 3, Date.UTC(2026, 0, 15, 10, 30, 0));
+      const legacy = decodeOne(statusReport('200000007', fix, 3)).messages[0];
+      const zip = decodeOne(zipStatusReport('200000007', fix, 3)).messages[0];
+      const universal = decodeOne(universalStatusReport('0560001616', fix, 3)).messages[0];
+      const want = {
+        timestamp: fix.atMs / 1000,
+        'position.latitude': 54.607,
+        'position.longitude': 25.20003,
+        'position.speed': 40,
+        'position.direction': 21,
+        'position.satellites': 9,
+        'position.valid': true,
+      };
+      for (const m of [legacy, zip, universal]) expect(m).toMatchObject(want);
+      expect(zip).toMatchObject({
+        'suntech.message.number': 3,
+        'engine.hours': 2,
+        'battery.voltage': 4.1,
+        'vehicle.mileage': 0.3,
+        'external.powersource.voltage': 12.5,
+      });
+      expect(universal).toMatchObject({ 'suntech.message.number': 3, 'engine.ignition.status': true });
     });
   });
 
