@@ -12,6 +12,7 @@ import { meitrack } from './meitrack/index.js';
 import { osmand } from './osmand/index.js';
 import { queclink } from './queclink/index.js';
 import { ruptela } from './ruptela/index.js';
+import { suntech } from './suntech/index.js';
 import { teltonika } from './teltonika/index.js';
 import { wialonIps } from './wialon_ips/index.js';
 
@@ -19,7 +20,7 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103, suntech];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
