@@ -7,6 +7,7 @@ import { DEFAULT_CODEC_OPTIONS } from './common/types.js';
 import { galileosky } from './galileosky/index.js';
 import { gt06 } from './gt06/index.js';
 import { h02 } from './h02/index.js';
+import { jt808 } from './jt808/index.js';
 import { meitrack } from './meitrack/index.js';
 import { osmand } from './osmand/index.js';
 import { queclink } from './queclink/index.js';
@@ -18,7 +19,7 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
