@@ -77,6 +77,8 @@ export interface HubSettings {
   readonly onCommandQueued?: () => void;
   /** messages_ttl (s) given to devices and channels created without one. */
   readonly defaultTtl?: { readonly device?: number; readonly channel?: number };
+  /** Whether a port can be listened on (local mode: a bind probe); channels created without a port skip the ones that cannot. */
+  readonly portAvailable?: (port: number, transport: 'tcp' | 'udp') => Promise<boolean>;
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
   /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */
@@ -122,6 +124,9 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     onChange: settings.onRegistryChange,
   });
   const channels = new ChannelService({
+    directory: ports.connections,
+    clock: ports.clock,
+    portAvailable: settings.portAvailable,
     channels: ports.channels,
     ids: ports.ids,
     messages,

@@ -126,9 +126,18 @@ export interface ConnectionRecord {
   readonly frames_in: number;
 }
 
-/** Connections of each listener, published as periodic snapshots. */
+/** What one listener says about a channel it was asked to serve: listening, or why not (since when). */
+export interface ListenerChannelStatus {
+  readonly listening: boolean;
+  readonly error?: string;
+  readonly since: number;
+}
+
+/** Connections of each listener, published as periodic snapshots, with the listener's status of the channel. */
 export interface ConnectionDirectory {
-  publish(listenerId: string, channelId: number, connections: readonly ConnectionRecord[], at: number): Promise<void>;
+  publish(listenerId: string, channelId: number, connections: readonly ConnectionRecord[], at: number, status?: ListenerChannelStatus): Promise<void>;
+  /** The status each listener with a snapshot newer than `freshAfter` reported for a channel. */
+  statuses(channelId: number, freshAfter: number): Promise<(ListenerChannelStatus & { readonly listener: string })[]>;
   /** Connections of a channel from snapshots newer than `freshAfter`. */
   list(channelId: number, freshAfter: number): Promise<ConnectionRecord[]>;
 }

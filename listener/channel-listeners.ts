@@ -41,6 +41,27 @@ export interface ListenerOptions {
   readonly idleTimeouts?: Readonly<Record<string, number>>;
 }
 
+/** Whether a channel is served here: `since` is when that last changed (Unix seconds). */
+export interface ChannelStatus {
+  readonly channelId: number;
+  readonly listening: boolean;
+  readonly error?: string;
+  readonly since: number;
+}
+
+/** A channel that could not start: retried with backoff, logged once per change of its error. */
+interface Failure {
+  readonly channel: Channel;
+  readonly error: string;
+  readonly since: number;
+  readonly attempts: number;
+  readonly retryAt: number;
+}
+
+/** Retry delays of a channel that cannot listen: 1 s doubling to a minute. */
+const RETRY_MIN_MS = 1000;
+const RETRY_MAX_MS = 60_000;
+
 /** A live session with the channel it belongs to. */
 export interface LiveSession {
   readonly session: Session;
@@ -60,6 +81,8 @@ export interface ListenerView {
  */
 export class ChannelListeners implements ListenerView {
   private readonly running = new Map<number, Running>();
+  private readonly failures = new Map<number, Failure>();
+  private readonly listeningSince = new Map<number, number>();
   private readonly byIdent = new Map<string, LiveSession[]>();
   private readonly indexed = new WeakMap<Session, string>();
   private readonly throttled = new Set<TcpConnection>();
@@ -82,18 +105,44 @@ export class ChannelListeners implements ListenerView {
       const next = wanted.get(id);
       if (!next || signature(next) !== run.signature) await this.stop(id);
     }
+    for (const [id, failure] of this.failures) {
+      const next = wanted.get(id);
+      if (!next || signature(next) !== signature(failure.channel)) this.failures.delete(id);
+    }
+    const now = Date.now();
     for (const channel of wanted.values()) {
       if (this.running.has(channel.id)) continue;
-      try {
-        await this.start(channel);
-      } catch (err) {
-        this.opts.logger.error('channel could not start', {
-          channel_id: channel.id,
-          port: channel.configuration.port,
-          error: err instanceof Error ? err.message : String(err),
-        });
-      }
+      const failed = this.failures.get(channel.id);
+      if (failed && failed.retryAt > now) continue;
+      await this.tryStart(channel, failed, now);
     }
+  }
+
+  /** Starts a channel; a failure is kept (shown in the channel's status) and retried with backoff. */
+  private async tryStart(channel: Channel, failed: Failure | undefined, now: number): Promise<void> {
+    try {
+      await this.start(channel);
+      this.listeningSince.set(channel.id, now / 1000);
+      if (failed) {
+        this.failures.delete(channel.id);
+        this.opts.logger.info('channel listening again', { channel_id: channel.id, port: channel.configuration.port, after_attempts: failed.attempts });
+      }
+    } catch (err) {
+      const error = describeListenError(err, this.opts.host, channel);
+      const attempts = (failed?.attempts ?? 0) + 1;
+      const retryAt = now + Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** (attempts - 1));
+      const changed = failed?.error !== error;
+      this.failures.set(channel.id, { channel, error, since: changed ? now / 1000 : (failed?.since ?? now / 1000), attempts, retryAt });
+      if (changed) this.opts.logger.error('channel cannot listen; retrying with backoff', { channel_id: channel.id, port: channel.configuration.port, error });
+    }
+  }
+
+  /** Every enabled channel this listener was asked to serve, listening or not (published with the connections). */
+  statuses(): ChannelStatus[] {
+    const out: ChannelStatus[] = [];
+    for (const id of this.running.keys()) out.push({ channelId: id, listening: true, since: this.listeningSince.get(id) ?? 0 });
+    for (const [id, f] of this.failures) out.push({ channelId: id, listening: false, error: f.error, since: f.since });
+    return out;
   }
 
   connections(channelId: number): ConnectionInfo[] {
@@ -283,12 +332,23 @@ export class ChannelListeners implements ListenerView {
     const run = this.running.get(id);
     if (!run) return;
     this.running.delete(id);
+    this.listeningSince.delete(id);
     const closed = closeServer(run);
     for (const s of run.sessions) s.close('channel stopped');
     run.http?.closeAllConnections();
     await closed;
     this.opts.logger.info('channel stopped', { channel_id: id });
   }
+}
+
+/** `address 127.0.0.1:5027 in use` rather than `listen EADDRINUSE: address already in use 127.0.0.1:5027`. */
+function describeListenError(err: unknown, host: string, channel: Channel): string {
+  const code = (err as { code?: string }).code;
+  const address = `${host}:${channel.configuration.port}`;
+  if (code === 'EADDRINUSE') return `address ${address} in use`;
+  if (code === 'EACCES') return `no permission to listen on ${address}`;
+  if (code === 'EADDRNOTAVAIL') return `address ${address} is not available on this host`;
+  return `cannot listen on ${address}: ${err instanceof Error ? err.message : String(err)}`;
 }
 
 function signature(c: Channel): string {

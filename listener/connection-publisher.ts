@@ -1,10 +1,11 @@
 import type { Logger } from '../core/logger.js';
 import type { Clock, ConnectionDirectory } from '../core/ports.js';
+import type { ChannelStatus } from './channel-listeners.js';
 import type { ConnectionInfo } from './session.js';
 
-/** What the publisher reads: the channels served and their connections. */
+/** What the publisher reads: the channels asked for (listening or not) and their connections. */
 export interface ConnectionSource {
-  readonly channels: readonly { readonly id: number }[];
+  statuses(): readonly ChannelStatus[];
   connections(channelId: number): ConnectionInfo[];
   readonly connectionCount: number;
 }
@@ -70,21 +71,27 @@ export class ConnectionPublisher {
 
   private soon?: NodeJS.Timeout;
 
+  /** Publishes now, or joins the publication in flight. */
   publishNow(): Promise<void> {
-    this.inFlight ??= (async () => {
-      try {
-        const at = this.clock.now();
-        const current = new Set(this.listeners.channels.map((c) => c.id));
-        for (const id of current) await this.directory.publish(this.listenerId, id, this.listeners.connections(id), at);
-        // channels stopped since the last snapshot: publish them empty once
-        for (const id of this.published) if (!current.has(id)) await this.directory.publish(this.listenerId, id, [], at);
-        this.published = current;
-      } catch (err) {
-        this.logger.warn('connection snapshot failed', { error: err instanceof Error ? err.message : String(err) });
-      } finally {
-        this.inFlight = undefined;
-      }
-    })();
+    // the reset runs after the assignment even when publishing finishes without awaiting anything
+    this.inFlight ??= this.publishAll().finally(() => {
+      this.inFlight = undefined;
+    });
     return this.inFlight;
+  }
+
+  private async publishAll(): Promise<void> {
+    try {
+      const at = this.clock.now();
+      const statuses = this.listeners.statuses();
+      const current = new Set(statuses.map((s) => s.channelId));
+      for (const { channelId, ...status } of statuses)
+        await this.directory.publish(this.listenerId, channelId, this.listeners.connections(channelId), at, status);
+      // channels stopped since the last snapshot: publish them empty once
+      for (const id of this.published) if (!current.has(id)) await this.directory.publish(this.listenerId, id, [], at);
+      this.published = current;
+    } catch (err) {
+      this.logger.warn('connection snapshot failed', { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 }

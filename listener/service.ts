@@ -122,7 +122,13 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
     };
   };
   const metrics = opts.metrics ? new ListenerMetrics(() => totals(true), opts.metrics) : undefined;
-  const sync = async (): Promise<void> => listeners.sync(await ports.channels.list());
+  let lastStatuses = '';
+  const sync = async (): Promise<void> => {
+    await listeners.sync(await ports.channels.list());
+    const statuses = JSON.stringify(listeners.statuses());
+    if (statuses !== lastStatuses) publisher?.publishSoon(200); // a channel started or failed: show it soon
+    lastStatuses = statuses;
+  };
   await sync();
   dispatcher.start();
   publisher.start();

@@ -24,6 +24,7 @@ import type { CommandDispatcher } from '../listener/command-dispatcher.js';
 import { type LocalListener, startLocalListener } from '../listener/local-listener.js';
 import { localContext, startApiServer } from './http-server.js';
 import { LiveFeed } from './live.js';
+import { canListen } from './port-probe.js';
 import { staticHandler } from './static.js';
 
 export interface LocalHubOptions {
@@ -132,6 +133,7 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
       onCommandQueued: () => listener?.nudge(),
       onStored: live.publish,
       onStreamReplay: (id) => bus.kick(id, true),
+      portAvailable: (port, transport) => canListen(opts.host, port, transport),
     });
     const hub = services;
     const streams = streamRuntime(hub, { logger, owner: 'local', backoffCapS: opts.streamBackoffCapS ?? 5, drainBudgetS: 30 });

@@ -1,6 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ConnectionDirectory, ConnectionRecord } from '../../core/ports.js';
+import type { ConnectionDirectory, ConnectionRecord, ListenerChannelStatus } from '../../core/ports.js';
 
 /** Connections per snapshot item (kept well under the 400 KB item limit once compressed). */
 const CHUNK = 2000;
@@ -20,7 +20,7 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
     private readonly ttlSeconds = 180,
   ) {}
 
-  async publish(listenerId: string, channelId: number, connections: readonly ConnectionRecord[], at: number): Promise<void> {
+  async publish(listenerId: string, channelId: number, connections: readonly ConnectionRecord[], at: number, status?: ListenerChannelStatus): Promise<void> {
     const chunks = Math.max(1, Math.ceil(connections.length / CHUNK));
     const key = `${listenerId}#${channelId}`;
     const previous = this.lastChunks.get(key) ?? 0;
@@ -35,6 +35,7 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
             at,
             z: gzipSync(JSON.stringify(part)),
             ttl: Math.ceil(at + this.ttlSeconds),
+            ...(i === 0 && status ? { status } : {}),
           },
         }),
       );
@@ -44,6 +45,21 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
 
   async list(channelId: number, freshAfter: number): Promise<ConnectionRecord[]> {
     const out: ConnectionRecord[] = [];
+    for await (const item of this.fresh(channelId, freshAfter)) out.push(...(JSON.parse(gunzipSync(item.z as Uint8Array).toString()) as ConnectionRecord[]));
+    return out;
+  }
+
+  async statuses(channelId: number, freshAfter: number): Promise<(ListenerChannelStatus & { listener: string })[]> {
+    const out: (ListenerChannelStatus & { listener: string })[] = [];
+    for await (const item of this.fresh(channelId, freshAfter)) {
+      const status = item.status as ListenerChannelStatus | undefined;
+      if (status) out.push({ ...status, listener: String(item.sk).replace(/#\d{4}$/, '') });
+    }
+    return out;
+  }
+
+  /** The snapshot items of a channel newer than `freshAfter`. */
+  private async *fresh(channelId: number, freshAfter: number): AsyncIterable<Record<string, unknown>> {
     let start: Record<string, unknown> | undefined;
     do {
       const r = await this.doc.send(
@@ -54,12 +70,8 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of r.Items ?? []) {
-        if (Number(item.at) < freshAfter) continue;
-        out.push(...(JSON.parse(gunzipSync(item.z as Uint8Array).toString()) as ConnectionRecord[]));
-      }
+      for (const item of r.Items ?? []) if (Number(item.at) >= freshAfter) yield item;
       start = r.LastEvaluatedKey;
     } while (start);
-    return out;
   }
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getProtocol } from '../../protocols/index.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
-import type { ChannelRepository, IdGenerator } from '../ports.js';
+import type { ChannelRepository, Clock, ConnectionDirectory, IdGenerator } from '../ports.js';
 import { type Channel, ChannelCreateSchema, ChannelUpdateSchema, DEFAULT_CHANNEL_MESSAGES_TTL } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { MessagesQuery } from '../schemas/messages.js';
@@ -19,7 +19,23 @@ export interface ChannelServiceDeps {
   readonly portRange: readonly [number, number];
   /** messages_ttl of channels created without one (s). */
   readonly defaultMessagesTtl?: number;
+  /** Where listeners report whether they serve each channel (GET shows it as `status`). */
+  readonly directory?: Pick<ConnectionDirectory, 'statuses'>;
+  readonly clock?: Clock;
+  /** Whether a port can be listened on here (local mode probes it; on AWS the load balancer owns the range). */
+  readonly portAvailable?: (port: number, transport: 'tcp' | 'udp') => Promise<boolean>;
 }
+
+/** The `status` of a channel in API answers: whether its listener(s) serve it, or why not. */
+export interface ChannelStatusView {
+  readonly listening: boolean;
+  readonly error?: string;
+  /** When this state began (Unix seconds); null when no listener has reported the channel. */
+  readonly since: number | null;
+}
+
+/** Listener reports older than this are a dead listener's (as for connections). */
+const STATUS_STALE_S = 90;
 
 /** Channels: connection points, one protocol on one port. */
 export class ChannelService {
@@ -28,7 +44,7 @@ export class ChannelService {
   async create(body: unknown): Promise<Channel[]> {
     const items = parseOrThrow(z.array(ChannelCreateSchema).min(1).max(100), body);
     const existing = await this.deps.channels.list();
-    const used = new Set(existing.map((c) => c.configuration.port));
+    const used = new Set(existing.map((c) => portKey(c.configuration.port, c.configuration.transport)));
     const created: Channel[] = [];
     try {
       for (const [i, item] of items.entries()) {
@@ -41,9 +57,10 @@ export class ChannelService {
           throw new ValidationError(`[${i}].protocol_id: ${item.protocol_id} is not ${item.protocol_name}`);
         const transport = item.configuration.transport ?? protocol.transports[0];
         if (!protocol.transports.includes(transport)) throw new ValidationError(`[${i}].configuration.transport: ${protocol.name} does not speak ${transport}`);
-        const port = item.configuration.port ?? this.freePort(used);
-        if (used.has(port)) throw new ConflictError(`[${i}].configuration.port: port ${port} is used by another channel`);
-        used.add(port);
+        const port = item.configuration.port ?? (await this.freePort(used, transport));
+        if (used.has(portKey(port, transport)))
+          throw new ConflictError(`[${i}].configuration.port: ${layer4(transport)} port ${port} is used by another channel`);
+        used.add(portKey(port, transport));
         const channel: Channel = {
           id: await this.deps.ids.next('channel'),
           name: item.name,
@@ -75,6 +92,24 @@ export class ChannelService {
     });
   }
 
+  /** Selected channels with their listening status (GET /gw/channels/{sel}). */
+  async view(selector: string, access: Access): Promise<(Channel & { status: ChannelStatusView })[]> {
+    const channels = await this.select(selector, access);
+    return Promise.all(channels.map(async (c) => ({ ...c, status: await this.status(c) })));
+  }
+
+  private async status(channel: Channel): Promise<ChannelStatusView> {
+    if (!channel.enabled) return { listening: false, error: 'the channel is disabled', since: null };
+    const { directory, clock } = this.deps;
+    if (!directory || !clock) return { listening: false, error: 'listener status is not available here', since: null };
+    const reports = await directory.statuses(channel.id, clock.now() - STATUS_STALE_S);
+    if (reports.length === 0) return { listening: false, error: 'no listener has reported this channel yet', since: null };
+    const failing = reports.filter((r) => !r.listening);
+    if (failing.length === 0) return { listening: true, since: Math.max(...reports.map((r) => r.since)) };
+    const error = failing[0].error ?? 'not listening';
+    return { listening: false, error: reports.length > 1 ? `listener ${failing[0].listener}: ${error}` : error, since: failing[0].since };
+  }
+
   async get(id: number): Promise<Channel | undefined> {
     return this.deps.channels.get(id);
   }
@@ -91,8 +126,9 @@ export class ChannelService {
         throw new ValidationError(`configuration.transport: ${protocol.name} does not speak ${configuration.transport}`);
       if (configuration.port !== previous.configuration.port) {
         if (targets.length > 1) throw new ValidationError('configuration.port: a port can be set on one channel at a time');
-        if (all.some((c) => c.id !== previous.id && c.configuration.port === configuration.port))
-          throw new ConflictError(`configuration.port: port ${configuration.port} is used by another channel`);
+        const key = portKey(configuration.port, configuration.transport);
+        if (all.some((c) => c.id !== previous.id && portKey(c.configuration.port, c.configuration.transport) === key))
+          throw new ConflictError(`configuration.port: ${layer4(configuration.transport)} port ${configuration.port} is used by another channel`);
       }
       const channel: Channel = { ...previous, ...patch, configuration, uri: `${this.deps.publicHost}:${configuration.port}` };
       await this.deps.channels.update(channel);
@@ -116,9 +152,27 @@ export class ChannelService {
     return targets.length === 0 ? { messages: [] } : this.deps.messages.query('channel', targets[0].id, q);
   }
 
-  private freePort(used: ReadonlySet<number>): number {
+  /** The first port of the range no channel uses on this transport and (where the hub can tell) nothing else holds. */
+  private async freePort(used: ReadonlySet<string>, transport: 'tcp' | 'udp' | 'http'): Promise<number> {
     const [lo, hi] = this.deps.portRange;
-    for (let p = lo; p <= hi; p++) if (!used.has(p)) return p;
-    throw new ConflictError(`configuration.port: every port of the hub's range ${lo}-${hi} is taken; give a port or widen the range`);
+    const skipped: number[] = [];
+    for (let p = lo; p <= hi; p++) {
+      if (used.has(portKey(p, transport))) continue;
+      if (!this.deps.portAvailable || (await this.deps.portAvailable(p, layer4(transport)))) return p;
+      skipped.push(p);
+    }
+    const held = skipped.length > 0 ? ` (${skipped.join(', ')} held by other programs)` : '';
+    throw new ConflictError(
+      `configuration.port: every ${layer4(transport)} port of the hub's range ${lo}-${hi} is taken${held}; give a port or widen the range`,
+    );
   }
+}
+
+/** HTTP channels listen on TCP: a TCP and a UDP channel may share a port number, two TCP ones may not. */
+function layer4(transport: 'tcp' | 'udp' | 'http'): 'tcp' | 'udp' {
+  return transport === 'udp' ? 'udp' : 'tcp';
+}
+
+function portKey(port: number, transport: 'tcp' | 'udp' | 'http'): string {
+  return `${layer4(transport)}:${port}`;
 }

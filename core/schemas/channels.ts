@@ -70,3 +70,8 @@ export const ChannelSchema = z.object({
 });
 
 export type Channel = z.infer<typeof ChannelSchema>;
+
+/** A channel as `GET /gw/channels/{sel}` answers it: with whether its listeners serve it. */
+export const ChannelViewSchema = ChannelSchema.extend({
+  status: z.object({ listening: z.boolean(), error: z.string().optional(), since: z.number().nullable() }),
+});

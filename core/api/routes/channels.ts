@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ChannelService } from '../../registry/channels.js';
-import { ChannelCreateSchema, ChannelSchema, ChannelUpdateSchema } from '../../schemas/channels.js';
+import { ChannelCreateSchema, ChannelSchema, ChannelUpdateSchema, ChannelViewSchema } from '../../schemas/channels.js';
 import { MessagesQuerySchema, parseMessagesQuery } from '../../schemas/messages.js';
 import type { Route } from '../router.js';
 import { ListQuerySchema, listResult } from './common.js';
@@ -21,10 +21,10 @@ export function channelRoutes(channels: ChannelService): Route[] {
       method: 'GET',
       path: '/gw/channels/{sel}',
       tag,
-      summary: 'Get channels',
+      summary: 'Get channels, with whether their listeners serve them (`status`)',
       query: ListQuerySchema,
-      result: ChannelSchema,
-      handler: async (c) => listResult(await channels.select(c.params.sel, c.access), c.req.query),
+      result: ChannelViewSchema,
+      handler: async (c) => listResult(await channels.view(c.params.sel, c.access), c.req.query),
     },
     {
       method: 'PUT',
