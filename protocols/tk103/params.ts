@@ -111,6 +111,8 @@ export const BMS = {
   dropLine: 'tk103.bms.drop.line',
   balanced: 'tk103.bms.balanced',
   cycles: 'tk103.bms.cycles',
+  cells: 'tk103.bms.cells', // cell count (BS51 0x94)
+  sensors: 'tk103.bms.sensors', // temperature sensor count (BS51 0x94)
   fault: 'tk103.bms.fault',
   calibratedCapacity: 'tk103.bms.capacity.calibrated', // Ah
   dischargedCapacity: 'tk103.bms.capacity.discharged', // as sent
@@ -154,8 +156,8 @@ export const DALY_FIELDS: Readonly<Record<number, readonly BmsField[]>> = {
     ['u32', 'tk103.bms.capacity.remaining', 1000], // mAh → Ah
   ],
   0x94: [
-    ['u8', 'tk103.bms.cells'],
-    ['u8', 'tk103.bms.sensors'],
+    ['u8', BMS.cells],
+    ['u8', BMS.sensors],
     ['b', 'tk103.bms.charger'],
     ['b', 'tk103.bms.load'],
     ['u8', 'tk103.bms.dio'],

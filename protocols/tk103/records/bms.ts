@@ -75,7 +75,7 @@ export function decodeBmsDaly(p: Packet, ctx: DecodeContext, out: Decoded): void
         3,
         (n) => BMS.cellVoltage(n),
         () => r.u16() / 1000,
-        m['tk103.bms.cells'],
+        m[BMS.cells],
         m,
       );
     else if (id === DALY_TEMPERATURES)
@@ -84,7 +84,7 @@ export function decodeBmsDaly(p: Packet, ctx: DecodeContext, out: Decoded): void
         7,
         (n) => BMS.temperature(n),
         () => r.u8() - BMS_TEMPERATURE_OFFSET,
-        m['tk103.bms.sensors'],
+        m[BMS.sensors],
         m,
       );
     else m[BMS.raw(id)] = kv[2];
