@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -9,19 +8,22 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDocumentClient, type TableNames } from '../adapters/dynamodb/client.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { LocalDeadLetters } from '../adapters/local/dead-letters.js';
-import { type LocalDynamo, startDynalite } from '../adapters/local/dynalite.js';
+import { startDynalite } from '../adapters/local/dynalite.js';
 import { JournalQueue } from '../adapters/local/journal-queue.js';
 import { LocalBus } from '../adapters/local/local-bus.js';
 import { streamRuntime } from '../adapters/streams/runtime.js';
 import { createHub, type HubServices } from '../core/hub.js';
 import type { Logger, LogLevel } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
+import { SYSTEM_ACCESS } from '../core/registry/access.js';
+import { Teardown } from '../core/teardown.js';
 import { makeApiHandler } from '../lambdas/api/handler.js';
 import { makeIngestHandler } from '../lambdas/ingest/handler.js';
 import type { FrameBatcher } from '../listener/batcher.js';
 import type { ListenerView } from '../listener/channel-listeners.js';
 import type { CommandDispatcher } from '../listener/command-dispatcher.js';
 import { type LocalListener, startLocalListener } from '../listener/local-listener.js';
+import { lockDataDir } from './data-lock.js';
 import { localContext, startApiServer } from './http-server.js';
 import { LiveFeed } from './live.js';
 import { canListen } from './port-probe.js';
@@ -40,6 +42,8 @@ export interface LocalHubOptions {
   readonly portRange?: readonly [number, number];
   /** Port of the Teltonika channel created on first start (0 = pick any free port). */
   readonly defaultChannelPort?: number;
+  /** The port was asked for explicitly (`--channel-port`): move an existing default channel to it. */
+  readonly moveDefaultChannel?: boolean;
   /** Create the default channel when none exists. */
   readonly defaultChannel?: boolean;
   /** How often listeners re-read the channel list (ms). */
@@ -57,6 +61,8 @@ export interface LocalHubOptions {
   readonly wrapQueue?: (queue: FrameQueue) => FrameQueue;
   /** The built web console to serve at `/` (none when absent). */
   readonly consoleDir?: string;
+  /** Map tiles for the console (`none`: a grid); undefined keeps the console's default (OpenStreetMap). */
+  readonly tileUrl?: string;
   /** Ingest attempts before a queue record is dead-lettered (default 20). */
   readonly ingestMaxReceives?: number;
   /** Fault injection for reliability tests: wraps the ingest handler. */
@@ -84,6 +90,8 @@ export interface LocalHub {
   readonly dispatcher?: CommandDispatcher;
   readonly doc: DynamoDBDocumentClient;
   readonly dataDir?: string;
+  /** What start-up changed or could not do, for the start banner (e.g. the default channel moved). */
+  readonly notices: readonly string[];
   /** Re-reads channels and starts/stops their servers now. */
   syncChannels(): Promise<void>;
   /** Graceful stop: stop accepting, flush acked frames, close sockets, stop ingest. */
@@ -95,131 +103,191 @@ export type IngestHandler = (event: SQSEvent, context: Context) => Promise<SQSBa
 
 export const LOCAL_TABLES: TableNames = { registry: 'hub-registry', messages: 'hub-messages' };
 
-/** The whole hub in one process: dynalite, the journal queue, ingest, listeners and the API. */
+/**
+ * The whole hub in one process: dynalite, the journal queue, ingest, listeners and the API. Each
+ * resource registers its close as it opens (core/teardown.ts): `stop()` and a failed start close
+ * the same things, in reverse order.
+ */
 export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
-  const { logger } = opts;
-  const dir = opts.memory ? mkdtempSync(join(tmpdir(), 'hub-')) : resolve(opts.dataDir);
-  mkdirSync(dir, { recursive: true });
-  const { token: adminToken, generated } = resolveAdminToken(opts, dir);
-  let dynamo: LocalDynamo | undefined;
-  let queue: JournalQueue | undefined;
-  let api: Server | undefined;
-  let listener: LocalListener | undefined;
-  let streamsRuntime: ReturnType<typeof streamRuntime> | undefined;
-  let localBus: LocalBus | undefined;
+  const t = new Teardown();
   try {
-    dynamo = await startDynalite(opts.memory ? undefined : join(dir, 'dynamodb'), LOCAL_TABLES);
-    const doc = createDocumentClient({ endpoint: dynamo.endpoint }, {}, opts.faults?.dynamo);
-    const portRange = opts.portRange ?? [5027, 5046];
-    let services: HubServices | undefined;
-    const live = new LiveFeed(() => {
-      if (!services) throw new Error('the live feed was used before the hub was wired');
-      return services;
-    });
-    const bus = new LocalBus(logger);
-    const deadLetters = new LocalDeadLetters(join(dir, 'queue'), (bodies) => {
-      if (!queue) throw new Error('dead letters were replayed before the queue opened');
-      return queue.sendBodies(bodies);
-    });
-    const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters });
-    services = createHub(ports, {
-      publicHost: opts.host,
-      portRange,
-      adminToken,
-      onRegistryChange: () => {
-        services?.ingest.invalidate();
-        void streams?.joiners.sync();
-      },
-      onCommandQueued: () => listener?.nudge(),
-      onStored: live.publish,
-      onStreamReplay: (id) => bus.kick(id, true),
-      portAvailable: (port, transport) => canListen(opts.host, port, transport),
-    });
-    const hub = services;
-    const streams = streamRuntime(hub, { logger, owner: 'local', backoffCapS: opts.streamBackoffCapS ?? 5, drainBudgetS: 30 });
-    streamsRuntime = streams;
-    bus.attach(streams.delivery, opts.streamSweepMs ?? 1000);
-    localBus = bus;
-    await streams.joiners.sync();
-    const realIngest = makeIngestHandler(async () => hub.ingest);
-    const ingestHandler = opts.faults?.ingest ? opts.faults.ingest(realIngest) : realIngest;
-    // 20 attempts with backoff up to 10 s ride out about two and a half minutes of store outage before a record is dead-lettered
-    queue = new JournalQueue({
-      dir: join(dir, 'queue'),
-      logger,
-      handler: (event) => ingestHandler(event, localContext('hub-ingest')),
-      unsafeNoSync: opts.memory,
-      maxReceives: opts.ingestMaxReceives ?? 20,
-    });
-    await queue.open();
-    queue.start();
-    if (opts.defaultChannel !== false && (await ports.channels.list()).length === 0) {
-      const port = opts.defaultChannelPort ?? 5027;
-      const [created] = await hub.channels.create([
-        { name: 'teltonika', protocol_name: 'teltonika', configuration: port === 0 ? { port: await freePort(opts.host) } : { port } },
-      ]);
-      logger.info('created the default channel', { channel_id: created.id, protocol: 'teltonika', port: created.configuration.port });
-    }
-    // the channel listener (listener/service.ts), in this process or as a cluster of workers
-    const running = await startLocalListener({
-      host: opts.host,
-      logger,
-      queue: opts.wrapQueue ? opts.wrapQueue(queue) : queue,
-      ports,
-      workers: opts.listenerWorkers,
-      dynamoEndpoint: dynamo.endpoint,
-      tables: LOCAL_TABLES,
-      flushMs: opts.flushMs,
-      commandPollMs: opts.commandPollMs,
-      channelSyncMs: opts.channelSyncMs,
-      readBudget: opts.readBudget,
-      logLevel: opts.listenerLogLevel,
-    });
-    listener = running;
-    const sync = () => running.syncChannels();
-    const apiHandler = makeApiHandler(async () => hub.router);
-    const consoleFiles = opts.consoleDir ? staticHandler(opts.consoleDir) : () => false;
-    const started = await startApiServer(apiHandler, opts.apiPort, opts.host, (req, res) => live.handle(req, res) || consoleFiles(req, res));
-    api = started.server;
-    const q = queue;
-    const d = dynamo;
-    const a = api;
-    return {
-      apiUrl: `http://${opts.host}:${started.port}`,
-      adminToken,
-      tokenGenerated: generated,
-      services: hub,
-      listeners: running.service?.listeners ?? running,
-      listener: running,
-      queue: q,
-      batcher: running.service?.batcher,
-      dispatcher: running.service?.dispatcher,
-      doc,
-      dataDir: opts.memory ? undefined : dir,
-      syncChannels: sync,
-      async stop() {
-        await running.drain();
-        await new Promise<void>((r) => {
-          a.close(() => r());
-          a.closeAllConnections();
-        });
-        await q.close();
-        await bus.close();
-        await streams.close();
-        doc.destroy();
-        await d.close();
-        if (opts.memory) rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return await openLocalHub(opts, t);
   } catch (err) {
-    await localBus?.close().catch(() => undefined);
-    await streamsRuntime?.close().catch(() => undefined);
-    await listener?.drain().catch(() => undefined);
-    api?.close();
-    await queue?.close().catch(() => undefined);
-    await dynamo?.close().catch(() => undefined);
+    await t.close().catch((closeErr) => opts.logger.error('start-up failed and so did closing what was open', { error: String(closeErr) }));
     throw err;
   }
+}
+
+async function openLocalHub(opts: LocalHubOptions, t: Teardown): Promise<LocalHub> {
+  const dir = openDataDir(opts, t);
+  const { token: adminToken, generated } = resolveAdminToken(opts, dir);
+  const dynamo = t.add('dynalite', await startDynalite(opts.memory ? undefined : join(dir, 'dynamodb'), LOCAL_TABLES), (d) => d.close());
+  const doc = t.add('DynamoDB client', createDocumentClient({ endpoint: dynamo.endpoint }, {}, opts.faults?.dynamo), (d) => d.destroy());
+  const late: { queue?: JournalQueue; listener?: LocalListener } = {};
+  const wired = await wireServices(opts, dir, doc, adminToken, late, t);
+  const hub = wired.services;
+  const queue = t.add('journal queue', await openQueue(opts, dir, hub), (q) => q.close());
+  late.queue = queue;
+  const notices = await ensureDefaultChannel(opts, hub);
+  const listener = t.add('listener', await startListener(opts, queue, wired, dynamo.endpoint), (l) => l.drain());
+  late.listener = listener;
+  const apiHandler = makeApiHandler(async () => hub.router);
+  const consoleFiles = opts.consoleDir ? staticHandler(opts.consoleDir, consoleConfig(opts.tileUrl)) : () => false;
+  const api = await startApiServer(apiHandler, opts.apiPort, opts.host, (req, res) => wired.live.handle(req, res) || consoleFiles(req, res));
+  t.add(
+    'API server',
+    api.server,
+    (server) =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  );
+  return {
+    apiUrl: `http://${opts.host}:${api.port}`,
+    adminToken,
+    tokenGenerated: generated,
+    services: hub,
+    listeners: listener.service?.listeners ?? listener,
+    listener,
+    queue,
+    batcher: listener.service?.batcher,
+    dispatcher: listener.service?.dispatcher,
+    doc,
+    dataDir: opts.memory ? undefined : dir,
+    notices,
+    syncChannels: () => listener.syncChannels(),
+    stop: () => t.close(),
+  };
+}
+
+/** The data directory, locked for this process (or a temporary one with `memory`, removed at stop). */
+function openDataDir(opts: LocalHubOptions, t: Teardown): string {
+  const dir = opts.memory ? mkdtempSync(join(tmpdir(), 'hub-')) : resolve(opts.dataDir);
+  mkdirSync(dir, { recursive: true });
+  if (opts.memory) t.defer('temporary data directory', () => rmSync(dir, { recursive: true, force: true }));
+  else t.defer('data directory lock', lockDataDir(dir));
+  return dir;
+}
+
+interface Wired {
+  readonly services: HubServices;
+  readonly ports: ReturnType<typeof dynamoPorts>;
+  readonly live: LiveFeed;
+}
+
+/** The domain services over the local adapters: the in-process bus and stream runtime, the live feed, dead letters. */
+async function wireServices(
+  opts: LocalHubOptions,
+  dir: string,
+  doc: DynamoDBDocumentClient,
+  adminToken: string,
+  late: { queue?: JournalQueue; listener?: LocalListener },
+  t: Teardown,
+): Promise<Wired> {
+  const { logger } = opts;
+  let services: HubServices | undefined;
+  const live = new LiveFeed(() => {
+    if (!services) throw new Error('the live feed was used before the hub was wired');
+    return services;
+  });
+  const bus = t.add('local bus', new LocalBus(logger), (b) => b.close());
+  const deadLetters = new LocalDeadLetters(join(dir, 'queue'), (bodies) => {
+    if (!late.queue) throw new Error('dead letters were replayed before the queue opened');
+    return late.queue.sendBodies(bodies);
+  });
+  const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters });
+  let joinersSync: (() => Promise<void>) | undefined;
+  services = createHub(ports, {
+    publicHost: opts.host,
+    portRange: opts.portRange ?? [5027, 5046],
+    adminToken,
+    onRegistryChange: () => {
+      services?.ingest.invalidate();
+      void joinersSync?.();
+    },
+    onCommandQueued: () => late.listener?.nudge(),
+    onStored: live.publish,
+    onStreamReplay: (id) => bus.kick(id, true),
+    portAvailable: (port, transport) => canListen(opts.host, port, transport),
+  });
+  const streams = t.add(
+    'stream runtime',
+    streamRuntime(services, { logger, owner: 'local', backoffCapS: opts.streamBackoffCapS ?? 5, drainBudgetS: 30 }),
+    (s) => s.close(),
+  );
+  bus.attach(streams.delivery, opts.streamSweepMs ?? 1000);
+  joinersSync = () => streams.joiners.sync();
+  await joinersSync();
+  return { services, ports, live };
+}
+
+/** The durable queue in front of ingest: the same handler the Lambda runs, called with SQS-shaped events. */
+async function openQueue(opts: LocalHubOptions, dir: string, hub: HubServices): Promise<JournalQueue> {
+  const realIngest = makeIngestHandler(async () => hub.ingest);
+  const ingestHandler = opts.faults?.ingest ? opts.faults.ingest(realIngest) : realIngest;
+  // 20 attempts with backoff up to 10 s ride out about two and a half minutes of store outage before a record is dead-lettered
+  const queue = new JournalQueue({
+    dir: join(dir, 'queue'),
+    logger: opts.logger,
+    handler: (event) => ingestHandler(event, localContext('hub-ingest')),
+    unsafeNoSync: opts.memory,
+    maxReceives: opts.ingestMaxReceives ?? 20,
+  });
+  await queue.open();
+  queue.start();
+  return queue;
+}
+
+/** The channel listener (listener/service.ts), in this process or as a cluster of workers. */
+function startListener(opts: LocalHubOptions, queue: JournalQueue, wired: Wired, dynamoEndpoint: string): Promise<LocalListener> {
+  return startLocalListener({
+    host: opts.host,
+    logger: opts.logger,
+    queue: opts.wrapQueue ? opts.wrapQueue(queue) : queue,
+    ports: wired.ports,
+    workers: opts.listenerWorkers,
+    dynamoEndpoint,
+    tables: LOCAL_TABLES,
+    flushMs: opts.flushMs,
+    commandPollMs: opts.commandPollMs,
+    channelSyncMs: opts.channelSyncMs,
+    readBudget: opts.readBudget,
+    logLevel: opts.listenerLogLevel,
+  });
+}
+
+/**
+ * A new data directory gets a Teltonika channel. An explicit `--channel-port` on a later start
+ * moves that default channel (the hub's first channel named "teltonika") instead of being
+ * ignored; what happened is returned for the start banner.
+ */
+async function ensureDefaultChannel(opts: LocalHubOptions, hub: HubServices): Promise<string[]> {
+  if (opts.defaultChannel === false) return [];
+  const existing = await hub.ports.channels.list();
+  const port = opts.defaultChannelPort ?? 5027;
+  if (existing.length === 0) {
+    const configuration = port === 0 ? { port: await freePort(opts.host) } : { port };
+    const [created] = await hub.channels.create([{ name: 'teltonika', protocol_name: 'teltonika', configuration }]);
+    opts.logger.info('created the default channel', { channel_id: created.id, protocol: 'teltonika', port: created.configuration.port });
+    return [];
+  }
+  if (!opts.moveDefaultChannel || port === 0) return [];
+  const main = existing.filter((c) => c.name === 'teltonika' && c.protocol_name === 'teltonika').sort((a, b) => a.id - b.id)[0];
+  if (!main) return [`--channel-port ${port}: this data directory has no default "teltonika" channel to move; the option applies to its first start`];
+  if (main.configuration.port === port) return [];
+  try {
+    await hub.channels.update(String(main.id), { configuration: { port } }, SYSTEM_ACCESS);
+    return [`channel ${main.id} moved from port ${main.configuration.port} to ${port} (--channel-port)`];
+  } catch (err) {
+    return [`--channel-port ${port}: channel ${main.id} stays on ${main.configuration.port}: ${err instanceof Error ? err.message : String(err)}`];
+  }
+}
+
+/** The console's deployment settings (`config.json`): the map tiles when the hub was started with a choice. */
+function consoleConfig(tileUrl: string | undefined): Record<string, string> | undefined {
+  if (tileUrl === undefined) return undefined;
+  return tileUrl === 'none' || tileUrl === '' ? { tilesUrl: '' } : { tilesUrl: tileUrl };
 }
 
 function resolveAdminToken(opts: LocalHubOptions, dir: string): { token: string; generated: boolean } {

@@ -18,15 +18,21 @@ const TYPES: Record<string, string> = {
 const API = /^\/(gw|platform|openapi\.json)(\/|$)/;
 
 /**
- * Serves the built console (a single-page app) at `/`: files from `dir`, and `index.html` for any
- * other non-API path. Returns false when the request is not for the console.
+ * Serves the built console (a single-page app) at `/`: files from `dir`, `config.json` from the
+ * hub's start options when given, and `index.html` for any other non-API path. Returns false when
+ * the request is not for the console.
  */
-export function staticHandler(dir: string): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function staticHandler(dir: string, config?: Readonly<Record<string, unknown>>): (req: IncomingMessage, res: ServerResponse) => boolean {
   const root = normalize(dir) + sep;
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://local').pathname);
     if (API.test(path) || !existsSync(root)) return false;
+    if (path === '/config.json' && config) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+      res.end(req.method === 'HEAD' ? undefined : JSON.stringify(config));
+      return true;
+    }
     let file = normalize(join(root, path));
     if (!file.startsWith(root)) return false;
     if (!existsSync(file) || statSync(file).isDirectory()) file = join(root, 'index.html');

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { codec, protocols } from '../../protocols/index.js';
+import { choiceOption, parseOptions, UsageError } from './options.js';
 
 const HELP = `Usage: hub decode <protocol> [--crc strict|lenient] [--transport tcp|udp|http]
 
@@ -13,26 +13,21 @@ Protocols: ${protocols.join(', ')}
 `;
 
 export async function runDecode(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { crc: { type: 'string', default: 'strict' }, transport: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
+  const { values, positionals } = parseOptions('decode', args, {
+    crc: { type: 'string' },
+    transport: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
   const name = positionals[0];
-  if (!name || !protocols.includes(name as never)) {
-    process.stderr.write(`hub decode: give a protocol: ${protocols.join(', ')}\n`);
-    return 2;
-  }
-  if (values.crc !== 'strict' && values.crc !== 'lenient') {
-    process.stderr.write('hub decode: --crc must be strict or lenient\n');
-    return 2;
-  }
-  const transport = values.transport as 'tcp' | 'udp' | 'http' | undefined;
-  const connection = codec(name, { crc: values.crc, transport });
+  if (!name) throw new UsageError(`hub decode: give a protocol: ${protocols.join(', ')}`);
+  if (!protocols.includes(name as never)) throw new UsageError(`hub decode: unknown protocol "${name}"; known: ${protocols.join(', ')}`);
+  const crc = choiceOption('decode', 'crc', values.crc, ['strict', 'lenient'] as const, 'strict');
+  const transport = values.transport === undefined ? undefined : choiceOption('decode', 'transport', values.transport, ['tcp', 'udp', 'http'] as const, 'tcp');
+  const connection = codec(name, { crc, transport });
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of rl) {
     if (line.trim() === '') continue;

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { ConnectionCodec } from '../../protocols/common/connection.js';
 import { DEFAULT_CODEC_OPTIONS } from '../../protocols/common/types.js';
 import { allProtocols } from '../../protocols/index.js';
+import { parseOptions } from './options.js';
 
 const HELP = `Usage: hub identify [hex ...]
 
@@ -39,11 +40,12 @@ export function identify(bytes: Buffer): Identification[] {
 }
 
 export async function runIdentify(args: string[]): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
+  const { values, positionals } = parseOptions('identify', args, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
-  const lines: string[] = [...args];
+  const lines: string[] = [...positionals];
   if (lines.length === 0) for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) if (line.trim()) lines.push(line.trim());
   for (const line of lines) {
     const hex = line.replace(/\s+/g, '');

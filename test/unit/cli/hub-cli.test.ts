@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 
 /** Runs `hub` from source (tsx), as `npx hub` would from the build. */
@@ -74,5 +75,47 @@ describe('bin/hub', () => {
     it('says so for input that is not hex', () => {
       expect(JSON.parse(hub(['identify', 'zz']).stdout).error).toMatch(/not an even-length hex/);
     });
+  });
+});
+
+describe('bin/hub: honest usage', () => {
+  it('prints the package version', () => {
+    const r = hub(['--version']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe(process.env.npm_package_version ?? '0.1.0');
+  });
+
+  it('exits 2 with a reason naming the command for every usage mistake', () => {
+    const cases: [string[], RegExp][] = [
+      [['start', '--bogus'], /^hub start: Unknown option '--bogus'/],
+      [['start', '--api-port', 'x'], /^hub start: --api-port must be a port number, got "x"/],
+      [['start', '--log-level', 'loud'], /^hub start: --log-level must be debug, info, warn or error, got "loud"/],
+      [['decode'], /^hub decode: give a protocol: teltonika, /],
+      [['decode', 'nosuch'], /^hub decode: unknown protocol "nosuch"; known: teltonika, /],
+      [['decode', 'teltonika', '--crc', 'maybe'], /^hub decode: --crc must be strict or lenient/],
+      [['dlq'], /^hub dlq: give an action: list, replay or discard/],
+      [['dlq', 'explode'], /^hub dlq: unknown action "explode"/],
+      [['simulate', 'nosuch'], /^hub simulate: unknown protocol "nosuch"/],
+      [['simulate', 'teltonika', '--count', 'many'], /^hub simulate: --count must be a number from 1 to 1000000, got "many"/],
+      [['simulate', 'teltonika', '--transport', 'http'], /^hub simulate: --transport must be tcp or udp, got "http"/],
+      [['identify', '--bogus'], /^hub identify: Unknown option '--bogus'/],
+    ];
+    for (const [args, reason] of cases) {
+      const r = hub(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(reason);
+    }
+  });
+
+  it('dlq names the address and the cause when the hub cannot be reached, and ends its lines', async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const r = hub(['dlq', 'list', '--api', `http://127.0.0.1:${closed}`, '--token', 't']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`hub dlq: cannot reach the hub at http://127.0.0.1:${closed}: ECONNREFUSED (is it running? --api or HUB_API give another address)\n`);
   });
 });
