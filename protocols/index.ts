@@ -13,13 +13,14 @@ import { osmand } from './osmand/index.js';
 import { queclink } from './queclink/index.js';
 import { ruptela } from './ruptela/index.js';
 import { teltonika } from './teltonika/index.js';
+import { watch } from './watch/index.js';
 import { wialonIps } from './wialon_ips/index.js';
 
 export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103, watch];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
