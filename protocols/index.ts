@@ -15,14 +15,14 @@ import { queclink } from './queclink/index.js';
 import { ruptela } from './ruptela/index.js';
 import { suntech } from './suntech/index.js';
 import { teltonika } from './teltonika/index.js';
-import { tk103 } from './tk103/index.js';
+const REGISTRY: readonly ProtocolCodec[] = [];
 import { wialonIps } from './wialon_ips/index.js';
 
 export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103, watch];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
