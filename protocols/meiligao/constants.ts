@@ -10,11 +10,15 @@
  * byte before it; the ID is decimal digits as BCD nibbles, padded with F.
  */
 
-/** Command codes a tracker sends (§II), with the models that send them. */
+/**
+ * Command codes a tracker sends (§II), with the models that send them. "All models" are in the
+ * V2.1 command list (GT30i, GT60, VT300, VT310, VT400); the others are known from Traccar's decoder
+ * and its test frames, whose models are not named there.
+ */
 export const DeviceCommand = {
-  /** Heartbeat (VT310/VT400 firmware with GPRS keep-alive): answered 0x0001 `01`. */
+  /** Heartbeat (firmware per Traccar): answered 0x0001 `01`. Other firmware sends a lone 0x00 (KEEP_ALIVE). */
   Heartbeat: 0x0001,
-  /** The tracker asks for the server address: answered 0x0002 with ASCII `host:port`. */
+  /** The tracker asks for the server address (firmware per Traccar): answered 0x0002 with ASCII `host:port`. */
   ServerAddress: 0x0002,
   /** Login (all models, after every GPRS connect): answered 0x4000 `01`. */
   Login: 0x5000,
@@ -22,25 +26,25 @@ export const DeviceCommand = {
   Position: 0x9955,
   /** Alarm report (all models): alarm code byte, then GPRS data; no answer. */
   Alarm: 0x9999,
-  /** Logged ("blind area") positions read out with 0x9016: 6-byte header, then GPRS data. */
+  /** Logged positions (all models; V1.03), read out with the server's 0x9016: 6-byte header, then GPRS data. */
   Logged: 0x9016,
-  /** RFID card report (VT310 with RFID reader): 15 card numbers (u32), then `|time,date,lat,lon`. */
+  /** RFID card report (models with a card reader): 15 card numbers (u32), then `|time,date,lat,lon`. */
   Rfid: 0x9966,
-  /** Position with a picture (GT60/VT310 camera): picture index, upload type, GPRS data. */
+  /** Position with a picture (camera models): picture index, upload type, GPRS data. */
   PositionImage: 0x9977,
-  /** One packet of a picture: index, size u16, packets, packet index, JPEG bytes. */
+  /** One packet of a picture (camera models): index, size u16, packets, packet index, JPEG bytes. */
   PhotoData: 0x9988,
-  /** The tracker starts a picture upload (index): answered 0x8801 with the index. */
+  /** The tracker starts a picture upload (camera models; index): answered 0x8801 with the index. */
   PhotoStart: 0x0800,
-  /** The tracker finished a picture upload (index): answered 0x6688 (index, 0, 0). */
+  /** The tracker finished a picture upload (camera models; index): answered 0x6688 (index, 0, 0). */
   PhotoEnd: 0x0f80,
-  /** Retransmitted positions (VT310/VT400 buffer): count, then alarm byte + GPRS data per record, `\` between. */
+  /** Retransmitted positions (firmware with a position buffer): count, then alarm byte + GPRS data per record, `\` between. */
   Retransmission: 0x6688,
-  /** OBD real-time data (VT400 with OBD module): decimal text. */
+  /** OBD real-time data (models with an OBD module): decimal text. */
   ObdRealtime: 0x9901,
-  /** OBD accumulated data (VT400 with OBD module): decimal text. */
+  /** OBD accumulated data (models with an OBD module): decimal text. */
   ObdAccumulated: 0x9902,
-  /** OBD trouble codes (VT400 with OBD module): the codes as text. */
+  /** OBD trouble codes (models with an OBD module): the codes as text. */
   ObdDtc: 0x9903,
 } as const;
 

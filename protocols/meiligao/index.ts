@@ -11,7 +11,7 @@ export const meiligao: ProtocolCodec = {
   id: PROTOCOL_IDS.meiligao,
   name: 'meiligao',
   transports: ['tcp', 'udp'],
-  idleTimeoutS: 600, // heartbeat interval set with 0x5199 (minutes); trackers report every few minutes when parked
+  idleTimeoutS: 600, // no keep-alive period documented (0x5199 sets it, in minutes); 10 min as for Meitrack, the same vendor's later protocol
   frame,
   inspect,
   decode,

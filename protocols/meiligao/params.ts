@@ -44,7 +44,7 @@ export const TAIL_COMMON: readonly TailRow[] = [
   [4, 'meiligao.adc', 'adc'], //            meiligao.adc.<n>: raw AD counts
 ];
 
-/** Annex 1 as modified in V2.0: `|base ID|CSQ|journey`, and on VT310 firmware `|satellites|driver licence`. */
+/** Annex 1 as modified in V2.0: `|base ID|CSQ|journey`, then on some firmware (per Traccar) `|satellites|driver licence`. */
 export const TAIL_CELL: readonly TailRow[] = [
   [5, 'gsm', 'cell'], //                     gsm.mcc, gsm.mnc, gsm.lac, gsm.cellid
   [6, 'gsm.signal.level', 'csq'], //        CSQ 0-31
@@ -66,7 +66,7 @@ export const RMC_EXTRA: ReadonlyArray<readonly [index: number, name: string]> = 
   [11, 'meiligao.nmea.mode'], //  A autonomous, D differential, E estimated, N not valid
 ];
 
-/** 0x9901 OBD real-time data, decimal fields in this order (VT400 OBD). */
+/** 0x9901 OBD real-time data, decimal fields in this order (field order per Traccar). */
 export const OBD_REALTIME: readonly string[] = [
   'obd.voltage', //                           V, vehicle battery
   'engine.rpm',
@@ -85,7 +85,7 @@ export const OBD_REALTIME: readonly string[] = [
   'meiligao.harsh.braking.count',
 ];
 
-/** 0x9902 OBD accumulated data, decimal fields in this order (VT400 OBD). */
+/** 0x9902 OBD accumulated data, decimal fields in this order (field order per Traccar). */
 export const OBD_ACCUMULATED: readonly string[] = [
   'meiligao.ignition.count',
   'meiligao.driving.time', //                 h

@@ -5,7 +5,7 @@ import { DTC_NAME, OBD_ACCUMULATED, OBD_REALTIME } from '../params.js';
 import { printable } from './sentence.js';
 
 /**
- * OBD packets of the VT400 with an OBD module: 0x9901 real-time and 0x9902 accumulated data
+ * OBD packets of trackers with an OBD module: 0x9901 real-time and 0x9902 accumulated data
  * (comma-separated decimals, in the order of the tables in params.ts) and 0x9903 trouble codes.
  * They carry no position or time: the message takes the receive time.
  */

@@ -4,7 +4,7 @@ import type { Packet } from '../packet.js';
 import { Name } from '../params.js';
 
 /**
- * 0x9988 picture packet (GT60/VT310 camera), after the tracker's 0x0800 upload request: picture
+ * 0x9988 picture packet (camera models), after the tracker's 0x0800 upload request: picture
  * index, picture size u16 (bytes), packet count, packet index, then the JPEG bytes. Each packet is
  * kept as one message (the bytes as hex): the codec holds no state to join them; the position that
  * goes with the picture follows as 0x9977.
