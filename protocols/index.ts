@@ -8,7 +8,7 @@ import { galileosky } from './galileosky/index.js';
 import { gps103 } from './gps103/index.js';
 import { gt06 } from './gt06/index.js';
 import { h02 } from './h02/index.js';
-import { jt808 } from './jt808/index.js';
+const REGISTRY: readonly ProtocolCodec[] = [];
 import { meitrack } from './meitrack/index.js';
 import { osmand } from './osmand/index.js';
 import { queclink } from './queclink/index.js';
@@ -22,7 +22,7 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103, watch];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103, meiligao, watch];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
