@@ -12,7 +12,7 @@ export const atrack: ProtocolCodec = {
   id: PROTOCOL_IDS.atrack,
   name: 'atrack',
   transports: ['tcp', 'udp'],
-  idleTimeoutS: 1260, // keep-alive (FE 02) period is set on the unit; 20 min between reports of a parked unit, plus margin
+  idleTimeoutS: 1260, // the keep-alive (FE 02) period is a unit setting, not fixed by the protocol: allows 20 min of silence plus a margin
   frame,
   inspect,
   decode,
