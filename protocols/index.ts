@@ -1,6 +1,7 @@
 /**
  * The codecs as a library: `import { codec, protocols } from 'telematics-hub/protocols'`.
  */
+import { castel } from './castel/index.js';
 import { ConnectionCodec } from './common/connection.js';
 import type { CodecOptions, ProtocolCodec, ProtocolName, Transport } from './common/types.js';
 import { DEFAULT_CODEC_OPTIONS } from './common/types.js';
@@ -19,7 +20,7 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103, castel];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
