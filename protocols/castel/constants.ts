@@ -18,8 +18,6 @@ export const HEAD_SIZE = 2 + 2 + 1 + ID_SIZE + 2;
 export const HEAD_SIZE_MPIP = 2 + 2 + ID_SIZE + 2;
 /** CRC u16 + `0D0A`. */
 export const TAIL_SIZE = 4;
-/** Largest frame Traccar's framer accepts for the protocol (its LengthFieldBasedFrameDecoder limit). */
-export const MAX_FRAME = 1024;
 
 /** Protocol versions of the SC (OBD) family; the CC family uses the others. */
 export const SC_VERSIONS: ReadonlySet<number> = new Set([3, 4]);

@@ -79,7 +79,7 @@ const cstr = (s: string) => Buffer.from(`${s}\0`, 'latin1');
 export function login(ident: string, stat: CastelStat, fixes: readonly CastelFix[] = [], firmware = '', hardware = '', tags: readonly number[] = []): Buffer {
   const list = Buffer.alloc(2 + 2 * tags.length);
   list.writeUInt16LE(tags.length, 0);
-  tags.forEach((t, i) => list.writeUInt16LE(t, 2 + 2 * i));
+  for (const [i, t] of tags.entries()) list.writeUInt16LE(t, 2 + 2 * i);
   return scFrame(ident, Sc.Login, Buffer.concat([statBytes(stat), count(fixes.length), ...fixes.map(fixBytes), cstr(firmware), cstr(hardware), list]));
 }
 
@@ -92,7 +92,7 @@ export function heartbeat(ident: string): Buffer {
 export function gps(ident: string, stat: CastelStat, fixes: readonly CastelFix[], rpm: readonly number[] = [], history = false): Buffer {
   const samples = Buffer.alloc(1 + 2 * rpm.length);
   samples[0] = rpm.length;
-  rpm.forEach((v, i) => samples.writeUInt16LE(v, 1 + 2 * i));
+  for (const [i, v] of rpm.entries()) samples.writeUInt16LE(v, 1 + 2 * i);
   return scFrame(ident, Sc.Gps, Buffer.concat([count(history ? 1 : 0), statBytes(stat), count(fixes.length), ...fixes.map(fixBytes), samples]));
 }
 
@@ -102,12 +102,12 @@ export function alarm(ident: string, index: number, stat: CastelStat, fixes: rea
   head.writeUInt32LE(index, 0);
   const entries = Buffer.alloc(1 + 6 * alarms.length);
   entries[0] = alarms.length;
-  alarms.forEach((a, i) => {
+  for (const [i, a] of alarms.entries()) {
     entries[1 + 6 * i] = a.active === false ? 0 : 1;
     entries[2 + 6 * i] = a.code;
     entries.writeUInt16LE(a.value ?? 0, 3 + 6 * i);
     entries.writeUInt16LE(a.threshold ?? 0, 5 + 6 * i);
-  });
+  }
   return scFrame(ident, Sc.Alarm, Buffer.concat([head, statBytes(stat), count(fixes.length), ...fixes.map(fixBytes), entries]));
 }
 

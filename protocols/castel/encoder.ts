@@ -68,7 +68,7 @@ export function encodeMpipAck(id: Buffer): Buffer {
  * `type` with `data` (hex) in the envelope, with the device's protocol version, or `hex`: bytes
  * sent as they are.
  */
-export function encodeCommand(command: CommandRequest, state: Pick<SessionState, 'ident' | 'vars'>): Buffer | CodecError {
+export function encodeCommand(command: CommandRequest, state: Partial<Pick<SessionState, 'ident' | 'vars'>>): Buffer | CodecError {
   const p = command.properties;
   if (command.name === 'custom' && p.hex !== undefined) {
     const bytes = fromHex(String(p.hex));
