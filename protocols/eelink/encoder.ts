@@ -110,11 +110,8 @@ function sosText(number: unknown): string | CodecError {
 function outputText(index: unknown, on: unknown): string | CodecError {
   if (!isInt(index, 1, 4)) return bad('output needs "index" (integer 1..4)');
   if (typeof on !== 'boolean') return bad('output needs "on" (true or false)');
-  const mask = ['0', '0', '0', '0'];
-  const state = ['0', '0', '0', '0'];
-  mask[index - 1] = '1';
-  state[index - 1] = on ? '1' : '0';
-  return `PORT,${state.join('')},${mask.join('')}#`;
+  const mask = ['0', '0', '0', '0'].map((_, i) => (i === index - 1 ? '1' : '0')).join('');
+  return `PORT,${on ? mask : '0000'},${mask}#`;
 }
 
 function isInt(v: unknown, min: number, max: number): v is number {

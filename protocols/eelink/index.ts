@@ -11,7 +11,7 @@ export const eelink: ProtocolCodec = {
   id: 19,
   name: 'eelink',
   transports: ['tcp', 'udp'], // §4.1 TCP, §4.2 UDP
-  idleTimeoutS: 600, // heartbeat 0x03 every HBT minutes (§6.3.4; a few minutes by default)
+  idleTimeoutS: 600, // heartbeat 0x03 at the HBT interval (§6.3.4)
   frame,
   inspect,
   decode,

@@ -19,8 +19,8 @@ export function inspect(frame: Buffer, state: SessionState, options: CodecOption
   const crc = crcVerdict(f.envelope?.sumOk !== false, options, 'EL envelope sum', ENVELOPE_SUM_AT);
   if (!crc.pass) return { store: false, error: crc.error };
   const login = f.packages.find((p) => p.pid === Pid.Login);
-  const loginImei = login ? imeiAt(frame, login.contentStart) : undefined;
-  if (login && !f.envelope && (login.end - login.contentStart < LOGIN_MIN || !loginImei || !isValidIdent(loginImei))) {
+  const loginImei = login && login.end - login.contentStart >= LOGIN_MIN ? imeiAt(frame, login.contentStart) : undefined;
+  if (login && !f.envelope && (!loginImei || !isValidIdent(loginImei))) {
     return { store: false, close: true, error: new CodecError(CodecErrorCode.Malformed, 'login package without an IMEI of BCD digits', login.contentStart) };
   }
   const named = f.envelope?.imei ?? loginImei;

@@ -32,6 +32,10 @@ function whereAnswer(text: string): Message | undefined {
   };
 }
 
+/** Answer texts that say a command failed or was carried out (other answers say neither). */
+const FAILED = /\b(error|fail(ed)?|invalid|wrong|denied|not support(ed)?)\b/i;
+const DONE = /\b(ok|success(ful)?|done)\b/i;
+
 /**
  * §5.13 the device's answer to an instruction (same PID 0x80 and sequence): type u8, the server
  * flag u32 the instruction carried (the hub command id: the reply's correlation), the answer text.
@@ -42,7 +46,12 @@ export function instructionAnswer(c: Ctx): void {
   r.u8(); // type
   const flag = r.u32();
   const text = r.bytes(r.remaining).toString('utf8');
-  const reply: CommandReply = { response: text, ...(flag !== 0 ? { correlation: String(flag) } : {}) };
+  const executed = FAILED.test(text) ? false : DONE.test(text) ? true : undefined;
+  const reply: CommandReply = {
+    response: text,
+    ...(executed !== undefined ? { executed } : {}),
+    ...(flag !== 0 ? { correlation: String(flag) } : {}),
+  };
   c.replies.push(reply);
   c.messages.push({ ...whereAnswer(text), [P.response]: text });
 }

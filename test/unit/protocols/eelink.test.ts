@@ -51,7 +51,11 @@ const LOGIN = hex(`
 `);
 
 /** 1.x login (IMEI + language), EelinkProtocolDecoderTest #32. */
-const LOGIN_V1 = hex('6767 01 000b 001b 0354188046618349 01');
+const LOGIN_V1 = hex(`
+  6767 01 000b 001b // login, size 11, sequence 0x1b
+  0354188046618349  // IMEI 354188046618349
+  01                // language: English
+`);
 
 /** §5.3 heartbeat, EelinkProtocolDecoderTest #19. */
 const HEARTBEAT = hex(`
@@ -124,10 +128,27 @@ const GPS_V1 = hex(`
 `);
 
 /** 1.x alarm package, EelinkProtocolDecoderTest #28: geofence entered. */
-const ALARM_V1 = hex('6767 04 001c 01a4 569ff2dd 0517a0f7 020b0d9a 06 0110 00d8 001e 005b 000445 01 83');
+const ALARM_V1 = hex(`
+  6767 04 001c 01a4 // alarm, size 28, sequence 0x01a4
+  569ff2dd          // 2016-01-20 20:49:33
+  0517a0f7 020b0d9a // 47.463675, 19.0437833
+  06 0110           // 6 km/h, course 272
+  00d8 001e 005b 000445 // MCC 216, MNC 30, LAC 91, CID 1093
+  01                // fix flags: valid
+  83                // alarm code: geofence entered
+`);
 
 /** 1.x state package, EelinkProtocolDecoderTest #18: state type 1, device time, status. */
-const STATE_V1 = hex('6767 05 0022 001f 59643640 00000000 00000000 00 0000 01cc 0000 2495 001420 00 01 5964a6c0 006e');
+const STATE_V1 = hex(`
+  6767 05 0022 001f // state, size 34, sequence 0x1f
+  59643640          // 2017-07-11 02:21:52
+  00000000 00000000 00 0000 // no position: 0, 0, 0 km/h, course 0
+  01cc 0000 2495 001420 // MCC 460, MNC 0, LAC 9365, CID 5152
+  00                // fix flags: not valid
+  01                // state type 1
+  5964a6c0          // device time of the change
+  006e              // status
+`);
 
 /** 1.x OBD package, EelinkProtocolDecoderTest #6 (first elements): PID + 4 data bytes, 0x55 padding. */
 const OBD_V1 = hex(`
@@ -184,7 +205,7 @@ describe('protocols/eelink', () => {
       expect(r).toMatchObject({ store: false, close: true });
       expect(r.error?.code).toBe('malformed');
     });
-    it('stores and answers a heartbeat, a location, a warning and a report with PID and sequence (§5.1 note 3)', () => {
+    it('stores every decoded package and answers it with its PID and sequence (§5.1 note 3)', () => {
       const cases: [Buffer, string][] = [
         [HEARTBEAT, '6767 03 0002 0021'],
         [LOCATION, '6767 12 0002 066c'],
@@ -436,6 +457,12 @@ describe('protocols/eelink', () => {
       const out = decodeOne(pkg(0x80, 0, Buffer.concat([hex('01 00001092'), Buffer.from('BATTERY:80%')])));
       expect(out.commandReplies).toEqual([{ response: 'BATTERY:80%', correlation: '4242' }]);
       expect(out.messages).toEqual([{ 'command.response': 'BATTERY:80%' }]);
+    });
+    it('reads executed from an answer that says OK or failed (and leaves it out otherwise)', () => {
+      const answer = (text: string) => decodeOne(pkg(0x80, 0, Buffer.concat([hex('01 00000000'), Buffer.from(text)]))).commandReplies;
+      expect(answer('RELAY:OK')).toEqual([{ response: 'RELAY:OK', executed: true }]);
+      expect(answer('Set GMT failed')).toEqual([{ response: 'Set GMT failed', executed: false }]);
+      expect(answer('Command error!')).toEqual([{ response: 'Command error!', executed: false }]);
     });
     it('decodes every package of an envelope, with the envelope IMEI as identity', () => {
       const out = eelink.decode(el(IMEI, Buffer.concat([LOCATION, HEARTBEAT])), { transport: 'udp', options: STRICT });
