@@ -9,6 +9,7 @@ import { gps103 } from './gps103/index.js';
 import { gt06 } from './gt06/index.js';
 import { h02 } from './h02/index.js';
 import { meitrack } from './meitrack/index.js';
+import { navtelecom } from './navtelecom/index.js';
 import { osmand } from './osmand/index.js';
 import { queclink } from './queclink/index.js';
 import { ruptela } from './ruptela/index.js';
@@ -19,7 +20,7 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, gps103, navtelecom];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
