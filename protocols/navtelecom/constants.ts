@@ -35,10 +35,14 @@ export const NtcbMessage = {
   Telemetry: '*>T',
   /** `*>A` + count u8 + archive records: answered `*<A` + the count. */
   Archive: '*>A',
-  /** `*@...`: the device's answer to a `*!` command. */
+  /** `*@<COMMAND> ...`: the terminal's answer to a `*!` command (`*@SETOUT OK,1Y`, `*@DEV_RESET`). */
   Reply: '*@',
-  /** `*!...`: server command prefix. */
+  /** `*#<QUERY>...`: the terminal's answer to a `*?` query (`*#V:S-2651:01.00.72:13.05.20:RU`). */
+  Answer: '*#',
+  /** `*!<COMMAND>`: server command (§2, "standard commands"). */
   Command: '*!',
+  /** `*?<QUERY>`: server query. */
+  Query: '*?',
 } as const;
 
 /** The byte after `*>FLEX` / `*<FLEX`: the FLEX protocol code. */

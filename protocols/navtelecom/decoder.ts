@@ -42,6 +42,7 @@ function decodeNtcb(frame: Buffer, ctx: DecodeContext, out: Decoded): void {
         decodeNtcbArchive(p.data, out);
         break;
       case NtcbMessage.Reply:
+      case NtcbMessage.Answer:
         decodeReply(p.data, out);
         break;
       case NtcbMessage.Ident:

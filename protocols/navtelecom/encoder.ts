@@ -2,7 +2,7 @@ import { CodecError, CodecErrorCode } from '../common/errors.js';
 import { fromHex } from '../common/reader.js';
 import type { CommandRequest, SessionState } from '../common/types.js';
 import { DEFAULT_DEVICE_ID, DEFAULT_SERVER_ID, FLEX_PROTOCOL, NTCB_HEADER_SIZE, NTCB_PREAMBLE, NtcbHeader, NtcbMessage, Start, Var } from './constants.js';
-import { type FlexNegotiation, flexCrc, type NtcbPacket, xor } from './packet.js';
+import { commandKeyword, type FlexNegotiation, flexCrc, type NtcbPacket, xor } from './packet.js';
 
 /** Largest NTCB data field (the length is a u16). */
 const MAX_NTCB_DATA = 0xffff;
@@ -63,12 +63,25 @@ export function encodeFlexAck(type: number, body: Buffer = Buffer.alloc(0)): Buf
   return b;
 }
 
+/** §2 standard commands without properties → their text. */
+const TEXTS: Readonly<Record<string, string>> = {
+  engine_stop: '*!SETOUT 1Y', // output 1 on
+  engine_resume: '*!SETOUT 1N',
+  reboot: '*!DEV_RESET', // answered *@DEV_RESET
+  version: '*?V', // answered *#V:<model>:<firmware>:<date>:<language>
+  get_imei: '*?S', // answered *#S:<IMEI>
+  get_iccid: '*?ICCID',
+};
+
 /**
- * §2 commands: NTCB text with the `*!` prefix. `custom` text is sent as given when it starts with
- * `*` (`*!SETOUT 1Y`, `*?...`), else after `*!`; `custom` hex is the raw data field.
+ * §2 commands: NTCB text, `*!` commands and `*?` queries ("standard commands"). `custom` text is
+ * sent as given when it starts with `*` (`*!SETOUT 1Y`, `*?V`), else after `*!`; `custom` hex is
+ * the raw data field.
  */
 export function commandData(command: CommandRequest): Buffer | CodecError {
   const p = command.properties;
+  const text = TEXTS[command.name];
+  if (text) return Buffer.from(text, 'latin1');
   switch (command.name) {
     case 'custom': {
       if (p.hex !== undefined) return fromHex(String(p.hex)) ?? bad('custom "hex" is not valid hex');
@@ -79,20 +92,29 @@ export function commandData(command: CommandRequest): Buffer | CodecError {
       const output = Number(p.output);
       if (!Number.isInteger(output) || output < 1 || output > 16) return bad('output_control needs "output" (1-16)');
       if (typeof p.state !== 'boolean' && p.state !== 0 && p.state !== 1) return bad('output_control needs "state" (true/false or 1/0)');
-      return setOut(output, p.state === true || p.state === 1);
+      return Buffer.from(`*!SETOUT ${output}${p.state === true || p.state === 1 ? 'Y' : 'N'}`, 'latin1'); // answered *@SETOUT OK,<n>Y
     }
-    case 'engine_stop':
-      return setOut(1, true);
-    case 'engine_resume':
-      return setOut(1, false);
+    case 'get_params': {
+      const ids = Array.isArray(p.ids) ? p.ids : [p.ids];
+      if (ids.length === 0 || !ids.every((id) => Number.isInteger(id) && (id as number) >= 0)) return bad('get_params needs "ids" (parameter numbers)');
+      return Buffer.from(`*?DATA ${ids.join(',')}`, 'latin1'); // answered *#DATA 21:0026,22:0010
+    }
+    case 'time_adjust': {
+      const seconds = Number(p.seconds);
+      if (!Number.isInteger(seconds)) return bad('time_adjust needs "seconds" (an integer, + ahead, - back)');
+      return Buffer.from(`*!SETTIME ${seconds < 0 ? '-' : '+'}${Math.abs(seconds)}`, 'latin1'); // answered *@SETTIME OK
+    }
+    case 'ussd':
+      return typeof p.code === 'string' && /^[*#0-9]{2,32}$/.test(p.code) ? Buffer.from(`*?USSD ${p.code}`, 'latin1') : bad('ussd needs "code" (e.g. *100#)');
     default:
       return bad(`unknown command "${command.name}" for navtelecom`);
   }
 }
 
-/** §2.2 outputs control: `*!SETOUT <n>Y` switches output n on, `<n>N` off. */
-function setOut(output: number, on: boolean): Buffer {
-  return Buffer.from(`${NtcbMessage.Command}SETOUT ${output}${on ? 'Y' : 'N'}`, 'latin1');
+/** The terminal echoes the command keyword in its answer (`*!SETOUT 1Y` → `*@SETOUT OK,1Y`; `*?V` → `*#V:…`). */
+export function correlate(command: CommandRequest): string | undefined {
+  const data = commandData(command);
+  return data instanceof CodecError ? undefined : commandKeyword(data.toString('latin1'));
 }
 
 /**

@@ -3,7 +3,7 @@ import { PROTOCOL_IDS } from '../common/types.js';
 import { decode } from './decoder.js';
 import { simulator } from './device.js';
 import { DEVICE_TYPES } from './device-types.js';
-import { encodeCommand } from './encoder.js';
+import { correlate, encodeCommand } from './encoder.js';
 import { frame } from './framer.js';
 import { inspect } from './inspector.js';
 
@@ -16,6 +16,7 @@ export const navtelecom: ProtocolCodec = {
   inspect,
   decode,
   encodeCommand,
+  correlate,
   deviceTypes: DEVICE_TYPES,
   simulator,
 };

@@ -58,7 +58,7 @@ function inspectNtcb(frame: Buffer, state: SessionState, options: CodecOptions):
     if (reply instanceof CodecError) return { store: false, error: reply };
     return { store: true, reply, ...suspect };
   }
-  if (kind === NtcbMessage.Reply || p.data[0] === 0x2a) return { store: true, ...suspect }; // command answers, other `*` messages: kept
+  if (kind === NtcbMessage.Reply || kind === NtcbMessage.Answer || p.data[0] === 0x2a) return { store: true, ...suspect }; // command answers, other `*` messages: kept
   return { store: false, error: new CodecError(CodecErrorCode.Unsupported, 'NTCB data is not a `*` message', 16) };
 }
 

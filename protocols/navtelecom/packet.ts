@@ -58,8 +58,17 @@ export function readNtcb(frame: Buffer): NtcbPacket | CodecError {
 export function ntcbKind(data: Buffer): (typeof NtcbMessage)[keyof typeof NtcbMessage] | undefined {
   const head = data.toString('latin1', 0, 6);
   if (head.startsWith(NtcbMessage.Flex)) return NtcbMessage.Flex;
-  for (const kind of [NtcbMessage.Ident, NtcbMessage.Telemetry, NtcbMessage.Archive, NtcbMessage.Reply] as const) if (head.startsWith(kind)) return kind;
+  for (const kind of [NtcbMessage.Ident, NtcbMessage.Telemetry, NtcbMessage.Archive, NtcbMessage.Reply, NtcbMessage.Answer] as const)
+    if (head.startsWith(kind)) return kind;
   return undefined;
+}
+
+/**
+ * The command keyword of a command (`*!SETOUT 1Y` → SETOUT, `*?V` → V) or of a terminal's answer
+ * (`*@SETOUT OK,1Y` → SETOUT, `*#V:S-2651:…` → V): answers echo it, so it correlates them.
+ */
+export function commandKeyword(text: string): string | undefined {
+  return /^\*[!?@#]([A-Z0-9_]+)/.exec(text)?.[1];
 }
 
 /** `*>FLEX` negotiation (§1.2.1): `B0` | protocol version | struct version | field count | mask. */

@@ -156,10 +156,16 @@ const ARCHIVE_F52 = hex(`
   f6 80 80 80                     // thermometers 1-4
 `);
 
-/** §2 the terminal's answer to a command (text after `*@`), built by hand. */
+/** §2 the terminal's answer to `*!SETOUT 1Y,2N` (the vendor's standard-commands example), built by hand. */
 const REPLY = hex(`
-  404e5443 01000000 7b000000 0b00 2e 46 // @NTC, receiver 1, sender 0x7B, length 11, CSd, CSp
-  2a40 5345544f5554203159         // "*@" "SETOUT 1Y"
+  404e5443 01000000 7b000000 1100 56 24 // @NTC, receiver 1, sender 0x7B, length 17, CSd, CSp
+  2a40 5345544f5554 204f4b 2c3159 2c324e // "*@" "SETOUT" " OK" ",1Y" ",2N"
+`);
+
+/** §2 answer to the query `*?V` from an S-2421 (a real frame, traccar/traccar issue #5675). */
+const VERSION_ANSWER = hex(`
+  404e5443 01000000 00000000 2000 2c 14 // @NTC, receiver 1, sender 0, length 32, CSd, CSp
+  2a23 56 3a532d32343231 3a30322e30302e3830 3a33312e31302e3234 3a5255 00 // "*#" "V" ":S-2421" ":02.00.80" ":31.10.24" ":RU" NUL
 `);
 
 describe('protocols/navtelecom', () => {
@@ -208,6 +214,7 @@ describe('protocols/navtelecom', () => {
     });
     it('stores command answers without acking them, and ignores keep-alives', () => {
       expect(navtelecom.inspect(REPLY, session(IMEI), STRICT)).toEqual({ store: true });
+      expect(navtelecom.inspect(VERSION_ANSWER, session(IMEI), STRICT)).toEqual({ store: true });
       expect(navtelecom.inspect(Buffer.from([0x7f]), session(IMEI), STRICT)).toEqual({ store: false });
     });
     it('refuses data before *>S (and closes), and FLEX records before *>FLEX', () => {
@@ -404,12 +411,17 @@ describe('protocols/navtelecom', () => {
         'sensor.temperature.1': -10,
       });
     });
-    it('§2 turns a *@ answer into a command reply and a message', () => {
+    it('§2 turns *@ and *# answers into command replies correlated by the echoed keyword, and messages', () => {
       expect(navtelecom.decode(REPLY, { transport: 'tcp' })).toEqual({
-        messages: [{ 'command.response': 'SETOUT 1Y' }],
-        commandReplies: [{ response: 'SETOUT 1Y' }],
+        messages: [{ 'command.response': '*@SETOUT OK,1Y,2N' }],
+        commandReplies: [{ response: '*@SETOUT OK,1Y,2N', executed: true, correlation: 'SETOUT' }],
         errors: [],
       });
+      expect(navtelecom.decode(VERSION_ANSWER, { transport: 'tcp' }).commandReplies).toEqual([
+        { response: '*#V:S-2421:02.00.80:31.10.24:RU', correlation: 'V' },
+      ]);
+      const binary = navtelecom.decode(ntcbFrame(1, 0, Buffer.from('*@C\x75\x04\x00\x00', 'latin1')), { transport: 'tcp' }).commandReplies;
+      expect(binary).toEqual([{ response: '*@Cu...', hex: '2a404375040000', correlation: 'C' }]);
     });
     it('reports an unknown NTCB format, a short record and a FLEX record without a mask as typed errors', () => {
       const f = ntcbFrame(1, 0, Buffer.from('*>T\x09\x01\x00\x00\x00', 'latin1')); // format 0x09
@@ -441,15 +453,32 @@ describe('protocols/navtelecom', () => {
       expect(text('output_control', { output: 2, state: 0 })).toBe('*!SETOUT 2N');
       expect(text('custom', { text: 'SETOUT 4Y' })).toBe('*!SETOUT 4Y');
       expect(text('custom', { hex: '2a3f56' })).toBe('*?V');
+      expect(text('reboot')).toBe('*!DEV_RESET');
+      expect(text('get_imei')).toBe('*?S');
+      expect(text('get_iccid')).toBe('*?ICCID');
+      expect(text('get_params', { ids: [21, 22] })).toBe('*?DATA 21,22');
+      expect(text('time_adjust', { seconds: -300 })).toBe('*!SETTIME -300');
+      expect(text('ussd', { code: '*100#' })).toBe('*?USSD *100#');
       expect(text('output_control', { output: 17, state: true })).toBe('command');
-      expect(text('reboot')).toBe('command');
+      expect(text('get_params', { ids: [] })).toBe('command');
+      expect(text('locate')).toBe('command');
+    });
+    it('§2 sends queries with the default ids 0 and 1 before an identification (as a real *?V exchange, traccar#5675)', () => {
+      const bytes = encodeCommand({ name: 'version', properties: {} }, { vars: {} });
+      expect(Buffer.isBuffer(bytes) && bytes.toString('hex')).toBe(hex('404e5443 00000000 01000000 0300 43 58 2a3f56').toString('hex'));
+    });
+    it('correlates a command with the keyword its answer echoes', () => {
+      expect(navtelecom.correlate?.({ name: 'output_control', properties: { output: 2, state: false } })).toBe('SETOUT');
+      expect(navtelecom.correlate?.({ name: 'version', properties: {} })).toBe('V');
+      expect(navtelecom.correlate?.({ name: 'custom', properties: { text: '*!DEV_RESET' } })).toBe('DEV_RESET');
+      expect(navtelecom.correlate?.({ name: 'nope', properties: {} })).toBeUndefined();
     });
   });
 
   describe('framer', () => {
     const vars = (n: Buffer) => negotiationVars(readFlex(n));
     it('keeps the framer contract for NTCB, FLEX and keep-alive frames', () => {
-      for (const f of [IDENT, NEGOTIATION, TELEMETRY_F60, ARCHIVE_F52, REPLY, Buffer.from([0x7f])]) assertFramerContract(navtelecom, f);
+      for (const f of [IDENT, NEGOTIATION, TELEMETRY_F60, ARCHIVE_F52, REPLY, VERSION_ANSWER, Buffer.from([0x7f])]) assertFramerContract(navtelecom, f);
       for (const f of [ARCHIVE, EXTRA_ARCHIVE, EXTRA_EVENT]) assertFramerContract(navtelecom, f, { vars: vars(NEGOTIATION) });
       assertFramerContract(navtelecom, EVENT, { vars: vars(NEGOTIATION_10) });
       assertFramerContract(navtelecom, CURRENT, { vars: vars(SIM_NEGOTIATION) });
@@ -474,7 +503,7 @@ describe('protocols/navtelecom', () => {
 
   describe('robustness', () => {
     it('survives random and mutated input (fast-check)', () => {
-      const seeds = [IDENT, NEGOTIATION, ARCHIVE, TELEMETRY_F60, ARCHIVE_F52, REPLY, EXTRA_ARCHIVE, EXTRA_EVENT, Buffer.from([0x7f])];
+      const seeds = [IDENT, NEGOTIATION, ARCHIVE, TELEMETRY_F60, ARCHIVE_F52, REPLY, VERSION_ANSWER, EXTRA_ARCHIVE, EXTRA_EVENT, Buffer.from([0x7f])];
       expect(fuzzCodec(navtelecom, seeds, 2000, 'tcp', Buffer.concat([IDENT, NEGOTIATION]))).toBe(2000);
     });
   });
