@@ -145,7 +145,7 @@ const HEAD: readonly NtcbRow[] = [
   ['event.enum', 'u16'],
   ['timestamp', 'date'], // event time
   ['navtelecom.security.status', 'u8'], // armed state; the alarm bit per format (NTCB_ALARM_BIT)
-  ['navtelecom.status', 'u8'], // functional modules status
+  ['navtelecom.ntcb.status', 'u8'], // status byte (modules)
   ['gsm.signal.level', 'u8'],
 ];
 const POWER: readonly NtcbRow[] = [

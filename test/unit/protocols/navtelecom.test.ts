@@ -9,7 +9,7 @@ import { encodeCommand, encodeFlexAck, ntcbFrame } from '../../../protocols/navt
 import { navtelecom } from '../../../protocols/navtelecom/index.js';
 import { negotiationVars, readFlexNegotiation, readNtcb } from '../../../protocols/navtelecom/packet.js';
 import { assertChunkingInvariant, assertFramerContract, fuzzCodec } from '../../helpers/codec-contract.js';
-import { entryBytes, loadCorpus, replayDecode, reportPassRate, sanityProblems, setupSettings } from '../../helpers/conformance.js';
+import { type AttributeMap, entryBytes, loadCorpus, replayDecode, reportPassRate, sanityProblems, setupSettings } from '../../helpers/conformance.js';
 import { hexFixture } from '../../helpers/hex.js';
 
 /**
@@ -167,6 +167,24 @@ const VERSION_ANSWER = hex(`
   404e5443 01000000 00000000 2000 2c 14 // @NTC, receiver 1, sender 0, length 32, CSd, CSp
   2a23 56 3a532d32343231 3a30322e30302e3830 3a33312e31302e3234 3a5255 00 // "*#" "V" ":S-2421" ":02.00.80" ":31.10.24" ":RU" NUL
 `);
+
+/** Traccar attribute names (NavisProtocolDecoder) → ours (DESIGN §3), for corpus checks of attributes. */
+const ATTRIBUTES: AttributeMap = {
+  index: { name: 'navtelecom.record.index' },
+  event: { name: 'event.enum' },
+  format: { name: 'navtelecom.format' },
+  sat: { name: 'position.satellites' },
+  rssi: { name: 'gsm.signal.level' },
+  power: { name: 'external.powersource.voltage' },
+  battery: { name: 'battery.voltage' },
+  odometer: { name: 'vehicle.mileage', convert: (km) => (typeof km === 'number' ? km * 1000 : km) }, // Traccar: m
+  hours: { name: 'engine.hours', convert: (h) => (typeof h === 'number' ? Math.round(h * 3600000) : h) }, // Traccar: ms
+  input: { name: 'din' },
+  output: { name: 'dout' },
+  hdop: { name: 'position.hdop' },
+  pdop: { name: 'position.pdop' },
+  temp1: { name: 'sensor.temperature.1' },
+};
 
 describe('protocols/navtelecom', () => {
   describe('crc', () => {
@@ -525,7 +543,7 @@ describe('protocols/navtelecom', () => {
   const corpus = loadCorpus('navis.json');
   describe.runIf(corpus)('conformance corpus', () => {
     it('decodes at least 95% of the corpus frames as expected', () => {
-      const results = replayDecode(navtelecom, corpus ?? []);
+      const results = replayDecode(navtelecom, corpus ?? [], ATTRIBUTES);
       const rate = reportPassRate('navtelecom', results);
       for (const r of results) for (const m of r.messages) expect(sanityProblems(m), `${r.entry.test}#${r.entry.seq}`).toEqual([]);
       for (const r of results) expect(r.errors, `${r.entry.test}#${r.entry.seq}`).toEqual([]); // every NTCB XOR and FLEX CRC matches
