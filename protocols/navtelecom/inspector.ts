@@ -64,7 +64,10 @@ function inspectNtcb(frame: Buffer, state: SessionState, options: CodecOptions):
 
 /** `*>S:<IMEI>`: the ident, and the ids our answers and commands use (the terminal's swapped). */
 function identify(p: NtcbPacket): Inspection {
-  const ident = p.data.toString('latin1', NtcbMessage.Ident.length + 1).trim();
+  const ident = p.data
+    .toString('latin1', NtcbMessage.Ident.length + 1)
+    .replace(/\0+$/, '')
+    .trim(); // some firmwares end it with NUL
   if (p.data[NtcbMessage.Ident.length] !== 0x3a || !isValidIdent(ident)) {
     return { store: false, close: true, error: new CodecError(CodecErrorCode.Malformed, '*>S identification without a valid IMEI after the colon', 19) };
   }
