@@ -12,6 +12,7 @@ import { gt06 } from './gt06/index.js';
 import { h02 } from './h02/index.js';
 const REGISTRY: readonly ProtocolCodec[] = [];
 import { meitrack } from './meitrack/index.js';
+import { navtelecom } from './navtelecom/index.js';
 import { osmand } from './osmand/index.js';
 import { queclink } from './queclink/index.js';
 import { ruptela } from './ruptela/index.js';
@@ -24,7 +25,7 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103, meiligao, watch, castel, atrack, eelink];
+const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103, meiligao, navtelecom, watch, castel, atrack, eelink];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);

@@ -75,3 +75,58 @@ export function crc16(params: Crc16Params): Crc16Fn {
   }
   return fn;
 }
+
+/** CRC-8 parameter sets, named as in the CRC RevEng catalogue. */
+export interface Crc8Params {
+  readonly name: string;
+  readonly poly: number;
+  readonly init: number;
+  readonly refin: boolean;
+  readonly xorout: number;
+  /** CRC of the ASCII string "123456789", from the catalogue; checked in tests. */
+  readonly check: number;
+}
+
+export const CRC8 = {
+  /** CRC-8/NRSC-5 (poly 0x31, init 0xFF, not reflected): Navtelecom FLEX frames, EGTS header check (HCS). */
+  NRSC5: { name: 'CRC-8/NRSC-5', poly: 0x31, init: 0xff, refin: false, xorout: 0x00, check: 0xf7 },
+} as const satisfies Record<string, Crc8Params>;
+
+type Crc8Fn = (data: Uint8Array, start?: number, end?: number) => number;
+
+function makeCrc8(p: Crc8Params): Crc8Fn {
+  const table = new Uint8Array(256);
+  const poly = p.refin ? reflect8(p.poly) : p.poly;
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) {
+      if (p.refin) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
+      else c = c & 0x80 ? ((c << 1) ^ poly) & 0xff : (c << 1) & 0xff;
+    }
+    table[n] = c;
+  }
+  const init = p.refin ? reflect8(p.init) : p.init;
+  return (data, start = 0, end = data.length) => {
+    let crc = init;
+    for (let i = start; i < end; i++) crc = table[(crc ^ data[i]) & 0xff];
+    return (crc ^ p.xorout) & 0xff;
+  };
+}
+
+function reflect8(v: number): number {
+  let r = 0;
+  for (let i = 0; i < 8; i++) if (v & (1 << i)) r |= 1 << (7 - i);
+  return r;
+}
+
+const cache8 = new Map<string, Crc8Fn>();
+
+/** Returns the CRC-8 function for a parameter set (built once, then cached). */
+export function crc8(params: Crc8Params): Crc8Fn {
+  let fn = cache8.get(params.name);
+  if (!fn) {
+    fn = makeCrc8(params);
+    cache8.set(params.name, fn);
+  }
+  return fn;
+}
