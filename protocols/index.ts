@@ -1,7 +1,9 @@
 /**
  * The codecs as a library: `import { codec, protocols } from 'telematics-hub/protocols'`.
  */
-const REGISTRY: readonly ProtocolCodec[] = [];
+
+import { atrack } from './atrack/index.js';
+import { castel } from './castel/index.js';
 import { ConnectionCodec } from './common/connection.js';
 import type { CodecOptions, ProtocolCodec, ProtocolName, Transport } from './common/types.js';
 import { DEFAULT_CODEC_OPTIONS } from './common/types.js';
@@ -10,7 +12,8 @@ import { galileosky } from './galileosky/index.js';
 import { gps103 } from './gps103/index.js';
 import { gt06 } from './gt06/index.js';
 import { h02 } from './h02/index.js';
-const REGISTRY: readonly ProtocolCodec[] = [];
+import { jt808 } from './jt808/index.js';
+import { meiligao } from './meiligao/index.js';
 import { meitrack } from './meitrack/index.js';
 import { navtelecom } from './navtelecom/index.js';
 import { osmand } from './osmand/index.js';
@@ -18,14 +21,35 @@ import { queclink } from './queclink/index.js';
 import { ruptela } from './ruptela/index.js';
 import { suntech } from './suntech/index.js';
 import { teltonika } from './teltonika/index.js';
-const REGISTRY: readonly ProtocolCodec[] = [];
+import { tk103 } from './tk103/index.js';
+import { watch } from './watch/index.js';
 import { wialonIps } from './wialon_ips/index.js';
 
 export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103, meiligao, navtelecom, watch, castel, atrack, eelink];
+const REGISTRY: readonly ProtocolCodec[] = [
+  teltonika,
+  gt06,
+  h02,
+  meitrack,
+  osmand,
+  queclink,
+  ruptela,
+  wialonIps,
+  galileosky,
+  jt808,
+  gps103,
+  suntech,
+  tk103,
+  meiligao,
+  navtelecom,
+  watch,
+  castel,
+  atrack,
+  eelink,
+];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
