@@ -18,7 +18,8 @@ module.exports = {
     layer('listener', ['adapters', 'core', 'protocols']),
     layer('lambdas', ['adapters', 'core', 'protocols']),
     layer('local', ['listener', 'lambdas', 'adapters', 'core', 'protocols']),
-    layer('lib', []),
+    // lib/ (CDK) may read the environment variable names the runtime reads (one source: core/env.ts)
+    { ...layer('lib', []), to: { path: '^(bin|lambdas|protocols|core|adapters|listener|local)/', pathNot: '^(lib/|core/env\\.ts$)' } },
     {
       name: 'pure-layers-no-aws',
       comment: 'protocols/ and core/ stay pure: no AWS SDK, CDK, Powertools or middy',

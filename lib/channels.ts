@@ -30,6 +30,7 @@ import { NetworkLoadBalancer, type NetworkTargetGroup, Protocol } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../core/env.js';
 import { grantTableReadWrite } from './grants.js';
 import { acknowledge } from './nag.js';
 import { packageRoot } from './paths.js';
@@ -96,17 +97,17 @@ export function listenerEnvironment(props: {
 }): Record<string, string> {
   return {
     // one listener process per whole vCPU of the task (node:cluster), at least one
-    HUB_LISTENER_WORKERS: String(Math.max(1, Math.floor((props.cpu ?? 512) / 1024))),
-    HUB_METRICS: 'emf',
-    HUB_INGEST_QUEUE_URL: props.queueUrl,
-    HUB_TABLE_REGISTRY: props.registryTable,
-    HUB_TABLE_MESSAGES: props.messagesTable,
-    HUB_FLUSH_MS: String(props.flushMs ?? 10),
-    HUB_HEALTH_PORT: String(HEALTH_PORT),
-    HUB_CHANNEL_SYNC_MS: '2000',
-    HUB_COMMAND_POLL_MS: '1000',
-    HUB_CONNECTIONS_SNAPSHOT_MS: '30000',
-    LOG_LEVEL: 'info',
+    [ENV.listenerWorkers]: String(Math.max(1, Math.floor((props.cpu ?? 512) / 1024))),
+    [ENV.metrics]: 'emf',
+    [ENV.ingestQueueUrl]: props.queueUrl,
+    [ENV.tableRegistry]: props.registryTable,
+    [ENV.tableMessages]: props.messagesTable,
+    [ENV.flushMs]: String(props.flushMs ?? 10),
+    [ENV.healthPort]: String(HEALTH_PORT),
+    [ENV.channelSyncMs]: '2000',
+    [ENV.commandPollMs]: '1000',
+    [ENV.connectionsSnapshotMs]: '30000',
+    [ENV.logLevel]: 'info',
     AWS_REGION: props.region,
     ...props.extra,
   };

@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../core/env.js';
 import { deadLetterQueue } from './dead-letters.js';
 import { acknowledgeSyncOnly, HubFunction } from './function.js';
 import { grantTableReadWrite } from './grants.js';
@@ -87,9 +88,9 @@ export class HubIngest extends Construct {
       serviceName: 'hub-ingest',
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       environment: {
-        HUB_TABLE_REGISTRY: props.storage.registry.tableName,
-        HUB_TABLE_MESSAGES: props.storage.messages.tableName,
-        HUB_EVENT_BUS_NAME: props.eventBus.eventBusName,
+        [ENV.tableRegistry]: props.storage.registry.tableName,
+        [ENV.tableMessages]: props.storage.messages.tableName,
+        [ENV.eventBusName]: props.eventBus.eventBusName,
       },
     });
     // registry: device and channel lookups, telemetry merges, command replies, stream subscriptions;

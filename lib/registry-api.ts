@@ -17,6 +17,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../core/env.js';
 import { acknowledgeSyncOnly, HubFunction } from './function.js';
 import { grantTableRead, grantTableReadWrite } from './grants.js';
 import { acknowledge } from './nag.js';
@@ -113,9 +114,9 @@ export class HubRegistryApi extends Construct {
         'The admin token is a bearer credential held by people and scripts, not a database password; automatic rotation would lock them out. It is rotated by an operator (docs/operations.md, "Rotate tokens").',
     });
     const tables = {
-      HUB_TABLE_REGISTRY: props.storage.registry.tableName,
-      HUB_TABLE_MESSAGES: props.storage.messages.tableName,
-      HUB_ADMIN_SECRET_ARN: this.adminSecret.secretArn,
+      [ENV.tableRegistry]: props.storage.registry.tableName,
+      [ENV.tableMessages]: props.storage.messages.tableName,
+      [ENV.adminSecretArn]: this.adminSecret.secretArn,
     };
 
     this.function = new HubFunction(this, 'Function', {
@@ -127,12 +128,12 @@ export class HubRegistryApi extends Construct {
       logRetention: retention,
       environment: {
         ...tables,
-        HUB_PUBLIC_HOST: props.publicHost,
-        HUB_PORT_RANGE: `${props.portRange[0]}-${props.portRange[1]}`,
-        HUB_DEFAULT_DEVICE_MESSAGES_TTL: String((props.defaultDeviceMessagesTtl ?? Duration.days(365)).toSeconds()),
-        HUB_DEFAULT_CHANNEL_MESSAGES_TTL: String((props.defaultChannelMessagesTtl ?? Duration.days(7)).toSeconds()),
+        [ENV.publicHost]: props.publicHost,
+        [ENV.portRange]: `${props.portRange[0]}-${props.portRange[1]}`,
+        [ENV.defaultDeviceMessagesTtl]: String((props.defaultDeviceMessagesTtl ?? Duration.days(365)).toSeconds()),
+        [ENV.defaultChannelMessagesTtl]: String((props.defaultChannelMessagesTtl ?? Duration.days(7)).toSeconds()),
         ...(props.deadLetters
-          ? { HUB_INGEST_QUEUE_URL: props.deadLetters.queue.queueUrl, HUB_INGEST_DLQ_URL: props.deadLetters.deadLetterQueue.queueUrl }
+          ? { [ENV.ingestQueueUrl]: props.deadLetters.queue.queueUrl, [ENV.ingestDlqUrl]: props.deadLetters.deadLetterQueue.queueUrl }
           : {}),
       },
     });

@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ENV } from '../core/env.js';
 import { deadLetterQueue } from './dead-letters.js';
 import { HubFunction } from './function.js';
 import { grantTableReadWrite } from './grants.js';
@@ -81,9 +82,9 @@ export class HubStreams extends Construct {
         serviceName: streamServiceName(type),
         logRetention: retention,
         environment: {
-          HUB_STREAM_TYPE: type,
-          HUB_TABLE_REGISTRY: props.storage.registry.tableName,
-          HUB_TABLE_MESSAGES: props.storage.messages.tableName,
+          [ENV.streamType]: type,
+          [ENV.tableRegistry]: props.storage.registry.tableName,
+          [ENV.tableMessages]: props.storage.messages.tableName,
         },
       });
       // a crash after Lambda's own two retries of an async invocation lands in the DLQ

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import { ENV } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
 import type { Channel } from '../core/schemas/channels.js';
@@ -111,7 +112,7 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
   };
 
   const fork = (index: number): Promise<Worker> => {
-    const worker = cluster.fork({ ...opts.env, HUB_QUEUE: opts.queue ? 'ipc' : (opts.env.HUB_QUEUE ?? 'sqs'), HUB_WORKER_INDEX: String(index) });
+    const worker = cluster.fork({ ...opts.env, [ENV.queue]: opts.queue ? 'ipc' : (opts.env[ENV.queue] ?? 'sqs'), [ENV.workerIndex]: String(index) });
     states.set(worker, { channels: [], stats: {} });
     worker.on('message', (m) => onMessage(worker, m));
     worker.on('exit', (code, signal) => {

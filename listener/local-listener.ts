@@ -1,4 +1,5 @@
 import type { TableNames } from '../adapters/dynamodb/client.js';
+import { ENV } from '../core/env.js';
 import type { Logger, LogLevel } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
 import { startListenerCluster } from './cluster.js';
@@ -78,20 +79,20 @@ export async function startLocalListener(o: LocalListenerOptions): Promise<Local
     };
   }
   const env: Record<string, string> = {
-    HUB_LISTEN_HOST: o.host,
-    HUB_LISTENER_ID: 'local',
-    HUB_DYNAMODB_ENDPOINT: o.dynamoEndpoint,
-    HUB_TABLE_REGISTRY: o.tables.registry,
-    HUB_TABLE_MESSAGES: o.tables.messages,
-    HUB_FLUSH_MS: String(o.flushMs ?? 10),
-    HUB_COMMAND_POLL_MS: String(timing.commandPollMs),
-    HUB_CHANNEL_SYNC_MS: String(timing.channelSyncMs),
-    HUB_CONNECTIONS_SNAPSHOT_MS: String(timing.snapshotMs),
-    HUB_METRICS: 'off', // the primary writes one line for all workers
-    HUB_REGISTRY_RPS: String(Math.max(10, Math.round(LOCAL_REGISTRY_RPS / workers))),
-    HUB_LOG_FORMAT: 'text',
-    LOG_LEVEL: o.logLevel ?? 'warn',
-    ...(o.readBudget ? { HUB_READ_BUDGET: String(o.readBudget) } : {}),
+    [ENV.listenHost]: o.host,
+    [ENV.listenerId]: 'local',
+    [ENV.dynamodbEndpoint]: o.dynamoEndpoint,
+    [ENV.tableRegistry]: o.tables.registry,
+    [ENV.tableMessages]: o.tables.messages,
+    [ENV.flushMs]: String(o.flushMs ?? 10),
+    [ENV.commandPollMs]: String(timing.commandPollMs),
+    [ENV.channelSyncMs]: String(timing.channelSyncMs),
+    [ENV.connectionsSnapshotMs]: String(timing.snapshotMs),
+    [ENV.metrics]: 'off', // the primary writes one line for all workers
+    [ENV.registryRps]: String(Math.max(10, Math.round(LOCAL_REGISTRY_RPS / workers))),
+    [ENV.logFormat]: 'text',
+    [ENV.logLevel]: o.logLevel ?? 'warn',
+    ...(o.readBudget ? { [ENV.readBudget]: String(o.readBudget) } : {}),
   };
   const cluster = await startListenerCluster({ workers, logger: o.logger, queue: o.queue, env, workerEntry: o.workerEntry });
   if (!o.metricsPeriodMs) return cluster;

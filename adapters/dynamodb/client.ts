@@ -1,5 +1,6 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ENV, type HubEnv, hubEnv } from '../../core/env.js';
 import { AWS_CLIENT_DEFAULTS } from '../aws/timeouts.js';
 
 export interface DynamoConfig {
@@ -14,11 +15,8 @@ export interface TableNames {
   readonly messages: string;
 }
 
-export function tableNamesFromEnv(env: NodeJS.ProcessEnv = process.env): TableNames {
-  return {
-    registry: env.HUB_TABLE_REGISTRY ?? 'hub-registry',
-    messages: env.HUB_TABLE_MESSAGES ?? 'hub-messages',
-  };
+export function tableNamesFromEnv(env: HubEnv = hubEnv()): TableNames {
+  return { registry: env[ENV.tableRegistry], messages: env[ENV.tableMessages] };
 }
 
 export function createDocumentClient(

@@ -2,8 +2,8 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, pag
 import type { CommandRepository, PendingCommand, PendingKick } from '../../core/ports.js';
 import type { Command } from '../../core/schemas/commands.js';
 import { isConditionFailed } from './errors.js';
+import { PK, pad, SK } from './keys.js';
 
-const pad = (n: number) => String(n).padStart(12, '0');
 /** Results stay readable for a week after the command expired. */
 const RESULT_RETENTION_S = 7 * 86400;
 
@@ -23,13 +23,19 @@ export class DynamoCommandRepository implements CommandRepository {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: 'pending', sk: pendingKey(ident, command.id), device_id: command.device_id, command_id: command.id, ttl: Math.ceil(command.expire) },
+        Item: {
+          pk: PK.pending,
+          sk: SK.pendingCommand(ident, command.id),
+          device_id: command.device_id,
+          command_id: command.id,
+          ttl: Math.ceil(command.expire),
+        },
       }),
     );
   }
 
   async get(deviceId: number, id: number): Promise<Command | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `cmd#${deviceId}`, sk: pad(id) } }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.commands(deviceId), sk: pad(id) } }));
     return r.Item ? strip(r.Item) : undefined;
   }
 
@@ -37,7 +43,7 @@ export class DynamoCommandRepository implements CommandRepository {
     const out: Command[] = [];
     for await (const page of paginateQuery(
       { client: this.doc },
-      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `cmd#${deviceId}` } },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK.commands(deviceId) } },
     )) {
       for (const item of page.Items ?? []) out.push(strip(item));
     }
@@ -54,7 +60,7 @@ export class DynamoCommandRepository implements CommandRepository {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: `cmd#${command.device_id}`, sk: pad(command.id) },
+          Key: { pk: PK.commands(command.device_id), sk: pad(command.id) },
           UpdateExpression: 'SET #s = :sent, sent = :at',
           ConditionExpression: '#s = :queued',
           ExpressionAttributeNames: { '#s': 'status' },
@@ -70,7 +76,7 @@ export class DynamoCommandRepository implements CommandRepository {
   }
 
   async delete(command: Command, ident?: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `cmd#${command.device_id}`, sk: pad(command.id) } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.commands(command.device_id), sk: pad(command.id) } }));
     if (ident) await this.unpend(ident, command.id);
   }
 
@@ -80,12 +86,12 @@ export class DynamoCommandRepository implements CommandRepository {
     const now = Date.now() / 1000;
     for await (const page of paginateQuery(
       { client: this.doc },
-      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'pending' } },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK.pending } },
     )) {
       for (const item of page.Items ?? []) {
         if (item.ttl && Number(item.ttl) < now) continue;
         const sk = String(item.sk);
-        if (sk.startsWith('kick#')) {
+        if (sk.startsWith(SK.kickPrefix)) {
           const [, channel, ...conn] = sk.split('#');
           kicks.push({ channelId: Number(channel), connectionId: conn.join('#') });
         } else commands.push(fromPending(item));
@@ -99,7 +105,7 @@ export class DynamoCommandRepository implements CommandRepository {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': 'pending', ':p': `cmd#${ident}#` },
+        ExpressionAttributeValues: { ':pk': PK.pending, ':p': SK.pendingCommandsOf(ident) },
       }),
     );
     return (r.Items ?? []).map(fromPending);
@@ -109,7 +115,10 @@ export class DynamoCommandRepository implements CommandRepository {
     for (const p of await this.pendingFor(oldIdent)) {
       if (p.deviceId !== deviceId) continue;
       await this.doc.send(
-        new PutCommand({ TableName: this.table, Item: { pk: 'pending', sk: pendingKey(newIdent, p.commandId), device_id: deviceId, command_id: p.commandId } }),
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: PK.pending, sk: SK.pendingCommand(newIdent, p.commandId), device_id: deviceId, command_id: p.commandId },
+        }),
       );
       await this.unpend(oldIdent, p.commandId);
     }
@@ -119,31 +128,27 @@ export class DynamoCommandRepository implements CommandRepository {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: 'pending', sk: `kick#${kick.channelId}#${kick.connectionId}`, ttl: Math.ceil(Date.now() / 1000 + 300) },
+        Item: { pk: PK.pending, sk: SK.kick(kick.channelId, kick.connectionId), ttl: Math.ceil(Date.now() / 1000 + 300) },
       }),
     );
   }
 
   async clearKick(kick: PendingKick): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'pending', sk: `kick#${kick.channelId}#${kick.connectionId}` } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.pending, sk: SK.kick(kick.channelId, kick.connectionId) } }));
   }
 
   private async put(command: Command): Promise<void> {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `cmd#${command.device_id}`, sk: pad(command.id), ...command, ttl: Math.ceil(command.expire + RESULT_RETENTION_S) },
+        Item: { pk: PK.commands(command.device_id), sk: pad(command.id), ...command, ttl: Math.ceil(command.expire + RESULT_RETENTION_S) },
       }),
     );
   }
 
   private async unpend(ident: string, id: number): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'pending', sk: pendingKey(ident, id) } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.pending, sk: SK.pendingCommand(ident, id) } }));
   }
-}
-
-function pendingKey(ident: string, id: number): string {
-  return `cmd#${ident}#${pad(id)}`;
 }
 
 function fromPending(item: Record<string, unknown>): PendingCommand {

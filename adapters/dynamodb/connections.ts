@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionDirectory, ConnectionRecord, ListenerChannelStatus } from '../../core/ports.js';
+import { PK } from './keys.js';
 
 /** Connections per snapshot item (kept well under the 400 KB item limit once compressed). */
 const CHUNK = 2000;
@@ -30,7 +31,7 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
         new PutCommand({
           TableName: this.table,
           Item: {
-            pk: `conn#${channelId}`,
+            pk: PK.connections(channelId),
             sk: `${listenerId}#${String(i).padStart(4, '0')}`,
             at,
             z: gzipSync(JSON.stringify(part)),
@@ -66,7 +67,7 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `conn#${channelId}` },
+          ExpressionAttributeValues: { ':pk': PK.connections(channelId) },
           ExclusiveStartKey: start,
         }),
       );

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeviceLogEntry, DeviceLogRepository } from '../../core/ports.js';
+import { PK } from './keys.js';
 
 const DEFAULT_TTL_S = 30 * 86400;
 
@@ -13,7 +14,7 @@ export class DynamoDeviceLogRepository implements DeviceLogRepository {
 
   async append(deviceId: number, entry: DeviceLogEntry, ttlSeconds = DEFAULT_TTL_S): Promise<void> {
     const sk = `${String(Math.round(entry.timestamp * 1000)).padStart(13, '0')}#${randomBytes(4).toString('hex')}`;
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `log#${deviceId}`, sk, e: entry, ttl: Math.ceil(entry.timestamp + ttlSeconds) } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.logs(deviceId), sk, e: entry, ttl: Math.ceil(entry.timestamp + ttlSeconds) } }));
   }
 
   async list(deviceId: number, from: number, to: number, limit: number): Promise<DeviceLogEntry[]> {
@@ -26,7 +27,7 @@ export class DynamoDeviceLogRepository implements DeviceLogRepository {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
           ExpressionAttributeValues: {
-            ':pk': `log#${deviceId}`,
+            ':pk': PK.logs(deviceId),
             ':a': String(Math.round(from * 1000)).padStart(13, '0'),
             ':b': `${String(Math.round(to * 1000)).padStart(13, '0')}~`,
           },

@@ -4,12 +4,12 @@ import type { Keyed, Pack } from '../../core/messages/pack.js';
 import { packSortKey, padMs, timestampMs } from '../../core/messages/pack.js';
 import type { MessageScope, OwnerId, PackRangeQuery, PackStore } from '../../core/ports.js';
 import type { Message } from '../../protocols/common/types.js';
+import { PK } from './keys.js';
 
-const PREFIX: Record<MessageScope, string> = { device: 'd#', channel: 'c#', ident: 'i#' };
 const BATCH = 25;
 
 export function packPartitionKey(scope: MessageScope, id: OwnerId): string {
-  return PREFIX[scope] + String(id);
+  return PK.packs(scope, id);
 }
 
 /** Pack body: `{"k": [keys], "m": [messages]}` as JSON, raw-deflated. */

@@ -4,8 +4,7 @@ import type { ChannelRepository, DeviceRepository, IdGenerator } from '../../cor
 import type { Channel } from '../../core/schemas/channels.js';
 import type { Device } from '../../core/schemas/devices.js';
 import { isConditionFailed } from './errors.js';
-
-const pad = (id: number) => String(id).padStart(12, '0');
+import { PK, pad } from './keys.js';
 
 /** Strips the table keys from an item. */
 function body<T>(item: Record<string, unknown>): T {
@@ -32,7 +31,7 @@ export class DynamoIdGenerator implements IdGenerator {
     const r = await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: 'counter', sk: kind },
+        Key: { pk: PK.counter, sk: kind },
         UpdateExpression: 'ADD n :one',
         ExpressionAttributeValues: { ':one': 1 },
         ReturnValues: 'UPDATED_NEW',
@@ -54,27 +53,27 @@ export class DynamoDeviceRepository implements DeviceRepository {
 
   async create(device: Device): Promise<void> {
     await this.claim(device.configuration.ident, device.id);
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'device', sk: pad(device.id), ...device } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.device, sk: pad(device.id), ...device } }));
   }
 
   async get(id: number): Promise<Device | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'device', sk: pad(id) } }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.device, sk: pad(id) } }));
     return r.Item ? body<Device>(r.Item) : undefined;
   }
 
   async list(): Promise<Device[]> {
-    return (await queryAll(this.doc, this.table, 'device')).map((i) => body<Device>(i));
+    return (await queryAll(this.doc, this.table, PK.device)).map((i) => body<Device>(i));
   }
 
   async update(device: Device, previous: Device): Promise<void> {
     const swapped = device.configuration.ident !== previous.configuration.ident;
     if (swapped) await this.claim(device.configuration.ident, device.id);
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'device', sk: pad(device.id), ...device } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.device, sk: pad(device.id), ...device } }));
     if (swapped) await this.release(previous.configuration.ident, device.id);
   }
 
   async delete(device: Device): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'device', sk: pad(device.id) } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.device, sk: pad(device.id) } }));
     await this.release(device.configuration.ident, device.id);
   }
 
@@ -83,7 +82,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: 'device', sk: pad(id) },
+          Key: { pk: PK.device, sk: pad(id) },
           UpdateExpression: 'SET device_type_id = :t, protocol_id = :p',
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(device_type_id) OR attribute_type(device_type_id, :null))',
           ExpressionAttributeValues: { ':t': deviceTypeId, ':p': protocolId, ':null': 'NULL' },
@@ -97,7 +96,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
   }
 
   async findByIdent(ident: string): Promise<Device | undefined> {
-    const claim = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'ident', sk: ident } }));
+    const claim = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.ident, sk: ident } }));
     if (!claim.Item) return undefined;
     const device = await this.get(Number(claim.Item.device_id));
     return device && device.configuration.ident === ident ? device : undefined;
@@ -106,7 +105,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
   private async claim(ident: string, deviceId: number): Promise<void> {
     try {
       await this.doc.send(
-        new PutCommand({ TableName: this.table, Item: { pk: 'ident', sk: ident, device_id: deviceId }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({ TableName: this.table, Item: { pk: PK.ident, sk: ident, device_id: deviceId }, ConditionExpression: 'attribute_not_exists(pk)' }),
       );
       return;
     } catch (err) {
@@ -114,7 +113,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
     }
     const holder = await this.findByIdent(ident);
     if (holder && holder.id !== deviceId) throw new ConflictError(`configuration.ident: "${ident}" belongs to device ${holder.id}`);
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'ident', sk: ident, device_id: deviceId } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.ident, sk: ident, device_id: deviceId } }));
   }
 
   private async release(ident: string, deviceId: number): Promise<void> {
@@ -122,7 +121,7 @@ export class DynamoDeviceRepository implements DeviceRepository {
       await this.doc.send(
         new DeleteCommand({
           TableName: this.table,
-          Key: { pk: 'ident', sk: ident },
+          Key: { pk: PK.ident, sk: ident },
           ConditionExpression: 'device_id = :id',
           ExpressionAttributeValues: { ':id': deviceId },
         }),
@@ -141,24 +140,24 @@ export class DynamoChannelRepository implements ChannelRepository {
 
   async create(channel: Channel): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { pk: 'channel', sk: pad(channel.id), ...channel }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({ TableName: this.table, Item: { pk: PK.channel, sk: pad(channel.id), ...channel }, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   }
 
   async get(id: number): Promise<Channel | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'channel', sk: pad(id) } }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.channel, sk: pad(id) } }));
     return r.Item ? body<Channel>(r.Item) : undefined;
   }
 
   async list(): Promise<Channel[]> {
-    return (await queryAll(this.doc, this.table, 'channel')).map((i) => body<Channel>(i));
+    return (await queryAll(this.doc, this.table, PK.channel)).map((i) => body<Channel>(i));
   }
 
   async update(channel: Channel): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'channel', sk: pad(channel.id), ...channel } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.channel, sk: pad(channel.id), ...channel } }));
   }
 
   async delete(channel: Channel): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'channel', sk: pad(channel.id) } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.channel, sk: pad(channel.id) } }));
   }
 }

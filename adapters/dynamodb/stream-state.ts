@@ -14,6 +14,7 @@ import type { BufferedBatch, DroppedBatch, StreamLogEntry, StreamStateRepository
 import { EMPTY_STATUS, type StreamStatus } from '../../core/schemas/streams.js';
 import type { Message } from '../../protocols/common/types.js';
 import { isConditionFailed } from './errors.js';
+import { PK, SK } from './keys.js';
 
 const LOG_TTL_S = 7 * 86400;
 const DROP_TTL_S = 30 * 86400;
@@ -32,13 +33,18 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
   ) {}
 
   async append(streamId: number, b: BufferedBatch): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sbuf#${streamId}`, sk: b.sk, ...encode(b) } }));
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'sbacklog', sk: String(streamId) } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.streamBuffer(streamId), sk: b.sk, ...encode(b) } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.streamBacklog, sk: String(streamId) } }));
   }
 
   async oldest(streamId: number, limit: number): Promise<BufferedBatch[]> {
     const r = await this.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, Limit: limit }),
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': PK.streamBuffer(streamId) },
+        Limit: limit,
+      }),
     );
     return (r.Items ?? []).map(decode);
   }
@@ -48,7 +54,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
       .send(
         new UpdateCommand({
           TableName: this.table,
-          Key: { pk: `sbuf#${streamId}`, sk: b.sk },
+          Key: { pk: PK.streamBuffer(streamId), sk: b.sk },
           UpdateExpression: 'SET attempts = :a, ambiguous = :m',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':a': b.attempts, ':m': b.ambiguous === true },
@@ -60,12 +66,12 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
   }
 
   async remove(streamId: number, sk: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sbuf#${streamId}`, sk } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.streamBuffer(streamId), sk } }));
   }
 
   async removeMany(streamId: number, sks: readonly string[]): Promise<void> {
     for (let i = 0; i < sks.length; i += 25) {
-      let pending = sks.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: `sbuf#${streamId}`, sk } } }));
+      let pending = sks.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: { pk: PK.streamBuffer(streamId), sk } } }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 8) throw new Error(`could not remove ${pending.length} delivered batch(es) from the buffer`);
         if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
@@ -77,13 +83,15 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
 
   async markDelivered(streamId: number, batchIds: readonly string[], nowS: number): Promise<void> {
     for (let i = 0; i < batchIds.length; i += 25) {
-      const items = batchIds.slice(i, i + 25).map((id) => ({ PutRequest: { Item: { pk: `sdone#${streamId}`, sk: id, ttl: Math.ceil(nowS + DONE_TTL_S) } } }));
+      const items = batchIds
+        .slice(i, i + 25)
+        .map((id) => ({ PutRequest: { Item: { pk: PK.streamDelivered(streamId), sk: id, ttl: Math.ceil(nowS + DONE_TTL_S) } } }));
       await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: items } }));
     }
   }
 
   async wasDelivered(streamId: number, batchId: string): Promise<boolean> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `sdone#${streamId}`, sk: batchId } }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.streamDelivered(streamId), sk: batchId } }));
     return r.Item !== undefined && (!r.Item.ttl || Number(r.Item.ttl) >= Date.now() / 1000);
   }
 
@@ -92,7 +100,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
     let messages = 0;
     for await (const page of paginateQuery(
       { client: this.doc },
-      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sbuf#${streamId}` }, ProjectionExpression: 'n' },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK.streamBuffer(streamId) }, ProjectionExpression: 'n' },
     )) {
       for (const item of page.Items ?? []) {
         batches++;
@@ -100,17 +108,17 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
       }
     }
     if (batches === 0) {
-      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'sbacklog', sk: String(streamId) } }));
+      await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.streamBacklog, sk: String(streamId) } }));
       // a batch appended meanwhile re-marks the stream
       if ((await this.oldest(streamId, 1)).length > 0)
-        await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'sbacklog', sk: String(streamId) } }));
+        await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.streamBacklog, sk: String(streamId) } }));
     }
     return { batches, messages };
   }
 
   async backlogged(): Promise<number[]> {
     const r = await this.doc.send(
-      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'sbacklog' } }),
+      new QueryCommand({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK.streamBacklog } }),
     );
     return (r.Items ?? []).map((i) => Number(i.sk));
   }
@@ -120,7 +128,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `slease#${streamId}`, sk: '_', owner, until: untilS },
+          Item: { pk: PK.streamLease(streamId), sk: SK.single, owner, until: untilS },
           ConditionExpression: 'attribute_not_exists(pk) OR #u < :now OR #o = :me',
           ExpressionAttributeNames: { '#u': 'until', '#o': 'owner' },
           ExpressionAttributeValues: { ':now': nowS, ':me': owner },
@@ -138,7 +146,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
       .send(
         new DeleteCommand({
           TableName: this.table,
-          Key: { pk: `slease#${streamId}`, sk: '_' },
+          Key: { pk: PK.streamLease(streamId), sk: SK.single },
           ConditionExpression: '#o = :me',
           ExpressionAttributeNames: { '#o': 'owner' },
           ExpressionAttributeValues: { ':me': owner },
@@ -150,17 +158,19 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
   }
 
   async status(streamId: number): Promise<StreamStatus> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: `sstat#${streamId}`, sk: '_' } }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.streamStatus(streamId), sk: SK.single } }));
     return r.Item ? { ...EMPTY_STATUS, ...(r.Item.s as StreamStatus) } : EMPTY_STATUS;
   }
 
   async saveStatus(streamId: number, status: StreamStatus): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `sstat#${streamId}`, sk: '_', s: status } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.streamStatus(streamId), sk: SK.single, s: status } }));
   }
 
   async log(streamId: number, entry: StreamLogEntry): Promise<void> {
     const sk = `${String(Math.round(entry.timestamp * 1000)).padStart(13, '0')}#${randomBytes(3).toString('hex')}`;
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `slog#${streamId}`, sk, e: entry, ttl: Math.ceil(entry.timestamp + LOG_TTL_S) } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: PK.streamLog(streamId), sk, e: entry, ttl: Math.ceil(entry.timestamp + LOG_TTL_S) } }),
+    );
   }
 
   async logs(streamId: number, limit: number): Promise<StreamLogEntry[]> {
@@ -168,7 +178,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
       new QueryCommand({
         TableName: this.table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `slog#${streamId}` },
+        ExpressionAttributeValues: { ':pk': PK.streamLog(streamId) },
         ScanIndexForward: false,
         Limit: limit,
       }),
@@ -180,7 +190,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { pk: `sdrop#${streamId}`, sk: b.sk, ...encode(b), dropped: b.dropped, reason: b.reason, ttl: Math.ceil(b.dropped + DROP_TTL_S) },
+        Item: { pk: PK.streamDropped(streamId), sk: b.sk, ...encode(b), dropped: b.dropped, reason: b.reason, ttl: Math.ceil(b.dropped + DROP_TTL_S) },
       }),
     );
   }
@@ -189,7 +199,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
     const out: DroppedBatch[] = [];
     for await (const page of paginateQuery(
       { client: this.doc },
-      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `sdrop#${streamId}` } },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK.streamDropped(streamId) } },
     )) {
       for (const item of page.Items ?? []) out.push({ ...decode(item), dropped: Number(item.dropped), reason: String(item.reason) });
     }
@@ -197,11 +207,11 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
   }
 
   async removeDropped(streamId: number, sk: string): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `sdrop#${streamId}`, sk } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.streamDropped(streamId), sk } }));
   }
 
   async clear(streamId: number): Promise<void> {
-    for (const pk of [`sbuf#${streamId}`, `sdrop#${streamId}`, `slog#${streamId}`, `sstat#${streamId}`, `slease#${streamId}`]) {
+    for (const pk of [PK.streamBuffer(streamId), PK.streamDropped(streamId), PK.streamLog(streamId), PK.streamStatus(streamId), PK.streamLease(streamId)]) {
       for await (const page of paginateQuery(
         { client: this.doc },
         { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' },
@@ -209,7 +219,7 @@ export class DynamoStreamStateRepository implements StreamStateRepository {
         for (const item of page.Items ?? []) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: item.pk, sk: item.sk } }));
       }
     }
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'sbacklog', sk: String(streamId) } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.streamBacklog, sk: String(streamId) } }));
   }
 }
 

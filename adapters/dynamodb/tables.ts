@@ -2,11 +2,9 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { TableNames } from './client.js';
 
 /**
- * Key schemas of the hub's tables. The CDK stack declares the same (a template test checks that
- * they agree); local mode creates them in dynalite.
- * - registry: pk/sk; devices (`device`/<id>), ident claims (`ident`/<ident>), channels, counters,
- *   telemetry (`tm#<id>`/`_`).
- * - messages: pk `d#<device>` | `c#<channel>` | `i#<ident>`, sk `<first ms>#<hash>`; TTL on `ttl`.
+ * Key schemas of the hub's tables (pk/sk; every item type's keys are listed in keys.ts). The CDK
+ * stack declares the same (a template test checks that they agree); local mode creates them in
+ * dynalite.
  */
 export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
   const keyed = (TableName: string): CreateTableCommandInput => ({

@@ -1,8 +1,9 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Telemetry, TelemetryStore } from '../../core/ports.js';
 import { isConditionFailed } from './errors.js';
+import { PK, SK } from './keys.js';
 
-const key = (deviceId: number) => ({ pk: `tm#${deviceId}`, sk: '_' });
+const key = (deviceId: number) => ({ pk: PK.telemetry(deviceId), sk: SK.single });
 
 /** Telemetry of a device as one item (`j`: JSON, `v`: version for optimistic concurrency). */
 export class DynamoTelemetryStore implements TelemetryStore {

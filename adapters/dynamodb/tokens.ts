@@ -1,8 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { TokenRepository } from '../../core/ports.js';
 import type { StoredToken } from '../../core/schemas/tokens.js';
-
-const pad = (id: number) => String(id).padStart(12, '0');
+import { PK, pad } from './keys.js';
 
 /** Tokens (`token`/<id>, holding only the key's SHA-256) and their lookup by hash (`tokenhash`/<hash>). */
 export class DynamoTokenRepository implements TokenRepository {
@@ -13,13 +12,17 @@ export class DynamoTokenRepository implements TokenRepository {
 
   async create(token: StoredToken): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { pk: 'tokenhash', sk: token.hash, token_id: token.id }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: PK.tokenHash, sk: token.hash, token_id: token.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
     );
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'token', sk: pad(token.id), ...token } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.token, sk: pad(token.id), ...token } }));
   }
 
   async get(id: number): Promise<StoredToken | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'token', sk: pad(id) } }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.token, sk: pad(id) } }));
     return r.Item ? strip(r.Item) : undefined;
   }
 
@@ -27,7 +30,7 @@ export class DynamoTokenRepository implements TokenRepository {
     const out: StoredToken[] = [];
     for await (const page of paginateQuery(
       { client: this.doc },
-      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'token' } },
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK.token } },
     )) {
       for (const item of page.Items ?? []) out.push(strip(item));
     }
@@ -35,16 +38,16 @@ export class DynamoTokenRepository implements TokenRepository {
   }
 
   async update(token: StoredToken): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: 'token', sk: pad(token.id), ...token } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.token, sk: pad(token.id), ...token } }));
   }
 
   async delete(token: StoredToken): Promise<void> {
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'token', sk: pad(token.id) } }));
-    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: 'tokenhash', sk: token.hash } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.token, sk: pad(token.id) } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.tokenHash, sk: token.hash } }));
   }
 
   async findByHash(hash: string): Promise<StoredToken | undefined> {
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: 'tokenhash', sk: hash } }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.tokenHash, sk: hash } }));
     return r.Item ? this.get(Number(r.Item.token_id)) : undefined;
   }
 }

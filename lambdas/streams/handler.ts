@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { awsHub } from '../../adapters/aws/hub.js';
 import { streamRuntime } from '../../adapters/streams/runtime.js';
+import { ENV, hubEnv } from '../../core/env.js';
 import type { BusEvent } from '../../core/ports.js';
 import { coreLogger, logger, metrics } from '../shared/powertools.js';
 
@@ -23,7 +24,7 @@ export function makeStreamHandler(process: (event: StreamEvent) => Promise<void>
 }
 
 let runtime: ReturnType<typeof streamRuntime> | undefined;
-const TYPE = process.env.HUB_STREAM_TYPE;
+const TYPE = hubEnv()[ENV.streamType];
 
 export const handler = makeStreamHandler(async (event) => {
   runtime ??= streamRuntime(await awsHub(coreLogger), {
