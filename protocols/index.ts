@@ -4,6 +4,7 @@
 import { ConnectionCodec } from './common/connection.js';
 import type { CodecOptions, ProtocolCodec, ProtocolName, Transport } from './common/types.js';
 import { DEFAULT_CODEC_OPTIONS } from './common/types.js';
+import { egts } from './egts/index.js';
 import { galileosky } from './galileosky/index.js';
 import { gps103 } from './gps103/index.js';
 import { gt06 } from './gt06/index.js';
@@ -22,7 +23,22 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103];
+const REGISTRY: readonly ProtocolCodec[] = [
+  teltonika,
+  gt06,
+  h02,
+  meitrack,
+  osmand,
+  queclink,
+  ruptela,
+  wialonIps,
+  galileosky,
+  jt808,
+  gps103,
+  suntech,
+  tk103,
+  egts,
+];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);

@@ -75,3 +75,42 @@ export function crc16(params: Crc16Params): Crc16Fn {
   }
   return fn;
 }
+
+/** An 8-bit CRC parameter set (not reflected), as named in the CRC RevEng catalogue. */
+export interface Crc8Params {
+  readonly name: string;
+  readonly poly: number;
+  readonly init: number;
+  readonly xorout: number;
+  /** CRC of the ASCII string "123456789", from the catalogue; checked in tests. */
+  readonly check: number;
+}
+
+export const CRC8 = {
+  /** CRC-8/NRSC-5 (poly 0x31, init 0xFF): the EGTS transport header checksum (HCS). */
+  NRSC5: { name: 'CRC-8/NRSC-5', poly: 0x31, init: 0xff, xorout: 0x00, check: 0xf7 },
+} as const satisfies Record<string, Crc8Params>;
+
+type Crc8Fn = (data: Uint8Array, start?: number, end?: number) => number;
+
+const cache8 = new Map<string, Crc8Fn>();
+
+/** Returns the CRC function for an 8-bit parameter set (built once, then cached). */
+export function crc8(params: Crc8Params): Crc8Fn {
+  let fn = cache8.get(params.name);
+  if (!fn) {
+    const table = new Uint8Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 0x80 ? ((c << 1) ^ params.poly) & 0xff : (c << 1) & 0xff;
+      table[n] = c;
+    }
+    fn = (data, start = 0, end = data.length) => {
+      let crc = params.init;
+      for (let i = start; i < end; i++) crc = table[crc ^ data[i]];
+      return crc ^ params.xorout;
+    };
+    cache8.set(params.name, fn);
+  }
+  return fn;
+}
