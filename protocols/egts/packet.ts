@@ -233,6 +233,6 @@ export function text(bytes: Buffer): string {
   return bytes.toString('latin1', 0, nul < 0 ? bytes.length : nul).trim();
 }
 
-export function hex2(n: number): string {
+function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
