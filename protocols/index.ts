@@ -8,6 +8,7 @@ import { ConnectionCodec } from './common/connection.js';
 import type { CodecOptions, ProtocolCodec, ProtocolName, Transport } from './common/types.js';
 import { DEFAULT_CODEC_OPTIONS } from './common/types.js';
 import { eelink } from './eelink/index.js';
+import { egts } from './egts/index.js';
 import { galileosky } from './galileosky/index.js';
 import { gps103 } from './gps103/index.js';
 import { gt06 } from './gt06/index.js';
@@ -49,6 +50,7 @@ const REGISTRY: readonly ProtocolCodec[] = [
   castel,
   atrack,
   eelink,
+  egts,
 ];
 
 /** Names of the protocols this build speaks. */
