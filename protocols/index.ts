@@ -24,6 +24,7 @@ import { teltonika } from './teltonika/index.js';
 import { tk103 } from './tk103/index.js';
 import { watch } from './watch/index.js';
 import { wialonIps } from './wialon_ips/index.js';
+import { wialonRetranslator } from './wialon_retranslator/index.js';
 
 export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
@@ -49,6 +50,7 @@ const REGISTRY: readonly ProtocolCodec[] = [
   castel,
   atrack,
   eelink,
+  wialonRetranslator,
 ];
 
 /** Names of the protocols this build speaks. */
