@@ -2,7 +2,19 @@ import { type CompiledExpression, compileExpression } from '../expressions/index
 import type { CalcCounter, CalcDefinition, CalcSelector } from '../schemas/calcs.js';
 
 /** How a counter folds its messages: a method of an `expression` counter, or the counter type. */
-export type CounterKind = 'first' | 'last' | 'minimum' | 'maximum' | 'average' | 'summary' | 'difference' | 'duration' | 'mileage' | 'route' | 'geofence' | 'messages';
+export type CounterKind =
+  | 'first'
+  | 'last'
+  | 'minimum'
+  | 'maximum'
+  | 'average'
+  | 'summary'
+  | 'difference'
+  | 'duration'
+  | 'mileage'
+  | 'route'
+  | 'geofence'
+  | 'messages';
 
 export interface CompiledCounter {
   readonly name: string;
@@ -42,6 +54,8 @@ export interface CompiledCalc {
   readonly intervalCounters: readonly { readonly name: string; readonly expression: CompiledExpression }[];
   /** Counter names in definition order (the interval's field order). */
   readonly counterNames: readonly string[];
+  /** The `interval` counters all come after the others (then the fields need no reordering). */
+  readonly intervalCountersLast: boolean;
   /** Names of `route` counters (left out of the fields interval expressions see). */
   readonly routeNames: ReadonlySet<string>;
   /** Message parameters `previous('...')` reads in message-level expressions (kept of the last message). */
@@ -110,6 +124,7 @@ export function compileCalc(def: CalcDefinition): CompiledCalc {
     counterExpressions,
     intervalCounters,
     counterNames: def.counters.map((c) => c.name),
+    intervalCountersLast: def.counters.every((c, i) => c.type === 'interval' || def.counters.slice(0, i).every((b) => b.type !== 'interval')),
     routeNames: new Set(def.counters.filter((c) => c.type === 'route').map((c) => c.name)),
     previousParams: uses(messageLevel),
     previousFields: uses(intervalLevel),

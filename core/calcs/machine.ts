@@ -38,7 +38,17 @@ export const CHECKPOINT_SPACING = 600;
 export const MAX_CHECKPOINTS = 32;
 
 export function initialState(): IntervalState {
-  return { v: 1, lastTs: null, lastKey: '', clock: null, ticked: null, keys: [], core: { last: null, open: null, prev: null, lastId: null }, closing: [], checkpoints: [] };
+  return {
+    v: 1,
+    lastTs: null,
+    lastKey: '',
+    clock: null,
+    ticked: null,
+    keys: [],
+    core: { last: null, open: null, prev: null, lastId: null },
+    closing: [],
+    checkpoints: [],
+  };
 }
 
 /** (t, key) strictly before the state's newest message, or before a tick that changed the state. */

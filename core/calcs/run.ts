@@ -1,8 +1,20 @@
-import type { EvalContext, Value } from '../expressions/index.js';
 import type { Message } from '../../protocols/common/types.js';
+import type { EvalContext, Value } from '../expressions/index.js';
 import type { CompiledCalc } from './compile.js';
 import { counterValue } from './counters.js';
-import { type CalcContext, type CalcEvent, type CalcEventName, type Core, type Entry, type Interval, OFF, ON, type Open, type Status, UNKNOWN } from './types.js';
+import {
+  type CalcContext,
+  type CalcEvent,
+  type CalcEventName,
+  type Core,
+  type Entry,
+  type Interval,
+  OFF,
+  ON,
+  type Open,
+  type Status,
+  UNKNOWN,
+} from './types.js';
 
 /** One call into the machine: the calculator, what it reads besides messages, and the events it emits. */
 export interface Run {
@@ -102,23 +114,23 @@ export function previousOf(calc: CompiledCalc, m: Message): Record<string, Value
  */
 export function view(run: Run, core: Core, o: Open, acc: Open['acc'], end: number, active: boolean): Interval {
   const calc = run.calc;
-  const values = new Map<string, Interval[string]>();
-  calc.counters.forEach((c, i) => {
-    values.set(c.name, counterValue(c.kind, acc[i]));
-  });
-  const base = { id: o.id, begin: o.begin, end, duration: end - o.begin, active };
-  if (calc.intervalCounters.length > 0) {
-    const message: Message = { ...base };
-    for (const [name, v] of values) if (!calc.routeNames.has(name)) message[name] = v as Value;
-    const previous = core.prev ?? undefined;
-    for (const ic of calc.intervalCounters) {
-      const v = ic.expression.evaluate({ message, previous, metadata: run.ctx.metadata, insideGeofence: run.insideGeofence });
-      values.set(ic.name, v);
-      message[ic.name] = v;
-    }
+  const out: Record<string, Interval[string]> = { id: o.id, begin: o.begin, end, duration: end - o.begin, active };
+  const cs = calc.counters;
+  for (let i = 0; i < cs.length; i++) out[cs[i].name] = counterValue(cs[i].kind, acc[i]);
+  if (calc.intervalCounters.length === 0) return out as Interval;
+  const message: Message = {};
+  for (const [k, v] of Object.entries(out)) if (!calc.routeNames.has(k)) message[k] = v as Value;
+  const previous = core.prev ?? undefined;
+  for (const ic of calc.intervalCounters) {
+    const v = ic.expression.evaluate({ message, previous, metadata: run.ctx.metadata, insideGeofence: run.insideGeofence });
+    out[ic.name] = v;
+    message[ic.name] = v;
   }
-  const out: Record<string, Interval[string]> = base;
-  for (const name of calc.counterNames) out[name] = values.get(name) ?? null;
+  if (!calc.intervalCountersLast) {
+    const ordered: Record<string, Interval[string]> = { id: o.id, begin: o.begin, end, duration: end - o.begin, active };
+    for (const name of calc.counterNames) ordered[name] = out[name];
+    return ordered as Interval;
+  }
   return out as Interval;
 }
 

@@ -127,26 +127,25 @@ export function transition(run: Run, st: IntervalState, ctx: EvalContext, t: num
   const core = st.core;
   const o = core.open;
   let entry: Entry | null = null;
-  const e = (): Entry => {
-    entry ??= makeEntry(run, ctx, t, s, c);
-    return entry;
-  };
   if (s === ON) {
-    if (o !== null && o.c === c) extend(run, core, o, e());
+    entry = makeEntry(run, ctx, t, s, c);
+    if (o !== null && o.c === c) extend(run, core, o, entry);
     else {
       if (o !== null) {
-        if (calc.mergeAfter && o.after === null) o.after = e();
+        if (calc.mergeAfter && o.after === null) o.after = entry;
         finish(run, st, t);
       }
-      start(run, core, e());
+      start(run, core, entry);
     }
   } else if (o !== null) {
+    entry = makeEntry(run, ctx, t, s, c);
     if (s === OFF && (calc.maxInactive === null || t - o.lastOn > calc.maxInactive)) {
-      if (calc.mergeAfter && o.after === null) o.after = e();
+      if (calc.mergeAfter && o.after === null) o.after = entry;
       finish(run, st, t);
-    } else hold(run, o, e());
+    } else hold(run, o, entry);
   }
-  return calc.keepEntry ? e() : null;
+  if (!calc.keepEntry) return null;
+  return entry ?? makeEntry(run, ctx, t, s, c);
 }
 
 /**

@@ -47,13 +47,9 @@ export const ExpressionSelectorSchema = z
   .object({ type: z.literal('expression'), expression: Expression, method: z.enum(['boolean', 'change']).default('boolean'), ...selectorOptions })
   .strict();
 
-export const GeofenceSelectorSchema = z
-  .object({ type: z.literal('geofence'), geofences: z.array(IdSchema).min(1).max(100), ...selectorOptions })
-  .strict();
+export const GeofenceSelectorSchema = z.object({ type: z.literal('geofence'), geofences: z.array(IdSchema).min(1).max(100), ...selectorOptions }).strict();
 
-export const InactiveSelectorSchema = z
-  .object({ type: z.literal('inactive'), ...selectorOptions, min_duration: PositiveSeconds })
-  .strict();
+export const InactiveSelectorSchema = z.object({ type: z.literal('inactive'), ...selectorOptions, min_duration: PositiveSeconds }).strict();
 
 export const SelectorSchema = z.discriminatedUnion('type', [ExpressionSelectorSchema, GeofenceSelectorSchema, InactiveSelectorSchema]);
 
@@ -102,7 +98,8 @@ function checkCombination(v: { selectors?: readonly Selector[]; counters?: reado
   const selectors = v.selectors ?? [];
   selectors.forEach((s, i) => {
     if (s.type === 'inactive') {
-      if (selectors.length > 1) ctx.addIssue({ code: 'custom', path: ['selectors', i], message: 'an inactive selector cannot be combined with other selectors' });
+      if (selectors.length > 1)
+        ctx.addIssue({ code: 'custom', path: ['selectors', i], message: 'an inactive selector cannot be combined with other selectors' });
       for (const k of ['max_inactive', 'max_messages_time_diff', 'merge_message_before', 'merge_message_after', 'invert'] as const) {
         if (s[k] !== undefined) ctx.addIssue({ code: 'custom', path: ['selectors', i, k], message: 'does not apply to an inactive selector' });
       }

@@ -1,4 +1,13 @@
-import { type CalcContext, type CalcEvent, type CompiledCalc, compileCalc, type Interval, type IntervalState, initialState, step } from '../../core/calcs/index.js';
+import {
+  type CalcContext,
+  type CalcEvent,
+  type CompiledCalc,
+  compileCalc,
+  type Interval,
+  type IntervalState,
+  initialState,
+  step,
+} from '../../core/calcs/index.js';
 import { CalcCreateSchema } from '../../core/schemas/calcs.js';
 import type { Message } from '../../protocols/common/types.js';
 
@@ -49,7 +58,8 @@ export function feed(calc: CompiledCalc, messages: readonly Message[], ctx: Calc
 export const spans = (list: readonly Interval[]): [number, number][] => list.map((i) => [i.begin, i.end]);
 
 /** `event@time begin-end` lines, for asserting event sequences. */
-export const eventLines = (events: Fed['events']): string[] => events.map((e) => `${e.event}@${e.at} ${e.interval.begin}-${e.interval.end}${e.interval.active ? '' : ' closed'}`);
+export const eventLines = (events: Fed['events']): string[] =>
+  events.map((e) => `${e.event}@${e.at} ${e.interval.begin}-${e.interval.end}${e.interval.active ? '' : ' closed'}`);
 
 /** Messages at the given times with the given fields. */
 export function series(times: readonly number[], fields: (t: number, i: number) => Message): Message[] {
@@ -64,17 +74,17 @@ export const STEP_DEG = 0.001;
 const H = 3600;
 
 /**
- * One day of 10 s messages for one vehicle (times relative to DAY0):
- * - parked at DEPOT, ignition off, until 07:00 (no messages 02:00–03:00: the device is silent);
+ * One day of 10 s messages for one vehicle (times relative to `day0`):
+ * - parked at DEPOT, ignition off, until 07:00 (no messages 02:00–03:00 when `silentHour`);
  * - trip 1 07:00–08:00 north, 40 km/h, 360 steps (ignition off 07:30:00–07:30:50, still moving);
  * - parked at the customer (DEPOT + 0.36°) 08:00–12:00;
  * - trip 2 12:00–13:00, 180 steps north and 180 back, 100 km/h 12:20:00–12:24:50;
  * - parked at the customer 13:00–15:00; trip 3 15:00–16:00 back south to DEPOT; parked from 16:00.
  */
-export function syntheticDay(): Message[] {
+export function syntheticDay(silentHour = true, day0 = DAY0): Message[] {
   const out: Message[] = [];
   for (let s = 0; s < 24 * H; s += 10) {
-    if (s >= 2 * H && s < 3 * H) continue;
+    if (silentHour && s >= 2 * H && s < 3 * H) continue;
     let k = 0;
     let ign = false;
     let speed = 0;
@@ -87,7 +97,7 @@ export function syntheticDay(): Message[] {
     } else if (s < 15 * H) k = 360;
     else if (s < 16 * H) [k, ign, speed] = [360 - ((s - 15 * H) / 10 + 1), true, 40];
     out.push({
-      timestamp: DAY0 + s,
+      timestamp: day0 + s,
       'position.latitude': Number((DEPOT.lat + k * STEP_DEG).toFixed(6)),
       'position.longitude': DEPOT.lon,
       'position.speed': speed,

@@ -1,19 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type CalcEventName,
   computeIntervals,
-  initialState,
   type Interval,
   type IntervalState,
+  initialState,
   intervalsToCsv,
   intervalsToGpx,
   isoInZone,
   ROUTE_CAP,
+  type RoutePoint,
+  type StepResult,
   step,
   tick,
 } from '../../../core/calcs/index.js';
 import { ValidationError } from '../../../core/errors.js';
 import { EARTH_RADIUS_KM, GeofenceIndex } from '../../../core/geofences/index.js';
-import { CalcCreateSchema, CalcSchema, CalcUpdateSchema } from '../../../core/schemas/calcs.js';
+import { type CalcCreate, CalcCreateSchema, CalcSchema, type CalcUpdate, CalcUpdateSchema } from '../../../core/schemas/calcs.js';
 import { parseOrThrow } from '../../../core/schemas/common.js';
 import type { Message } from '../../../protocols/common/types.js';
 import { calcOf, DAY0, DEPOT, eventLines, feed, STEP_DEG, series, spans, syntheticDay } from '../../helpers/calcs.js';
@@ -38,7 +41,7 @@ function createError(body: unknown): string {
 describe('calcs', () => {
   describe('CalcCreateSchema', () => {
     it('applies the defaults', () => {
-      const [c] = parseOrThrow(CalcCreateSchema.array(), [{ name: 'trips', selectors: [{ type: 'expression', expression: 'ign' }] }]);
+      const [c]: CalcCreate[] = parseOrThrow(CalcCreateSchema.array(), [{ name: 'trips', selectors: [{ type: 'expression', expression: 'ign' }] }]);
       expect(c).toEqual({
         name: 'trips',
         selectors: [{ type: 'expression', expression: 'ign', method: 'boolean' }],
@@ -72,7 +75,9 @@ describe('calcs', () => {
         '[0].selectors[0].max_inactive: does not apply to an inactive selector',
       );
       expect(createError({ ...ok, selectors: [{ type: 'inactive' }] })).toMatch(/^\[0\]\.selectors\[0\]\.min_duration: /);
-      expect(createError({ ...ok, selectors: [{ ...IGN, method: 'change', invert: true }] })).toBe("[0].selectors[0].invert: does not apply to method 'change'");
+      expect(createError({ ...ok, selectors: [{ ...IGN, method: 'change', invert: true }] })).toBe(
+        "[0].selectors[0].invert: does not apply to method 'change'",
+      );
       expect(createError({ ...ok, selectors: [] })).toMatch(/^\[0\]\.selectors: /);
       expect(createError({ ...ok, selectors: Array(11).fill(IGN) })).toMatch(/^\[0\]\.selectors: /);
       expect(createError({ ...ok, selectors: [{ type: 'geofence', geofences: [] }] })).toMatch(/^\[0\]\.selectors\[0\]\.geofences: /);
@@ -87,7 +92,9 @@ describe('calcs', () => {
       ).toBe('[0].counters[1].name: duplicate counter name "n"');
       expect(createError({ ...ok, counters: [{ type: 'route', name: 'duration' }] })).toBe('[0].counters[0].name: "duration" is a field of every interval');
       expect(createError({ ...ok, counters: Array.from({ length: 51 }, (_, i) => ({ type: 'messages', name: `n${i}` })) })).toMatch(/^\[0\]\.counters: /);
-      expect(createError({ ...ok, counters: [{ type: 'expression', name: 'q', expression: 'a', method: 'median' }] })).toMatch(/^\[0\]\.counters\[0\]\.method: /);
+      expect(createError({ ...ok, counters: [{ type: 'expression', name: 'q', expression: 'a', method: 'median' }] })).toMatch(
+        /^\[0\]\.counters\[0\]\.method: /,
+      );
       expect(createError({ ...ok, timezone: 'Mars/Base' })).toBe('[0].timezone: must be an IANA time zone name (e.g. "Europe/Berlin")');
       expect(createError({ ...ok, intervals_ttl: 3599 })).toMatch(/^\[0\]\.intervals_ttl: /);
       expect(createError({ ...ok, intervals_ttl: 10 * 365 * 86400 + 1 })).toMatch(/^\[0\]\.intervals_ttl: /);
@@ -98,11 +105,14 @@ describe('calcs', () => {
     });
 
     it('CalcUpdateSchema takes any subset, null removes an optional expression, and checks the same rules', () => {
-      expect(parseOrThrow(CalcUpdateSchema, { validate_message: null, update_delay: 0 })).toEqual({ validate_message: null, update_delay: 0 });
+      const update: CalcUpdate = parseOrThrow(CalcUpdateSchema, { validate_message: null, update_delay: 0 });
+      expect(update).toEqual({ validate_message: null, update_delay: 0 });
       expect(() => parseOrThrow(CalcUpdateSchema, { selectors: [{ type: 'expression', expression: '(' }] })).toThrow(
         'selectors[0].expression: expected an expression at 1',
       );
-      expect(() => parseOrThrow(CalcUpdateSchema, { counters: [{ type: 'messages', name: 'end' }] })).toThrow('counters[0].name: "end" is a field of every interval');
+      expect(() => parseOrThrow(CalcUpdateSchema, { counters: [{ type: 'messages', name: 'end' }] })).toThrow(
+        'counters[0].name: "end" is a field of every interval',
+      );
     });
   });
 
@@ -134,7 +144,10 @@ describe('calcs', () => {
 
     it('several selectors: ON when all are ON, OFF when any is OFF, else UNKNOWN', () => {
       const calc = calcOf({ selectors: [IGN, { type: 'expression', expression: 'speed' }] });
-      const msgs = series([0, 10, 20, 30, 40, 50], (_, i) => [{ ign: true, speed: 5 }, { ign: true }, { ign: true, speed: 0 }, { ign: true, speed: 9 }, { speed: 3 }, { ign: false }][i] as Message);
+      const msgs = series(
+        [0, 10, 20, 30, 40, 50],
+        (_, i) => [{ ign: true, speed: 5 }, { ign: true }, { ign: true, speed: 0 }, { ign: true, speed: 9 }, { speed: 3 }, { ign: false }][i] as Message,
+      );
       // 0 ON, 10 UNKNOWN, 20 OFF, 30 ON, 40 UNKNOWN, 50 OFF
       expect(spans(feed(calc, msgs).db.list())).toEqual([
         [0, 0],
@@ -142,10 +155,16 @@ describe('calcs', () => {
       ]);
     });
 
-    it("expression (change): an interval per run of equal values; null is UNKNOWN", () => {
-      const calc = calcOf({ selectors: [{ type: 'expression', expression: 'driver', method: 'change' }], counters: [{ type: 'expression', name: 'who', expression: 'driver', method: 'first' }] });
+    it('expression (change): an interval per run of equal values; null is UNKNOWN', () => {
+      const calc = calcOf({
+        selectors: [{ type: 'expression', expression: 'driver', method: 'change' }],
+        counters: [{ type: 'expression', name: 'who', expression: 'driver', method: 'first' }],
+      });
       const drivers = ['a', 'a', null, 'a', 'b', 'b', 'a', null];
-      const r = feed(calc, series([0, 10, 20, 30, 40, 50, 60, 70], (_, i) => (drivers[i] === null ? {} : { driver: drivers[i] }) as Message));
+      const r = feed(
+        calc,
+        series([0, 10, 20, 30, 40, 50, 60, 70], (_, i) => (drivers[i] === null ? {} : { driver: drivers[i] }) as Message),
+      );
       expect(r.db.list().map((i) => [i.begin, i.end, i.who, i.active])).toEqual([
         [0, 30, 'a', false],
         [40, 50, 'b', false],
@@ -165,7 +184,10 @@ describe('calcs', () => {
 
     it('change with merge_message_after: intervals meet at the message that changed', () => {
       const calc = calcOf({ selectors: [{ type: 'expression', expression: 'zone', method: 'change', merge_message_after: true }] });
-      const r = feed(calc, series([0, 10, 20, 30], (_, i) => ({ zone: ['x', 'x', 'y', 'z'][i] })));
+      const r = feed(
+        calc,
+        series([0, 10, 20, 30], (_, i) => ({ zone: ['x', 'x', 'y', 'z'][i] })),
+      );
       expect(spans(r.db.list())).toEqual([
         [0, 20],
         [20, 30],
@@ -183,27 +205,43 @@ describe('calcs', () => {
     it('geofence: inside any listed geofence is ON; no position is UNKNOWN', () => {
       const calc = calcOf({ selectors: [{ type: 'geofence', geofences: [1, 2] }], counters: [{ type: 'geofence', name: 'in' }] });
       const lats = [50.2, 50, null, 50.001, 50.2, 50.5, 50.2];
-      const r = feed(calc, series([0, 10, 20, 30, 40, 50, 60], (_, i) => at(lats[i])), { geofences: depot });
+      const r = feed(
+        calc,
+        series([0, 10, 20, 30, 40, 50, 60], (_, i) => at(lats[i])),
+        { geofences: depot },
+      );
       expect(r.db.list().map((i) => [i.begin, i.end, i.in])).toEqual([
         [10, 30, ['city', 'depot']],
         [50, 50, ['city', 'yard']],
       ]);
       // without geofences to ask, every message is UNKNOWN
-      expect(feed(calc, series([0, 10], (_, i) => at(lats[i]))).db.list()).toEqual([]);
+      expect(
+        feed(
+          calc,
+          series([0, 10], (_, i) => at(lats[i])),
+        ).db.list(),
+      ).toEqual([]);
     });
 
     it('inactive: a gap longer than min_duration is an interval from the message before it to the one after', () => {
       const calc = calcOf({ selectors: [{ type: 'inactive', min_duration: 60 }], counters: [{ type: 'messages', name: 'n' }] });
-      const r = feed(calc, series([0, 10, 70, 131, 140], () => ({})));
+      const r = feed(
+        calc,
+        series([0, 10, 70, 131, 140], () => ({})),
+      );
       expect(r.db.list()).toEqual([{ id: 70000, begin: 70, end: 131, duration: 61, active: false, n: 2 }]);
       expect(eventLines(r.events)).toEqual(['activated@131 70-131', 'deactivated@131 70-131 closed']);
     });
 
     it('inactive: a tick opens the interval while the silence lasts, stretches it, and the next message ends it', () => {
       const calc = calcOf({ selectors: [{ type: 'inactive', min_duration: 60 }], update_delay: 30 });
-      const state = feed(calc, series([0, 10], () => ({}))).state;
+      const state = feed(
+        calc,
+        series([0, 10], () => ({})),
+      ).state;
       expect(tick(calc, state, 70, {}).events).toEqual([]);
-      const lines = (t: number, r: { events: { event: string; interval: Interval }[] }) => r.events.map((e) => `${e.event}@${t} ${e.interval.begin}-${e.interval.end}`);
+      const lines = (t: number, r: { events: { event: CalcEventName; interval: Interval }[] }) =>
+        r.events.map((e) => `${e.event}@${t} ${e.interval.begin}-${e.interval.end}`);
       expect(lines(71, tick(calc, state, 71, {}))).toEqual(['activated@71 10-71']);
       expect(lines(100, tick(calc, state, 100, {}))).toEqual(['updated@100 10-100']);
       // a message older than that tick is late: it might fill the gap
@@ -286,7 +324,16 @@ describe('calcs', () => {
 
     it('validate_message: messages for which it is false are ignored entirely', () => {
       const calc = calcOf({ selectors: [IGN], validate_message: 'valid', counters: [{ type: 'messages', name: 'n' }] });
-      const msgs = series([0, 10, 20, 30], (_, i) => [{ ign: true, valid: true }, { ign: false, valid: false }, { ign: true, valid: true }, { ign: false, valid: true }][i]);
+      const msgs = series(
+        [0, 10, 20, 30],
+        (_, i) =>
+          [
+            { ign: true, valid: true },
+            { ign: false, valid: false },
+            { ign: true, valid: true },
+            { ign: false, valid: true },
+          ][i],
+      );
       const r = feed(calc, msgs);
       expect(r.outcomes).toEqual(['applied', 'ignored', 'applied', 'applied']);
       expect(r.db.list()).toEqual([{ id: 0, begin: 0, end: 20, duration: 20, active: false, n: 2 }]);
@@ -356,9 +403,18 @@ describe('calcs', () => {
     });
 
     it('mileage sums great-circle legs between consecutive positions; route lists them; messages without a position are skipped', () => {
-      const calc = calcOf({ selectors: [IGN], counters: [{ type: 'mileage', name: 'km' }, { type: 'route', name: 'path' }] });
+      const calc = calcOf({
+        selectors: [IGN],
+        counters: [
+          { type: 'mileage', name: 'km' },
+          { type: 'route', name: 'path' },
+        ],
+      });
       const lats = [50, 50.01, null, 50.03, 99];
-      const msgs = series([0, 10, 20, 30, 40], (_, i) => ({ ign: true, ...(lats[i] === null ? {} : { 'position.latitude': lats[i], 'position.longitude': 10 }) }));
+      const msgs = series([0, 10, 20, 30, 40], (_, i) => ({
+        ign: true,
+        ...(lats[i] === null ? {} : { 'position.latitude': lats[i], 'position.longitude': 10 }),
+      }));
       const [i] = feed(calc, msgs).db.list();
       expect(i.km).toBeCloseTo((EARTH_RADIUS_KM * 0.03 * Math.PI) / 180, 9);
       expect(i.path).toEqual([
@@ -369,14 +425,20 @@ describe('calcs', () => {
     });
 
     it(`route keeps at most ${ROUTE_CAP} points: every other point is dropped when full, the newest always shown`, () => {
-      const calc = calcOf({ selectors: [IGN], counters: [{ type: 'route', name: 'path' }, { type: 'messages', name: 'n' }] });
+      const calc = calcOf({
+        selectors: [IGN],
+        counters: [
+          { type: 'route', name: 'path' },
+          { type: 'messages', name: 'n' },
+        ],
+      });
       const n = 25_003;
       const msgs = series(
         Array.from({ length: n }, (_, i) => i),
         (t) => ({ ign: true, 'position.latitude': t / 1e5, 'position.longitude': 0 }),
       );
       const r = computeIntervals(calc, msgs, {});
-      const path = r.intervals[0].path as readonly { t: number }[];
+      const path = r.intervals[0].path as readonly RoutePoint[];
       // 9999 kept (t 0–9998) → 5000 (stride 2) → 9999 (t up to 19996) → 5000 (stride 4): t = 0, 4, ..., 19996,
       // then every 4th point to 25000 (1251), then the newest, 25002
       expect(path.length).toBeLessThanOrEqual(ROUTE_CAP);
@@ -429,7 +491,8 @@ describe('calcs', () => {
       const r = feed(calc, pattern([0, 10, 20], '110'));
       const before = JSON.stringify(r.state);
       expect(step(calc, r.state, { timestamp: 10, ign: true }, {}).outcome).toBe('duplicate');
-      expect(step(calc, r.state, { timestamp: 15, ign: true }, {})).toEqual({ state: r.state, events: [], outcome: 'late' });
+      const late: StepResult = step(calc, r.state, { timestamp: 15, ign: true }, {});
+      expect(late).toEqual({ state: r.state, events: [], outcome: 'late' });
       expect(step(calc, r.state, { ign: true }, {}).outcome).toBe('ignored');
       expect(JSON.stringify(r.state)).toBe(before);
     });
@@ -447,7 +510,12 @@ describe('calcs', () => {
       });
       const msgs = series(
         Array.from({ length: 60 }, (_, i) => i * 10),
-        (_, i) => ({ ...(i % 7 === 3 ? {} : { ign: [1, 1, 0, 1, 0, 0, 0, 1][i % 8] === 1 }), x: i, 'position.latitude': 50 + i / 1000, 'position.longitude': 10 }),
+        (_, i) => ({
+          ...(i % 7 === 3 ? {} : { ign: [1, 1, 0, 1, 0, 0, 0, 1][i % 8] === 1 }),
+          x: i,
+          'position.latitude': 50 + i / 1000,
+          'position.longitude': 10,
+        }),
       );
       const plain = feed(calc, msgs);
       const viaJson = feed(calc, msgs, {}, true);
@@ -499,7 +567,9 @@ describe('calcs', () => {
 
     it('trips by ignition: merge before/after, max_inactive 120, with mileage and route', () => {
       const list = run({
-        selectors: [{ type: 'expression', expression: 'engine.ignition.status == true', merge_message_before: true, merge_message_after: true, max_inactive: 120 }],
+        selectors: [
+          { type: 'expression', expression: 'engine.ignition.status == true', merge_message_before: true, merge_message_after: true, max_inactive: 120 },
+        ],
         counters: [
           { type: 'mileage', name: 'mileage' },
           { type: 'route', name: 'route' },
@@ -538,7 +608,13 @@ describe('calcs', () => {
     it('depot visits: geofence selector (a 0.5 km circle), with the geofence counter', () => {
       const geofences = new GeofenceIndex([
         { id: 4, name: 'depot', geometry: { type: 'circle', center: DEPOT, radius: 0.5 }, priority: 0, enabled: true },
-        { id: 5, name: 'customer', geometry: { type: 'circle', center: { lat: DEPOT.lat + 360 * STEP_DEG, lon: DEPOT.lon }, radius: 0.5 }, priority: 0, enabled: true },
+        {
+          id: 5,
+          name: 'customer',
+          geometry: { type: 'circle', center: { lat: DEPOT.lat + 360 * STEP_DEG, lon: DEPOT.lon }, radius: 0.5 },
+          priority: 0,
+          enabled: true,
+        },
       ]);
       const list = run({ selectors: [{ type: 'geofence', geofences: [4] }], counters: [{ type: 'geofence', name: 'where' }] }, { geofences });
       // 4 steps (0.445 km) from the depot is inside, 5 (0.556 km) outside
@@ -560,9 +636,32 @@ describe('calcs', () => {
   });
 
   describe('export', () => {
-    const calc = { name: 'trips <A&B>', timezone: 'Europe/Berlin', counters: [{ type: 'mileage' as const, name: 'km' }, { type: 'route' as const, name: 'path' }, { type: 'geofence' as const, name: 'zones' }] };
+    const calc = {
+      name: 'trips <A&B>',
+      timezone: 'Europe/Berlin',
+      counters: [
+        { type: 'mileage' as const, name: 'km' },
+        { type: 'route' as const, name: 'path' },
+        { type: 'geofence' as const, name: 'zones' },
+      ],
+    };
     const intervals: Interval[] = [
-      { id: 1714557600000, calc_id: 3, device_id: 9, begin: 1714557600, end: 1714557660.5, duration: 60.5, active: false, km: 1.25, path: [{ t: 1714557600, lat: 52.5, lon: 13.4 }, { t: 1714557660.5, lat: 52.51, lon: 13.4 }], zones: ['depot', 'a,b'], note: 'say "hi"' },
+      {
+        id: 1714557600000,
+        calc_id: 3,
+        device_id: 9,
+        begin: 1714557600,
+        end: 1714557660.5,
+        duration: 60.5,
+        active: false,
+        km: 1.25,
+        path: [
+          { t: 1714557600, lat: 52.5, lon: 13.4 },
+          { t: 1714557660.5, lat: 52.51, lon: 13.4 },
+        ],
+        zones: ['depot', 'a,b'],
+        note: 'say "hi"',
+      },
       { id: 1704067200000, calc_id: 3, device_id: 9, begin: 1704067200, end: 1704067200, duration: 0, active: true, km: 0, path: [], zones: [] },
     ];
 
