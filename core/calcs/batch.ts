@@ -32,13 +32,13 @@ interface Item {
   readonly k: string;
 }
 
-/** Messages with a numeric timestamp, in (timestamp, key) order, repeats removed. */
-export function sortedUnique(messages: readonly Message[]): Item[] {
+/** Messages with a numeric timestamp, in (timestamp, key) order, repeats removed (`keys`: their messageKey, when known). */
+export function sortedUnique(messages: readonly Message[], keys?: readonly string[]): Item[] {
   const items: Item[] = [];
-  for (const m of messages) {
+  messages.forEach((m, i) => {
     const t = m.timestamp;
-    if (typeof t === 'number' && Number.isFinite(t)) items.push({ m, t, k: messageKey(m) });
-  }
+    if (typeof t === 'number' && Number.isFinite(t)) items.push({ m, t, k: keys?.[i] ?? messageKey(m) });
+  });
   items.sort((a, b) => compareTk(a.t, a.k, b.t, b.k));
   return items.filter((x, i) => i === 0 || x.k !== items[i - 1].k);
 }
@@ -46,9 +46,17 @@ export function sortedUnique(messages: readonly Message[]): Item[] {
 /**
  * The machine folded over a list of messages (any order: sorted by (timestamp, key) and
  * de-duplicated here): backfill, `POST /gw/devices/{sel}/calculate`, and the recomputation of late
- * data (with `from`, resuming from its checkpoint and skipping the messages up to it).
+ * data (with `from`, resuming from its checkpoint and skipping the messages up to it). `keys` are
+ * the messages' `messageKey`s in the same order when the caller has them (the message store keeps
+ * them): hashing is about a third of the fold's time.
  */
-export function computeIntervals(calc: CompiledCalc, messages: readonly Message[], ctx: CalcContext, from?: RecomputePlan): BatchResult {
+export function computeIntervals(
+  calc: CompiledCalc,
+  messages: readonly Message[],
+  ctx: CalcContext,
+  from?: RecomputePlan,
+  keys?: readonly string[],
+): BatchResult {
   const run = newRun(calc, ctx, true);
   const state = initialState();
   const resume = from?.resume ?? null;
@@ -61,7 +69,7 @@ export function computeIntervals(calc: CompiledCalc, messages: readonly Message[
     state.checkpoints = [JSON.parse(JSON.stringify(resume)) as Checkpoint];
     replaceId = resume.core.open !== null ? resume.core.open.id : (resume.core.lastId ?? Number.MIN_SAFE_INTEGER) + 1;
   }
-  for (const x of sortedUnique(messages)) {
+  for (const x of sortedUnique(messages, keys)) {
     if (resume !== null && compareTk(x.t, x.k, resume.ts, resume.key) <= 0) continue;
     accept(run, state, x.m, x.t, x.k);
   }

@@ -322,6 +322,22 @@ describe('calcs', () => {
       ]);
     });
 
+    it('merges do not reach across a gap over max_messages_time_diff', () => {
+      const calc = calcOf({ selectors: [{ ...IGN, merge_message_before: true, merge_message_after: true, max_messages_time_diff: 30 }] });
+      expect(spans(feed(calc, pattern([0, 50, 60, 110], '0110')).db.list())).toEqual([[50, 60]]);
+    });
+
+    it('the options of several selectors combine: the largest min_duration, the smallest limits, merges if any asks', () => {
+      const calc = calcOf({
+        selectors: [
+          { ...IGN, min_duration: 10, max_inactive: 60, merge_message_after: true },
+          { type: 'expression', expression: 'speed > 5', min_duration: 30, max_inactive: 20, max_messages_time_diff: 90 },
+        ],
+      });
+      expect([calc.minDuration, calc.maxInactive, calc.maxGap, calc.mergeBefore, calc.mergeAfter]).toEqual([30, 20, 90, false, true]);
+      expect(calc.selectors.map((s) => s.kind)).toEqual(['boolean', 'boolean']);
+    });
+
     it('validate_message: messages for which it is false are ignored entirely', () => {
       const calc = calcOf({ selectors: [IGN], validate_message: 'valid', counters: [{ type: 'messages', name: 'n' }] });
       const msgs = series(
