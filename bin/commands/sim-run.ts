@@ -1,51 +1,14 @@
 import { fork } from 'node:child_process';
 import { allProtocols } from '../../protocols/index.js';
 import { LatencyHistogram } from './latency-histogram.js';
-import { type DeviceHost, type DeviceProfile, type SimCounters, type SimDevice, simDevice, type Transport } from './sim-devices.js';
+import { type DeviceHost, type DeviceProfile, type SimCounters, type SimDevice, simDevice, zeroCounters } from './sim-devices.js';
+import { addCounters, type Progress, progressLine, type SimulateOptions, type SimulateSummary, summarize } from './sim-summary.js';
 
 export const PROFILES: Readonly<Record<string, DeviceProfile>> = Object.fromEntries(allProtocols().map((p) => [p.name, p.simulator]));
 
-export interface SimulateOptions {
-  readonly protocol: string;
-  readonly count: number;
-  readonly rate: number;
-  readonly durationS: number;
-  readonly host: string;
-  readonly port: number;
-  readonly transport: Transport;
-  readonly sourceAddresses: number;
-  readonly connectRate: number;
-  readonly firstIndex: number;
-  /** Seconds of reporting left out of the steady-state latency. */
-  readonly warmupS: number;
-  /**
-   * First three octets of the source addresses (`127.x.y`): a fresh prefix per run, so that the
-   * source ports of the previous run, still in TIME_WAIT for a minute, do not collide.
-   */
-  readonly sourcePrefix: string;
-}
-
-export interface SimulateSummary extends SimCounters {
-  readonly protocol: string;
-  readonly transport: Transport;
-  readonly count: number;
-  readonly rate: number;
-  readonly duration_s: number;
-  /** From the first connect until every device was connected and logged in (s). */
-  readonly connect_s: number;
-  /** Reports per second while reporting (sent, acked). */
-  readonly sent_per_s: number;
-  readonly acked_per_s: number;
-  readonly ack_ms: { readonly p50: number; readonly p99: number; readonly max: number };
-  /** The same, for reports sent after the warm-up (--warmup). */
-  readonly ack_ms_steady: { readonly p50: number; readonly p99: number; readonly max: number };
-  readonly unacked: number;
-  readonly errors_by_code: Readonly<Record<string, number>>;
-}
-
 /** One process's share of a simulation. */
 export class SimRun implements DeviceHost {
-  readonly c: SimCounters = { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 };
+  readonly c: SimCounters = zeroCounters();
   readonly hist = new LatencyHistogram();
   /** Acks of reports sent after the warm-up. */
   readonly steady = new LatencyHistogram();
@@ -53,6 +16,8 @@ export class SimRun implements DeviceHost {
   readonly profile: DeviceProfile;
   private readonly devices: SimDevice[] = [];
   private allIn?: () => void;
+  /** Devices ready to report (see DeviceHost.ready). */
+  private readyCount = 0;
   connectStarted = 0;
   connectDone = 0;
   reportStarted = 0;
@@ -80,12 +45,23 @@ export class SimRun implements DeviceHost {
     if (sentAt >= this.steadyFrom) this.steady.add(ms);
   }
 
-  loggedIn(): void {
-    this.c.loggedIn++;
-    if (this.c.loggedIn >= this.o.count) this.allIn?.();
+  ready(): void {
+    this.readyCount++;
+    if (this.readyCount >= this.o.count) this.allIn?.();
   }
 
-  /** Connects every device at the connect rate; resolves once all are logged in (or the timeout). */
+  online(again: boolean): void {
+    this.c.connected++;
+    if (again) this.c.reconnects++;
+    else this.c.loggedIn++;
+  }
+
+  offline(): void {
+    this.c.connected--;
+    this.c.disconnects++;
+  }
+
+  /** Connects every device at the connect rate; resolves once all are ready to report (or the timeout). */
   async connectAll(timeoutMs = 120_000): Promise<void> {
     this.connectStarted = performance.now();
     const done = new Promise<void>((resolve) => {
@@ -129,11 +105,11 @@ export class SimRun implements DeviceHost {
     this.reportDone = performance.now();
   }
 
-  /** Waits until every sent report was acked (or the time is up). */
+  /** Waits until every sent report was acked or given up (or the time is up). */
   async settle(timeoutMs = 5000): Promise<void> {
     if (!this.profile.reportsAcked) return;
     const until = Date.now() + timeoutMs;
-    while (this.c.acked < this.c.sent && Date.now() < until) await sleep(20);
+    while (this.c.acked + this.c.unacked < this.c.sent && Date.now() < until) await sleep(20);
   }
 
   close(): void {
@@ -157,46 +133,6 @@ function sourcePort(o: SimulateOptions, n: number): number | undefined {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Progress of one process, sent to the parent each second. */
-interface Progress {
-  readonly c: SimCounters;
-  readonly phase: string;
-  readonly buckets?: number[];
-  readonly max?: number;
-  readonly steadyBuckets?: number[];
-  readonly steadyMax?: number;
-  readonly errorCodes?: Record<string, number>;
-  readonly connect_ms?: number;
-  readonly report_ms?: number;
-}
-
-function summarize(
-  o: SimulateOptions,
-  c: SimCounters,
-  hist: LatencyHistogram,
-  steady: LatencyHistogram,
-  connectMs: number,
-  reportMs: number,
-  errorCodes: Record<string, number>,
-): SimulateSummary {
-  const s = Math.max(reportMs / 1000, 1e-9);
-  return {
-    protocol: o.protocol,
-    transport: o.transport,
-    count: o.count,
-    rate: o.rate,
-    duration_s: o.durationS,
-    ...c,
-    connect_s: Math.round(connectMs) / 1000,
-    sent_per_s: Math.round(c.sent / s),
-    acked_per_s: Math.round(c.acked / s),
-    ack_ms: { p50: hist.percentile(50), p99: hist.percentile(99), max: Math.round(hist.max * 10) / 10 },
-    ack_ms_steady: { p50: steady.percentile(50), p99: steady.percentile(99), max: Math.round(steady.max * 10) / 10 },
-    unacked: PROFILES[o.protocol].reportsAcked ? c.sent - c.acked : 0,
-    errors_by_code: errorCodes,
-  };
 }
 
 /** Runs one share in this process; reports to the parent (`send`) when there is one. */
@@ -228,27 +164,19 @@ export async function runShare(o: SimulateOptions, send?: (p: Progress) => void,
   return run;
 }
 
-function progressLine(json: boolean, t: number, phase: string, c: SimCounters, count: number, hist?: LatencyHistogram): string {
-  if (json) return JSON.stringify({ t, phase, ...c, ...(hist ? { p50: hist.percentile(50), p99: hist.percentile(99) } : {}) });
-  const lat = hist && hist.count > 0 ? `  ack p50 ${hist.percentile(50)} ms p99 ${hist.percentile(99)} ms` : '';
-  return `${String(t).padStart(4)} s  ${phase.padEnd(9)} connected ${c.loggedIn}/${count}  sent ${c.sent}  acked ${c.acked}  errors ${c.errors}${lat}`;
-}
-
 /** The coordinator: runs the share itself (one worker) or forks workers and merges their reports. */
 export async function coordinate(o: SimulateOptions, workers: number, jsonProgress: boolean, argv: readonly string[]): Promise<SimulateSummary> {
   const started = Date.now();
   const secs = () => Math.round((Date.now() - started) / 1000);
+  const acks = PROFILES[o.protocol]?.reportsAcked ?? false;
+  const line = (phase: string, c: SimCounters) => process.stderr.write(`${progressLine(jsonProgress, o, acks, { t: secs(), phase }, c)}\n`);
   if (workers <= 1) {
-    let last: Progress | undefined;
-    const run = await runShare(o, (p) => {
-      last = p;
-      process.stderr.write(`${progressLine(jsonProgress, secs(), p.phase, p.c, o.count)}\n`);
-    });
-    void last;
-    return summarize(o, run.c, run.hist, run.steady, run.connectDone - run.connectStarted, run.reportDone - run.reportStarted, run.errorCodes);
+    const run = await runShare(o, (p) => line(p.phase, p.c));
+    const ms = { connect: run.connectDone - run.connectStarted, report: run.reportDone - run.reportStarted };
+    return summarize(o, acks, run.c, { all: run.hist, steady: run.steady }, ms, run.errorCodes);
   }
   const shares = splitCount(o.count, workers);
-  const latest: Progress[] = shares.map(() => ({ c: { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 }, phase: 'connect' }));
+  const latest: Progress[] = shares.map(() => ({ c: zeroCounters(), phase: 'connect' }));
   const children = shares.map((count, i) => {
     const first = o.firstIndex + shares.slice(0, i).reduce((a, b) => a + b, 0);
     const share = (v: number) => String((v * count) / Math.max(1, o.count));
@@ -276,21 +204,10 @@ export async function coordinate(o: SimulateOptions, workers: number, jsonProgre
     });
     return child;
   });
-  const total = (): SimCounters =>
-    latest.reduce(
-      (a, p) => ({
-        connected: a.connected + p.c.connected,
-        loggedIn: a.loggedIn + p.c.loggedIn,
-        sent: a.sent + p.c.sent,
-        acked: a.acked + p.c.acked,
-        errors: a.errors + p.c.errors,
-        closed: a.closed + p.c.closed,
-      }),
-      { connected: 0, loggedIn: 0, sent: 0, acked: 0, errors: 0, closed: 0 },
-    );
+  const total = (): SimCounters => addCounters(latest.map((p) => p.c));
   const order = ['connect', 'connected', 'report', 'settle', 'done'];
   const phase = () => order[Math.min(...latest.map((p) => order.indexOf(p.phase)))];
-  const timer = setInterval(() => process.stderr.write(`${progressLine(jsonProgress, secs(), phase(), total(), o.count)}\n`), 1000);
+  const timer = setInterval(() => line(phase(), total()), 1000);
   // start reporting together once every worker connected its devices
   while (!latest.every((p) => p.phase !== 'connect') && children.some((c) => c.exitCode === null)) await sleep(50);
   for (const c of children) if (c.connected) c.send({ go: true });
@@ -302,11 +219,10 @@ export async function coordinate(o: SimulateOptions, workers: number, jsonProgre
     if (p.buckets) hist.merge(p.buckets, p.max ?? 0);
     if (p.steadyBuckets) steady.merge(p.steadyBuckets, p.steadyMax ?? 0);
   }
-  const connectMs = Math.max(...latest.map((p) => p.connect_ms ?? 0));
-  const reportMs = Math.max(...latest.map((p) => p.report_ms ?? 0));
+  const ms = { connect: Math.max(...latest.map((p) => p.connect_ms ?? 0)), report: Math.max(...latest.map((p) => p.report_ms ?? 0)) };
   const codes: Record<string, number> = {};
   for (const p of latest) for (const [k, v] of Object.entries(p.errorCodes ?? {})) codes[k] = (codes[k] ?? 0) + v;
-  return summarize(o, total(), hist, steady, connectMs, reportMs, codes);
+  return summarize(o, acks, total(), { all: hist, steady }, ms, codes);
 }
 
 function splitCount(count: number, parts: number): number[] {

@@ -1,23 +1,42 @@
 import { isIP } from 'node:net';
 import { choiceOption, intOption, numberOption, parseOptions, portOption, UsageError } from './options.js';
-import { coordinate, PROFILES, runShare, type SimulateOptions, sourcePrefix } from './sim-run.js';
+import { coordinate, PROFILES, runShare, sourcePrefix } from './sim-run.js';
+import type { SimulateOptions } from './sim-summary.js';
 
 export { PROFILES };
+
+const noAcks = Object.entries(PROFILES)
+  .filter(([, p]) => p.transports.includes('udp') && !p.reportsAcked)
+  .map(([name]) => name)
+  .join(', ');
 
 const HELP = `Usage: hub simulate <protocol> --count N --rate R --duration S [options]
 
 Drives N simulated devices of a protocol against a hub: each connects (and logs in where the
 protocol has a login), then sends position reports so that all together send R reports per
 second for S seconds, and waits for each ack where the protocol acks. Prints progress every second
-on stderr and a JSON summary on stdout: connected, sent, acked, errors, connect time, ack latency
-p50/p99/max (ms), overall and after the warm-up.
+on stderr and a JSON summary on stdout: connected, sent, acked, unacked, errors, disconnects,
+reconnects, connect time, ack latency p50/p99/max (ms), overall and after the warm-up.
+
+"connected" is the number of devices connected now:
+  tcp   connection open and logged in. A device whose connection closes or cannot be opened counts
+        as disconnected, reconnects with exponential backoff (1 s doubling to 60 s, +-25 % jitter)
+        and logs in again; reports sent but not acked when it dropped count as "unacked".
+  udp   UDP has no connection: a device counts as connected once the hub acked one of its reports,
+        and as disconnected when a datagram is refused (ICMP port unreachable: ECONNREFUSED, counted
+        as an error). The summary's "answered" is the number of devices the hub answered at least
+        once. For protocols whose reports are not acked it cannot be known: "connected" shows n/a
+        (null in the JSON); these are ${noAcks}.
+  http  the device's requests are answered 200.
+Exit code 1 when fewer than N devices ever connected (UDP without acks: when fewer than N devices
+sent a datagram none of which was refused), 2 on a usage error.
 
 Protocols: ${Object.keys(PROFILES).join(', ')}
 
 Options:
   --count N              devices (default 100)
   --rate R               reports per second, all devices together (default 100)
-  --duration S           seconds of reporting after every device connected (default 10)
+  --duration S           seconds of reporting once every device is ready (TCP: logged in) (default 10)
   --host H               hub address (default 127.0.0.1)
   --port P               channel port (default 5027)
   --transport T          tcp | udp | http (default: the protocol's first)
