@@ -2,11 +2,11 @@
  * The codecs as a library: `import { codec, protocols } from 'telematics-hub/protocols'`.
  */
 
+import { atrack } from './atrack/index.js';
+import { castel } from './castel/index.js';
 import { ConnectionCodec } from './common/connection.js';
 import type { CodecOptions, ProtocolCodec, ProtocolName, Transport } from './common/types.js';
 import { DEFAULT_CODEC_OPTIONS } from './common/types.js';
-import { atrack } from './atrack/index.js';
-import { castel } from './castel/index.js';
 import { eelink } from './eelink/index.js';
 import { egts } from './egts/index.js';
 import { galileosky } from './galileosky/index.js';
@@ -31,7 +31,29 @@ export { ConnectionCodec, type ConnectionOutput } from './common/connection.js';
 export { CodecError, CodecErrorCode } from './common/errors.js';
 export * from './common/types.js';
 
-const REGISTRY: readonly ProtocolCodec[] = [teltonika, gt06, h02, meitrack, osmand, queclink, ruptela, wialonIps, galileosky, jt808, gps103, suntech, tk103, meiligao, navtelecom, watch, castel, atrack, eelink, egts, wialonRetranslator];
+const REGISTRY: readonly ProtocolCodec[] = [
+  teltonika,
+  gt06,
+  h02,
+  meitrack,
+  osmand,
+  queclink,
+  ruptela,
+  wialonIps,
+  galileosky,
+  jt808,
+  gps103,
+  suntech,
+  tk103,
+  meiligao,
+  navtelecom,
+  watch,
+  castel,
+  atrack,
+  eelink,
+  egts,
+  wialonRetranslator,
+];
 
 /** Names of the protocols this build speaks. */
 export const protocols: readonly ProtocolName[] = REGISTRY.map((p) => p.name);
