@@ -273,10 +273,6 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await page.getByRole('button', { name: 'New device' }).click();
     await page.getByLabel('Name', { exact: true }).fill('Truck 7');
     await page.getByLabel('Ident (IMEI)').fill(IMEI);
-    // The device-type select is wide enough for its longest option ("— detect from the protocol —").
-    const fit = await selectFit(page, '#new-device-type');
-    expect(fit.width).toBeGreaterThanOrEqual(fit.needed);
-    expect(fit.right).toBeLessThanOrEqual(fit.viewport);
     await page.getByLabel('Device type').selectOption({ label: 'teltonika' });
     await expectLabelled(page);
     await page.getByRole('button', { name: 'Create device' }).click();
@@ -290,13 +286,22 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await page.getByLabel('Ident (IMEI)').fill(IMEI);
     await page.getByRole('button', { name: 'Create device' }).click();
     await expect.poll(() => page.locator('.notice-error').textContent()).toMatch(/409/);
-    // Only the current outcome stays: a new attempt replaces the 409, an edit clears the form's own problem.
+  });
+
+  it('keeps only the current outcome in the device form: a new attempt or an edit clears the old error', async () => {
     const errors = page.locator('#new-device .notice-error');
+    expect(await errors.allTextContents()).toEqual([`409: configuration.ident: "${IMEI}" belongs to device ${deviceId}`]);
     await page.getByLabel('Name', { exact: true }).fill('');
     await page.getByRole('button', { name: 'Create device' }).click();
     await expect.poll(() => errors.allTextContents()).toEqual(['Name is required.']);
     await page.getByLabel('Name', { exact: true }).fill('Twin');
     await expect.poll(() => errors.count()).toBe(0);
+  });
+
+  it('shows the whole device-type select: its longest option ("— detect from the protocol —") fits', async () => {
+    const fit = await selectFit(page, '#new-device-type');
+    expect(fit.width).toBeGreaterThanOrEqual(fit.needed);
+    expect(fit.right).toBeLessThanOrEqual(fit.viewport);
     await page.getByRole('button', { name: 'Close form' }).click();
   });
 
@@ -664,7 +669,7 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await page.getByRole('button', { name: 'Close form' }).click();
     // Channels stack on a phone: every cell, the long error too, inside the screen.
     await page.goto(`${hub.apiUrl}/#/channels`);
-    await page.locator('table.channels tr[data-channel="port-taken"] .reason').waitFor();
+    await page.locator('table.channels tr', { hasText: 'port-taken' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     const cells = await page.locator('table.channels td').evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect()));
     expect(cells.length).toBe(12); // 2 channels × (5 columns + actions)
