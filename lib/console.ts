@@ -37,6 +37,12 @@ export interface HubConsoleProps {
   readonly accessLogDays?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * Map tiles of the console's tracks (`https://…/{z}/{x}/{y}.png`; `none`: a grid), written to
+   * `config.json` in the site bucket. Users can still choose others in Preferences.
+   * @default no config.json: the console's own default, OpenStreetMap's standard tiles
+   */
+  readonly tileUrl?: string;
 }
 
 /** API paths CloudFront forwards to API Gateway (everything else is the console). */
@@ -51,6 +57,15 @@ export const CONSOLE_PLACEHOLDER_HTML =
 /** The console's files: the build when it exists, else the placeholder page. */
 export function consoleSource(distPath: string): ISource {
   return existsSync(distPath) ? Source.asset(distPath) : Source.data('index.html', CONSOLE_PLACEHOLDER_HTML);
+}
+
+/** The console's `config.json` for a tile URL (`none`: a grid); undefined writes none. */
+function consoleConfig(tileUrl: string | undefined): { tilesUrl: string } | undefined {
+  if (tileUrl === undefined) return undefined;
+  if (tileUrl === 'none') return { tilesUrl: '' };
+  if (!/^https?:\/\//.test(tileUrl) || !['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p)))
+    throw new Error(`console tileUrl ${JSON.stringify(tileUrl)}: expected "none" or an http(s) URL template with {z}, {x} and {y}`);
+  return { tilesUrl: tileUrl };
 }
 
 /** Viewer-request function: paths without a file extension are client-side routes of the single-page app. */
@@ -75,14 +90,13 @@ export class HubConsole extends Construct {
 
   constructor(scope: Construct, id: string, props: HubConsoleProps) {
     super(scope, id);
-    const logDays = props.accessLogDays ?? 30;
     this.logBucket = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       encryption: BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       // CloudFront standard logging writes with ACLs
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(logDays) }],
+      lifecycleRules: [{ expiration: Duration.days(props.accessLogDays ?? 30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(this.logBucket, {
@@ -97,97 +111,107 @@ export class HubConsole extends Construct {
       serverAccessLogsPrefix: 's3/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-
-    const apiOrigin = new RestApiOrigin(props.api);
-    const apiBehavior = {
-      origin: apiOrigin,
-      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-      allowedMethods: AllowedMethods.ALLOW_ALL,
-      cachePolicy: CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      compress: true,
-    };
-    const spaRewrite = new CloudFrontFunction(this, 'SpaRewrite', {
-      code: FunctionCode.fromInline(SPA_REWRITE_CODE),
-      runtime: FunctionRuntime.JS_2_0,
-      comment: 'console client-side routes -> /index.html',
-    });
-    this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'Telematics Hub console and API',
-      defaultRootObject: 'index.html',
-      httpVersion: HttpVersion.HTTP2_AND_3,
-      priceClass: PriceClass.PRICE_CLASS_100,
-      enableLogging: true,
-      logBucket: this.logBucket,
-      logFilePrefix: 'cloudfront/',
-      defaultBehavior: {
-        origin: S3BucketOrigin.withOriginAccessControl(this.bucket),
-        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        cachePolicy: CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
-        functionAssociations: [{ function: spaRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
-        compress: true,
-      },
-      additionalBehaviors: Object.fromEntries(CONSOLE_API_PATHS.map((p) => [p, apiBehavior])),
-    });
-    acknowledge(
-      this.distribution,
-      {
-        id: 'AwsSolutions-CFR1',
-        reason: 'Trackers and fleet operators are world-wide; the hub does not restrict countries. Add a geo restriction if your policy needs one.',
-      },
-      {
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'WAF is an account-level choice with a monthly cost; the API behind the distribution is authenticated and throttled. Attach a web ACL if your policy requires one (docs/deploy.md).',
-      },
-      {
-        id: 'AwsSolutions-CFR4',
-        reason:
-          'The distribution uses the default *.cloudfront.net certificate, for which CloudFront does not allow choosing the minimum TLS version; use a custom domain and certificate to enforce TLSv1.2_2021.',
-      },
-    );
-
-    const deployLogs = new LogGroup(this, 'DeploymentLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
-    const deployRole = new Role(this, 'DeploymentRole', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Copies the console files to the site bucket',
-    });
-    deployLogs.grantWrite(deployRole);
-    this.deployment = new BucketDeployment(this, 'Deployment', {
-      sources: [consoleSource(props.distPath ?? consoleDistPath())],
-      destinationBucket: this.bucket,
-      distribution: this.distribution,
-      distributionPaths: ['/*'],
-      prune: true,
-      memoryLimit: 512,
-      role: deployRole,
-      logGroup: deployLogs,
-    });
-    const site = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket);
-    acknowledge(
-      deployRole,
-      ...[
-        'Action::s3:GetObject*',
-        'Action::s3:GetBucket*',
-        'Action::s3:List*',
-        'Action::s3:DeleteObject*',
-        'Action::s3:Abort*',
-        'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
-        `Resource::<${site}.Arn>/*`,
-      ].map((f) => ({
-        id: `AwsSolutions-IAM5[${f}]`,
-        reason:
-          'CDK BucketDeployment grants: it copies every object of the staged asset into the site bucket and prunes stale ones, so it needs object-level wildcards on exactly these two buckets.',
-      })),
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'CDK BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on "*" to invalidate the console distribution after an upload; CloudFront invalidation APIs are not scoped further by CDK.',
-      },
-    );
+    this.distribution = consoleDistribution(this, props.api, this.bucket, this.logBucket);
+    this.deployment = consoleDeployment(this, props, this.bucket, this.distribution);
     acknowledgeDeploymentHandler(Stack.of(this));
   }
+}
+
+/** CloudFront: the site bucket by default (client-side routes rewritten to index.html), the API under its paths. */
+function consoleDistribution(scope: Construct, api: RestApi, bucket: Bucket, logBucket: Bucket): Distribution {
+  const apiBehavior = {
+    origin: new RestApiOrigin(api),
+    viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+    allowedMethods: AllowedMethods.ALLOW_ALL,
+    cachePolicy: CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    compress: true,
+  };
+  const spaRewrite = new CloudFrontFunction(scope, 'SpaRewrite', {
+    code: FunctionCode.fromInline(SPA_REWRITE_CODE),
+    runtime: FunctionRuntime.JS_2_0,
+    comment: 'console client-side routes -> /index.html',
+  });
+  const distribution = new Distribution(scope, 'Distribution', {
+    comment: 'Telematics Hub console and API',
+    defaultRootObject: 'index.html',
+    httpVersion: HttpVersion.HTTP2_AND_3,
+    priceClass: PriceClass.PRICE_CLASS_100,
+    enableLogging: true,
+    logBucket,
+    logFilePrefix: 'cloudfront/',
+    defaultBehavior: {
+      origin: S3BucketOrigin.withOriginAccessControl(bucket),
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: ResponseHeadersPolicy.SECURITY_HEADERS,
+      functionAssociations: [{ function: spaRewrite, eventType: FunctionEventType.VIEWER_REQUEST }],
+      compress: true,
+    },
+    additionalBehaviors: Object.fromEntries(CONSOLE_API_PATHS.map((p) => [p, apiBehavior])),
+  });
+  acknowledge(
+    distribution,
+    {
+      id: 'AwsSolutions-CFR1',
+      reason: 'Trackers and fleet operators are world-wide; the hub does not restrict countries. Add a geo restriction if your policy needs one.',
+    },
+    {
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'WAF is an account-level choice with a monthly cost; the API behind the distribution is authenticated and throttled. Attach a web ACL if your policy requires one (docs/deploy.md).',
+    },
+    {
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'The distribution uses the default *.cloudfront.net certificate, for which CloudFront does not allow choosing the minimum TLS version; use a custom domain and certificate to enforce TLSv1.2_2021.',
+    },
+  );
+  return distribution;
+}
+
+/** Copies the console (and its `config.json` when the deployment sets one) into the site bucket, then invalidates the distribution. */
+function consoleDeployment(scope: Construct, props: HubConsoleProps, bucket: Bucket, distribution: Distribution): BucketDeployment {
+  const deployLogs = new LogGroup(scope, 'DeploymentLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+  const deployRole = new Role(scope, 'DeploymentRole', {
+    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+    description: 'Copies the console files to the site bucket',
+  });
+  deployLogs.grantWrite(deployRole);
+  const config = consoleConfig(props.tileUrl);
+  const deployment = new BucketDeployment(scope, 'Deployment', {
+    sources: [consoleSource(props.distPath ?? consoleDistPath()), ...(config ? [Source.jsonData('config.json', config)] : [])],
+    destinationBucket: bucket,
+    distribution,
+    distributionPaths: ['/*'],
+    prune: true,
+    memoryLimit: 512,
+    role: deployRole,
+    logGroup: deployLogs,
+  });
+  const site = Stack.of(scope).getLogicalId(bucket.node.defaultChild as CfnBucket);
+  acknowledge(
+    deployRole,
+    ...[
+      'Action::s3:GetObject*',
+      'Action::s3:GetBucket*',
+      'Action::s3:List*',
+      'Action::s3:DeleteObject*',
+      'Action::s3:Abort*',
+      'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
+      `Resource::<${site}.Arn>/*`,
+    ].map((f) => ({
+      id: `AwsSolutions-IAM5[${f}]`,
+      reason:
+        'CDK BucketDeployment grants: it copies every object of the staged asset into the site bucket and prunes stale ones, so it needs object-level wildcards on exactly these two buckets.',
+    })),
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'CDK BucketDeployment grants cloudfront:CreateInvalidation/GetInvalidation on "*" to invalidate the console distribution after an upload; CloudFront invalidation APIs are not scoped further by CDK.',
+    },
+  );
+  return deployment;
 }
 
 /** BucketDeployment's handler is a singleton function placed at the stack's top level by CDK. */

@@ -31,6 +31,7 @@ export const HUB_CONTEXT_KEYS = {
   authorizerCacheSeconds: 'number',
   alarmEmail: 'string',
   console: 'boolean',
+  tileUrl: 'string',
   dataRemovalPolicy: 'string',
 } as const;
 export type HubContextKey = keyof typeof HUB_CONTEXT_KEYS;
@@ -40,6 +41,57 @@ export interface HubAppSettings {
   readonly stackName?: string;
   readonly vpcId?: string;
   readonly props: TelematicsHubProps;
+}
+
+/** Typed readers of `hub:*` context values; a malformed value fails with the key named. */
+function contextReaders(context: Record<string, unknown>) {
+  const raw = (k: HubContextKey): unknown => context[`hub:${k}`];
+  const fail = (k: HubContextKey, why: string): never => {
+    throw new Error(`context hub:${k}=${JSON.stringify(raw(k))}: ${why}`);
+  };
+  const unset = (v: unknown) => v === undefined || v === null || v === '';
+  const num = (k: HubContextKey): number | undefined => {
+    const v = raw(k);
+    if (unset(v)) return undefined;
+    const n = typeof v === 'string' ? Number(v) : v;
+    return typeof n === 'number' && Number.isFinite(n) ? n : fail(k, 'expected a number');
+  };
+  const bool = (k: HubContextKey): boolean | undefined => {
+    const v = raw(k);
+    if (unset(v)) return undefined;
+    if (v === true || v === 'true') return true;
+    if (v === false || v === 'false') return false;
+    return fail(k, 'expected true or false');
+  };
+  const str = (k: HubContextKey): string | undefined => {
+    const v = raw(k);
+    if (unset(v)) return undefined;
+    return typeof v === 'string' ? v : fail(k, 'expected a string');
+  };
+  const range = (k: HubContextKey): readonly [number, number] | undefined => {
+    let v = raw(k);
+    if (unset(v)) return undefined;
+    if (typeof v === 'string') v = v.includes('-') && !v.startsWith('[') ? v.split('-').map(Number) : JSON.parse(v);
+    if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x))) return [v[0], v[1]];
+    return fail(k, 'expected [first, last] or "first-last"');
+  };
+  const capacity = (k: HubContextKey): HubProvisionedCapacity | undefined => {
+    let v = raw(k);
+    if (unset(v) || v === 'on-demand') return undefined;
+    if (typeof v === 'string') v = JSON.parse(v);
+    const c = v as Record<string, unknown>;
+    const keys = ['minWriteCapacity', 'maxWriteCapacity', 'minReadCapacity', 'maxReadCapacity'] as const;
+    if (typeof c !== 'object' || !keys.every((x) => typeof c[x] === 'number'))
+      return fail(k, `expected "on-demand" or {${keys.join(', ')}, targetUtilizationPercent?}`);
+    return {
+      minWriteCapacity: c.minWriteCapacity as number,
+      maxWriteCapacity: c.maxWriteCapacity as number,
+      minReadCapacity: c.minReadCapacity as number,
+      maxReadCapacity: c.maxReadCapacity as number,
+      targetUtilizationPercent: c.targetUtilizationPercent as number | undefined,
+    };
+  };
+  return { fail, num, bool, str, range, capacity };
 }
 
 /**
@@ -55,51 +107,7 @@ export function hubSettingsFromContext(context: Record<string, unknown>): HubApp
           .join(', ')})`,
       );
   }
-  const raw = (k: HubContextKey): unknown => context[`hub:${k}`];
-  const fail = (k: HubContextKey, why: string): never => {
-    throw new Error(`context hub:${k}=${JSON.stringify(raw(k))}: ${why}`);
-  };
-  const num = (k: HubContextKey): number | undefined => {
-    const v = raw(k);
-    if (v === undefined || v === null || v === '') return undefined;
-    const n = typeof v === 'string' ? Number(v) : v;
-    return typeof n === 'number' && Number.isFinite(n) ? n : fail(k, 'expected a number');
-  };
-  const bool = (k: HubContextKey): boolean | undefined => {
-    const v = raw(k);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (v === true || v === 'true') return true;
-    if (v === false || v === 'false') return false;
-    return fail(k, 'expected true or false');
-  };
-  const str = (k: HubContextKey): string | undefined => {
-    const v = raw(k);
-    if (v === undefined || v === null || v === '') return undefined;
-    return typeof v === 'string' ? v : fail(k, 'expected a string');
-  };
-  const range = (k: HubContextKey): readonly [number, number] | undefined => {
-    let v = raw(k);
-    if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'string') v = v.includes('-') && !v.startsWith('[') ? v.split('-').map(Number) : JSON.parse(v);
-    if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x))) return [v[0], v[1]];
-    return fail(k, 'expected [first, last] or "first-last"');
-  };
-  const capacity = (k: HubContextKey): HubProvisionedCapacity | undefined => {
-    let v = raw(k);
-    if (v === undefined || v === null || v === '' || v === 'on-demand') return undefined;
-    if (typeof v === 'string') v = JSON.parse(v);
-    const c = v as Record<string, unknown>;
-    const keys = ['minWriteCapacity', 'maxWriteCapacity', 'minReadCapacity', 'maxReadCapacity'] as const;
-    if (typeof c !== 'object' || !keys.every((x) => typeof c[x] === 'number'))
-      return fail(k, `expected "on-demand" or {${keys.join(', ')}, targetUtilizationPercent?}`);
-    return {
-      minWriteCapacity: c.minWriteCapacity as number,
-      maxWriteCapacity: c.maxWriteCapacity as number,
-      minReadCapacity: c.minReadCapacity as number,
-      maxReadCapacity: c.maxReadCapacity as number,
-      targetUtilizationPercent: c.targetUtilizationPercent as number | undefined,
-    };
-  };
+  const { fail, num, bool, str, range, capacity } = contextReaders(context);
   const flowLogs = str('flowLogTrafficType');
   if (flowLogs !== undefined && !(flowLogs in FlowLogTrafficType)) fail('flowLogTrafficType', 'expected ALL, ACCEPT or REJECT');
   const removal = str('dataRemovalPolicy');
@@ -132,6 +140,7 @@ export function hubSettingsFromContext(context: Record<string, unknown>): HubApp
       authorizerCacheSeconds: num('authorizerCacheSeconds'),
       alarmEmail: str('alarmEmail'),
       console: bool('console'),
+      tileUrl: str('tileUrl'),
       dataRemovalPolicy: removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     },
   };

@@ -66,6 +66,11 @@ export interface TelematicsHubProps {
   readonly alarmEmail?: string;
   /** Serve the web console (S3 + CloudFront, API on the same origin). @default true */
   readonly console?: boolean;
+  /**
+   * Map tiles of the console's tracks (`https://…/{z}/{x}/{y}.png`; `none`: a grid), written to the
+   * console's `config.json`. @default the console's own: OpenStreetMap's standard tiles
+   */
+  readonly tileUrl?: string;
   /** What deleting the stack does to the tables. @default RemovalPolicy.RETAIN */
   readonly dataRemovalPolicy?: RemovalPolicy;
 }
@@ -129,7 +134,7 @@ export class TelematicsHub extends Construct {
       deadLetters: { queue: this.ingest.queue, deadLetterQueue: this.ingest.deadLetterQueue },
       logRetention,
     });
-    if (props.console ?? d.console) this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention });
+    if (props.console ?? d.console) this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention, tileUrl: props.tileUrl });
     this.observability = new HubObservability(this, 'Observability', {
       storage: this.storage,
       ingest: this.ingest,

@@ -5,8 +5,9 @@
 export interface ConsoleConfig {
   /** Base URL of the hub API; default: the page's own origin. */
   apiUrl: string;
-  /** Map tile URL template (`https://…/{z}/{x}/{y}.png`); empty = plain background. */
+  /** Map tile URL template (`https://…/{z}/{x}/{y}.png`); empty = drawn on a grid. */
   tilesUrl: string;
+  /** Attribution of the tiles (HTML); empty = OpenStreetMap's for its tiles, else none. */
   tilesAttribution: string;
   /** Live messages: push (SSE) with fallback to polling, or polling only. */
   live: 'auto' | 'poll';
@@ -14,9 +15,15 @@ export interface ConsoleConfig {
   pollMs: number;
 }
 
-const PREFS_KEY = 'hub.console.prefs';
+/** OpenStreetMap's standard tiles, the default map (https://operations.osmfoundation.org/policies/tiles/). */
+export const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+const OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
 
-const DEFAULTS: ConsoleConfig = { apiUrl: '', tilesUrl: '', tilesAttribution: '', live: 'auto', pollMs: 1000 };
+const PREFS_KEY = 'hub.console.prefs';
+/** Stored preferences carry this version; older ones saved every field, tilesUrl '' included. */
+const PREFS_VERSION = 2;
+
+const DEFAULTS: ConsoleConfig = { apiUrl: '', tilesUrl: OSM_TILES, tilesAttribution: '', live: 'auto', pollMs: 1000 };
 
 let deployment: Partial<ConsoleConfig> = {};
 
@@ -30,20 +37,38 @@ export async function loadDeploymentConfig(): Promise<void> {
   }
 }
 
-export function getConfig(): ConsoleConfig {
-  return { ...DEFAULTS, ...deployment, ...readPrefs() };
+/** What the console uses without preferences: its defaults, overridden by the deployment's. */
+function base(): ConsoleConfig {
+  return { ...DEFAULTS, ...deployment };
 }
 
-export function readPrefs(): Partial<ConsoleConfig> {
+export function getConfig(): ConsoleConfig {
+  return { ...base(), ...readPrefs() };
+}
+
+/** The attribution the map shows for the configured tiles. */
+export function tilesAttribution(c: ConsoleConfig): string {
+  if (c.tilesAttribution) return c.tilesAttribution;
+  return c.tilesUrl === OSM_TILES ? OSM_ATTRIBUTION : '';
+}
+
+function readPrefs(): Partial<ConsoleConfig> {
   try {
-    return sanitize(JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}'));
+    const raw: unknown = JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}');
+    const prefs = sanitize(raw);
+    // Before version 2 every save stored the then-default empty tile URL: it was no choice.
+    if ((raw as { v?: unknown }).v !== PREFS_VERSION && prefs.tilesUrl === '') delete prefs.tilesUrl;
+    return prefs;
   } catch {
     return {};
   }
 }
 
+/** Keeps only what differs from the defaults and the deployment, so later changes of those apply. */
 export function savePrefs(prefs: Partial<ConsoleConfig>): void {
-  localStorage.setItem(PREFS_KEY, JSON.stringify(sanitize(prefs)));
+  const b = base();
+  const own = Object.entries(sanitize(prefs)).filter(([k, v]) => b[k as keyof ConsoleConfig] !== v);
+  localStorage.setItem(PREFS_KEY, JSON.stringify({ v: PREFS_VERSION, ...Object.fromEntries(own) }));
 }
 
 function sanitize(raw: unknown): Partial<ConsoleConfig> {

@@ -6,7 +6,8 @@ import type { Action } from './hooks.js';
  * Form building blocks: every control has its `<label for>`; hints and errors sit under it with
  * ids the control can point at (`{id}-hint`, `{id}-err`).
  */
-type FieldWidth = 'narrow' | 'wide' | 'grow';
+/** `double`: two columns of a `.form-grid` where it has two (a select with long options). */
+type FieldWidth = 'narrow' | 'wide' | 'grow' | 'double';
 
 /** A form the console handles itself: no page load, no browser validation bubbles (checked in code). */
 export function Form({

@@ -74,3 +74,24 @@ export function useAction(): Action {
   }, []);
   return { busy, error, message, run, clear };
 }
+
+export interface Attempt {
+  readonly action: Action;
+  /** What the form's own check found wrong. */
+  readonly problem: string | undefined;
+  setProblem(p: string | undefined): void;
+  /** Clears the problem and the action's outcome: call it when a new attempt starts or the form changes. */
+  forget(): void;
+}
+
+/** A form's action with its own check's problem, so that only the current outcome is on screen. */
+export function useAttempt(): Attempt {
+  const action = useAction();
+  const [problem, setProblem] = useState<string | undefined>();
+  const { clear } = action;
+  const forget = useCallback(() => {
+    setProblem(undefined);
+    clear();
+  }, [clear]);
+  return { action, problem, setProblem, forget };
+}

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ConnectionRecord, DeviceLogEntry, DroppedBatch, StreamLogEntry, Telemetry } from '../../core/ports.js';
 import type { DeviceType } from '../../core/registry/device-types.js';
-import type { Channel, ChannelCreateSchema } from '../../core/schemas/channels.js';
+import type { Channel, ChannelCreateSchema, ChannelViewSchema } from '../../core/schemas/channels.js';
 import type { Command, CommandResult } from '../../core/schemas/commands.js';
 import type { Device, DeviceCreateSchema, DeviceUpdateSchema } from '../../core/schemas/devices.js';
 import type { SettingView } from '../../core/schemas/settings.js';
@@ -38,6 +38,9 @@ export type {
 export type DeviceCreate = z.input<typeof DeviceCreateSchema>;
 export type DeviceUpdate = z.input<typeof DeviceUpdateSchema>;
 export type ChannelCreate = z.input<typeof ChannelCreateSchema>;
+
+/** `GET /gw/channels/{sel}`: the channel with whether its listeners serve it. */
+export type ChannelView = z.infer<typeof ChannelViewSchema>;
 export type StreamCreate = z.input<typeof StreamCreateSchema>;
 export type TokenCreate = z.input<typeof TokenCreateSchema>;
 

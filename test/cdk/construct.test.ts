@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -170,6 +170,7 @@ describe('lib/context hubSettingsFromContext', () => {
       'hub:dataRemovalPolicy': 'destroy',
       'hub:flowLogTrafficType': 'REJECT',
       'hub:alarmEmail': 'ops@example.com',
+      'hub:tileUrl': 'none',
     });
     expect(vpcId).toBe('vpc-0123');
     expect(props).toMatchObject({
@@ -181,6 +182,7 @@ describe('lib/context hubSettingsFromContext', () => {
       dataRemovalPolicy: RemovalPolicy.DESTROY,
       flowLogTrafficType: 'REJECT',
       alarmEmail: 'ops@example.com',
+      tileUrl: 'none',
     });
   });
   it('names the key of an unknown or malformed setting', () => {
@@ -245,6 +247,27 @@ describe('lib pure helpers', () => {
     expect(existsSync('/nonexistent/console/dist')).toBe(false);
     expect(CONSOLE_PLACEHOLDER_HTML).toContain('console was not built');
     expect(consoleSource('/nonexistent/console/dist')).toBeDefined();
+  });
+  it('writes config.json with the tile URL (hub:tileUrl) into the console bucket, and none without one', () => {
+    /** The files of each source the console deployment copies into the site bucket (staged assets, by S3 key). */
+    const deployedFiles = (tileUrl?: string) => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const s = new Stack(app, 'S');
+      const api = new RestApi(s, 'Api');
+      api.root.addMethod('GET', new MockIntegration());
+      new HubConsole(s, 'Console', { api, distPath: '/nonexistent/console/dist', tileUrl });
+      const [deployment] = Object.values(Template.fromStack(s).findResources('Custom::CDKBucketDeployment'));
+      const dir = app.synth().directory;
+      return (deployment.Properties.SourceObjectKeys as string[]).map((key) => {
+        const staged = join(dir, `asset.${key.replace(/\.zip$/, '')}`);
+        return Object.fromEntries(readdirSync(staged).map((f) => [f, readFileSync(join(staged, f), 'utf8')]));
+      });
+    };
+    const tiles = 'https://tiles.example.com/{z}/{x}/{y}.png';
+    expect(deployedFiles(tiles)).toEqual([{ 'index.html': CONSOLE_PLACEHOLDER_HTML }, { 'config.json': JSON.stringify({ tilesUrl: tiles }) }]);
+    expect(deployedFiles('none')).toEqual([{ 'index.html': CONSOLE_PLACEHOLDER_HTML }, { 'config.json': JSON.stringify({ tilesUrl: '' }) }]);
+    expect(deployedFiles()).toEqual([{ 'index.html': CONSOLE_PLACEHOLDER_HTML }]);
+    expect(() => deployedFiles('tiles.example.com/{z}/{x}/{y}.png')).toThrow(/console tileUrl .*expected "none" or an http\(s\) URL template/);
   });
   it('tableBilling is on-demand unless provisioned bounds are given', () => {
     expect(tableBilling()).toMatchObject({ mode: 'PAY_PER_REQUEST' });

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,25 +43,38 @@ interface BrowserElement {
   getAttribute(name: string): string | null;
   hasAttribute(name: string): boolean;
   blur?(): void;
+  cloneNode(deep: boolean): BrowserElement;
+  remove(): void;
+  readonly style: { width: string; minWidth: string; maxWidth: string; position: string };
+  readonly offsetWidth: number;
+  readonly clientWidth: number;
+  getBoundingClientRect(): { readonly left: number; readonly right: number };
 }
 declare const document: {
   readonly activeElement: BrowserElement | null;
   readonly cookie: string;
-  readonly body: unknown;
+  readonly body: { appendChild(el: BrowserElement): void };
   readonly documentElement: { readonly scrollWidth: number };
   querySelector(s: string): BrowserElement | null;
   querySelectorAll(s: string): ArrayLike<BrowserElement>;
 };
-declare const window: { __appeared?: number };
+declare const window: { __appeared?: number; readonly innerWidth: number };
 declare const MutationObserver: new (cb: () => void) => { observe(target: unknown, options: object): void };
 declare const sessionStorage: { readonly length: number };
-declare const localStorage: object;
+declare const localStorage: { getItem(key: string): string | null };
+declare function getComputedStyle(el: unknown): { readonly backgroundImage: string; readonly color: string };
 declare const performance: { getEntriesByType(t: string): { transferSize: number; domContentLoadedEventEnd: number; loadEventEnd: number }[] };
 
 const IMEI = '356307042441013';
 const SPARE_IMEI = '356307042441021';
 const OTHER_IMEI = '356307042441039';
 const START = { lat: 54.6872, lon: 25.2797 };
+/** OpenStreetMap's standard tiles, the console's default map; this machine cannot reach them, tests route them. */
+const OSM_TILES = 'https://tile.openstreetmap.org/**';
+const OSM_TILE_URL = /^https:\/\/tile\.openstreetmap\.org\/\d+\/\d+\/\d+\.png$/;
+/** A 1×1 light grey PNG served for every tile where a test makes the tiles load. */
+const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN48uoGAAVcAqcuZ9Z0AAAAAElFTkSuQmCC', 'base64');
+const TILES_FAILED = 'Map tiles could not be loaded; drawn on a grid.';
 
 /** Builds the console from the current sources into a temporary directory. */
 async function buildConsole(): Promise<string> {
@@ -125,6 +139,45 @@ async function watchLiveLog(page: Page, text: string): Promise<() => Promise<num
   };
 }
 
+/**
+ * A select's width against what its longest option needs (its auto width: text, padding and
+ * arrow) and its right edge against the viewport.
+ */
+async function selectFit(page: Page, selector: string): Promise<{ width: number; needed: number; right: number; viewport: number }> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) throw new Error(`no ${sel}`);
+    const probe = el.cloneNode(true);
+    Object.assign(probe.style, { width: 'auto', minWidth: '0', maxWidth: 'none', position: 'absolute' });
+    document.body.appendChild(probe);
+    const needed = probe.offsetWidth;
+    probe.remove();
+    return { width: el.offsetWidth, needed, right: el.getBoundingClientRect().right, viewport: window.innerWidth };
+  }, selector);
+}
+
+/** Records on a short straight line from START, one a minute from `from` (Unix seconds). */
+function lineRecords(from: number, n: number): { timestampMs: number; latitude: number; longitude: number; speed: number }[] {
+  return Array.from({ length: n }, (_, i) => ({
+    timestampMs: (from + i * 60) * 1000,
+    latitude: START.lat + i * 0.001,
+    longitude: START.lon + i * 0.002,
+    speed: 30,
+  }));
+}
+
+/** The device's track of the last hour is drawn with no tile layer, no tiles notice, and the "no tiles set" hint. */
+async function expectGridTrack(p: Page, id: number, points: number): Promise<void> {
+  await p.goto(`${p.url().split('#')[0]}#/devices/${id}/track`);
+  await p.getByRole('button', { name: 'Last hour' }).click();
+  await expect.poll(() => p.getByTestId('track-summary').textContent()).toMatch(new RegExp(`^${points} points`));
+  await p.locator('path.track-line').waitFor();
+  await p.getByText('No map tiles are set: the track is drawn on a grid.').waitFor();
+  expect(await p.locator('.leaflet-tile-pane .leaflet-layer').count()).toBe(0);
+  expect(await p.locator('.leaflet-control-attribution').count()).toBe(0);
+  expect(await p.getByText(TILES_FAILED).count()).toBe(0);
+}
+
 /** `datetime-local` value for a Unix time (the browser runs in UTC). */
 function utcInput(ts: number): string {
   return new Date(ts * 1000).toISOString().slice(0, 16);
@@ -138,6 +191,7 @@ describe('web console in headless Chromium against a local hub and a simulated t
   let page: Page;
   let tracker: SimulatedTracker | undefined;
   let deviceId = 0;
+  let portHolder: TcpServer | undefined;
   const pageErrors: string[] = [];
   const now = Math.floor(Date.now() / 1000);
 
@@ -163,6 +217,7 @@ describe('web console in headless Chromium against a local hub and a simulated t
 
   afterAll(async () => {
     tracker?.close();
+    portHolder?.close();
     await context?.close();
     await hub?.stop();
     if (profile) rmSync(profile, { recursive: true, force: true });
@@ -231,6 +286,22 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await page.getByLabel('Ident (IMEI)').fill(IMEI);
     await page.getByRole('button', { name: 'Create device' }).click();
     await expect.poll(() => page.locator('.notice-error').textContent()).toMatch(/409/);
+  });
+
+  it('keeps only the current outcome in the device form: a new attempt or an edit clears the old error', async () => {
+    const errors = page.locator('#new-device .notice-error');
+    expect(await errors.allTextContents()).toEqual([`409: configuration.ident: "${IMEI}" belongs to device ${deviceId}`]);
+    await page.getByLabel('Name', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Create device' }).click();
+    await expect.poll(() => errors.allTextContents()).toEqual(['Name is required.']);
+    await page.getByLabel('Name', { exact: true }).fill('Twin');
+    await expect.poll(() => errors.count()).toBe(0);
+  });
+
+  it('shows the whole device-type select: its longest option ("— detect from the protocol —") fits', async () => {
+    const fit = await selectFit(page, '#new-device-type');
+    expect(fit.width).toBeGreaterThanOrEqual(fit.needed);
+    expect(fit.right).toBeLessThanOrEqual(fit.viewport);
     await page.getByRole('button', { name: 'Close form' }).click();
   });
 
@@ -253,7 +324,7 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await shot(page, 'device-live');
   });
 
-  it('renders the track for a chosen time range', async () => {
+  it('renders the track for a chosen time range over OpenStreetMap tiles, on a grid with a notice when they fail', async () => {
     const records = Array.from({ length: 12 }, (_, i) => ({
       timestampMs: (now - 1800 + i * 120) * 1000,
       latitude: START.lat + i * 0.0011 + (i % 3) * 0.0004,
@@ -262,6 +333,12 @@ describe('web console in headless Chromium against a local hub and a simulated t
       satellites: 10,
     }));
     await tracker!.send(records);
+    // Offline (this machine is; the route makes it certain): every tile request fails.
+    const failedTiles: string[] = [];
+    await page.route(OSM_TILES, (route) => {
+      failedTiles.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
     await page.getByRole('link', { name: 'Track' }).click();
     await page.getByLabel('From').fill(utcInput(now - 3600));
     await page.getByLabel('To').fill(utcInput(now - 300));
@@ -274,12 +351,82 @@ describe('web console in headless Chromium against a local hub and a simulated t
     const box = await line.boundingBox();
     expect(box!.width).toBeGreaterThan(100);
     expect(await page.locator('path.track-start').count()).toBe(1);
-    expect(await page.locator('.leaflet-tile').count()).toBe(0); // no tiles configured: plain background
+    await page.getByText(TILES_FAILED).waitFor();
+    expect(failedTiles.length).toBeGreaterThanOrEqual(3);
+    expect(failedTiles.every((u) => OSM_TILE_URL.test(u))).toBe(true);
+    expect(await page.locator('.leaflet-tile-pane .leaflet-layer').count()).toBe(0); // the tile layer is gone: the grid shows
+    expect(await page.getByTestId('track-map').evaluate((el) => getComputedStyle(el).backgroundImage)).toMatch(/^linear-gradient/);
     await shot(page, 'device-track');
+    await page.unroute(OSM_TILES);
+
+    // With tiles reachable, the same map shows OpenStreetMap's, with its attribution and the page's origin as referrer.
+    const tileReferrers = new Set<string>();
+    await page.route(OSM_TILES, async (route) => {
+      tileReferrers.add((await route.request().allHeaders()).referer ?? '(none)');
+      return route.fulfill({ status: 200, contentType: 'image/png', body: TILE_PNG });
+    });
     // The range bounds the track: the record sent a minute ago is outside it until widened.
     await page.getByLabel('To').fill(utcInput(now + 60));
     await page.getByRole('button', { name: 'Show track' }).click();
     await expect.poll(() => page.getByTestId('track-summary').textContent()).toMatch(/^13 points/);
+    await page.locator('img.leaflet-tile-loaded').first().waitFor();
+    const tiles = await page.locator('img.leaflet-tile').evaluateAll((imgs) => imgs.map((i) => [i.getAttribute('src'), i.getAttribute('referrerpolicy')]));
+    expect(tiles.length).toBeGreaterThan(0);
+    for (const [src, policy] of tiles) {
+      expect(src).toMatch(OSM_TILE_URL);
+      expect(policy).toBe('strict-origin-when-cross-origin');
+    }
+    expect([...tileReferrers]).toEqual([`${hub.apiUrl}/`]);
+    const attribution = page.locator('.leaflet-control-attribution');
+    expect(await attribution.textContent()).toContain('© OpenStreetMap contributors');
+    expect(await attribution.getByRole('link', { name: 'OpenStreetMap', exact: true }).getAttribute('href')).toBe('https://www.openstreetmap.org/copyright');
+    expect(await page.getByText(TILES_FAILED).count()).toBe(0);
+    await page.unroute(OSM_TILES);
+  });
+
+  it('draws the track on a grid without a notice where the tile URL is empty: a preference, or a hub started with --tile-url none', async () => {
+    const tileRequests: string[] = [];
+    await context.route(OSM_TILES, (route) => {
+      tileRequests.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    try {
+      await page.goto(`${hub.apiUrl}/#/preferences`);
+      await page.getByLabel('Tile URL template').fill('');
+      await page.getByRole('button', { name: 'Save preferences' }).click();
+      await page.getByText('Saved in this browser.').waitFor();
+      await expectGridTrack(page, deviceId, 13);
+
+      const bare = await startTestHub({ consoleDir, extra: { tileUrl: 'none' } });
+      const other = await context.newPage();
+      other.on('pageerror', (err) => pageErrors.push(String(err)));
+      try {
+        expect(await api(bare, 'GET', '/config.json', undefined, null)).toEqual({ status: 200, json: { tilesUrl: '' } });
+        const made = await api(bare, 'POST', '/gw/devices', [{ name: 'Bare', configuration: { ident: IMEI } }]);
+        const t = await SimulatedTracker.connect(bare.channelPort, IMEI);
+        await t.send(lineRecords(now - 900, 3));
+        t.close();
+        await other.goto(`${bare.apiUrl}/`);
+        await other.getByLabel('Access token').fill(TEST_TOKEN);
+        await other.getByRole('button', { name: 'Log in' }).click();
+        await other.getByRole('heading', { name: 'Devices' }).waitFor();
+        await expectGridTrack(other, made.json.result[0].id as number, 3);
+      } finally {
+        await other.close();
+        await bare.stop();
+      }
+      expect(tileRequests).toEqual([]);
+    } finally {
+      await context.unroute(OSM_TILES);
+    }
+    // Back to the default: preferences keep only what differs from it.
+    await page.goto(`${hub.apiUrl}/#/preferences`);
+    await page.getByLabel('Tile URL template').fill('https://tile.openstreetmap.org/{z}/{x}/{y}.png');
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Saved in this browser.').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('hub.console.prefs'))).toBe('{"v":2}');
+    await page.goto(`${hub.apiUrl}/#/devices/${deviceId}/track`); // where the next test starts
+    await page.getByRole('heading', { name: 'Truck 7' }).waitFor();
   });
 
   it('shows the telemetry table and the device as online in the list', async () => {
@@ -358,6 +505,31 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await page.goto(`${hub.apiUrl}/#/devices/${deviceId}/log`);
     await page.locator('table.log .badge', { hasText: 'connected' }).first().waitFor();
     await shot(page, 'device-log');
+  });
+
+  it('shows each channel as listening, or in the danger style why not and since when (a port another socket holds)', async () => {
+    const holder = createTcpServer();
+    portHolder = holder;
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const port = (holder.address() as { port: number }).port;
+    const created = await api(hub, 'POST', '/gw/channels', [{ name: 'port-taken', protocol_name: 'teltonika', configuration: { port } }]);
+    expect(created.status).toBe(200);
+    const id = created.json.result[0].id as number;
+    const status = await eventually(async () => {
+      const s = (await api(hub, 'GET', `/gw/channels/${id}`)).json.result[0].status;
+      return s.since === null ? undefined : (s as { listening: boolean; error?: string; since: number });
+    }, 10_000);
+    expect(status).toMatchObject({ listening: false, error: `address 127.0.0.1:${port} in use` });
+    await page.getByRole('link', { name: 'Channels' }).click();
+    const taken = page.locator('table.channels tr[data-channel="port-taken"]');
+    await expect.poll(() => taken.locator('.reason').textContent()).toBe(`address 127.0.0.1:${port} in use`);
+    expect(await taken.locator('.badge-failed').textContent()).toBe('not listening');
+    expect(await taken.locator('.reason').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(185, 28, 28)'); // --danger
+    const since = new Date(status.since * 1000).toISOString().slice(0, 19).replace('T', ' '); // the browser runs in UTC
+    expect(await taken.locator('.channel-error .muted').textContent()).toBe(`since ${since}`);
+    const serving = page.locator('table.channels tr[data-channel="teltonika"]');
+    expect(await serving.locator('.badge-online').textContent()).toBe('listening');
+    expect(await serving.locator('.reason').count()).toBe(0);
   });
 
   it('lists channels and connections, and kicks the tracker', async () => {
@@ -455,13 +627,15 @@ describe('web console in headless Chromium against a local hub and a simulated t
     const otherId = other.json.result[0].id as number;
     // The token is made on the Tokens page: read-only, limited to the first device.
     await page.goto(`${hub.apiUrl}/#/tokens`);
+    // None yet (the admin token is the hub's own): the table says so.
+    await expect.poll(() => page.locator('table.tokens tbody tr').allTextContents()).toEqual(['No tokens yet.']);
     await page.getByLabel('Description').fill('one device, read only');
     await page.getByLabel('Limit to device ids (empty: no limit)').fill(String(deviceId));
     await page.getByLabel('Read only (devices)').check();
     await expectLabelled(page);
     await page.getByRole('button', { name: 'Create token' }).click();
     const key = (await page.getByTestId('new-token-key').textContent())!.trim();
-    await page.locator('table tr', { hasText: `GET gw/devices [${deviceId}]` }).waitFor();
+    await page.locator('table.tokens tr', { hasText: `GET gw/devices [${deviceId}]` }).waitFor();
     await shot(page, 'tokens', [page.getByTestId('new-token-key')]);
     const limited = await context.newPage();
     limited.on('pageerror', (err) => pageErrors.push(String(err)));
@@ -488,6 +662,19 @@ describe('web console in headless Chromium against a local hub and a simulated t
     await page.locator('table.devices tr', { hasText: IMEI }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, 'devices-phone');
+    await page.getByRole('button', { name: 'New device' }).click();
+    const fit = await selectFit(page, '#new-device-type');
+    expect(fit.width).toBeGreaterThanOrEqual(fit.needed);
+    expect(fit.right).toBeLessThanOrEqual(390);
+    await page.getByRole('button', { name: 'Close form' }).click();
+    // Channels stack on a phone: every cell, the long error too, inside the screen.
+    await page.goto(`${hub.apiUrl}/#/channels`);
+    await page.locator('table.channels tr', { hasText: 'port-taken' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const cells = await page.locator('table.channels td').evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect()));
+    expect(cells.length).toBe(12); // 2 channels × (5 columns + actions)
+    for (const c of cells) expect([c.left >= 0, c.right <= 390]).toEqual([true, true]);
+    await shot(page, 'channels-phone');
     await page.goto(`${hub.apiUrl}/#/devices/${deviceId}/live`);
     await page.locator('.message').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

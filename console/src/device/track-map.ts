@@ -10,18 +10,42 @@ export interface TrackPoint {
 }
 
 export interface MapOptions {
-  /** Tile URL template; empty = no tiles (plain background). */
+  /** Tile URL template; empty = no tiles (drawn on a grid). */
   readonly tilesUrl: string;
+  /** HTML shown in the attribution control while tiles are shown. */
   readonly attribution: string;
+  /** Called once when the tiles cannot be loaded and the map fell back to the grid. */
+  readonly onTilesFailed?: () => void;
 }
+
+/** Tile errors without a single loaded tile after which the tiles are given up (offline, blocked, wrong URL). */
+const FAILED_TILES = 3;
 
 /**
  * Draws a track with Leaflet's SVG renderer: a polyline with start and end markers, fitted to
- * the view. Without tiles the map is a plain background, so it works offline. Returns a disposer.
+ * the view, over map tiles when configured and loadable, else on a grid (the container's
+ * background), so it works offline. Returns a disposer.
  */
 export function drawTrack(el: HTMLElement, points: readonly TrackPoint[], opts: MapOptions): () => void {
   const m = leafletMap(el, { attributionControl: opts.tilesUrl !== '', zoomSnap: 0.25, keyboard: true });
-  if (opts.tilesUrl) tileLayer(opts.tilesUrl, { maxZoom: 19, attribution: opts.attribution }).addTo(m);
+  if (opts.tilesUrl) {
+    // The page sends no referrer (index.html); tile servers such as OpenStreetMap's require the origin.
+    const tiles = tileLayer(opts.tilesUrl, { maxZoom: 19, attribution: opts.attribution, referrerPolicy: 'strict-origin-when-cross-origin' });
+    let loaded = 0;
+    let failed = 0;
+    const giveUp = () => {
+      if (loaded > 0 || failed === 0 || !m.hasLayer(tiles)) return;
+      m.removeLayer(tiles);
+      opts.onTilesFailed?.();
+    };
+    tiles.on('tileload', () => loaded++);
+    tiles.on('tileerror', () => {
+      failed++;
+      if (failed >= FAILED_TILES) giveUp();
+    });
+    tiles.on('load', giveUp); // every visible tile settled: none loaded means none will
+    tiles.addTo(m);
+  }
   control.scale({ imperial: false }).addTo(m);
   const latlngs = points.map((p) => [p.lat, p.lon] as [number, number]);
   const line = polyline(latlngs, { color: '#2563eb', weight: 4, opacity: 0.9, className: 'track-line' }).addTo(m);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorNote, ErrorNotice, Notice } from '../components.js';
+import { tilesAttribution } from '../config.js';
 import { useApp } from '../context.js';
 import { Form, InputField } from '../fields.js';
 import { fmtDuration, fmtTime, fromLocalInput, toLocalInput } from '../format.js';
@@ -68,7 +69,6 @@ export function TrackTab(p: { device: Device }) {
     setProblem(undefined);
     void load(t - seconds, t);
   };
-  const maxSpeed = points?.reduce((m, x) => Math.max(m, x.speed ?? 0), 0) ?? 0;
   return (
     <div>
       <Form class="toolbar range" onSubmit={submit} aria-label="Time range" noValidate={false}>
@@ -90,21 +90,15 @@ export function TrackTab(p: { device: Device }) {
       {action.busy ? <p class="muted">Loading positions…</p> : null}
       {points ? (
         <>
-          <p class="track-summary" role="status" data-testid="track-summary">
-            {points.length} points
-            {points.length > 0
-              ? ` · ${distanceKm(points).toFixed(2)} km · max ${maxSpeed} km/h · ${fmtTime(points[0].ts)} → ${fmtTime(points[points.length - 1].ts)} (${fmtDuration(points[points.length - 1].ts - points[0].ts)})`
-              : ''}
-            {truncated ? ' · truncated: narrow the range' : ''}
-          </p>
+          <TrackSummary points={points} truncated={truncated} />
           {points.length > 0 ? (
-            <TrackMapLoader points={points} tilesUrl={config.tilesUrl} attribution={config.tilesAttribution} />
+            <TrackMapLoader points={points} tilesUrl={config.tilesUrl} attribution={tilesAttribution(config)} />
           ) : (
             <Notice>No positions in this range.</Notice>
           )}
           {!config.tilesUrl && points.length > 0 ? (
             <p class="muted small">
-              No map tiles configured: the track is drawn on a plain background. Set a tile URL in <a href="#/preferences">Preferences</a>.
+              No map tiles are set: the track is drawn on a grid. Set a tile URL in <a href="#/preferences">Preferences</a>.
             </p>
           ) : null}
         </>
@@ -115,16 +109,35 @@ export function TrackTab(p: { device: Device }) {
   );
 }
 
-/** Loads Leaflet (a separate chunk) only when a track is shown. */
+function TrackSummary(p: { points: readonly TrackPoint[]; truncated: boolean }) {
+  const pts = p.points;
+  const maxSpeed = pts.reduce((m, x) => Math.max(m, x.speed ?? 0), 0);
+  const first = pts[0];
+  const last = pts[pts.length - 1];
+  return (
+    <p class="track-summary" role="status" data-testid="track-summary">
+      {pts.length} points
+      {first && last
+        ? ` · ${distanceKm(pts).toFixed(2)} km · max ${maxSpeed} km/h · ${fmtTime(first.ts)} → ${fmtTime(last.ts)} (${fmtDuration(last.ts - first.ts)})`
+        : ''}
+      {p.truncated ? ' · truncated: narrow the range' : ''}
+    </p>
+  );
+}
+
+/** Loads Leaflet (a separate chunk) only when a track is shown; says so when the tiles could not be loaded. */
 function TrackMapLoader(p: { points: TrackPoint[]; tilesUrl: string; attribution: string }) {
   const el = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | undefined>();
+  const [tilesFailed, setTilesFailed] = useState(false);
   useEffect(() => {
     let dispose: (() => void) | undefined;
     let alive = true;
+    setTilesFailed(false);
+    const opts = { tilesUrl: p.tilesUrl, attribution: p.attribution, onTilesFailed: () => alive && setTilesFailed(true) };
     import('./track-map.js').then(
       (mod) => {
-        if (alive && el.current) dispose = mod.drawTrack(el.current, p.points, { tilesUrl: p.tilesUrl, attribution: p.attribution });
+        if (alive && el.current) dispose = mod.drawTrack(el.current, p.points, opts);
       },
       (err: unknown) => setError(String(err)),
     );
@@ -136,6 +149,11 @@ function TrackMapLoader(p: { points: TrackPoint[]; tilesUrl: string; attribution
   return (
     <>
       {error ? <Notice kind="error">The map could not load: {error}</Notice> : null}
+      {tilesFailed ? (
+        <Notice kind="warn" id="tiles-failed">
+          Map tiles could not be loaded; drawn on a grid.
+        </Notice>
+      ) : null}
       <section ref={el} class="map" aria-label="Track map (arrow keys pan, + and − zoom)" data-testid="track-map" />
     </>
   );

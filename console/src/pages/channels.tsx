@@ -2,23 +2,20 @@ import { useState } from 'preact/hooks';
 import { ActionStatus, Badge, ConfirmButton, DataTable, PageSection, Time } from '../components.js';
 import { useApp } from '../context.js';
 import { Form, FormFooter, InputField, SelectField } from '../fields.js';
-import { fmtBytes } from '../format.js';
-import { useAction, useLoad } from '../hooks.js';
-import type { Channel, ChannelCreate, ConnectionRecord, Protocol } from '../types.js';
+import { fmtBytes, fmtTime } from '../format.js';
+import { type Loaded, useAction, useLoad } from '../hooks.js';
+import type { Channel, ChannelCreate, ChannelView, ConnectionRecord, Protocol } from '../types.js';
 
-/** Channels (listeners per protocol and port) and their open connections, with kick. */
+type ChannelRow = Channel & { readonly status?: ChannelView['status'] };
+
+const CHANNEL_COLUMNS = ['Name', 'Protocol', 'Address', 'Connections', 'State'] as const;
+
+/** Channels (listeners per protocol and port) with their listening state, and their open connections, with kick. */
 export function ChannelsPage() {
   const { api } = useApp();
-  const channels = useLoad(() => api.list<Channel>('/gw/channels/all'), [api], 10000);
+  const channels = useLoad(() => api.list<ChannelRow>('/gw/channels/all'), [api], 10000);
   const conns = useLoad(() => api.list<ConnectionRecord>('/gw/channels/all/connections'), [api], 2000);
   const action = useAction();
-  const kick = async (c: ConnectionRecord) => {
-    await action.run(async () => {
-      await api.del(`/gw/channels/${c.channel_id}/connections/${encodeURIComponent(c.id)}`);
-      return `Asked the listener to close ${c.ident ?? c.peer}.`;
-    });
-    conns.reload();
-  };
   const remove = async (ch: Channel) => {
     await action.run(async () => {
       await api.del(`/gw/channels/${ch.id}`);
@@ -31,53 +28,106 @@ export function ChannelsPage() {
     <PageSection id="channels" title="Channels" create={{ label: 'New channel', form: <NewChannel onCreated={channels.reload} /> }}>
       <ActionStatus action={action} />
       <DataTable
-        class="channels"
-        columns={['Name', 'Protocol', 'Address', 'Connections', 'State']}
+        class="channels stack-narrow"
+        columns={CHANNEL_COLUMNS}
         actions
         rows={channels.data}
         error={channels.error}
         empty="No channels."
-        row={(ch) => (
-          <tr key={ch.id}>
-            <td>{ch.name}</td>
-            <td>{ch.protocol_name}</td>
-            <td class="mono">{ch.uri}</td>
-            <td>{count(ch.id)}</td>
-            <td>{ch.enabled ? <Badge kind="online">enabled</Badge> : <Badge kind="offline">disabled</Badge>}</td>
-            <td>
-              <ConfirmButton
-                class="small-btn"
-                label={`Delete channel ${ch.name}`}
-                ask={{
-                  title: 'Delete the channel?',
-                  body: (
-                    <p>
-                      The listener of <strong>{ch.name}</strong> on {ch.uri} stops and its devices are disconnected.
-                    </p>
-                  ),
-                  confirm: 'Delete channel',
-                  danger: true,
-                }}
-                onConfirm={() => remove(ch)}
-              >
-                Delete
-              </ConfirmButton>
-            </td>
-          </tr>
-        )}
+        row={(ch) => <ChannelLine key={ch.id} channel={ch} connections={count(ch.id)} onDelete={() => remove(ch)} />}
       />
       <h2>Connections</h2>
+      <Connections channels={channels.data} conns={conns} />
+    </PageSection>
+  );
+}
+
+/** One channel; on narrow screens its cells stack under their column names (`data-label`). */
+function ChannelLine(p: { channel: ChannelRow; connections: number; onDelete(): unknown }) {
+  const ch = p.channel;
+  const [name, protocol, address, connections, state] = CHANNEL_COLUMNS;
+  return (
+    <tr data-channel={ch.name}>
+      <td data-label={name}>{ch.name}</td>
+      <td data-label={protocol}>{ch.protocol_name}</td>
+      <td data-label={address} class="mono">
+        {ch.uri}
+      </td>
+      <td data-label={connections}>{p.connections}</td>
+      <td data-label={state}>
+        <ChannelState channel={ch} />
+      </td>
+      <td>
+        <ConfirmButton
+          class="small-btn"
+          label={`Delete channel ${ch.name}`}
+          ask={{
+            title: 'Delete the channel?',
+            body: (
+              <p>
+                The listener of <strong>{ch.name}</strong> on {ch.uri} stops and its devices are disconnected.
+              </p>
+            ),
+            confirm: 'Delete channel',
+            danger: true,
+          }}
+          onConfirm={p.onDelete}
+        >
+          Delete
+        </ConfirmButton>
+      </td>
+    </tr>
+  );
+}
+
+/** Disabled, listening (since when), or why the listener does not serve it (since when). */
+function ChannelState(p: { channel: ChannelRow }) {
+  const { enabled, status } = p.channel;
+  if (!enabled) return <Badge kind="offline">disabled</Badge>;
+  if (!status) return <Badge kind="online">enabled</Badge>; // a hub that does not report listener status
+  if (status.listening)
+    return (
+      <Badge kind="online" title={status.since ? `since ${fmtTime(status.since)}` : undefined}>
+        listening
+      </Badge>
+    );
+  return (
+    <div class="channel-error">
+      <Badge kind="failed">not listening</Badge>
+      <div class="reason">{status.error ?? 'not listening'}</div>
+      {status.since ? (
+        <div class="muted small">
+          since <Time ts={status.since} />
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+function Connections(p: { channels: readonly Channel[] | undefined; conns: Loaded<ConnectionRecord[]> }) {
+  const { api } = useApp();
+  const action = useAction();
+  const kick = async (c: ConnectionRecord) => {
+    await action.run(async () => {
+      await api.del(`/gw/channels/${c.channel_id}/connections/${encodeURIComponent(c.id)}`);
+      return `Asked the listener to close ${c.ident ?? c.peer}.`;
+    });
+    p.conns.reload();
+  };
+  return (
+    <>
+      <ActionStatus action={action} />
       <DataTable
         class="connections"
         columns={['Ident', 'Channel', 'Peer', 'Since', 'Last active', 'In / out', 'Frames']}
         actions
-        rows={conns.data}
-        error={conns.error}
+        rows={p.conns.data}
+        error={p.conns.error}
         empty="No open connections."
         row={(c) => (
           <tr key={c.id} data-ident={c.ident ?? ''}>
             <td class="mono">{c.ident ?? <span class="muted">not identified</span>}</td>
-            <td>{channels.data?.find((ch) => ch.id === c.channel_id)?.name ?? c.channel_id}</td>
+            <td>{p.channels?.find((ch) => ch.id === c.channel_id)?.name ?? c.channel_id}</td>
             <td class="mono">{c.peer}</td>
             <td>
               <Time ts={c.established} />
@@ -97,7 +147,7 @@ export function ChannelsPage() {
           </tr>
         )}
       />
-    </PageSection>
+    </>
   );
 }
 

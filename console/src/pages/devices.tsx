@@ -3,7 +3,7 @@ import { ApiError } from '../api.js';
 import { Ago, Badge, DataTable, PageSection, Toolbar } from '../components.js';
 import { useApp } from '../context.js';
 import { Form, FormFooter, InputField, SelectField } from '../fields.js';
-import { useAction, useLoad } from '../hooks.js';
+import { useAttempt, useLoad } from '../hooks.js';
 import { href } from '../router.js';
 import type { ConnectionRecord, Device, DeviceCreate, DeviceType, TelemetryRow } from '../types.js';
 
@@ -59,7 +59,7 @@ export function typeName(types: readonly DeviceType[], id: number | null | undef
 export function DeviceTypeField(p: { id: string; value: string; onValue(v: string): void }) {
   const { deviceTypes } = useApp();
   return (
-    <SelectField id={p.id} label="Device type" value={p.value} onValue={p.onValue}>
+    <SelectField id={p.id} label="Device type" width="double" value={p.value} onValue={p.onValue}>
       <option value="">— detect from the protocol —</option>
       {deviceTypes.map((t) => (
         <option value={String(t.id)}>{t.name}</option>
@@ -117,12 +117,11 @@ function NewDevice(p: { onCreated(): void }) {
   const [name, setName] = useState('');
   const [ident, setIdent] = useState('');
   const [typeId, setTypeId] = useState('');
-  const [problem, setProblem] = useState<string | undefined>();
-  const action = useAction();
+  const { action, problem, setProblem, forget } = useAttempt();
   const submit = async () => {
+    forget();
     const bad = name.trim() === '' ? 'Name is required.' : identProblem(ident.trim());
-    setProblem(bad);
-    if (bad) return;
+    if (bad) return setProblem(bad);
     const body: DeviceCreate[] = [{ name: name.trim(), configuration: { ident: ident.trim() }, ...(typeId ? { device_type_id: Number(typeId) } : {}) }];
     const ok = await action.run(async () => {
       const [created] = await api.post<Device>('/gw/devices', body);
@@ -135,7 +134,7 @@ function NewDevice(p: { onCreated(): void }) {
     }
   };
   return (
-    <Form id="new-device" class="card form-grid" onSubmit={submit} heading="New device" headingId="new-device-title">
+    <Form id="new-device" class="card form-grid" onSubmit={submit} onInput={forget} heading="New device" headingId="new-device-title">
       <InputField id="new-device-name" label="Name" value={name} required onValue={setName} />
       <InputField id="new-device-ident" label="Ident (IMEI)" class="mono" value={ident} required autocomplete="off" spellcheck={false} onValue={setIdent} />
       <DeviceTypeField id="new-device-type" value={typeId} onValue={setTypeId} />

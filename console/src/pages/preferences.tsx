@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ErrorNote, Notice, PageSection } from '../components.js';
+import { OSM_TILES } from '../config.js';
 import { useApp } from '../context.js';
 import { Form, InputField, SelectField } from '../fields.js';
 
@@ -31,11 +32,17 @@ export function PreferencesPage() {
           label="Tile URL template"
           type="url"
           value={tilesUrl}
-          placeholder="https://tile.example.org/{z}/{x}/{y}.png"
+          placeholder={OSM_TILES}
           onValue={setTilesUrl}
-          hint="Empty: tracks are drawn on a plain background (no network needed). Use a tile server you are allowed to use."
+          hint="Default: the deployment's tiles, else OpenStreetMap's standard tiles. Empty: tracks are drawn on a grid (no network needed). Use a tile server you are allowed to use."
         />
-        <InputField id="pref-attribution" label="Tile attribution" value={attribution} onValue={setAttribution} />
+        <InputField
+          id="pref-attribution"
+          label="Tile attribution"
+          value={attribution}
+          onValue={setAttribution}
+          hint="HTML shown on the map; empty: OpenStreetMap's for its tiles."
+        />
         <h2>Live messages</h2>
         <SelectField id="pref-live" label="Updates" value={live} onValue={(v) => setLive(v as typeof live)}>
           <option value="auto">Push (Server-Sent Events) when the hub offers it, else polling</option>

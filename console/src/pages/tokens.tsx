@@ -28,11 +28,13 @@ export function TokensPage() {
       <NewToken onCreated={tokens.reload} />
       <ActionStatus action={action} />
       <DataTable
+        class="tokens"
         columns={['Id', 'Description', 'Access', 'Expires']}
         actions
         rows={tokens.data}
         error={tokens.error}
         feature="Tokens"
+        empty="No tokens yet."
         row={(t) => (
           <tr key={t.id}>
             <td>{t.id}</td>
