@@ -31,3 +31,30 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [line(cells[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)].join('\n');
 }
+
+/**
+ * Several contenders side by side on a shared, noisy machine: rounds run every contender in turn
+ * for about `ms` each (after one warm-up pass), so a load change hits them all alike. Returns
+ * each contender's median ops/s and, per round, the ops/s of all of them (for ratios per round).
+ */
+export function sideBySide(
+  fns: Readonly<Record<string, () => unknown>>,
+  { ms = 300, rounds = 7, warmupMs = 200 } = {},
+): { median: Record<string, number>; rounds: Record<string, number>[] } {
+  const names = Object.keys(fns);
+  for (const name of names) opsPerSecond(fns[name], { ms: 1, rounds: 1, warmupMs });
+  const perRound: Record<string, number>[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const round: Record<string, number> = {};
+    for (const name of names) round[name] = opsPerSecond(fns[name], { ms, rounds: 1, warmupMs: 0 });
+    perRound.push(round);
+  }
+  const median: Record<string, number> = {};
+  for (const name of names) median[name] = medianOf(perRound.map((round) => round[name]));
+  return { median, rounds: perRound };
+}
+
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

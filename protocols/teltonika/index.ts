@@ -18,6 +18,7 @@ export const teltonika: ProtocolCodec = {
   frame,
   inspect,
   decode: (bytes, ctx) => decode(bytes, ctx, fastRecords),
+  decodeInspected: (bytes, ctx, inspection) => decode(bytes, ctx, fastRecords, inspection),
   encodeCommand,
   correlate,
   deviceTypes: DEVICE_TYPES,

@@ -1,6 +1,6 @@
 import { convertParam, unknownParamName } from '../../common/params.js';
 import type { Reader } from '../../common/reader.js';
-import type { Message } from '../../common/types.js';
+import type { CodecOptions, Message } from '../../common/types.js';
 import { Codec, PRIORITY } from '../constants.js';
 import { IO_TABLE } from '../params.js';
 import type { FastRecords, Shape } from './fast-path.js';
@@ -28,22 +28,36 @@ const EXTENDED = new Map<Layout, Layout>(Object.values(LAYOUTS).map((l) => [l, {
 const TWO_POW_32 = 4294967296;
 const MAX_SAFE_HI = 0x1fffff; // high word of an 8-byte value that still fits in 2^53
 
-/** Tries the generated decoder of the last shape seen; on another shape decodes generically and learns it. */
-export function decodeAvlFast(r: Reader, layout: Layout, extended: boolean, fast: FastRecords): Message {
+/**
+ * `count` records of codec 8, 8E or 16 into `messages`. Each record first tries the generated
+ * decoder of the last shape seen (per layout); a record of another shape is decoded generically and
+ * its shape learnt. `fast_path: false` in the channel settings decodes every record generically.
+ */
+export function decodeAvlRecords(r: Reader, layout: Layout, count: number, settings: CodecOptions['settings'], fast: FastRecords, messages: Message[]): void {
+  const extended = settings?.extended === true;
+  if (settings?.fast_path === false) {
+    for (let i = 0; i < count; i++) messages.push(decodeAvlRecord(r, layout, extended));
+    return;
+  }
   const key = (extended && EXTENDED.get(layout)) || layout;
-  const last = fast.last.get(key);
-  if (last) {
-    const m = last.decode(r.buf, r.pos, r.end);
-    if (m) {
-      r.pos += last.size;
-      return m;
+  let last = fast.last.get(key);
+  for (let i = 0; i < count; i++) {
+    if (last !== undefined) {
+      const m = last.decode(r.buf, r.pos, r.end);
+      if (m !== undefined) {
+        r.pos += last.size;
+        messages.push(m);
+        continue;
+      }
+    }
+    const start = r.pos;
+    messages.push(decodeAvlRecord(r, layout, extended));
+    const shape = scanShape(r.buf, start, layout, extended);
+    if (shape) {
+      last = fast.for(shape);
+      fast.last.set(key, last);
     }
   }
-  const start = r.pos;
-  const m = decodeAvlRecord(r, layout, extended);
-  const shape = scanShape(r.buf, start, layout, extended);
-  if (shape) fast.last.set(key, fast.for(shape));
-  return m;
 }
 
 /** The shape (IO ids per group) of a well-formed record at `at`; undefined for variable-length IO. */

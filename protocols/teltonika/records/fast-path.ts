@@ -55,11 +55,24 @@ export function shapeKey(s: Shape): string {
 }
 
 function u64(b: Buffer, at: number): number | string {
-  const hi = b.readUInt32BE(at);
-  return hi <= 0x1fffff ? hi * 4294967296 + b.readUInt32BE(at + 4) : b.toString('hex', at, at + 8);
+  const hi = b[at] * 16777216 + ((b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]);
+  return hi <= 0x1fffff ? hi * 4294967296 + (b[at + 4] * 16777216 + ((b[at + 5] << 16) | (b[at + 6] << 8) | b[at + 7])) : b.toString('hex', at, at + 8);
 }
 
+/** Character codes of the first and the second hex digit of each byte value (lower case, as `toString('hex')`). */
+const HEX_HI = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').charCodeAt(0));
+const HEX_LO = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0').charCodeAt(1));
+
+// The generated code reads the bytes itself: the length check at its start covers every read, and
+// inline arithmetic is cheaper than Buffer's checked readers; strings of fixed size are built with
+// one String.fromCharCode (a flat string, without Buffer#toString's argument checks and slicing).
 const int = (at: number, n: number) => (n === 1 ? `b[p+${at}]` : `((b[p+${at}]<<8)|b[p+${at + 1}])`);
+const u32 = (at: number) => `(b[p+${at}]*16777216+((b[p+${at + 1}]<<16)|(b[p+${at + 2}]<<8)|b[p+${at + 3}]))`;
+const i32 = (at: number) => `((b[p+${at}]<<24)|(b[p+${at + 1}]<<16)|(b[p+${at + 2}]<<8)|b[p+${at + 3}])`;
+const i16 = (at: number) => `(((b[p+${at}]<<24)|(b[p+${at + 1}]<<16))>>16)`;
+const offsets = (at: number, size: number) => Array.from({ length: size }, (_, i) => `p+${at + i}`);
+const hex = (at: number, size: number) => `String.fromCharCode(${offsets(at, size).map((o) => `H[b[${o}]],L[b[${o}]]`)})`;
+const latin1 = (at: number, size: number) => `String.fromCharCode(${offsets(at, size).map((o) => `b[${o}]`)})`;
 
 function compile(s: Shape): FastRecord {
   const checks: string[] = [];
@@ -69,6 +82,8 @@ function compile(s: Shape): FastRecord {
   const idSize = s.wideIds ? 2 : 1;
   const countSize = s.wideCounts ? 2 : 1;
   fields.push(...headFields(s));
+  // a record without a fix (latitude and longitude 0) has no position fields: it is another shape
+  checks.push(`(${i32(9)}|${i32(13)})${s.position ? '!==' : '==='}0`);
   const eventAt = off;
   off += idSize;
   checks.push(s.event ? `${int(eventAt, idSize)}!==0` : `${int(eventAt, idSize)}===0`);
@@ -96,17 +111,17 @@ function compile(s: Shape): FastRecord {
 if(!(${checks.join('&&')}))return undefined;
 return {${fields.join(',\n')}};`;
   // generated from the shape's numbers and IO_TABLE's names only: no text from the wire reaches it
-  const factory = new Function('PRIORITY', 'u64', `return function fastRecord(b,p,end){${body}}`);
-  return { decode: factory(PRIORITY, u64) as FastRecord['decode'], size: off };
+  const factory = new Function('PRIORITY', 'u64', 'H', 'L', `return function fastRecord(b,p,end){${body}}`);
+  return { decode: factory(PRIORITY, u64, HEX_HI, HEX_LO) as FastRecord['decode'], size: off };
 }
 
 function headFields(s: Shape): string[] {
-  const fields = ['timestamp:(b.readUInt32BE(p)*4294967296+b.readUInt32BE(p+4))/1000'];
+  const fields = [`timestamp:(${u32(0)}*4294967296+${u32(4)})/1000`];
   if (s.position) {
     fields.push(
-      `'position.latitude':b.readInt32BE(p+13)/1e7`,
-      `'position.longitude':b.readInt32BE(p+9)/1e7`,
-      `'position.altitude':b.readInt16BE(p+17)`,
+      `'position.latitude':${i32(13)}/1e7`,
+      `'position.longitude':${i32(9)}/1e7`,
+      `'position.altitude':${i16(17)}`,
       `'position.direction':${int(19, 2)}`,
       `'position.speed':${int(22, 2)}`,
       `'position.satellites':b[p+21]`,
@@ -120,9 +135,9 @@ function headFields(s: Shape): string[] {
 function valueField(id: number, size: number, at: number, bits: { din: string[]; dout: string[] }): string {
   const def = IO_TABLE[id];
   const name = JSON.stringify(def ? def.name : unknownParamName(id));
-  if (size > 8 || def?.kind === 'hex') return `${name}:b.toString('hex',p+${at},p+${at + size})`;
-  if (def?.kind === 'ascii') return `${name}:b.toString('latin1',p+${at},p+${at + size})`;
-  const raw = size === 1 ? `b[p+${at}]` : size === 2 ? `((b[p+${at}]<<8)|b[p+${at + 1}])` : size === 4 ? `b.readUInt32BE(p+${at})` : `u64(b,p+${at})`;
+  if (size > 8 || def?.kind === 'hex') return `${name}:${hex(at, size)}`;
+  if (def?.kind === 'ascii') return `${name}:${latin1(at, size)}`;
+  const raw = size === 1 ? `b[p+${at}]` : size === 2 ? `((b[p+${at}]<<8)|b[p+${at + 1}])` : size === 4 ? u32(at) : `u64(b,p+${at})`;
   if (!def) return `${name}:${raw}`;
   if (def.bitmask) bits[def.bitmask].push(`(${raw}!==0?${1 << (def.bit ?? 0)}:0)`);
   if (def.kind === 'bool') return `${name}:${raw}!==0`;

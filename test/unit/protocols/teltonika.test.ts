@@ -195,6 +195,15 @@ describe('protocols/teltonika', () => {
         { numRuns: 300 },
       );
     });
+
+    it('does not give a record without a fix the position of the shape learnt from a record with one', () => {
+      const rec = (lat: number) => ({ timestampMs: 1_700_000_000_000, latitude: lat, longitude: lat / 2, satellites: 3, io1: { 21: 4 } });
+      const packet = avlPacket([rec(54), rec(0), rec(0), rec(54)], 0x08);
+      const out = teltonika.decode(packet, { transport: 'tcp' });
+      expect(out.messages[1]).toStrictEqual({ timestamp: 1700000000, 'priority.enum': 'low', 'gsm.signal.level': 4 });
+      expect(out.messages[2]).toStrictEqual(out.messages[1]);
+      expect(out.messages[3]).toMatchObject({ 'position.latitude': 54, 'position.longitude': 27, 'position.valid': true });
+    });
   });
 
   describe('robustness', () => {
