@@ -3,9 +3,7 @@
  * `hub`: the Telematics Hub command line. Each command lives in bin/commands/<name>.ts; this file
  * dispatches, prints help and the version, and turns usage mistakes into exit code 2.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { packageRoot } from '../lib/paths.js';
+import { packageVersion } from '../lib/paths.js';
 import { UsageError } from './commands/options.js';
 
 const HELP = `Telematics Hub
@@ -32,11 +30,6 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   simulate: async () => (await import('./commands/simulate.js')).runSimulate,
 };
 
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -44,7 +37,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === '--version' || command === '-v' || command === 'version') {
-    process.stdout.write(`${version()}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const load = COMMANDS[command];

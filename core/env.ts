@@ -58,6 +58,8 @@ export const ENV = {
   /** Listener log format: `json` (default) | `text`, and level. */
   logFormat: 'HUB_LOG_FORMAT',
   logLevel: 'LOG_LEVEL',
+  /** The hub's package version (the OpenAPI document shows it); set by the stack at synth. */
+  version: 'HUB_VERSION',
   /** A cluster worker's index (set by the primary). */
   workerIndex: 'HUB_WORKER_INDEX',
 } as const;
@@ -116,6 +118,7 @@ export const HubEnvSchema = z.object({
   [ENV.logFormat]: z.enum(['json', 'text']).default('json'),
   [ENV.logLevel]: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   [ENV.workerIndex]: optionalInt,
+  [ENV.version]: z.string().min(1).default('0.0.0'),
 });
 
 export type HubEnv = z.output<typeof HubEnvSchema>;

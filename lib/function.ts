@@ -5,8 +5,9 @@ import { ApplicationLogLevel, Architecture, LoggingFormat, Runtime, SystemLogLev
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { ENV } from '../core/env.js';
 import { acknowledge } from './nag.js';
-import { packageRoot } from './paths.js';
+import { packageRoot, packageVersion } from './paths.js';
 
 /**
  * Node.js runtime of every hub function: Node 22, the runtime the project targets and tests (the
@@ -61,6 +62,7 @@ export class HubFunction extends NodejsFunction {
         POWERTOOLS_METRICS_NAMESPACE: 'TelematicsHub',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        [ENV.version]: packageVersion(),
         ...props.environment,
       },
       bundling: {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,4 +24,9 @@ export function handlerEntry(name: HandlerName): string {
 /** Where the web console's build lands (`console/dist`), served by CloudFront when present at synth. */
 export function consoleDistPath(): string {
   return join(packageRoot(), 'console', 'dist');
+}
+
+/** The package's version (package.json). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

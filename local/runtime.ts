@@ -61,6 +61,8 @@ export interface LocalHubOptions {
   readonly wrapQueue?: (queue: FrameQueue) => FrameQueue;
   /** The built web console to serve at `/` (none when absent). */
   readonly consoleDir?: string;
+  /** The package version, shown in the OpenAPI document. */
+  readonly version?: string;
   /** Map tiles for the console (`none`: a grid); undefined keeps the console's default (OpenStreetMap). */
   readonly tileUrl?: string;
   /** Ingest attempts before a queue record is dead-lettered (default 20). */
@@ -210,6 +212,7 @@ async function wireServices(
     onStored: live.publish,
     onStreamReplay: (id) => bus.kick(id, true),
     portAvailable: (port, transport) => canListen(opts.host, port, transport),
+    version: opts.version,
   });
   const streams = t.add(
     'stream runtime',

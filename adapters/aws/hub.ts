@@ -28,6 +28,7 @@ export function awsHub(logger: Logger): Promise<HubServices> {
       publicHost: settings.publicHost,
       portRange: settings.portRange,
       adminToken: () => loadAdminToken(settings),
+      version: env[ENV.version],
       defaultTtl: { device: env[ENV.defaultDeviceMessagesTtl], channel: env[ENV.defaultChannelMessagesTtl] },
     });
   })();

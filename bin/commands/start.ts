@@ -55,7 +55,7 @@ export async function runStart(args: string[]): Promise<number> {
   configureLocalEnvironment(level);
   const { textLogger } = await import('../../core/logger.js');
   const { startLocalHub } = await import('../../local/runtime.js');
-  const { packageRoot } = await import('../../lib/paths.js');
+  const { packageRoot, packageVersion } = await import('../../lib/paths.js');
   const logger = textLogger(level);
   const host = values.host ?? '127.0.0.1';
   const hub = await startLocalHub({
@@ -71,6 +71,7 @@ export async function runStart(args: string[]): Promise<number> {
     listenerLogLevel: level,
     consoleDir: join(packageRoot(), 'console', 'dist'),
     tileUrl: values['tile-url'] ?? process.env.HUB_TILE_URL,
+    version: packageVersion(),
   });
   process.stdout.write(banner(hub, host));
   await untilStopped(() => hub.stop(), logger);

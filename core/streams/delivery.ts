@@ -227,7 +227,7 @@ export class StreamDelivery {
       status: {
         ...status,
         last_delivery: this.o.clock.now(),
-        lag: newest > 0 ? Math.max(0, this.o.clock.now() - newest) : null,
+        lag: newest > 0 ? Math.round(Math.max(0, this.o.clock.now() - newest) * 1000) / 1000 : null, // s, to the millisecond
         errors: 0,
         last_error: null,
         next_attempt: null,

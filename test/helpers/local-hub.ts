@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../core/logger.js';
+import { packageVersion } from '../../lib/paths.js';
 import { type LocalHub, type LocalHubOptions, startLocalHub } from '../../local/runtime.js';
 
 export const TEST_TOKEN = 'test-admin-token';
@@ -40,6 +41,7 @@ export async function startTestHub(
     portRange: [0, 0],
     channelSyncMs: 200,
     consoleDir: opts.consoleDir,
+    version: packageVersion(),
     ...opts.extra,
   });
   const channelPort = hub.listeners.channels[0]?.configuration.port ?? 0;

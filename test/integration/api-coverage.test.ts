@@ -1,3 +1,4 @@
+import { packageVersion } from '../../lib/paths.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avlPacket, handshake } from '../../protocols/teltonika/device.js';
 import { TestDevice } from '../helpers/devices.js';
@@ -179,6 +180,7 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
   it('serves an OpenAPI 3.1 document listing every route, without a token', async () => {
     const r = await api(hub, 'GET', '/openapi.json', undefined, null);
     expect(r.json.openapi).toBe('3.1.0');
+    expect(r.json.info.version).toBe(packageVersion());
     for (const route of hub.services.routes) expect(r.json.paths[route.path]?.[route.method.toLowerCase()], `${route.method} ${route.path}`).toBeDefined();
     expect(r.json.paths['/gw/devices'].post.requestBody.content['application/json'].schema.items.required).toContain('configuration');
   });

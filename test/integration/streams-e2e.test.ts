@@ -66,6 +66,7 @@ describe('streams end to end in local mode', () => {
       return st.delivered_messages === 3 ? st : undefined;
     });
     expect(status).toMatchObject({ delivered_messages: 3, buffered: 0, errors: 0 });
+    expect(Math.round(status.lag * 1000) / 1000).toBe(status.lag); // seconds to the millisecond, no float noise
     expect(status.last_delivery).toBeGreaterThan(0);
     const logs = (await api(hub, 'GET', '/gw/streams/1/logs')).json.result as { read: number; accepted: number; rejected: number }[];
     expect(logs.reduce((n, l) => n + l.read, 0)).toBe(3); // consecutive batches may travel together

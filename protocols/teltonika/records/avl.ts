@@ -77,8 +77,7 @@ function scanShape(b: Buffer, at: number, layout: Layout, extended: boolean): Sh
     groups.push(ids);
   }
   if (layout.variable && int(p, 2) !== 0) return undefined;
-  const position = b.readInt32BE(at + 9) !== 0 || b.readInt32BE(at + 13) !== 0;
-  return { ...layout, extended, position, event, groups };
+  return { ...layout, extended, event, groups };
 }
 
 /** din/dout bitmasks of one record, built while its IO elements are read (-1: no such element). */
@@ -111,7 +110,7 @@ function readHead(r: Reader): Message {
   const lon = b.readInt32BE(at + 9);
   const lat = b.readInt32BE(at + 13);
   const sats = b[at + 21];
-  if (lat === 0 && lon === 0) return { timestamp, 'priority.enum': PRIORITY[priority] ?? priority };
+  // every field parsed is kept: a record without a fix (0 satellites, or 0/0) has position.valid false
   return {
     timestamp,
     'position.latitude': lat / 1e7,
@@ -120,7 +119,7 @@ function readHead(r: Reader): Message {
     'position.direction': (b[at + 19] << 8) | b[at + 20],
     'position.speed': (b[at + 22] << 8) | b[at + 23],
     'position.satellites': sats,
-    'position.valid': sats > 0,
+    'position.valid': sats > 0 && (lat !== 0 || lon !== 0),
     'priority.enum': PRIORITY[priority] ?? priority,
   };
 }

@@ -16,7 +16,6 @@ export interface Shape {
   readonly generation: boolean;
   readonly variable: boolean;
   readonly extended: boolean;
-  readonly position: boolean;
   readonly event: boolean;
   /** IO ids per group, groups in wire order (1, 2, 4, 8 and, when extended, 16 bytes). */
   readonly groups: readonly (readonly number[])[];
@@ -51,7 +50,7 @@ export class FastRecords {
 }
 
 export function shapeKey(s: Shape): string {
-  return `${+s.wideIds}${+s.wideCounts}${+s.generation}${+s.variable}${+s.extended}${+s.position}${+s.event}|${s.groups.map((g) => g.join(',')).join('|')}`;
+  return `${+s.wideIds}${+s.wideCounts}${+s.generation}${+s.variable}${+s.extended}${+s.event}|${s.groups.map((g) => g.join(',')).join('|')}`;
 }
 
 function u64(b: Buffer, at: number): number | string {
@@ -81,9 +80,7 @@ function compile(s: Shape): FastRecord {
   let off = 24; // time 8, priority 1, GPS 15
   const idSize = s.wideIds ? 2 : 1;
   const countSize = s.wideCounts ? 2 : 1;
-  fields.push(...headFields(s));
-  // a record without a fix (latitude and longitude 0) has no position fields: it is another shape
-  checks.push(`(${i32(9)}|${i32(13)})${s.position ? '!==' : '==='}0`);
+  fields.push(...headFields());
   const eventAt = off;
   off += idSize;
   checks.push(s.event ? `${int(eventAt, idSize)}!==0` : `${int(eventAt, idSize)}===0`);
@@ -115,19 +112,18 @@ return {${fields.join(',\n')}};`;
   return { decode: factory(PRIORITY, u64, HEX_HI, HEX_LO) as FastRecord['decode'], size: off };
 }
 
-function headFields(s: Shape): string[] {
+function headFields(): string[] {
   const fields = [`timestamp:(${u32(0)}*4294967296+${u32(4)})/1000`];
-  if (s.position) {
-    fields.push(
-      `'position.latitude':${i32(13)}/1e7`,
-      `'position.longitude':${i32(9)}/1e7`,
-      `'position.altitude':${i16(17)}`,
-      `'position.direction':${int(19, 2)}`,
-      `'position.speed':${int(22, 2)}`,
-      `'position.satellites':b[p+21]`,
-      `'position.valid':b[p+21]>0`,
-    );
-  }
+  // every field parsed is kept: a record without a fix (0 satellites, or 0/0) has position.valid false
+  fields.push(
+    `'position.latitude':${i32(13)}/1e7`,
+    `'position.longitude':${i32(9)}/1e7`,
+    `'position.altitude':${i16(17)}`,
+    `'position.direction':${int(19, 2)}`,
+    `'position.speed':${int(22, 2)}`,
+    `'position.satellites':b[p+21]`,
+    `'position.valid':b[p+21]>0&&(${i32(9)}|${i32(13)})!==0`,
+  );
   fields.push(`'priority.enum':PRIORITY[b[p+8]]??b[p+8]`);
   return fields;
 }

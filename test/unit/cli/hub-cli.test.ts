@@ -53,6 +53,7 @@ describe('bin/hub', () => {
         .split('\n')
         .map((l) => JSON.parse(l));
       expect(line.messages[0]).toMatchObject({ ident: '123456', 'position.latitude': 60.1, 'position.longitude': 30.2, timestamp: 1700000000 });
+      expect(line.replies).toEqual([]); // the 200 has an empty body: no reply bytes
     });
 
     it('refuses an unknown protocol with the list of known ones', () => {

@@ -80,12 +80,19 @@ describe('protocols/teltonika', () => {
   });
 
   describe('decode', () => {
-    it('decodes a Codec 8 record: time, IO by the table, unknown IO kept', () => {
+    it('decodes a Codec 8 record: time, IO by the table, unknown IO kept, a record without a fix keeps its position fields (invalid)', () => {
       const out = teltonika.decode(CODEC8_ONE_RECORD, { transport: 'tcp', ident: '356307042441013' });
       expect(out.errors).toEqual([]);
       expect(out.messages).toEqual([
         {
           timestamp: 1560161086,
+          'position.latitude': 0,
+          'position.longitude': 0,
+          'position.altitude': 0,
+          'position.direction': 0,
+          'position.speed': 0,
+          'position.satellites': 0,
+          'position.valid': false,
           'priority.enum': 'high',
           'event.enum': 1,
           'gsm.signal.level': 3,
@@ -196,12 +203,20 @@ describe('protocols/teltonika', () => {
       );
     });
 
-    it('does not give a record without a fix the position of the shape learnt from a record with one', () => {
+    it('marks a 0/0 record invalid with the same shape as a record with a fix (fast and generic paths agree)', () => {
       const rec = (lat: number) => ({ timestampMs: 1_700_000_000_000, latitude: lat, longitude: lat / 2, satellites: 3, io1: { 21: 4 } });
       const packet = avlPacket([rec(54), rec(0), rec(0), rec(54)], 0x08);
       const out = teltonika.decode(packet, { transport: 'tcp' });
-      expect(out.messages[1]).toStrictEqual({ timestamp: 1700000000, 'priority.enum': 'low', 'gsm.signal.level': 4 });
+      expect(out.messages[1]).toMatchObject({
+        timestamp: 1700000000,
+        'position.latitude': 0,
+        'position.longitude': 0,
+        'position.valid': false,
+        'gsm.signal.level': 4,
+      });
       expect(out.messages[2]).toStrictEqual(out.messages[1]);
+      const generic = teltonika.decode(packet, { transport: 'tcp', options: { crc: 'strict', maxFrameSize: 65536, settings: { fast_path: false } } });
+      expect(generic.messages).toStrictEqual(out.messages);
       expect(out.messages[3]).toMatchObject({ 'position.latitude': 54, 'position.longitude': 27, 'position.valid': true });
     });
   });
