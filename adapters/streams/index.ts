@@ -5,11 +5,19 @@ import { httpModule } from './http.js';
 import { mqttModule } from './mqtt.js';
 import { retranslatorModule } from './retranslator.js';
 import { thingsboardModule } from './thingsboard.js';
+import { ThingsboardGateways } from './thingsboard-gateway.js';
 
-export const STREAM_TYPES_MODULES: StreamTypeModules = {
-  http: httpModule,
-  mqtt: mqttModule,
-  wialon_retranslator: retranslatorModule,
-  aws_iot: awsIotModule,
-  thingsboard: thingsboardModule,
-};
+/**
+ * The stream type modules of one stream runtime. Modules that hold connections shared between a
+ * stream's target and its joiner (ThingsBoard's gateway) get their own registry here, owned by
+ * the runtime that asked for the modules.
+ */
+export function streamTypeModules(): StreamTypeModules {
+  return {
+    http: httpModule,
+    mqtt: mqttModule,
+    wialon_retranslator: retranslatorModule,
+    aws_iot: awsIotModule,
+    thingsboard: thingsboardModule(new ThingsboardGateways()),
+  };
+}

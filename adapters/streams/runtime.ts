@@ -5,7 +5,7 @@ import { commandGateway } from '../../core/streams/command-gateway.js';
 import { StreamDelivery } from '../../core/streams/delivery.js';
 import { JoinerManager } from '../../core/streams/joiners.js';
 import { TargetPool } from '../../core/streams/targets.js';
-import { STREAM_TYPES_MODULES } from './index.js';
+import { streamTypeModules } from './index.js';
 
 export interface StreamRuntimeOptions {
   readonly logger: Logger;
@@ -20,7 +20,8 @@ export interface StreamRuntimeOptions {
 export function streamRuntime(hub: HubServices, o: StreamRuntimeOptions) {
   const gateway = commandGateway(hub.ports.devices, hub.commands, hub.ports.commands);
   const deps = { logger: o.logger, commands: gateway };
-  const pool = new TargetPool(STREAM_TYPES_MODULES, deps, o.logger);
+  const modules = streamTypeModules(); // this runtime's own modules (and their shared connections)
+  const pool = new TargetPool(modules, deps, o.logger);
   const delivery = new StreamDelivery({
     streams: hub.ports.streams,
     state: hub.ports.streamState,
@@ -32,7 +33,7 @@ export function streamRuntime(hub: HubServices, o: StreamRuntimeOptions) {
     drainBudgetS: o.drainBudgetS,
     metric: o.metric,
   });
-  const joiners = new JoinerManager(hub.ports.streams, STREAM_TYPES_MODULES, deps, o.logger);
+  const joiners = new JoinerManager(hub.ports.streams, modules, deps, o.logger);
   return {
     delivery,
     pool,

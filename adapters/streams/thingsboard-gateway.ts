@@ -95,28 +95,35 @@ export class ThingsboardGateway {
   }
 }
 
-const shared = new Map<string, { gateway: ThingsboardGateway; refs: number }>();
-
 function keyOf(config: ThingsboardConfig, stream: Stream): string {
   return `${stream.id}\n${JSON.stringify(config)}`;
 }
 
-/** The stream's gateway connection, created on first use; release it when done. */
-export function acquireGateway(config: ThingsboardConfig, stream: Stream, deps: StreamDeps, tuning?: ThingsboardTuning): ThingsboardGateway {
-  const key = keyOf(config, stream);
-  const entry = shared.get(key) ?? { gateway: new ThingsboardGateway(config, stream, deps, tuning), refs: 0 };
-  entry.refs++;
-  shared.set(key, entry);
-  return entry.gateway;
-}
+/**
+ * The gateway connections of a stream runtime (its target and its RPC joiner share one MQTT
+ * connection per stream): owned by the runtime that created it (adapters/streams/runtime.ts),
+ * not by the module, so two runtimes in one process never share or leak connections.
+ */
+export class ThingsboardGateways {
+  private readonly shared = new Map<string, { gateway: ThingsboardGateway; refs: number }>();
 
-/** Drops one use; the last one closes the connection. */
-export async function releaseGateway(config: ThingsboardConfig, stream: Stream): Promise<void> {
-  const key = keyOf(config, stream);
-  const entry = shared.get(key);
-  if (!entry) return;
-  entry.refs--;
-  if (entry.refs > 0) return;
-  shared.delete(key);
-  await entry.gateway.session.close();
+  /** The stream's gateway connection, created on first use; release it when done. */
+  acquire(config: ThingsboardConfig, stream: Stream, deps: StreamDeps, tuning?: ThingsboardTuning): ThingsboardGateway {
+    const key = keyOf(config, stream);
+    const entry = this.shared.get(key) ?? { gateway: new ThingsboardGateway(config, stream, deps, tuning), refs: 0 };
+    entry.refs++;
+    this.shared.set(key, entry);
+    return entry.gateway;
+  }
+
+  /** Drops one use; the last one closes the connection. */
+  async release(config: ThingsboardConfig, stream: Stream): Promise<void> {
+    const key = keyOf(config, stream);
+    const entry = this.shared.get(key);
+    if (!entry) return;
+    entry.refs--;
+    if (entry.refs > 0) return;
+    this.shared.delete(key);
+    await entry.gateway.session.close();
+  }
 }

@@ -8,7 +8,7 @@ import { parseRpcRequest, type RpcRequest, rpcReply, TB_TOPICS } from '../../cor
 import type { StreamDeps, StreamJoiner } from '../../core/streams/types.js';
 import { type CommandOutcome, CommandRunner, type CommandRunnerOptions } from './command-runner.js';
 import { reasonOf } from './errors.js';
-import { acquireGateway, releaseGateway, type ThingsboardGateway, type ThingsboardTuning } from './thingsboard-gateway.js';
+import type { ThingsboardGateway, ThingsboardGateways, ThingsboardTuning } from './thingsboard-gateway.js';
 
 export type ThingsboardJoinerOptions = ThingsboardTuning & CommandRunnerOptions;
 
@@ -35,6 +35,7 @@ export class ThingsboardRpcJoiner implements StreamJoiner {
     private readonly config: ThingsboardConfig,
     private readonly stream: Stream,
     private readonly deps: StreamDeps & { commands: NonNullable<StreamDeps['commands']> },
+    private readonly gateways: ThingsboardGateways,
     private readonly options: ThingsboardJoinerOptions = {},
   ) {
     this.runner = new CommandRunner(deps.commands, `stream:${stream.id}`, deps.logger, options);
@@ -43,7 +44,7 @@ export class ThingsboardRpcJoiner implements StreamJoiner {
   /** Subscribes to `v1/gateway/rpc` on the stream's gateway connection; keeps trying in the background if the broker is down. */
   async start(): Promise<void> {
     if (this.gateway) return;
-    const gateway = acquireGateway(this.config, this.stream, this.deps, this.options);
+    const gateway = this.gateways.acquire(this.config, this.stream, this.deps, this.options);
     this.gateway = gateway;
     gateway.session.onMessage((topic, payload) => {
       if (topic === TB_TOPICS.rpc) this.receive(gateway, payload);
@@ -58,7 +59,7 @@ export class ThingsboardRpcJoiner implements StreamJoiner {
   async stop(): Promise<void> {
     this.runner.stop();
     await Promise.allSettled([...this.inflight]);
-    if (this.gateway) await releaseGateway(this.config, this.stream);
+    if (this.gateway) await this.gateways.release(this.config, this.stream);
     this.gateway = undefined;
   }
 
@@ -95,6 +96,7 @@ export function createThingsboardJoiner(
   config: ThingsboardConfig,
   stream: Stream,
   deps: StreamDeps,
+  gateways: ThingsboardGateways,
   options: ThingsboardJoinerOptions = {},
 ): StreamJoiner | undefined {
   const commands = deps.commands;
@@ -102,5 +104,5 @@ export function createThingsboardJoiner(
     deps.logger.warn('thingsboard: no command gateway available; server-side RPC disabled', { streamId: stream.id });
     return undefined;
   }
-  return new ThingsboardRpcJoiner(config, stream, { ...deps, commands }, options);
+  return new ThingsboardRpcJoiner(config, stream, { ...deps, commands }, gateways, options);
 }

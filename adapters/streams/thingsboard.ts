@@ -6,7 +6,7 @@
 import type { Stream, ThingsboardConfig } from '../../core/schemas/streams.js';
 import type { StreamBatch, StreamDeps, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
 import { TargetUnavailableError } from './errors.js';
-import { acquireGateway, releaseGateway, type ThingsboardGateway, type ThingsboardTuning } from './thingsboard-gateway.js';
+import type { ThingsboardGateway, ThingsboardGateways, ThingsboardTuning } from './thingsboard-gateway.js';
 import { createThingsboardJoiner } from './thingsboard-rpc.js';
 
 export class ThingsboardTarget implements StreamTarget {
@@ -16,9 +16,10 @@ export class ThingsboardTarget implements StreamTarget {
     private readonly config: ThingsboardConfig,
     private readonly stream: Stream,
     deps: StreamDeps,
+    private readonly gateways: ThingsboardGateways,
     tuning: ThingsboardTuning = {},
   ) {
-    this.gateway = acquireGateway(config, stream, deps, tuning);
+    this.gateway = gateways.acquire(config, stream, deps, tuning);
   }
 
   async deliver(batch: StreamBatch): Promise<void> {
@@ -29,12 +30,15 @@ export class ThingsboardTarget implements StreamTarget {
   async close(): Promise<void> {
     if (!this.gateway) return;
     this.gateway = undefined;
-    await releaseGateway(this.config, this.stream);
+    await this.gateways.release(this.config, this.stream);
   }
 }
 
-export const thingsboardModule: StreamTypeModule<ThingsboardConfig> = {
-  name: 'thingsboard',
-  createTarget: (config, stream, deps) => new ThingsboardTarget(config, stream, deps),
-  createJoiner: (config, stream, deps) => createThingsboardJoiner(config, stream, deps),
-};
+/** The `thingsboard` module of one stream runtime, over that runtime's gateway connections. */
+export function thingsboardModule(gateways: ThingsboardGateways): StreamTypeModule<ThingsboardConfig> {
+  return {
+    name: 'thingsboard',
+    createTarget: (config, stream, deps) => new ThingsboardTarget(config, stream, deps, gateways),
+    createJoiner: (config, stream, deps) => createThingsboardJoiner(config, stream, deps, gateways),
+  };
+}

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsIotTarget } from '../../../adapters/streams/aws-iot.js';
-import { STREAM_TYPES_MODULES } from '../../../adapters/streams/index.js';
+import { streamTypeModules } from '../../../adapters/streams/index.js';
 import { AwsIotConfigSchema, type Stream } from '../../../core/schemas/streams.js';
 import type { StreamBatch, StreamTarget } from '../../../core/streams/types.js';
 import type { Message } from '../../../protocols/common/types.js';
@@ -79,7 +79,7 @@ describe('aws_iot stream target', () => {
   const shadows = () => recorded.filter((r) => r.path.startsWith('/things/'));
 
   it('publishes each message as POST /topics/<url-encoded topic>?qos=1, SigV4-signed for iotdata', async () => {
-    const t = STREAM_TYPES_MODULES.aws_iot.createTarget(
+    const t = streamTypeModules().aws_iot.createTarget(
       AwsIotConfigSchema.parse({ endpoint: `http://127.0.0.1:${port}`, region: 'eu-west-1', topic: 'fleet/%device.id%/%ident%/telemetry' }),
       STREAM,
       { logger },

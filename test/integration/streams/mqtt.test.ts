@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Aedes, type AedesOptions } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STREAM_TYPES_MODULES } from '../../../adapters/streams/index.js';
+import { streamTypeModules } from '../../../adapters/streams/index.js';
 import { MqttTarget } from '../../../adapters/streams/mqtt.js';
 import { createMqttJoiner } from '../../../adapters/streams/mqtt-commands.js';
 import { MqttConfigSchema, type Stream } from '../../../core/schemas/streams.js';
@@ -175,7 +175,7 @@ function brokerSuite(kind: string, makeBroker: (port: number) => Broker) {
     });
     it('publishes one message per publish on the expanded topic, QoS 1, payload = message JSON', async () => {
       const p = await watch('telematics/#');
-      const t = STREAM_TYPES_MODULES.mqtt.createTarget(cfg({ topic: 'telematics/%device.id%/%ident%' }), STREAM, { logger });
+      const t = streamTypeModules().mqtt.createTarget(cfg({ topic: 'telematics/%device.id%/%ident%' }), STREAM, { logger });
       closers.push(() => t.close());
       await t.deliver(batch([msg('dev1', 1), msg('dev2', 2), msg('dev1', 3)]));
       await eventually(async () => (p.got.length === 3 ? true : undefined));

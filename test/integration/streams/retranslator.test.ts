@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STREAM_TYPES_MODULES } from '../../../adapters/streams/index.js';
+import { streamTypeModules } from '../../../adapters/streams/index.js';
 import { RetranslatorTarget } from '../../../adapters/streams/retranslator.js';
 import { RetranslatorConfigSchema, type Stream } from '../../../core/schemas/streams.js';
 import type { StreamBatch } from '../../../core/streams/types.js';
@@ -64,7 +64,7 @@ describe('wialon_retranslator stream target', () => {
   });
 
   it('sends one packet per message, exactly as described, all units on one connection', async () => {
-    const t = STREAM_TYPES_MODULES.wialon_retranslator.createTarget(RetranslatorConfigSchema.parse({ uri: `tcp://127.0.0.1:${port}` }), STREAM, { logger });
+    const t = streamTypeModules().wialon_retranslator.createTarget(RetranslatorConfigSchema.parse({ uri: `tcp://127.0.0.1:${port}` }), STREAM, { logger });
     await t.deliver(batch([kazan, guatemala, { ...kazan, timestamp: 1700000101 }]));
     await t.close();
     expect(receiver.errors).toEqual([]);

@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STREAM_TYPES_MODULES } from '../../../adapters/streams/index.js';
+import { streamTypeModules } from '../../../adapters/streams/index.js';
 import { ThingsboardTarget } from '../../../adapters/streams/thingsboard.js';
+import { ThingsboardGateways } from '../../../adapters/streams/thingsboard-gateway.js';
 import { createThingsboardJoiner } from '../../../adapters/streams/thingsboard-rpc.js';
 import { type Stream, ThingsboardConfigSchema } from '../../../core/schemas/streams.js';
 import { TB_MAX_MESSAGE_BYTES } from '../../../core/streams/thingsboard-payload.js';
@@ -46,6 +47,8 @@ const msg = (ident: string, t: number, extra: Message = {}): Message => ({
 const batch = (messages: Message[]): StreamBatch => ({ streamId: 8, batchId: 't1', messages });
 
 describe('thingsboard stream target', () => {
+  /** One runtime's gateway connections: the target and the RPC joiner of a stream share one. */
+  const gateways = new ThingsboardGateways();
   let aedes: Aedes;
   let server: Server;
   let port: number;
@@ -56,7 +59,7 @@ describe('thingsboard stream target', () => {
   const closers: (() => Promise<unknown>)[] = [];
   const cfg = (extra: Record<string, unknown> = {}) => ThingsboardConfigSchema.parse({ uri: `mqtt://127.0.0.1:${port}`, access_token: 'GW_TOKEN', ...extra });
   const target = (extra: Record<string, unknown> = {}): StreamTarget => {
-    const t = new ThingsboardTarget(cfg(extra), STREAM, { logger }, FAST);
+    const t = new ThingsboardTarget(cfg(extra), STREAM, { logger }, gateways, FAST);
     closers.push(() => t.close());
     return t;
   };
@@ -104,7 +107,7 @@ describe('thingsboard stream target', () => {
   });
 
   it('connects with the access token as username, announces each device once, then sends grouped telemetry (QoS 1)', async () => {
-    const t = STREAM_TYPES_MODULES.thingsboard.createTarget(cfg(), STREAM, { logger });
+    const t = streamTypeModules().thingsboard.createTarget(cfg(), STREAM, { logger });
     closers.push(() => t.close());
     await t.deliver(batch([msg('dev1', 1700000000.5), msg('dev2', 1700000001), msg('dev1', 1700000002)]));
     await eventually(async () => (ours().length === 5 ? true : undefined));
@@ -187,6 +190,7 @@ describe('thingsboard stream target', () => {
       ThingsboardConfigSchema.parse({ uri: `mqtt://127.0.0.1:${await freePort()}`, access_token: 'x' }),
       STREAM,
       { logger },
+      gateways,
       FAST,
     );
     closers.push(() => t.close());
@@ -195,7 +199,7 @@ describe('thingsboard stream target', () => {
 
   describe('server-side RPC', () => {
     const startJoiner = async (commands: CommandGateway, extra: Record<string, unknown> = {}) => {
-      const j = createThingsboardJoiner(cfg(extra), STREAM, { logger, commands }, { ...FAST, everyMs: 20 });
+      const j = createThingsboardJoiner(cfg(extra), STREAM, { logger, commands }, gateways, { ...FAST, everyMs: 20 });
       if (!j) throw new Error('no joiner');
       closers.push(() => j.stop());
       await j.start();
