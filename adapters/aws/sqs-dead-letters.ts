@@ -110,7 +110,9 @@ export class SqsDeadLetters implements DeadLetterStore {
   private async delete(messages: readonly Received[]): Promise<void> {
     for (let i = 0; i < messages.length; i += 10) {
       const group = messages.slice(i, i + 10);
-      await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.dlqUrl, Entries: group.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receipt })) }));
+      await this.sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: this.dlqUrl, Entries: group.map((m, j) => ({ Id: String(j), ReceiptHandle: m.receipt })) }),
+      );
     }
   }
 }
