@@ -110,7 +110,9 @@ export interface HubServices {
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const messages = new MessageService(ports.packs, ports.clock);
   const types = deviceTypes();
+  const typing = new DeviceTyping({ devices: ports.devices, deviceTypes: types, logs: ports.logs, clock: ports.clock, logger: ports.logger });
   const devices = new DeviceService({
+    typing,
     devices: ports.devices,
     ids: ports.ids,
     messages,
@@ -179,7 +181,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     clock: ports.clock,
     logger: ports.logger,
     commands,
-    typing: new DeviceTyping({ devices: ports.devices, deviceTypes: types, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
+    typing,
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
     onStored: async (batch) => {
       await fanout.publish(batch);

@@ -54,5 +54,9 @@ function decodeLine(connection: ReturnType<typeof codec>, line: string): { messa
     return { messages: [], replies: [], errors: ['input: expected {"hex": "..."} or {"http": {...}}'] };
   }
   const out = connection.decode(bytes);
-  return { messages: out.messages, replies: out.replies.map((r) => r.toString('hex')), errors: out.errors };
+  return {
+    messages: out.messages,
+    replies: out.replies.filter((r) => r.length > 0).map((r) => r.toString('hex')) /* an empty HTTP body is no reply */,
+    errors: out.errors,
+  };
 }

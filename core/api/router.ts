@@ -98,7 +98,13 @@ export class Router {
       if ('status' in out) return out;
       return json(200, out.next === undefined ? { result: out.result } : { result: out.result, next: out.next });
     }
-    if (pathMatched) return errorResponse(405, `method ${method} is not allowed on ${req.path}`);
+    if (pathMatched) {
+      const hint =
+        method === 'GET' && this.compiled.some((c) => c.route.method === 'GET' && c.regex.test(`${req.path.replace(/\/$/, '')}/all`))
+          ? `; GET ${req.path.replace(/\/$/, '')}/all lists them`
+          : '';
+      return errorResponse(405, `method ${method} is not allowed on ${req.path}${hint}`);
+    }
     throw new NotFoundError(`no route ${method} ${req.path}`);
   }
 

@@ -16,8 +16,8 @@ export function annotateDevice(message: Message, device: Device): Message {
  * Messages that arrived for an ident before any device had it are kept (for the channel's TTL);
  * when a device gets that ident they join its history and telemetry.
  */
-export async function adoptIdentHistory(messages: MessageService, telemetry: TelemetryStore, device: Device): Promise<number> {
+export async function adoptIdentHistory(messages: MessageService, telemetry: TelemetryStore, device: Device): Promise<Message[]> {
   const moved = await messages.adopt(device.configuration.ident, device.id, device.messages_ttl, (m) => annotateDevice(m, device));
   if (moved.length > 0) await telemetry.update(device.id, (current) => mergeTelemetry(current, moved));
-  return moved.length;
+  return moved;
 }

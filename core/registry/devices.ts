@@ -8,6 +8,7 @@ import type { MessagesQuery } from '../schemas/messages.js';
 import type { Access } from './access.js';
 import { adoptIdentHistory } from './adoption.js';
 import type { DeviceType } from './device-types.js';
+import type { DeviceTyping } from './device-typing.js';
 import { select } from './selectors.js';
 import { currentTelemetry, narrowTelemetry } from './telemetry.js';
 
@@ -23,6 +24,8 @@ export interface DeviceServiceDeps {
   /** messages_ttl of devices created without one (s). */
   readonly defaultMessagesTtl?: number;
   readonly clock?: Clock;
+  /** Gives a device the type of the protocol its adopted history was received with. */
+  readonly typing?: DeviceTyping;
   /** Called after the registry changed (local mode uses it to refresh ingest's caches at once). */
   readonly onChange?: () => void;
 }
@@ -59,9 +62,10 @@ export class DeviceService {
       for (const d of created) await this.deps.devices.delete(d).catch(() => undefined);
       throw err;
     }
-    for (const d of created) await adoptIdentHistory(this.deps.messages, this.deps.telemetry, d);
+    const out: Device[] = [];
+    for (const d of created) out.push(await this.adopt(d));
     this.deps.onChange?.();
-    return created;
+    return out;
   }
 
   /** The devices a selector picks within the caller's access (empty for `all` on a new hub). */
@@ -140,6 +144,17 @@ export class DeviceService {
     return Promise.all(
       targets.map(async (d) => ({ id: d.id, telemetry: narrowTelemetry(await currentTelemetry(this.deps.telemetry, this.deps.messages, d.id), prefixes) })),
     );
+  }
+
+  /**
+   * Joins the history kept for the device's ident before it was registered; a device created
+   * without a type that already spoke takes the generic type of the protocol it spoke (DeviceTyping).
+   */
+  private async adopt(device: Device): Promise<Device> {
+    const moved = await adoptIdentHistory(this.deps.messages, this.deps.telemetry, device);
+    const protocolId = moved.at(-1)?.['protocol.id'];
+    if (device.device_type_id !== null || typeof protocolId !== 'number' || !this.deps.typing) return device;
+    return this.deps.typing.observe(device, protocolId);
   }
 
   private checkType(id: number | null, field: string): void {

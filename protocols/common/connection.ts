@@ -84,7 +84,7 @@ export class ConnectionCodec {
     if (inspection.vars) Object.assign(state.vars, inspection.vars);
     if (inspection.error) out.errors.push(inspection.error.toString());
     if (inspection.store) this.addDecoded(frame, inspection, out);
-    if (inspection.reply && inspection.reply.length > 0) out.replies.push(inspection.reply); // an empty HTTP body is no reply
+    if (inspection.reply) out.replies.push(inspection.reply);
     if (inspection.close) this.closed = true;
   }
 

@@ -157,6 +157,9 @@ describe('registry API over local HTTP (channels, devices)', () => {
     it('answers 404 for an unknown route and 405 for a wrong method', async () => {
       expect((await api(hub, 'GET', '/gw/nothing')).status).toBe(404);
       expect((await api(hub, 'PATCH', '/gw/devices/1', {})).status).toBe(405);
+      const list = await api(hub, 'GET', '/gw/devices');
+      expect(list.status).toBe(405);
+      expect(list.json.errors[0].reason).toBe('method GET is not allowed on /gw/devices; GET /gw/devices/all lists them');
     });
     it('answers 413 for a body over 1 MiB', async () => {
       const r = await api(hub, 'POST', '/gw/devices', JSON.stringify([{ name: 'x'.repeat(1100 * 1024) }]));
