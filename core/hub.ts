@@ -6,6 +6,8 @@ import { channelRoutes } from './api/routes/channels.js';
 import { commandRoutes } from './api/routes/commands.js';
 import { deadLetterRoutes } from './api/routes/dead-letters.js';
 import { deviceRoutes } from './api/routes/devices.js';
+import { geofenceRoutes } from './api/routes/geofences.js';
+import { pluginRoutes } from './api/routes/plugins.js';
 import { protocolRoutes } from './api/routes/protocols.js';
 import { settingRoutes } from './api/routes/settings.js';
 import { streamRoutes } from './api/routes/streams.js';
@@ -13,6 +15,7 @@ import { tokenRoutes } from './api/routes/tokens.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
+import { PluginStage } from './plugin-stage.js';
 import type {
   Bus,
   ChannelRepository,
@@ -22,8 +25,10 @@ import type {
   DeadLetterStore,
   DeviceLogRepository,
   DeviceRepository,
+  GeofenceRepository,
   IdGenerator,
   PackStore,
+  PluginRepository,
   SettingsRepository,
   StreamRepository,
   StreamStateRepository,
@@ -38,6 +43,9 @@ import { ConnectionService, DeviceLogService } from './registry/connections.js';
 import { deviceTypes } from './registry/device-types.js';
 import { DeviceTyping } from './registry/device-typing.js';
 import { DeviceService } from './registry/devices.js';
+import { GeofenceLookup } from './registry/geofence-lookup.js';
+import { GeofenceService } from './registry/geofences.js';
+import { PluginService } from './registry/plugins.js';
 import { SettingsService } from './registry/settings.js';
 import { StreamService } from './registry/streams.js';
 import { TokenService, tokenAuthenticator } from './registry/tokens.js';
@@ -58,6 +66,8 @@ export interface HubPorts {
   readonly streams: StreamRepository;
   readonly subscriptions: SubscriptionRepository;
   readonly streamState: StreamStateRepository;
+  readonly geofences: GeofenceRepository;
+  readonly plugins: PluginRepository;
   /** Where stream batches go (EventBridge, or the local bus). */
   readonly bus: Bus;
   /** The ingest dead-letter queue, when the deployment exposes it. */
@@ -97,6 +107,8 @@ export interface HubServices {
   readonly deviceLogs: DeviceLogService;
   readonly tokens: TokenService;
   readonly streams: StreamService;
+  readonly geofences: GeofenceService;
+  readonly plugins: PluginService;
   readonly settings: SettingsService;
   readonly fanout: StreamFanout;
   /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
@@ -109,6 +121,8 @@ export interface HubServices {
 /** Wires the domain services over the ports: one composition for Lambda and for local mode. */
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const messages = new MessageService(ports.packs, ports.clock);
+  const geofenceLookup = new GeofenceLookup(ports.geofences);
+  const geofenceIndex = () => geofenceLookup.index();
   const types = deviceTypes();
   const devices = new DeviceService({
     devices: ports.devices,
@@ -121,6 +135,8 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     settings: ports.settings,
     clock: ports.clock,
     defaultMessagesTtl: settings.defaultTtl?.device,
+    plugins: ports.plugins,
+    geofences: geofenceIndex,
     onChange: settings.onRegistryChange,
   });
   const channels = new ChannelService({
@@ -133,6 +149,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     publicHost: settings.publicHost,
     portRange: settings.portRange,
     defaultMessagesTtl: settings.defaultTtl?.channel,
+    geofences: geofenceIndex,
   });
   const commands = new CommandService({
     commands: ports.commands,
@@ -146,7 +163,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   });
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel, access) => channels.select(sel, access));
   const deviceLogs = new DeviceLogService(ports.logs, (sel, access) => devices.select(sel, access));
-  const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus);
+  const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus, undefined, undefined, geofenceIndex);
   const streams = new StreamService({
     streams: ports.streams,
     subscriptions: ports.subscriptions,
@@ -181,9 +198,31 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     commands,
     typing: new DeviceTyping({ devices: ports.devices, deviceTypes: types, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
+    plugins: new PluginStage({ plugins: ports.plugins, geofences: geofenceIndex, messages, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
     onStored: async (batch) => {
       await fanout.publish(batch);
       await onStored?.(batch);
+    },
+  });
+  const geofences = new GeofenceService({
+    geofences: ports.geofences,
+    ids: ports.ids,
+    telemetry: ports.telemetry,
+    messages,
+    selectDevices: (sel, access) => devices.select(sel, access),
+    onChange: () => {
+      geofenceLookup.invalidate();
+      settings.onRegistryChange?.();
+    },
+  });
+  const plugins = new PluginService({
+    plugins: ports.plugins,
+    geofences: ports.geofences,
+    ids: ports.ids,
+    selectDevices: (sel, access) => devices.select(sel, access),
+    onChange: () => {
+      ingest.invalidate();
+      settings.onRegistryChange?.();
     },
   });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
@@ -194,6 +233,8 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     ...settingRoutes(settingsService),
     ...activityRoutes(connections, deviceLogs),
     ...streamRoutes(streams),
+    ...geofenceRoutes(geofences),
+    ...pluginRoutes(plugins),
     ...protocolRoutes(),
     ...tokenRoutes(tokens),
     ...deadLetterRoutes(ports.deadLetters),
@@ -218,6 +259,8 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     deviceLogs,
     tokens,
     streams,
+    geofences,
+    plugins,
     settings: settingsService,
     fanout,
     auth,
