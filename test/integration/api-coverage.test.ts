@@ -79,7 +79,17 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
       '/gw/geofences',
       [
         { name: 'g', geometry: { type: 'circle', center: { lat: 1, lon: 2 }, radius: 10 } },
-        { name: 'gx', geometry: { type: 'polygon', path: [{ lat: 0, lon: 0 }, { lat: 0, lon: 1 }, { lat: 1, lon: 1 }] } },
+        {
+          name: 'gx',
+          geometry: {
+            type: 'polygon',
+            path: [
+              { lat: 0, lon: 0 },
+              { lat: 0, lon: 1 },
+              { lat: 1, lon: 1 },
+            ],
+          },
+        },
       ],
     ],
     'GET /gw/geofences/{sel}': ['GET', '/gw/geofences/1'],
