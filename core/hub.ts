@@ -12,6 +12,7 @@ import { protocolRoutes } from './api/routes/protocols.js';
 import { settingRoutes } from './api/routes/settings.js';
 import { streamRoutes } from './api/routes/streams.js';
 import { tokenRoutes } from './api/routes/tokens.js';
+import type { GeofenceIndex } from './geofences/index.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
@@ -36,6 +37,7 @@ import type {
   TelemetryStore,
   TokenRepository,
 } from './ports.js';
+import type { Access } from './registry/access.js';
 import type { Authenticator } from './registry/auth.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
@@ -49,6 +51,7 @@ import { PluginService } from './registry/plugins.js';
 import { SettingsService } from './registry/settings.js';
 import { StreamService } from './registry/streams.js';
 import { TokenService, tokenAuthenticator } from './registry/tokens.js';
+import type { Device } from './schemas/devices.js';
 import { StreamFanout } from './streams/fanout.js';
 
 /** Everything the domain needs from the outside world. */
@@ -124,45 +127,12 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const geofenceLookup = new GeofenceLookup(ports.geofences);
   const geofenceIndex = () => geofenceLookup.index();
   const types = deviceTypes();
-  const devices = new DeviceService({
-    devices: ports.devices,
-    ids: ports.ids,
-    messages,
-    telemetry: ports.telemetry,
-    deviceTypes: types,
-    logs: ports.logs,
-    commands: ports.commands,
-    settings: ports.settings,
-    clock: ports.clock,
-    defaultMessagesTtl: settings.defaultTtl?.device,
-    plugins: ports.plugins,
-    geofences: geofenceIndex,
-    onChange: settings.onRegistryChange,
-  });
-  const channels = new ChannelService({
-    directory: ports.connections,
-    clock: ports.clock,
-    portAvailable: settings.portAvailable,
-    channels: ports.channels,
-    ids: ports.ids,
-    messages,
-    publicHost: settings.publicHost,
-    portRange: settings.portRange,
-    defaultMessagesTtl: settings.defaultTtl?.channel,
-    geofences: geofenceIndex,
-  });
-  const commands = new CommandService({
-    commands: ports.commands,
-    ids: ports.ids,
-    telemetry: ports.telemetry,
-    deviceTypes: types,
-    clock: ports.clock,
-    logs: ports.logs,
-    selectDevices: (sel, access) => devices.select(sel, access),
-    onQueued: settings.onCommandQueued,
-  });
+  const devices = deviceService(ports, settings, messages, types, geofenceIndex);
+  const channels = channelService(ports, settings, messages, geofenceIndex);
+  const selectDevices = (sel: string, access: Access) => devices.select(sel, access);
+  const commands = commandService(ports, settings, types, selectDevices);
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel, access) => channels.select(sel, access));
-  const deviceLogs = new DeviceLogService(ports.logs, (sel, access) => devices.select(sel, access));
+  const deviceLogs = new DeviceLogService(ports.logs, selectDevices);
   const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus, undefined, undefined, geofenceIndex);
   const streams = new StreamService({
     streams: ports.streams,
@@ -170,7 +140,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     state: ports.streamState,
     ids: ports.ids,
     clock: ports.clock,
-    selectDevices: (sel, access) => devices.select(sel, access),
+    selectDevices,
     selectChannels: (sel, access) => channels.select(sel, access),
     onChange: () => {
       fanout.invalidate();
@@ -184,7 +154,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     commandRepo: ports.commands,
     clock: ports.clock,
     logs: ports.logs,
-    selectDevices: (sel, access) => devices.select(sel, access),
+    selectDevices,
     onQueued: settings.onCommandQueued,
   });
   const onStored = settings.onStored;
@@ -204,52 +174,9 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
       await onStored?.(batch);
     },
   });
-  const geofences = new GeofenceService({
-    geofences: ports.geofences,
-    ids: ports.ids,
-    telemetry: ports.telemetry,
-    messages,
-    selectDevices: (sel, access) => devices.select(sel, access),
-    onChange: () => {
-      geofenceLookup.invalidate();
-      settings.onRegistryChange?.();
-    },
-  });
-  const plugins = new PluginService({
-    plugins: ports.plugins,
-    geofences: ports.geofences,
-    ids: ports.ids,
-    selectDevices: (sel, access) => devices.select(sel, access),
-    onChange: () => {
-      ingest.invalidate();
-      settings.onRegistryChange?.();
-    },
-  });
+  const { geofences, plugins } = analytics(ports, settings, { messages, geofenceLookup, ingest, selectDevices });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
-  const routes: Route[] = [
-    ...channelRoutes(channels),
-    ...deviceRoutes(devices, ingest),
-    ...commandRoutes(commands),
-    ...settingRoutes(settingsService),
-    ...activityRoutes(connections, deviceLogs),
-    ...streamRoutes(streams),
-    ...geofenceRoutes(geofences),
-    ...pluginRoutes(plugins),
-    ...protocolRoutes(),
-    ...tokenRoutes(tokens),
-    ...deadLetterRoutes(ports.deadLetters),
-  ];
-  routes.push({
-    method: 'GET',
-    path: '/openapi.json',
-    tag: 'meta',
-    summary: 'This OpenAPI 3.1 document',
-    public: true,
-    handler: async () => json(200, openApiDocument(routes, settings.version ?? '0.0.0')),
-  });
-  const auth = tokenAuthenticator(settings.adminToken, tokens);
-  const router = new Router(routes, auth, ports.logger);
-  return {
+  const services = {
     ports,
     messages,
     devices,
@@ -263,9 +190,127 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     plugins,
     settings: settingsService,
     fanout,
-    auth,
     ingest,
-    routes,
-    router,
   };
+  const routes = apiRoutes(services, settings.version);
+  const auth = tokenAuthenticator(settings.adminToken, tokens);
+  return { ...services, auth, routes, router: new Router(routes, auth, ports.logger) };
+}
+
+function deviceService(
+  ports: HubPorts,
+  settings: HubSettings,
+  messages: MessageService,
+  types: ReturnType<typeof deviceTypes>,
+  geofences: () => Promise<GeofenceIndex>,
+): DeviceService {
+  return new DeviceService({
+    devices: ports.devices,
+    ids: ports.ids,
+    messages,
+    telemetry: ports.telemetry,
+    deviceTypes: types,
+    logs: ports.logs,
+    commands: ports.commands,
+    settings: ports.settings,
+    clock: ports.clock,
+    defaultMessagesTtl: settings.defaultTtl?.device,
+    plugins: ports.plugins,
+    geofences,
+    onChange: settings.onRegistryChange,
+  });
+}
+
+function commandService(
+  ports: HubPorts,
+  settings: HubSettings,
+  types: ReturnType<typeof deviceTypes>,
+  selectDevices: (sel: string, access: Access) => Promise<Device[]>,
+): CommandService {
+  return new CommandService({
+    commands: ports.commands,
+    ids: ports.ids,
+    telemetry: ports.telemetry,
+    deviceTypes: types,
+    clock: ports.clock,
+    logs: ports.logs,
+    selectDevices,
+    onQueued: settings.onCommandQueued,
+  });
+}
+
+function channelService(ports: HubPorts, settings: HubSettings, messages: MessageService, geofences: () => Promise<GeofenceIndex>): ChannelService {
+  return new ChannelService({
+    directory: ports.connections,
+    clock: ports.clock,
+    portAvailable: settings.portAvailable,
+    channels: ports.channels,
+    ids: ports.ids,
+    messages,
+    publicHost: settings.publicHost,
+    portRange: settings.portRange,
+    defaultMessagesTtl: settings.defaultTtl?.channel,
+    geofences,
+  });
+}
+
+/** Geofences and plugins; a change drops the cached geofence index and ingest's plugin chains. */
+function analytics(
+  ports: HubPorts,
+  settings: HubSettings,
+  d: {
+    messages: MessageService;
+    geofenceLookup: GeofenceLookup;
+    ingest: IngestService;
+    selectDevices: (sel: string, access: Access) => Promise<Device[]>;
+  },
+): { geofences: GeofenceService; plugins: PluginService } {
+  const geofences = new GeofenceService({
+    geofences: ports.geofences,
+    ids: ports.ids,
+    telemetry: ports.telemetry,
+    messages: d.messages,
+    selectDevices: d.selectDevices,
+    onChange: () => {
+      d.geofenceLookup.invalidate();
+      settings.onRegistryChange?.();
+    },
+  });
+  const plugins = new PluginService({
+    plugins: ports.plugins,
+    geofences: ports.geofences,
+    ids: ports.ids,
+    selectDevices: d.selectDevices,
+    onChange: () => {
+      d.ingest.invalidate();
+      settings.onRegistryChange?.();
+    },
+  });
+  return { geofences, plugins };
+}
+
+/** Every route, and the OpenAPI document generated from them. */
+function apiRoutes(s: Omit<HubServices, 'auth' | 'routes' | 'router'>, version: string | undefined): Route[] {
+  const routes: Route[] = [
+    ...channelRoutes(s.channels),
+    ...deviceRoutes(s.devices, s.ingest),
+    ...commandRoutes(s.commands),
+    ...settingRoutes(s.settings),
+    ...activityRoutes(s.connections, s.deviceLogs),
+    ...streamRoutes(s.streams),
+    ...geofenceRoutes(s.geofences),
+    ...pluginRoutes(s.plugins),
+    ...protocolRoutes(),
+    ...tokenRoutes(s.tokens),
+    ...deadLetterRoutes(s.ports.deadLetters),
+  ];
+  routes.push({
+    method: 'GET',
+    path: '/openapi.json',
+    tag: 'meta',
+    summary: 'This OpenAPI 3.1 document',
+    public: true,
+    handler: async () => json(200, openApiDocument(routes, version ?? '0.0.0')),
+  });
+  return routes;
 }

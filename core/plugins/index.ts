@@ -1,3 +1,3 @@
 export { applyPlugins } from './chain.js';
 export { compilePlugin } from './compile.js';
-export type { ChainResult, CompiledPlugin, PluginContext, PluginDrop } from './types.js';
+export type { CompiledPlugin, PluginDrop } from './types.js';
