@@ -6,8 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { type CompiledExpression, compileExpression, type EvalContext } from '../core/expressions/index.js';
-import { parseFilter } from '../core/messages/filter.js';
 import type { Message } from '../protocols/common/types.js';
+import { parseFilter } from '../test/helpers/legacy-filter.js';
 import { fmt, opsPerSecond, table } from './lib/measure.js';
 
 const EXPRESSION =

@@ -6,13 +6,17 @@ import { channelRoutes } from './api/routes/channels.js';
 import { commandRoutes } from './api/routes/commands.js';
 import { deadLetterRoutes } from './api/routes/dead-letters.js';
 import { deviceRoutes } from './api/routes/devices.js';
+import { geofenceRoutes } from './api/routes/geofences.js';
+import { pluginRoutes } from './api/routes/plugins.js';
 import { protocolRoutes } from './api/routes/protocols.js';
 import { settingRoutes } from './api/routes/settings.js';
 import { streamRoutes } from './api/routes/streams.js';
 import { tokenRoutes } from './api/routes/tokens.js';
+import type { GeofenceIndex } from './geofences/index.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
 import { MessageService } from './messages/service.js';
+import { PluginStage } from './plugin-stage.js';
 import type {
   Bus,
   ChannelRepository,
@@ -22,8 +26,10 @@ import type {
   DeadLetterStore,
   DeviceLogRepository,
   DeviceRepository,
+  GeofenceRepository,
   IdGenerator,
   PackStore,
+  PluginRepository,
   SettingsRepository,
   StreamRepository,
   StreamStateRepository,
@@ -31,6 +37,7 @@ import type {
   TelemetryStore,
   TokenRepository,
 } from './ports.js';
+import type { Access } from './registry/access.js';
 import type { Authenticator } from './registry/auth.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
@@ -38,9 +45,13 @@ import { ConnectionService, DeviceLogService } from './registry/connections.js';
 import { deviceTypes } from './registry/device-types.js';
 import { DeviceTyping } from './registry/device-typing.js';
 import { DeviceService } from './registry/devices.js';
+import { GeofenceLookup } from './registry/geofence-lookup.js';
+import { GeofenceService } from './registry/geofences.js';
+import { PluginService } from './registry/plugins.js';
 import { SettingsService } from './registry/settings.js';
 import { StreamService } from './registry/streams.js';
 import { TokenService, tokenAuthenticator } from './registry/tokens.js';
+import type { Device } from './schemas/devices.js';
 import { StreamFanout } from './streams/fanout.js';
 
 /** Everything the domain needs from the outside world. */
@@ -58,6 +69,8 @@ export interface HubPorts {
   readonly streams: StreamRepository;
   readonly subscriptions: SubscriptionRepository;
   readonly streamState: StreamStateRepository;
+  readonly geofences: GeofenceRepository;
+  readonly plugins: PluginRepository;
   /** Where stream batches go (EventBridge, or the local bus). */
   readonly bus: Bus;
   /** The ingest dead-letter queue, when the deployment exposes it. */
@@ -97,6 +110,8 @@ export interface HubServices {
   readonly deviceLogs: DeviceLogService;
   readonly tokens: TokenService;
   readonly streams: StreamService;
+  readonly geofences: GeofenceService;
+  readonly plugins: PluginService;
   readonly settings: SettingsService;
   readonly fanout: StreamFanout;
   /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
@@ -109,53 +124,24 @@ export interface HubServices {
 /** Wires the domain services over the ports: one composition for Lambda and for local mode. */
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const messages = new MessageService(ports.packs, ports.clock);
+  const geofenceLookup = new GeofenceLookup(ports.geofences);
+  const geofenceIndex = () => geofenceLookup.index();
   const types = deviceTypes();
   const typing = new DeviceTyping({ devices: ports.devices, deviceTypes: types, logs: ports.logs, clock: ports.clock, logger: ports.logger });
-  const devices = new DeviceService({
-    typing,
-    devices: ports.devices,
-    ids: ports.ids,
-    messages,
-    telemetry: ports.telemetry,
-    deviceTypes: types,
-    logs: ports.logs,
-    commands: ports.commands,
-    settings: ports.settings,
-    clock: ports.clock,
-    defaultMessagesTtl: settings.defaultTtl?.device,
-    onChange: settings.onRegistryChange,
-  });
-  const channels = new ChannelService({
-    directory: ports.connections,
-    clock: ports.clock,
-    portAvailable: settings.portAvailable,
-    channels: ports.channels,
-    ids: ports.ids,
-    messages,
-    publicHost: settings.publicHost,
-    portRange: settings.portRange,
-    defaultMessagesTtl: settings.defaultTtl?.channel,
-  });
-  const commands = new CommandService({
-    commands: ports.commands,
-    ids: ports.ids,
-    telemetry: ports.telemetry,
-    deviceTypes: types,
-    clock: ports.clock,
-    logs: ports.logs,
-    selectDevices: (sel, access) => devices.select(sel, access),
-    onQueued: settings.onCommandQueued,
-  });
+  const devices = deviceService(ports, settings, { messages, types, typing, geofences: geofenceIndex });
+  const channels = channelService(ports, settings, messages, geofenceIndex);
+  const selectDevices = (sel: string, access: Access) => devices.select(sel, access);
+  const commands = commandService(ports, settings, types, selectDevices);
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel, access) => channels.select(sel, access));
-  const deviceLogs = new DeviceLogService(ports.logs, (sel, access) => devices.select(sel, access));
-  const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus);
+  const deviceLogs = new DeviceLogService(ports.logs, selectDevices);
+  const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus, undefined, undefined, geofenceIndex);
   const streams = new StreamService({
     streams: ports.streams,
     subscriptions: ports.subscriptions,
     state: ports.streamState,
     ids: ports.ids,
     clock: ports.clock,
-    selectDevices: (sel, access) => devices.select(sel, access),
+    selectDevices,
     selectChannels: (sel, access) => channels.select(sel, access),
     onChange: () => {
       fanout.invalidate();
@@ -169,7 +155,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     commandRepo: ports.commands,
     clock: ports.clock,
     logs: ports.logs,
-    selectDevices: (sel, access) => devices.select(sel, access),
+    selectDevices,
     onQueued: settings.onCommandQueued,
   });
   const onStored = settings.onStored;
@@ -183,34 +169,15 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     commands,
     typing,
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
+    plugins: new PluginStage({ plugins: ports.plugins, geofences: geofenceIndex, messages, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
     onStored: async (batch) => {
       await fanout.publish(batch);
       await onStored?.(batch);
     },
   });
+  const { geofences, plugins } = analytics(ports, settings, { messages, geofenceLookup, ingest, selectDevices });
   const tokens = new TokenService(ports.tokens, ports.ids, ports.clock);
-  const routes: Route[] = [
-    ...channelRoutes(channels),
-    ...deviceRoutes(devices, ingest),
-    ...commandRoutes(commands),
-    ...settingRoutes(settingsService),
-    ...activityRoutes(connections, deviceLogs),
-    ...streamRoutes(streams),
-    ...protocolRoutes(),
-    ...tokenRoutes(tokens),
-    ...deadLetterRoutes(ports.deadLetters),
-  ];
-  routes.push({
-    method: 'GET',
-    path: '/openapi.json',
-    tag: 'meta',
-    summary: 'This OpenAPI 3.1 document',
-    public: true,
-    handler: async () => json(200, openApiDocument(routes, settings.version ?? '0.0.0')),
-  });
-  const auth = tokenAuthenticator(settings.adminToken, tokens);
-  const router = new Router(routes, auth, ports.logger);
-  return {
+  const services = {
     ports,
     messages,
     devices,
@@ -220,11 +187,131 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     deviceLogs,
     tokens,
     streams,
+    geofences,
+    plugins,
     settings: settingsService,
     fanout,
-    auth,
     ingest,
-    routes,
-    router,
   };
+  const routes = apiRoutes(services, settings.version);
+  const auth = tokenAuthenticator(settings.adminToken, tokens);
+  return { ...services, auth, routes, router: new Router(routes, auth, ports.logger) };
+}
+
+function deviceService(
+  ports: HubPorts,
+  settings: HubSettings,
+  d: { messages: MessageService; types: ReturnType<typeof deviceTypes>; typing: DeviceTyping; geofences: () => Promise<GeofenceIndex> },
+): DeviceService {
+  const { messages, typing, geofences } = d;
+  return new DeviceService({
+    typing,
+    devices: ports.devices,
+    ids: ports.ids,
+    messages,
+    telemetry: ports.telemetry,
+    deviceTypes: d.types,
+    logs: ports.logs,
+    commands: ports.commands,
+    settings: ports.settings,
+    clock: ports.clock,
+    defaultMessagesTtl: settings.defaultTtl?.device,
+    plugins: ports.plugins,
+    geofences,
+    onChange: settings.onRegistryChange,
+  });
+}
+
+function commandService(
+  ports: HubPorts,
+  settings: HubSettings,
+  types: ReturnType<typeof deviceTypes>,
+  selectDevices: (sel: string, access: Access) => Promise<Device[]>,
+): CommandService {
+  return new CommandService({
+    commands: ports.commands,
+    ids: ports.ids,
+    telemetry: ports.telemetry,
+    deviceTypes: types,
+    clock: ports.clock,
+    logs: ports.logs,
+    selectDevices,
+    onQueued: settings.onCommandQueued,
+  });
+}
+
+function channelService(ports: HubPorts, settings: HubSettings, messages: MessageService, geofences: () => Promise<GeofenceIndex>): ChannelService {
+  return new ChannelService({
+    directory: ports.connections,
+    clock: ports.clock,
+    portAvailable: settings.portAvailable,
+    channels: ports.channels,
+    ids: ports.ids,
+    messages,
+    publicHost: settings.publicHost,
+    portRange: settings.portRange,
+    defaultMessagesTtl: settings.defaultTtl?.channel,
+    geofences,
+  });
+}
+
+/** Geofences and plugins; a change drops the cached geofence index and ingest's plugin chains. */
+function analytics(
+  ports: HubPorts,
+  settings: HubSettings,
+  d: {
+    messages: MessageService;
+    geofenceLookup: GeofenceLookup;
+    ingest: IngestService;
+    selectDevices: (sel: string, access: Access) => Promise<Device[]>;
+  },
+): { geofences: GeofenceService; plugins: PluginService } {
+  const geofences = new GeofenceService({
+    geofences: ports.geofences,
+    ids: ports.ids,
+    telemetry: ports.telemetry,
+    messages: d.messages,
+    selectDevices: d.selectDevices,
+    onChange: () => {
+      d.geofenceLookup.invalidate();
+      settings.onRegistryChange?.();
+    },
+  });
+  const plugins = new PluginService({
+    plugins: ports.plugins,
+    geofences: ports.geofences,
+    ids: ports.ids,
+    selectDevices: d.selectDevices,
+    onChange: () => {
+      d.ingest.invalidate();
+      settings.onRegistryChange?.();
+    },
+  });
+  return { geofences, plugins };
+}
+
+/** Every route, and the OpenAPI document generated from them. */
+function apiRoutes(s: Omit<HubServices, 'auth' | 'routes' | 'router'>, version: string | undefined): Route[] {
+  const routes: Route[] = [
+    ...channelRoutes(s.channels),
+    ...deviceRoutes(s.devices, s.ingest),
+    ...commandRoutes(s.commands),
+    ...settingRoutes(s.settings),
+    ...activityRoutes(s.connections, s.deviceLogs),
+    ...streamRoutes(s.streams),
+    ...geofenceRoutes(s.geofences),
+    ...pluginRoutes(s.plugins),
+    ...protocolRoutes(),
+    ...tokenRoutes(s.tokens),
+    ...deadLetterRoutes(s.ports.deadLetters),
+  ];
+  routes.push({
+    method: 'GET',
+    path: '/openapi.json',
+    tag: 'meta',
+    summary: 'This OpenAPI 3.1 document',
+    public: true,
+    handler: async () => json(200, openApiDocument(routes, version ?? '0.0.0')),
+  });
+  return routes;
 }

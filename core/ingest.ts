@@ -5,6 +5,7 @@ import { TtlCache } from './cache.js';
 import type { Envelope, QueuedFrame } from './envelope.js';
 import type { Logger } from './logger.js';
 import type { MessageService } from './messages/service.js';
+import type { PluginStage } from './plugin-stage.js';
 import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
 import type { CommandService } from './registry/commands.js';
@@ -35,6 +36,8 @@ export interface IngestDeps {
   readonly onReplies?: (device: Device, replies: readonly CommandReply[], completed: readonly Command[]) => Promise<void>;
   /** Gives untyped devices the generic type of the protocol they speak; logs protocol mismatches. */
   readonly typing?: DeviceTyping;
+  /** Device plugins, applied right after decoding (and to injected messages) before anything is stored. */
+  readonly plugins?: PluginStage;
   /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
 }
@@ -46,6 +49,9 @@ export interface IngestStats {
   unregistered: number;
   decodeErrors: number;
   commandReplies: number;
+  /** Messages dropped by plugins (`filter`, `sanity`), in all and by plugin type (the `MessagesDropped` metric). */
+  dropped: number;
+  droppedBy: Record<string, number>;
 }
 
 /** A decoded message with the device it belongs to (if its ident is registered). */
@@ -54,6 +60,8 @@ export interface IngestedMessage {
   /** The channel it arrived on; absent for messages injected through the API. */
   readonly channel?: Channel;
   readonly device?: Device;
+  /** The device's previous message, when this process knows it (`previous(...)` in a stream's validate_message). */
+  readonly previous?: Message;
 }
 
 /**
@@ -68,6 +76,8 @@ export class IngestService {
   private readonly checkpoints = new Map<number, { at: number; through: number }>();
   /** Idents this process found unregistered: when one turns up registered, its kept history is adopted. */
   private readonly unregistered = new Set<string>();
+  /** Since this process started: messages decoded, dropped by plugins (by type), stored. */
+  readonly totals = { messages: 0, dropped: 0, droppedBy: {} as Record<string, number>, stored: 0 };
 
   constructor(private readonly deps: IngestDeps) {
     this.deviceCache = new TtlCache(deps.cacheMs ?? 120_000);
@@ -75,8 +85,8 @@ export class IngestService {
   }
 
   async ingest(envelope: Envelope): Promise<{ stats: IngestStats; messages: IngestedMessage[] }> {
-    const stats: IngestStats = { frames: envelope.frames.length, messages: 0, stored: 0, unregistered: 0, decodeErrors: 0, commandReplies: 0 };
-    const ingested: IngestedMessage[] = [];
+    const stats: IngestStats = newStats(envelope.frames.length);
+    const decoded: IngestedMessage[] = [];
     for (const frame of envelope.frames) {
       const channel = await this.channelCache.get(frame.ch, (id) => this.deps.channels.get(id));
       if (!channel) {
@@ -99,11 +109,13 @@ export class IngestService {
         const device = ident === undefined ? undefined : await this.resolveTyped(ident, frame.p);
         if (device) annotateDevice(message, device);
         else stats.unregistered++;
-        ingested.push({ message, channel, device: device?.enabled ? device : undefined });
+        decoded.push({ message, channel, device: device?.enabled ? device : undefined });
       }
     }
-    stats.messages = ingested.length;
+    stats.messages = decoded.length;
+    const ingested = await this.runPlugins(decoded, stats);
     stats.stored = await this.store(ingested);
+    this.count(stats);
     if (this.deps.onStored && ingested.length > 0) await this.deps.onStored(ingested);
     return { stats, messages: ingested };
   }
@@ -114,12 +126,17 @@ export class IngestService {
    */
   async inject(device: Device, messages: readonly Message[]): Promise<number> {
     const now = this.deps.clock.now();
-    const items: IngestedMessage[] = messages.map((m) => {
+    const stats = newStats(0);
+    stats.messages = messages.length;
+    const given: IngestedMessage[] = messages.map((m) => {
       const message: Message = { ...m, ident: device.configuration.ident, 'server.timestamp': now };
       message.timestamp ??= now;
       return { message: annotateDevice(message, device), device };
     });
+    const items = await this.runPlugins(given, stats);
     const stored = await this.store(items);
+    stats.stored = stored;
+    this.count(stats);
     if (this.deps.onStored && items.length > 0) await this.deps.onStored(items);
     return stored;
   }
@@ -152,6 +169,36 @@ export class IngestService {
   invalidate(): void {
     this.deviceCache.clear();
     this.channelCache.clear();
+    this.deps.plugins?.invalidate();
+  }
+
+  /** Each device's plugins on its messages, in order; dropped messages are counted (and logged by the stage). */
+  private async runPlugins(items: readonly IngestedMessage[], stats: IngestStats): Promise<IngestedMessage[]> {
+    const stage = this.deps.plugins;
+    if (!stage) return [...items];
+    const out: IngestedMessage[] = [];
+    for (const item of items) {
+      if (!item.device) {
+        out.push(item);
+        continue;
+      }
+      const r = await stage.run(item.device, item.message);
+      if (r.dropped) {
+        stats.dropped++;
+        stats.droppedBy[r.dropped.plugin] = (stats.droppedBy[r.dropped.plugin] ?? 0) + 1;
+        continue;
+      }
+      out.push(r.previous ? { ...item, message: r.message, previous: r.previous } : { ...item, message: r.message });
+    }
+    return out;
+  }
+
+  private count(stats: IngestStats): void {
+    const t = this.totals;
+    t.messages += stats.messages;
+    t.stored += stats.stored;
+    t.dropped += stats.dropped;
+    for (const [k, n] of Object.entries(stats.droppedBy)) t.droppedBy[k] = (t.droppedBy[k] ?? 0) + n;
   }
 
   /** The device of an ident, typed by the protocol of the frame it sent (see DeviceTyping). */
@@ -246,4 +293,8 @@ export class IngestService {
     await Promise.all(writes);
     return stored;
   }
+}
+
+function newStats(frames: number): IngestStats {
+  return { frames, messages: 0, stored: 0, unregistered: 0, decodeErrors: 0, commandReplies: 0, dropped: 0, droppedBy: {} };
 }

@@ -13,7 +13,7 @@ export interface FrameQueue {
 
 /** Sequence numbers for ids. */
 export interface IdGenerator {
-  next(kind: 'device' | 'channel' | 'stream' | 'token' | 'command'): Promise<number>;
+  next(kind: 'device' | 'channel' | 'stream' | 'token' | 'command' | 'geofence' | 'plugin' | 'plugin_assignment'): Promise<number>;
 }
 
 export interface DeviceRepository {
@@ -168,6 +168,8 @@ export interface BusEvent {
   readonly stream_id: number;
   readonly batch_id: string;
   readonly messages: readonly import('../protocols/common/types.js').Message[];
+  /** Messages of the batch the stream's validate_message left out (counted in the stream log). */
+  readonly skipped?: number;
 }
 
 /** EventBridge on AWS, an in-process dispatcher locally. Resolves once every event is accepted. */
@@ -202,6 +204,8 @@ export interface BufferedBatch {
   readonly attempts: number;
   /** The last failure was ambiguous (timeout): the platform may already have the batch. */
   readonly ambiguous?: boolean;
+  /** Messages validate_message left out of this batch at fan-out. */
+  readonly skipped?: number;
 }
 
 export interface DroppedBatch extends BufferedBatch {
@@ -274,4 +278,34 @@ export interface DeadLetterStore {
   replay(ids?: readonly string[]): Promise<number>;
   /** Deletes records (all, or the given ids); returns how many. */
   discard(ids?: readonly string[]): Promise<number>;
+}
+
+export interface GeofenceRepository {
+  create(geofence: import('./schemas/geofences.js').Geofence): Promise<void>;
+  get(id: number): Promise<import('./schemas/geofences.js').Geofence | undefined>;
+  list(): Promise<import('./schemas/geofences.js').Geofence[]>;
+  update(geofence: import('./schemas/geofences.js').Geofence): Promise<void>;
+  delete(geofence: import('./schemas/geofences.js').Geofence): Promise<void>;
+}
+
+/** A device a plugin is assigned to; `seq` orders a device's plugins (assignment order). */
+export interface PluginLink {
+  readonly pluginId: number;
+  readonly deviceId: number;
+  readonly seq: number;
+}
+
+export interface PluginRepository {
+  create(plugin: import('./schemas/plugins.js').Plugin): Promise<void>;
+  get(id: number): Promise<import('./schemas/plugins.js').Plugin | undefined>;
+  list(): Promise<import('./schemas/plugins.js').Plugin[]>;
+  update(plugin: import('./schemas/plugins.js').Plugin): Promise<void>;
+  delete(plugin: import('./schemas/plugins.js').Plugin): Promise<void>;
+  /** Assigns a plugin to a device at position `seq`; an existing assignment keeps its place (false). */
+  assign(link: PluginLink): Promise<boolean>;
+  unassign(pluginId: number, deviceId: number): Promise<void>;
+  /** The devices of a plugin, in assignment order. */
+  devicesOf(pluginId: number): Promise<PluginLink[]>;
+  /** The plugins of a device, in assignment order (one query: ingest reads this per device). */
+  pluginsOf(deviceId: number): Promise<PluginLink[]>;
 }

@@ -13,6 +13,9 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   tokens / their hashes                token / tokenhash       <id> / <sha-256 hex>
  *   streams                              stream                  <id>
  *   stream subscriptions                 sub#s#<stream>          d#<device id> | c#<channel id>
+ *   geofences                            geofence                <id>
+ *   plugins                              plugin                  <id>
+ *   plugins of a device / devices of one plug#d#<device> / plug#p#<plugin>  <plugin id> / <device id>
  *   commands of a device                 cmd#<device>            <command id>
  *   queued commands and kicks            pending                 cmd#<ident>#<id> | kick#<channel>#<connection>
  *   connection snapshots                 conn#<channel>          <listener>#<chunk>
@@ -39,6 +42,10 @@ export const PK = {
   tokenHash: 'tokenhash',
   stream: 'stream',
   subscriptions: (streamId: number) => `sub#s#${streamId}`,
+  geofence: 'geofence',
+  plugin: 'plugin',
+  pluginsOfDevice: (deviceId: number) => `plug#d#${deviceId}`,
+  devicesOfPlugin: (pluginId: number) => `plug#p#${pluginId}`,
   commands: (deviceId: number) => `cmd#${deviceId}`,
   pending: 'pending',
   connections: (channelId: number) => `conn#${channelId}`,

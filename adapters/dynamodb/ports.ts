@@ -5,8 +5,10 @@ import { type Bus, type Clock, type DeadLetterStore, systemClock } from '../../c
 import type { TableNames } from './client.js';
 import { DynamoCommandRepository } from './commands.js';
 import { DynamoConnectionDirectory } from './connections.js';
+import { DynamoGeofenceRepository } from './geofences.js';
 import { DynamoDeviceLogRepository } from './logs.js';
 import { DynamoPackStore } from './packs.js';
+import { DynamoPluginRepository } from './plugins.js';
 import { DynamoChannelRepository, DynamoDeviceRepository, DynamoIdGenerator } from './registry.js';
 import { DynamoSettingsRepository } from './settings.js';
 import { DynamoStreamStateRepository } from './stream-state.js';
@@ -43,6 +45,8 @@ export function dynamoPorts(
     streams: new DynamoStreamRepository(doc, tables.registry),
     subscriptions: new DynamoSubscriptionRepository(doc, tables.registry),
     streamState: new DynamoStreamStateRepository(doc, tables.registry),
+    geofences: new DynamoGeofenceRepository(doc, tables.registry),
+    plugins: new DynamoPluginRepository(doc, tables.registry),
     bus: options.bus ?? NO_BUS,
     deadLetters: options.deadLetters,
     clock,

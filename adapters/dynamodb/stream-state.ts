@@ -231,6 +231,7 @@ function encode(b: BufferedBatch): Record<string, unknown> {
     enqueued: b.enqueued,
     attempts: b.attempts,
     ambiguous: b.ambiguous === true,
+    skipped: b.skipped ?? 0,
   };
 }
 
@@ -242,5 +243,6 @@ function decode(item: Record<string, unknown>): BufferedBatch {
     enqueued: Number(item.enqueued),
     attempts: Number(item.attempts ?? 0),
     ambiguous: item.ambiguous === true,
+    skipped: Number(item.skipped ?? 0),
   };
 }

@@ -20,7 +20,8 @@ export interface MergeQuery {
   readonly reverse: boolean;
   readonly count: number;
   readonly after?: Cursor;
-  readonly accept?: (m: Message) => boolean;
+  /** Keeps a message or not; `previous` is the message read just before it (accepted or not). */
+  readonly accept?: (m: Message, previous: Message | undefined) => boolean;
 }
 
 /** The sort-key range of packs that can hold messages in [fromMs, toMs]. */
@@ -50,13 +51,14 @@ export async function mergePacks(packs: AsyncIterable<StoredPack>, q: MergeQuery
     for (; i < pending.length && ready(pending[i]); i++) {
       const e = pending[i];
       if (last && last.ts === e.ts && last.key === e.key) continue;
-      if (q.accept && !q.accept(e.message)) continue;
+      const previous = last;
+      last = e;
+      if (q.accept && !q.accept(e.message, previous?.message)) continue;
       if (out.length >= q.count) {
         more = true;
         return false;
       }
       out.push(e);
-      last = e;
     }
     pending = pending.slice(i);
     return true;
@@ -69,7 +71,7 @@ export async function mergePacks(packs: AsyncIterable<StoredPack>, q: MergeQuery
     for (const e of pack.entries) if (inRange(e)) pending.push(e);
   }
   if (!more) emitWhile(() => true);
-  if (!more && pending.length > 0) more = pending.some((e) => !q.accept || q.accept(e.message));
+  if (!more && pending.length > 0) more = pending.some((e) => !q.accept || q.accept(e.message, undefined));
   const tail = out[out.length - 1];
   return more && tail ? { entries: out, next: { ts: tail.ts, key: tail.key } } : { entries: out };
 }

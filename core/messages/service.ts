@@ -1,10 +1,18 @@
 import type { Message } from '../../protocols/common/types.js';
 import { ValidationError } from '../errors.js';
+import { compileExpression } from '../expressions/index.js';
+import type { GeofenceIndex } from '../geofences/index.js';
 import type { Clock, MessageScope, OwnerId, PackStore } from '../ports.js';
 import type { MessagesQuery } from '../schemas/messages.js';
-import { parseFilter, pickFields } from './filter.js';
+import { pickFields } from './filter.js';
 import { decodeCursor, encodeCursor, mergePacks, packRange } from './merge.js';
 import { buildPacks, keyed } from './pack.js';
+
+/** What a query's `filter` may read besides the messages: the device's metadata, the geofences (loaded only when used). */
+export interface FilterEnv {
+  readonly metadata?: Record<string, unknown>;
+  readonly geofences?: () => Promise<GeofenceIndex>;
+}
 
 export interface MessagePage {
   readonly messages: Message[];
@@ -24,10 +32,15 @@ export class MessageService {
     await this.packs.put(scope, id, packs, Math.ceil(this.clock.now() + ttlSeconds));
   }
 
-  async query(scope: MessageScope, id: OwnerId, q: MessagesQuery): Promise<MessagePage> {
+  /**
+   * A page of history. `filter` is an expression (API.md, Expressions): `previous('x')` reads the
+   * message before it in the page's reading order (chronological, or newer-first with `reverse`),
+   * `metadata('k')` and `geofence('name')` come from `env`.
+   */
+  async query(scope: MessageScope, id: OwnerId, q: MessagesQuery, env: FilterEnv = {}): Promise<MessagePage> {
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
     if (q.cursor !== undefined && !after) throw new ValidationError('cursor: not a cursor returned by this API');
-    const accept = q.filter === undefined ? undefined : parseFilter(q.filter);
+    const accept = q.filter === undefined ? undefined : await compileFilter(q.filter, env);
     let fromMs = Math.max(0, Math.round(q.from * 1000));
     let toMs = Math.round(q.to * 1000);
     // a cursor narrows the range to what is left, so each page reads only its own packs
@@ -73,4 +86,12 @@ export class MessageService {
     }
     return removed;
   }
+}
+
+async function compileFilter(text: string, env: FilterEnv): Promise<(m: Message, previous: Message | undefined) => boolean> {
+  const e = compileExpression(text, 'filter');
+  const index = e.usesGeofences.length > 0 && env.geofences ? await env.geofences() : undefined;
+  const insideGeofence = index ? (name: string, lat: number, lon: number) => index.inside(name, lat, lon) : undefined;
+  const metadata = env.metadata;
+  return (message, previous) => e.test({ message, previous, metadata, insideGeofence });
 }

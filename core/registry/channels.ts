@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { getProtocol } from '../../protocols/index.js';
 import { ConflictError, ValidationError } from '../errors.js';
+import type { GeofenceIndex } from '../geofences/index.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
 import type { ChannelRepository, Clock, ConnectionDirectory, IdGenerator } from '../ports.js';
 import { type Channel, ChannelCreateSchema, ChannelUpdateSchema, DEFAULT_CHANNEL_MESSAGES_TTL } from '../schemas/channels.js';
@@ -24,6 +25,8 @@ export interface ChannelServiceDeps {
   readonly clock?: Clock;
   /** Whether a port can be listened on here (local mode probes it; on AWS the load balancer owns the range). */
   readonly portAvailable?: (port: number, transport: 'tcp' | 'udp') => Promise<boolean>;
+  /** The geofences, for `geofence('name')` in a messages filter. */
+  readonly geofences?: () => Promise<GeofenceIndex>;
 }
 
 /** The `status` of a channel in API answers: whether its listener(s) serve it, or why not. */
@@ -149,7 +152,7 @@ export class ChannelService {
   async messages(selector: string, q: MessagesQuery, access: Access): Promise<MessagePage> {
     const targets = await this.select(selector, access);
     if (targets.length > 1) throw new ValidationError('channel selector: messages are read from one channel at a time');
-    return targets.length === 0 ? { messages: [] } : this.deps.messages.query('channel', targets[0].id, q);
+    return targets.length === 0 ? { messages: [] } : this.deps.messages.query('channel', targets[0].id, q, { geofences: this.deps.geofences });
   }
 
   /** The first port of the range no channel uses on this transport and (where the hub can tell) nothing else holds. */

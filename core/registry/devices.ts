@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { ConflictError, ValidationError } from '../errors.js';
+import type { GeofenceIndex } from '../geofences/index.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
-import type { Clock, CommandRepository, DeviceLogRepository, DeviceRepository, IdGenerator, SettingsRepository, Telemetry, TelemetryStore } from '../ports.js';
+import type {
+  Clock,
+  CommandRepository,
+  DeviceLogRepository,
+  DeviceRepository,
+  IdGenerator,
+  PluginRepository,
+  SettingsRepository,
+  Telemetry,
+  TelemetryStore,
+} from '../ports.js';
 import { parseOrThrow } from '../schemas/common.js';
 import { DEFAULT_DEVICE_MESSAGES_TTL, type Device, DeviceCreateSchema, DeviceUpdateSchema } from '../schemas/devices.js';
 import type { MessagesQuery } from '../schemas/messages.js';
@@ -21,6 +32,10 @@ export interface DeviceServiceDeps {
   readonly logs?: DeviceLogRepository;
   readonly commands?: Pick<CommandRepository, 'moveIdent'>;
   readonly settings?: Pick<SettingsRepository, 'drop'>;
+  /** A deleted device leaves its plugins. */
+  readonly plugins?: Pick<PluginRepository, 'pluginsOf' | 'unassign'>;
+  /** The geofences, for `geofence('name')` in a messages filter. */
+  readonly geofences?: () => Promise<GeofenceIndex>;
   /** messages_ttl of devices created without one (s). */
   readonly defaultMessagesTtl?: number;
   readonly clock?: Clock;
@@ -122,6 +137,7 @@ export class DeviceService {
       await this.deps.telemetry.drop(d.id);
       await this.deps.messages.drop('device', d.id);
       await this.deps.settings?.drop(d.id);
+      for (const link of (await this.deps.plugins?.pluginsOf(d.id)) ?? []) await this.deps.plugins?.unassign(link.pluginId, d.id);
     }
     this.deps.onChange?.();
     return targets;
@@ -130,7 +146,9 @@ export class DeviceService {
   async messages(selector: string, q: MessagesQuery, access: Access): Promise<MessagePage> {
     const targets = await this.select(selector, access);
     if (targets.length > 1) throw new ValidationError('device selector: messages are read from one device at a time');
-    return targets.length === 0 ? { messages: [] } : this.deps.messages.query('device', targets[0].id, q);
+    return targets.length === 0
+      ? { messages: [] }
+      : this.deps.messages.query('device', targets[0].id, q, { metadata: targets[0].metadata, geofences: this.deps.geofences });
   }
 
   async deleteMessages(selector: string, from: number, to: number, access: Access): Promise<{ device_id: number; deleted: number }[]> {

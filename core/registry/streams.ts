@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../errors.js';
-import { parseFilter } from '../messages/filter.js';
+import { compileExpression } from '../expressions/index.js';
 import type {
   Clock,
   DroppedBatch,
@@ -178,14 +177,6 @@ export class StreamService {
 
   private check(type: Stream['protocol_name'], configuration: unknown, validate: string | undefined, prefix: string): void {
     parseOrThrow(STREAM_CONFIG_SCHEMAS[type], configuration, `${prefix}.configuration`.replace(/^\./, ''));
-    if (validate !== undefined) {
-      try {
-        parseFilter(validate);
-      } catch (err) {
-        throw new ValidationError(
-          `${prefix}.validate_message: ${err instanceof Error ? err.message.replace(/^filter: /, '') : String(err)}`.replace(/^\./, ''),
-        );
-      }
-    }
+    if (validate !== undefined) compileExpression(validate, `${prefix}.validate_message`.replace(/^\./, ''));
   }
 }

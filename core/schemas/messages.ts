@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import { parseFilter } from '../messages/filter.js';
+import { compileExpression } from '../expressions/index.js';
 import { decodeCursor } from '../messages/merge.js';
 import { parseOrThrow, QueryBool, QueryFields, QueryInt, QueryNumber } from './common.js';
 
@@ -22,7 +22,7 @@ export const MessagesQuerySchema = z
 /** A filter that does not compile is a 400 naming the problem, before anything is read. */
 function checkFilter(text: string, ctx: z.RefinementCtx): void {
   try {
-    parseFilter(text);
+    compileExpression(text, 'filter');
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: (err instanceof Error ? err.message : String(err)).replace(/^filter: /, '') });
   }

@@ -125,7 +125,7 @@ export const StreamCreateSchema = z
       .min(60)
       .max(30 * 86400)
       .default(86400),
-    /** A message filter (the messages API `filter` syntax); messages that fail it are skipped. */
+    /** An expression (API.md, Expressions) applied at fan-out; messages for which it is false are skipped. */
     validate_message: z.string().min(1).max(1024).optional(),
     convert_message: z.string().max(0, 'message conversion is not supported; leave convert_message out').optional(),
     enabled: z.boolean().default(true),

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Message } from '../../protocols/common/types.js';
 import type { Logger } from '../logger.js';
-import { parseFilter } from '../messages/filter.js';
 import { padMs } from '../messages/pack.js';
 import type { BufferedBatch, BusEvent, Clock, StreamRepository, StreamStateRepository } from '../ports.js';
 import type { Stream, StreamStatus } from '../schemas/streams.js';
@@ -52,6 +50,13 @@ export class StreamDelivery {
       this.repeatsSkipped++;
       return;
     }
+    if (event.messages.length === 0) {
+      // validate_message left nothing of this batch at fan-out: only the log shows it
+      const now = this.o.clock.now();
+      const skipped = event.skipped ?? 0;
+      await this.o.state.log(event.stream_id, { timestamp: now, batch_id: event.batch_id, read: skipped, skipped, accepted: 0, rejected: 0, ack_latency: 0 });
+      return;
+    }
     const first = Math.min(...event.messages.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : this.o.clock.now())));
     const batch: BufferedBatch = {
       sk: `${padMs(first * 1000)}#${event.batch_id}`,
@@ -59,6 +64,7 @@ export class StreamDelivery {
       messages: event.messages,
       enqueued: this.o.clock.now(),
       attempts: 0,
+      skipped: event.skipped ?? 0,
     };
     await this.o.state.append(event.stream_id, batch);
   }
@@ -80,7 +86,6 @@ export class StreamDelivery {
     let left = 0;
     try {
       if (!force && status.next_attempt !== null && status.next_attempt > now) return 0;
-      const accept = stream.validate_message ? parseFilter(stream.validate_message) : undefined;
       const until = now + this.o.drainBudgetS;
       while (this.o.clock.now() < until) {
         const buffered = await this.o.state.oldest(streamId, MERGE_BATCHES);
@@ -91,7 +96,7 @@ export class StreamDelivery {
         const { expired, group } = this.plan(stream, buffered);
         for (const b of expired) status = await this.dropOne(stream, b, status);
         if (group.length === 0) continue;
-        const outcome = await this.sendGroup(stream, group, accept, status);
+        const outcome = await this.sendGroup(stream, group, status);
         status = outcome.status;
         if (!outcome.ok) break;
         delivered += group.length;
@@ -154,15 +159,11 @@ export class StreamDelivery {
   }
 
   /** Sends consecutive buffered batches as one delivery; all are removed on success, none on failure. */
-  private async sendGroup(
-    stream: Stream,
-    group: readonly BufferedBatch[],
-    accept: ((m: Message) => boolean) | undefined,
-    status: StreamStatus,
-  ): Promise<{ ok: boolean; status: StreamStatus }> {
+  private async sendGroup(stream: Stream, group: readonly BufferedBatch[], status: StreamStatus): Promise<{ ok: boolean; status: StreamStatus }> {
     const now = this.o.clock.now();
-    const all = group.flatMap((b) => b.messages);
-    const messages = accept ? all.filter(accept) : all;
+    // validate_message was applied at fan-out (streams/fanout.ts): what is buffered is sent
+    const messages = group.flatMap((b) => b.messages);
+    const skipped = group.reduce((n, b) => n + (b.skipped ?? 0), 0);
     const batchId =
       group.length === 1
         ? group[0].batchId
@@ -181,8 +182,8 @@ export class StreamDelivery {
       await this.o.state.log(stream.id, {
         timestamp: now,
         batch_id: batchId,
-        read: all.length,
-        skipped: all.length - messages.length,
+        read: messages.length + skipped,
+        skipped,
         accepted: 0,
         rejected: messages.length,
         ack_latency: Date.now() - started,
@@ -214,14 +215,14 @@ export class StreamDelivery {
     await this.o.state.log(stream.id, {
       timestamp: this.o.clock.now(),
       batch_id: batchId,
-      read: all.length,
-      skipped: all.length - messages.length,
+      read: messages.length + skipped,
+      skipped,
       accepted: messages.length,
       rejected: 0,
       ack_latency: latency,
     });
     this.o.metric?.('StreamDeliveries', messages.length, stream);
-    const newest = Math.max(0, ...all.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : 0)));
+    const newest = Math.max(0, ...messages.map((m) => (typeof m['server.timestamp'] === 'number' ? m['server.timestamp'] : 0)));
     return {
       ok: true,
       status: {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Message } from '../../protocols/common/types.js';
+import { type CompiledExpression, compileExpression } from '../expressions/index.js';
+import type { GeofenceIndex } from '../geofences/index.js';
 import type { IngestedMessage } from '../ingest.js';
 import { messageKey } from '../messages/pack.js';
 import type { Bus, BusEvent, StreamRepository, SubscriptionRepository } from '../ports.js';
@@ -30,6 +32,8 @@ export class StreamFanout {
     private readonly bus: Bus,
     private readonly refreshMs = 30_000,
     private readonly now: () => number = Date.now,
+    /** The geofences, for `geofence('name')` in a validate_message. */
+    private readonly geofences?: () => Promise<GeofenceIndex>,
   ) {}
 
   invalidate(): void {
@@ -39,29 +43,58 @@ export class StreamFanout {
   publish = async (batch: readonly IngestedMessage[]): Promise<void> => {
     const snap = await this.current();
     if (snap.streams.size === 0) return;
-    const perStream = new Map<number, Message[]>();
-    for (const { message, channel, device } of batch) {
-      const byDevice = device ? snap.byDevice.get(device.id) : undefined;
-      const byChannel = channel ? snap.byChannel.get(channel.id) : undefined;
+    const perStream = new Map<number, IngestedMessage[]>();
+    for (const item of batch) {
+      const byDevice = item.device ? snap.byDevice.get(item.device.id) : undefined;
+      const byChannel = item.channel ? snap.byChannel.get(item.channel.id) : undefined;
       if (!byDevice && !byChannel) continue;
       for (const id of new Set([...(byDevice ?? []), ...(byChannel ?? [])])) {
         const list = perStream.get(id);
-        if (list) list.push(message);
-        else perStream.set(id, [message]);
+        if (list) list.push(item);
+        else perStream.set(id, [item]);
       }
     }
     const events: BusEvent[] = [];
-    for (const [id, messages] of perStream) {
+    for (const [id, items] of perStream) {
       const stream = snap.streams.get(id);
       if (!stream) continue; // the snapshot lists a subscription of every stream it holds
-      for (const part of splitBySize(messages, MAX_EVENT_JSON_BYTES))
-        events.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, part), messages: part });
+      const validate = snap.validate.get(id);
+      const messages = validate ? await this.validated(validate, items) : items.map((i) => i.message);
+      const skipped = items.length - messages.length;
+      if (messages.length === 0) {
+        // nothing left: one empty event so that the stream log counts the skipped messages
+        events.push({
+          type: stream.protocol_name,
+          stream_id: id,
+          batch_id: batchId(
+            id,
+            items.map((i) => i.message),
+          ),
+          messages: [],
+          skipped,
+        });
+        continue;
+      }
+      splitBySize(messages, MAX_EVENT_JSON_BYTES).forEach((part, k) => {
+        events.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, part), messages: part, ...(k === 0 && skipped > 0 ? { skipped } : {}) });
+      });
     }
     if (events.length === 0) return;
     await this.bus.publish(events);
     this.stats.events += events.length;
     this.stats.messages += events.reduce((n, e) => n + e.messages.length, 0);
   };
+
+  /** The messages that pass a stream's validate_message (metadata of their device, their previous message, geofences). */
+  private async validated(validate: CompiledExpression, items: readonly IngestedMessage[]): Promise<Message[]> {
+    const index = validate.usesGeofences.length > 0 && this.geofences ? await this.geofences() : undefined;
+    const insideGeofence = index ? (name: string, lat: number, lon: number) => index.inside(name, lat, lon) : undefined;
+    const out: Message[] = [];
+    for (const { message, device, previous } of items) {
+      if (validate.test({ message, previous, metadata: device?.metadata, insideGeofence })) out.push(message);
+    }
+    return out;
+  }
 
   private current(): Promise<Snapshot> {
     if (!this.snapshot || this.now() - this.loadedAt >= this.refreshMs) {
@@ -76,6 +109,15 @@ export class StreamFanout {
   /** Enabled streams and who is subscribed to each, as lookup maps. */
   private async load(): Promise<Snapshot> {
     const streams = new Map((await this.repo.list()).filter((s) => s.enabled).map((s) => [s.id, s]));
+    const validate = new Map<number, CompiledExpression>();
+    for (const s of streams.values()) {
+      if (!s.validate_message) continue;
+      try {
+        validate.set(s.id, compileExpression(s.validate_message, 'validate_message'));
+      } catch {
+        // checked when the stream was saved; a text an older version accepted and this one cannot read filters nothing
+      }
+    }
     const byDevice = new Map<number, number[]>();
     const byChannel = new Map<number, number[]>();
     const add = (map: Map<number, number[]>, key: number, id: number) => map.set(key, [...(map.get(key) ?? []), id]);
@@ -84,7 +126,7 @@ export class StreamFanout {
       for (const d of subs.devices) add(byDevice, d, id);
       for (const c of subs.channels) add(byChannel, c, id);
     }
-    return { streams, byDevice, byChannel };
+    return { streams, byDevice, byChannel, validate };
   }
 }
 
@@ -92,6 +134,8 @@ interface Snapshot {
   readonly streams: ReadonlyMap<number, Stream>;
   readonly byDevice: ReadonlyMap<number, readonly number[]>;
   readonly byChannel: ReadonlyMap<number, readonly number[]>;
+  /** Compiled validate_message of the streams that have one. */
+  readonly validate: ReadonlyMap<number, CompiledExpression>;
 }
 
 export function batchId(streamId: number, messages: readonly Message[]): string {

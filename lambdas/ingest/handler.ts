@@ -18,6 +18,11 @@ export function makeIngestHandler(getIngest: () => Promise<IngestService>) {
     metrics.addMetric('FramesReceived', MetricUnit.Count, stats.frames);
     metrics.addMetric('MessagesStored', MetricUnit.Count, stats.stored);
     metrics.addMetric('DecodeErrors', MetricUnit.Count, stats.decodeErrors);
+    for (const [plugin, n] of Object.entries(stats.droppedBy)) {
+      const single = metrics.singleMetric(); // its own EMF line: the dimension does not spill onto the other metrics
+      single.addDimension('plugin', plugin);
+      single.addMetric('MessagesDropped', MetricUnit.Count, n);
+    }
     const sent = Number(record.attributes.SentTimestamp);
     if (sent) metrics.addMetric('QueueAge', MetricUnit.Milliseconds, Date.now() - sent);
   };
