@@ -24,6 +24,7 @@ import type {
   CommandRepository,
   ConnectionDirectory,
   DeadLetterStore,
+  DeviceEventSink,
   DeviceLogRepository,
   DeviceRepository,
   GeofenceRepository,
@@ -114,6 +115,8 @@ export interface HubServices {
   readonly plugins: PluginService;
   readonly settings: SettingsService;
   readonly fanout: StreamFanout;
+  /** Calculators' interval events and connects/disconnects, to the streams with source "intervals". */
+  readonly deviceEvents: DeviceEventSink;
   /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
   readonly auth: Authenticator;
   readonly ingest: IngestService;
@@ -191,6 +194,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     plugins,
     settings: settingsService,
     fanout,
+    deviceEvents: { publish: fanout.publishEvents },
     ingest,
   };
   const routes = apiRoutes(services, settings.version);

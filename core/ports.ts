@@ -172,6 +172,24 @@ export interface BusEvent {
   readonly skipped?: number;
 }
 
+/**
+ * An event about a device that streams with `"source": "intervals"` deliver (API.md, "Calculators
+ * and intervals"): a calculator's interval changed, or the device connected or disconnected.
+ */
+export type DeviceEvent =
+  | {
+      readonly event: 'activated' | 'updated' | 'deactivated' | 'deleted';
+      readonly calc_id: number;
+      readonly device_id: number;
+      readonly interval: Readonly<Record<string, unknown>>;
+    }
+  | { readonly event: 'online' | 'offline'; readonly device_id: number; readonly timestamp: number };
+
+/** Where calculators and the connection directory hand their device events (the stream fan-out). */
+export interface DeviceEventSink {
+  publish(events: readonly DeviceEvent[]): Promise<void>;
+}
+
 /** EventBridge on AWS, an in-process dispatcher locally. Resolves once every event is accepted. */
 export interface Bus {
   publish(events: readonly BusEvent[]): Promise<void>;

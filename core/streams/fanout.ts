@@ -4,7 +4,7 @@ import { type CompiledExpression, compileExpression } from '../expressions/index
 import type { GeofenceIndex } from '../geofences/index.js';
 import type { IngestedMessage } from '../ingest.js';
 import { messageKey } from '../messages/pack.js';
-import type { Bus, BusEvent, StreamRepository, SubscriptionRepository } from '../ports.js';
+import type { Bus, BusEvent, DeviceEvent, StreamRepository, SubscriptionRepository } from '../ports.js';
 import type { Stream } from '../schemas/streams.js';
 
 /** EventBridge entries are limited to 256 KB; keep each event's messages well under it. */
@@ -19,7 +19,7 @@ export const MAX_EVENT_JSON_BYTES = 200 * 1024;
 export class StreamFanout {
   private snapshot?: Promise<Snapshot>;
   private loadedAt = 0;
-  readonly stats = { events: 0, messages: 0, reloads: 0 };
+  readonly stats = { events: 0, messages: 0, reloads: 0, undeliveredEvents: 0 };
 
   /**
    * @param refreshMs how long a subscriptions snapshot is used before it is read again (the whole
@@ -83,6 +83,15 @@ export class StreamFanout {
     await this.bus.publish(events);
     this.stats.events += events.length;
     this.stats.messages += events.reduce((n, e) => n + e.messages.length, 0);
+  };
+
+  /**
+   * Device events (interval changes, online/offline) to the streams with `"source": "intervals"`
+   * their device is subscribed to. SEAM: to be implemented (issue 18) with the same order, buffer
+   * and replay guarantees as messages; until then the events are counted as not delivered.
+   */
+  publishEvents = async (events: readonly DeviceEvent[]): Promise<void> => {
+    this.stats.undeliveredEvents += events.length;
   };
 
   /** The messages that pass a stream's validate_message (metadata of their device, their previous message, geofences). */
