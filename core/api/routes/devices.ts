@@ -33,8 +33,14 @@ const InjectSchema = z
   .max(1000);
 const RangeSchema = z.object({ from: QueryNumber, to: QueryNumber }).strict();
 
+const tag = 'devices';
+
 export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService, 'inject'>): Route[] {
-  const tag = 'devices';
+  return [...crudRoutes(devices), ...historyRoutes(devices, ingest), ...telemetryRoutes(devices)];
+}
+
+/** The devices themselves. */
+function crudRoutes(devices: DeviceService): Route[] {
   return [
     {
       method: 'POST',
@@ -71,6 +77,12 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
       result: DeviceSchema,
       handler: async (c) => ({ result: await devices.delete(c.params.sel, c.access) }),
     },
+  ];
+}
+
+/** Their message history: read, inject, delete. */
+function historyRoutes(devices: DeviceService, ingest: Pick<IngestService, 'inject'>): Route[] {
+  return [
     {
       method: 'GET',
       path: '/gw/devices/{sel}/messages',
@@ -107,6 +119,12 @@ export function deviceRoutes(devices: DeviceService, ingest: Pick<IngestService,
         return { result: await devices.deleteMessages(c.params.sel, q.from, q.to, c.access) };
       },
     },
+  ];
+}
+
+/** The latest value of every parameter. */
+function telemetryRoutes(devices: DeviceService): Route[] {
+  return [
     {
       method: 'GET',
       path: '/gw/devices/{sel}/telemetry',

@@ -9,9 +9,20 @@ const SubscriptionSchema = z.object({ stream_id: z.number(), id: z.number() });
 const LogsQuery = z.object({ count: QueryInt.pipe(z.number().int().min(1).max(10000)).optional() }).strict();
 const ReplayBody = z.object({ batches: z.array(z.string().min(1).max(64)).min(1).max(10000).optional() }).strict();
 
+const tag = 'streams';
+
 export function streamRoutes(streams: StreamService): Route[] {
-  const tag = 'streams';
-  const sub = (kind: 'device' | 'channel', path: 'devices' | 'channels'): Route[] => [
+  return [
+    ...crudRoutes(streams),
+    ...subscriptionRoutes(streams, 'device', 'devices'),
+    ...subscriptionRoutes(streams, 'channel', 'channels'),
+    ...deliveryRoutes(streams),
+  ];
+}
+
+/** Subscriptions of streams to devices or channels. */
+function subscriptionRoutes(streams: StreamService, kind: 'device' | 'channel', path: 'devices' | 'channels'): Route[] {
+  return [
     {
       method: 'POST',
       path: `/gw/streams/{sel}/${path}/{target}`,
@@ -37,6 +48,10 @@ export function streamRoutes(streams: StreamService): Route[] {
       handler: async (c) => listResult(await streams.subscribers(c.params.sel, kind, c.access), c.req.query),
     },
   ];
+}
+
+/** The streams themselves. */
+function crudRoutes(streams: StreamService): Route[] {
   return [
     {
       method: 'POST',
@@ -71,8 +86,12 @@ export function streamRoutes(streams: StreamService): Route[] {
       result: StreamSchema,
       handler: async (c) => ({ result: await streams.delete(c.params.sel, c.access) }),
     },
-    ...sub('device', 'devices'),
-    ...sub('channel', 'channels'),
+  ];
+}
+
+/** What was delivered, and what was dropped and can be sent again. */
+function deliveryRoutes(streams: StreamService): Route[] {
+  return [
     {
       method: 'GET',
       path: '/gw/streams/{sel}/logs',
