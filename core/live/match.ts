@@ -83,7 +83,7 @@ export function framesFor(messages: readonly Message[], watchers: ReadonlyMap<nu
     let newest: Map<string, TelemetryValue> | undefined;
     for (const w of watching) {
       const topic = topicOf(topics, w.topic);
-      if (topic?.kind === 'messages') list.forEach((m, i) => add(w.connectionId, `m${deviceId}#${i}`, () => frames.message(deviceId, m)));
+      if (topic?.kind === 'messages') for (const [i, m] of list.entries()) add(w.connectionId, `m${deviceId}#${i}`, () => frames.message(deviceId, m));
       if (topic?.kind !== 'telemetry') continue;
       newest ??= newestValues(list);
       for (const [param, value] of [...newest].sort(([a], [b]) => (a < b ? -1 : 1))) {

@@ -17,8 +17,8 @@ export type Topic =
   | { readonly kind: 'telemetry'; readonly text: string; readonly devices: string; readonly params: readonly string[] }
   | { readonly kind: 'intervals'; readonly text: string; readonly calcs: string; readonly devices: string };
 
-/** Longest topic accepted (a selector with a long id list fits). */
-export const MAX_TOPIC_LENGTH = 1024;
+/** Longest topic accepted (it is part of a DynamoDB sort key, at most 1024 bytes). */
+export const MAX_TOPIC_LENGTH = 512;
 
 const PATTERNS: readonly [RegExp, (m: RegExpExecArray, text: string) => Topic][] = [
   [/^gw\/devices\/([^/]+)\/messages$/, (m, text) => ({ kind: 'messages', text, devices: m[1] })],
