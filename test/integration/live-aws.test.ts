@@ -25,6 +25,18 @@ describe('live push Lambdas against a stand-in management API', () => {
   let deviceId: number;
   const ctx = localContext('hub-live');
   const take = () => posts.splice(0);
+  /** An EventBridge event as the bus rule delivers it to the push function. */
+  const liveEvent = (batchId: string, messages: LiveEvent['messages']): EventBridgeEvent<'live', LiveEvent> => ({
+    id: `evt-${batchId}`,
+    version: '0',
+    account: '123456789012',
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    source: 'telematics-hub',
+    'detail-type': 'live',
+    detail: { batch_id: batchId, messages },
+  });
 
   beforeAll(async () => {
     db = await startTestDynamo();
@@ -116,7 +128,7 @@ describe('live push Lambdas against a stand-in management API', () => {
     goneConnections.add('conn-B=');
     const message = { 'device.id': deviceId, ident: '356307042441013', timestamp: 1_800_000_000, 'position.speed': 12 };
     const other = { 'device.id': deviceId + 100, ident: 'x', timestamp: 1_800_000_001 };
-    await push({ detail: { batch_id: 'b1', messages: [message, other] } } as EventBridgeEvent<'live', LiveEvent>, ctx);
+    await push(liveEvent('b1', [message, other]), ctx);
     expect(take()).toEqual([
       { path: `POST /live/@connections/${encodeURIComponent('conn-A=')}`, frame: { topic: `gw/devices/${deviceId}/messages`, message } },
     ]);
@@ -130,7 +142,7 @@ describe('live push Lambdas against a stand-in management API', () => {
     const store = new DynamoLiveStore(db.doc, TEST_TABLES.registry);
     expect(await store.connection('conn-A=')).toBeUndefined();
     expect((await store.watchedDevices()).size).toBe(0);
-    await push({ detail: { batch_id: 'b2', messages: [{ 'device.id': deviceId, timestamp: 1 }] } } as EventBridgeEvent<'live', LiveEvent>, ctx);
+    await push(liveEvent('b2', [{ 'device.id': deviceId, timestamp: 1 }]), ctx);
     expect(take()).toEqual([]);
   });
 });
