@@ -158,6 +158,11 @@ export class TelematicsHub extends Construct {
       alarmEmail: props.alarmEmail,
     });
 
+    this.outputs(portRange);
+  }
+
+  /** The stack outputs: where to reach the hub, its secret, alarms and dead letters. */
+  private outputs(portRange: readonly [number, number]): void {
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url, description: 'Registry REST API' });
     new CfnOutput(this, 'DeviceEndpoint', {
       value: this.channels.loadBalancer.loadBalancerDnsName,
