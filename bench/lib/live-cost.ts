@@ -14,7 +14,7 @@ export interface LiveLoad {
   readonly clientsPerDevice: number;
   /** Hours per month a watching client is connected (a console open 8 h on 22 working days: 176). */
   readonly connectedHours: number;
-  /** Devices of the fleet and fleet messages per ingest invocation (26 at the defaults, 2,200 with a 300 s window). */
+  /** Devices of the fleet and fleet messages per ingest invocation (26 at the defaults; tens of thousands with a 300 s window). */
   readonly fleetDevices: number;
   readonly messagesPerInvocation: number;
   /** Bytes of one pushed frame (a Teltonika record with its topic: about 700). */
