@@ -48,7 +48,9 @@ describe('lib/HubLive (synthesized template)', () => {
     const [[integrationId, integration]] = resourcesOf(json, 'AWS::ApiGatewayV2::Integration');
     expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY' });
     expect(JSON.stringify(integration.Properties.IntegrationUri)).toContain(`"${routesFn()}"`);
-    const routes = Object.fromEntries(resourcesOf(json, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]));
+    const routes: Record<string, { RouteKey: string; Target: unknown; AuthorizationType?: string }> = Object.fromEntries(
+      resourcesOf(json, 'AWS::ApiGatewayV2::Route').map(([, r]) => [r.Properties.RouteKey, r.Properties]),
+    );
     expect(Object.keys(routes).sort()).toEqual(['$connect', '$default', '$disconnect', 'subscribe', 'unsubscribe']);
     expect(routes.$connect).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authId } });
     for (const r of Object.values(routes)) expect(JSON.stringify(r.Target)).toContain(integrationId);
