@@ -38,6 +38,7 @@ import { byService, type FixedConfig, fitLine, type LineItem, type MonthlyUsage,
 import { startDynaliteProcess } from './lib/dynalite-process.js';
 import { type FleetBatch, type FleetOptions, runFleet, type SimClock } from './lib/fleet.js';
 import { itemSize, storedItemSize } from './lib/item-size.js';
+import { liveAddOn } from './lib/live-cost.js';
 import { table } from './lib/measure.js';
 import { HISTORY_DAYS, MESSAGES_PER_DEVICE_MONTH, PRICES, PRICES_TAKEN, SECONDS_PER_MONTH } from './lib/prices.js';
 
@@ -547,7 +548,18 @@ async function main(): Promise<void> {
   const streams = await streamAddOn(messagePool, summaries[0].detail.frames_per_invocation, summaries[3].detail.frames_per_invocation);
   await dynamo.close();
   doc.destroy();
+  const live = liveAddOn(DEVICES, [
+    { config: 'defaults', messagesPerInvocation: summaries[0].detail.frames_per_invocation },
+    { config: 'window 300 s', messagesPerInvocation: summaries[3].detail.frames_per_invocation },
+  ]);
   print(summaries, streams);
+  console.log('\nLive push add-on (WebSocket API; IoT Core MQTT over WSS for comparison; clients connected 176 h/month; not in the totals above)');
+  console.log(
+    table(
+      Object.keys(live[0]),
+      live.map((r) => Object.values(r).map(String)),
+    ),
+  );
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   writeFileSync(
     new URL('./results/cost.json', import.meta.url),
@@ -564,6 +576,7 @@ async function main(): Promise<void> {
         run_seconds: (realNow() - started) / 1000,
         scenarios: results,
         streams_add_on: streams,
+        live_push_add_on: live,
       },
       null,
       2,

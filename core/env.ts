@@ -62,6 +62,10 @@ export const ENV = {
   version: 'HUB_VERSION',
   /** A cluster worker's index (set by the primary). */
   workerIndex: 'HUB_WORKER_INDEX',
+  /** Ingest publishes `live` events for devices someone watches (`on` when the stack has live push). */
+  livePush: 'HUB_LIVE_PUSH',
+  /** API Gateway management endpoint of the live WebSocket stage (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`). */
+  liveEndpoint: 'HUB_LIVE_ENDPOINT',
 } as const;
 
 const int = (fallback: number) =>
@@ -119,6 +123,8 @@ export const HubEnvSchema = z.object({
   [ENV.logLevel]: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   [ENV.workerIndex]: optionalInt,
   [ENV.version]: z.string().min(1).default('0.0.0'),
+  [ENV.livePush]: z.enum(['on', 'off']).default('off'),
+  [ENV.liveEndpoint]: text,
 });
 
 export type HubEnv = z.output<typeof HubEnvSchema>;

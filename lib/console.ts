@@ -43,6 +43,12 @@ export interface HubConsoleProps {
    * @default no config.json: the console's own default, OpenStreetMap's standard tiles
    */
   readonly tileUrl?: string;
+  /**
+   * The live push WebSocket URL (`wss://…/live`), written to `config.json` as `liveUrl`: the live
+   * view then uses push, with polling as the fallback.
+   * @default none: the console polls
+   */
+  readonly liveUrl?: string;
 }
 
 /** API paths CloudFront forwards to API Gateway (everything else is the console). */
@@ -59,13 +65,14 @@ export function consoleSource(distPath: string): ISource {
   return existsSync(distPath) ? Source.asset(distPath) : Source.data('index.html', CONSOLE_PLACEHOLDER_HTML);
 }
 
-/** The console's `config.json` for a tile URL (`none`: a grid); undefined writes none. */
-function consoleConfig(tileUrl: string | undefined): { tilesUrl: string } | undefined {
-  if (tileUrl === undefined) return undefined;
-  if (tileUrl === 'none') return { tilesUrl: '' };
+/** The console's `config.json` for a tile URL (`none`: a grid) and a live URL; undefined (no file) when neither is set. */
+function consoleConfig(tileUrl: string | undefined, liveUrl: string | undefined): { tilesUrl?: string; liveUrl?: string } | undefined {
+  const live = liveUrl === undefined ? {} : { liveUrl };
+  if (tileUrl === undefined) return liveUrl === undefined ? undefined : live;
+  if (tileUrl === 'none') return { tilesUrl: '', ...live };
   if (!/^https?:\/\//.test(tileUrl) || !['{z}', '{x}', '{y}'].every((p) => tileUrl.includes(p)))
     throw new Error(`console tileUrl ${JSON.stringify(tileUrl)}: expected "none" or an http(s) URL template with {z}, {x} and {y}`);
-  return { tilesUrl: tileUrl };
+  return { tilesUrl: tileUrl, ...live };
 }
 
 /** Viewer-request function: paths without a file extension are client-side routes of the single-page app. */
@@ -178,7 +185,7 @@ function consoleDeployment(scope: Construct, props: HubConsoleProps, bucket: Buc
     description: 'Copies the console files to the site bucket',
   });
   deployLogs.grantWrite(deployRole);
-  const config = consoleConfig(props.tileUrl);
+  const config = consoleConfig(props.tileUrl, props.liveUrl);
   const deployment = new BucketDeployment(scope, 'Deployment', {
     sources: [consoleSource(props.distPath ?? consoleDistPath()), ...(config ? [Source.jsonData('config.json', config)] : [])],
     destinationBucket: bucket,

@@ -33,6 +33,7 @@ export const HUB_CONTEXT_KEYS = {
   console: 'boolean',
   tileUrl: 'string',
   dataRemovalPolicy: 'string',
+  live: 'boolean',
 } as const;
 export type HubContextKey = keyof typeof HUB_CONTEXT_KEYS;
 
@@ -142,6 +143,7 @@ export function hubSettingsFromContext(context: Record<string, unknown>): HubApp
       console: bool('console'),
       tileUrl: str('tileUrl'),
       dataRemovalPolicy: removal === undefined ? undefined : removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      live: bool('live'),
     },
   };
 }

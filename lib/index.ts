@@ -6,6 +6,7 @@ export { HubConsole, type HubConsoleProps } from './console.js';
 export { HUB_CONTEXT_KEYS, type HubAppSettings, hubSettingsFromContext } from './context.js';
 export { HubFunction, type HubFunctionProps } from './function.js';
 export { HubIngest, type HubIngestProps } from './ingest.js';
+export { HubLive, type HubLiveProps } from './live.js';
 export { HubObservability, type HubObservabilityProps } from './observability.js';
 export { HubRegistryApi, type HubRegistryApiProps } from './registry-api.js';
 export { type HubProvisionedCapacity, HubStorage, type HubStorageProps } from './storage.js';

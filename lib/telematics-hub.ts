@@ -6,6 +6,7 @@ import { HubChannels } from './channels.js';
 import { HUB_DEFAULTS, retentionDays } from './config.js';
 import { HubConsole } from './console.js';
 import { HubIngest } from './ingest.js';
+import { HubLive } from './live.js';
 import { HubObservability } from './observability.js';
 import { HubRegistryApi } from './registry-api.js';
 import { type HubProvisionedCapacity, HubStorage } from './storage.js';
@@ -73,6 +74,8 @@ export interface TelematicsHubProps {
   readonly tileUrl?: string;
   /** What deleting the stack does to the tables. @default RemovalPolicy.RETAIN */
   readonly dataRemovalPolicy?: RemovalPolicy;
+  /** Live push over a WebSocket API (docs/api.md, "Live push"); off, the console polls. @default true */
+  readonly live?: boolean;
 }
 
 /**
@@ -87,6 +90,7 @@ export class TelematicsHub extends Construct {
   readonly channels: HubChannels;
   readonly api: HubRegistryApi;
   readonly console?: HubConsole;
+  readonly live?: HubLive;
   readonly observability: HubObservability;
 
   constructor(scope: Construct, id: string, props: TelematicsHubProps = {}) {
@@ -134,7 +138,17 @@ export class TelematicsHub extends Construct {
       deadLetters: { queue: this.ingest.queue, deadLetterQueue: this.ingest.deadLetterQueue },
       logRetention,
     });
-    if (props.console ?? d.console) this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention, tileUrl: props.tileUrl });
+    if (props.live ?? true)
+      this.live = new HubLive(this, 'Live', {
+        storage: this.storage,
+        eventBus: this.streams.bus,
+        authorizerFunction: this.api.authorizerFunction,
+        ingestFunction: this.ingest.function,
+        deadLetterQueue: this.streams.deadLetterQueue,
+        logRetention,
+      });
+    if (props.console ?? d.console)
+      this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention, tileUrl: props.tileUrl, liveUrl: this.live?.url });
     this.observability = new HubObservability(this, 'Observability', {
       storage: this.storage,
       ingest: this.ingest,
@@ -144,6 +158,11 @@ export class TelematicsHub extends Construct {
       alarmEmail: props.alarmEmail,
     });
 
+    this.outputs(portRange);
+  }
+
+  /** The stack outputs: where to reach the hub, its secret, alarms and dead letters. */
+  private outputs(portRange: readonly [number, number]): void {
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.url, description: 'Registry REST API' });
     new CfnOutput(this, 'DeviceEndpoint', {
       value: this.channels.loadBalancer.loadBalancerDnsName,
@@ -155,6 +174,7 @@ export class TelematicsHub extends Construct {
         value: `https://${this.console.distribution.distributionDomainName}`,
         description: 'Web console (and the API under /gw, /platform)',
       });
+    if (this.live) new CfnOutput(this, 'LiveUrl', { value: this.live.url, description: 'Live push (WebSocket): connect with ?access_token=<token>' });
     new CfnOutput(this, 'AlarmTopic', { value: this.observability.topic.topicArn, description: 'Subscribe to receive alarms' });
     new CfnOutput(this, 'IngestDeadLetterQueue', {
       value: this.ingest.deadLetterQueue.queueUrl,

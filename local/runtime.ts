@@ -26,6 +26,7 @@ import { type LocalListener, startLocalListener } from '../listener/local-listen
 import { lockDataDir } from './data-lock.js';
 import { localContext, startApiServer } from './http-server.js';
 import { LiveFeed } from './live.js';
+import { LIVE_PATH, LiveSocketServer } from './live-socket.js';
 import { canListen } from './port-probe.js';
 import { staticHandler } from './static.js';
 
@@ -145,6 +146,9 @@ async function openLocalHub(opts: LocalHubOptions, t: Teardown): Promise<LocalHu
         server.closeAllConnections();
       }),
   );
+  // upgraded sockets are no longer the HTTP server's: closed first (teardown runs in reverse)
+  wired.sockets.attach(api.server);
+  t.add('live sockets', wired.sockets, (s) => s.close());
   return {
     apiUrl: `http://${opts.host}:${api.port}`,
     adminToken,
@@ -175,7 +179,10 @@ function openDataDir(opts: LocalHubOptions, t: Teardown): string {
 interface Wired {
   readonly services: HubServices;
   readonly ports: ReturnType<typeof dynamoPorts>;
+  /** Server-Sent Events (`GET /gw/devices/{sel}/messages/live`), kept for integrators that use them. */
   readonly live: LiveFeed;
+  /** Live push over WebSocket at `/live` (the protocol of the AWS WebSocket API). */
+  readonly sockets: LiveSocketServer;
 }
 
 /** The domain services over the local adapters: the in-process bus and stream runtime, the live feed, dead letters. */
@@ -189,10 +196,12 @@ async function wireServices(
 ): Promise<Wired> {
   const { logger } = opts;
   let services: HubServices | undefined;
-  const live = new LiveFeed(() => {
+  const wiredHub = () => {
     if (!services) throw new Error('the live feed was used before the hub was wired');
     return services;
-  });
+  };
+  const live = new LiveFeed(wiredHub);
+  const sockets = new LiveSocketServer(wiredHub, logger);
   const bus = t.add('local bus', new LocalBus(logger), (b) => b.close());
   const deadLetters = new LocalDeadLetters(join(dir, 'queue'), (bodies) => {
     if (!late.queue) throw new Error('dead letters were replayed before the queue opened');
@@ -209,7 +218,10 @@ async function wireServices(
       void joinersSync?.();
     },
     onCommandQueued: () => late.listener?.nudge(),
-    onStored: live.publish,
+    onStored: async (batch) => {
+      await live.publish(batch);
+      await sockets.publish(batch);
+    },
     onStreamReplay: (id) => bus.kick(id, true),
     portAvailable: (port, transport) => canListen(opts.host, port, transport),
     version: opts.version,
@@ -222,7 +234,7 @@ async function wireServices(
   bus.attach(streams.delivery, opts.streamSweepMs ?? 1000);
   joinersSync = () => streams.joiners.sync();
   await joinersSync();
-  return { services, ports, live };
+  return { services, ports, live, sockets };
 }
 
 /** The durable queue in front of ingest: the same handler the Lambda runs, called with SQS-shaped events. */
@@ -287,10 +299,11 @@ async function ensureDefaultChannel(opts: LocalHubOptions, hub: HubServices): Pr
   }
 }
 
-/** The console's deployment settings (`config.json`): the map tiles when the hub was started with a choice. */
-function consoleConfig(tileUrl: string | undefined): Record<string, string> | undefined {
-  if (tileUrl === undefined) return undefined;
-  return tileUrl === 'none' || tileUrl === '' ? { tilesUrl: '' } : { tilesUrl: tileUrl };
+/** The console's deployment settings (`config.json`): live push on this server's `/live`, and the map tiles when the hub was started with a choice. */
+function consoleConfig(tileUrl: string | undefined): Record<string, string> {
+  const live = { liveUrl: LIVE_PATH };
+  if (tileUrl === undefined) return live;
+  return tileUrl === 'none' || tileUrl === '' ? { ...live, tilesUrl: '' } : { ...live, tilesUrl: tileUrl };
 }
 
 function resolveAdminToken(opts: LocalHubOptions, dir: string): { token: string; generated: boolean } {

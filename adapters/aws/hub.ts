@@ -7,6 +7,7 @@ import { createDocumentClient, tableNamesFromEnv } from '../dynamodb/client.js';
 import { dynamoPorts } from '../dynamodb/ports.js';
 import { awsSettingsFromEnv, loadAdminToken } from './config.js';
 import { EventBridgeBus } from './eventbridge-bus.js';
+import { liveFanoutFromEnv } from './live.js';
 import { SqsDeadLetters } from './sqs-dead-letters.js';
 import { AWS_CLIENT_DEFAULTS } from './timeouts.js';
 
@@ -20,7 +21,9 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     const settings = awsSettingsFromEnv(env);
     const doc = createDocumentClient({ region: settings.region, endpoint: env[ENV.dynamodbEndpoint] });
     const busName = env[ENV.eventBusName];
-    const bus = busName ? new EventBridgeBus(new EventBridgeClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), busName) : undefined;
+    const events = new EventBridgeClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS });
+    const bus = busName ? new EventBridgeBus(events, busName) : undefined;
+    const live = liveFanoutFromEnv(env, doc, events, logger);
     const dlq = env[ENV.ingestDlqUrl];
     const deadLetters =
       dlq && settings.queueUrl ? new SqsDeadLetters(new SQSClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), dlq, settings.queueUrl) : undefined;
@@ -30,6 +33,7 @@ export function awsHub(logger: Logger): Promise<HubServices> {
       adminToken: () => loadAdminToken(settings),
       version: env[ENV.version],
       defaultTtl: { device: env[ENV.defaultDeviceMessagesTtl], channel: env[ENV.defaultChannelMessagesTtl] },
+      onStored: live?.publish,
     });
   })();
   cached.catch(() => (cached = undefined));

@@ -26,6 +26,9 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   delivered batch ids (a day)          sdone#<stream>          <batch id>
  *   stream lease / status                slease#<stream> / sstat#<stream>  _
  *   stream log / dropped batches         slog#<stream> / sdrop#<stream>    <ms>#… / <batch sk>
+ *   live connections (ttl)               wsconn                  <connection id>
+ *   live subscriptions of one (ttl)      wssub#<connection>      <topic>
+ *   live index: who watches a device     wslive                  <device id, 12 digits>#<connection id>#<topic>
  * messages table
  *   message packs                        d#<device> | c#<channel> | i#<ident>   <first ms>#<hash>
  */
@@ -59,6 +62,9 @@ export const PK = {
   streamStatus: (streamId: number) => `sstat#${streamId}`,
   streamLog: (streamId: number) => `slog#${streamId}`,
   streamDropped: (streamId: number) => `sdrop#${streamId}`,
+  liveConnection: 'wsconn',
+  liveSubscriptions: (connectionId: string) => `wssub#${connectionId}`,
+  liveIndex: 'wslive',
   /** Messages table: whose history a pack belongs to. */
   packs: (scope: MessageScope, id: OwnerId) => `${scope === 'device' ? 'd' : scope === 'channel' ? 'c' : 'i'}#${id}`,
 } as const;
@@ -69,6 +75,8 @@ export const SK = {
   pendingCommandsOf: (ident: string) => `cmd#${ident}#`,
   kick: (channelId: number, connectionId: string) => `kick#${channelId}#${connectionId}`,
   kickPrefix: 'kick#',
+  liveWatch: (deviceId: number, connectionId: string, topic: string) => `${pad(deviceId)}#${connectionId}#${topic}`,
+  liveWatchesOf: (deviceId: number) => `${pad(deviceId)}#`,
   /** Items with one row per partition. */
   single: '_',
 } as const;

@@ -110,9 +110,17 @@ export class Api {
     return (await this.request<T>('DELETE', path)).result;
   }
 
-  /** The Server-Sent Events URL of a device's live messages (EventSource cannot send headers). */
-  liveUrl(deviceId: number): string {
-    return this.url(`/gw/devices/${deviceId}/messages/live`, { access_token: this.session.token });
+  /**
+   * The live push socket's URL with the token (browsers cannot set headers on WebSockets): an
+   * absolute `ws(s)://` URL as configured, or a path on the API's host (`/live` locally).
+   * Undefined when the deployment has no push.
+   */
+  liveSocketUrl(liveUrl: string): string | undefined {
+    if (!liveUrl) return undefined;
+    const base = new URL(this.session.apiUrl || location.origin, location.href);
+    const url = new URL(liveUrl, `${base.protocol === 'https:' ? 'wss:' : 'ws:'}//${base.host}`);
+    url.searchParams.set('access_token', this.session.token);
+    return url.toString();
   }
 }
 

@@ -9,8 +9,13 @@ export interface ConsoleConfig {
   tilesUrl: string;
   /** Attribution of the tiles (HTML); empty = OpenStreetMap's for its tiles, else none. */
   tilesAttribution: string;
-  /** Live messages: push (SSE) with fallback to polling, or polling only. */
+  /** Live messages: push (WebSocket, where `liveUrl` is set) with fallback to polling, or polling only. */
   live: 'auto' | 'poll';
+  /**
+   * The hub's live push WebSocket (`wss://…/live` on AWS; `/live`, on the API's own host, locally);
+   * empty = this deployment has no push: the live view polls.
+   */
+  liveUrl: string;
   /** Polling period (ms) where the deployment has no push. */
   pollMs: number;
 }
@@ -23,7 +28,7 @@ const PREFS_KEY = 'hub.console.prefs';
 /** Stored preferences carry this version; older ones saved every field, tilesUrl '' included. */
 const PREFS_VERSION = 2;
 
-const DEFAULTS: ConsoleConfig = { apiUrl: '', tilesUrl: OSM_TILES, tilesAttribution: '', live: 'auto', pollMs: 1000 };
+const DEFAULTS: ConsoleConfig = { apiUrl: '', tilesUrl: OSM_TILES, tilesAttribution: '', live: 'auto', liveUrl: '', pollMs: 1000 };
 
 let deployment: Partial<ConsoleConfig> = {};
 
@@ -79,6 +84,7 @@ function sanitize(raw: unknown): Partial<ConsoleConfig> {
   if (typeof r.tilesUrl === 'string') out.tilesUrl = r.tilesUrl;
   if (typeof r.tilesAttribution === 'string') out.tilesAttribution = r.tilesAttribution;
   if (r.live === 'auto' || r.live === 'poll') out.live = r.live;
+  if (typeof r.liveUrl === 'string' && (r.liveUrl === '' || /^(wss?:\/\/|\/)/.test(r.liveUrl))) out.liveUrl = r.liveUrl;
   if (typeof r.pollMs === 'number' && r.pollMs >= 250 && r.pollMs <= 60000) out.pollMs = r.pollMs;
   return out;
 }

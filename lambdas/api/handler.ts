@@ -5,6 +5,7 @@ import { awsHub } from '../../adapters/aws/hub.js';
 import type { ApiRequest } from '../../core/api/http.js';
 import type { Router } from '../../core/api/router.js';
 import { coreLogger, logger } from '../shared/powertools.js';
+import { type AuthorizerContext, principalFromAuthorizer } from '../shared/principal.js';
 
 /** API Gateway (REST, proxy integration) event → the core router's request. */
 export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
@@ -14,10 +15,7 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
   for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;
   const body =
     event.body === null || event.body === undefined ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  const ctx = event.requestContext?.authorizer as { tokenId?: string; acl?: string } | null | undefined;
-  const principal = ctx?.tokenId
-    ? { tokenId: ctx.tokenId === 'admin' ? ('admin' as const) : Number(ctx.tokenId), ...(ctx.acl ? { acl: JSON.parse(ctx.acl) } : {}) }
-    : undefined;
+  const principal = principalFromAuthorizer(event.requestContext?.authorizer as AuthorizerContext | null | undefined);
   return { method: event.httpMethod, path: event.path, query, headers, body, requestId: event.requestContext?.requestId, principal };
 }
 

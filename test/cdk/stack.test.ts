@@ -51,6 +51,11 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         'AWS::ApiGateway::Resource': 2,
         'AWS::ApiGateway::RestApi': 1,
         'AWS::ApiGateway::Stage': 1,
+        'AWS::ApiGatewayV2::Api': 1,
+        'AWS::ApiGatewayV2::Authorizer': 1,
+        'AWS::ApiGatewayV2::Integration': 1,
+        'AWS::ApiGatewayV2::Route': 5,
+        'AWS::ApiGatewayV2::Stage': 1,
         'AWS::ApplicationAutoScaling::ScalableTarget': 1,
         'AWS::ApplicationAutoScaling::ScalingPolicy': 2,
         'AWS::CloudFront::Distribution': 1,
@@ -76,16 +81,16 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 20,
         'AWS::Events::EventBus': 1,
-        'AWS::Events::Rule': 6,
-        'AWS::IAM::Policy': 12,
-        'AWS::IAM::Role': 13,
+        'AWS::Events::Rule': 7,
+        'AWS::IAM::Policy': 14,
+        'AWS::IAM::Role': 15,
         'AWS::KMS::Key': 1,
-        'AWS::Lambda::EventInvokeConfig': 5,
+        'AWS::Lambda::EventInvokeConfig': 6,
         'AWS::Lambda::EventSourceMapping': 1,
-        'AWS::Lambda::Function': 9,
+        'AWS::Lambda::Function': 11,
         'AWS::Lambda::LayerVersion': 1,
-        'AWS::Lambda::Permission': 17,
-        'AWS::Logs::LogGroup': 12,
+        'AWS::Lambda::Permission': 24,
+        'AWS::Logs::LogGroup': 15,
         'AWS::S3::Bucket': 2,
         'AWS::S3::BucketPolicy': 2,
         'AWS::SNS::Subscription': 1,
@@ -100,7 +105,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
 
     it('runs every hub function on Node 22, ARM64, X-Ray, JSON logs, with its own role and no AWS managed policy', () => {
       const hubFunctions = resourcesOf(json, 'AWS::Lambda::Function').filter(([k]) => k.startsWith('Hub'));
-      expect(hubFunctions).toHaveLength(8);
+      expect(hubFunctions).toHaveLength(10);
       for (const [, fn] of hubFunctions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -127,7 +132,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       expect(text).not.toMatch(/\/index\/\*/);
     });
 
-    it('outputs the API URL, device endpoint, admin secret, console URL, alarm topic and both DLQs', () => {
+    it('outputs the API URL, device endpoint, admin secret, console URL, live URL, alarm topic and both DLQs', () => {
       expect(
         Object.keys(json.Outputs)
           .filter((k) => k.startsWith('Hub'))
@@ -138,6 +143,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         'HubDeviceEndpoint',
         'HubAdminTokenSecret',
         'HubConsoleUrl',
+        'HubLiveUrl',
         'HubAlarmTopic',
         'HubIngestDeadLetterQueue',
         'HubStreamsDeadLetterQueue',
@@ -285,7 +291,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
     });
     it('sends failed asynchronous invocations of stream functions to the streams DLQ', () => {
       const dlq = ref(/^HubStreamsDeadLetters/, 'AWS::SQS::Queue');
-      const configs = resourcesOf(json, 'AWS::Lambda::EventInvokeConfig');
+      const configs = resourcesOf(json, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => String(c.Properties.FunctionName.Ref).startsWith('HubStreams'));
       expect(configs).toHaveLength(5);
       for (const [, c] of configs)
         expect(c.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } } });

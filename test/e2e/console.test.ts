@@ -308,14 +308,14 @@ describe('web console in headless Chromium against a local hub and a simulated t
   it('shows a record sent by the tracker in the live log within 1 s, with its JSON', async () => {
     await page.getByRole('link', { name: 'Truck 7' }).click();
     await page.getByRole('heading', { name: 'Truck 7' }).waitFor();
-    await expect.poll(() => page.getByTestId('live-status').textContent()).toMatch(/push/);
+    await expect.poll(() => page.getByTestId('live-status').textContent()).toMatch(/push \(WebSocket\)/);
     tracker = await SimulatedTracker.connect(hub.channelPort, IMEI);
     const appeared = await watchLiveLog(page, '54.687157');
     const sent = Date.now();
     await tracker.send([{ timestampMs: (now - 60) * 1000, latitude: 54.687157, longitude: 25.279652, speed: 42, satellites: 11, angle: 90, io1: { 239: 1 } }]);
     const row = page.locator('.message', { hasText: '54.687157' });
     const latency = (await appeared()) - sent;
-    console.log(`[console e2e] live message on screen ${latency} ms after the tracker sent it (Server-Sent Events)`);
+    console.log(`[console e2e] live message on screen ${latency} ms after the tracker sent it (WebSocket)`);
     expect(latency).toBeLessThan(1000);
     await page.locator('.facts .badge-online').waitFor({ timeout: 8000 }); // the header follows the live feed
     await row.locator('summary').click();
@@ -401,7 +401,7 @@ describe('web console in headless Chromium against a local hub and a simulated t
       const other = await context.newPage();
       other.on('pageerror', (err) => pageErrors.push(String(err)));
       try {
-        expect(await api(bare, 'GET', '/config.json', undefined, null)).toEqual({ status: 200, json: { tilesUrl: '' } });
+        expect(await api(bare, 'GET', '/config.json', undefined, null)).toEqual({ status: 200, json: { liveUrl: '/live', tilesUrl: '' } });
         const made = await api(bare, 'POST', '/gw/devices', [{ name: 'Bare', configuration: { ident: IMEI } }]);
         const t = await SimulatedTracker.connect(bare.channelPort, IMEI);
         await t.send(lineRecords(now - 900, 3));
@@ -683,14 +683,12 @@ describe('web console in headless Chromium against a local hub and a simulated t
   });
 
   it('falls back to polling messages?from= where the deployment has no push, and still shows a new record within 1 s', async () => {
-    // A deployment without the live route (API Gateway): the stream is refused, the console polls.
-    await page.route('**/messages/live?**', (route) =>
-      route.fulfill({
-        status: 404,
-        contentType: 'application/json',
-        body: JSON.stringify({ errors: [{ code: 404, reason: 'no route GET /gw/devices/1/messages/live' }] }),
-      }),
-    );
+    // The live socket fails (closed before any subscription, as where the upgrade is refused): the console polls.
+    const refused: string[] = [];
+    await page.routeWebSocket(/\/live\?/, (ws) => {
+      refused.push(new URL(ws.url()).pathname);
+      void ws.close({ code: 1008, reason: 'refused' });
+    });
     await page.goto(`${hub.apiUrl}/#/preferences`);
     await page.getByLabel('Polling period (s)').fill('0.5');
     await expectLabelled(page);
@@ -710,7 +708,7 @@ describe('web console in headless Chromium against a local hub and a simulated t
     } finally {
       t.close();
     }
-    await page.unroute('**/messages/live?**');
+    expect(refused[0]).toBe('/live');
     await page.goto(`${hub.apiUrl}/#/preferences`);
     await page.getByLabel('Polling period (s)').fill('1');
     await page.getByRole('button', { name: 'Save preferences' }).click();

@@ -4,11 +4,10 @@ import { ErrorNote } from '../components.js';
 import { useApp } from '../context.js';
 import { fmtTime } from '../format.js';
 import type { Device, Message } from '../types.js';
+import { type FeedMode, startFeed } from './live-feed.js';
 
 const MAX_SHOWN = 500;
 const HISTORY = 50;
-
-type Mode = 'connecting' | 'push' | 'poll' | 'reconnecting';
 
 interface Row {
   readonly key: string;
@@ -20,19 +19,53 @@ function keyOf(m: Message): string {
   return [m.timestamp, m['server.timestamp'], m['position.latitude'], m['position.longitude'], m['event.enum']].join('|');
 }
 
+/**
+ * Where new and loaded messages go: duplicates (by key) are dropped, fresh ones held back while
+ * paused, the rest added to the top of the list (newest first).
+ */
+function rowSink(o: { alive: () => boolean; paused: () => boolean; hold: (list: Message[]) => void; activity: () => void; add: (rows: Row[]) => void }) {
+  const seen = new Set<string>();
+  let since = Date.now() / 1000 - 60;
+  const show = (list: Message[], fresh: boolean) => {
+    const added: Row[] = [];
+    for (const m of list) {
+      const k = keyOf(m);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      added.push({ key: k, message: m, fresh });
+    }
+    if (seen.size > 5000) seen.clear();
+    since = maxTimestamp(list, since);
+    if (added.length === 0 || !o.alive()) return;
+    if (fresh) o.activity();
+    if (o.paused() && fresh) return o.hold(added.map((r) => r.message));
+    o.add(added.reverse());
+  };
+  return {
+    show,
+    since: () => since,
+    /** Shows held messages again (after a pause): their keys are forgotten first. */
+    reshow: (list: Message[], fresh: boolean) => {
+      for (const m of list) seen.delete(keyOf(m));
+      show(list, fresh);
+    },
+  };
+}
+
 function maxTimestamp(list: readonly Message[], start: number): number {
   return list.reduce((t, m) => (typeof m.timestamp === 'number' && m.timestamp > t ? m.timestamp : t), start);
 }
 
 /**
- * Live messages: Server-Sent Events from `/gw/devices/{id}/messages/live` where the hub offers
- * them (local mode); otherwise, or when the stream is refused, polling `messages?from=` every
- * `pollMs`. The last messages are loaded first; duplicates are dropped by key.
+ * Live messages: pushed over the hub's live WebSocket (`liveUrl` of config.json: the local hub's
+ * `/live`, the WebSocket API on AWS) with a subscription to `gw/devices/{id}/messages`; where the
+ * deployment has no push, or the socket is refused, polling `messages?from=` every `pollMs`. The
+ * last messages are loaded first; duplicates are dropped by key.
  */
 export function LiveTab(p: { device: Device; onActivity?: () => void }) {
   const { api, config } = useApp();
   const [rows, setRows] = useState<Row[]>([]);
-  const [mode, setMode] = useState<Mode>('connecting');
+  const [mode, setMode] = useState<FeedMode>('connecting');
   const [paused, setPaused] = useState(false);
   const [held, setHeld] = useState(0);
   const [error, setError] = useState<string | undefined>();
@@ -44,74 +77,25 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
 
   useEffect(() => {
     let alive = true;
-    const seen = new Set<string>();
-    let since = Date.now() / 1000 - 60;
-    let es: EventSource | undefined;
-    let pollTimer: ReturnType<typeof setTimeout> | undefined;
+    const sink = rowSink({
+      alive: () => alive,
+      paused: () => pausedRef.current,
+      hold: (list) => setHeld(heldRef.current.push(...list)),
+      activity: () => activityRef.current?.(),
+      add: (added) => setRows((prev) => [...added, ...prev].slice(0, MAX_SHOWN)),
+    });
+    const show = sink.show;
+    showRef.current = sink.reshow;
 
-    const show = (list: Message[], fresh: boolean) => {
-      const added: Row[] = [];
-      for (const m of list) {
-        const k = keyOf(m);
-        if (seen.has(k)) continue;
-        seen.add(k);
-        added.push({ key: k, message: m, fresh });
-      }
-      if (seen.size > 5000) seen.clear();
-      since = maxTimestamp(list, since);
-      if (added.length === 0 || !alive) return;
-      if (fresh) activityRef.current?.();
-      if (pausedRef.current && fresh) {
-        heldRef.current.push(...added.map((r) => r.message));
-        setHeld(heldRef.current.length);
-        return;
-      }
-      setRows((prev) => [...added.reverse(), ...prev].slice(0, MAX_SHOWN));
-    };
-    showRef.current = (list, fresh) => {
-      for (const m of list) seen.delete(keyOf(m));
-      show(list, fresh);
-    };
-
-    const poll = async () => {
-      if (!alive) return;
-      try {
-        const page = await api.get<Message>(`/gw/devices/${p.device.id}/messages`, { from: since, count: 1000 });
-        show(page, true);
-        setError(undefined);
-      } catch (err) {
-        setError(describeError(err));
-      }
-      if (alive) pollTimer = setTimeout(poll, config.pollMs);
-    };
-    const startPolling = () => {
-      if (!alive || pollTimer !== undefined) return;
-      setMode('poll');
-      pollTimer = setTimeout(poll, 0);
-    };
-
-    if (config.live !== 'poll' && typeof EventSource !== 'undefined') {
-      let opened = false;
-      es = new EventSource(api.liveUrl(p.device.id));
-      es.onopen = () => {
-        opened = true;
-        setMode('push');
-      };
-      es.onmessage = (e: MessageEvent<string>) => {
-        try {
-          show([JSON.parse(e.data) as Message], true);
-        } catch {
-          /* not a message */
-        }
-      };
-      es.onerror = () => {
-        if (!opened || es?.readyState === EventSource.CLOSED) {
-          es?.close();
-          es = undefined;
-          startPolling();
-        } else setMode('reconnecting');
-      };
-    } else startPolling();
+    const stop = startFeed({
+      api,
+      deviceId: p.device.id,
+      config: { live: config.live, liveUrl: config.liveUrl, pollMs: config.pollMs },
+      since: sink.since,
+      onMessages: (list) => show(list, true),
+      onMode: setMode,
+      onError: setError,
+    });
 
     // History after the stream is open, so nothing falls between the two.
     api.get<Message>(`/gw/devices/${p.device.id}/messages`, { reverse: true, count: HISTORY }).then(
@@ -123,10 +107,9 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
     );
     return () => {
       alive = false;
-      es?.close();
-      if (pollTimer) clearTimeout(pollTimer);
+      stop();
     };
-  }, [api, p.device.id, config.live, config.pollMs]);
+  }, [api, p.device.id, config.live, config.liveUrl, config.pollMs]);
 
   const togglePause = () => {
     const next = !paused;
@@ -140,28 +123,9 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
     }
   };
 
-  const status = paused
-    ? `Paused (${held} new held back)`
-    : {
-        connecting: 'Connecting…',
-        push: 'Live: push (Server-Sent Events)',
-        poll: `Live: polling every ${config.pollMs / 1000} s`,
-        reconnecting: 'Live: reconnecting…',
-      }[mode];
   return (
     <div>
-      <div class="toolbar">
-        <p class={`live-status live-${paused ? 'paused' : mode}`} role="status" data-testid="live-status">
-          <span class="dot" aria-hidden="true" /> {status}
-        </p>
-        <button type="button" aria-pressed={paused} onClick={togglePause}>
-          {paused ? 'Resume' : 'Pause'}
-        </button>
-        <button type="button" onClick={() => setRows([])}>
-          Clear
-        </button>
-        <span class="muted small">{rows.length} shown</span>
-      </div>
+      <LiveToolbar mode={mode} paused={paused} held={held} shown={rows.length} pollMs={config.pollMs} onPause={togglePause} onClear={() => setRows([])} />
       <ErrorNote>{error}</ErrorNote>
       {rows.length === 0 ? <p class="muted">No messages yet. New ones appear here as the device sends them.</p> : null}
       <ol class="messages" aria-label="Messages, newest first">
@@ -169,6 +133,31 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
           <MessageRow key={r.key} row={r} />
         ))}
       </ol>
+    </div>
+  );
+}
+
+function LiveToolbar(p: { mode: FeedMode; paused: boolean; held: number; shown: number; pollMs: number; onPause: () => void; onClear: () => void }) {
+  const status = p.paused
+    ? `Paused (${p.held} new held back)`
+    : {
+        connecting: 'Connecting…',
+        push: 'Live: push (WebSocket)',
+        poll: `Live: polling every ${p.pollMs / 1000} s`,
+        reconnecting: 'Live: reconnecting…',
+      }[p.mode];
+  return (
+    <div class="toolbar">
+      <p class={`live-status live-${p.paused ? 'paused' : p.mode}`} role="status" data-testid="live-status">
+        <span class="dot" aria-hidden="true" /> {status}
+      </p>
+      <button type="button" aria-pressed={p.paused} onClick={p.onPause}>
+        {p.paused ? 'Resume' : 'Pause'}
+      </button>
+      <button type="button" onClick={p.onClear}>
+        Clear
+      </button>
+      <span class="muted small">{p.shown} shown</span>
     </div>
   );
 }

@@ -45,7 +45,7 @@ export function PreferencesPage() {
         />
         <h2>Live messages</h2>
         <SelectField id="pref-live" label="Updates" value={live} onValue={(v) => setLive(v as typeof live)}>
-          <option value="auto">Push (Server-Sent Events) when the hub offers it, else polling</option>
+          <option value="auto">Push (WebSocket) when the hub offers it, else polling</option>
           <option value="poll">Polling only</option>
         </SelectField>
         <InputField id="pref-poll" label="Polling period (s)" width="narrow" type="number" min={0.25} max={60} step="any" value={pollS} onValue={setPollS} />
