@@ -1,5 +1,5 @@
-import { packageVersion } from '../../lib/paths.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageVersion } from '../../lib/paths.js';
 import { avlPacket, handshake } from '../../protocols/teltonika/device.js';
 import { TestDevice } from '../helpers/devices.js';
 import { api, eventually, freePort, startTestHub } from '../helpers/local-hub.js';
