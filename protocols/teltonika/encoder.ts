@@ -50,7 +50,7 @@ export function encodeCodec12(payload: Buffer): Buffer {
  * Codec 12 command over UDP: the data field inside the UDP channel header, as AVL data travels
  * over UDP (Teltonika wiki "Codec", now "Teltonika Data Sending Protocols": UDP channel packet
  * and Codec 12; "it is not important which [transport] will be used in Codec"): `length u16`
- * (bytes after it) | `packet id u16` | `01` (no channel ack wanted) | `AVL packet id u8` |
+ * (bytes after it) | `packet id u16` | `01` (packet type, as in every UDP header of the wiki) | `AVL packet id u8` |
  * `IMEI length u16` | IMEI | Codec 12 data field, with no preamble and no CRC. The packet ids are
  * the low bits of the hub command id.
  */

@@ -112,6 +112,11 @@ describe('commands over UDP: local hub, real UDP sockets', () => {
     }
     return undefined;
   };
+  /** The command as `GET /gw/devices/{id}/commands-result` shows it, once it is there. */
+  const resultOf = async (deviceId: number, commandId: number) => {
+    const r = await api(hub, 'GET', `/gw/devices/${deviceId}/commands-result`);
+    return r.json.result.find((c: { id: number; status: string }) => c.id === commandId && c.status === 'replied');
+  };
   const connectionsOf = async (channelId: number, ident: string) => {
     const r = await api(hub, 'GET', `/gw/channels/${channelId}/connections`);
     return (r.json.result as { ident: string; id: string; frames_in: number; last_active: number }[]).filter((c) => c.ident === ident);
@@ -145,10 +150,7 @@ describe('commands over UDP: local hub, real UDP sockets', () => {
 
     tracker.send(udpCodec12Response(IMEI, 'Ver:03.28.07_04 GPS:AXN_5.10_3333 Hw:FMB920', 0x0103, 0x13));
     expect(await tracker.next()).toBe('00050103011301');
-    const result = await eventually(async () => {
-      const c = await commandOf(device.teltonika, id);
-      return c?.status === 'replied' ? c : undefined;
-    });
+    const result = await eventually(async () => resultOf(device.teltonika, id));
     expect(result).toMatchObject({ name: 'getver', executed: true, response: 'Ver:03.28.07_04 GPS:AXN_5.10_3333 Hw:FMB920' });
     expect(await tracker.within(200)).toEqual([]);
   });
@@ -197,10 +199,7 @@ describe('commands over UDP: local hub, real UDP sockets', () => {
 
     const { time, date } = h02Time();
     h02.send(Buffer.from(`*HQ,${H02_ID},V4,S20,DONE,${hhmmss},${time},A,5441.2320,N,02516.7820,E,0.00,0,${date},FFFFFBFF#`, 'latin1'));
-    const result = await eventually(async () => {
-      const c = await commandOf(device.h02, id);
-      return c?.status === 'replied' ? c : undefined;
-    });
+    const result = await eventually(async () => resultOf(device.h02, id));
     expect(result).toMatchObject({ name: 'engine_stop', executed: true, response: `S20,DONE,${hhmmss}` });
   });
 

@@ -27,7 +27,7 @@ describe('commands over UDP', () => {
         hex(`
           0029  // length: 41 bytes follow
           1234  // packet id: the hub command id (low 16 bits)
-          01  // packet type: no channel ack wanted
+          01  // packet type 01, as in the wiki UDP examples
           34  // AVL packet id: the command id (low 8 bits)
           000f 333532303933303831343532323531  // IMEI length 15, IMEI
           0c  // codec 12
