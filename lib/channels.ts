@@ -23,6 +23,7 @@ import {
   FargateTaskDefinition,
   LogDrivers,
   OperatingSystemFamily,
+  Protocol as PortProtocol,
   type ScalableTaskCount,
   UlimitName,
 } from 'aws-cdk-lib/aws-ecs';
@@ -39,7 +40,7 @@ import type { HubStorage } from './storage.js';
 export interface HubChannelsProps {
   readonly storage: HubStorage;
   readonly queue: IQueue;
-  /** First and last channel port; the NLB listens on each (at most 50). */
+  /** First and last channel port; the NLB listens on each, for TCP and UDP (at most 50). */
   readonly portRange: readonly [number, number];
   /**
    * An existing VPC. The NLB goes to its public subnets; the tasks to its public subnets too, or
@@ -119,10 +120,11 @@ export function portsOf([lo, hi]: readonly [number, number]): number[] {
 }
 
 /**
- * Channel listeners: Fargate tasks (ARM64) behind a Network Load Balancer with one TCP listener per
- * port of the channel range (client IPs preserved), scaled by CPU and by device connections per
- * task. Tasks hold the device sessions, so scale-in is slow (15 min cooldown) and a deployment
- * starts new tasks before draining old ones.
+ * Channel listeners: Fargate tasks (ARM64) behind a Network Load Balancer with one TCP_UDP listener
+ * per port of the channel range (client IPs preserved), so a channel serves TCP or UDP devices on
+ * its port (`transport`), scaled by CPU and by device connections per task. Tasks hold the device
+ * sessions, so scale-in is slow (15 min cooldown) and a deployment starts new tasks before draining
+ * old ones.
  */
 export class HubChannels extends Construct {
   readonly vpc: IVpc;
@@ -182,8 +184,37 @@ export class HubChannels extends Construct {
         retries: 3,
         startPeriod: Duration.seconds(30),
       },
-      portMappings: [{ containerPort: HEALTH_PORT }, ...portsOf(props.portRange).map((containerPort) => ({ containerPort }))],
+      // each channel port for TCP and for UDP (the NLB's TCP_UDP listeners forward both)
+      portMappings: [
+        { containerPort: HEALTH_PORT },
+        ...portsOf(props.portRange).flatMap((containerPort) => [
+          { containerPort, protocol: PortProtocol.TCP },
+          { containerPort, protocol: PortProtocol.UDP },
+        ]),
+      ],
     });
+    this.grantTask(props);
+    this.securityGroup = this.newSecurityGroup(lo, hi);
+    this.service = new FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition: this.taskDefinition,
+      desiredCount: minCount,
+      assignPublicIp: !props.privateTasks,
+      securityGroups: [this.securityGroup],
+      vpcSubnets: { subnetType: props.privateTasks ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC },
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { rollback: true },
+    });
+
+    this.connectionsMetric = new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic: 'Average', period: Duration.minutes(1) });
+    this.scaling = this.autoScale(props, minCount, maxCount);
+
+    this.loadBalancer = this.newLoadBalancer(props.portRange);
+  }
+
+  /** What the task reads and writes: the ingest queue and the registry table. */
+  private grantTask(props: HubChannelsProps): void {
     props.queue.grantSendMessages(this.taskDefinition.taskRole);
     // channels, devices, pending commands and stream command subscriptions are read; commands
     // (sent), connection snapshots and device logs are written
@@ -200,62 +231,65 @@ export class HubChannels extends Construct {
           'The task execution role needs ecr:GetAuthorizationToken, which AWS only grants on Resource "*"; the image pull itself is scoped to the asset repository.',
       },
     );
+  }
 
-    this.securityGroup = new SecurityGroup(this, 'TaskSecurityGroup', {
+  /** The tasks' security group: the channel ports (TCP and UDP) from anywhere, the health port from the VPC. */
+  private newSecurityGroup(lo: number, hi: number): SecurityGroup {
+    const sg = new SecurityGroup(this, 'TaskSecurityGroup', {
       vpc: this.vpc,
       description: 'Telematics Hub listener tasks: channel ports and health',
       allowAllOutbound: true,
     });
-    this.securityGroup.addIngressRule(Peer.anyIpv4(), Port.tcpRange(lo, hi), 'devices (via the NLB, client IPs preserved)');
-    this.securityGroup.addIngressRule(Peer.ipv4(this.vpc.vpcCidrBlock), Port.tcp(HEALTH_PORT), 'NLB health checks');
-    acknowledge(this.securityGroup, {
+    sg.addIngressRule(Peer.anyIpv4(), Port.tcpRange(lo, hi), 'devices (via the NLB, client IPs preserved)');
+    sg.addIngressRule(Peer.anyIpv4(), Port.udpRange(lo, hi), 'devices over UDP (via the NLB, client IPs preserved)');
+    sg.addIngressRule(Peer.ipv4(this.vpc.vpcCidrBlock), Port.tcp(HEALTH_PORT), 'NLB health checks');
+    acknowledge(sg, {
       id: 'AwsSolutions-EC23',
       reason:
-        'GPS trackers connect from any mobile-network address; the NLB preserves client IPs, so the tasks must accept the channel ports (and only those) from 0.0.0.0/0.',
+        'GPS trackers connect from any mobile-network address; the NLB preserves client IPs, so the tasks must accept the channel ports (and only those, TCP and UDP) from 0.0.0.0/0.',
     });
-    this.service = new FargateService(this, 'Service', {
-      cluster: this.cluster,
-      taskDefinition: this.taskDefinition,
-      desiredCount: minCount,
-      assignPublicIp: !props.privateTasks,
-      securityGroups: [this.securityGroup],
-      vpcSubnets: { subnetType: props.privateTasks ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC },
-      minHealthyPercent: 100,
-      maxHealthyPercent: 200,
-      circuitBreaker: { rollback: true },
-    });
+    return sg;
+  }
 
-    this.connectionsMetric = new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic: 'Average', period: Duration.minutes(1) });
-    this.scaling = this.service.autoScaleTaskCount({ minCapacity: minCount, maxCapacity: maxCount });
-    this.scaling.scaleOnCpuUtilization('Cpu', {
+  /** Scaling by CPU and by device connections per task; scale-in is slow (tasks hold sessions). */
+  private autoScale(props: HubChannelsProps, minCount: number, maxCount: number): ScalableTaskCount {
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: minCount, maxCapacity: maxCount });
+    scaling.scaleOnCpuUtilization('Cpu', {
       targetUtilizationPercent: props.cpuTargetPercent ?? 60,
       scaleInCooldown: Duration.minutes(15),
       scaleOutCooldown: Duration.minutes(2),
     });
-    this.scaling.scaleToTrackCustomMetric('Connections', {
+    scaling.scaleToTrackCustomMetric('Connections', {
       metric: this.connectionsMetric,
       targetValue: props.connectionsPerTask ?? 40_000,
       scaleInCooldown: Duration.minutes(15),
       scaleOutCooldown: Duration.minutes(2),
     });
+    return scaling;
+  }
 
-    this.loadBalancer = new NetworkLoadBalancer(this, 'Nlb', {
+  /** The internet-facing NLB: one TCP_UDP listener and target group per channel port. */
+  private newLoadBalancer(portRange: readonly [number, number]): NetworkLoadBalancer {
+    const nlb = new NetworkLoadBalancer(this, 'Nlb', {
       vpc: this.vpc,
       internetFacing: true,
       crossZoneEnabled: true,
       vpcSubnets: { subnetType: SubnetType.PUBLIC },
     });
-    acknowledge(this.loadBalancer, {
+    acknowledge(nlb, {
       id: 'AwsSolutions-ELB2',
       reason:
-        'NLB access logs only record TLS listeners; every listener here is plain TCP (trackers do not speak TLS), so the logs would stay empty. The VPC flow logs record the connections.',
+        'NLB access logs only record TLS listeners; every listener here is plain TCP_UDP (trackers do not speak TLS), so the logs would stay empty. The VPC flow logs record the connections and datagrams.',
     });
-    for (const port of portsOf(props.portRange)) {
-      const listener = this.loadBalancer.addListener(`Port${port}`, { port, protocol: Protocol.TCP });
+    // TCP_UDP: one listener and target group per port carry both (UDP devices get their acks and
+    // commands back through the NLB's flow); client IPs are always preserved for TCP_UDP target
+    // groups, set here explicitly; the health check is HTTP on the health port, as for TCP
+    for (const port of portsOf(portRange)) {
+      const listener = nlb.addListener(`Port${port}`, { port, protocol: Protocol.TCP_UDP });
       this.targetGroups.push(
         listener.addTargets(`Target${port}`, {
           port,
-          protocol: Protocol.TCP,
+          protocol: Protocol.TCP_UDP,
           preserveClientIp: true,
           targets: [this.service.loadBalancerTarget({ containerName: this.container.containerName, containerPort: port })],
           deregistrationDelay: Duration.seconds(30),
@@ -270,6 +304,7 @@ export class HubChannels extends Construct {
         }),
       );
     }
+    return nlb;
   }
 
   private newVpc(retention: RetentionDays, trafficType: FlowLogTrafficType): Vpc {

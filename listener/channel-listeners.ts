@@ -7,7 +7,8 @@ import { getProtocol } from '../protocols/index.js';
 import type { FrameBatcher } from './batcher.js';
 import { BUDGET_TICK_MS, DEFAULT_FRAME_BUDGET_PER_S, DEFAULT_READ_BUDGET_BYTES_PER_S, FALLBACK_IDLE_TIMEOUT_S, LISTEN_BACKLOG } from './constants.js';
 import { type CommandSource, HttpEndpoint } from './http-endpoint.js';
-import { type ChannelContext, type ConnectionInfo, connectionInfo, type ListenerCounters, newCounters, type Session } from './session.js';
+import { type ChannelContext, type ConnectionInfo, connectionInfo, type ListenerCounters, type LiveSession, newCounters, type Session } from './session.js';
+import { SessionIndex } from './session-index.js';
 import { type ConnectionHooks, TcpConnection } from './tcp-connection.js';
 import { UdpEndpoint } from './udp-endpoint.js';
 
@@ -27,10 +28,14 @@ export interface ListenerOptions {
   readonly listenerId: string;
   readonly logger: Logger;
   readonly batcher: FrameBatcher;
-  /** A connection identified its device (deliver its queued commands, log the connect). */
+  /** A connection identified its device, or a UDP device got a session (deliver its queued commands, log the connect). */
   readonly onIdent?: (session: Session, ctx: ChannelContext) => void;
-  /** A connection closed. */
+  /** A connection closed, or a UDP session ended. */
   readonly onClose?: (session: Session, ctx: ChannelContext) => void;
+  /** A UDP device's identifying datagram was handled (acked or answered): its queued commands can go now. */
+  readonly onDatagram?: (session: Session, ctx: ChannelContext) => void;
+  /** UDP sessions one channel keeps at most (default MAX_UDP_SESSIONS). */
+  readonly maxUdpSessions?: number;
   /** The command to put in an HTTP device's response body (marks it sent). */
   readonly commandFor?: CommandSource;
   /** Bytes a connection may read per second (default DEFAULT_READ_BUDGET_BYTES_PER_S). */
@@ -62,12 +67,6 @@ interface Failure {
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 60_000;
 
-/** A live session with the channel it belongs to. */
-export interface LiveSession {
-  readonly session: Session;
-  readonly ctx: ChannelContext;
-}
-
 /** What the hub and the API need to know about a listener (one process or a cluster). */
 export interface ListenerView {
   /** Channels served now. */
@@ -77,14 +76,15 @@ export interface ListenerView {
 /**
  * Runs one server per enabled channel and keeps the set in step with the registry: `sync` starts
  * new channels, restarts changed ones and stops removed or disabled ones. TCP channels get a
- * TcpConnection per socket, UDP channels one UdpEndpoint, HTTP channels (OsmAnd) an HttpEndpoint.
+ * TcpConnection per socket, UDP channels one UdpEndpoint (with a UdpSession per device seen), HTTP
+ * channels (OsmAnd) an HttpEndpoint. TCP connections and UDP sessions are indexed by ident for
+ * command delivery.
  */
 export class ChannelListeners implements ListenerView {
   private readonly running = new Map<number, Running>();
   private readonly failures = new Map<number, Failure>();
   private readonly listeningSince = new Map<number, number>();
-  private readonly byIdent = new Map<string, LiveSession[]>();
-  private readonly indexed = new WeakMap<Session, string>();
+  private readonly index = new SessionIndex();
   private readonly throttled = new Set<TcpConnection>();
   private readonly yielded = new Set<TcpConnection>();
   private turnScheduled = false;
@@ -159,12 +159,12 @@ export class ChannelListeners implements ListenerView {
 
   /** Sessions bound to an ident on any channel of this listener that can be written to (for command delivery). */
   sessionsOf(ident: string): LiveSession[] {
-    return this.byIdent.get(ident) ?? [];
+    return this.index.of(ident);
   }
 
   /** Every identified session that can be written to, by ident. */
   identified(): ReadonlyMap<string, LiveSession[]> {
-    return this.byIdent;
+    return this.index.all();
   }
 
   closeConnection(channelId: number, connectionId: string): boolean {
@@ -236,7 +236,7 @@ export class ChannelListeners implements ListenerView {
       const udp = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
       await listen(udp, (done) => udp.bind(channel.configuration.port, host, done));
       udp.on('error', (err) => logger.error('udp socket error', { channel_id: channel.id, error: err.message }));
-      const udpEndpoint = new UdpEndpoint(udp, ctx, batcher, logger);
+      const udpEndpoint = new UdpEndpoint(udp, ctx, batcher, logger, this.udpHooks(ctx, sessions));
       this.running.set(channel.id, { ...base, udp, udpEndpoint });
     } else if (transport === 'http') {
       const endpoint = new HttpEndpoint(ctx, batcher, logger, sessions, {
@@ -262,11 +262,29 @@ export class ChannelListeners implements ListenerView {
     logger.info('channel listening', { channel_id: channel.id, protocol: protocol.name, transport, address: `${host}:${channel.configuration.port}` });
   }
 
+  /** UDP sessions join the channel's connections and the ident index while they live. */
+  private udpHooks(ctx: ChannelContext, sessions: Set<Session>) {
+    return {
+      maxSessions: this.opts.maxUdpSessions,
+      onOpen: (s: Session) => {
+        sessions.add(s);
+        this.index.add(s, ctx);
+        this.opts.onIdent?.(s, ctx);
+      },
+      onClose: (s: Session) => {
+        sessions.delete(s);
+        this.index.remove(s);
+        this.opts.onClose?.(s, ctx);
+      },
+      onDatagram: (s: Session) => this.opts.onDatagram?.(s, ctx),
+    };
+  }
+
   /** One hooks object per channel, shared by its connections. */
   private tcpHooks(ctx: ChannelContext, sessions: Set<Session>): ConnectionHooks {
     return {
       onIdent: (s) => {
-        this.index(s, ctx);
+        this.index.add(s, ctx);
         this.opts.onIdent?.(s, ctx);
       },
       onClose: (s) => {
@@ -274,7 +292,7 @@ export class ChannelListeners implements ListenerView {
         sessions.delete(s);
         this.throttled.delete(s);
         this.yielded.delete(s);
-        this.unindex(s);
+        this.index.remove(s);
         this.opts.onClose?.(s, ctx);
       },
       onThrottle: (s) => {
@@ -307,33 +325,13 @@ export class ChannelListeners implements ListenerView {
     }
   }
 
-  private index(s: TcpConnection, ctx: ChannelContext): void {
-    this.unindex(s);
-    const ident = s.state.ident;
-    if (ident === undefined) return;
-    this.indexed.set(s, ident);
-    const list = this.byIdent.get(ident);
-    if (list) list.push({ session: s, ctx });
-    else this.byIdent.set(ident, [{ session: s, ctx }]);
-  }
-
-  private unindex(s: TcpConnection): void {
-    const ident = this.indexed.get(s);
-    if (ident === undefined) return;
-    this.indexed.delete(s);
-    const list = this.byIdent.get(ident);
-    if (!list) return;
-    const rest = list.filter((l) => l.session !== s);
-    if (rest.length === 0) this.byIdent.delete(ident);
-    else this.byIdent.set(ident, rest);
-  }
-
   private async stop(id: number): Promise<void> {
     const run = this.running.get(id);
     if (!run) return;
     this.running.delete(id);
     this.listeningSince.delete(id);
     const closed = closeServer(run);
+    run.udpEndpoint?.stop();
     for (const s of run.sessions) s.close('channel stopped');
     run.http?.closeAllConnections();
     await closed;

@@ -2,8 +2,7 @@ import type { Logger } from '../core/logger.js';
 import type { Clock, CommandRepository, PendingCommand } from '../core/ports.js';
 import type { Command } from '../core/schemas/commands.js';
 import { CodecError } from '../protocols/common/errors.js';
-import type { LiveSession } from './channel-listeners.js';
-import type { ChannelContext, Session } from './session.js';
+import type { ChannelContext, LiveSession, Session } from './session.js';
 
 /** The sessions the dispatcher can write to. */
 export interface SessionDirectory {
@@ -29,7 +28,9 @@ export interface DispatcherOptions {
  * devices costs no extra reads; a command queued since the last poll reaches it on the next one.
  * A command is marked sent once (conditional write), so two listeners never both send it.
  * Pending kicks close connections held here. HTTP devices cannot be pushed to: `commandFor`
- * hands their next response the oldest queued command.
+ * hands their next response the oldest queued command. UDP devices can only be reached right after
+ * a datagram (their NAT mapping is open then): polls skip their sessions (`deferred`) and each
+ * identifying datagram calls `onIdent` with its session, a map lookup when nothing waits.
  */
 export class CommandDispatcher {
   private timer?: NodeJS.Timeout;
@@ -71,12 +72,16 @@ export class CommandDispatcher {
       });
   }
 
-  /** A device identified on this listener: deliver what the last poll saw waiting for it. */
-  async onIdent(ident: string): Promise<void> {
+  /**
+   * A device identified on this listener (a TCP connection's login, or any UDP datagram of it):
+   * deliver what the last poll saw waiting for it, to `target` when given (the UDP session the
+   * datagram came through), else to its newest connection.
+   */
+  async onIdent(ident: string, target?: LiveSession): Promise<void> {
     const pending = this.pendingByIdent.get(ident);
     if (!pending) return;
     try {
-      await this.deliverTo(ident, pending, this.opts.listeners.sessionsOf(ident));
+      await this.deliverTo(ident, pending, target ? [target] : pushable(this.opts.listeners.sessionsOf(ident)));
     } catch (err) {
       this.opts.logger.error('command delivery on connect failed', { ident, error: err instanceof Error ? err.message : String(err) });
     }
@@ -108,7 +113,7 @@ export class CommandDispatcher {
     const live = this.opts.listeners.identified();
     for (const [ident, pending] of byIdent) {
       const sessions = live.get(ident);
-      if (sessions && sessions.length > 0) await this.deliverTo(ident, pending, sessions);
+      if (sessions && sessions.length > 0) await this.deliverTo(ident, pending, pushable(sessions));
     }
   }
 
@@ -148,6 +153,11 @@ export class CommandDispatcher {
     // what was handled is no longer pending here (the next poll refreshes the set anyway)
     if (!rest) this.pendingByIdent.delete(ident);
   }
+}
+
+/** The sessions commands can be pushed to now (UDP sessions wait for their device's next datagram). */
+function pushable(sessions: readonly LiveSession[]): readonly LiveSession[] {
+  return sessions.some((l) => l.session.deferred) ? sessions.filter((l) => !l.session.deferred) : sessions;
 }
 
 function sessionFacade(s: Session): Session {

@@ -28,3 +28,10 @@ export const LISTEN_BACKLOG = 8192;
 
 /** How often paused (over-budget) connections are resumed (ms). One timer per listener. */
 export const BUDGET_TICK_MS = 250;
+
+/**
+ * UDP sessions one channel keeps at most (one per device seen within the idle timeout, a few
+ * hundred bytes each); beyond, the least recently active is dropped (its device gets a new one
+ * with its next datagram).
+ */
+export const MAX_UDP_SESSIONS = 100_000;

@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
 import type { Channel } from '../core/schemas/channels.js';
 import { type BatcherOptions, DEFAULT_BATCHER_OPTIONS, FrameBatcher } from './batcher.js';
-import { ChannelListeners, type ListenerView } from './channel-listeners.js';
+import { ChannelListeners, type ListenerOptions, type ListenerView } from './channel-listeners.js';
 import { CommandDispatcher } from './command-dispatcher.js';
 import { ConnectionPublisher } from './connection-publisher.js';
 import { ListenerMetrics, type MetricsOptions, type MetricTotals } from './metrics.js';
@@ -80,53 +80,26 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
   const { logger, ports } = opts;
   const batcher = new FrameBatcher(opts.queue, logger, { ...DEFAULT_BATCHER_OPTIONS, ...opts.batcher });
   const sessionLog = new SessionLog(ports.devices, ports.logs, ports.clock, logger, opts.registryRequestsPerS);
-  let dispatcher: CommandDispatcher | undefined;
-  let publisher: ConnectionPublisher | undefined;
+  const late: Late = {};
   const listeners = new ChannelListeners({
     host: opts.host,
     listenerId: opts.listenerId,
     logger,
     batcher,
     readBudget: opts.readBudget,
-    onIdent: (s, ctx) => {
-      sessionLog.connected(s, ctx.channel.id);
-      if (s.state.transport === 'tcp' && s.state.ident !== undefined) void dispatcher?.onIdent(s.state.ident);
-      publisher?.publishSoon();
-    },
-    onClose: (s, ctx) => {
-      sessionLog.disconnected(s, ctx.channel.id);
-      publisher?.publishSoon();
-    },
-    commandFor: async (ident, session, ctx) => dispatcher?.commandFor(ident, session, ctx),
+    ...sessionHooks(sessionLog, late),
   });
-  dispatcher = new CommandDispatcher({ commands: ports.commands, listeners, logger, clock: ports.clock, pollMs: opts.commandPollMs });
-  publisher = new ConnectionPublisher(opts.listenerId, listeners, ports.connections, ports.clock, logger, opts.snapshotMs);
-  /** Totals; `take` restarts the batch-latency maximum (metrics periods, cluster reports). */
-  const totals = (take: boolean): ListenerStats => {
-    const max = batcher.stats.latencyMsMax;
-    if (take) batcher.stats.latencyMsMax = 0;
-    return {
-      connections: listeners.connectionCount,
-      channels: listeners.channels.length,
-      pending: batcher.pending,
-      frames: listeners.counters.frames,
-      bytesIn: listeners.counters.bytesIn,
-      bytesOut: listeners.counters.bytesOut,
-      decodeErrors: listeners.counters.decodeErrors,
-      ackErrors: listeners.counters.ackErrors,
-      batches: batcher.stats.batches,
-      batchLatencyMsTotal: batcher.stats.latencyMsTotal,
-      batchLatencyMsMax: max,
-      queueFailures: batcher.stats.failures,
-      commandsDelivered: dispatcher?.stats.delivered ?? 0,
-    };
-  };
+  const dispatcher = new CommandDispatcher({ commands: ports.commands, listeners, logger, clock: ports.clock, pollMs: opts.commandPollMs });
+  const publisher = new ConnectionPublisher(opts.listenerId, listeners, ports.connections, ports.clock, logger, opts.snapshotMs);
+  late.dispatcher = dispatcher;
+  late.publisher = publisher;
+  const totals = (take: boolean) => listenerTotals(listeners, batcher, dispatcher, take);
   const metrics = opts.metrics ? new ListenerMetrics(() => totals(true), opts.metrics) : undefined;
   let lastStatuses = '';
   const sync = async (): Promise<void> => {
     await listeners.sync(await ports.channels.list());
     const statuses = JSON.stringify(listeners.statuses());
-    if (statuses !== lastStatuses) publisher?.publishSoon(200); // a channel started or failed: show it soon
+    if (statuses !== lastStatuses) publisher.publishSoon(200); // a channel started or failed: show it soon
     lastStatuses = statuses;
   };
   await sync();
@@ -172,5 +145,55 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
       })();
       return drained;
     },
+  };
+}
+
+/** Created after the listeners they serve (they read its sessions). */
+interface Late {
+  dispatcher?: CommandDispatcher;
+  publisher?: ConnectionPublisher;
+}
+
+/**
+ * What the listeners tell the rest: connects and disconnects go to the device logs and the
+ * connection table; a TCP login or a UDP datagram (a UDP device is reachable right after one)
+ * lets the dispatcher deliver what waits for the device, a map lookup when nothing does.
+ */
+function sessionHooks(sessionLog: SessionLog, late: Late): Pick<ListenerOptions, 'onIdent' | 'onClose' | 'onDatagram' | 'commandFor'> {
+  return {
+    onIdent: (s, ctx) => {
+      sessionLog.connected(s, ctx.channel.id);
+      if (s.state.transport === 'tcp' && s.state.ident !== undefined) void late.dispatcher?.onIdent(s.state.ident);
+      late.publisher?.publishSoon();
+    },
+    onClose: (s, ctx) => {
+      sessionLog.disconnected(s, ctx.channel.id);
+      late.publisher?.publishSoon();
+    },
+    onDatagram: (s, ctx) => {
+      if (s.state.ident !== undefined) void late.dispatcher?.onIdent(s.state.ident, { session: s, ctx });
+    },
+    commandFor: async (ident, session, ctx) => late.dispatcher?.commandFor(ident, session, ctx),
+  };
+}
+
+/** Totals; `take` restarts the batch-latency maximum (metrics periods, cluster reports). */
+function listenerTotals(listeners: ChannelListeners, batcher: FrameBatcher, dispatcher: CommandDispatcher, take: boolean): ListenerStats {
+  const max = batcher.stats.latencyMsMax;
+  if (take) batcher.stats.latencyMsMax = 0;
+  return {
+    connections: listeners.connectionCount,
+    channels: listeners.channels.length,
+    pending: batcher.pending,
+    frames: listeners.counters.frames,
+    bytesIn: listeners.counters.bytesIn,
+    bytesOut: listeners.counters.bytesOut,
+    decodeErrors: listeners.counters.decodeErrors,
+    ackErrors: listeners.counters.ackErrors,
+    batches: batcher.stats.batches,
+    batchLatencyMsTotal: batcher.stats.latencyMsTotal,
+    batchLatencyMsMax: max,
+    queueFailures: batcher.stats.failures,
+    commandsDelivered: dispatcher.stats.delivered,
   };
 }

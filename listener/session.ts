@@ -34,6 +34,12 @@ export interface ChannelContext {
   readonly counters: ListenerCounters;
 }
 
+/** A live session with the channel it belongs to. */
+export interface LiveSession {
+  readonly session: Session;
+  readonly ctx: ChannelContext;
+}
+
 /** A connection as the connection table shows it (the core's record). */
 export type ConnectionInfo = ConnectionRecord;
 
@@ -46,6 +52,11 @@ export interface Session {
   bytesIn: number;
   bytesOut: number;
   framesIn: number;
+  /**
+   * Commands wait for the device's next frame instead of going out when the dispatcher polls: a
+   * UDP device can only be reached right after it sent a datagram (its NAT mapping is open then).
+   */
+  readonly deferred?: boolean;
   /** Bytes to the device (commands). */
   write(bytes: Buffer): void;
   close(reason: string): void;

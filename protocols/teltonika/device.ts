@@ -123,7 +123,24 @@ export function udpPacket(
   avlPacketId: number,
   codec: typeof Codec.C8 | typeof Codec.C8E = Codec.C8,
 ): Buffer {
-  const data = avlData(records, codec);
+  return udpDatagram(imei, avlData(records, codec), packetId, avlPacketId);
+}
+
+/** A device's Codec 12 response (type 0x06) carrying `text`, over UDP: the data field in the UDP channel header. */
+export function udpCodec12Response(imei: string, text: string, packetId: number, avlPacketId: number): Buffer {
+  const response = codec12Response(text);
+  return udpDatagram(imei, response.subarray(8, response.length - 4), packetId, avlPacketId);
+}
+
+/** The command text inside a server's Codec 12 command datagram (UDP), or undefined if it is not one. */
+export function udpCodec12Text(datagram: Buffer): string | undefined {
+  if (datagram.length < 8) return undefined;
+  const at = 8 + datagram.readUInt16BE(6);
+  if (datagram.length < at + 8 || datagram[at] !== Codec.C12 || datagram[at + 2] !== 0x05) return undefined;
+  return datagram.toString('latin1', at + 7, at + 7 + datagram.readUInt32BE(at + 3));
+}
+
+function udpDatagram(imei: string, data: Buffer, packetId: number, avlPacketId: number): Buffer {
   const b = Buffer.alloc(2 + 2 + 1 + 1 + 2 + imei.length + data.length);
   b.writeUInt16BE(b.length - 2, 0);
   b.writeUInt16BE(packetId & 0xffff, 2);

@@ -458,7 +458,15 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         LogConfiguration: { LogDriver: 'awslogs', Options: { 'awslogs-group': { Ref: ref(/^HubChannelsLogs/, 'AWS::Logs::LogGroup') } } },
         StopTimeout: 60,
       });
-      expect(container.PortMappings).toHaveLength(21);
+      // the health port, then each channel port for TCP and for UDP
+      expect(container.PortMappings).toHaveLength(41);
+      expect(container.PortMappings[0]).toEqual({ ContainerPort: 8081, Protocol: 'tcp' });
+      for (const port of [20000, 20019]) {
+        expect(container.PortMappings.filter((m: { ContainerPort: number }) => m.ContainerPort === port)).toEqual([
+          { ContainerPort: port, Protocol: 'tcp' },
+          { ContainerPort: port, Protocol: 'udp' },
+        ]);
+      }
     });
     it('configures the listener from the environment listener/main.ts reads', () => {
       const env = Object.fromEntries(taskDef().ContainerDefinitions[0].Environment.map((e: { Name: string; Value: unknown }) => [e.Name, e.Value]));
@@ -512,20 +520,23 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         },
       });
     });
-    it('puts a TCP listener on the internet-facing NLB for each of the 20 channel ports, targeting the tasks with client IPs preserved', () => {
+    it('puts a TCP_UDP listener on the internet-facing NLB for each of the 20 channel ports, targeting the tasks with client IPs preserved', () => {
       t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', Scheme: 'internet-facing' });
       t.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 20);
-      for (const port of [20000, 20019]) t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: port, Protocol: 'TCP' });
+      const listeners = resourcesOf(json, 'AWS::ElasticLoadBalancingV2::Listener').map(([, l]) => l.Properties);
+      expect(listeners.map((l) => l.Port).sort()).toEqual(Array.from({ length: 20 }, (_, i) => 20000 + i));
+      for (const l of listeners) expect(l.Protocol).toBe('TCP_UDP');
       for (const [, tg] of resourcesOf(json, 'AWS::ElasticLoadBalancingV2::TargetGroup')) {
-        expect(tg.Properties).toMatchObject({ Protocol: 'TCP', TargetType: 'ip', HealthCheckPort: '8081', HealthCheckProtocol: 'HTTP' });
+        expect(tg.Properties).toMatchObject({ Protocol: 'TCP_UDP', TargetType: 'ip', HealthCheckPort: '8081', HealthCheckProtocol: 'HTTP' });
         expect(tg.Properties.TargetGroupAttributes).toEqual(expect.arrayContaining([{ Key: 'preserve_client_ip.enabled', Value: 'true' }]));
       }
       const service = resourcesOf(json, 'AWS::ECS::Service')[0][1];
       expect(service.Properties.LoadBalancers).toHaveLength(20);
     });
-    it('opens only the channel ports to the internet and the health port to the VPC', () => {
+    it('opens only the channel ports (TCP and UDP) to the internet and the health port to the VPC', () => {
       expect(resource(/^HubChannelsTaskSecurityGroup/, 'AWS::EC2::SecurityGroup').Properties.SecurityGroupIngress).toEqual([
         expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 20000, ToPort: 20019, IpProtocol: 'tcp' }),
+        expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 20000, ToPort: 20019, IpProtocol: 'udp' }),
         expect.objectContaining({
           FromPort: 8081,
           ToPort: 8081,
