@@ -120,6 +120,21 @@ describe('as deployed: the synthesized stack, run as its template wires it', () 
       return `${type} -> ${d.host(x.functionId).spec.environment.HUB_STREAM_TYPE}`;
     });
     expect([...new Set(byType)].sort()).toEqual(['aws_iot -> aws_iot', 'http -> http']);
+    // every pattern rule of the template targets the function of the stream type its pattern selects
+    const wiring = d.rules
+      .filter((x) => x.pattern)
+      .map((x) => {
+        const selected = (x.pattern as { detail?: { type?: string[] } }).detail?.type?.join();
+        const targets = x.targets.map((t) => d.host(d.t.ownerOf(t.arn) ?? t.arn).spec.environment.HUB_STREAM_TYPE).join();
+        return `${selected} -> ${targets}`;
+      });
+    expect(wiring.sort()).toEqual([
+      'aws_iot -> aws_iot',
+      'http -> http',
+      'mqtt -> mqtt',
+      'thingsboard -> thingsboard',
+      'wialon_retranslator -> wialon_retranslator',
+    ]);
   });
 
   it('the drain schedule delivers what a stream buffered while its target was down', async () => {

@@ -71,3 +71,6 @@ process.on('message', async (msg) => {
     process.send({ type: 'result', id: msg.id, ...failure(err) });
   }
 });
+
+// The execution environment goes away with its host (the test's process).
+process.on('disconnect', () => process.exit(0));

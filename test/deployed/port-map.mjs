@@ -37,3 +37,10 @@ dgram.Socket.prototype.bind = function (...args) {
   }
   return bind.apply(this, args);
 };
+
+// The task stops with the test that started it (ECS would stop it with its service), even if the
+// test's process is killed before it can: orphaned, it gets the SIGTERM a stopping task gets.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+}, 1000).unref();
