@@ -1,3 +1,4 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../core/envelope.js';
 import { StreamReceiver } from '../helpers/stream-receiver.js';
@@ -193,9 +194,31 @@ describe('as deployed: the synthesized stack, run as its template wires it', () 
     });
   });
 
+  it("stored items carry the template's TTL attribute (epoch seconds, in the future)", async () => {
+    const ttl = [...d.tables.ttl];
+    expect(ttl.map(([table, attribute]) => [d.t.ownerOf(table)?.replace(/[0-9A-F]{8}$/, ''), attribute])).toEqual([['HubStorageMessages', 'ttl']]);
+    const client = new DynamoDBClient({ endpoint: d.tables.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const items = (await client.send(new ScanCommand({ TableName: ttl[0][0] }))).Items ?? [];
+    client.destroy();
+    const expiring = items.filter((i) => i[ttl[0][1]] !== undefined);
+    expect(expiring.length).toBeGreaterThan(0);
+    for (const i of expiring) expect(Number(i[ttl[0][1]].N)).toBeGreaterThan(Date.now() / 1000);
+  });
+
   it("every AWS call was allowed by the calling role's policies, and nothing else went wrong", () => {
     const exercised = [...new Set(d.endpoint.calls.map((c) => `${c.role.replace(/[0-9A-F]{8}$/, '')} ${c.action}`))].sort();
-    expect(exercised).toContain('HubIngestFunctionRole dynamodb:BatchWriteItem');
+    expect(exercised).toEqual(
+      expect.arrayContaining([
+        'HubChannelsTaskTaskRole sqs:SendMessage',
+        'HubIngestFunctionRole sqs:ReceiveMessage',
+        'HubIngestFunctionRole dynamodb:BatchWriteItem',
+        'HubIngestFunctionRole events:PutEvents',
+        'HubRegistryAuthorizerFunctionRole secretsmanager:GetSecretValue',
+        'HubRegistryFunctionRole sqs:ReceiveMessage',
+        'HubStreamsAWSIOTFunctionRole iot:Publish',
+      ]),
+    );
+    expect(d.endpoint.calls.filter((c) => c.allowed).length).toBeGreaterThan(50);
     expect(d.issues()).toEqual([]);
   });
 });

@@ -40,7 +40,7 @@ export class Deployment {
     readonly synth: Synthesized,
     readonly t: ResolvedTemplate,
     readonly endpoint: AwsEndpoint,
-    private readonly tables: LocalTables,
+    readonly tables: LocalTables,
   ) {
     this.rules = rulesOf(t);
     this.iam = new IamPolicies(t);
