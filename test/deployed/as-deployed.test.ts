@@ -2,7 +2,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../core/envelope.js';
 import { StreamReceiver } from '../helpers/stream-receiver.js';
-import { deviceReports, withBrokenPattern, withoutFunctionVariable, withoutGrant, withoutTaskVariable } from './defects.js';
+import { deviceReports, withBrokenPattern, withoutFunctionVariable, withoutGrant, withoutTaskVariable, withUdpListeners } from './defects.js';
 import { Deployment, type TemplateTransform } from './deployment.js';
 import { call, teltonikaTcp, teltonikaUdp, until } from './hub-client.js';
 import type { ContainerTask } from './listener-task.js';
@@ -129,13 +129,15 @@ describe('as deployed: the synthesized stack, run as its template wires it', () 
         const targets = x.targets.map((t) => d.host(d.t.ownerOf(t.arn) ?? t.arn).spec.environment.HUB_STREAM_TYPE).join();
         return `${selected} -> ${targets}`;
       });
-    expect(wiring.sort()).toEqual([
-      'aws_iot -> aws_iot',
-      'http -> http',
-      'mqtt -> mqtt',
-      'thingsboard -> thingsboard',
-      'wialon_retranslator -> wialon_retranslator',
-    ]);
+    // ... and every stream function of the template has such a rule
+    const streamTypes = d.t
+      .ofType('AWS::Lambda::Function')
+      .map(
+        (id) => (d.t.resolve(d.t.resource(id).Properties) as { Environment?: { Variables?: Record<string, string> } }).Environment?.Variables?.HUB_STREAM_TYPE,
+      )
+      .filter((type): type is string => type !== undefined);
+    expect(streamTypes).toEqual(expect.arrayContaining(['http', 'aws_iot']));
+    expect(wiring.sort()).toEqual(streamTypes.map((type) => `${type} -> ${type}`).sort());
   });
 
   it('the drain schedule delivers what a stream buffered while its target was down', async () => {
@@ -280,4 +282,33 @@ describe('as deployed: planted defects fail naming their cause', () => {
     const failure = await failureOf(withoutTaskVariable('HUB_INGEST_QUEUE_URL'), (d) => d.startServices());
     expect(failure).toMatch(/task HubChannelsTask\w+ \(listener\) exited \(1\) before its health check passed: .*HUB_INGEST_QUEUE_URL is not set/);
   });
+});
+
+/**
+ * The UDP path of the test on the template as UDP listeners will make it (the template has TCP
+ * listeners only today): the listener test above picks up every protocol of the load balancer.
+ */
+describe('as deployed: UDP listeners of the load balancer (template variant)', () => {
+  let d: Deployment | undefined;
+  afterAll(() => d?.stop());
+
+  it('a Teltonika device over UDP through a TCP_UDP listener: ack, stored by ingest, read back', async () => {
+    d = await Deployment.start(synthesize(), withUdpListeners());
+    await d.startServices();
+    const dep = d;
+    expect([...new Set(dep.routes().map((r) => r.protocol))]).toEqual(['TCP_UDP']);
+    const imei = '356307042441077';
+    const device = await call(dep, 'POST', '/gw/devices', [{ name: 'udp', configuration: { ident: imei } }]);
+    const id = device.json.result[0].id as number;
+    const ch = await call(dep, 'POST', '/gw/channels', [{ name: 'teltonika-udp', protocol_name: 'teltonika', configuration: { transport: 'udp' } }]);
+    expect(ch.status).toBe(200);
+    const port = ch.json.result[0].configuration.port as number;
+    const at = 1_770_000_000_000;
+    expect(await teltonikaUdp(dep, dep.device(port, 'udp').localPort, imei, [{ timestampMs: at, speed: 7 }])).toEqual(['00050001010101']);
+    await until(dep, 'the udp record stored', async () => {
+      const r = await call(dep, 'GET', `/gw/devices/${id}/messages`);
+      return r.json.result?.some((m: { timestamp: number }) => m.timestamp === at / 1000) ? true : undefined;
+    });
+    dep.verify();
+  }, 60_000);
 });

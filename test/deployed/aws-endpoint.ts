@@ -237,6 +237,20 @@ export class AwsEndpoint {
       case 'ChangeMessageVisibility':
         s.queues.changeVisibility(q(), String(input.ReceiptHandle), Number(input.VisibilityTimeout));
         return {};
+      case 'ChangeMessageVisibilityBatch': {
+        const queue = q();
+        const out = { Successful: [] as { Id: unknown }[], Failed: [] as { Id: unknown; Code: string; Message: string; SenderFault: boolean }[] };
+        for (const e of entries()) {
+          try {
+            s.queues.changeVisibility(queue, String(e.ReceiptHandle), Number(e.VisibilityTimeout));
+            out.Successful.push({ Id: e.Id });
+          } catch (err) {
+            if (!(err instanceof AwsError)) throw err;
+            out.Failed.push({ Id: e.Id, Code: err.code, Message: err.message, SenderFault: true });
+          }
+        }
+        return out;
+      }
       case 'GetQueueAttributes':
         return { Attributes: s.queues.attributes(q()) };
       case 'GetQueueUrl':
