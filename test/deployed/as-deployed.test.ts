@@ -258,7 +258,7 @@ describe('as deployed: planted defects fail naming their cause', () => {
       expect(r.status).toBe(500);
     });
     expect(failure).toMatch(
-      /HubRegistryFunctionRole\w+ \(role of HubRegistryFunction\w+\) is not allowed dynamodb:\w+ on arn:aws:dynamodb:eu-west-1:123456789012:table\/hub-registry, which is no resource of the template: .*names HUB_TABLE_MESSAGES → HubStorageMessages\w+/,
+      /HubRegistryFunctionRole\w+ \(role of HubRegistryFunction\w+\) is not allowed dynamodb:\w+ on arn:aws:dynamodb:eu-west-1:123456789012:table\/hub-registry, which is no resource of the template: .*; hub-registry is the runtime's default of HUB_TABLE_REGISTRY \(core\/env\.ts\), which that environment does not set; the environment of HubRegistryFunction\w+ names .*HUB_TABLE_MESSAGES → HubStorageMessages\w+/,
     );
   });
 

@@ -4,6 +4,7 @@
  * resolved to the ARN it names, evaluated the way IAM does for one action on one resource: an
  * explicit Deny wins, else an Allow must match both action and resource (wildcards `*`, `?`).
  */
+import { HubEnvSchema } from '../../core/env.js';
 import { asArray, isObject, type ResolvedTemplate } from './template.js';
 
 interface Statement {
@@ -86,28 +87,40 @@ export class IamPolicies {
       return { allowed: false, reason: `${who} is explicitly denied ${call.action} on ${this.t.describe(call.resource)}` };
     if (statements.some((s) => s.Effect === 'Allow' && s.Condition === undefined)) return { allowed: true };
     const note = conditional.length > 0 ? ' (statements with a Condition are not evaluated here and count as not allowing)' : '';
-    const hint = this.t.ownerOf(call.resource.replace(/\/index\/.*$/, '')) ? '' : `; ${this.environmentOf(call.role)}`;
+    const hint = this.t.ownerOf(call.resource.replace(/\/index\/.*$/, '')) ? '' : `; ${this.environmentOf(call.role, call.resource)}`;
     return {
       allowed: false,
       reason: `${who} is not allowed ${call.action} on ${this.t.describe(call.resource)}: no statement of its policies allows it${note}${hint}`,
     };
   }
 
-  /** Which resources of the template the environment of a role's functions and containers names (`VAR → LogicalId`). */
-  private environmentOf(roleId: string): string {
+  /**
+   * Which resources of the template the environment of a role's functions and containers names
+   * (`VAR → LogicalId`), and which unset variable's runtime default (core/env.ts) the resource is.
+   */
+  private environmentOf(roleId: string, resource: string): string {
     const users = this.usersOf(roleId)
       .replace(/^ \(role of |\)$/g, '')
       .split(', ')
       .filter(Boolean);
-    const named = users.flatMap((id) => {
+    const vars = users.flatMap((id) => {
       const p = (this.t.resolve(this.t.resource(id).Properties ?? {}) ?? {}) as Record<string, unknown>;
       const env = isObject(p.Environment) && isObject(p.Environment.Variables) ? Object.entries(p.Environment.Variables) : [];
       const containers = asArray(p.ContainerDefinitions).flatMap((c) =>
         asArray(isObject(c) ? c.Environment : []).map((e) => [String((e as Record<string, unknown>).Name), (e as Record<string, unknown>).Value]),
       );
-      return [...env, ...containers].filter(([, v]) => this.t.ownerOf(String(v))).map(([k, v]) => `${k} → ${this.t.ownerOf(String(v))}`);
+      return [...env, ...containers];
     });
-    return `the environment of ${users.join(', ') || roleId} names ${named.join(', ') || 'no resource of the template'}`;
+    const named = vars.filter(([, v]) => this.t.ownerOf(String(v))).map(([k, v]) => `${k} → ${this.t.ownerOf(String(v))}`);
+    const name = resource
+      .replace(/\/index\/.*$/, '')
+      .split(/[/:]/)
+      .pop();
+    const unset = Object.entries(HubEnvSchema.parse({}))
+      .filter(([k, v]) => v === name && !vars.some(([set]) => set === k))
+      .map(([k]) => k);
+    const fallback = unset.length > 0 ? `${name} is the runtime's default of ${unset.join(', ')} (core/env.ts), which that environment does not set; ` : '';
+    return `${fallback}the environment of ${users.join(', ') || roleId} names ${named.join(', ') || 'no resource of the template'}`;
   }
 
   /** ` (role of X, Y)`: the functions and task definitions that run with a role. */
