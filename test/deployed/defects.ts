@@ -75,31 +75,6 @@ export function withoutTaskVariable(name: string) {
 }
 
 /**
- * Not a defect: the template as UDP support of the load balancer will make it (every TCP listener
- * and target group `TCP_UDP`, every container port they reach also mapped for `udp`), so that the
- * test's UDP path runs before `lib/` has UDP listeners.
- */
-export function withUdpListeners() {
-  return (t: CfnTemplate): void => {
-    const ports = new Set<number>();
-    for (const [, p] of resources(t, 'AWS::ElasticLoadBalancingV2::Listener', /./)) if (p.Protocol === 'TCP') p.Protocol = 'TCP_UDP';
-    for (const [, p] of resources(t, 'AWS::ElasticLoadBalancingV2::TargetGroup', /./))
-      if (p.Protocol === 'TCP') {
-        p.Protocol = 'TCP_UDP';
-        ports.add(Number(p.Port));
-      }
-    let mapped = 0;
-    for (const [, p] of resources(t, 'AWS::ECS::TaskDefinition', /./))
-      for (const c of asArray(p.ContainerDefinitions) as Props[]) {
-        const tcp = (asArray(c.PortMappings) as Props[]).filter((m) => String(m.Protocol ?? 'tcp') === 'tcp' && ports.has(Number(m.ContainerPort)));
-        c.PortMappings = [...asArray(c.PortMappings), ...tcp.map((m) => ({ ...m, Protocol: 'udp' }))];
-        mapped += tcp.length;
-      }
-    if (mapped === 0) throw new Error('no container port behind a TCP target group');
-  };
-}
-
-/**
  * A device reports through the listener: a TCP channel and the device are created through the API
  * (with an `http` stream to `receiver` subscribed, if given), one Teltonika record is sent, and
  * the scenario waits until the API returns it (and the receiver got it).
