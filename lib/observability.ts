@@ -70,7 +70,6 @@ export class HubObservability extends Construct {
 
   constructor(scope: Construct, id: string, props: HubObservabilityProps) {
     super(scope, id);
-    const { ingest, streams, api, channels, storage } = props;
     this.topicKey = new Key(this, 'AlarmTopicKey', { description: 'Telematics Hub alarm topic encryption', enableKeyRotation: true });
     // CloudWatch alarms publish to the encrypted topic: they need the key
     this.topicKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
@@ -84,15 +83,15 @@ export class HubObservability extends Construct {
       });
     }
 
-    const fns: [string, HubFunction][] = [
-      ['ingest', ingest.function],
-      ['api', api.function],
-      ['authorizer', api.authorizerFunction],
-      ...STREAM_TYPES.map((t): [string, HubFunction] => [`stream ${t}`, streams.functions[t]]),
-    ];
-    const fiveMin = Duration.minutes(5);
+    this.addAlarms(props);
+    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(3) });
+    this.addIngestRows(props);
+    this.addRuntimeRows(props);
+  }
 
-    // --- alarms
+  private addAlarms(props: HubObservabilityProps): void {
+    const { ingest, streams, api, channels } = props;
+    const fiveMin = Duration.minutes(5);
     this.alarm(
       'IngestDeadLetters',
       'Frames failed ingest 5 times and wait in the ingest DLQ (redrive: docs/operations.md)',
@@ -141,13 +140,13 @@ export class HubObservability extends Construct {
       ComparisonOperator.LESS_THAN_THRESHOLD,
       TreatMissingData.BREACHING,
     );
+  }
 
-    // --- dashboard
+  /** Overview, ingest throughput, queues and dead letters. */
+  private addIngestRows(props: HubObservabilityProps): void {
+    const { ingest, streams } = props;
     const m = HUB_METRICS.ingest;
     const w = (title: string, left: IMetric[], right: IMetric[] = [], width = 8) => new GraphWidget({ title, left, right, width, height: 6 });
-    const listenerConnections = (statistic: string, label: string) =>
-      new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic, period: Duration.minutes(1), label });
-    this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName, defaultInterval: Duration.hours(3) });
     this.dashboard.addWidgets(
       new TextWidget({
         markdown: '# Telematics Hub\nDevices → NLB → listener tasks → SQS → ingest → DynamoDB / EventBridge → streams. Runbook: docs/operations.md',
@@ -179,6 +178,22 @@ export class HubObservability extends Construct {
         streams.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'streams DLQ' }),
       ]),
     );
+  }
+
+  /** Lambdas, streams, listener tasks, the API and DynamoDB. */
+  private addRuntimeRows(props: HubObservabilityProps): void {
+    const { ingest, streams, api, channels, storage } = props;
+    const fiveMin = Duration.minutes(5);
+    const w = (title: string, left: IMetric[], right: IMetric[] = [], width = 8) => new GraphWidget({ title, left, right, width, height: 6 });
+    const listenerConnections = (statistic: string, label: string) =>
+      new Metric({ ...LISTENER_CONNECTIONS_METRIC, statistic, period: Duration.minutes(1), label });
+    const fns: [string, HubFunction][] = [
+      ['ingest', ingest.function],
+      ['api', api.function],
+      ['authorizer', api.authorizerFunction],
+      ...STREAM_TYPES.map((t): [string, HubFunction] => [`stream ${t}`, streams.functions[t]]),
+    ];
+
     this.dashboard.addWidgets(
       w(
         'Lambda errors',

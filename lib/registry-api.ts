@@ -119,7 +119,23 @@ export class HubRegistryApi extends Construct {
       [ENV.adminSecretArn]: this.adminSecret.secretArn,
     };
 
-    this.function = new HubFunction(this, 'Function', {
+    this.function = this.apiFunction(props, tables, retention);
+    this.authorizerFunction = this.authorizerFunctionOf(props, tables, retention);
+    this.authorizer = new RequestAuthorizer(this, 'Authorizer', {
+      handler: this.authorizerFunction,
+      identitySources: [IdentitySource.header('Authorization')],
+      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(300),
+    });
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention });
+    this.api = this.restApi(props);
+    this.routes();
+    this.acknowledgeApi();
+  }
+
+  /** The API Lambda: the registry tables, the admin secret and, when given, the dead-letter queues. */
+  private apiFunction(props: HubRegistryApiProps, tables: Record<string, string>, retention: RetentionDays): HubFunction {
+    const fn = new HubFunction(this, 'Function', {
       entry: handlerEntry('api'),
       description: 'Telematics Hub registry API',
       memorySize: 512,
@@ -139,15 +155,20 @@ export class HubRegistryApi extends Construct {
     });
     if (props.deadLetters) {
       // /platform/dead-letters: list (receive with a short visibility), replay (send + delete), discard (delete)
-      props.deadLetters.deadLetterQueue.grantConsumeMessages(this.function);
-      props.deadLetters.queue.grantSendMessages(this.function);
+      props.deadLetters.deadLetterQueue.grantConsumeMessages(fn);
+      props.deadLetters.queue.grantSendMessages(fn);
     }
-    grantTableReadWrite(props.storage.registry, this.function);
-    grantTableReadWrite(props.storage.messages, this.function);
-    this.adminSecret.grantRead(this.function);
-    acknowledgeSyncOnly(this.function, 'API Gateway proxy integration');
+    grantTableReadWrite(props.storage.registry, fn);
+    grantTableReadWrite(props.storage.messages, fn);
+    this.adminSecret.grantRead(fn);
+    acknowledgeSyncOnly(fn, 'API Gateway proxy integration');
 
-    this.authorizerFunction = new HubFunction(this, 'AuthorizerFunction', {
+    return fn;
+  }
+
+  /** The REQUEST authorizer's Lambda: token hashes from the registry, the admin token from the secret. */
+  private authorizerFunctionOf(props: HubRegistryApiProps, tables: Record<string, string>, retention: RetentionDays): HubFunction {
+    const fn = new HubFunction(this, 'AuthorizerFunction', {
       entry: handlerEntry('authorizer'),
       description: 'Telematics Hub API authorizer: Authorization header -> token id and ACL',
       memorySize: 512,
@@ -157,18 +178,16 @@ export class HubRegistryApi extends Construct {
       environment: tables,
     });
     // tokens are read from the registry (hash lookups); the admin token from the secret
-    grantTableRead(props.storage.registry, this.authorizerFunction);
-    this.adminSecret.grantRead(this.authorizerFunction);
-    acknowledgeSyncOnly(this.authorizerFunction, 'API Gateway REQUEST authorizer');
+    grantTableRead(props.storage.registry, fn);
+    this.adminSecret.grantRead(fn);
+    acknowledgeSyncOnly(fn, 'API Gateway REQUEST authorizer');
 
-    this.authorizer = new RequestAuthorizer(this, 'Authorizer', {
-      handler: this.authorizerFunction,
-      identitySources: [IdentitySource.header('Authorization')],
-      resultsCacheTtl: props.authorizerCacheTtl ?? Duration.seconds(300),
-    });
+    return fn;
+  }
 
-    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention });
-    this.api = new RestApi(this, 'Api', {
+  /** The regional REST API with its stage settings and TLS policy. */
+  private restApi(props: HubRegistryApiProps): RestApi {
+    const api = new RestApi(this, 'Api', {
       restApiName: `${Stack.of(this).stackName}-registry`,
       description: 'Telematics Hub registry API (flespi-style /gw and /platform routes)',
       endpointConfiguration: { types: [EndpointType.REGIONAL] },
@@ -186,10 +205,15 @@ export class HubRegistryApi extends Construct {
         throttlingBurstLimit: props.throttleBurstLimit ?? 200,
       },
     });
-    const cfnApi = this.api.node.defaultChild as CfnRestApi;
+    const cfnApi = api.node.defaultChild as CfnRestApi;
     cfnApi.securityPolicy = props.securityPolicy ?? DEFAULT_API_SECURITY_POLICY;
     cfnApi.endpointAccessMode = 'STRICT';
 
+    return api;
+  }
+
+  /** Every route proxies to the API Lambda behind the authorizer, but the public OpenAPI document; gateway errors in the hub's shape. */
+  private routes(): void {
     const integration = new LambdaIntegration(this.function, { proxy: true });
     const secured = { authorizer: this.authorizer, authorizationType: AuthorizationType.CUSTOM };
     this.api.root.addMethod('ANY', integration, secured);
@@ -218,7 +242,9 @@ export class HubRegistryApi extends Construct {
         templates: { 'application/json': `{"errors":[{"code":${status},"reason":$context.error.messageString}]}` },
       });
     }
+  }
 
+  private acknowledgeApi(): void {
     acknowledge(
       this.api,
       {
