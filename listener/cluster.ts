@@ -1,8 +1,8 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import type { LaneHandle } from '../adapters/local/journal-queue.js';
 import { ENV } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
-import type { LaneHandle } from '../adapters/local/journal-queue.js';
 import type { FrameQueue } from '../core/ports.js';
 import type { Channel } from '../core/schemas/channels.js';
 import { answerSend, isHubMessage, type ToPrimary, type ToWorker } from './ipc-queue.js';

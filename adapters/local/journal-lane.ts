@@ -81,7 +81,10 @@ export class JournalLane {
     const { records, valid } = scanRecords(data, from);
     this.push(seg, records, (r) => data.toString('utf8', r.end - r.len - from, r.end - from));
     if (valid < from + data.length) {
-      this.logger.warn('local queue: cut a torn record at the end of a segment (it was never acknowledged)', { segment: seg, bytes: from + data.length - valid });
+      this.logger.warn('local queue: cut a torn record at the end of a segment (it was never acknowledged)', {
+        segment: seg,
+        bytes: from + data.length - valid,
+      });
       const fd = openSync(path, 'r+');
       try {
         ftruncateSync(fd, valid);

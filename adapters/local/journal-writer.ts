@@ -87,7 +87,8 @@ export class JournalWriter implements FrameQueue {
   sendBodies(bodies: readonly string[]): Promise<void> {
     if (!this.fh) return Promise.reject(new Error('local queue is not open'));
     return new Promise<void>((resolve, reject) => {
-      for (const [i, body] of bodies.entries()) this.pending.push({ buf: encodeRecord(body), done: i === bodies.length - 1 ? resolve : () => {}, fail: reject });
+      for (const [i, body] of bodies.entries())
+        this.pending.push({ buf: encodeRecord(body), done: i === bodies.length - 1 ? resolve : () => {}, fail: reject });
       if (bodies.length === 0) resolve();
       this.scheduleFlush();
     });
@@ -111,9 +112,11 @@ export class JournalWriter implements FrameQueue {
       if (this.size > (this.opts.segmentBytes ?? 64 * 1024 * 1024)) await this.rotate();
       await this.fh.writev(batch.map((p) => p.buf));
       if (!this.opts.unsafeNoSync) await this.fh.datasync();
-      let pos = this.size;
-      const records = batch.map((p) => ({ end: (pos += p.buf.length), buf: p.buf }));
-      this.size = pos;
+      const records: DurableRecord[] = [];
+      for (const p of batch) {
+        this.size += p.buf.length;
+        records.push({ end: this.size, buf: p.buf });
+      }
       this.opts.onDurable?.(this.current, records);
       for (const p of batch) p.done();
     } catch (err) {
