@@ -74,8 +74,10 @@ function workerEntry(): { exec: string; execArgv: string[] } {
  * files, and use every core. With `queue` (local mode), workers forward their batches over IPC
  * and the primary appends them to the journal: the journal stays single-writer (one fsync per
  * group commit for all workers) and "acked means durable" holds, because a worker acks only
- * after the primary answered. A worker that dies is replaced; its unacked frames are resent by
- * the devices.
+ * after the primary answered. With `lanes` instead (a local hub's default), each worker appends
+ * and fsyncs its own lane of the journal and only reports how far it is durable, so acks never
+ * wait for the primary. A worker that dies is replaced; its unacked frames are resent by the
+ * devices.
  */
 export async function startListenerCluster(opts: ListenerClusterOptions): Promise<ListenerCluster> {
   if (!cluster.isPrimary) throw new Error('startListenerCluster runs in the primary process');
