@@ -6,9 +6,10 @@ const HELP = `Usage: hub start [--data-dir DIR | --memory] [--api-port 8080] [--
 
 Runs the whole hub: this process runs ingest, streams and the REST API; dynalite and the channel
 listener run in child processes (acks never wait for ingest), all stopped with it. Data is kept
-under --data-dir (default ./data); one hub per data directory. The admin token comes from HUB_ADMIN_TOKEN, else it is generated on first start,
-printed once and kept in <data-dir>/admin-token. SIGINT or SIGTERM (to this process, or to the npm
-that started it) drains: listeners stop accepting, acknowledged frames are flushed, sockets close.
+under --data-dir (default ./data); one hub per data directory. The admin token comes from
+HUB_ADMIN_TOKEN, else it is generated on first start, printed once and kept in
+<data-dir>/admin-token. SIGINT or SIGTERM (to this process, or to the npm that started it)
+drains: listeners stop accepting, acknowledged frames are flushed, sockets close.
 
 Options:
   --data-dir DIR     where data is kept (default ./data)
