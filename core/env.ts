@@ -34,8 +34,15 @@ export const ENV = {
   defaultChannelMessagesTtl: 'HUB_DEFAULT_CHANNEL_MESSAGES_TTL',
   /** The stream type a stream-target Lambda serves. */
   streamType: 'HUB_STREAM_TYPE',
-  /** Listener: `sqs` (default) or `ipc` (a cluster worker whose primary holds the queue). */
+  /**
+   * Listener: `sqs` (default), `ipc` (a cluster worker whose primary holds the queue) or `journal`
+   * (a local hub's listener process appending to its own lane of the hub's journal queue).
+   */
   queue: 'HUB_QUEUE',
+  /** Listener with `HUB_QUEUE=journal`: the directory of its lane. */
+  journalDir: 'HUB_JOURNAL_DIR',
+  /** Listener with `HUB_QUEUE=journal`: `off` skips fsync (a `--memory` hub only). */
+  journalFsync: 'HUB_JOURNAL_FSYNC',
   /** Listener processes (node:cluster workers); 1 serves in the task's process. */
   listenerWorkers: 'HUB_LISTENER_WORKERS',
   /** Listener id prefix (default: the host name). */
@@ -106,7 +113,9 @@ export const HubEnvSchema = z.object({
   [ENV.defaultDeviceMessagesTtl]: optionalInt,
   [ENV.defaultChannelMessagesTtl]: optionalInt,
   [ENV.streamType]: text,
-  [ENV.queue]: z.enum(['sqs', 'ipc']).default('sqs'),
+  [ENV.queue]: z.enum(['sqs', 'ipc', 'journal']).default('sqs'),
+  [ENV.journalDir]: text,
+  [ENV.journalFsync]: z.enum(['on', 'off']).default('on'),
   [ENV.listenerWorkers]: int(1),
   [ENV.listenerId]: text,
   [ENV.listenHost]: z.string().min(1).default('0.0.0.0'),

@@ -4,7 +4,7 @@ import { getProtocol } from '../protocols/index.js';
 import { TtlCache } from './cache.js';
 import type { Envelope, QueuedFrame } from './envelope.js';
 import type { Logger } from './logger.js';
-import type { MessageService } from './messages/service.js';
+import type { HistoryWrite, MessageService } from './messages/service.js';
 import type { PluginStage } from './plugin-stage.js';
 import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
@@ -281,15 +281,17 @@ export class IngestService {
         else byIdent.set(message.ident, { ttl: channel?.messages_ttl ?? 86400, messages: [message] });
       }
     }
-    const writes: Promise<void>[] = [];
-    for (const { channel, messages } of byChannel.values()) writes.push(this.deps.messages.write('channel', channel.id, messages, channel.messages_ttl));
-    for (const [ident, { ttl, messages }] of byIdent) writes.push(this.deps.messages.write('ident', ident, messages, ttl));
+    const history: HistoryWrite[] = [];
+    for (const { channel, messages } of byChannel.values()) history.push({ scope: 'channel', id: channel.id, messages, ttlSeconds: channel.messages_ttl });
+    for (const [ident, { ttl, messages }] of byIdent) history.push({ scope: 'ident', id: ident, messages, ttlSeconds: ttl });
     let stored = 0;
+    const writes: Promise<void>[] = [];
     for (const { device, messages } of byDevice.values()) {
       stored += messages.length;
-      writes.push(this.deps.messages.write('device', device.id, messages, device.messages_ttl));
+      history.push({ scope: 'device', id: device.id, messages, ttlSeconds: device.messages_ttl });
       if (this.checkpointDue(device.id, messages)) writes.push(this.deps.telemetry.update(device.id, (current) => mergeTelemetry(current, messages)));
     }
+    writes.push(this.deps.messages.writeMany(history));
     await Promise.all(writes);
     return stored;
   }

@@ -50,9 +50,21 @@ export interface PackRangeQuery {
 }
 
 /** Storage of message packs (DESIGN §4 `messages`, `channel-messages`). */
+/** The packs of one device, channel or ident to write. */
+export interface PackWrite {
+  readonly scope: MessageScope;
+  readonly id: OwnerId;
+  readonly packs: readonly Pack[];
+  /** Epoch seconds. */
+  readonly ttl: number;
+}
+
 export interface PackStore {
-  /** Writes packs idempotently (the same pack twice leaves one item). `ttl` in epoch seconds. */
-  put(scope: MessageScope, id: OwnerId, packs: readonly Pack[], ttl: number): Promise<void>;
+  /**
+   * Writes the packs of one or more owners idempotently (the same pack twice leaves one item), in
+   * as few requests as the store allows.
+   */
+  putMany(writes: readonly PackWrite[]): Promise<void>;
   /** Packs whose sort key lies in the range, in sort-key order, read lazily. */
   read(scope: MessageScope, id: OwnerId, range: PackRangeQuery): AsyncIterable<StoredPack & { readonly sk: string; readonly ttl: number }>;
   /** Replaces one stored pack's content (after deleting some of its messages); an empty pack is removed. */

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
+import type { LaneHandle } from '../adapters/local/journal-queue.js';
 import { ENV } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
@@ -16,6 +17,11 @@ export interface ListenerClusterOptions {
    * durable. Absent: workers send to their own queue (SQS on Fargate) and the primary only supervises.
    */
   readonly queue?: FrameQueue;
+  /**
+   * Local mode with lanes (instead of `queue`): worker `index` appends its frames to its own lane of
+   * the hub's journal queue and reports how far it is durable; the primary is not on the ack path.
+   */
+  readonly lanes?: (index: number) => LaneHandle;
   /** Environment of the workers: the listener configuration read by listener/main.ts. */
   readonly env: Readonly<Record<string, string>>;
   /** How long a worker may take to start serving (ms). */
@@ -30,6 +36,7 @@ export interface ListenerCluster extends ListenerHandle {
 }
 
 interface WorkerState {
+  readonly lane?: LaneHandle;
   channels: Channel[];
   stats: Partial<ListenerStats>;
 }
@@ -67,8 +74,10 @@ function workerEntry(): { exec: string; execArgv: string[] } {
  * files, and use every core. With `queue` (local mode), workers forward their batches over IPC
  * and the primary appends them to the journal: the journal stays single-writer (one fsync per
  * group commit for all workers) and "acked means durable" holds, because a worker acks only
- * after the primary answered. A worker that dies is replaced; its unacked frames are resent by
- * the devices.
+ * after the primary answered. With `lanes` instead (a local hub's default), each worker appends
+ * and fsyncs its own lane of the journal and only reports how far it is durable, so acks never
+ * wait for the primary. A worker that dies is replaced; its unacked frames are resent by the
+ * devices.
  */
 export async function startListenerCluster(opts: ListenerClusterOptions): Promise<ListenerCluster> {
   if (!cluster.isPrimary) throw new Error('startListenerCluster runs in the primary process');
@@ -93,6 +102,9 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
         if (opts.queue) answerSend(opts.queue, m, (r) => send(worker, r));
         else send(worker, { hub: 'sent', id: m.id, error: 'this primary has no queue' });
         break;
+      case 'appended':
+        state?.lane?.advance(m.segment, m.end);
+        break;
       case 'state':
         if (state) {
           state.channels = m.channels as Channel[];
@@ -112,8 +124,10 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
   };
 
   const fork = (index: number): Promise<Worker> => {
-    const worker = cluster.fork({ ...opts.env, [ENV.queue]: opts.queue ? 'ipc' : (opts.env[ENV.queue] ?? 'sqs'), [ENV.workerIndex]: String(index) });
-    states.set(worker, { channels: [], stats: {} });
+    const lane = opts.lanes?.(index);
+    const queueEnv = lane ? { [ENV.queue]: 'journal', [ENV.journalDir]: lane.dir } : { [ENV.queue]: opts.queue ? 'ipc' : (opts.env[ENV.queue] ?? 'sqs') };
+    const worker = cluster.fork({ ...opts.env, ...queueEnv, [ENV.workerIndex]: String(index) });
+    states.set(worker, { lane, channels: [], stats: {} });
     worker.on('message', (m) => onMessage(worker, m));
     worker.on('exit', (code, signal) => {
       for (const [k, v] of Object.entries(states.get(worker)?.stats ?? {}))

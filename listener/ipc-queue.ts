@@ -9,6 +9,8 @@ export type ToPrimary =
   | { readonly hub: 'send'; readonly id: number; readonly bodies: readonly string[]; readonly frames: number }
   | { readonly hub: 'state'; readonly channels: readonly unknown[]; readonly stats: Record<string, number> }
   | { readonly hub: 'synced'; readonly id: number }
+  /** A worker writing its own journal lane: everything up to `end` of `segment` is durable. */
+  | { readonly hub: 'appended'; readonly segment: number; readonly end: number }
   | { readonly hub: 'drained' };
 
 export type ToWorker =

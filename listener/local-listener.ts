@@ -1,4 +1,5 @@
 import type { TableNames } from '../adapters/dynamodb/client.js';
+import type { LaneHandle } from '../adapters/local/journal-queue.js';
 import { ENV } from '../core/env.js';
 import type { Logger, LogLevel } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
@@ -21,6 +22,14 @@ export interface LocalListenerOptions {
   readonly ports: ListenerPorts;
   /** 1 (default): the listener runs in this process; more: a node:cluster of that many workers. */
   readonly workers?: number;
+  /**
+   * Listener processes write their own lanes of the journal (`queue` only takes what this process
+   * appends itself): the listener always runs as `workers` (default 1) cluster workers, and acks
+   * never wait for this process.
+   */
+  readonly lanes?: (index: number) => LaneHandle;
+  /** With `lanes`: skip fsync in the workers (a `--memory` hub). */
+  readonly unsafeNoSync?: boolean;
   /** dynalite, for the workers' own registry clients. */
   readonly dynamoEndpoint: string;
   readonly tables: TableNames;
@@ -52,7 +61,7 @@ export interface LocalListener extends ListenerHandle {
 export async function startLocalListener(o: LocalListenerOptions): Promise<LocalListener> {
   const workers = o.workers ?? 1;
   const timing = { channelSyncMs: o.channelSyncMs ?? 1000, commandPollMs: o.commandPollMs ?? 500, snapshotMs: o.snapshotMs ?? 5000 };
-  if (workers <= 1) {
+  if (workers <= 1 && !o.lanes) {
     const service = await startListenerService({
       host: o.host,
       listenerId: 'local',
@@ -92,9 +101,17 @@ export async function startLocalListener(o: LocalListenerOptions): Promise<Local
     [ENV.registryRps]: String(Math.max(10, Math.round(LOCAL_REGISTRY_RPS / workers))),
     [ENV.logFormat]: 'text',
     [ENV.logLevel]: o.logLevel ?? 'warn',
+    [ENV.journalFsync]: o.unsafeNoSync ? 'off' : 'on',
     ...(o.readBudget ? { [ENV.readBudget]: String(o.readBudget) } : {}),
   };
-  const cluster = await startListenerCluster({ workers, logger: o.logger, queue: o.queue, env, workerEntry: o.workerEntry });
+  const cluster = await startListenerCluster({
+    workers,
+    logger: o.logger,
+    queue: o.lanes ? undefined : o.queue,
+    lanes: o.lanes,
+    env,
+    workerEntry: o.workerEntry,
+  });
   if (!o.metricsPeriodMs) return cluster;
   const metrics = new ListenerMetrics(() => cluster.metricTotals(), { periodMs: o.metricsPeriodMs });
   metrics.start();

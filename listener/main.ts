@@ -13,6 +13,7 @@ import { SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
 import { AWS_CLIENT_DEFAULTS } from '../adapters/aws/timeouts.js';
 import { createDocumentClient, tableNamesFromEnv } from '../adapters/dynamodb/client.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
+import { JournalWriter } from '../adapters/local/journal-writer.js';
 import { ENV, hubEnv } from '../core/env.js';
 import { jsonLogger, type Logger, type LogLevel, textLogger } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
@@ -31,23 +32,57 @@ function makeLogger(): Logger {
   return env[ENV.logFormat] === 'text' ? textLogger(level) : jsonLogger(level, base);
 }
 
+/** Where this process's frames go, and how to close it after the drain. */
+interface OpenQueue {
+  readonly queue: FrameQueue;
+  close(): Promise<void>;
+}
+
+/** The queue: SQS, the cluster primary (`ipc`), or this process's lane of a local hub's journal (`journal`). */
+async function openQueue(): Promise<OpenQueue> {
+  const mode = env[ENV.queue];
+  if (mode === 'ipc') return { queue: new IpcFrameQueue(), close: async () => undefined };
+  if (mode === 'journal') return openLane();
+  const queueUrl = env[ENV.ingestQueueUrl];
+  if (!queueUrl) throw new Error(`${ENV.ingestQueueUrl} is not set`);
+  const sqs = new SQSClient({ region: process.env.AWS_REGION, endpoint: env[ENV.sqsEndpoint], ...AWS_CLIENT_DEFAULTS });
+  return { queue: new SqsFrameQueue(sqs, queueUrl), close: async () => sqs.destroy() };
+}
+
+/**
+ * A local hub's listener process writes its own lane of the journal: it acks a device once its
+ * frames are fsynced, without waiting for the hub's process (busy with ingest), and tells the hub
+ * how far the lane is durable so that ingest reads the new records (adapters/local/journal-queue.ts).
+ */
+async function openLane(): Promise<OpenQueue> {
+  const dir = env[ENV.journalDir];
+  if (!dir) throw new Error(`${ENV.journalDir} is not set`);
+  const report = (segment: number, end: number) => {
+    const m: ToPrimary = { hub: 'appended', segment, end };
+    if (process.connected) process.send?.(m);
+  };
+  const writer = new JournalWriter({
+    dir,
+    fresh: true,
+    lock: true,
+    unsafeNoSync: env[ENV.journalFsync] === 'off',
+    onDurable: (segment, records) => report(segment, records.at(-1)?.end ?? 0),
+  });
+  await writer.open();
+  report(writer.segment, 0);
+  return { queue: writer, close: () => writer.close() };
+}
+
 /** One listener process: the whole service with its own batcher. */
-async function serve(logger: Logger): Promise<ListenerService> {
-  const ipc = env[ENV.queue] === 'ipc';
+async function serve(logger: Logger, queue: FrameQueue): Promise<ListenerService> {
+  const local = env[ENV.queue] !== 'sqs';
   const region = process.env.AWS_REGION;
-  let queue: FrameQueue;
-  if (ipc) queue = new IpcFrameQueue();
-  else {
-    const queueUrl = env[ENV.ingestQueueUrl];
-    if (!queueUrl) throw new Error(`${ENV.ingestQueueUrl} is not set`);
-    queue = new SqsFrameQueue(new SQSClient({ region, endpoint: env[ENV.sqsEndpoint], ...AWS_CLIENT_DEFAULTS }), queueUrl);
-  }
   const doc = createDocumentClient({ region, endpoint: env[ENV.dynamodbEndpoint] });
   const ports = dynamoPorts(doc, tableNamesFromEnv(env), logger);
   const prefix = env[ENV.listenerId] ?? hostname().slice(0, 24);
   const listenerId = cluster.isWorker ? `${prefix}-w${cluster.worker?.id ?? 0}` : prefix;
   // one EMF line per task: in a cluster the primary writes it (the sum of its workers)
-  const metricsOn = !cluster.isWorker && (env[ENV.metrics] ?? (ipc ? 'off' : 'emf')) === 'emf';
+  const metricsOn = !cluster.isWorker && (env[ENV.metrics] ?? (local ? 'off' : 'emf')) === 'emf';
   return startListenerService({
     host: env[ENV.listenHost],
     listenerId,
@@ -66,7 +101,8 @@ async function serve(logger: Logger): Promise<ListenerService> {
 
 /** A cluster worker: serves, reports its state to the primary, drains when told or signalled. */
 async function runWorker(logger: Logger): Promise<void> {
-  const service = await serve(logger);
+  const lane = await openQueue();
+  const service = await serve(logger, lane.queue);
   const report = () => {
     const m: ToPrimary = { hub: 'state', channels: service.channels, stats: { ...service.metricTotals() } };
     if (process.connected) process.send?.(m);
@@ -80,6 +116,7 @@ async function runWorker(logger: Logger): Promise<void> {
     draining = true;
     clearInterval(timer);
     await service.drain();
+    await lane.close();
     process.exit(0);
   };
   process.on('message', (m: unknown) => {
@@ -113,7 +150,7 @@ async function runTask(logger: Logger): Promise<void> {
       const metrics = new ListenerMetrics(() => clustered.metricTotals(), { periodMs: env[ENV.metricsPeriodMs] });
       metrics.start();
     }
-  } else handle = await serve(logger);
+  } else handle = await serve(logger, (await openQueue()).queue);
   let draining = false;
   const host = env[ENV.listenHost];
   const health = createServer((_req, res) => {

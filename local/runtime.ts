@@ -9,6 +9,7 @@ import { createDocumentClient, type TableNames } from '../adapters/dynamodb/clie
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { LocalDeadLetters } from '../adapters/local/dead-letters.js';
 import { startDynalite } from '../adapters/local/dynalite.js';
+import { startDynaliteProcess } from '../adapters/local/dynalite-process.js';
 import { JournalQueue } from '../adapters/local/journal-queue.js';
 import { LocalBus } from '../adapters/local/local-bus.js';
 import { streamRuntime } from '../adapters/streams/runtime.js';
@@ -52,7 +53,16 @@ export interface LocalHubOptions {
   readonly flushMs?: number;
   /** How often listeners look for queued commands (ms). */
   readonly commandPollMs?: number;
-  /** Listener processes: 1 (default) serves in this process; more run a node:cluster of workers. */
+  /**
+   * Everything in this process: dynalite, the listener, ingest, the API (tests, and `hub start
+   * --single-process`). Default: dynalite and the listener run in child processes (see
+   * startLocalHub), so that acks never wait for ingest, dynalite or the API.
+   */
+  readonly singleProcess?: boolean;
+  /**
+   * Listener processes (default 1). With `singleProcess`, 1 serves in this process and more run a
+   * node:cluster of workers that send their batches to this process's journal.
+   */
   readonly listenerWorkers?: number;
   /** Log level of listener cluster workers (default warn). */
   readonly listenerLogLevel?: LogLevel;
@@ -87,9 +97,9 @@ export interface LocalHub {
   /** The listener: in this process or a cluster (stats, nudge, drain, worker pids). */
   readonly listener: LocalListener;
   readonly queue: JournalQueue;
-  /** Single-process mode only (undefined with listener workers). */
+  /** Single-process mode with one listener only (undefined with listener processes). */
   readonly batcher?: FrameBatcher;
-  /** Single-process mode only (undefined with listener workers). */
+  /** Single-process mode with one listener only (undefined with listener processes). */
   readonly dispatcher?: CommandDispatcher;
   readonly doc: DynamoDBDocumentClient;
   readonly dataDir?: string;
@@ -107,9 +117,13 @@ export type IngestHandler = (event: SQSEvent, context: Context) => Promise<SQSBa
 export const LOCAL_TABLES: TableNames = { registry: 'hub-registry', messages: 'hub-messages' };
 
 /**
- * The whole hub in one process: dynalite, the journal queue, ingest, listeners and the API. Each
- * resource registers its close as it opens (core/teardown.ts): `stop()` and a failed start close
- * the same things, in reverse order.
+ * The whole hub as one process tree: this process runs the journal queue's consumer (ingest), the
+ * streams and the API; dynalite runs in a child process, and the listener in one or more cluster
+ * workers that each append their frames to their own lane of the journal (fsynced before the ack)
+ * and report them to this process. Acks thus depend on the listener process alone, not on ingest,
+ * dynalite or garbage collection here. With `singleProcess` everything runs in this process.
+ * Each resource registers its close as it opens (core/teardown.ts): `stop()` and a failed start
+ * close the same things, in reverse order; the children exit with this process.
  */
 export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
   const t = new Teardown();
@@ -124,7 +138,12 @@ export async function startLocalHub(opts: LocalHubOptions): Promise<LocalHub> {
 async function openLocalHub(opts: LocalHubOptions, t: Teardown): Promise<LocalHub> {
   const dir = openDataDir(opts, t);
   const { token: adminToken, generated } = resolveAdminToken(opts, dir);
-  const dynamo = t.add('dynalite', await startDynalite(opts.memory ? undefined : join(dir, 'dynamodb'), LOCAL_TABLES), (d) => d.close());
+  const dynamoPath = opts.memory ? undefined : join(dir, 'dynamodb');
+  const dynamo = t.add(
+    'dynalite',
+    opts.singleProcess ? await startDynalite(dynamoPath, LOCAL_TABLES) : await startDynaliteProcess(dynamoPath, LOCAL_TABLES),
+    (d) => d.close(),
+  );
   const doc = t.add('DynamoDB client', createDocumentClient({ endpoint: dynamo.endpoint }, {}, opts.faults?.dynamo), (d) => d.destroy());
   const late: { queue?: JournalQueue; listener?: LocalListener } = {};
   const wired = await wireServices(opts, dir, doc, adminToken, late, t);
@@ -254,7 +273,7 @@ async function openQueue(opts: LocalHubOptions, dir: string, hub: HubServices): 
   return queue;
 }
 
-/** The channel listener (listener/service.ts), in this process or as a cluster of workers. */
+/** The channel listener (listener/service.ts): cluster workers writing their journal lanes, or (single process) in this process. */
 function startListener(opts: LocalHubOptions, queue: JournalQueue, wired: Wired, dynamoEndpoint: string): Promise<LocalListener> {
   return startLocalListener({
     host: opts.host,
@@ -262,6 +281,8 @@ function startListener(opts: LocalHubOptions, queue: JournalQueue, wired: Wired,
     queue: opts.wrapQueue ? opts.wrapQueue(queue) : queue,
     ports: wired.ports,
     workers: opts.listenerWorkers,
+    lanes: opts.singleProcess ? undefined : (index) => queue.lane(`listener-${index}`),
+    unsafeNoSync: opts.memory,
     dynamoEndpoint,
     tables: LOCAL_TABLES,
     flushMs: opts.flushMs,

@@ -1,8 +1,8 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Keyed, Pack } from '../../core/messages/pack.js';
+import type { Keyed } from '../../core/messages/pack.js';
 import { packSortKey, padMs, timestampMs } from '../../core/messages/pack.js';
-import type { MessageScope, OwnerId, PackRangeQuery, PackStore } from '../../core/ports.js';
+import type { MessageScope, OwnerId, PackRangeQuery, PackStore, PackWrite } from '../../core/ports.js';
 import type { Message } from '../../protocols/common/types.js';
 import { PK } from './keys.js';
 
@@ -33,10 +33,24 @@ export class DynamoPackStore implements PackStore {
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
   ) {}
 
-  async put(scope: MessageScope, id: OwnerId, packs: readonly Pack[], ttl: number): Promise<void> {
-    const pk = packPartitionKey(scope, id);
-    const items = packs.map((p) => ({ pk, sk: packSortKey(p), f: p.firstMs, n: p.entries.length, ttl, z: encodePackBody(p.entries) }));
-    await this.batchWrite(items.map((Item) => ({ PutRequest: { Item } })));
+  /**
+   * The packs of many owners in shared BatchWriteItem requests (25 items each, sent together):
+   * an ingest batch of frames from many devices costs one or two requests instead of one per
+   * device. A pack's key includes its content hash, so a key seen twice is the same item.
+   */
+  async putMany(writes: readonly PackWrite[]): Promise<void> {
+    const items = new Map<string, Item>();
+    for (const { scope, id, packs, ttl } of writes) {
+      const pk = packPartitionKey(scope, id);
+      for (const p of packs) {
+        const sk = packSortKey(p);
+        items.set(`${pk} ${sk}`, { pk, sk, f: p.firstMs, n: p.entries.length, ttl, z: encodePackBody(p.entries) });
+      }
+    }
+    const requests = [...items.values()].map((Item) => ({ PutRequest: { Item } }));
+    const chunks: Item[][] = [];
+    for (let i = 0; i < requests.length; i += BATCH) chunks.push(requests.slice(i, i + BATCH));
+    await Promise.all(chunks.map((c) => this.batchWrite(c)));
   }
 
   async *read(scope: MessageScope, id: OwnerId, range: PackRangeQuery): AsyncIterable<{ firstMs: number; entries: Keyed[]; sk: string; ttl: number }> {

@@ -1,24 +1,11 @@
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { packEnvelopes, type QueuedFrame } from '../../core/envelope.js';
+import type { QueuedFrame } from '../../core/envelope.js';
 import type { Logger } from '../../core/logger.js';
 import type { FrameQueue } from '../../core/ports.js';
+import { type BodyBudget, JournalLane, type Rec } from './journal-lane.js';
+import { JournalWriter, writerPid } from './journal-writer.js';
 
 /**
  * A durable local queue with SQS semantics: an append-only journal on disk, fsynced before `send`
@@ -26,8 +13,11 @@ import type { FrameQueue } from '../../core/ports.js';
  * offset on start, delivered to a handler as SQS-shaped events with partial batch failures,
  * retried with backoff and moved to a dead-letter journal after `maxReceives` attempts.
  *
- * Record layout: length u32 LE | CRC-32 of the payload u32 LE | payload (the SQS message body).
- * A torn record at the tail (crash mid-write, never acknowledged) is cut off on open.
+ * Besides its own directory, which this process writes, the queue reads *lanes*: subdirectories
+ * `listener-<n>` each written by one listener process (listener/main.ts), which appends and fsyncs
+ * its frames itself and acks its devices without waiting for this process; it reports how far its
+ * lane is durable (`lane(name).advance`), and this process reads the new records from the files.
+ * Every lane found on open is replayed, whichever mode wrote it. Record layout: journal-format.ts.
  */
 export interface JournalQueueOptions {
   readonly dir: string;
@@ -42,40 +32,29 @@ export interface JournalQueueOptions {
   /** Skip fsync (tests of speed only; breaks the durability promise). */
   readonly unsafeNoSync?: boolean;
   readonly queueName?: string;
+  /** How long open() waits for the listener of a previous hub to stop writing its lane (ms). */
+  readonly laneWriterWaitMs?: number;
 }
 
-interface Rec {
-  readonly id: string;
-  readonly segment: number;
-  readonly end: number;
-  /** Payload length (bytes); the payload ends at `end`. */
-  readonly len: number;
-  /** Kept in memory while the backlog is small; read back from the segment otherwise. */
-  body?: string;
-  readonly sent: number;
-  receives: number;
-  state: 'ready' | 'inflight' | 'done';
-  notBefore: number;
+/** A lane written by another process: its directory, and where that process reports what it made durable. */
+export interface LaneHandle {
+  readonly dir: string;
+  advance(segment: number, end: number): void;
 }
 
-const HEADER = 8;
+const LANE_DIR = /^listener-\d+$/;
 
 export class JournalQueue implements FrameQueue {
-  private readonly records: Rec[] = [];
+  private readonly own: JournalLane;
+  private readonly lanes = new Map<string, JournalLane>();
+  private readonly writer: JournalWriter;
   private bodyBytes = 0;
-  private segment = 1;
-  private segmentSize = 0;
-  private fh?: FileHandle;
-  private writing: Promise<void> = Promise.resolve();
-  private pending: { buf: Buffer; done: () => void; fail: (e: unknown) => void }[] = [];
-  private flushScheduled = false;
-  private committed = { segment: 1, position: 0 };
+  private readonly budget: BodyBudget;
   private running = false;
   private wake?: () => void;
   private loop?: Promise<void>;
   private readonly batchSize: number;
   private readonly maxReceives: number;
-  private readonly segmentBytes: number;
   private readonly name: string;
   /** Counts for metrics and tests. */
   readonly stats = { sent: 0, delivered: 0, failed: 0, deadLettered: 0, replayed: 0 };
@@ -83,26 +62,81 @@ export class JournalQueue implements FrameQueue {
   constructor(private readonly opts: JournalQueueOptions) {
     this.batchSize = opts.batchSize ?? 10;
     this.maxReceives = opts.maxReceives ?? 5;
-    this.segmentBytes = opts.segmentBytes ?? 64 * 1024 * 1024;
     this.name = opts.queueName ?? 'hub-ingest';
+    const max = opts.maxBodyBytesInMemory ?? 64 * 1024 * 1024;
+    this.budget = {
+      keep: (len) => {
+        if (this.bodyBytes + len > max) return false;
+        this.bodyBytes += len;
+        return true;
+      },
+      free: (len) => {
+        this.bodyBytes -= len;
+      },
+    };
+    this.own = new JournalLane(opts.dir, '', this.budget, opts.logger, opts.unsafeNoSync ?? false);
+    this.writer = new JournalWriter({
+      dir: opts.dir,
+      unsafeNoSync: opts.unsafeNoSync,
+      segmentBytes: opts.segmentBytes,
+      onDurable: (segment, records) => {
+        this.own.appended(segment, records);
+        this.stats.sent += records.length;
+        this.wake?.();
+      },
+    });
   }
 
-  /** Records not yet processed (waiting, in flight or retrying). */
+  /** Records not yet processed (waiting, in flight or retrying), in every lane. */
   get depth(): number {
-    return this.records.filter((r) => r.state !== 'done').length;
+    let n = this.own.depth;
+    for (const lane of this.lanes.values()) n += lane.depth;
+    return n;
   }
 
   async open(): Promise<void> {
     mkdirSync(this.opts.dir, { recursive: true });
-    const offsetFile = join(this.opts.dir, 'offset.json');
-    if (existsSync(offsetFile)) this.committed = JSON.parse(readFileSync(offsetFile, 'utf8'));
-    const segments = this.segments();
-    for (const seg of segments) if (seg < this.committed.segment) unlinkSync(this.segmentPath(seg));
-    for (const seg of segments.filter((s) => s >= this.committed.segment)) this.replaySegment(seg);
-    this.segment = Math.max(this.committed.segment, ...segments, 1);
-    this.fh = await open(this.segmentPath(this.segment), 'a');
-    this.segmentSize = (await this.fh.stat()).size;
-    if (this.records.length > 0) this.opts.logger.info('local queue replayed unprocessed records', { records: this.records.length, dir: this.opts.dir });
+    let replayed = this.own.replay();
+    for (const entry of readdirSync(this.opts.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory() || !LANE_DIR.test(entry.name)) continue;
+      const lane = this.addLane(entry.name);
+      await this.untilUnwritten(lane.dir);
+      replayed += lane.replay();
+    }
+    this.stats.replayed = replayed;
+    await this.writer.open();
+    if (replayed > 0) this.opts.logger.info('local queue replayed unprocessed records', { records: replayed, dir: this.opts.dir });
+  }
+
+  /** The lane `name` (`listener-<n>`), created if new: its writer reports to `advance`. */
+  lane(name: string): LaneHandle {
+    if (!LANE_DIR.test(name)) throw new Error(`not a lane name: ${name}`);
+    const lane = this.lanes.get(name) ?? this.addLane(name);
+    return {
+      dir: lane.dir,
+      advance: (segment, end) => {
+        const added = lane.advance(segment, end);
+        this.stats.sent += added;
+        if (added > 0) this.wake?.();
+      },
+    };
+  }
+
+  private addLane(name: string): JournalLane {
+    const dir = join(this.opts.dir, name);
+    mkdirSync(dir, { recursive: true });
+    const lane = new JournalLane(dir, `${name}/`, this.budget, this.opts.logger, this.opts.unsafeNoSync ?? false);
+    this.lanes.set(name, lane);
+    return lane;
+  }
+
+  /** A listener of a previous hub may still be finishing its lane (its hub was killed): waits until it is gone. */
+  private async untilUnwritten(dir: string): Promise<void> {
+    const until = Date.now() + (this.opts.laneWriterWaitMs ?? 15_000);
+    for (let pid = writerPid(dir); pid !== undefined; pid = writerPid(dir)) {
+      if (Date.now() > until) throw new Error(`local queue: ${dir} is still written by pid ${pid}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   start(): void {
@@ -116,9 +150,7 @@ export class JournalQueue implements FrameQueue {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await this.writing;
-    await this.fh?.close();
-    this.fh = undefined;
+    await this.writer.close();
   }
 
   /** Waits until every record appended so far has been processed (tests, drain). */
@@ -131,94 +163,33 @@ export class JournalQueue implements FrameQueue {
   }
 
   send(frames: readonly QueuedFrame[]): Promise<void> {
-    return this.sendBodies(packEnvelopes(frames));
+    return this.writer.send(frames);
   }
 
-  /** Appends message bodies; resolves after they are on disk (fsync). */
+  /** Appends message bodies to this process's journal; resolves after they are on disk (fsync). */
   sendBodies(bodies: readonly string[]): Promise<void> {
-    if (!this.fh) return Promise.reject(new Error('local queue is not open'));
-    return new Promise<void>((resolve, reject) => {
-      for (const [i, body] of bodies.entries()) {
-        const payload = Buffer.from(body);
-        const buf = Buffer.allocUnsafe(HEADER + payload.length);
-        buf.writeUInt32LE(payload.length, 0);
-        buf.writeUInt32LE(crc32(payload), 4);
-        payload.copy(buf, HEADER);
-        const last = i === bodies.length - 1;
-        this.pending.push({ buf, done: last ? resolve : () => {}, fail: reject });
+    return this.writer.sendBodies(bodies);
+  }
+
+  /** Up to `batchSize` ready records, taken from the lanes in turn; the soonest retry time otherwise. */
+  private nextBatch(now: number): { batch: Rec[]; soonest: number } {
+    const batch: Rec[] = [];
+    let soonest = Infinity;
+    for (const lane of [this.own, ...this.lanes.values()]) {
+      for (const r of lane.records) {
+        if (batch.length >= this.batchSize) return { batch, soonest };
+        if (r.state !== 'ready') continue;
+        if (r.notBefore > now) soonest = Math.min(soonest, r.notBefore);
+        else batch.push(r);
       }
-      if (bodies.length === 0) resolve();
-      this.scheduleFlush();
-    });
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    this.writing = this.writing.then(() => this.flush());
-  }
-
-  /** Group commit: one write and one fsync for everything sent since the last flush. */
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0 || !this.fh) {
-      for (const p of batch) p.fail(new Error('local queue is closed'));
-      return;
     }
-    try {
-      if (this.segmentSize > this.segmentBytes) await this.rotate();
-      const start = this.segmentSize;
-      await this.fh.writev(batch.map((p) => p.buf));
-      if (!this.opts.unsafeNoSync) await this.fh.datasync();
-      let pos = start;
-      const now = Date.now();
-      for (const p of batch) {
-        pos += p.buf.length;
-        const len = p.buf.length - HEADER;
-        this.records.push({
-          id: `${this.segment}:${pos}`,
-          segment: this.segment,
-          end: pos,
-          len,
-          body: this.keep(len) ? p.buf.toString('utf8', HEADER) : undefined,
-          sent: now,
-          receives: 0,
-          state: 'ready',
-          notBefore: 0,
-        });
-      }
-      this.segmentSize = pos;
-      this.stats.sent += batch.length;
-      for (const p of batch) p.done();
-      this.wake?.();
-    } catch (err) {
-      for (const p of batch) p.fail(err);
-    }
-  }
-
-  private async rotate(): Promise<void> {
-    await this.fh?.close();
-    this.segment++;
-    this.fh = await open(this.segmentPath(this.segment), 'a');
-    this.segmentSize = 0;
+    return { batch, soonest };
   }
 
   private async consume(): Promise<void> {
     while (this.running) {
       const now = Date.now();
-      const batch: Rec[] = [];
-      let soonest = Infinity;
-      for (const r of this.records) {
-        if (r.state !== 'ready') continue;
-        if (r.notBefore > now) {
-          soonest = Math.min(soonest, r.notBefore);
-          continue;
-        }
-        batch.push(r);
-        if (batch.length >= this.batchSize) break;
-      }
+      const { batch, soonest } = this.nextBatch(now);
       if (batch.length === 0) {
         await new Promise<void>((resolve) => {
           this.wake = resolve;
@@ -228,7 +199,7 @@ export class JournalQueue implements FrameQueue {
         continue;
       }
       await this.deliver(batch);
-      this.commit();
+      for (const lane of new Set(batch.map((r) => r.lane))) lane.commit();
     }
   }
 
@@ -248,12 +219,12 @@ export class JournalQueue implements FrameQueue {
     for (const r of batch) {
       if (!failed.has(r.id)) {
         r.state = 'done';
-        this.release(r);
+        r.lane.release(r);
         this.stats.delivered++;
       } else if (r.receives >= this.maxReceives) {
         this.deadLetter(r);
         r.state = 'done';
-        this.release(r);
+        r.lane.release(r);
       } else {
         this.stats.failed++;
         r.state = 'ready';
@@ -263,7 +234,7 @@ export class JournalQueue implements FrameQueue {
   }
 
   private deadLetter(r: Rec): void {
-    const payload = Buffer.from(`${JSON.stringify({ id: r.id, sent: r.sent, failed: Date.now(), receives: r.receives, body: this.bodyOf(r) })}\n`);
+    const payload = Buffer.from(`${JSON.stringify({ id: r.id, sent: r.sent, failed: Date.now(), receives: r.receives, body: r.lane.bodyOf(r) })}\n`);
     const fd = openSync(join(this.opts.dir, 'dead-letter.jsonl'), 'a');
     try {
       writeSync(fd, payload);
@@ -275,95 +246,11 @@ export class JournalQueue implements FrameQueue {
     this.opts.logger.error('queue record moved to the dead-letter journal', { id: r.id, receives: r.receives });
   }
 
-  /** Advances the committed offset past the processed head of the journal. */
-  private commit(): void {
-    let advanced = false;
-    while (this.records[0]?.state === 'done') {
-      const r = this.records[0];
-      this.records.shift();
-      this.committed = { segment: r.segment, position: r.end };
-      advanced = true;
-    }
-    if (!advanced) return;
-    const file = join(this.opts.dir, 'offset.json');
-    const tmp = `${file}.tmp`;
-    const fd = openSync(tmp, 'w');
-    try {
-      writeSync(fd, JSON.stringify(this.committed));
-      if (!this.opts.unsafeNoSync) fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-    const head = this.records[0]?.segment ?? this.segment;
-    for (const seg of this.segments()) if (seg < head && seg < this.segment) unlinkSync(this.segmentPath(seg));
-  }
-
-  private replaySegment(seg: number): void {
-    const path = this.segmentPath(seg);
-    const data = readFileSync(path);
-    let pos = seg === this.committed.segment ? this.committed.position : 0;
-    while (pos + HEADER <= data.length) {
-      const len = data.readUInt32LE(pos);
-      const end = pos + HEADER + len;
-      if (end > data.length || crc32(data.subarray(pos + HEADER, end)) !== data.readUInt32LE(pos + 4)) break;
-      this.records.push({
-        id: `${seg}:${end}`,
-        segment: seg,
-        end,
-        len,
-        body: this.keep(len) ? data.toString('utf8', pos + HEADER, end) : undefined,
-        sent: Date.now(),
-        receives: 0,
-        state: 'ready',
-        notBefore: 0,
-      });
-      this.stats.replayed++;
-      pos = end;
-    }
-    if (pos < data.length) {
-      this.opts.logger.warn('local queue: cut a torn record at the end of a segment (it was never acknowledged)', { segment: seg, bytes: data.length - pos });
-      const fd = openSync(path, 'r+');
-      try {
-        ftruncateSync(fd, pos);
-      } finally {
-        closeSync(fd);
-      }
-    }
-  }
-
-  /** Counts a body into the memory budget; false when it should stay on disk only. */
-  private keep(len: number): boolean {
-    if (this.bodyBytes + len > (this.opts.maxBodyBytesInMemory ?? 64 * 1024 * 1024)) return false;
-    this.bodyBytes += len;
-    return true;
-  }
-
-  /** A record's body: from memory, or read back from its segment. */
-  private bodyOf(r: Rec): string {
-    if (r.body !== undefined) return r.body;
-    const fd = openSync(this.segmentPath(r.segment), 'r');
-    try {
-      const buf = Buffer.allocUnsafe(r.len);
-      readSync(fd, buf, 0, r.len, r.end - r.len);
-      return buf.toString('utf8');
-    } finally {
-      closeSync(fd);
-    }
-  }
-
-  /** Frees a processed record's body from the memory budget. */
-  private release(r: Rec): void {
-    if (r.body === undefined) return;
-    this.bodyBytes -= r.len;
-    r.body = undefined;
-  }
-
   private sqsRecord(r: Rec): SQSRecord {
     return {
       messageId: r.id,
       receiptHandle: r.id,
-      body: this.bodyOf(r),
+      body: r.lane.bodyOf(r),
       attributes: {
         ApproximateReceiveCount: String(r.receives),
         SentTimestamp: String(r.sent),
@@ -376,17 +263,5 @@ export class JournalQueue implements FrameQueue {
       eventSourceARN: `arn:aws:sqs:local:000000000000:${this.name}`,
       awsRegion: 'local',
     };
-  }
-
-  private segments(): number[] {
-    return readdirSync(this.opts.dir)
-      .map((f) => /^(\d{8})\.log$/.exec(f))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
-  }
-
-  private segmentPath(seg: number): string {
-    return join(this.opts.dir, `${String(seg).padStart(8, '0')}.log`);
   }
 }

@@ -4,10 +4,12 @@ import { choiceOption, intOption, parseOptions, portOption } from './options.js'
 
 const HELP = `Usage: hub start [--data-dir DIR | --memory] [--api-port 8080] [--host 127.0.0.1]
 
-Runs the whole hub in one process. Data is kept under --data-dir (default ./data); one hub per
-data directory. The admin token comes from HUB_ADMIN_TOKEN, else it is generated on first start,
-printed once and kept in <data-dir>/admin-token. SIGINT or SIGTERM (to this process, or to the npm
-that started it) drains: listeners stop accepting, acknowledged frames are flushed, sockets close.
+Runs the whole hub: this process runs ingest, streams and the REST API; dynalite and the channel
+listener run in child processes (acks never wait for ingest), all stopped with it. Data is kept
+under --data-dir (default ./data); one hub per data directory. The admin token comes from
+HUB_ADMIN_TOKEN, else it is generated on first start, printed once and kept in
+<data-dir>/admin-token. SIGINT or SIGTERM (to this process, or to the npm that started it)
+drains: listeners stop accepting, acknowledged frames are flushed, sockets close.
 
 Options:
   --data-dir DIR     where data is kept (default ./data)
@@ -20,9 +22,11 @@ Options:
   --tile-url URL     map tiles for the console (default OpenStreetMap's standard tiles;
                      "none" draws tracks on a grid); HUB_TILE_URL does the same
   --listener-workers N
-                     listener processes (node:cluster workers, connections dealt round-robin);
-                     1 serves in this process (default 1, or HUB_LISTENER_WORKERS). A process may
-                     open 20,000 files here: use 3 or more for 50,000 connections
+                     listener processes (node:cluster workers, connections dealt round-robin;
+                     default 1, or HUB_LISTENER_WORKERS). A process may open 20,000 files here:
+                     use 3 or more for 50,000 connections
+  --single-process   run dynalite and the listener in this process too (less memory; under load
+                     acks wait behind ingest)
 `;
 
 const OPTIONS = {
@@ -34,6 +38,7 @@ const OPTIONS = {
   'channel-port': { type: 'string' },
   'tile-url': { type: 'string' },
   'listener-workers': { type: 'string' },
+  'single-process': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -68,6 +73,7 @@ export async function runStart(args: string[]): Promise<number> {
     defaultChannelPort: options.channelPort,
     moveDefaultChannel: values['channel-port'] !== undefined,
     listenerWorkers: options.listenerWorkers,
+    singleProcess: values['single-process'],
     listenerLogLevel: level,
     consoleDir: join(packageRoot(), 'console', 'dist'),
     tileUrl: values['tile-url'] ?? process.env.HUB_TILE_URL,

@@ -14,6 +14,14 @@ export interface FilterEnv {
   readonly geofences?: () => Promise<GeofenceIndex>;
 }
 
+/** Messages to add to the history of a device, channel or unregistered ident. */
+export interface HistoryWrite {
+  readonly scope: MessageScope;
+  readonly id: OwnerId;
+  readonly messages: readonly Message[];
+  readonly ttlSeconds: number;
+}
+
 export interface MessagePage {
   readonly messages: Message[];
   readonly next?: string;
@@ -27,9 +35,16 @@ export class MessageService {
   ) {}
 
   async write(scope: MessageScope, id: OwnerId, messages: readonly Message[], ttlSeconds: number): Promise<void> {
-    if (messages.length === 0) return;
-    const packs = buildPacks(messages.map(keyed));
-    await this.packs.put(scope, id, packs, Math.ceil(this.clock.now() + ttlSeconds));
+    await this.writeMany([{ scope, id, messages, ttlSeconds }]);
+  }
+
+  /** `write` for several devices and channels at once (one store call: shared requests). */
+  async writeMany(writes: readonly HistoryWrite[]): Promise<void> {
+    const now = this.clock.now();
+    const packs = writes
+      .filter((w) => w.messages.length > 0)
+      .map((w) => ({ scope: w.scope, id: w.id, packs: buildPacks(w.messages.map(keyed)), ttl: Math.ceil(now + w.ttlSeconds) }));
+    if (packs.length > 0) await this.packs.putMany(packs);
   }
 
   /**

@@ -26,7 +26,7 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A whole local hub on free ports (API and default Teltonika channel). */
+/** A whole local hub on free ports (API and default Teltonika channel), in this process unless `extra` says otherwise. */
 export async function startTestHub(
   opts: { dataDir?: string; logger?: Logger; consoleDir?: string; extra?: Partial<LocalHubOptions> } = {},
 ): Promise<LocalHub & { channelPort: number }> {
@@ -42,6 +42,7 @@ export async function startTestHub(
     channelSyncMs: 200,
     consoleDir: opts.consoleDir,
     version: packageVersion(),
+    singleProcess: true,
     ...opts.extra,
   });
   const channelPort = hub.listeners.channels[0]?.configuration.port ?? 0;

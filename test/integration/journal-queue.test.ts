@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JournalQueue } from '../../adapters/local/journal-queue.js';
+import { JournalWriter } from '../../adapters/local/journal-writer.js';
 import { captureLogger, removeDir, tempDir } from '../helpers/local-hub.js';
 
 /** Bodies of different byte and character lengths (multi-byte UTF-8 included). */
@@ -54,5 +55,51 @@ describe('local journal queue with a backlog larger than its in-memory budget', 
       .split('\n')
       .map((l) => JSON.parse(l).body as string);
     expect(dead).toEqual(BODIES.slice(0, 30));
+  });
+
+  it('delivers a lane written by another writer once reported durable, and on the next open what it wrote but never reported', async () => {
+    const dir = tempDir('hub-journal-');
+    dirs.push(dir);
+    const got: string[] = [];
+    const first = queue(dir, async (e) => void got.push(...e.Records.map((r) => r.body)));
+    await first.open();
+    const lane = first.lane('listener-1');
+    let reporting = true;
+    // the listener process's writer; small segments so that the lane spans several
+    const writer = new JournalWriter({
+      dir: lane.dir,
+      fresh: true,
+      lock: true,
+      segmentBytes: 300,
+      onDurable: (segment, records) => reporting && lane.advance(segment, records.at(-1)?.end ?? 0),
+    });
+    await writer.open();
+    first.start();
+    for (const body of BODIES.slice(0, 20)) await writer.sendBodies([body]);
+    await first.drain(10_000);
+    expect(got).toEqual(BODIES.slice(0, 20));
+    expect(first.stats.delivered).toBe(20);
+
+    reporting = false; // durable, acked to devices, but the hub never heard of them (killed meanwhile)
+    for (const body of BODIES.slice(20, 30)) await writer.sendBodies([body]);
+    await writer.close();
+    await first.close();
+    expect(got).toHaveLength(20);
+    const segments = readdirSync(lane.dir)
+      .filter((f) => f.endsWith('.log'))
+      .sort();
+    expect(segments.length).toBeGreaterThan(1);
+    const torn = Buffer.alloc(11);
+    torn.writeUInt32LE(100, 0); // a record cut short by a crash mid-write: never acked
+    appendFileSync(join(lane.dir, segments.at(-1) ?? ''), torn);
+
+    const again: string[] = [];
+    const second = queue(dir, async (e) => void again.push(...e.Records.map((r) => r.body)));
+    await second.open();
+    expect(second.stats.replayed).toBe(10);
+    second.start();
+    await second.drain(10_000);
+    await second.close();
+    expect(again).toEqual(BODIES.slice(20, 30));
   });
 });
