@@ -146,7 +146,8 @@ let fromProcess: HubEnv | undefined;
  */
 export function hubEnv(env: NodeJS.ProcessEnv = process.env): HubEnv {
   if (env === process.env && fromProcess) return fromProcess;
-  const r = HubEnvSchema.safeParse(env);
+  // a variable set to the empty string is unset, as shells and the hub's own start-up treat it
+  const r = HubEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
   if (!r.success) {
     const issue = r.error.issues[0];
     throw new Error(`environment: ${String(issue.path[0])} ${issue.message}`);

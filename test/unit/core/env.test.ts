@@ -18,6 +18,12 @@ describe('core/env', () => {
       expect(env[ENV.defaultChannelMessagesTtl]).toBe(3600);
       expect(env[ENV.queue]).toBe('ipc');
     });
+    it('takes a variable set to the empty string as unset (HUB_ADMIN_TOKEN= npm start)', () => {
+      const env = hubEnv({ HUB_ADMIN_TOKEN: '', HUB_TABLE_REGISTRY: '', HUB_FLUSH_MS: '' });
+      expect(env[ENV.adminToken]).toBeUndefined();
+      expect(env[ENV.tableRegistry]).toBe('hub-registry');
+      expect(env[ENV.flushMs]).toBe(10);
+    });
     it('refuses a wrong value naming the variable', () => {
       expect(() => hubEnv({ HUB_FLUSH_MS: 'soon' })).toThrow('environment: HUB_FLUSH_MS must be a non-negative integer, got "soon"');
       expect(() => hubEnv({ HUB_PORT_RANGE: 'a-b' })).toThrow(/^environment: HUB_PORT_RANGE must be a port or a range/);
