@@ -12,6 +12,7 @@ import { streamRoutes } from './api/routes/streams.js';
 import { tokenRoutes } from './api/routes/tokens.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
+import { HistoryArchiver } from './messages/archiver.js';
 import { MessageService } from './messages/service.js';
 import type {
   Bus,
@@ -23,6 +24,7 @@ import type {
   DeviceLogRepository,
   DeviceRepository,
   IdGenerator,
+  PackArchive,
   PackStore,
   SettingsRepository,
   StreamRepository,
@@ -49,6 +51,8 @@ export interface HubPorts {
   readonly channels: ChannelRepository;
   readonly ids: IdGenerator;
   readonly packs: PackStore;
+  /** The cold tier of device and channel history (with `coldHistoryAfterDays`). */
+  readonly archive?: PackArchive;
   readonly telemetry: TelemetryStore;
   readonly commands: CommandRepository;
   readonly connections: ConnectionDirectory;
@@ -79,6 +83,8 @@ export interface HubSettings {
   readonly defaultTtl?: { readonly device?: number; readonly channel?: number };
   /** Whether a port can be listened on (local mode: a bind probe); channels created without a port skip the ones that cannot. */
   readonly portAvailable?: (port: number, transport: 'tcp' | 'udp') => Promise<boolean>;
+  /** Whole days device and channel messages stay only in `packs` before they are archived (needs `ports.archive`). */
+  readonly coldHistoryAfterDays?: number;
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
   /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */
@@ -90,6 +96,8 @@ export interface HubSettings {
 export interface HubServices {
   readonly ports: HubPorts;
   readonly messages: MessageService;
+  /** Copies old history to the archive (with an archive and `coldHistoryAfterDays`). */
+  readonly archiver?: HistoryArchiver;
   readonly devices: DeviceService;
   readonly channels: ChannelService;
   readonly commands: CommandService;
@@ -108,7 +116,12 @@ export interface HubServices {
 
 /** Wires the domain services over the ports: one composition for Lambda and for local mode. */
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
-  const messages = new MessageService(ports.packs, ports.clock);
+  const afterDays = settings.coldHistoryAfterDays;
+  const cold = ports.archive && afterDays !== undefined ? { archive: ports.archive, afterDays } : undefined;
+  const messages = new MessageService(ports.packs, ports.clock, cold);
+  const archiver = cold
+    ? new HistoryArchiver({ ...cold, packs: ports.packs, devices: ports.devices, channels: ports.channels, clock: ports.clock, logger: ports.logger })
+    : undefined;
   const types = deviceTypes();
   const devices = new DeviceService({
     devices: ports.devices,
@@ -211,6 +224,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   return {
     ports,
     messages,
+    archiver,
     devices,
     channels,
     commands,
