@@ -35,13 +35,31 @@ export function trackerMessages(fromS: number, toS: number, stepS = 300): Messag
 /** Counts archive calls (to prove what a query does not touch). */
 export function countingArchive(inner: PackArchive): PackArchive & { calls: Record<string, number> } {
   const calls: Record<string, number> = { days: 0, get: 0, put: 0, delete: 0, drop: 0 };
+  const count = (name: string) => {
+    calls[name]++;
+  };
   return {
     calls,
-    days: (...a) => (calls.days++, inner.days(...a)),
-    get: (...a) => (calls.get++, inner.get(...a)),
-    put: (...a) => (calls.put++, inner.put(...a)),
-    delete: (...a) => (calls.delete++, inner.delete(...a)),
-    drop: (...a) => (calls.drop++, inner.drop(...a)),
+    days: (...a) => {
+      count('days');
+      return inner.days(...a);
+    },
+    get: (...a) => {
+      count('get');
+      return inner.get(...a);
+    },
+    put: (...a) => {
+      count('put');
+      return inner.put(...a);
+    },
+    delete: (...a) => {
+      count('delete');
+      return inner.delete(...a);
+    },
+    drop: (...a) => {
+      count('drop');
+      return inner.drop(...a);
+    },
   };
 }
 
