@@ -25,6 +25,19 @@ export interface ArchiveRunStats {
   failures: number;
 }
 
+/** One of `count` disjoint parts of the owners (by a hash of the owner), archived by one run. */
+export interface ArchiveShard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** The shard an owner belongs to: FNV-1a of `scope/id`, so the split does not depend on listing order. */
+export function shardOf(scope: MessageScope, id: OwnerId, count: number): number {
+  let h = 0x811c9dc5;
+  for (const c of `${scope}/${id}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return h % count;
+}
+
 /** Raised when some owners could not be archived (the others were); the next run retries them. */
 export class ArchiveRunError extends Error {
   constructor(
@@ -45,11 +58,14 @@ export class ArchiveRunError extends Error {
 export class HistoryArchiver {
   constructor(private readonly deps: ArchiverDeps) {}
 
-  async run(): Promise<ArchiveRunStats> {
+  /** Archives every owner, or only those of `shard` (runs of all shards together archive every owner once). */
+  async run(shard?: ArchiveShard): Promise<ArchiveRunStats> {
+    if (shard && !(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count))
+      throw new RangeError(`archive shard ${shard.index} of ${shard.count}: give 0 <= index < count`);
     const owners: [MessageScope, OwnerId][] = [
       ...(await this.deps.devices.list()).map((d) => ['device', d.id] as [MessageScope, OwnerId]),
       ...(await this.deps.channels.list()).map((c) => ['channel', c.id] as [MessageScope, OwnerId]),
-    ];
+    ].filter(([scope, id]) => !shard || shardOf(scope, id, shard.count) === shard.index);
     const stats: ArchiveRunStats = { owners: owners.length, daysWritten: 0, messages: 0, failures: 0 };
     let next = 0;
     let firstError: unknown;

@@ -3,7 +3,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { awsHub } from '../../adapters/aws/hub.js';
-import type { ArchiveRunStats, HistoryArchiver } from '../../core/messages/archiver.js';
+import type { ArchiveRunStats, ArchiveShard, HistoryArchiver } from '../../core/messages/archiver.js';
 import { coreLogger, logger, metrics } from '../shared/powertools.js';
 
 /**
@@ -12,8 +12,10 @@ import { coreLogger, logger, metrics } from '../shared/powertools.js';
  * owners throws (the Lambda errors alarm) after archiving the others; the next run retries them.
  */
 export function makeArchiveHandler(getArchiver: () => Promise<HistoryArchiver>) {
-  return middy(async (): Promise<ArchiveRunStats> => {
-    const stats = await (await getArchiver()).run();
+  return middy(async (event: { shard?: number; shards?: number } | undefined): Promise<ArchiveRunStats> => {
+    // the schedule invokes one run per shard ({"shard": i, "shards": n}, lib/archive.ts); without them, all owners
+    const shard: ArchiveShard | undefined = event?.shards === undefined ? undefined : { index: Number(event.shard ?? 0), count: Number(event.shards) };
+    const stats = await (await getArchiver()).run(shard);
     metrics.addMetric('ArchivedMessages', MetricUnit.Count, stats.messages);
     metrics.addMetric('ArchivedDays', MetricUnit.Count, stats.daysWritten);
     return stats;

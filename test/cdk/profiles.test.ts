@@ -61,7 +61,9 @@ describe('lib/profiles (hub:profile)', () => {
         const v = view(json);
         expect(v.listenerEnv().HUB_FLUSH_MS).toBe(String(p.listenerFlushMs));
         const [, esm] = v.one(/.*/, 'AWS::Lambda::EventSourceMapping');
-        expect(esm.Properties).toMatchObject({ BatchSize: p.ingestBatchSize, MaximumBatchingWindowInSeconds: p.ingestBatchingWindowSeconds });
+        expect(esm.Properties.BatchSize).toBe(p.ingestBatchSize);
+        // an absent window is SQS's default, 0 s (invoke as soon as the poller receives)
+        expect(esm.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(p.ingestBatchingWindowSeconds);
         expect(v.one(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')[1].Properties).toMatchObject({
           MemorySize: p.ingestMemoryMiB,
           Timeout: p.ingestTimeoutSeconds,
@@ -205,11 +207,20 @@ describe('lib/HubArchive (the cold-history bucket and the archiver)', () => {
 
   it('runs the archiver nightly at 00:30 UTC with the tables, the bucket and the hot window; it reads both tables only', () => {
     const [fnId, fn] = v.one(/^HubArchiveFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function');
-    expect(fn.Properties).toMatchObject({ MemorySize: 1024, Timeout: 900, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+    expect(fn.Properties).toMatchObject({ MemorySize: 1769, Timeout: 900, Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     expect(fn.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'hub-archive', HUB_COLD_HISTORY_AFTER_DAYS: '2' });
     const [, rule] = v.one(/^HubArchiveSchedule/, 'AWS::Events::Rule');
     expect(rule.Properties.ScheduleExpression).toBe('cron(30 0 * * ? *)');
-    expect(rule.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 2 } })]);
+    // four disjoint shards of the owners, each its own run
+    expect(rule.Properties.Targets).toEqual(
+      [0, 1, 2, 3].map((shard) =>
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+          Input: JSON.stringify({ shard, shards: 4 }),
+        }),
+      ),
+    );
     const dynamo = v
       .statements(/^HubArchiveFunctionRole[0-9A-F]{8}$/)
       .flatMap((s) => [s.Action].flat())

@@ -74,8 +74,8 @@ export class S3Stub {
       res.writeHead(200, { etag: '"stub"' }).end();
     } else if (req.method === 'GET' && key) {
       const o = this.objects.get(id);
-      if (!o) return xml(res, 404, `<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${esc(key)}</Key></Error>`);
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(o.body.length) }).end(o.body);
+      if (!o) xml(res, 404, `<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message><Key>${esc(key)}</Key></Error>`);
+      else res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(o.body.length) }).end(o.body);
     } else if (req.method === 'DELETE' && key) {
       this.objects.delete(id);
       res.writeHead(204).end();
