@@ -214,7 +214,8 @@ function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; bytes: num
   return fn()
     .then((result) => ({ result, bytes }))
     .catch((err: unknown) => {
-      process.stderr.write(`handler logs before the failure:\n${lastLogs}\n`);
+      const first = (err as { recordErrors?: unknown[] }).recordErrors?.[0];
+      process.stderr.write(`handler logs before the failure:\n${lastLogs}\nfirst record error: ${first instanceof Error ? first.stack : String(first)}\n`);
       throw err;
     })
     .finally(() => {
@@ -302,7 +303,13 @@ async function main(): Promise<void> {
       else tally.wru += units;
     },
   });
-  const doc = ddbCounter.attach(createDocumentClient({ endpoint: dynamo.endpoint }));
+  // dynalite on a busy machine can take seconds to accept a connection; time is simulated, so waiting longer changes no figure
+  const doc = ddbCounter.attach(
+    createDocumentClient(
+      { endpoint: dynamo.endpoint },
+      { requestHandler: { connectionTimeout: 30_000, requestTimeout: 120_000, throwOnRequestTimeout: true } },
+    ),
+  );
   const busCounter = new RequestCounter();
   const busStub = new StubEventBus();
   const bus = new EventBridgeBus(

@@ -180,7 +180,8 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       const dlq = ref(/^HubIngestDeadLetters/, 'AWS::SQS::Queue');
       expect(resource(/^HubIngestFrames/, 'AWS::SQS::Queue').Properties).toMatchObject({
         SqsManagedSseEnabled: true,
-        VisibilityTimeout: 361,
+        // realtime: six times the 60 s timeout, no batching window
+        VisibilityTimeout: 360,
         MessageRetentionPeriod: 4 * 86400,
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
       });
@@ -191,13 +192,13 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         );
       }
     });
-    it('feeds the ingest function from the queue in batches of up to 100 within 1 s, reporting partial failures', () => {
+    it('feeds the ingest function from the queue in batches of up to 10 without a window (realtime), reporting partial failures', () => {
       t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: ref(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function') },
         EventSourceArn: { 'Fn::GetAtt': [ref(/^HubIngestFrames/, 'AWS::SQS::Queue'), 'Arn'] },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
-        BatchSize: 100,
-        MaximumBatchingWindowInSeconds: 1,
+        BatchSize: 10,
+        MaximumBatchingWindowInSeconds: Match.absent(),
       });
     });
     it('tells the ingest function its tables, the streams bus and the archive', () => {
