@@ -30,6 +30,7 @@ import { packEnvelopes, parseEnvelope, type QueuedFrame } from '../core/envelope
 import type { HubServices } from '../core/hub.js';
 import { buildPacks, keyed } from '../core/messages/pack.js';
 import { StreamFanout } from '../core/streams/fanout.js';
+import { HUB_PROFILES, type HubProfile, type HubProfileName } from '../lib/profiles.js';
 import type { Message } from '../protocols/common/types.js';
 import { getProtocol } from '../protocols/index.js';
 import { avlPacket } from '../protocols/teltonika/device.js';
@@ -41,6 +42,7 @@ import { itemSize, storedItemSize } from './lib/item-size.js';
 import { liveAddOn } from './lib/live-cost.js';
 import { table } from './lib/measure.js';
 import { HISTORY_DAYS, MESSAGES_PER_DEVICE_MONTH, PRICES, PRICES_TAKEN, SECONDS_PER_MONTH } from './lib/prices.js';
+import { archiverRunSeconds, archiveUsage, ESM_POLL_DELAY_MS, measureArchivedDay, percentile } from './lib/profile-cost.js';
 
 // ---- environment as deployed (the handler module reads it at import) ----
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -52,6 +54,8 @@ delete process.env.POWERTOOLS_METRICS_DISABLED;
 const QUICK = process.env.BENCH_QUICK === '1';
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const TARGET_PER_DEVICE = 0.01;
+/** The issue's targets per profile ($ per device-month at 10,000 devices). */
+const PROFILE_TARGETS: Record<HubProfileName, number> = { realtime: 0.05, balanced: 0.025, economy: 0.01 };
 const TABLES: TableNames = { registry: 'hub-registry', messages: 'hub-messages' };
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/hub-frames';
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
@@ -82,6 +86,8 @@ interface Scenario {
   readonly simSeconds: number;
   /** Sampled devices run through the real ingest code. */
   readonly sample: number;
+  /** A named profile of lib/profiles.ts (its cold history, PITR and fixed costs apply too). */
+  readonly profile?: HubProfileName;
 }
 
 const q = (n: number) => (QUICK ? Math.max(1, Math.round(n / 3)) : n);
@@ -164,6 +170,31 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** The three profiles exactly as lib/profiles.ts defines them (what `hub:profile` deploys). */
+const PROFILE_RUNS: Record<HubProfileName, { simSeconds: number; sample: number }> = {
+  realtime: { simSeconds: q(90), sample: q(400) },
+  balanced: { simSeconds: q(300), sample: q(150) },
+  economy: { simSeconds: q(1200), sample: q(40) },
+};
+for (const [name, run] of Object.entries(PROFILE_RUNS) as [HubProfileName, (typeof PROFILE_RUNS)[HubProfileName]][]) {
+  const p: HubProfile = HUB_PROFILES[name];
+  SCENARIOS.push({
+    name: `profile ${name}`,
+    note: `hub:profile=${name}: ${p.summary}`,
+    profile: name,
+    flushMs: p.listenerFlushMs,
+    windowS: p.ingestBatchingWindowSeconds,
+    batchSize: p.ingestBatchSize,
+    memoryMb: p.ingestMemoryMiB,
+    timeoutS: p.ingestTimeoutSeconds,
+    capacity: p.tableCapacity === 'on-demand' ? 'on-demand' : { targetUtilization: p.tableCapacity.targetUtilizationPercent / 100 },
+    flowLogs: p.flowLogTrafficType === 'ACCEPT' ? 'ALL' : p.flowLogTrafficType,
+    taskVcpu: p.listenerCpu / 1024,
+    taskMemoryGb: p.listenerMemoryMiB / 1024,
+    ...run,
+  });
+}
+
 // ---- simulated time: Date.now follows the simulation (caches, TTLs, server timestamps) ----
 const realNow = Date.now.bind(Date);
 let simMs = realNow();
@@ -171,15 +202,23 @@ const clock: SimClock = { now: () => simMs, set: (ms) => (simMs = ms) };
 Date.now = () => simMs;
 
 const silent = { write: () => true };
+/** The handler's last log lines, shown when an invocation fails. */
+let lastLogs = '';
 function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; bytes: number }> {
   const original = process.stdout.write.bind(process.stdout);
   let bytes = 0;
   process.stdout.write = ((chunk: string | Uint8Array) => {
     bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    lastLogs = (lastLogs + String(chunk)).slice(-4000);
     return silent.write();
   }) as typeof process.stdout.write;
   return fn()
     .then((result) => ({ result, bytes }))
+    .catch((err: unknown) => {
+      const first = (err as { recordErrors?: unknown[] }).recordErrors?.[0];
+      process.stderr.write(`handler logs before the failure:\n${lastLogs}\nfirst record error: ${first instanceof Error ? first.stack : String(first)}\n`);
+      throw err;
+    })
     .finally(() => {
       process.stdout.write = original;
     });
@@ -265,7 +304,13 @@ async function main(): Promise<void> {
       else tally.wru += units;
     },
   });
-  const doc = ddbCounter.attach(createDocumentClient({ endpoint: dynamo.endpoint }));
+  // dynalite on a busy machine can take seconds to accept a connection; time is simulated, so waiting longer changes no figure
+  const doc = ddbCounter.attach(
+    createDocumentClient(
+      { endpoint: dynamo.endpoint },
+      { requestHandler: { connectionTimeout: 30_000, requestTimeout: 120_000, throwOnRequestTimeout: true } },
+    ),
+  );
   const busCounter = new RequestCounter();
   const busStub = new StubEventBus();
   const bus = new EventBridgeBus(
@@ -358,6 +403,8 @@ async function main(): Promise<void> {
     let receiveChunksAtEnd = 0;
     const invocations: { messages: number; records: number; cpuMs: number; logBytes: number }[] = [];
     let sampledMessages = 0;
+    /** Sampled frames: age when their invocation starts (ms) and that invocation's frames (its duration is added once CPU is fitted). */
+    const ages: { ageMs: number; batchFrames: number }[] = [];
     const captured: Message[] = [];
     captureInto = captured;
     const frameOf = (i: number, t: number) => trackerFrame(imeis[i], i, t, channel.id, protocol);
@@ -380,8 +427,14 @@ async function main(): Promise<void> {
     };
     const onBatch = async (batch: FleetBatch, counted: boolean) => {
       const frames: QueuedFrame[] = [];
-      for (const r of batch.records) for (const f of parseEnvelope(r.body).frames) if (f.id && sampled.has(f.id)) frames.push(f);
+      let batchFrames = 0;
+      for (const r of batch.records)
+        for (const f of parseEnvelope(r.body).frames) {
+          batchFrames++;
+          if (f.id && sampled.has(f.id)) frames.push(f);
+        }
       if (frames.length === 0) return;
+      if (counted) for (const f of frames) ages.push({ ageMs: batch.closeMs - f.ts * 1000, batchFrames });
       const bodies = packEnvelopes(frames);
       const event: SQSEvent = {
         Records: bodies.map((body, i) => ({
@@ -436,6 +489,8 @@ async function main(): Promise<void> {
     });
     counting = false;
     if (captured.length > 0) messagePool = captured;
+    measureArchivedDay(messagePool); // warm-up: the first run compiles the encoder
+    const archivedDay = measureArchivedDay(messagePool);
 
     // ---- scale to a month of the whole fleet ----
     const monthFactor = (SECONDS_PER_MONTH * 1000) / fleet.countedMs;
@@ -461,11 +516,18 @@ async function main(): Promise<void> {
     let billedMsTotal = 0;
     let maxBilledMs = 0;
     let logBytes = 0;
+    const invocationMs = (frames: number) =>
+      (cpuPerInvocation + cpuPerMessage * frames) * cpuScale +
+      SEQUENTIAL_ROUNDS * DYNAMO_LATENCY_MS +
+      Math.ceil((callsPerMsg * frames) / MAX_SOCKETS) * DYNAMO_LATENCY_MS;
+    // frame → queryable: listener flush and batching window (simulated), the poller's delay, the invocation until its writes
+    const p99FrameToQueryableS =
+      percentile(
+        ages.map((a) => a.ageMs + ESM_POLL_DELAY_MS + invocationMs(a.batchFrames)),
+        99,
+      ) / 1000;
     for (const frames of fleet.batchFrames) {
-      const ms =
-        (cpuPerInvocation + cpuPerMessage * frames) * cpuScale +
-        SEQUENTIAL_ROUNDS * DYNAMO_LATENCY_MS +
-        Math.ceil((callsPerMsg * frames) / MAX_SOCKETS) * DYNAMO_LATENCY_MS;
+      const ms = invocationMs(frames);
       billedMsTotal += ms;
       maxBilledMs = Math.max(maxBilledMs, ms);
       logBytes += Math.max(0, fitLog.a) + Math.max(0, fitLog.b) * envelopesPerBatch;
@@ -476,10 +538,27 @@ async function main(): Promise<void> {
     const sendChunks = sc.compressEnvelopes
       ? (sqsAtEnd['SQS.SendMessageBatch']?.requests ?? 0) * Math.max(1, Math.ceil(fleet.gzipBytes / Math.max(1, fleet.flushes) / 65_536))
       : sqsSend;
+    const profile = sc.profile ? HUB_PROFILES[sc.profile] : undefined;
+    const coldAfter = profile?.coldHistoryAfterDays ?? 0;
+    const archive =
+      coldAfter > 0
+        ? archiveUsage({
+            devices: DEVICES,
+            afterDays: coldAfter,
+            hotPackBytesPerMessage: perMsg(tally.writtenBytes.get('d#') ?? 0),
+            archivedBytesPerMessage: archivedDay.bytesPerMessage,
+            cpuMsPerOwnerDay: archivedDay.cpuMsPerDay,
+            channelMessagesMonth: fleetMessagesMonth,
+            channelHistoryDays: 7,
+          })
+        : undefined;
+    const hotShare = (days: number) => (archive ? Math.min(days, archive.hotDays) / days : 1);
+    const storedBytes = deviceHistoryBytes * hotShare(HISTORY_DAYS) + channelHistoryBytes * hotShare(7) + registryBytes;
     const usage: MonthlyUsage = {
       devices: DEVICES,
       sqs: { send: sendChunks * monthFactor, receive: receiveChunksAtEnd * monthFactor, delete: sqsDelete * monthFactor },
-      dynamo: { wru: wruDevice + wruChannel, rru, storedBytes: deviceHistoryBytes + channelHistoryBytes + registryBytes },
+      dynamo: { wru: wruDevice + wruChannel, rru, storedBytes, pitrBytes: profile && !profile.messagesPointInTimeRecovery ? registryBytes : undefined },
+      archive,
       lambda: {
         invocations: invocationsMonth,
         gbSeconds: (billedMsTotal / 1000) * (sc.memoryMb / 1024) * monthFactor,
@@ -496,9 +575,9 @@ async function main(): Promise<void> {
       tasksHavePublicIp: true,
       flowLogs: sc.flowLogs ?? 'ALL',
       streamFunctions: 5,
-      // 11 alarms, one with 5 metrics; hub EMF metrics (4 ingest, 1 listener, 10 streams) and ~20 Container Insights metrics
-      alarmMetrics: 15,
-      customMetrics: 35,
+      // 11 alarms, one with 5 metrics (+1: the archiver's errors); hub EMF metrics (4 ingest, 1 listener, 10 streams, 2 archiver) and ~20 Container Insights metrics
+      alarmMetrics: archive ? 16 : 15,
+      customMetrics: (profile?.containerInsights === false ? 15 : 35) + (archive ? 2 : 0),
       dynamoCapacity: sc.capacity,
     };
     const items = priceMonth(usage, fixed);
@@ -516,6 +595,8 @@ async function main(): Promise<void> {
       cpu_ms_per_message: cpuPerMessage,
       cpu_ms_per_invocation: cpuPerInvocation,
       max_estimated_invocation_ms: maxBilledMs,
+      p99_frame_to_queryable_s: p99FrameToQueryableS,
+      archiver_run_s: archive ? archiverRunSeconds(archive) : 0,
       timeout_ms: sc.timeoutS * 1000,
       sampled_messages: sampledMessages,
       sampled_invocations: invocations.length,
@@ -574,6 +655,16 @@ async function main(): Promise<void> {
         target_per_device_month: TARGET_PER_DEVICE,
         quick: QUICK,
         run_seconds: (realNow() - started) / 1000,
+        profiles: summaries
+          .filter((s) => s.scenario.profile)
+          .map((s) => ({
+            profile: s.scenario.profile,
+            usd_per_device_month: round(s.perDevice),
+            p99_frame_to_queryable_s: round(s.detail.p99_frame_to_queryable_s),
+            promised_p99_s: s.scenario.profile ? HUB_PROFILES[s.scenario.profile].p99FrameToQueryableSeconds : undefined,
+            target_usd_per_device_month: s.scenario.profile ? PROFILE_TARGETS[s.scenario.profile] : undefined,
+            by_service: byService(s.items).map((x) => ({ service: x.service, per_device: round(x.monthly / DEVICES) })),
+          })),
         scenarios: results,
         streams_add_on: streams,
         live_push_add_on: live,
@@ -684,7 +775,8 @@ function print(
   const head = `Telematics Hub on AWS: cost per device-month at ${DEVICES.toLocaleString('en-US')} devices, 1 message / 30 s, ${HISTORY_DAYS} days of history (us-east-1 list prices of ${PRICES_TAKEN})`;
   console.log(`\n${head}\n${'='.repeat(head.length)}`);
   const base = summaries[0];
-  for (const s of [base, summaries[summaries.length - 2]]) {
+  const profiles = summaries.filter((s) => s.scenario.profile);
+  for (const s of [base, ...profiles]) {
     console.log(`\n## ${s.scenario.name}: ${s.scenario.note}`);
     for (const { service } of byService(s.items)) {
       const rows = s.items.filter((i) => i.service === service).map((i) => [i.item, fmtQty(i.quantity), i.unit, money(i.monthly), money(i.monthly / DEVICES)]);
@@ -732,6 +824,7 @@ function print(
       ]),
     ),
   );
+  printProfiles(profiles);
   console.log('\nStreams add-on (one aws_iot stream subscribed by every device; not in the totals above)');
   console.log(
     table(
@@ -750,6 +843,28 @@ function print(
   const best = summaries.reduce((a, b) => (b.perDevice < a.perDevice ? b : a));
   console.log(
     `\nTarget $${TARGET_PER_DEVICE} per device-month: ${best.perDevice <= TARGET_PER_DEVICE ? `met by "${best.scenario.name}"` : `not met; closest "${best.scenario.name}" at ${money(best.perDevice)} (${(best.perDevice / TARGET_PER_DEVICE).toFixed(1)}×)`}. See docs/cost.md.`,
+  );
+}
+
+function printProfiles(profiles: { scenario: Scenario; items: LineItem[]; perDevice: number; detail: Record<string, number> }[]): void {
+  console.log('\nProfiles (hub:profile), side by side ($ per device-month)');
+  const services = [...new Set(profiles.flatMap((s) => byService(s.items).map((x) => x.service)))];
+  const svc = (s: (typeof profiles)[number], name: string) => (byService(s.items).find((x) => x.service === name)?.monthly ?? 0) / DEVICES;
+  const target = (s: (typeof profiles)[number]) => (s.scenario.profile ? PROFILE_TARGETS[s.scenario.profile] : Number.NaN);
+  const promised = (s: (typeof profiles)[number]) => (s.scenario.profile ? HUB_PROFILES[s.scenario.profile].p99FrameToQueryableSeconds : Number.NaN);
+  console.log(
+    table(
+      ['', ...profiles.map((s) => s.scenario.profile ?? s.scenario.name)],
+      [
+        ...services.map((name) => [name, ...profiles.map((s) => money(svc(s, name)))]),
+        ['TOTAL', ...profiles.map((s) => money(s.perDevice))],
+        ['target', ...profiles.map((s) => `${money(target(s))} ${s.perDevice <= target(s) ? 'met' : 'NOT met'}`)],
+        ['p99 frame → queryable', ...profiles.map((s) => `${s.detail.p99_frame_to_queryable_s.toFixed(1)} s (≤ ${promised(s)} s)`)],
+        ['WRU / message', ...profiles.map((s) => s.detail.wru_per_message.toFixed(2))],
+        ['messages / device / invocation', ...profiles.map((s) => s.detail.messages_per_device_per_invocation.toFixed(2))],
+        ['archiver run (nightly, each of 4 shards; limit 900 s)', ...profiles.map((s) => `${s.detail.archiver_run_s.toFixed(0)} s`)],
+      ],
+    ),
   );
 }
 

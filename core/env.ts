@@ -13,6 +13,10 @@ export const ENV = {
   tableMessages: 'HUB_TABLE_MESSAGES',
   /** A DynamoDB endpoint other than AWS's (dynalite locally and in the as-deployed test). */
   dynamodbEndpoint: 'HUB_DYNAMODB_ENDPOINT',
+  /** S3 bucket of the message archive (cold history); unset: all history stays in DynamoDB. */
+  archiveBucket: 'HUB_ARCHIVE_BUCKET',
+  /** Whole days device and channel messages stay only in DynamoDB before they are archived. */
+  coldHistoryAfterDays: 'HUB_COLD_HISTORY_AFTER_DAYS',
   /** The SQS ingest queue the listener sends frames to (and the dead-letter replay target). */
   ingestQueueUrl: 'HUB_INGEST_QUEUE_URL',
   /** The ingest dead-letter queue (the API lists and replays it). */
@@ -95,6 +99,8 @@ export const HubEnvSchema = z.object({
   [ENV.tableRegistry]: z.string().min(1).default('hub-registry'),
   [ENV.tableMessages]: z.string().min(1).default('hub-messages'),
   [ENV.dynamodbEndpoint]: text,
+  [ENV.archiveBucket]: text,
+  [ENV.coldHistoryAfterDays]: optionalInt,
   [ENV.ingestQueueUrl]: text,
   [ENV.ingestDlqUrl]: text,
   [ENV.sqsEndpoint]: text,
@@ -137,6 +143,13 @@ export const HubEnvSchema = z.object({
 });
 
 export type HubEnv = z.output<typeof HubEnvSchema>;
+
+/**
+ * Archived days carry the tag `keep=<days>` (the smallest class that covers their messages'
+ * expiry); the bucket has one lifecycle rule per class that expires tagged objects by age. The
+ * stack (lib/) and the S3 adapter agree on these through this list.
+ */
+export const ARCHIVE_KEEP_TAG = { key: 'keep', days: [7, 30, 90, 180, 365, 730, 1830, 3660] } as const;
 
 let fromProcess: HubEnv | undefined;
 

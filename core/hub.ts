@@ -15,6 +15,7 @@ import { tokenRoutes } from './api/routes/tokens.js';
 import type { GeofenceIndex } from './geofences/index.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
+import { HistoryArchiver } from './messages/archiver.js';
 import { MessageService } from './messages/service.js';
 import { PluginStage } from './plugin-stage.js';
 import type {
@@ -29,6 +30,7 @@ import type {
   DeviceRepository,
   GeofenceRepository,
   IdGenerator,
+  PackArchive,
   PackStore,
   PluginRepository,
   SettingsRepository,
@@ -61,6 +63,8 @@ export interface HubPorts {
   readonly channels: ChannelRepository;
   readonly ids: IdGenerator;
   readonly packs: PackStore;
+  /** The cold tier of device and channel history (with `coldHistoryAfterDays`). */
+  readonly archive?: PackArchive;
   readonly telemetry: TelemetryStore;
   readonly commands: CommandRepository;
   readonly connections: ConnectionDirectory;
@@ -93,6 +97,8 @@ export interface HubSettings {
   readonly defaultTtl?: { readonly device?: number; readonly channel?: number };
   /** Whether a port can be listened on (local mode: a bind probe); channels created without a port skip the ones that cannot. */
   readonly portAvailable?: (port: number, transport: 'tcp' | 'udp') => Promise<boolean>;
+  /** Whole days device and channel messages stay only in `packs` before they are archived (needs `ports.archive`). */
+  readonly coldHistoryAfterDays?: number;
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
   /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */
@@ -104,6 +110,8 @@ export interface HubSettings {
 export interface HubServices {
   readonly ports: HubPorts;
   readonly messages: MessageService;
+  /** Copies old history to the archive (with an archive and `coldHistoryAfterDays`). */
+  readonly archiver?: HistoryArchiver;
   readonly devices: DeviceService;
   readonly channels: ChannelService;
   readonly commands: CommandService;
@@ -126,7 +134,7 @@ export interface HubServices {
 
 /** Wires the domain services over the ports: one composition for Lambda and for local mode. */
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
-  const messages = new MessageService(ports.packs, ports.clock);
+  const { messages, archiver } = history(ports, settings);
   const geofenceLookup = new GeofenceLookup(ports.geofences);
   const geofenceIndex = () => geofenceLookup.index();
   const types = deviceTypes();
@@ -183,6 +191,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const services = {
     ports,
     messages,
+    archiver,
     devices,
     channels,
     commands,
@@ -200,6 +209,17 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const routes = apiRoutes(services, settings.version);
   const auth = tokenAuthenticator(settings.adminToken, tokens);
   return { ...services, auth, routes, router: new Router(routes, auth, ports.logger) };
+}
+
+/** Message history, hot and (with an archive port and `coldHistoryAfterDays`) cold, and the archiver that moves it. */
+function history(ports: HubPorts, settings: HubSettings): { messages: MessageService; archiver?: HistoryArchiver } {
+  const afterDays = settings.coldHistoryAfterDays;
+  const cold = ports.archive && afterDays !== undefined ? { archive: ports.archive, afterDays } : undefined;
+  const messages = new MessageService(ports.packs, ports.clock, cold);
+  const archiver = cold
+    ? new HistoryArchiver({ ...cold, packs: ports.packs, devices: ports.devices, channels: ports.channels, clock: ports.clock, logger: ports.logger })
+    : undefined;
+  return { messages, archiver };
 }
 
 function deviceService(

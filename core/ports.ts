@@ -1,7 +1,7 @@
 import type { Message } from '../protocols/common/types.js';
 import type { QueuedFrame } from './envelope.js';
 import type { StoredPack } from './messages/merge.js';
-import type { Pack } from './messages/pack.js';
+import type { Keyed, Pack } from './messages/pack.js';
 import type { Channel } from './schemas/channels.js';
 import type { Device } from './schemas/devices.js';
 
@@ -55,8 +55,13 @@ export interface PackWrite {
   readonly scope: MessageScope;
   readonly id: OwnerId;
   readonly packs: readonly Pack[];
-  /** Epoch seconds. */
+  /** Epoch seconds: the messages' expiry. */
   readonly ttl: number;
+  /**
+   * Epoch seconds, before `ttl`: the store may drop the packs from then on, because a cold tier
+   * (PackArchive) holds them by that time.
+   */
+  readonly hotUntil?: number;
 }
 
 export interface PackStore {
@@ -68,8 +73,31 @@ export interface PackStore {
   /** Packs whose sort key lies in the range, in sort-key order, read lazily. */
   read(scope: MessageScope, id: OwnerId, range: PackRangeQuery): AsyncIterable<StoredPack & { readonly sk: string; readonly ttl: number }>;
   /** Replaces one stored pack's content (after deleting some of its messages); an empty pack is removed. */
-  rewrite(scope: MessageScope, id: OwnerId, sk: string, entries: StoredPack['entries'], ttl: number): Promise<void>;
+  rewrite(scope: MessageScope, id: OwnerId, sk: string, entries: StoredPack['entries'], ttl: number, hotUntil?: number): Promise<void>;
   /** Removes every pack of a device or channel. */
+  drop(scope: MessageScope, id: OwnerId): Promise<void>;
+}
+
+/** Messages of one owner and one day in the cold tier, grouped by expiry (epoch seconds). */
+export interface ArchivedGroup {
+  readonly ttl: number;
+  readonly entries: readonly Keyed[];
+}
+
+/**
+ * The cold tier of message history (S3 on AWS, files locally): one object per owner (device or
+ * channel) per UTC day (`YYYY-MM-DD`) of message time, written by the archiver from the packs the
+ * hot PackStore still holds. Every call is idempotent.
+ */
+export interface PackArchive {
+  /** The owner's archived days within [fromDay, toDay], oldest first. */
+  days(scope: MessageScope, id: OwnerId, fromDay: string, toDay: string): Promise<string[]>;
+  /** One owner's archived day, or undefined when there is none. */
+  get(scope: MessageScope, id: OwnerId, day: string): Promise<ArchivedGroup[] | undefined>;
+  /** Stores (replaces) a day; `keepDays` lets the store expire the object by age on its own. */
+  put(scope: MessageScope, id: OwnerId, day: string, groups: readonly ArchivedGroup[], keepDays: number): Promise<void>;
+  delete(scope: MessageScope, id: OwnerId, day: string): Promise<void>;
+  /** Removes every archived day of an owner. */
   drop(scope: MessageScope, id: OwnerId): Promise<void>;
 }
 

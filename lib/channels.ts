@@ -56,6 +56,8 @@ export interface HubChannelsProps {
   readonly privateTasks?: boolean;
   /** Traffic the new VPC's flow logs record. @default FlowLogTrafficType.ALL */
   readonly flowLogTrafficType?: FlowLogTrafficType;
+  /** CloudWatch Container Insights on the cluster (about 20 custom metrics: task CPU, memory, network). @default true */
+  readonly containerInsights?: boolean;
   /** @default 512 (0.5 vCPU) */
   readonly cpu?: number;
   /** @default 1024 */
@@ -151,7 +153,16 @@ export class HubChannels extends Construct {
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL);
 
-    this.cluster = new Cluster(this, 'Cluster', { vpc: this.vpc, containerInsightsV2: ContainerInsights.ENABLED });
+    this.cluster = new Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: props.containerInsights === false ? ContainerInsights.DISABLED : ContainerInsights.ENABLED,
+    });
+    if (props.containerInsights === false)
+      acknowledge(this.cluster, {
+        id: 'AwsSolutions-ECS4',
+        reason:
+          'Container Insights is turned off by the cost profile: the listener publishes its own EMF metrics (connections, frames) and AWS/ECS gives service CPU and memory for free; Insights would add ~20 custom metrics.',
+      });
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,

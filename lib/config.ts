@@ -1,19 +1,12 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
-/** The defaults the stack deploys with (each also documented on its prop). */
+/** The defaults the stack deploys with besides its cost profile's (lib/profiles.ts); each also documented on its prop. */
 export const HUB_DEFAULTS = {
   channelPortRange: [20000, 20019] as readonly [number, number],
-  listenerCpu: 512,
-  listenerMemoryMiB: 1024,
   listenerMinCount: 2,
   listenerMaxCount: 10,
   listenerCpuTargetPercent: 60,
   listenerConnectionsPerTask: 40_000,
-  listenerFlushMs: 10,
-  ingestBatchingWindowSeconds: 1,
-  ingestBatchSize: 10,
-  ingestMemoryMiB: 512,
-  ingestTimeoutSeconds: 60,
   defaultDeviceMessagesTtlDays: 365,
   defaultChannelMessagesTtlDays: 7,
   logRetentionDays: 30,

@@ -1,11 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { FlowLogTrafficType } from 'aws-cdk-lib/aws-ec2';
 import { retentionDays } from './config.js';
+import { HUB_PROFILES, type HubProfileName, isHubProfileName } from './profiles.js';
 import type { HubProvisionedCapacity } from './storage.js';
 import type { TelematicsHubProps } from './telematics-hub.js';
 
 /** cdk.json context keys (`hub:<name>`) the app reads, with the type each takes. */
 export const HUB_CONTEXT_KEYS = {
+  profile: 'string',
   stackName: 'string',
   vpcId: 'string',
   channelPortRange: 'range',
@@ -25,6 +27,9 @@ export const HUB_CONTEXT_KEYS = {
   defaultDeviceMessagesTtlDays: 'number',
   defaultChannelMessagesTtlDays: 'number',
   tableCapacity: 'capacity',
+  messagesPointInTimeRecovery: 'boolean',
+  coldHistoryAfterDays: 'number',
+  containerInsights: 'boolean',
   logRetentionDays: 'number',
   apiThrottleRateLimit: 'number',
   apiThrottleBurstLimit: 'number',
@@ -76,9 +81,10 @@ function contextReaders(context: Record<string, unknown>) {
     if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x))) return [v[0], v[1]];
     return fail(k, 'expected [first, last] or "first-last"');
   };
-  const capacity = (k: HubContextKey): HubProvisionedCapacity | undefined => {
+  const capacity = (k: HubContextKey): HubProvisionedCapacity | 'on-demand' | undefined => {
     let v = raw(k);
-    if (unset(v) || v === 'on-demand') return undefined;
+    if (unset(v)) return undefined;
+    if (v === 'on-demand') return 'on-demand';
     if (typeof v === 'string') v = JSON.parse(v);
     const c = v as Record<string, unknown>;
     const keys = ['minWriteCapacity', 'maxWriteCapacity', 'minReadCapacity', 'maxReadCapacity'] as const;
@@ -114,10 +120,13 @@ export function hubSettingsFromContext(context: Record<string, unknown>): HubApp
   const removal = str('dataRemovalPolicy');
   if (removal !== undefined && removal !== 'retain' && removal !== 'destroy') fail('dataRemovalPolicy', 'expected retain or destroy');
   const logDays = num('logRetentionDays');
+  const profile = str('profile');
+  if (profile !== undefined && !isHubProfileName(profile)) fail('profile', `expected ${Object.keys(HUB_PROFILES).join(', ')}`);
   return {
     stackName: str('stackName'),
     vpcId: str('vpcId'),
     props: {
+      profile: profile as HubProfileName | undefined,
       channelPortRange: range('channelPortRange'),
       privateListenerTasks: bool('privateListenerTasks'),
       flowLogTrafficType: flowLogs === undefined ? undefined : FlowLogTrafficType[flowLogs as keyof typeof FlowLogTrafficType],
@@ -135,6 +144,9 @@ export function hubSettingsFromContext(context: Record<string, unknown>): HubApp
       defaultDeviceMessagesTtlDays: num('defaultDeviceMessagesTtlDays'),
       defaultChannelMessagesTtlDays: num('defaultChannelMessagesTtlDays'),
       tableCapacity: capacity('tableCapacity'),
+      messagesPointInTimeRecovery: bool('messagesPointInTimeRecovery'),
+      coldHistoryAfterDays: num('coldHistoryAfterDays'),
+      containerInsights: bool('containerInsights'),
       logRetention: logDays === undefined ? undefined : retentionDays(logDays),
       apiThrottleRateLimit: num('apiThrottleRateLimit'),
       apiThrottleBurstLimit: num('apiThrottleBurstLimit'),

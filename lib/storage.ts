@@ -25,6 +25,13 @@ export interface HubStorageProps {
    * @default on-demand (pay per request)
    */
   readonly provisioned?: HubProvisionedCapacity;
+  /**
+   * Point-in-time recovery of the messages table (the registry always has it). History is
+   * append-only, content-keyed and, with cold history, copied to S3 nightly; PITR on it costs as
+   * much as its storage.
+   * @default true
+   */
+  readonly messagesPointInTimeRecovery?: boolean;
 }
 
 /** Billing of the hub's tables: on-demand unless provisioned bounds are given. */
@@ -44,8 +51,8 @@ export function tableBilling(provisioned?: HubProvisionedCapacity): Billing {
 /**
  * The hub's DynamoDB tables (keys as in adapters/dynamodb/tables.ts): `registry` (devices,
  * channels, ident claims, counters, telemetry, tokens, commands, streams) and `messages` (message
- * packs with a TTL). Point-in-time recovery, encryption at rest (AWS managed key), deletion
- * protection while the data is retained.
+ * packs with a TTL). Point-in-time recovery (of the messages table: optional), encryption at rest
+ * (AWS managed key), deletion protection while the data is retained.
  */
 export class HubStorage extends Construct {
   readonly registry: TableV2;
@@ -59,11 +66,14 @@ export class HubStorage extends Construct {
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billing: tableBilling(props.provisioned),
       encryption: TableEncryptionV2.awsManagedKey(),
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     };
-    this.registry = new TableV2(this, 'Registry', common);
-    this.messages = new TableV2(this, 'Messages', { ...common, timeToLiveAttribute: 'ttl' });
+    this.registry = new TableV2(this, 'Registry', { ...common, pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true } });
+    this.messages = new TableV2(this, 'Messages', {
+      ...common,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: props.messagesPointInTimeRecovery ?? true },
+      timeToLiveAttribute: 'ttl',
+    });
   }
 }

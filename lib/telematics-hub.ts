@@ -1,18 +1,27 @@
 import { CfnOutput, Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type { FlowLogTrafficType, IVpc } from 'aws-cdk-lib/aws-ec2';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { FlowLogTrafficType, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HubArchive } from './archive.js';
 import { HubChannels } from './channels.js';
 import { HUB_DEFAULTS, retentionDays } from './config.js';
 import { HubConsole } from './console.js';
 import { HubIngest } from './ingest.js';
 import { HubLive } from './live.js';
 import { HubObservability } from './observability.js';
+import { DEFAULT_PROFILE, HUB_PROFILES, type HubProfileName } from './profiles.js';
 import { HubRegistryApi } from './registry-api.js';
 import { type HubProvisionedCapacity, HubStorage } from './storage.js';
 import { HubStreams } from './streams.js';
 
 export interface TelematicsHubProps {
+  /**
+   * Cost profile (lib/profiles.ts, docs/cost.md): the defaults of the props marked "profile" below;
+   * a prop given explicitly wins.
+   * @default realtime
+   */
+  readonly profile?: HubProfileName;
   /**
    * Ports the NLB opens for channels (first, last; at most 50); channels created through the API
    * take ports from this range without a redeploy.
@@ -23,12 +32,14 @@ export interface TelematicsHubProps {
   readonly vpc?: IVpc;
   /** Listener tasks in private subnets with egress, without public IPs (needs a VPC with NAT). @default false */
   readonly privateListenerTasks?: boolean;
-  /** Traffic recorded by the new VPC's flow logs. @default ALL */
+  /** Traffic recorded by the new VPC's flow logs. @default profile (REJECT) */
   readonly flowLogTrafficType?: FlowLogTrafficType;
-  /** Listener task CPU units. @default 512 */
+  /** Listener task CPU units. @default profile (512; economy 256) */
   readonly listenerCpu?: number;
-  /** @default 1024 */
+  /** @default profile (1024; economy 512) */
   readonly listenerMemoryMiB?: number;
+  /** Container Insights on the listener cluster (~20 custom metrics). @default profile (realtime only) */
+  readonly containerInsights?: boolean;
   /** Fewest listener tasks (and the count at deploy). @default 2 */
   readonly listenerMinCount?: number;
   /** Most listener tasks autoscaling may start. @default 10 */
@@ -37,24 +48,32 @@ export interface TelematicsHubProps {
   readonly listenerCpuTargetPercent?: number;
   /** Target device connections per listener task (ActiveConnections metric). @default 40000 */
   readonly listenerConnectionsPerTask?: number;
-  /** Listener batch window before SQS (ms). @default 10 */
+  /** Listener batch window before SQS (ms). @default profile (200; balanced, economy 1000) */
   readonly listenerFlushMs?: number;
   /** Extra listener environment (HUB_CHANNEL_SYNC_MS, HUB_COMMAND_POLL_MS, HUB_CONNECTIONS_SNAPSHOT_MS, LOG_LEVEL). @default none */
   readonly listenerEnvironment?: Record<string, string>;
-  /** Ingest batching window (s, 0-300). @default 1 */
+  /** Ingest batching window (s, 0-300). @default profile (1; balanced 45, economy 240) */
   readonly ingestBatchingWindowSeconds?: number;
-  /** Queue messages per ingest invocation. @default 10 */
+  /** Queue messages per ingest invocation. @default profile (100; balanced, economy 10000) */
   readonly ingestBatchSize?: number;
-  /** @default 512 */
+  /** @default profile (1024; balanced, economy 1769) */
   readonly ingestMemoryMiB?: number;
-  /** Ingest function timeout (s, 10-900); raise it with long batching windows. @default 60 */
+  /** Ingest function timeout (s, 10-900); raise it with long batching windows. @default profile (60; balanced 300, economy 900) */
   readonly ingestTimeoutSeconds?: number;
   /** Message TTL of devices created without one (days). @default 365 */
   readonly defaultDeviceMessagesTtlDays?: number;
   /** Message TTL of channels created without one (days). @default 7 */
   readonly defaultChannelMessagesTtlDays?: number;
-  /** Provisioned capacity with autoscaling for both tables. @default on-demand */
-  readonly tableCapacity?: HubProvisionedCapacity;
+  /** Capacity of both tables: provisioned with autoscaling, or `on-demand`. @default profile (provisioned 10-4000 units at 70 %) */
+  readonly tableCapacity?: HubProvisionedCapacity | 'on-demand';
+  /** Point-in-time recovery of the messages table (the registry always has it). @default profile (false) */
+  readonly messagesPointInTimeRecovery?: boolean;
+  /**
+   * Whole days device and channel history stays in DynamoDB before the nightly archiver moves it to
+   * S3 (one object per owner per day; reads merge both); 0 keeps all history in DynamoDB.
+   * @default profile (2; economy 1)
+   */
+  readonly coldHistoryAfterDays?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** API Gateway steady-state requests per second. @default 100 */
@@ -92,21 +111,29 @@ export class TelematicsHub extends Construct {
   readonly console?: HubConsole;
   readonly live?: HubLive;
   readonly observability: HubObservability;
+  /** Cold history (with `coldHistoryAfterDays` > 0). */
+  readonly archive?: HubArchive;
 
   constructor(scope: Construct, id: string, props: TelematicsHubProps = {}) {
     super(scope, id);
     const d = HUB_DEFAULTS;
+    const p = HUB_PROFILES[props.profile ?? DEFAULT_PROFILE];
     const portRange = props.channelPortRange ?? d.channelPortRange;
     const logRetention = props.logRetention ?? retentionDays(d.logRetentionDays);
-    this.storage = new HubStorage(this, 'Storage', { removalPolicy: props.dataRemovalPolicy, provisioned: props.tableCapacity });
+    const capacity = props.tableCapacity ?? p.tableCapacity;
+    this.storage = new HubStorage(this, 'Storage', {
+      removalPolicy: props.dataRemovalPolicy,
+      provisioned: capacity === 'on-demand' ? undefined : capacity,
+      messagesPointInTimeRecovery: props.messagesPointInTimeRecovery ?? p.messagesPointInTimeRecovery,
+    });
     this.streams = new HubStreams(this, 'Streams', { storage: this.storage, logRetention });
     this.ingest = new HubIngest(this, 'Ingest', {
       storage: this.storage,
       eventBus: this.streams.bus,
-      batchingWindowSeconds: props.ingestBatchingWindowSeconds ?? d.ingestBatchingWindowSeconds,
-      batchSize: props.ingestBatchSize ?? d.ingestBatchSize,
-      memorySize: props.ingestMemoryMiB ?? d.ingestMemoryMiB,
-      timeout: Duration.seconds(props.ingestTimeoutSeconds ?? d.ingestTimeoutSeconds),
+      batchingWindowSeconds: props.ingestBatchingWindowSeconds ?? p.ingestBatchingWindowSeconds,
+      batchSize: props.ingestBatchSize ?? p.ingestBatchSize,
+      memorySize: props.ingestMemoryMiB ?? p.ingestMemoryMiB,
+      timeout: Duration.seconds(props.ingestTimeoutSeconds ?? p.ingestTimeoutSeconds),
       logRetention,
     });
     this.channels = new HubChannels(this, 'Channels', {
@@ -115,14 +142,15 @@ export class TelematicsHub extends Construct {
       portRange,
       vpc: props.vpc,
       privateTasks: props.privateListenerTasks,
-      flowLogTrafficType: props.flowLogTrafficType,
-      cpu: props.listenerCpu ?? d.listenerCpu,
-      memoryLimitMiB: props.listenerMemoryMiB ?? d.listenerMemoryMiB,
+      flowLogTrafficType: props.flowLogTrafficType ?? FlowLogTrafficType[p.flowLogTrafficType],
+      containerInsights: props.containerInsights ?? p.containerInsights,
+      cpu: props.listenerCpu ?? p.listenerCpu,
+      memoryLimitMiB: props.listenerMemoryMiB ?? p.listenerMemoryMiB,
       minCount: props.listenerMinCount ?? d.listenerMinCount,
       maxCount: props.listenerMaxCount ?? d.listenerMaxCount,
       cpuTargetPercent: props.listenerCpuTargetPercent ?? d.listenerCpuTargetPercent,
       connectionsPerTask: props.listenerConnectionsPerTask ?? d.listenerConnectionsPerTask,
-      flushMs: props.listenerFlushMs ?? d.listenerFlushMs,
+      flushMs: props.listenerFlushMs ?? p.listenerFlushMs,
       environment: props.listenerEnvironment,
       logRetention,
     });
@@ -147,6 +175,12 @@ export class TelematicsHub extends Construct {
         deadLetterQueue: this.streams.deadLetterQueue,
         logRetention,
       });
+    const coldAfter = props.coldHistoryAfterDays ?? p.coldHistoryAfterDays;
+    if (coldAfter > 0) {
+      this.archive = new HubArchive(this, 'Archive', { storage: this.storage, afterDays: coldAfter, removalPolicy: props.dataRemovalPolicy, logRetention });
+      this.archive.attach(this.api.function, 'readWrite');
+      this.archive.attach(this.ingest.function, 'read');
+    }
     if (props.console ?? d.console)
       this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention, tileUrl: props.tileUrl, liveUrl: this.live?.url });
     this.observability = new HubObservability(this, 'Observability', {
@@ -157,6 +191,11 @@ export class TelematicsHub extends Construct {
       channels: this.channels,
       alarmEmail: props.alarmEmail,
     });
+
+    if (this.archive) {
+      this.archive.errorsAlarm.addAlarmAction(new SnsAction(this.observability.topic));
+      this.archive.errorsAlarm.addOkAction(new SnsAction(this.observability.topic));
+    }
 
     this.outputs(portRange);
   }

@@ -10,6 +10,7 @@ import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { LocalDeadLetters } from '../adapters/local/dead-letters.js';
 import { startDynalite } from '../adapters/local/dynalite.js';
 import { startDynaliteProcess } from '../adapters/local/dynalite-process.js';
+import { FilePackArchive } from '../adapters/local/file-archive.js';
 import { JournalQueue } from '../adapters/local/journal-queue.js';
 import { LocalBus } from '../adapters/local/local-bus.js';
 import { streamRuntime } from '../adapters/streams/runtime.js';
@@ -84,6 +85,12 @@ export interface LocalHubOptions {
   readonly streamBackoffCapS?: number;
   /** How often failing streams are retried (ms). */
   readonly streamSweepMs?: number;
+  /**
+   * Whole days device and channel history stays in dynalite before the archiver (hourly) copies it
+   * to files under the data directory's `archive/`, as the stack does with S3; 0 turns it off.
+   * @default 2
+   */
+  readonly coldHistoryAfterDays?: number;
 }
 
 export interface LocalHub {
@@ -115,6 +122,8 @@ export interface LocalHub {
 export type IngestHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
 export const LOCAL_TABLES: TableNames = { registry: 'hub-registry', messages: 'hub-messages' };
+/** How often local mode archives old history (the stack does it nightly). */
+const ARCHIVE_EVERY_MS = 3_600_000;
 
 /**
  * The whole hub as one process tree: this process runs the journal queue's consumer (ingest), the
@@ -226,7 +235,9 @@ async function wireServices(
     if (!late.queue) throw new Error('dead letters were replayed before the queue opened');
     return late.queue.sendBodies(bodies);
   });
-  const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters });
+  const coldAfter = opts.coldHistoryAfterDays ?? 2;
+  const archive = coldAfter > 0 ? new FilePackArchive(join(dir, 'archive')) : undefined;
+  const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters, archive });
   let joinersSync: (() => Promise<void>) | undefined;
   services = createHub(ports, {
     publicHost: opts.host,
@@ -244,7 +255,14 @@ async function wireServices(
     onStreamReplay: (id) => bus.kick(id, true),
     portAvailable: (port, transport) => canListen(opts.host, port, transport),
     version: opts.version,
+    coldHistoryAfterDays: archive ? coldAfter : undefined,
   });
+  const archiver = services.archiver;
+  if (archiver) {
+    const timer = setInterval(() => void archiver.run().catch((err) => logger.error('archive run failed', { error: String(err) })), ARCHIVE_EVERY_MS);
+    timer.unref();
+    t.defer('archiver', () => clearInterval(timer));
+  }
   const streams = t.add(
     'stream runtime',
     streamRuntime(services, { logger, owner: 'local', backoffCapS: opts.streamBackoffCapS ?? 5, drainBudgetS: 30 }),

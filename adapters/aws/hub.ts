@@ -1,4 +1,5 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ENV, hubEnv } from '../../core/env.js';
 import { createHub, type HubServices } from '../../core/hub.js';
@@ -8,6 +9,7 @@ import { dynamoPorts } from '../dynamodb/ports.js';
 import { awsSettingsFromEnv, loadAdminToken } from './config.js';
 import { EventBridgeBus } from './eventbridge-bus.js';
 import { liveFanoutFromEnv } from './live.js';
+import { S3PackArchive } from './s3-archive.js';
 import { SqsDeadLetters } from './sqs-dead-letters.js';
 import { AWS_CLIENT_DEFAULTS } from './timeouts.js';
 
@@ -27,13 +29,16 @@ export function awsHub(logger: Logger): Promise<HubServices> {
     const dlq = env[ENV.ingestDlqUrl];
     const deadLetters =
       dlq && settings.queueUrl ? new SqsDeadLetters(new SQSClient({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), dlq, settings.queueUrl) : undefined;
-    return createHub(dynamoPorts(doc, tableNamesFromEnv(env), logger, { bus, deadLetters }), {
+    const bucket = env[ENV.archiveBucket];
+    const archive = bucket ? new S3PackArchive(new S3Client({ region: settings.region, ...AWS_CLIENT_DEFAULTS }), bucket) : undefined;
+    return createHub(dynamoPorts(doc, tableNamesFromEnv(env), logger, { bus, deadLetters, archive }), {
       publicHost: settings.publicHost,
       portRange: settings.portRange,
       adminToken: () => loadAdminToken(settings),
       version: env[ENV.version],
       defaultTtl: { device: env[ENV.defaultDeviceMessagesTtl], channel: env[ENV.defaultChannelMessagesTtl] },
       onStored: live?.publish,
+      coldHistoryAfterDays: archive ? (env[ENV.coldHistoryAfterDays] ?? 2) : undefined,
     });
   })();
   cached.catch(() => (cached = undefined));

@@ -25,7 +25,16 @@ export function decodePackBody(z: Uint8Array): Keyed[] {
 
 type Item = Record<string, unknown>;
 
-/** Message packs in the messages table; expired items are skipped on read (dynalite has no TTL sweeper). */
+/**
+ * Expiry attributes of a pack item: `ttl` is the table's TTL attribute (DynamoDB deletes the item
+ * some time after it, for free); with a cold tier that is `hotUntil`, and `x` keeps the messages'
+ * own expiry, which reads honour.
+ */
+function expiry(ttl: number, hotUntil?: number): { ttl: number; x?: number } {
+  return hotUntil !== undefined && hotUntil < ttl ? { ttl: hotUntil, x: ttl } : { ttl };
+}
+
+/** Message packs in the messages table; expired messages are skipped on read (dynalite has no TTL sweeper). */
 export class DynamoPackStore implements PackStore {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -40,11 +49,11 @@ export class DynamoPackStore implements PackStore {
    */
   async putMany(writes: readonly PackWrite[]): Promise<void> {
     const items = new Map<string, Item>();
-    for (const { scope, id, packs, ttl } of writes) {
+    for (const { scope, id, packs, ttl, hotUntil } of writes) {
       const pk = packPartitionKey(scope, id);
       for (const p of packs) {
         const sk = packSortKey(p);
-        items.set(`${pk} ${sk}`, { pk, sk, f: p.firstMs, n: p.entries.length, ttl, z: encodePackBody(p.entries) });
+        items.set(`${pk} ${sk}`, { pk, sk, f: p.firstMs, n: p.entries.length, ...expiry(ttl, hotUntil), z: encodePackBody(p.entries) });
       }
     }
     const requests = [...items.values()].map((Item) => ({ PutRequest: { Item } }));
@@ -68,7 +77,7 @@ export class DynamoPackStore implements PackStore {
         }),
       );
       for (const item of r.Items ?? []) {
-        const ttl = Number(item.ttl);
+        const ttl = Number(item.x ?? item.ttl);
         if (ttl && ttl < range.now) continue;
         yield { firstMs: Number(item.f), entries: decodePackBody(item.z as Uint8Array), sk: String(item.sk), ttl };
       }
@@ -77,13 +86,15 @@ export class DynamoPackStore implements PackStore {
     } while (start);
   }
 
-  async rewrite(scope: MessageScope, id: OwnerId, sk: string, entries: readonly Keyed[], ttl: number): Promise<void> {
+  async rewrite(scope: MessageScope, id: OwnerId, sk: string, entries: readonly Keyed[], ttl: number, hotUntil?: number): Promise<void> {
     const pk = packPartitionKey(scope, id);
     if (entries.length === 0) {
       await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk } }));
       return;
     }
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk, sk, f: entries[0].ts, n: entries.length, ttl, z: encodePackBody(entries) } }));
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk, sk, f: entries[0].ts, n: entries.length, ...expiry(ttl, hotUntil), z: encodePackBody(entries) } }),
+    );
   }
 
   async drop(scope: MessageScope, id: OwnerId): Promise<void> {

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HubPorts } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
-import { type Bus, type Clock, type DeadLetterStore, systemClock } from '../../core/ports.js';
+import { type Bus, type Clock, type DeadLetterStore, type PackArchive, systemClock } from '../../core/ports.js';
 import type { TableNames } from './client.js';
 import { DynamoCommandRepository } from './commands.js';
 import { DynamoConnectionDirectory } from './connections.js';
@@ -28,7 +28,7 @@ export function dynamoPorts(
   doc: DynamoDBDocumentClient,
   tables: TableNames,
   logger: Logger,
-  options: { bus?: Bus; clock?: Clock; deadLetters?: DeadLetterStore } = {},
+  options: { bus?: Bus; clock?: Clock; deadLetters?: DeadLetterStore; archive?: PackArchive } = {},
 ): HubPorts {
   const clock = options.clock ?? systemClock;
   return {
@@ -36,6 +36,7 @@ export function dynamoPorts(
     channels: new DynamoChannelRepository(doc, tables.registry),
     ids: new DynamoIdGenerator(doc, tables.registry),
     packs: new DynamoPackStore(doc, tables.messages),
+    archive: options.archive,
     telemetry: new DynamoTelemetryStore(doc, tables.registry),
     commands: new DynamoCommandRepository(doc, tables.registry),
     connections: new DynamoConnectionDirectory(doc, tables.registry),

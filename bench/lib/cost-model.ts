@@ -12,11 +12,28 @@ export interface MonthlyUsage {
     /** Write and read request units of the whole fleet per month. */
     readonly wru: number;
     readonly rru: number;
-    /** Bytes stored at steady state: device history (HISTORY_DAYS), channel history, registry items. */
+    /** Bytes stored at steady state: device history (HISTORY_DAYS, or the hot window with cold history), channel history, registry items. */
     readonly storedBytes: number;
+    /** Bytes under point-in-time recovery (default: all of `storedBytes`; the registry's alone when the messages table has none). */
+    readonly pitrBytes?: number;
   };
+  /** Cold history in S3 (lib/archive.ts), when on. */
+  readonly archive?: ArchiveUsage;
   readonly lambda: { readonly invocations: number; readonly gbSeconds: number; readonly logBytes: number; readonly maxBilledMs: number };
   readonly xrayTraces: number;
+}
+
+/** What the archive costs per month at the fleet: S3 objects, requests, and the nightly archiver. */
+export interface ArchiveUsage {
+  /** Days a message spends in DynamoDB: the hot window, the archiver's margin and TTL deletion lag. */
+  readonly hotDays: number;
+  readonly s3Bytes: number;
+  readonly puts: number;
+  readonly gets: number;
+  /** The archiver's reads of hot packs (eventually consistent) and its Lambda time. */
+  readonly rru: number;
+  readonly gbSeconds: number;
+  readonly invocations: number;
 }
 
 /** The fixed part of the stack (configuration, not traffic). */
@@ -89,8 +106,19 @@ export function priceMonth(u: MonthlyUsage, f: FixedConfig): LineItem[] {
     items.push(line('DynamoDB', 'provisioned RCU (autoscaled)', rcu * HOURS_PER_MONTH, 'RCU-hours', P.dynamoProvisionedPerRcuHour));
   }
   const gb = u.dynamo.storedBytes / 1e9;
-  items.push(line('DynamoDB', `storage (${HISTORY_DAYS} days of history)`, gb, 'GB-month', P.dynamoStoragePerGbMonth));
-  items.push(line('DynamoDB', 'point-in-time recovery', gb, 'GB-month', P.dynamoPitrPerGbMonth));
+  const hot = u.archive ? `${u.archive.hotDays} days hot, the rest in S3` : `${HISTORY_DAYS} days of history`;
+  items.push(line('DynamoDB', `storage (${hot})`, gb, 'GB-month', P.dynamoStoragePerGbMonth));
+  const pitrGb = (u.dynamo.pitrBytes ?? u.dynamo.storedBytes) / 1e9;
+  items.push(
+    line(
+      'DynamoDB',
+      `point-in-time recovery (${u.dynamo.pitrBytes === undefined ? 'both tables' : 'registry only'})`,
+      pitrGb,
+      'GB-month',
+      P.dynamoPitrPerGbMonth,
+    ),
+  );
+  if (u.archive) items.push(...archiveLines(u.archive, f));
   // Lambda
   items.push(line('Lambda', 'ingest invocations', u.lambda.invocations, 'requests', P.lambdaPerMillionRequests, 1e6));
   items.push(line('Lambda', 'ingest duration (ARM64)', u.lambda.gbSeconds, 'GB-s', P.lambdaArmPerGbSecond));
@@ -124,6 +152,28 @@ export function priceMonth(u: MonthlyUsage, f: FixedConfig): LineItem[] {
   items.push(line('X-Ray', 'ingest traces recorded (1/s + 5 %)', u.xrayTraces, 'traces', P.xrayPerMillionTraces, 1e6));
   items.push(line('Other', 'KMS key (alarm topic) and admin token secret', 1, 'month', P.kmsKeyPerMonth + P.secretPerMonth));
   return items;
+}
+
+function archiveLines(a: ArchiveUsage, f: FixedConfig): LineItem[] {
+  const P = PRICES;
+  const archiverRead =
+    f.dynamoCapacity === 'on-demand'
+      ? line('DynamoDB', 'archiver reads of hot packs (on-demand)', a.rru, 'RRU', P.dynamoOnDemandPerMillionRru, 1e6)
+      : line(
+          'DynamoDB',
+          'archiver reads of hot packs (provisioned RCU, spread over the night)',
+          a.rru / 3600 / f.dynamoCapacity.targetUtilization,
+          'RCU-hours',
+          P.dynamoProvisionedPerRcuHour,
+        );
+  return [
+    archiverRead,
+    line('S3', `archived history (${HISTORY_DAYS} days, one object per owner per day)`, a.s3Bytes / 1e9, 'GB-month', P.s3StandardPerGbMonth),
+    line('S3', 'PutObject (archiver)', a.puts, 'requests', P.s3PutPer1000, 1000),
+    line('S3', 'GetObject (archiver merges)', a.gets, 'requests', P.s3GetPer1000, 1000),
+    line('Lambda', 'archiver (nightly)', a.invocations, 'requests', P.lambdaPerMillionRequests, 1e6),
+    line('Lambda', 'archiver duration (ARM64)', a.gbSeconds, 'GB-s', P.lambdaArmPerGbSecond),
+  ];
 }
 
 /** Traces X-Ray records with the default sampling rule (first request each second, then 5 %). */

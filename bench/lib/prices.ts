@@ -18,6 +18,11 @@ export const PRICES = {
   // https://aws.amazon.com/dynamodb/pricing/provisioned/
   dynamoProvisionedPerWcuHour: 0.00065,
   dynamoProvisionedPerRcuHour: 0.00013,
+  // https://aws.amazon.com/s3/pricing/ — S3 Standard, first 50 TB; PUT/COPY/POST/LIST and GET per
+  // 1,000 requests; DELETE and lifecycle expiration are free
+  s3StandardPerGbMonth: 0.023,
+  s3PutPer1000: 0.005,
+  s3GetPer1000: 0.0004,
   // https://aws.amazon.com/lambda/pricing/ — Arm (Graviton), first 7.5 billion GB-s tier
   lambdaPerMillionRequests: 0.2,
   lambdaArmPerGbSecond: 0.0000133334,

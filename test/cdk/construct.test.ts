@@ -100,7 +100,8 @@ describe('lib/TelematicsHub (in a customer app)', () => {
 
   it('has no console when turned off, and keeps logs 90 days', () => {
     t().resourceCountIs('AWS::CloudFront::Distribution', 0);
-    t().resourceCountIs('AWS::S3::Bucket', 0);
+    // the one bucket is the message archive's (cold history, on by default)
+    expect(resourcesOf(json, 'AWS::S3::Bucket').map(([k]) => k.replace(/[0-9A-F]{8}$/, ''))).toEqual(['TelematicsArchiveBucket']);
     for (const [, lg] of resourcesOf(json, 'AWS::Logs::LogGroup')) expect(lg.Properties.RetentionInDays).toBe(90);
   });
 
@@ -137,27 +138,36 @@ describe('lib/context hubSettingsFromContext', () => {
     expect(vpcId).toBeUndefined();
     const d = HUB_DEFAULTS;
     expect(props).toMatchObject({
+      profile: 'realtime',
       channelPortRange: d.channelPortRange,
-      listenerCpu: d.listenerCpu,
-      listenerMemoryMiB: d.listenerMemoryMiB,
       listenerMinCount: d.listenerMinCount,
       listenerMaxCount: d.listenerMaxCount,
       listenerCpuTargetPercent: d.listenerCpuTargetPercent,
       listenerConnectionsPerTask: d.listenerConnectionsPerTask,
-      listenerFlushMs: d.listenerFlushMs,
-      ingestBatchingWindowSeconds: d.ingestBatchingWindowSeconds,
-      ingestBatchSize: d.ingestBatchSize,
-      ingestMemoryMiB: d.ingestMemoryMiB,
-      ingestTimeoutSeconds: d.ingestTimeoutSeconds,
       defaultDeviceMessagesTtlDays: d.defaultDeviceMessagesTtlDays,
       defaultChannelMessagesTtlDays: d.defaultChannelMessagesTtlDays,
-      tableCapacity: undefined,
       logRetention: RetentionDays.ONE_MONTH,
       apiThrottleRateLimit: d.apiThrottleRateLimit,
       apiThrottleBurstLimit: d.apiThrottleBurstLimit,
       authorizerCacheSeconds: d.authorizerCacheSeconds,
       console: true,
     });
+    // the profile's knobs are left to the profile (lib/profiles.ts), so hub:profile decides them
+    for (const key of [
+      'listenerCpu',
+      'listenerMemoryMiB',
+      'listenerFlushMs',
+      'ingestBatchingWindowSeconds',
+      'ingestBatchSize',
+      'ingestMemoryMiB',
+      'ingestTimeoutSeconds',
+      'tableCapacity',
+      'messagesPointInTimeRecovery',
+      'coldHistoryAfterDays',
+      'containerInsights',
+      'flowLogTrafficType',
+    ] as const)
+      expect(props[key], key).toBeUndefined();
   });
   it('accepts command-line strings (-c hub:key=value)', () => {
     const { props, vpcId } = hubSettingsFromContext({
@@ -193,6 +203,7 @@ describe('lib/context hubSettingsFromContext', () => {
     expect(() => hubSettingsFromContext({ 'hub:logRetentionDays': 31 })).toThrow(/log retention 31 days/);
     expect(() => hubSettingsFromContext({ 'hub:tableCapacity': { minWriteCapacity: 1 } })).toThrow(/hub:tableCapacity/);
     expect(() => hubSettingsFromContext({ 'hub:dataRemovalPolicy': 'keep' })).toThrow(/hub:dataRemovalPolicy/);
+    expect(() => hubSettingsFromContext({ 'hub:profile': 'cheap' })).toThrow(/hub:profile="cheap": expected realtime, balanced, economy/);
   });
   it('ignores context that is not the hub', () => {
     expect(() => hubSettingsFromContext({ '@aws-cdk/core:checkSecretUsage': true })).not.toThrow();

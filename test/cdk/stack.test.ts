@@ -5,7 +5,8 @@ import { hubApp, resourcesOf } from './hub-app.js';
 
 /**
  * The ready-made stack as `cdk synth` builds it from cdk.json (plus an alarm e-mail), asserted
- * resource by resource: what exists, its key properties, and how the pieces are wired.
+ * resource by resource: what exists, its key properties, and how the pieces are wired. cdk.json
+ * deploys the `realtime` profile (lib/profiles.ts); test/cdk/profiles.test.ts covers the others.
  */
 describe('lib/TelematicsHub (synthesized template)', () => {
   let t: Template;
@@ -61,7 +62,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         'AWS::CloudFront::Distribution': 1,
         'AWS::CloudFront::Function': 1,
         'AWS::CloudFront::OriginAccessControl': 1,
-        'AWS::CloudWatch::Alarm': 11,
+        'AWS::CloudWatch::Alarm': 12,
         'AWS::CloudWatch::Dashboard': 1,
         'AWS::DynamoDB::GlobalTable': 2,
         'AWS::EC2::FlowLog': 1,
@@ -81,18 +82,18 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 20,
         'AWS::Events::EventBus': 1,
-        'AWS::Events::Rule': 7,
-        'AWS::IAM::Policy': 14,
-        'AWS::IAM::Role': 15,
+        'AWS::Events::Rule': 8,
+        'AWS::IAM::Policy': 15,
+        'AWS::IAM::Role': 16,
         'AWS::KMS::Key': 1,
-        'AWS::Lambda::EventInvokeConfig': 6,
+        'AWS::Lambda::EventInvokeConfig': 7,
         'AWS::Lambda::EventSourceMapping': 1,
-        'AWS::Lambda::Function': 11,
+        'AWS::Lambda::Function': 12,
         'AWS::Lambda::LayerVersion': 1,
-        'AWS::Lambda::Permission': 24,
-        'AWS::Logs::LogGroup': 15,
-        'AWS::S3::Bucket': 2,
-        'AWS::S3::BucketPolicy': 2,
+        'AWS::Lambda::Permission': 25,
+        'AWS::Logs::LogGroup': 16,
+        'AWS::S3::Bucket': 3,
+        'AWS::S3::BucketPolicy': 3,
         'AWS::SNS::Subscription': 1,
         'AWS::SNS::Topic': 1,
         'AWS::SNS::TopicPolicy': 1,
@@ -105,7 +106,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
 
     it('runs every hub function on Node 22, ARM64, X-Ray, JSON logs, with its own role and no AWS managed policy', () => {
       const hubFunctions = resourcesOf(json, 'AWS::Lambda::Function').filter(([k]) => k.startsWith('Hub'));
-      expect(hubFunctions).toHaveLength(10);
+      expect(hubFunctions).toHaveLength(11);
       for (const [, fn] of hubFunctions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -152,17 +153,22 @@ describe('lib/TelematicsHub (synthesized template)', () => {
   });
 
   describe('storage', () => {
-    it('has the registry and messages tables with the keys the adapters use, encrypted, with PITR and deletion protection', () => {
+    it('has the registry and messages tables with the keys the adapters use, encrypted, autoscaled, with deletion protection and PITR on the registry', () => {
       const tables = resourcesOf(json, 'AWS::DynamoDB::GlobalTable');
       expect(tables).toHaveLength(2);
       const local = tableDefinitions({ registry: 'r', messages: 'm' })[0];
-      for (const [, table] of tables) {
+      for (const [id, table] of tables) {
         expect(table.Properties.KeySchema).toEqual(local.KeySchema);
         expect(table.Properties.AttributeDefinitions).toEqual(local.AttributeDefinitions);
-        expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+        expect(table.Properties.BillingMode).toBe('PROVISIONED');
+        expect(table.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject({
+          MinCapacity: 10,
+          MaxCapacity: 4000,
+          TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 },
+        });
         expect(table.Properties.SSESpecification).toMatchObject({ SSEEnabled: true });
         expect(table.Properties.Replicas[0]).toMatchObject({
-          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: id === registry() },
           DeletionProtectionEnabled: true,
         });
         expect(table.Properties.GlobalSecondaryIndexes).toBeUndefined();
@@ -180,7 +186,8 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       const dlq = ref(/^HubIngestDeadLetters/, 'AWS::SQS::Queue');
       expect(resource(/^HubIngestFrames/, 'AWS::SQS::Queue').Properties).toMatchObject({
         SqsManagedSseEnabled: true,
-        VisibilityTimeout: 361,
+        // realtime: six times the 60 s timeout, no batching window
+        VisibilityTimeout: 360,
         MessageRetentionPeriod: 4 * 86400,
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
       });
@@ -191,24 +198,26 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         );
       }
     });
-    it('feeds the ingest function from the queue in batches of 10 within 1 s, reporting partial failures', () => {
+    it('feeds the ingest function from the queue in batches of up to 10 without a window (realtime), reporting partial failures', () => {
       t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: ref(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function') },
         EventSourceArn: { 'Fn::GetAtt': [ref(/^HubIngestFrames/, 'AWS::SQS::Queue'), 'Arn'] },
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BatchSize: 10,
-        MaximumBatchingWindowInSeconds: 1,
+        MaximumBatchingWindowInSeconds: Match.absent(),
       });
     });
-    it('tells the ingest function its tables and the streams bus', () => {
+    it('tells the ingest function its tables, the streams bus and the archive', () => {
       expect(resource(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function').Properties).toMatchObject({
-        MemorySize: 512,
+        MemorySize: 1024,
         Timeout: 60,
         Environment: {
           Variables: {
             HUB_TABLE_REGISTRY: { Ref: registry() },
             HUB_TABLE_MESSAGES: { Ref: messages() },
             HUB_EVENT_BUS_NAME: { Ref: ref(/^HubStreamsBus/, 'AWS::Events::EventBus') },
+            HUB_ARCHIVE_BUCKET: { Ref: ref(/^HubArchiveBucket/, 'AWS::S3::Bucket') },
+            HUB_COLD_HISTORY_AFTER_DAYS: '2',
             POWERTOOLS_SERVICE_NAME: 'hub-ingest',
             POWERTOOLS_METRICS_NAMESPACE: 'TelematicsHub',
           },
@@ -476,7 +485,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         HUB_INGEST_QUEUE_URL: { Ref: ref(/^HubIngestFrames/, 'AWS::SQS::Queue') },
         HUB_TABLE_REGISTRY: { Ref: registry() },
         HUB_TABLE_MESSAGES: { Ref: messages() },
-        HUB_FLUSH_MS: '10',
+        HUB_FLUSH_MS: '200',
         HUB_HEALTH_PORT: '8081',
         HUB_CHANNEL_SYNC_MS: '2000',
         HUB_COMMAND_POLL_MS: '1000',
@@ -552,11 +561,11 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       expect(actionsOn(role, registry())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:PutItem']));
       expect(actionsOn(role, messages())).toEqual([]);
     });
-    it('builds a VPC with public subnets only (no NAT), flow logs of all traffic and a DynamoDB gateway endpoint', () => {
+    it('builds a VPC with public subnets only (no NAT), flow logs of rejected traffic and a DynamoDB gateway endpoint', () => {
       t.resourceCountIs('AWS::EC2::NatGateway', 0);
       t.hasResourceProperties('AWS::EC2::FlowLog', {
         ResourceType: 'VPC',
-        TrafficType: 'ALL',
+        TrafficType: 'REJECT',
         LogDestinationType: 'cloud-watch-logs',
         LogGroupName: { Ref: ref(/^HubChannelsFlowLogs/, 'AWS::Logs::LogGroup') },
       });
@@ -643,6 +652,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         'ApiFunctionErrors',
         'ApiLatency',
         'AuthorizerErrors',
+        'HubArchiveErrors',
         'IngestDeadLetters',
         'IngestErrors',
         'IngestQueueAge',

@@ -1,0 +1,106 @@
+/**
+ * Named cost profiles (`hub:profile`): each is a set of defaults for the knobs that trade the delay
+ * from a device's frame to a queryable message against the AWS bill. Any prop (or `hub:*` context
+ * key) given explicitly still wins over its profile's value. Priced by `npm run bench cost`
+ * (docs/cost.md); that bench reads this table, so the figures are those of what the stack deploys.
+ */
+
+/** Provisioned capacity with autoscaling (same shape as lib/storage.ts HubProvisionedCapacity). */
+interface ProfileCapacity {
+  readonly minWriteCapacity: number;
+  readonly maxWriteCapacity: number;
+  readonly minReadCapacity: number;
+  readonly maxReadCapacity: number;
+  readonly targetUtilizationPercent: number;
+}
+
+export interface HubProfile {
+  /** What it is for, and the delay it promises (p99, frame to queryable message). */
+  readonly summary: string;
+  readonly p99FrameToQueryableSeconds: number;
+  readonly listenerFlushMs: number;
+  readonly ingestBatchingWindowSeconds: number;
+  readonly ingestBatchSize: number;
+  readonly ingestMemoryMiB: number;
+  readonly ingestTimeoutSeconds: number;
+  readonly tableCapacity: 'on-demand' | ProfileCapacity;
+  /** Point-in-time recovery of the messages table (the registry always has it). */
+  readonly messagesPointInTimeRecovery: boolean;
+  /** Whole days device and channel history stays in DynamoDB before it moves to S3 (0: never). */
+  readonly coldHistoryAfterDays: number;
+  readonly flowLogTrafficType: 'ALL' | 'ACCEPT' | 'REJECT';
+  readonly containerInsights: boolean;
+  readonly listenerCpu: number;
+  readonly listenerMemoryMiB: number;
+}
+
+/** Autoscaled provisioned capacity for a steady fleet: 10 units at least, up to ~100,000 devices at one message per 30 s. */
+const STEADY_FLEET: ProfileCapacity = {
+  minWriteCapacity: 10,
+  maxWriteCapacity: 4000,
+  minReadCapacity: 10,
+  maxReadCapacity: 4000,
+  targetUtilizationPercent: 70,
+};
+
+export const HUB_PROFILES = {
+  realtime: {
+    summary: 'live tracking, alerts and command replies: a message is queryable (and streamed) within 2 s',
+    p99FrameToQueryableSeconds: 2,
+    listenerFlushMs: 200,
+    // no batching window: the poller invokes as soon as it receives (at most 10 SQS messages, ~30 frames each)
+    ingestBatchingWindowSeconds: 0,
+    ingestBatchSize: 10,
+    ingestMemoryMiB: 1024,
+    ingestTimeoutSeconds: 60,
+    tableCapacity: STEADY_FLEET,
+    messagesPointInTimeRecovery: false,
+    coldHistoryAfterDays: 2,
+    flowLogTrafficType: 'REJECT',
+    containerInsights: true,
+    listenerCpu: 512,
+    listenerMemoryMiB: 1024,
+  },
+  balanced: {
+    summary: 'dashboards and reports that refresh each minute: a message is queryable within 60 s',
+    p99FrameToQueryableSeconds: 60,
+    listenerFlushMs: 1000,
+    ingestBatchingWindowSeconds: 45,
+    ingestBatchSize: 10_000,
+    ingestMemoryMiB: 1769,
+    ingestTimeoutSeconds: 300,
+    tableCapacity: STEADY_FLEET,
+    messagesPointInTimeRecovery: false,
+    coldHistoryAfterDays: 2,
+    flowLogTrafficType: 'REJECT',
+    containerInsights: false,
+    listenerCpu: 256,
+    listenerMemoryMiB: 512,
+  },
+  economy: {
+    summary: 'history and reporting only: a message is queryable within 5 minutes',
+    p99FrameToQueryableSeconds: 300,
+    listenerFlushMs: 1000,
+    // 210 s + the invocation (up to a minute at 10,000 devices) stays under 5 minutes
+    ingestBatchingWindowSeconds: 210,
+    ingestBatchSize: 10_000,
+    ingestMemoryMiB: 1769,
+    ingestTimeoutSeconds: 900,
+    tableCapacity: STEADY_FLEET,
+    messagesPointInTimeRecovery: false,
+    coldHistoryAfterDays: 1,
+    flowLogTrafficType: 'REJECT',
+    containerInsights: false,
+    listenerCpu: 256,
+    listenerMemoryMiB: 512,
+  },
+} as const satisfies Record<string, HubProfile>;
+
+export type HubProfileName = keyof typeof HUB_PROFILES;
+
+/** The profile a stack deploys without `hub:profile` (docs/cost.md says why). */
+export const DEFAULT_PROFILE: HubProfileName = 'realtime';
+
+export function isHubProfileName(name: string): name is HubProfileName {
+  return Object.hasOwn(HUB_PROFILES, name);
+}
