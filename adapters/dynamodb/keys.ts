@@ -16,6 +16,10 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   geofences                            geofence                <id>
  *   plugins                              plugin                  <id>
  *   plugins of a device / devices of one plug#d#<device> / plug#p#<plugin>  <plugin id> / <device id>
+ *   calculators                          calc                    <id>
+ *   calculators of a device              calc#d#<device>         <calc id>
+ *   (calc, device) state and progress    calc#c#<calc>           <device id>
+ *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>
  *   commands of a device                 cmd#<device>            <command id>
  *   queued commands and kicks            pending                 cmd#<ident>#<id> | kick#<channel>#<connection>
  *   connection snapshots                 conn#<channel>          <listener>#<chunk>
@@ -46,6 +50,10 @@ export const PK = {
   plugin: 'plugin',
   pluginsOfDevice: (deviceId: number) => `plug#d#${deviceId}`,
   devicesOfPlugin: (pluginId: number) => `plug#p#${pluginId}`,
+  calc: 'calc',
+  calcsOfDevice: (deviceId: number) => `calc#d#${deviceId}`,
+  calcStates: (calcId: number) => `calc#c#${calcId}`,
+  intervals: (calcId: number, deviceId: number) => `civ#${calcId}#${deviceId}`,
   commands: (deviceId: number) => `cmd#${deviceId}`,
   pending: 'pending',
   connections: (channelId: number) => `conn#${channelId}`,
@@ -69,6 +77,8 @@ export const SK = {
   pendingCommandsOf: (ident: string) => `cmd#${ident}#`,
   kick: (channelId: number, connectionId: string) => `kick#${channelId}#${connectionId}`,
   kickPrefix: 'kick#',
+  /** Interval ids are milliseconds of their begin: 16 digits sort as numbers. */
+  interval: (id: number) => String(id).padStart(16, '0'),
   /** Items with one row per partition. */
   single: '_',
 } as const;
