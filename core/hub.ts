@@ -175,8 +175,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     onQueued: settings.onCommandQueued,
   });
   const onStored = settings.onStored;
-  const deviceEvents: DeviceEventSink = { publish: (events) => fanout.publishEvents(events) };
-  const calc = calculators(ports, settings, { messages, geofences: geofenceIndex, selectDevices, deviceEvents });
+  const calc = calculators(ports, settings, { messages, geofences: geofenceIndex, selectDevices, fanout });
   const ingest = new IngestService({
     devices: ports.devices,
     channels: ports.channels,
@@ -208,12 +207,9 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     streams,
     geofences,
     plugins,
-    calcs: calc.calcs,
-    intervals: calc.intervals,
-    calcSync: calc.sync,
+    ...calc.services,
     settings: settingsService,
     fanout,
-    deviceEvents,
     ingest,
   };
   const routes = apiRoutes(services, settings.version);
@@ -240,6 +236,7 @@ function deviceService(
     clock: ports.clock,
     defaultMessagesTtl: settings.defaultTtl?.device,
     plugins: ports.plugins,
+    calcs: ports.calcs,
     geofences,
     onChange: settings.onRegistryChange,
   });
@@ -321,10 +318,11 @@ function calculators(
     messages: MessageService;
     geofences: () => Promise<GeofenceIndex>;
     selectDevices: (sel: string, access: Access) => Promise<Device[]>;
-    deviceEvents: DeviceEventSink;
+    fanout: StreamFanout;
   },
-): { calcs: CalcService; intervals: IntervalService; stage: CalcStage; sync: CalcSync } {
-  const store = { calcs: ports.calcs, messages: d.messages, geofences: d.geofences, events: d.deviceEvents, logger: ports.logger };
+): { services: Pick<HubServices, 'calcs' | 'intervals' | 'calcSync' | 'deviceEvents'>; stage: CalcStage } {
+  const deviceEvents: DeviceEventSink = { publish: (events) => d.fanout.publishEvents(events) };
+  const store = { calcs: ports.calcs, messages: d.messages, geofences: d.geofences, events: deviceEvents, logger: ports.logger };
   const stage = new CalcStage(store);
   const sync = new CalcSync({ ...store, devices: ports.devices, clock: ports.clock, entry: (id) => stage.entry(id) });
   const calcs = new CalcService({
@@ -338,7 +336,8 @@ function calculators(
     },
     onUnsynced: settings.onCalcsUnsynced,
   });
-  return { calcs, intervals: new IntervalService({ calcs, repo: ports.calcs, events: d.deviceEvents }), stage, sync };
+  const intervals = new IntervalService({ calcs, repo: ports.calcs, events: deviceEvents });
+  return { services: { calcs, intervals, calcSync: sync, deviceEvents }, stage };
 }
 
 /** Every route, and the OpenAPI document generated from them. */

@@ -2,6 +2,7 @@ import { CfnOutput, Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { FlowLogTrafficType, IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { HubCalcs } from './calcs.js';
 import { HubChannels } from './channels.js';
 import { HUB_DEFAULTS, retentionDays } from './config.js';
 import { HubConsole } from './console.js';
@@ -84,6 +85,7 @@ export class TelematicsHub extends Construct {
   readonly storage: HubStorage;
   readonly streams: HubStreams;
   readonly ingest: HubIngest;
+  readonly calcs: HubCalcs;
   readonly channels: HubChannels;
   readonly api: HubRegistryApi;
   readonly console?: HubConsole;
@@ -105,6 +107,7 @@ export class TelematicsHub extends Construct {
       timeout: Duration.seconds(props.ingestTimeoutSeconds ?? d.ingestTimeoutSeconds),
       logRetention,
     });
+    this.calcs = new HubCalcs(this, 'Calcs', { storage: this.storage, eventBus: this.streams.bus, logRetention });
     this.channels = new HubChannels(this, 'Channels', {
       storage: this.storage,
       queue: this.ingest.queue,

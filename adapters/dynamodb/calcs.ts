@@ -8,8 +8,8 @@ import { PK, pad, SK } from './keys.js';
 import { queryAll } from './registry.js';
 
 /**
- * Calculators (`calc`/<id>), their devices from both sides, the (calc, device) state and the
- * intervals (keys.ts). Cheap on purpose: ingest reads a device's calculators once (cached) and one
+ * Calculators (`calc`/<id>), their devices from both sides and the (calc, device) state in the
+ * registry table; the intervals in the messages table, which expires items by TTL (keys.ts). Cheap on purpose: ingest reads a device's calculators once (cached) and one
  * state item per (calc, device) per batch, writes that item once per batch (conditional on its
  * version: two writers never lose an update) and one item per changed interval; nothing per message.
  * The state item is the calculator-side link too, so the tick and the API read all of a
@@ -19,6 +19,8 @@ export class DynamoCalcRepository implements CalcRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    /** The messages table (it has DynamoDB TTL on `ttl`): the intervals live there. */
+    private readonly intervalTable: string,
     private readonly now: () => number = () => Date.now() / 1000,
   ) {}
 
@@ -65,7 +67,7 @@ export class DynamoCalcRepository implements CalcRepository {
   async unassign(calcId: number, deviceId: number): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcsOfDevice(deviceId), sk: pad(calcId) } }));
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcStates(calcId), sk: pad(deviceId) } }));
-    const ids = (await queryAll(this.doc, this.table, PK.intervals(calcId, deviceId))).map((i) => Number(i.sk));
+    const ids = (await queryAll(this.doc, this.intervalTable, PK.intervals(calcId, deviceId))).map((i) => Number(i.sk));
     await this.deleteIntervals(calcId, deviceId, ids);
   }
 
@@ -114,7 +116,7 @@ export class DynamoCalcRepository implements CalcRepository {
     do {
       const r = await this.doc.send(
         new QueryCommand({
-          TableName: this.table,
+          TableName: this.intervalTable,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
           ExpressionAttributeValues: {
             ':pk': PK.intervals(calcId, deviceId),
@@ -140,7 +142,7 @@ export class DynamoCalcRepository implements CalcRepository {
     for (const iv of intervals) {
       await this.doc.send(
         new UpdateCommand({
-          TableName: this.table,
+          TableName: this.intervalTable,
           Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(iv.id) },
           UpdateExpression: 'SET iv = :iv, #ttl = :ttl',
           ExpressionAttributeNames: { '#ttl': 'ttl' },
@@ -151,12 +153,13 @@ export class DynamoCalcRepository implements CalcRepository {
   }
 
   async deleteIntervals(calcId: number, deviceId: number, ids: readonly number[]): Promise<void> {
-    for (const id of ids) await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) } }));
+    for (const id of ids)
+      await this.doc.send(new DeleteCommand({ TableName: this.intervalTable, Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) } }));
   }
 
   async setUserFields(calcId: number, deviceId: number, id: number, fields: Readonly<Record<string, string | number | boolean | null>>): Promise<void> {
     const key = { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) };
-    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: key }));
+    const r = await this.doc.send(new GetCommand({ TableName: this.intervalTable, Key: key }));
     if (!r.Item) return;
     const user: Record<string, unknown> = { ...(r.Item.user as object) };
     for (const [k, v] of Object.entries(fields)) {
@@ -165,7 +168,7 @@ export class DynamoCalcRepository implements CalcRepository {
     }
     await this.doc.send(
       new UpdateCommand({
-        TableName: this.table,
+        TableName: this.intervalTable,
         Key: key,
         UpdateExpression: 'SET #u = :u',
         ExpressionAttributeNames: { '#u': 'user' },

@@ -19,7 +19,6 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   calculators                          calc                    <id>
  *   calculators of a device              calc#d#<device>         <calc id>
  *   (calc, device) state and progress    calc#c#<calc>           <device id>
- *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>
  *   commands of a device                 cmd#<device>            <command id>
  *   queued commands and kicks            pending                 cmd#<ident>#<id> | kick#<channel>#<connection>
  *   connection snapshots                 conn#<channel>          <listener>#<chunk>
@@ -32,6 +31,7 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   stream log / dropped batches         slog#<stream> / sdrop#<stream>    <ms>#… / <batch sk>
  * messages table
  *   message packs                        d#<device> | c#<channel> | i#<ident>   <first ms>#<hash>
+ *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>
  */
 
 /** Ids in sort keys: fixed width so that they sort as numbers. */

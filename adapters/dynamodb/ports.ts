@@ -48,7 +48,7 @@ export function dynamoPorts(
     streamState: new DynamoStreamStateRepository(doc, tables.registry),
     geofences: new DynamoGeofenceRepository(doc, tables.registry),
     plugins: new DynamoPluginRepository(doc, tables.registry),
-    calcs: new DynamoCalcRepository(doc, tables.registry, () => clock.now()),
+    calcs: new DynamoCalcRepository(doc, tables.registry, tables.messages, () => clock.now()),
     bus: options.bus ?? NO_BUS,
     deadLetters: options.deadLetters,
     clock,

@@ -31,7 +31,7 @@ describe('lib/TelematicsHub (template snapshot)', () => {
 
   it('bundles every handler with esbuild (no placeholder assets)', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => String(f.Properties.Runtime).startsWith('nodejs'));
-    expect(functions).toHaveLength(8);
+    expect(functions).toHaveLength(9);
     const manifest = JSON.parse(readFileSync(join(outdir, 'TelematicsHub.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
     for (const fn of functions) {
       const asset = manifest.files[String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')];

@@ -71,6 +71,13 @@ export function calcRoutes(calcs: CalcService, intervals: IntervalService): Rout
       result: CalcAssignmentSchema,
       handler: async (c) => listResult(await calcs.assignments(c.params.sel, c.params.target, c.access), c.req.query),
     },
+    ...intervalRoutes(intervals, tag),
+  ];
+}
+
+/** The intervals of assigned pairs: read and export, user fields, deletion. */
+function intervalRoutes(intervals: IntervalService, tag: string): Route[] {
+  return [
     {
       method: 'GET',
       path: INTERVALS,
