@@ -5,6 +5,9 @@ import { compileCalc } from './calcs/index.js';
 import type { IngestedMessage } from './ingest.js';
 import type { Device } from './schemas/devices.js';
 
+/** Devices of a batch whose calculators run at the same time. */
+const CONCURRENT_DEVICES = 16;
+
 export interface CalcStageDeps extends CalcStoreDeps {
   /** How long a device's calculators and a compiled calculator are reused (ms; default 2 minutes, like plugin chains). */
   readonly cacheMs?: number;
@@ -55,12 +58,18 @@ export class CalcStage {
       if (d) d.messages.push(message);
       else byDevice.set(device.id, { device, messages: [message] });
     }
-    for (const { device, messages } of byDevice.values()) {
-      const calcIds = await this.links.get(device.id, (id) => this.d.calcs.calcsOf(id));
-      for (const calcId of calcIds) {
-        const entry = await this.entry(calcId);
-        if (entry) await this.runPair(entry, device, messages);
-      }
+    // devices are independent: several at a time (each pair's reads and writes stay in order)
+    const work = [...byDevice.values()];
+    for (let i = 0; i < work.length; i += CONCURRENT_DEVICES) {
+      await Promise.all(work.slice(i, i + CONCURRENT_DEVICES).map(({ device, messages }) => this.runDevice(device, messages)));
+    }
+  }
+
+  private async runDevice(device: Device, messages: readonly Message[]): Promise<void> {
+    const calcIds = await this.links.get(device.id, (id) => this.d.calcs.calcsOf(id));
+    for (const calcId of calcIds) {
+      const entry = await this.entry(calcId);
+      if (entry) await this.runPair(entry, device, messages);
     }
   }
 
