@@ -3,10 +3,11 @@ import { TtlCache } from './cache.js';
 import { advance, type CalcEntry, type CalcStoreDeps, commitPair, contextOf } from './calc-store.js';
 import { compileCalc } from './calcs/index.js';
 import type { IngestedMessage } from './ingest.js';
+import type { CalcStateRecord } from './ports.js';
 import type { Device } from './schemas/devices.js';
 
-/** Devices of a batch whose calculators run at the same time. */
-const CONCURRENT_DEVICES = 16;
+/** (calc, device) pairs of a batch that run at the same time (different pairs are independent). */
+const CONCURRENT_PAIRS = 16;
 
 export interface CalcStageDeps extends CalcStoreDeps {
   /** How long a device's calculators and a compiled calculator are reused (ms; default 2 minutes, like plugin chains). */
@@ -58,23 +59,36 @@ export class CalcStage {
       if (d) d.messages.push(message);
       else byDevice.set(device.id, { device, messages: [message] });
     }
-    // devices are independent: several at a time (each pair's reads and writes stay in order)
-    const work = [...byDevice.values()];
-    for (let i = 0; i < work.length; i += CONCURRENT_DEVICES) {
-      await Promise.all(work.slice(i, i + CONCURRENT_DEVICES).map(({ device, messages }) => this.runDevice(device, messages)));
+    const pairs: { entry: CalcEntry; device: Device; messages: Message[] }[] = [];
+    for (const { device, messages } of byDevice.values()) {
+      for (const calcId of await this.links.get(device.id, (id) => this.d.calcs.calcsOf(id))) {
+        const entry = await this.entry(calcId);
+        if (entry) pairs.push({ entry, device, messages });
+      }
+    }
+    if (pairs.length === 0) return;
+    // the batch's states in a few requests, then the pairs several at a time (each pair's writes stay in order)
+    const states = new Map(
+      (await this.d.calcs.getStates(pairs.map((p) => ({ calcId: p.entry.calc.id, deviceId: p.device.id })))).map((r) => [`${r.calcId}#${r.deviceId}`, r]),
+    );
+    for (let i = 0; i < pairs.length; i += CONCURRENT_PAIRS) {
+      await Promise.all(
+        pairs.slice(i, i + CONCURRENT_PAIRS).map((p) => {
+          const record = states.get(`${p.entry.calc.id}#${p.device.id}`);
+          return record?.synced ? this.runPair(p.entry, p.device, p.messages, record) : undefined;
+        }),
+      );
     }
   }
 
-  private async runDevice(device: Device, messages: readonly Message[]): Promise<void> {
-    const calcIds = await this.links.get(device.id, (id) => this.d.calcs.calcsOf(id));
-    for (const calcId of calcIds) {
-      const entry = await this.entry(calcId);
-      if (entry) await this.runPair(entry, device, messages);
-    }
-  }
-
-  private async runPair(entry: CalcEntry, device: Device, messages: readonly Message[]): Promise<void> {
+  private async runPair(entry: CalcEntry, device: Device, messages: readonly Message[], prefetched: CalcStateRecord): Promise<void> {
     const ctx = await contextOf(this.d, device);
-    await commitPair(this.d, entry, device.id, async (record) => (record.synced ? advance(this.d, entry, device.id, record.state, messages, ctx) : null));
+    await commitPair(
+      this.d,
+      entry,
+      device.id,
+      async (record) => (record.synced ? advance(this.d, entry, device.id, record.state, messages, ctx) : null),
+      prefetched,
+    );
   }
 }

@@ -64,9 +64,11 @@ export async function commitPair(
   entry: CalcEntry,
   deviceId: number,
   work: (record: CalcStateRecord) => Promise<PairChange | null>,
+  /** The state already read (a batch read); later attempts read it again. */
+  prefetched?: CalcStateRecord,
 ): Promise<{ record: CalcStateRecord; change: PairChange } | null> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const record = await d.calcs.getState(entry.calc.id, deviceId);
+    const record = attempt === 0 && prefetched ? prefetched : await d.calcs.getState(entry.calc.id, deviceId);
     if (!record) return null;
     const change = await work(record);
     if (!change) return null;

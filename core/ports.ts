@@ -359,6 +359,8 @@ export interface CalcRepository {
   /** The states of a calculator's devices (one query: the API and the tick). */
   statesOf(calcId: number): Promise<CalcStateRecord[]>;
   getState(calcId: number, deviceId: number): Promise<CalcStateRecord | undefined>;
+  /** Several states in few requests (ingest reads a batch's pairs at once); missing pairs are left out. */
+  getStates(pairs: readonly { readonly calcId: number; readonly deviceId: number }[]): Promise<CalcStateRecord[]>;
   /** Writes `record` as version `record.version + 1` if the stored one is still `record.version`; false when another writer came first. */
   putState(record: CalcStateRecord): Promise<boolean>;
   /** Intervals by id (≈ begin in ms), oldest first (or newest with reverse); expired ones are left out. */

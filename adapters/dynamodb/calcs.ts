@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { initialState } from '../../core/calcs/index.js';
 import type { Interval, IntervalState } from '../../core/calcs/types.js';
 import type { CalcRepository, CalcStateRecord, StoredInterval } from '../../core/ports.js';
@@ -82,6 +82,21 @@ export class DynamoCalcRepository implements CalcRepository {
   async getState(calcId: number, deviceId: number): Promise<CalcStateRecord | undefined> {
     const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.calcStates(calcId), sk: pad(deviceId) }, ConsistentRead: true }));
     return r.Item ? record(calcId, r.Item) : undefined;
+  }
+
+  async getStates(pairs: readonly { readonly calcId: number; readonly deviceId: number }[]): Promise<CalcStateRecord[]> {
+    const out: CalcStateRecord[] = [];
+    for (let i = 0; i < pairs.length; i += 100) {
+      let keys: Record<string, unknown>[] = pairs.slice(i, i + 100).map((p) => ({ pk: PK.calcStates(p.calcId), sk: pad(p.deviceId) }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`BatchGetItem left ${keys.length} state(s) unread after ${attempt} attempts`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of r.Responses?.[this.table] ?? []) out.push(record(Number(String(item.pk).split('#')[2]), item));
+        keys = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return out;
   }
 
   async putState(rec: CalcStateRecord): Promise<boolean> {
