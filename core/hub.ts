@@ -2,6 +2,7 @@ import { json } from './api/http.js';
 import { openApiDocument } from './api/openapi.js';
 import { type Route, Router } from './api/router.js';
 import { activityRoutes } from './api/routes/activity.js';
+import { calcRoutes } from './api/routes/calcs.js';
 import { channelRoutes } from './api/routes/channels.js';
 import { commandRoutes } from './api/routes/commands.js';
 import { deadLetterRoutes } from './api/routes/dead-letters.js';
@@ -12,6 +13,8 @@ import { protocolRoutes } from './api/routes/protocols.js';
 import { settingRoutes } from './api/routes/settings.js';
 import { streamRoutes } from './api/routes/streams.js';
 import { tokenRoutes } from './api/routes/tokens.js';
+import { CalcStage } from './calc-stage.js';
+import { CalcSync } from './calc-sync.js';
 import type { GeofenceIndex } from './geofences/index.js';
 import { type IngestedMessage, IngestService } from './ingest.js';
 import type { Logger } from './logger.js';
@@ -20,6 +23,7 @@ import { MessageService } from './messages/service.js';
 import { PluginStage } from './plugin-stage.js';
 import type {
   Bus,
+  CalcRepository,
   ChannelRepository,
   Clock,
   CommandRepository,
@@ -42,6 +46,7 @@ import type {
 } from './ports.js';
 import type { Access } from './registry/access.js';
 import type { Authenticator } from './registry/auth.js';
+import { CalcService } from './registry/calcs.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
 import { ConnectionService, DeviceLogService } from './registry/connections.js';
@@ -50,6 +55,7 @@ import { DeviceTyping } from './registry/device-typing.js';
 import { DeviceService } from './registry/devices.js';
 import { GeofenceLookup } from './registry/geofence-lookup.js';
 import { GeofenceService } from './registry/geofences.js';
+import { IntervalService } from './registry/intervals.js';
 import { PluginService } from './registry/plugins.js';
 import { SettingsService } from './registry/settings.js';
 import { StreamService } from './registry/streams.js';
@@ -76,6 +82,7 @@ export interface HubPorts {
   readonly streamState: StreamStateRepository;
   readonly geofences: GeofenceRepository;
   readonly plugins: PluginRepository;
+  readonly calcs: CalcRepository;
   /** Where stream batches go (EventBridge, or the local bus). */
   readonly bus: Bus;
   /** The ingest dead-letter queue, when the deployment exposes it. */
@@ -105,6 +112,8 @@ export interface HubSettings {
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
   /** Dropped stream batches were put back: drain that stream now (local mode). */
   readonly onStreamReplay?: (streamId: number) => void;
+  /** A calculator assignment needs its history calculated (local mode: run the backfill now). */
+  readonly onCalcsUnsynced?: () => void;
 }
 
 export interface HubServices {
@@ -121,6 +130,10 @@ export interface HubServices {
   readonly streams: StreamService;
   readonly geofences: GeofenceService;
   readonly plugins: PluginService;
+  readonly calcs: CalcService;
+  readonly intervals: IntervalService;
+  /** The calculators' backfill and tick (a timer locally, a scheduled Lambda on AWS). */
+  readonly calcSync: CalcSync;
   readonly settings: SettingsService;
   readonly fanout: StreamFanout;
   /** Calculators' interval events and connects/disconnects, to the streams with source "intervals". */
@@ -170,6 +183,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     onQueued: settings.onCommandQueued,
   });
   const onStored = settings.onStored;
+  const calc = calculators(ports, settings, { messages, geofences: geofenceIndex, selectDevices, fanout });
   const ingest = new IngestService({
     devices: ports.devices,
     channels: ports.channels,
@@ -182,6 +196,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
     plugins: new PluginStage({ plugins: ports.plugins, geofences: geofenceIndex, messages, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
     onStored: async (batch) => {
+      await calc.stage.process(batch);
       await fanout.publish(batch);
       await onStored?.(batch);
     },
@@ -201,9 +216,9 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     streams,
     geofences,
     plugins,
+    ...calc.services,
     settings: settingsService,
     fanout,
-    deviceEvents: { publish: fanout.publishEvents },
     ingest,
   };
   const routes = apiRoutes(services, settings.version);
@@ -241,6 +256,7 @@ function deviceService(
     clock: ports.clock,
     defaultMessagesTtl: settings.defaultTtl?.device,
     plugins: ports.plugins,
+    calcs: ports.calcs,
     geofences,
     onChange: settings.onRegistryChange,
   });
@@ -314,6 +330,36 @@ function analytics(
   return { geofences, plugins };
 }
 
+/** Calculators (API, ingest stage, backfill and tick); a change drops the stage's cached assignments and definitions. */
+function calculators(
+  ports: HubPorts,
+  settings: HubSettings,
+  d: {
+    messages: MessageService;
+    geofences: () => Promise<GeofenceIndex>;
+    selectDevices: (sel: string, access: Access) => Promise<Device[]>;
+    fanout: StreamFanout;
+  },
+): { services: Pick<HubServices, 'calcs' | 'intervals' | 'calcSync' | 'deviceEvents'>; stage: CalcStage } {
+  const deviceEvents: DeviceEventSink = { publish: (events) => d.fanout.publishEvents(events) };
+  const store = { calcs: ports.calcs, messages: d.messages, geofences: d.geofences, events: deviceEvents, logger: ports.logger };
+  const stage = new CalcStage(store);
+  const sync = new CalcSync({ ...store, devices: ports.devices, clock: ports.clock, entry: (id) => stage.entry(id) });
+  const calcs = new CalcService({
+    calcs: ports.calcs,
+    geofences: ports.geofences,
+    ids: ports.ids,
+    selectDevices: d.selectDevices,
+    onChange: () => {
+      stage.invalidate();
+      settings.onRegistryChange?.();
+    },
+    onUnsynced: settings.onCalcsUnsynced,
+  });
+  const intervals = new IntervalService({ calcs, repo: ports.calcs, events: deviceEvents });
+  return { services: { calcs, intervals, calcSync: sync, deviceEvents }, stage };
+}
+
 /** Every route, and the OpenAPI document generated from them. */
 function apiRoutes(s: Omit<HubServices, 'auth' | 'routes' | 'router'>, version: string | undefined): Route[] {
   const routes: Route[] = [
@@ -325,6 +371,7 @@ function apiRoutes(s: Omit<HubServices, 'auth' | 'routes' | 'router'>, version: 
     ...streamRoutes(s.streams),
     ...geofenceRoutes(s.geofences),
     ...pluginRoutes(s.plugins),
+    ...calcRoutes(s.calcs, s.intervals),
     ...protocolRoutes(),
     ...tokenRoutes(s.tokens),
     ...deadLetterRoutes(s.ports.deadLetters),

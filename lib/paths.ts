@@ -14,7 +14,7 @@ export function packageRoot(): string {
 }
 
 /** The Lambda handlers the stack deploys (`lambdas/<name>/handler.ts`). */
-export type HandlerName = 'ingest' | 'api' | 'authorizer' | 'streams' | 'live' | 'live-push' | 'archive';
+export type HandlerName = 'ingest' | 'api' | 'authorizer' | 'streams' | 'live' | 'live-push' | 'archive' | 'calcs-tick';
 
 /** Source entry of a Lambda handler (bundled by esbuild at synth). */
 export function handlerEntry(name: HandlerName): string {

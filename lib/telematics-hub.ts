@@ -4,6 +4,7 @@ import { FlowLogTrafficType, type IVpc } from 'aws-cdk-lib/aws-ec2';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HubArchive } from './archive.js';
+import { HubCalcs } from './calcs.js';
 import { HubChannels } from './channels.js';
 import { HUB_DEFAULTS, retentionDays } from './config.js';
 import { HubConsole } from './console.js';
@@ -106,6 +107,7 @@ export class TelematicsHub extends Construct {
   readonly storage: HubStorage;
   readonly streams: HubStreams;
   readonly ingest: HubIngest;
+  readonly calcs: HubCalcs;
   readonly channels: HubChannels;
   readonly api: HubRegistryApi;
   readonly console?: HubConsole;
@@ -136,6 +138,7 @@ export class TelematicsHub extends Construct {
       timeout: Duration.seconds(props.ingestTimeoutSeconds ?? p.ingestTimeoutSeconds),
       logRetention,
     });
+    this.calcs = new HubCalcs(this, 'Calcs', { storage: this.storage, eventBus: this.streams.bus, logRetention });
     this.channels = new HubChannels(this, 'Channels', {
       storage: this.storage,
       queue: this.ingest.queue,
@@ -180,6 +183,7 @@ export class TelematicsHub extends Construct {
       this.archive = new HubArchive(this, 'Archive', { storage: this.storage, afterDays: coldAfter, removalPolicy: props.dataRemovalPolicy, logRetention });
       this.archive.attach(this.api.function, 'readWrite');
       this.archive.attach(this.ingest.function, 'read');
+      this.archive.attach(this.calcs.function, 'read'); // backfill and late data read history older than the hot tier
     }
     if (props.console ?? d.console)
       this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention, tileUrl: props.tileUrl, liveUrl: this.live?.url });

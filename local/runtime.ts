@@ -25,6 +25,7 @@ import type { FrameBatcher } from '../listener/batcher.js';
 import type { ListenerView } from '../listener/channel-listeners.js';
 import type { CommandDispatcher } from '../listener/command-dispatcher.js';
 import { type LocalListener, startLocalListener } from '../listener/local-listener.js';
+import { CalcTimer } from './calc-timer.js';
 import { lockDataDir } from './data-lock.js';
 import { localContext, startApiServer } from './http-server.js';
 import { LiveFeed } from './live.js';
@@ -51,6 +52,8 @@ export interface LocalHubOptions {
   readonly defaultChannel?: boolean;
   /** How often listeners re-read the channel list (ms). */
   readonly channelSyncMs?: number;
+  /** How often the calculators' backfill and tick run (ms; default 10 s). */
+  readonly calcTickMs?: number;
   readonly flushMs?: number;
   /** How often listeners look for queued commands (ms). */
   readonly commandPollMs?: number;
@@ -239,6 +242,7 @@ async function wireServices(
   const archive = coldAfter > 0 ? new FilePackArchive(join(dir, 'archive')) : undefined;
   const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters, archive });
   let joinersSync: (() => Promise<void>) | undefined;
+  let calcTimer: CalcTimer | undefined;
   services = createHub(ports, {
     publicHost: opts.host,
     portRange: opts.portRange ?? [5027, 5046],
@@ -253,6 +257,7 @@ async function wireServices(
       await sockets.publish(batch);
     },
     onStreamReplay: (id) => bus.kick(id, true),
+    onCalcsUnsynced: () => calcTimer?.kick(),
     portAvailable: (port, transport) => canListen(opts.host, port, transport),
     version: opts.version,
     coldHistoryAfterDays: archive ? coldAfter : undefined,
@@ -269,6 +274,8 @@ async function wireServices(
     (s) => s.close(),
   );
   bus.attach(streams.delivery, opts.streamSweepMs ?? 1000);
+  const hub = services;
+  calcTimer = t.add('calculator timer', new CalcTimer(() => hub.calcSync.run(), opts.calcTickMs ?? 10_000, logger), (c) => c.close());
   joinersSync = () => streams.joiners.sync();
   await joinersSync();
   return { services, ports, live, sockets };

@@ -16,6 +16,9 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   geofences                            geofence                <id>
  *   plugins                              plugin                  <id>
  *   plugins of a device / devices of one plug#d#<device> / plug#p#<plugin>  <plugin id> / <device id>
+ *   calculators                          calc                    <id>
+ *   calculators of a device              calc#d#<device>         <calc id>
+ *   (calc, device) state and progress    calc#c#<calc>           <device id>
  *   commands of a device                 cmd#<device>            <command id>
  *   queued commands and kicks            pending                 cmd#<ident>#<id> | kick#<channel>#<connection>
  *   connection snapshots                 conn#<channel>          <listener>#<chunk>
@@ -31,6 +34,7 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   live index: who watches a device     wslive                  <device id, 12 digits>#<connection id>#<topic>
  * messages table
  *   message packs                        d#<device> | c#<channel> | i#<ident>   <first ms>#<hash>
+ *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>
  */
 
 /** Ids in sort keys: fixed width so that they sort as numbers. */
@@ -49,6 +53,10 @@ export const PK = {
   plugin: 'plugin',
   pluginsOfDevice: (deviceId: number) => `plug#d#${deviceId}`,
   devicesOfPlugin: (pluginId: number) => `plug#p#${pluginId}`,
+  calc: 'calc',
+  calcsOfDevice: (deviceId: number) => `calc#d#${deviceId}`,
+  calcStates: (calcId: number) => `calc#c#${calcId}`,
+  intervals: (calcId: number, deviceId: number) => `civ#${calcId}#${deviceId}`,
   commands: (deviceId: number) => `cmd#${deviceId}`,
   pending: 'pending',
   connections: (channelId: number) => `conn#${channelId}`,
@@ -77,6 +85,8 @@ export const SK = {
   kickPrefix: 'kick#',
   liveWatch: (deviceId: number, connectionId: string, topic: string) => `${pad(deviceId)}#${connectionId}#${topic}`,
   liveWatchesOf: (deviceId: number) => `${pad(deviceId)}#`,
+  /** Interval ids are milliseconds of their begin: 16 digits sort as numbers. */
+  interval: (id: number) => String(id).padStart(16, '0'),
   /** Items with one row per partition. */
   single: '_',
 } as const;

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HubPorts } from '../../core/hub.js';
 import type { Logger } from '../../core/logger.js';
 import { type Bus, type Clock, type DeadLetterStore, type PackArchive, systemClock } from '../../core/ports.js';
+import { DynamoCalcRepository } from './calcs.js';
 import type { TableNames } from './client.js';
 import { DynamoCommandRepository } from './commands.js';
 import { DynamoConnectionDirectory } from './connections.js';
@@ -48,6 +49,7 @@ export function dynamoPorts(
     streamState: new DynamoStreamStateRepository(doc, tables.registry),
     geofences: new DynamoGeofenceRepository(doc, tables.registry),
     plugins: new DynamoPluginRepository(doc, tables.registry),
+    calcs: new DynamoCalcRepository(doc, tables.registry, tables.messages, () => clock.now()),
     bus: options.bus ?? NO_BUS,
     deadLetters: options.deadLetters,
     clock,

@@ -3,6 +3,7 @@ import { ConflictError, ValidationError } from '../errors.js';
 import type { GeofenceIndex } from '../geofences/index.js';
 import type { MessagePage, MessageService } from '../messages/service.js';
 import type {
+  CalcRepository,
   Clock,
   CommandRepository,
   DeviceLogRepository,
@@ -34,6 +35,8 @@ export interface DeviceServiceDeps {
   readonly settings?: Pick<SettingsRepository, 'drop'>;
   /** A deleted device leaves its plugins. */
   readonly plugins?: Pick<PluginRepository, 'pluginsOf' | 'unassign'>;
+  /** A deleted device leaves its calculators (their states and intervals go). */
+  readonly calcs?: Pick<CalcRepository, 'calcsOf' | 'unassign'>;
   /** The geofences, for `geofence('name')` in a messages filter. */
   readonly geofences?: () => Promise<GeofenceIndex>;
   /** messages_ttl of devices created without one (s). */
@@ -138,6 +141,7 @@ export class DeviceService {
       await this.deps.messages.drop('device', d.id);
       await this.deps.settings?.drop(d.id);
       for (const link of (await this.deps.plugins?.pluginsOf(d.id)) ?? []) await this.deps.plugins?.unassign(link.pluginId, d.id);
+      for (const calcId of (await this.deps.calcs?.calcsOf(d.id)) ?? []) await this.deps.calcs?.unassign(calcId, d.id);
     }
     this.deps.onChange?.();
     return targets;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { compileExpression, ExpressionError } from '../expressions/index.js';
-import { IdSchema } from './common.js';
+import { IdSchema, QueryBool, QueryFields, QueryInt, QueryNumber } from './common.js';
 
 /** Limits of a calculator definition. */
 export const MAX_SELECTORS = 10;
@@ -163,3 +163,42 @@ export type Calc = z.output<typeof CalcSchema>;
 export type CalcDefinition = Omit<Calc, 'id'>;
 export type CalcSelector = Selector;
 export type CalcCounter = Counter;
+
+/** `GET /gw/calcs/{sel}/devices/{sel}`: an assignment and its backfill progress. */
+export const CalcAssignmentSchema = z.object({
+  calc_id: IdSchema,
+  device_id: IdSchema,
+  /** The device's stored history is calculated (new messages update it as they arrive). */
+  synced: z.boolean(),
+  /** Unix seconds: the time of the newest message calculated so far (backfill progress). */
+  updated: z.number().nullable(),
+});
+export type CalcAssignment = z.infer<typeof CalcAssignmentSchema>;
+
+/** A stored interval: the engine's fields, the counters, and user fields attached with PUT. */
+export const IntervalSchema = z
+  .object({ id: IdSchema, calc_id: IdSchema, device_id: IdSchema, begin: z.number(), end: z.number(), duration: z.number(), active: z.boolean() })
+  .catchall(z.unknown());
+
+/** `GET .../intervals/{isel}`: `from`/`to` bound begin and end; `format` exports. */
+export const IntervalsQuerySchema = z
+  .object({
+    from: QueryNumber.optional(),
+    to: QueryNumber.optional(),
+    count: QueryInt.pipe(z.number().int().min(1).max(100000)).optional(),
+    reverse: QueryBool.optional(),
+    fields: QueryFields.optional(),
+    format: z.enum(['json', 'csv', 'gpx']).optional(),
+  })
+  .strict();
+export type IntervalsQuery = z.output<typeof IntervalsQuerySchema>;
+
+/** `PUT .../intervals/{isel}`: user fields (names not those of the engine). */
+export const IntervalUpdateSchema = z.record(z.string(), z.union([z.string().max(4096), z.number(), z.boolean(), z.null()])).superRefine((r, ctx) => {
+  const names = Object.keys(r);
+  if (names.length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 user fields' });
+  for (const n of names) {
+    if ((INTERVAL_FIELDS as readonly string[]).includes(n)) ctx.addIssue({ code: 'custom', path: [n], message: 'is a field of every interval' });
+    else if (!/^[A-Za-z0-9_.-]{1,128}$/.test(n)) ctx.addIssue({ code: 'custom', path: [n], message: 'names are 1 to 128 letters, digits, _ . -' });
+  }
+});

@@ -31,8 +31,8 @@ describe('lib/TelematicsHub (template snapshot)', () => {
 
   it('bundles every handler with esbuild (no placeholder assets)', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => String(f.Properties.Runtime).startsWith('nodejs'));
-    // registry, authorizer, ingest, five stream functions, live push (route + push), and the history archiver (cold history is on in the default profile)
-    expect(functions).toHaveLength(11);
+    // registry, authorizer, ingest, five stream functions, live push (route + push), the history archiver (cold history is on in the default profile), the calculators' tick
+    expect(functions).toHaveLength(12);
     const manifest = JSON.parse(readFileSync(join(outdir, 'TelematicsHub.assets.json'), 'utf8')) as { files: Record<string, { source: { path: string } }> };
     for (const fn of functions) {
       const asset = manifest.files[String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')];

@@ -82,16 +82,16 @@ describe('lib/TelematicsHub (synthesized template)', () => {
         'AWS::ElasticLoadBalancingV2::LoadBalancer': 1,
         'AWS::ElasticLoadBalancingV2::TargetGroup': 20,
         'AWS::Events::EventBus': 1,
-        'AWS::Events::Rule': 8,
-        'AWS::IAM::Policy': 15,
-        'AWS::IAM::Role': 16,
+        'AWS::Events::Rule': 9,
+        'AWS::IAM::Policy': 16,
+        'AWS::IAM::Role': 17,
         'AWS::KMS::Key': 1,
         'AWS::Lambda::EventInvokeConfig': 7,
         'AWS::Lambda::EventSourceMapping': 1,
-        'AWS::Lambda::Function': 12,
+        'AWS::Lambda::Function': 13,
         'AWS::Lambda::LayerVersion': 1,
-        'AWS::Lambda::Permission': 25,
-        'AWS::Logs::LogGroup': 16,
+        'AWS::Lambda::Permission': 26,
+        'AWS::Logs::LogGroup': 17,
         'AWS::S3::Bucket': 3,
         'AWS::S3::BucketPolicy': 3,
         'AWS::SNS::Subscription': 1,
@@ -106,7 +106,7 @@ describe('lib/TelematicsHub (synthesized template)', () => {
 
     it('runs every hub function on Node 22, ARM64, X-Ray, JSON logs, with its own role and no AWS managed policy', () => {
       const hubFunctions = resourcesOf(json, 'AWS::Lambda::Function').filter(([k]) => k.startsWith('Hub'));
-      expect(hubFunctions).toHaveLength(11);
+      expect(hubFunctions).toHaveLength(12);
       for (const [, fn] of hubFunctions) {
         expect(fn.Properties).toMatchObject({
           Runtime: 'nodejs22.x',
@@ -297,6 +297,16 @@ describe('lib/TelematicsHub (synthesized template)', () => {
       expect(schedule.Targets.map((x: any) => x.Arn['Fn::GetAtt'][0]).sort()).toEqual(
         streamTypes.map((s) => ref(new RegExp(`^HubStreams${s}Function[0-9A-F]{8}$`), 'AWS::Lambda::Function')).sort(),
       );
+    });
+    it('runs the calculators backfill and tick each minute, with both tables and the hub bus', () => {
+      const schedule = resource(/^HubCalcsTickSchedule/, 'AWS::Events::Rule').Properties;
+      expect(schedule.ScheduleExpression).toBe('rate(1 minute)');
+      expect(schedule.Targets).toHaveLength(1);
+      const fnId = ref(/^HubCalcsTickFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function');
+      expect(schedule.Targets[0].Arn['Fn::GetAtt'][0]).toBe(fnId);
+      expect(schedule.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+      const env = resource(/^HubCalcsTickFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function').Properties.Environment.Variables;
+      expect(Object.keys(env)).toEqual(expect.arrayContaining(['HUB_TABLE_REGISTRY', 'HUB_TABLE_MESSAGES', 'HUB_EVENT_BUS_NAME']));
     });
     it('sends failed asynchronous invocations of stream functions to the streams DLQ', () => {
       const dlq = ref(/^HubStreamsDeadLetters/, 'AWS::SQS::Queue');

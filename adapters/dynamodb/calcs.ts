@@ -1,0 +1,210 @@
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { initialState } from '../../core/calcs/index.js';
+import type { Interval, IntervalState } from '../../core/calcs/types.js';
+import type { CalcRepository, CalcStateRecord, StoredInterval } from '../../core/ports.js';
+import type { Calc } from '../../core/schemas/calcs.js';
+import { isConditionFailed } from './errors.js';
+import { PK, pad, SK } from './keys.js';
+import { queryAll } from './registry.js';
+
+/**
+ * Calculators (`calc`/<id>), their devices from both sides and the (calc, device) state in the
+ * registry table; the intervals in the messages table, which expires items by TTL (keys.ts). Cheap on purpose: ingest reads a device's calculators once (cached) and one
+ * state item per (calc, device) per batch, writes that item once per batch (conditional on its
+ * version: two writers never lose an update) and one item per changed interval; nothing per message.
+ * The state item is the calculator-side link too, so the tick and the API read all of a
+ * calculator's states in one query.
+ */
+export class DynamoCalcRepository implements CalcRepository {
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+    /** The messages table (it has DynamoDB TTL on `ttl`): the intervals live there. */
+    private readonly intervalTable: string,
+    private readonly now: () => number = () => Date.now() / 1000,
+  ) {}
+
+  async create(calc: Calc): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { pk: PK.calc, sk: pad(calc.id), ...calc }, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  }
+
+  async get(id: number): Promise<Calc | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.calc, sk: pad(id) } }));
+    return r.Item ? strip(r.Item) : undefined;
+  }
+
+  async list(): Promise<Calc[]> {
+    return (await queryAll(this.doc, this.table, PK.calc)).map(strip);
+  }
+
+  async update(calc: Calc): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.calc, sk: pad(calc.id), ...calc } }));
+  }
+
+  async delete(calc: Calc): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calc, sk: pad(calc.id) } }));
+  }
+
+  async assign(calcId: number, deviceId: number): Promise<boolean> {
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.calcsOfDevice(deviceId), sk: pad(calcId) } }));
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: PK.calcStates(calcId), sk: pad(deviceId), s: JSON.stringify(initialState()), synced: false, updated: null, ver: 1 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async unassign(calcId: number, deviceId: number): Promise<void> {
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcsOfDevice(deviceId), sk: pad(calcId) } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcStates(calcId), sk: pad(deviceId) } }));
+    const ids = (await queryAll(this.doc, this.intervalTable, PK.intervals(calcId, deviceId))).map((i) => Number(i.sk));
+    await this.deleteIntervals(calcId, deviceId, ids);
+  }
+
+  async calcsOf(deviceId: number): Promise<number[]> {
+    return (await queryAll(this.doc, this.table, PK.calcsOfDevice(deviceId))).map((i) => Number(i.sk));
+  }
+
+  async statesOf(calcId: number): Promise<CalcStateRecord[]> {
+    return (await queryAll(this.doc, this.table, PK.calcStates(calcId))).map((i) => record(calcId, i));
+  }
+
+  async getState(calcId: number, deviceId: number): Promise<CalcStateRecord | undefined> {
+    const r = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: PK.calcStates(calcId), sk: pad(deviceId) }, ConsistentRead: true }));
+    return r.Item ? record(calcId, r.Item) : undefined;
+  }
+
+  async getStates(pairs: readonly { readonly calcId: number; readonly deviceId: number }[]): Promise<CalcStateRecord[]> {
+    const out: CalcStateRecord[] = [];
+    for (let i = 0; i < pairs.length; i += 100) {
+      let keys: Record<string, unknown>[] = pairs.slice(i, i + 100).map((p) => ({ pk: PK.calcStates(p.calcId), sk: pad(p.deviceId) }));
+      for (let attempt = 0; keys.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`BatchGetItem left ${keys.length} state(s) unread after ${attempt} attempts`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+        const r = await this.doc.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of r.Responses?.[this.table] ?? []) out.push(record(Number(String(item.pk).split('#')[2]), item));
+        keys = (r.UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+    }
+    return out;
+  }
+
+  async putState(rec: CalcStateRecord): Promise<boolean> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: PK.calcStates(rec.calcId),
+            sk: pad(rec.deviceId),
+            s: JSON.stringify(rec.state),
+            synced: rec.synced,
+            updated: rec.updated,
+            ver: rec.version + 1,
+          },
+          // an unassigned pair is not brought back: the item must exist, at the version read
+          ConditionExpression: 'ver = :v',
+          ExpressionAttributeValues: { ':v': rec.version },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
+    }
+  }
+
+  async intervals(calcId: number, deviceId: number, q: { fromId?: number; toId?: number; reverse?: boolean; count?: number } = {}): Promise<StoredInterval[]> {
+    const out: StoredInterval[] = [];
+    const now = this.now();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const r = await this.doc.send(
+        new QueryCommand({
+          TableName: this.intervalTable,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
+          ExpressionAttributeValues: {
+            ':pk': PK.intervals(calcId, deviceId),
+            ':a': SK.interval(Math.max(0, q.fromId ?? 0)),
+            ':b': SK.interval(q.toId ?? 9e15),
+          },
+          ScanIndexForward: !q.reverse,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of r.Items ?? []) {
+        // dynalite has no TTL: expired items are left out on read (DynamoDB deletes them within days)
+        if (typeof item.ttl === 'number' && item.ttl <= now) continue;
+        out.push({ ...(item.user as object), ...(item.iv as Interval), calc_id: calcId, device_id: deviceId });
+        if (q.count !== undefined && out.length >= q.count) return out;
+      }
+      start = r.LastEvaluatedKey;
+    } while (start);
+    return out;
+  }
+
+  async putIntervals(calcId: number, deviceId: number, intervals: readonly Interval[], ttl: number): Promise<void> {
+    for (const iv of intervals) {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.intervalTable,
+          Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(iv.id) },
+          UpdateExpression: 'SET iv = :iv, #ttl = :ttl',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: { ':iv': iv, ':ttl': Math.ceil(iv.end + ttl) },
+        }),
+      );
+    }
+  }
+
+  async deleteIntervals(calcId: number, deviceId: number, ids: readonly number[]): Promise<void> {
+    for (const id of ids)
+      await this.doc.send(new DeleteCommand({ TableName: this.intervalTable, Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) } }));
+  }
+
+  async setUserFields(calcId: number, deviceId: number, id: number, fields: Readonly<Record<string, string | number | boolean | null>>): Promise<void> {
+    const key = { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) };
+    const r = await this.doc.send(new GetCommand({ TableName: this.intervalTable, Key: key }));
+    if (!r.Item) return;
+    const user: Record<string, unknown> = { ...(r.Item.user as object) };
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === null) delete user[k];
+      else user[k] = v;
+    }
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.intervalTable,
+        Key: key,
+        UpdateExpression: 'SET #u = :u',
+        ExpressionAttributeNames: { '#u': 'user' },
+        ExpressionAttributeValues: { ':u': user },
+      }),
+    );
+  }
+}
+
+function record(calcId: number, item: Record<string, unknown>): CalcStateRecord {
+  return {
+    calcId,
+    deviceId: Number(item.sk),
+    state: JSON.parse(String(item.s)) as IntervalState,
+    synced: item.synced === true,
+    updated: typeof item.updated === 'number' ? item.updated : null,
+    version: Number(item.ver),
+  };
+}
+
+function strip(item: Record<string, unknown>): Calc {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as Calc;
+}

@@ -1,0 +1,202 @@
+/**
+ * Ingest throughput with calculators (issue 18): messages/s through `IngestService.ingest` over
+ * dynalite (in a child process), for devices with 3 calculators each (trips by ignition with
+ * messages/mileage/top-speed counters, stops, overspeed against the device's metadata) and for
+ * devices with none; the fleets take turns round by round in one hub (as bench/ingest-plugins).
+ * Target: within 25 % of the fleet without calculators. Then the late-data recalculation of one
+ * day of 10 s messages (8,640): one message older than the day's first stored, through the public
+ * path (`ingest.inject`: read the span, recompute, write), and the engine's fold alone.
+ * Writes bench/results/ingest-calcs.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { dynamoPorts } from '../adapters/dynamodb/ports.js';
+import { compileCalc, computeIntervals } from '../core/calcs/index.js';
+import { packEnvelopes, parseEnvelope, type QueuedFrame } from '../core/envelope.js';
+import { createHub, type HubServices } from '../core/hub.js';
+import { SYSTEM_ACCESS } from '../core/registry/access.js';
+import { CalcCreateSchema } from '../core/schemas/calcs.js';
+import type { Message } from '../protocols/common/types.js';
+import { avlPacket } from '../protocols/teltonika/device.js';
+import { startDynaliteProcess } from './lib/dynalite-process.js';
+import { table } from './lib/measure.js';
+
+const TABLES = { registry: 'hub-registry', messages: 'hub-messages' };
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 300); // per fleet
+const RECORDS = 5; // per frame
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8); // measured, per fleet
+const DAY = 8640; // 10 s messages
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+const IGNITION = { type: 'expression', expression: 'engine.ignition.status' } as const;
+const CALCS = [
+  {
+    name: 'trips',
+    selectors: [{ ...IGNITION, max_inactive: 120 }],
+    counters: [
+      { type: 'messages', name: 'messages' },
+      { type: 'mileage', name: 'km' },
+      { type: 'expression', name: 'top_speed', expression: 'position.speed', method: 'maximum' },
+    ],
+  },
+  { name: 'stops', selectors: [{ ...IGNITION, invert: true, min_duration: 300 }], counters: [{ type: 'messages', name: 'messages' }] },
+  {
+    name: 'overspeed',
+    selectors: [{ type: 'expression', expression: "position.speed > metadata('max_speed')" }],
+    counters: [{ type: 'expression', name: 'top_speed', expression: 'position.speed', method: 'maximum' }],
+  },
+];
+
+/** Ignition toggles every 10 minutes of device time, speed cycles 0-89 km/h. */
+function frame(ident: string, index: number, tMs: number, channel: number): QueuedFrame {
+  const records = Array.from({ length: RECORDS }, (_, r) => {
+    const k = Math.floor(tMs / 1000) + r;
+    return {
+      timestampMs: tMs + r * 1000,
+      latitude: 54.3 + ((index * 0.0137 + k * 1e-5) % 0.8),
+      longitude: 24.6 + ((index * 0.0291 + k * 1e-5) % 1.2),
+      altitude: 100,
+      angle: (k * 7) % 360,
+      satellites: 9,
+      speed: (k + index) % 90,
+      io1: { 239: Math.floor(k / 600) % 2, 240: k % 2, 21: 4, 69: 1 },
+      io2: { 66: 12_400 + (k % 1200), 67: 4_050, 24: (k + index) % 90 },
+      io4: { 16: 1_000_000 + index * 1000 + k * 25 },
+    };
+  });
+  return { ch: channel, p: 1, t: 'tcp', id: ident, peer: `100.64.0.${index & 255}:40000`, ts: tMs / 1000 + RECORDS, f: avlPacket(records).toString('base64') };
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+async function throughput(hub: HubServices, channel: number, fleets: { plain: string[]; calcs: string[] }) {
+  let tMs = 1_700_000_000_000;
+  const round = async (idents: readonly string[]) => {
+    tMs += 60_000;
+    const bodies = packEnvelopes(idents.map((ident, i) => frame(ident, i, tMs, channel)));
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    let messages = 0;
+    for (const body of bodies) messages += (await hub.ingest.ingest(parseEnvelope(body))).stats.stored;
+    const used = process.cpuUsage(cpu);
+    return { rate: (messages * 1000) / (performance.now() - started), cpuUs: (used.user + used.system) / messages };
+  };
+  for (let w = 0; w < 2; w++) for (const f of [fleets.plain, fleets.calcs]) await round(f);
+  const rates = { plain: [] as number[], calcs: [] as number[] };
+  const cpu = { plain: [] as number[], calcs: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const name of r % 2 === 0 ? (['plain', 'calcs'] as const) : (['calcs', 'plain'] as const)) {
+      const result = await round(fleets[name]);
+      rates[name].push(result.rate);
+      cpu[name].push(result.cpuUs);
+    }
+    process.stderr.write(`  round ${r + 1}/${ROUNDS}\r`);
+  }
+  return { rates, cpu };
+}
+
+/** One day of 10 s messages for one device, then a message before all of them: the time of that inject (recompute included). */
+async function lateDay(hub: HubServices): Promise<Record<string, number>> {
+  const [device] = await hub.devices.create([{ name: 'late day', configuration: { ident: '359999999999999' }, metadata: { max_speed: 60 } }]);
+  await hub.calcs.assign('all', String(device.id), true, SYSTEM_ACCESS);
+  await hub.calcSync.run();
+  const t0 = 1_700_100_000;
+  const day: Message[] = Array.from({ length: DAY }, (_, i) => ({
+    timestamp: t0 + 60 + i * 10,
+    'engine.ignition.status': Math.floor(i / 60) % 3 !== 0,
+    'position.speed': (i * 7) % 100,
+    'position.latitude': 54.6 + (i % 500) * 1e-4,
+    'position.longitude': 25.2,
+  }));
+  for (let i = 0; i < day.length; i += 500) await hub.ingest.inject(device, day.slice(i, i + 500));
+  const started = performance.now();
+  await hub.ingest.inject(device, [
+    { timestamp: t0, 'engine.ignition.status': true, 'position.speed': 10, 'position.latitude': 54.6, 'position.longitude': 25.2 },
+  ]);
+  const viaIngest = performance.now() - started;
+  const compiled = CALCS.map((c) => compileCalc(CalcCreateSchema.parse(c)));
+  const foldStart = performance.now();
+  for (const c of compiled) computeIntervals(c, day, { metadata: { max_speed: 60 } });
+  const fold = performance.now() - foldStart;
+  const states = await hub.ports.calcs.statesOf(1);
+  const stateBytes = Math.max(...states.map((s) => JSON.stringify(s.state).length));
+  const trips = await hub.ports.calcs.intervals(1, device.id);
+  return {
+    late_recompute_ms_3_calcs: Math.round(viaIngest),
+    engine_fold_ms_3_calcs: Math.round(fold),
+    state_item_max_bytes: stateBytes,
+    trips_in_day: trips.length,
+  };
+}
+
+export async function run(): Promise<Record<string, unknown>> {
+  const dynamo = await startDynaliteProcess(TABLES);
+  const doc = createDocumentClient({ endpoint: dynamo.endpoint }, { requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 } });
+  try {
+    const hub = createHub(dynamoPorts(doc, TABLES, silent), { publicHost: 'bench', portRange: [20000, 20001], adminToken: 'bench' });
+    const [channel] = await hub.channels.create([{ name: 'trackers', protocol_name: 'teltonika', configuration: { port: 20000 } }]);
+    const fleets = { plain: [] as string[], calcs: [] as string[] };
+    for (const [name, base] of [
+      ['plain', 352_000_000_000_000],
+      ['calcs', 353_000_000_000_000],
+    ] as const) {
+      const idents = Array.from({ length: DEVICES }, (_, i) => String(base + i * 7));
+      for (let i = 0; i < idents.length; i += 500) {
+        await hub.devices.create(
+          idents.slice(i, i + 500).map((ident) => ({ name: `${name} ${ident}`, configuration: { ident }, metadata: { max_speed: 60 } })),
+        );
+      }
+      fleets[name] = idents;
+    }
+    const calcs = await hub.calcs.create(CALCS);
+    await hub.calcs.assign(calcs.map((c) => c.id).join(','), 'name=calcs*', true, SYSTEM_ACCESS);
+    await hub.calcSync.run(); // no history yet: every pair is synced at once
+    process.stderr.write('devices, calculators assigned; warming up...\n');
+    const { rates, cpu } = await throughput(hub, channel.id, fleets);
+    const states = await hub.ports.calcs.statesOf(calcs[0].id);
+    if (states.length !== DEVICES || states.some((st) => st.state.lastTs === null)) throw new Error('the calculators did not run');
+    const plain = median(rates.plain);
+    const withCalcs = median(rates.calcs);
+    const slowdown = 1 - withCalcs / plain;
+    const late = await lateDay(hub);
+    const out = {
+      devices_per_fleet: DEVICES,
+      records_per_frame: RECORDS,
+      messages_per_round: DEVICES * RECORDS,
+      rounds: ROUNDS,
+      calcs: CALCS.map((c) => c.name),
+      messages_per_s: { no_calcs: Math.round(plain), three_calcs: Math.round(withCalcs) },
+      rounds_messages_per_s: { no_calcs: rates.plain.map(Math.round), three_calcs: rates.calcs.map(Math.round) },
+      ingest_cpu_us_per_message: { no_calcs: Math.round(median(cpu.plain)), three_calcs: Math.round(median(cpu.calcs)) },
+      slowdown_percent: Number((slowdown * 100).toFixed(1)),
+      target_percent: 25,
+      within_target: slowdown <= 0.25,
+      late_day_messages: DAY,
+      ...late,
+    };
+    console.log(`\nIngest throughput, ${DEVICES} devices per fleet × ${RECORDS} records, dynalite (child process), median of ${ROUNDS} rounds`);
+    console.log(
+      table(
+        ['fleet', 'messages/s', 'ingest CPU µs/message'],
+        [
+          ['no calculators', out.messages_per_s.no_calcs, out.ingest_cpu_us_per_message.no_calcs],
+          ['3 calculators (trips, stops, overspeed)', out.messages_per_s.three_calcs, out.ingest_cpu_us_per_message.three_calcs],
+        ],
+      ),
+    );
+    console.log(`slowdown ${out.slowdown_percent} % (target ≤ 25 %): ${out.within_target ? 'met' : 'NOT met'}`);
+    console.log(
+      `late data, one day of 10 s messages (${DAY}), 3 calculators: ${late.late_recompute_ms_3_calcs} ms through ingest (read + recompute + write), engine fold alone ${late.engine_fold_ms_3_calcs} ms; largest state item ${late.state_item_max_bytes} B`,
+    );
+    return out;
+  } finally {
+    doc.destroy();
+    await dynamo.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = await run();
+  mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+  writeFileSync(new URL('./results/ingest-calcs.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
+}
