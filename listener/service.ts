@@ -7,6 +7,7 @@ import { ChannelListeners, type ListenerView } from './channel-listeners.js';
 import { CommandDispatcher } from './command-dispatcher.js';
 import { ConnectionPublisher } from './connection-publisher.js';
 import { ListenerMetrics, type MetricsOptions, type MetricTotals } from './metrics.js';
+import { queuedPresence } from './presence.js';
 import { SessionLog } from './session-log.js';
 
 /** The registry ports a listener reads and writes. */
@@ -80,6 +81,7 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
   const { logger, ports } = opts;
   const batcher = new FrameBatcher(opts.queue, logger, { ...DEFAULT_BATCHER_OPTIONS, ...opts.batcher });
   const sessionLog = new SessionLog(ports.devices, ports.logs, ports.clock, logger, opts.registryRequestsPerS);
+  const presence = queuedPresence(batcher, logger, ports.clock);
   let dispatcher: CommandDispatcher | undefined;
   let publisher: ConnectionPublisher | undefined;
   const listeners = new ChannelListeners({
@@ -90,11 +92,13 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
     readBudget: opts.readBudget,
     onIdent: (s, ctx) => {
       sessionLog.connected(s, ctx.channel.id);
+      presence.connected(s, ctx);
       if (s.state.transport === 'tcp' && s.state.ident !== undefined) void dispatcher?.onIdent(s.state.ident);
       publisher?.publishSoon();
     },
     onClose: (s, ctx) => {
       sessionLog.disconnected(s, ctx.channel.id);
+      presence.disconnected(s, ctx);
       publisher?.publishSoon();
     },
     commandFor: async (ident, session, ctx) => dispatcher?.commandFor(ident, session, ctx),
