@@ -200,7 +200,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     settings: settingsService,
     fanout,
     // TODO(issue 18): pass the calcs repository as `calcs` once it exists, for `calc_id`
-    reports: new CalculateService({ messages, selectDevices, geofences: geofenceIndex }),
+    reports: new CalculateService({ messages, selectDevices, geofences: geofenceIndex, clock: ports.clock }),
     deviceEvents: { publish: fanout.publishEvents },
     ingest,
   };

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { type CompiledCalc, compileCalc, computeIntervals, type Interval, intervalsToCsv, intervalsToGpx } from '../calcs/index.js';
+import { type CompiledCalc, compileCalc, computeIntervals, type Interval, intervalsToCsv, intervalsToGpx, tick } from '../calcs/index.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { GeofenceIndex } from '../geofences/index.js';
 import type { MessageService } from '../messages/service.js';
+import type { Clock } from '../ports.js';
 import type { Access } from '../registry/access.js';
 import { type Calc, CalcCreateSchema, type CalcDefinition, CounterSchema, SelectorSchema } from '../schemas/calcs.js';
 import { IdSchema, parseOrThrow } from '../schemas/common.js';
@@ -39,6 +40,7 @@ export interface CalculateDeps {
   readonly messages: Pick<MessageService, 'query'>;
   readonly selectDevices: (sel: string, access: Access) => Promise<Device[]>;
   readonly geofences: () => Promise<GeofenceIndex>;
+  readonly clock: Clock;
   /** Stored calculators (absent until the calcs registry exists: `calc_id` is then a 400). */
   readonly calcs?: { get(id: number): Promise<Calc | undefined> };
 }
@@ -82,7 +84,15 @@ export class CalculateService {
   ): Promise<ReportInterval[]> {
     if (messages.length === 0) return [];
     const geofences = await this.d.geofences();
-    const { intervals } = computeIntervals(calc, messages, { geofences, metadata: device.metadata });
+    const ctx = { geofences, metadata: device.metadata };
+    const result = computeIntervals(calc, messages, ctx);
+    // the passing of time up to now: intervals whose update_delay ran out are deactivated, as stored ones would be
+    const byId = new Map(result.intervals.map((i) => [i.id, i]));
+    for (const e of tick(calc, result.state, this.d.clock.now(), ctx).events) {
+      if (e.event === 'deleted') byId.delete(e.interval.id);
+      else byId.set(e.interval.id, e.interval);
+    }
+    const intervals = [...byId.values()].sort((a, b) => a.id - b.id);
     return intervals.map((i) => ({ ...i, ...(calcId === undefined ? {} : { calc_id: calcId }), device_id: device.id }));
   }
 
