@@ -6,7 +6,6 @@ export type StreamTypeName = (typeof STREAM_TYPES)[number];
 
 /** What a stream delivers: device messages, or device events (interval changes, online/offline). */
 export const STREAM_SOURCES = ['messages', 'intervals'] as const;
-export type StreamSource = (typeof STREAM_SOURCES)[number];
 /** Stream types that cannot deliver `source: intervals`, and why (the 400 says it). */
 export const INTERVALS_REFUSED: Partial<Record<StreamTypeName, string>> = {
   wialon_retranslator: 'a Wialon retranslator receives position packets of a unit, not events; use http, mqtt, aws_iot or thingsboard for source "intervals"',
