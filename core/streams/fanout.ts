@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Message } from '../../protocols/common/types.js';
+import { TtlCache } from '../cache.js';
 import { type CompiledExpression, compileExpression } from '../expressions/index.js';
 import type { GeofenceIndex } from '../geofences/index.js';
 import type { IngestedMessage } from '../ingest.js';
@@ -38,13 +39,18 @@ export class StreamFanout {
     private readonly geofences?: () => Promise<GeofenceIndex>,
     /** A device by id: device events name their device by id only (templates need its ident and name). */
     private readonly devices?: (id: number) => Promise<Device | undefined>,
-  ) {}
+  ) {
+    this.deviceCache = new TtlCache(refreshMs, 100_000, now);
+  }
 
   /** The buffer position of the last device event (s): events keep the order they were published in. */
   private lastEventAt = 0;
+  /** Devices of events (ident and name for templates, metadata for validate_message), reused like the snapshot. */
+  private deviceCache: TtlCache<number, Device | undefined>;
 
   invalidate(): void {
     this.snapshot = undefined;
+    this.deviceCache = new TtlCache(this.refreshMs, 100_000, this.now);
   }
 
   publish = async (batch: readonly IngestedMessage[]): Promise<void> => {
@@ -106,28 +112,20 @@ export class StreamFanout {
   publishRouted = async (events: readonly RoutedEvent[]): Promise<void> => {
     if (events.length === 0) return;
     const snap = await this.current();
-    const devices = new Map<number, Promise<Device | undefined>>();
-    const deviceOf = (id: number) => {
-      const held = devices.get(id);
-      if (held) return held;
-      const d = this.devices?.(id) ?? Promise.resolve(undefined);
-      devices.set(id, d);
-      return d;
-    };
     const perStream = new Map<number, Message[]>();
     const skippedPer = new Map<number, Message[]>();
     for (const e of events) {
       const ids = routeEvent(snap.intervals, e);
       if (ids.length === 0) continue;
-      const device = await deviceOf(e.event.device_id);
+      const device = await this.deviceCache.get(e.event.device_id, async (id) => this.devices?.(id));
       const record = eventRecord(e, device, this.nextEventAt(e));
       for (const id of ids) {
         const validate = snap.validate.get(id);
         if (validate && !validate.test({ message: flattenEvent(e.event), metadata: device?.metadata })) {
-          skippedPer.set(id, [...(skippedPer.get(id) ?? []), record]);
+          push(skippedPer, id, record);
           continue;
         }
-        perStream.set(id, [...(perStream.get(id) ?? []), record]);
+        push(perStream, id, record);
       }
     }
     const out: BusEvent[] = [];
@@ -203,6 +201,12 @@ export class StreamFanout {
     }
     return { streams, messages, intervals, validate };
   }
+}
+
+function push<T>(map: Map<number, T[]>, key: number, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
 }
 
 /** Who is subscribed to the streams of one source. */
