@@ -24,6 +24,8 @@ export const QueuedFrameSchema = z.object({
   f: z.string(),
   /** correlation id, carried into logs of ingest and streams */
   cid: z.string().max(64).optional(),
+  /** a connection event instead of a frame (`f` empty): the device `id` came online or went offline at `ts` */
+  e: z.enum(['online', 'offline']).optional(),
 });
 export type QueuedFrame = z.infer<typeof QueuedFrameSchema>;
 

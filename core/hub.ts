@@ -3,6 +3,7 @@ import { openApiDocument } from './api/openapi.js';
 import { type Route, Router } from './api/router.js';
 import { activityRoutes } from './api/routes/activity.js';
 import { calcRoutes } from './api/routes/calcs.js';
+import { calculateRoutes } from './api/routes/calculate.js';
 import { channelRoutes } from './api/routes/channels.js';
 import { commandRoutes } from './api/routes/commands.js';
 import { deadLetterRoutes } from './api/routes/dead-letters.js';
@@ -60,6 +61,7 @@ import { PluginService } from './registry/plugins.js';
 import { SettingsService } from './registry/settings.js';
 import { StreamService } from './registry/streams.js';
 import { TokenService, tokenAuthenticator } from './registry/tokens.js';
+import { CalculateService } from './reports/calculate.js';
 import type { Device } from './schemas/devices.js';
 import { StreamFanout } from './streams/fanout.js';
 
@@ -136,6 +138,8 @@ export interface HubServices {
   readonly calcSync: CalcSync;
   readonly settings: SettingsService;
   readonly fanout: StreamFanout;
+  /** `POST /gw/devices/{sel}/calculate`: intervals on the fly. */
+  readonly reports: CalculateService;
   /** Calculators' interval events and connects/disconnects, to the streams with source "intervals". */
   readonly deviceEvents: DeviceEventSink;
   /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
@@ -158,7 +162,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const commands = commandService(ports, settings, types, selectDevices);
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel, access) => channels.select(sel, access));
   const deviceLogs = new DeviceLogService(ports.logs, selectDevices);
-  const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus, undefined, undefined, geofenceIndex);
+  const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus, undefined, undefined, geofenceIndex, (id) => ports.devices.get(id));
   const streams = new StreamService({
     streams: ports.streams,
     subscriptions: ports.subscriptions,
@@ -195,6 +199,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     typing,
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
     plugins: new PluginStage({ plugins: ports.plugins, geofences: geofenceIndex, messages, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
+    onConnectionEvents: fanout.publishRouted,
     onStored: async (batch) => {
       await calc.stage.process(batch);
       await fanout.publish(batch);
@@ -219,6 +224,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     ...calc.services,
     settings: settingsService,
     fanout,
+    reports: new CalculateService({ messages, selectDevices, geofences: geofenceIndex, clock: ports.clock, calcs: ports.calcs }),
     ingest,
   };
   const routes = apiRoutes(services, settings.version);
@@ -369,6 +375,7 @@ function apiRoutes(s: Omit<HubServices, 'auth' | 'routes' | 'router'>, version: 
     ...settingRoutes(s.settings),
     ...activityRoutes(s.connections, s.deviceLogs),
     ...streamRoutes(s.streams),
+    ...calculateRoutes(s.reports),
     ...geofenceRoutes(s.geofences),
     ...pluginRoutes(s.plugins),
     ...calcRoutes(s.calcs, s.intervals),

@@ -14,6 +14,7 @@ import { mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
 import type { Command } from './schemas/commands.js';
 import type { Device } from './schemas/devices.js';
+import type { RoutedEvent } from './streams/events.js';
 
 export interface IngestDeps {
   readonly devices: Pick<DeviceRepository, 'findByIdent'>;
@@ -38,6 +39,8 @@ export interface IngestDeps {
   readonly typing?: DeviceTyping;
   /** Device plugins, applied right after decoding (and to injected messages) before anything is stored. */
   readonly plugins?: PluginStage;
+  /** Devices that came online or went offline (connection events from the listener), after the batch's messages; a failure fails the batch. */
+  readonly onConnectionEvents?: (events: readonly RoutedEvent[]) => Promise<void>;
   /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
 }
@@ -87,10 +90,16 @@ export class IngestService {
   async ingest(envelope: Envelope): Promise<{ stats: IngestStats; messages: IngestedMessage[] }> {
     const stats: IngestStats = newStats(envelope.frames.length);
     const decoded: IngestedMessage[] = [];
+    const connections: RoutedEvent[] = [];
     for (const frame of envelope.frames) {
       const channel = await this.channelCache.get(frame.ch, (id) => this.deps.channels.get(id));
       if (!channel) {
         this.deps.logger.warn('frame for a deleted channel dropped', { channel_id: frame.ch, ident: frame.id, peer: frame.peer, correlation_id: frame.cid });
+        continue;
+      }
+      if (frame.e) {
+        const device = frame.id === undefined ? undefined : await this.resolve(frame.id);
+        if (device?.enabled) connections.push({ event: { event: frame.e, device_id: device.id, timestamp: frame.ts }, channelId: frame.ch });
         continue;
       }
       const { messages, replies, protocol } = this.decodeFrame(frame, channel, stats);
@@ -117,6 +126,7 @@ export class IngestService {
     stats.stored = await this.store(ingested);
     this.count(stats);
     if (this.deps.onStored && ingested.length > 0) await this.deps.onStored(ingested);
+    if (this.deps.onConnectionEvents && connections.length > 0) await this.deps.onConnectionEvents(connections);
     return { stats, messages: ingested };
   }
 

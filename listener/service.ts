@@ -7,6 +7,7 @@ import { ChannelListeners, type ListenerOptions, type ListenerView } from './cha
 import { CommandDispatcher } from './command-dispatcher.js';
 import { ConnectionPublisher } from './connection-publisher.js';
 import { ListenerMetrics, type MetricsOptions, type MetricTotals } from './metrics.js';
+import { type Presence, queuedPresence } from './presence.js';
 import { SessionLog } from './session-log.js';
 
 /** The registry ports a listener reads and writes. */
@@ -87,7 +88,7 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
     logger,
     batcher,
     readBudget: opts.readBudget,
-    ...sessionHooks(sessionLog, late),
+    ...sessionHooks(sessionLog, late, queuedPresence(batcher, logger, ports.clock)),
   });
   const dispatcher = new CommandDispatcher({ commands: ports.commands, listeners, logger, clock: ports.clock, pollMs: opts.commandPollMs });
   const publisher = new ConnectionPublisher(opts.listenerId, listeners, ports.connections, ports.clock, logger, opts.snapshotMs);
@@ -159,15 +160,17 @@ interface Late {
  * connection table; a TCP login or a UDP datagram (a UDP device is reachable right after one)
  * lets the dispatcher deliver what waits for the device, a map lookup when nothing does.
  */
-function sessionHooks(sessionLog: SessionLog, late: Late): Pick<ListenerOptions, 'onIdent' | 'onClose' | 'onDatagram' | 'commandFor'> {
+function sessionHooks(sessionLog: SessionLog, late: Late, presence: Presence): Pick<ListenerOptions, 'onIdent' | 'onClose' | 'onDatagram' | 'commandFor'> {
   return {
     onIdent: (s, ctx) => {
       sessionLog.connected(s, ctx.channel.id);
+      presence.connected(s, ctx);
       if (s.state.transport === 'tcp' && s.state.ident !== undefined) void late.dispatcher?.onIdent(s.state.ident);
       late.publisher?.publishSoon();
     },
     onClose: (s, ctx) => {
       sessionLog.disconnected(s, ctx.channel.id);
+      presence.disconnected(s, ctx);
       late.publisher?.publishSoon();
     },
     onDatagram: (s, ctx) => {

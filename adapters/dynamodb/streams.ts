@@ -63,5 +63,5 @@ export class DynamoSubscriptionRepository implements SubscriptionRepository {
 
 function strip(item: Record<string, unknown>): Stream {
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as Stream;
+  return { source: 'messages', ...rest } as Stream; // streams stored before sources existed deliver messages
 }

@@ -5,6 +5,7 @@
  */
 import { IoTDataPlaneClient, PublishCommand, UpdateThingShadowCommand } from '@aws-sdk/client-iot-data-plane';
 import type { AwsIotConfig } from '../../core/schemas/streams.js';
+import { isEventRecord, payloadJson } from '../../core/streams/events.js';
 import type { StreamBatch, StreamDeps, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
 import type { Message } from '../../protocols/common/types.js';
 import { reasonOf, TargetConfigError, TargetRefusedError, TargetUnavailableError } from './errors.js';
@@ -80,7 +81,12 @@ export class AwsIotTarget implements StreamTarget {
       this.send(`publish to ${p.topic}`, () => this.client.send(new PublishCommand({ topic: p.topic, qos: this.config.qos, payload: p.payload }))),
     );
     if (!this.config.shadow) return;
-    const shadows = [...shadowDocuments(batch.messages, this.config.shadow_fields)].filter(([ident, doc]) => this.shadowAllowed(batch, ident, doc));
+    const shadows = [
+      ...shadowDocuments(
+        batch.messages.filter((m) => !isEventRecord(m)),
+        this.config.shadow_fields,
+      ),
+    ].filter(([ident, doc]) => this.shadowAllowed(batch, ident, doc));
     await mapLimit(shadows, this.concurrency, ([ident, doc]) =>
       this.send(`shadow update of ${ident}`, () => this.client.send(new UpdateThingShadowCommand({ thingName: ident, payload: Buffer.from(doc) }))),
     );
@@ -95,7 +101,7 @@ export class AwsIotTarget implements StreamTarget {
     const out: Publish[] = [];
     for (const m of batch.messages) {
       const topic = expandTopic(this.config.topic, m);
-      const payload = Buffer.from(JSON.stringify(m));
+      const payload = Buffer.from(payloadJson(m));
       const problem =
         !topic || slashCount(topic) > AWS_IOT_LIMITS.topicSlashes || Buffer.byteLength(topic) > AWS_IOT_LIMITS.topicBytes
           ? `topic ${JSON.stringify(topic)} is empty, has more than ${AWS_IOT_LIMITS.topicSlashes} slashes or more than ${AWS_IOT_LIMITS.topicBytes} bytes`

@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { HttpConfig } from '../../core/schemas/streams.js';
+import { payloadJson } from '../../core/streams/events.js';
 import type { StreamBatch, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
 import type { Message } from '../../protocols/common/types.js';
 import { reasonOf, TargetRefusedError, TargetTimeoutError, TargetUnavailableError } from './errors.js';
@@ -39,7 +40,8 @@ export class HttpTarget implements StreamTarget {
 
   async deliver(batch: StreamBatch): Promise<void> {
     const parts = splitMessages(batch.messages, this.config.max_messages);
-    for (let i = 0; i < parts.length; i++) await this.post(JSON.stringify(parts[i]), `${batch.batchId}-${i + 1}`);
+    // a device event record is sent as its event (source "intervals"), a message as itself
+    for (let i = 0; i < parts.length; i++) await this.post(`[${parts[i].map(payloadJson).join(',')}]`, `${batch.batchId}-${i + 1}`);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
  * JSON, QoS 0/1 as configured (QoS 1: the batch is delivered once every PUBACK arrived).
  */
 import type { MqttConfig, Stream } from '../../core/schemas/streams.js';
+import { payloadJson } from '../../core/streams/events.js';
 import type { StreamBatch, StreamDeps, StreamTarget, StreamTypeModule } from '../../core/streams/types.js';
 import { createMqttJoiner } from './mqtt-commands.js';
 import { type MqttTuning, mqttSessionOptions } from './mqtt-options.js';
@@ -33,7 +34,7 @@ export class MqttTarget implements StreamTarget {
         });
         continue;
       }
-      items.push({ topic, payload: JSON.stringify(m), qos: this.config.qos, retain: this.config.retain });
+      items.push({ topic, payload: payloadJson(m), qos: this.config.qos, retain: this.config.retain });
     }
     await this.session.publish(items);
   }

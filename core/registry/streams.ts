@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ValidationError } from '../errors.js';
 import { compileExpression } from '../expressions/index.js';
 import type {
   Clock,
@@ -13,7 +14,7 @@ import type {
 import type { Channel } from '../schemas/channels.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { Device } from '../schemas/devices.js';
-import { STREAM_CONFIG_SCHEMAS, type Stream, StreamCreateSchema, type StreamStatus, StreamUpdateSchema } from '../schemas/streams.js';
+import { INTERVALS_REFUSED, STREAM_CONFIG_SCHEMAS, type Stream, StreamCreateSchema, type StreamStatus, StreamUpdateSchema } from '../schemas/streams.js';
 import type { Access } from './access.js';
 import { select } from './selectors.js';
 
@@ -41,7 +42,7 @@ export class StreamService {
     const items = parseOrThrow(z.array(StreamCreateSchema).min(1).max(100), body);
     const out: Stream[] = [];
     items.forEach((item, i) => {
-      this.check(item.protocol_name, item.configuration, item.validate_message, `[${i}]`);
+      this.check(item.protocol_name, item.configuration, item.validate_message, `[${i}]`, item.source);
     });
     for (const item of items) {
       const { convert_message: _unused, ...rest } = item;
@@ -71,7 +72,7 @@ export class StreamService {
     for (const previous of await this.select(selector, access)) {
       const configuration = patch.configuration ?? previous.configuration;
       const validate = patch.validate_message === null ? undefined : (patch.validate_message ?? previous.validate_message);
-      this.check(previous.protocol_name, configuration, validate, '');
+      this.check(previous.protocol_name, configuration, validate, '', patch.source ?? previous.source);
       const { validate_message: _v, ...rest } = patch;
       const next: Stream = {
         ...previous,
@@ -175,8 +176,11 @@ export class StreamService {
     return { ...status, buffered: buffered.batches, buffered_messages: buffered.messages };
   }
 
-  private check(type: Stream['protocol_name'], configuration: unknown, validate: string | undefined, prefix: string): void {
+  private check(type: Stream['protocol_name'], configuration: unknown, validate: string | undefined, prefix: string, source: Stream['source']): void {
     parseOrThrow(STREAM_CONFIG_SCHEMAS[type], configuration, `${prefix}.configuration`.replace(/^\./, ''));
+    const refused = INTERVALS_REFUSED[type];
+    if (source === 'intervals' && refused)
+      throw new ValidationError(`${`${prefix}.source`.replace(/^\./, '')}: "intervals" is not supported by ${type}: ${refused}`);
     if (validate !== undefined) compileExpression(validate, `${prefix}.validate_message`.replace(/^\./, ''));
   }
 }

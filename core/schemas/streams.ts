@@ -4,6 +4,13 @@ import { IdSchema } from './common.js';
 export const STREAM_TYPES = ['http', 'mqtt', 'wialon_retranslator', 'aws_iot', 'thingsboard'] as const;
 export type StreamTypeName = (typeof STREAM_TYPES)[number];
 
+/** What a stream delivers: device messages, or device events (interval changes, online/offline). */
+export const STREAM_SOURCES = ['messages', 'intervals'] as const;
+/** Stream types that cannot deliver `source: intervals`, and why (the 400 says it). */
+export const INTERVALS_REFUSED: Partial<Record<StreamTypeName, string>> = {
+  wialon_retranslator: 'a Wialon retranslator receives position packets of a unit, not events; use http, mqtt, aws_iot or thingsboard for source "intervals"',
+};
+
 const url = (protocols: readonly string[]) =>
   z
     .string()
@@ -106,6 +113,8 @@ export const StreamSchema = z.object({
   name: z.string(),
   protocol_name: z.enum(STREAM_TYPES),
   configuration: z.record(z.string(), z.unknown()),
+  /** Absent in streams stored before sources existed: `messages`. */
+  source: z.enum(STREAM_SOURCES).optional(),
   /** Seconds a batch may wait for a failing target before it is dropped (and kept for replay). */
   queue_ttl: z.number().int(),
   validate_message: z.string().optional(),
@@ -119,6 +128,8 @@ export const StreamCreateSchema = z
     name: z.string().min(1).max(255),
     protocol_name: z.enum(STREAM_TYPES),
     configuration: z.record(z.string(), z.unknown()),
+    /** `messages` (default): device messages; `intervals`: calculators' interval events and online/offline events. */
+    source: z.enum(STREAM_SOURCES).default('messages'),
     queue_ttl: z
       .number()
       .int()
@@ -136,6 +147,7 @@ export const StreamUpdateSchema = z
   .object({
     name: z.string().min(1).max(255),
     configuration: z.record(z.string(), z.unknown()),
+    source: z.enum(STREAM_SOURCES),
     queue_ttl: z
       .number()
       .int()

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Message } from '../../protocols/common/types.js';
+import { TtlCache } from '../cache.js';
 import { type CompiledExpression, compileExpression } from '../expressions/index.js';
 import type { GeofenceIndex } from '../geofences/index.js';
 import type { IngestedMessage } from '../ingest.js';
 import { messageKey } from '../messages/pack.js';
 import type { Bus, BusEvent, DeviceEvent, StreamRepository, SubscriptionRepository } from '../ports.js';
+import type { Device } from '../schemas/devices.js';
 import type { Stream } from '../schemas/streams.js';
+import { eventRecord, flattenEvent, type RoutedEvent } from './events.js';
 
 /** EventBridge entries are limited to 256 KB; keep each event's messages well under it. */
 export const MAX_EVENT_JSON_BYTES = 200 * 1024;
@@ -19,7 +22,7 @@ export const MAX_EVENT_JSON_BYTES = 200 * 1024;
 export class StreamFanout {
   private snapshot?: Promise<Snapshot>;
   private loadedAt = 0;
-  readonly stats = { events: 0, messages: 0, reloads: 0, undeliveredEvents: 0 };
+  readonly stats = { events: 0, messages: 0, reloads: 0, deviceEvents: 0 };
 
   /**
    * @param refreshMs how long a subscriptions snapshot is used before it is read again (the whole
@@ -34,10 +37,20 @@ export class StreamFanout {
     private readonly now: () => number = Date.now,
     /** The geofences, for `geofence('name')` in a validate_message. */
     private readonly geofences?: () => Promise<GeofenceIndex>,
-  ) {}
+    /** A device by id: device events name their device by id only (templates need its ident and name). */
+    private readonly devices?: (id: number) => Promise<Device | undefined>,
+  ) {
+    this.deviceCache = new TtlCache(refreshMs, 100_000, now);
+  }
+
+  /** The buffer position of the last device event (s): events keep the order they were published in. */
+  private lastEventAt = 0;
+  /** Devices of events (ident and name for templates, metadata for validate_message), reused like the snapshot. */
+  private deviceCache: TtlCache<number, Device | undefined>;
 
   invalidate(): void {
     this.snapshot = undefined;
+    this.deviceCache = new TtlCache(this.refreshMs, 100_000, this.now);
   }
 
   publish = async (batch: readonly IngestedMessage[]): Promise<void> => {
@@ -45,8 +58,8 @@ export class StreamFanout {
     if (snap.streams.size === 0) return;
     const perStream = new Map<number, IngestedMessage[]>();
     for (const item of batch) {
-      const byDevice = item.device ? snap.byDevice.get(item.device.id) : undefined;
-      const byChannel = item.channel ? snap.byChannel.get(item.channel.id) : undefined;
+      const byDevice = item.device ? snap.messages.byDevice.get(item.device.id) : undefined;
+      const byChannel = item.channel ? snap.messages.byChannel.get(item.channel.id) : undefined;
       if (!byDevice && !byChannel) continue;
       for (const id of new Set([...(byDevice ?? []), ...(byChannel ?? [])])) {
         const list = perStream.get(id);
@@ -87,12 +100,62 @@ export class StreamFanout {
 
   /**
    * Device events (interval changes, online/offline) to the streams with `"source": "intervals"`
-   * their device is subscribed to. SEAM: to be implemented (issue 18) with the same order, buffer
-   * and replay guarantees as messages; until then the events are counted as not delivered.
+   * their device is subscribed to (and, for online/offline, the streams subscribed to the channel
+   * the device connected on; interval events know no channel). One bus event per stream per call,
+   * in the order given, through the same buffer and delivery as messages.
    */
   publishEvents = async (events: readonly DeviceEvent[]): Promise<void> => {
-    this.stats.undeliveredEvents += events.length;
+    await this.publishRouted(events.map((event) => ({ event })));
   };
+
+  /** `publishEvents` with the channel of each event when it is known. */
+  publishRouted = async (events: readonly RoutedEvent[]): Promise<void> => {
+    if (events.length === 0) return;
+    const snap = await this.current();
+    const perStream = new Map<number, Message[]>();
+    const skippedPer = new Map<number, Message[]>();
+    for (const e of events) {
+      const ids = routeEvent(snap.intervals, e);
+      if (ids.length === 0) continue;
+      const device = await this.deviceCache.get(e.event.device_id, async (id) => this.devices?.(id));
+      const record = eventRecord(e, device, this.nextEventAt(e));
+      for (const id of ids) {
+        const validate = snap.validate.get(id);
+        if (validate && !validate.test({ message: flattenEvent(e.event), metadata: device?.metadata })) {
+          push(skippedPer, id, record);
+          continue;
+        }
+        push(perStream, id, record);
+      }
+    }
+    const out: BusEvent[] = [];
+    for (const id of new Set([...perStream.keys(), ...skippedPer.keys()])) {
+      const stream = snap.streams.get(id);
+      if (!stream) continue;
+      const records = perStream.get(id) ?? [];
+      const left = skippedPer.get(id) ?? [];
+      const skipped = left.length;
+      if (records.length === 0) {
+        // validate_message left nothing: one empty event so that the stream log counts the skipped events
+        out.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, left), messages: [], skipped });
+        continue;
+      }
+      splitBySize(records, MAX_EVENT_JSON_BYTES).forEach((part, k) => {
+        out.push({ type: stream.protocol_name, stream_id: id, batch_id: batchId(id, part), messages: part, ...(k === 0 && skipped > 0 ? { skipped } : {}) });
+      });
+    }
+    if (out.length === 0) return;
+    await this.bus.publish(out);
+    this.stats.events += out.length;
+    this.stats.deviceEvents += out.reduce((n, e) => n + e.messages.length, 0);
+  };
+
+  /** Online/offline at their own time, interval events at the hub's; never before the previous event. */
+  private nextEventAt(e: RoutedEvent): number {
+    const own = e.event.event === 'online' || e.event.event === 'offline' ? e.event.timestamp : this.now() / 1000;
+    this.lastEventAt = Math.max(own, this.lastEventAt + 0.001);
+    return this.lastEventAt;
+  }
 
   /** The messages that pass a stream's validate_message (metadata of their device, their previous message, geofences). */
   private async validated(validate: CompiledExpression, items: readonly IngestedMessage[]): Promise<Message[]> {
@@ -127,22 +190,43 @@ export class StreamFanout {
         // checked when the stream was saved; a text an older version accepted and this one cannot read filters nothing
       }
     }
-    const byDevice = new Map<number, number[]>();
-    const byChannel = new Map<number, number[]>();
+    const messages: Subscribers = { byDevice: new Map(), byChannel: new Map() };
+    const intervals: Subscribers = { byDevice: new Map(), byChannel: new Map() };
     const add = (map: Map<number, number[]>, key: number, id: number) => map.set(key, [...(map.get(key) ?? []), id]);
-    for (const id of streams.keys()) {
+    for (const [id, stream] of streams) {
       const subs = await this.subscriptions.subscribers(id);
-      for (const d of subs.devices) add(byDevice, d, id);
-      for (const c of subs.channels) add(byChannel, c, id);
+      const to = stream.source === 'intervals' ? intervals : messages;
+      for (const d of subs.devices) add(to.byDevice, d, id);
+      for (const c of subs.channels) add(to.byChannel, c, id);
     }
-    return { streams, byDevice, byChannel, validate };
+    return { streams, messages, intervals, validate };
   }
+}
+
+function push<T>(map: Map<number, T[]>, key: number, item: T): void {
+  const list = map.get(key);
+  if (list) list.push(item);
+  else map.set(key, [item]);
+}
+
+/** Who is subscribed to the streams of one source. */
+interface Subscribers {
+  readonly byDevice: Map<number, number[]>;
+  readonly byChannel: Map<number, number[]>;
+}
+
+/** The `intervals` streams an event goes to: its device's, and its channel's when it has one (each once). */
+function routeEvent(subs: Subscribers, e: RoutedEvent): number[] {
+  const byDevice = subs.byDevice.get(e.event.device_id) ?? [];
+  const byChannel = e.channelId === undefined ? [] : (subs.byChannel.get(e.channelId) ?? []);
+  return [...new Set([...byDevice, ...byChannel])];
 }
 
 interface Snapshot {
   readonly streams: ReadonlyMap<number, Stream>;
-  readonly byDevice: ReadonlyMap<number, readonly number[]>;
-  readonly byChannel: ReadonlyMap<number, readonly number[]>;
+  /** Subscriptions of `messages` streams and of `intervals` streams. */
+  readonly messages: Subscribers;
+  readonly intervals: Subscribers;
   /** Compiled validate_message of the streams that have one. */
   readonly validate: ReadonlyMap<number, CompiledExpression>;
 }

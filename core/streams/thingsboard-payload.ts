@@ -3,6 +3,7 @@
  * below the platform's 65,536-byte limit, RPC requests and replies (shared/streams/README.md).
  */
 import type { Message, MessageValue } from '../../protocols/common/types.js';
+import { eventOf, flattenEvent } from './events.js';
 import { expandTemplate } from './types.js';
 
 export const TB_TOPICS = {
@@ -33,8 +34,11 @@ export function deviceName(template: string, m: Message): string {
 export function telemetryEntry(m: Message): TelemetryEntry | undefined {
   const t = m.timestamp;
   if (typeof t !== 'number' || !Number.isFinite(t)) return undefined;
+  const event = eventOf(m);
   const values: Record<string, MessageValue> = {};
-  for (const [k, v] of Object.entries(m)) if (!NOT_TELEMETRY.has(k) && v !== null) values[k] = v;
+  // a device event (source "intervals"): its fields flattened (`event`, `calc_id`, `interval.duration` …) at the event's time
+  const fields = event ? Object.entries(flattenEvent(event)) : Object.entries(m).filter(([k]) => !NOT_TELEMETRY.has(k));
+  for (const [k, v] of fields) if (v !== null) values[k] = v;
   return { ts: Math.round(t * 1000), values };
 }
 

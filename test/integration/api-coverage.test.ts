@@ -61,6 +61,11 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
     'GET /gw/devices/{sel}/settings': ['GET', '/gw/devices/1/settings'],
     'PUT /gw/devices/{sel}/settings/{name}': ['PUT', '/gw/devices/2/settings/apn', { value: 'iot' }],
     'GET /gw/devices/{sel}/logs': ['GET', '/gw/devices/1/logs'],
+    'POST /gw/devices/{sel}/calculate': [
+      'POST',
+      '/gw/devices/1/calculate',
+      { selectors: [{ type: 'expression', expression: 'position.speed > 5' }], from: 0, to: 1 },
+    ],
     'POST /gw/streams': ['POST', '/gw/streams', [{ name: 'y', protocol_name: 'wialon_retranslator', configuration: { uri: 'tcp://127.0.0.1:1' } }]],
     'GET /gw/streams/{sel}': ['GET', '/gw/streams/1'],
     'PUT /gw/streams/{sel}': ['PUT', '/gw/streams/1', { enabled: false }],
@@ -194,7 +199,9 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
           : r.method === 'POST'
             ? r.path.endsWith('replay')
               ? undefined
-              : [{ name: 'getver' }]
+              : r.path.endsWith('/calculate')
+                ? { selectors: [{ type: 'expression', expression: 'position.speed > 5' }], from: 0, to: 1 }
+                : [{ name: 'getver' }]
             : undefined;
       const res = await api(hub, r.method, concrete(r.path, '999999'), body);
       if (r.path.startsWith('/gw/protocols')) continue;
@@ -339,6 +346,7 @@ describe('API: on a new hub, every collection and sub-collection is an empty lis
     if (r.path.endsWith('/settings/{name}')) return { value: 30 };
     if (r.path.endsWith('/commands-queue') || r.path.endsWith('/commands')) return [{ name: 'getver' }];
     if (r.path.endsWith('/{sel}/messages') && r.method === 'POST') return [{ timestamp: 1_700_000_000 }];
+    if (r.path.endsWith('/calculate')) return { selectors: [{ type: 'expression', expression: 'position.speed > 5' }], from: 0, to: 1 };
     if (r.method === 'PUT') return r.path.startsWith('/platform/tokens') ? { info: 'renamed' } : { name: 'renamed' };
     return undefined;
   };

@@ -106,6 +106,8 @@ describe('listener service: EMF metrics', () => {
     expect(sum('BytesOut')).toBe(1 + 3 * 4);
     expect(sum('BytesIn')).toBeGreaterThan(5 * 40);
     expect(docs.some((d) => d.QueueLatency >= 0 && d.QueueLatencyMax >= d.QueueLatency)).toBe(true);
-    expect(frames).toHaveLength(3);
+    // the three acked packets, and the device's online connection event (issue 18) queued before them
+    expect(frames.filter((f) => f.e === undefined)).toHaveLength(3);
+    expect(frames[0]).toMatchObject({ e: 'online', id: '352000000000001', f: '' });
   });
 });
