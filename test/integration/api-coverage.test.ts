@@ -111,6 +111,7 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
     'POST /gw/plugins/{sel}/devices/{target}': ['POST', '/gw/plugins/1/devices/2'],
     'DELETE /gw/plugins/{sel}/devices/{target}': ['DELETE', '/gw/plugins/1/devices/2'],
     'GET /gw/plugins/{sel}/devices': ['GET', '/gw/plugins/1/devices'],
+    'GET /gw/devices/{sel}/plugins': ['GET', '/gw/devices/1/plugins'],
     'GET /gw/protocols': ['GET', '/gw/protocols'],
     'GET /gw/protocols/{sel}': ['GET', '/gw/protocols/teltonika'],
     'GET /gw/protocols/{sel}/device-types': ['GET', '/gw/protocols/all/device-types'],
