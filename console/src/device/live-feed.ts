@@ -1,0 +1,173 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Api } from '../api.js';
+import type { Message } from '../types.js';
+
+const MAX_SHOWN = 500;
+const HISTORY = 50;
+
+export type Mode = 'connecting' | 'push' | 'poll' | 'reconnecting';
+
+export interface Row {
+  readonly key: string;
+  readonly message: Message;
+  readonly fresh: boolean;
+}
+
+function keyOf(m: Message): string {
+  return [m.timestamp, m['server.timestamp'], m['position.latitude'], m['position.longitude'], m['event.enum']].join('|');
+}
+
+function maxTimestamp(list: readonly Message[], start: number): number {
+  return list.reduce((t, m) => (typeof m.timestamp === 'number' && m.timestamp > t ? m.timestamp : t), start);
+}
+
+interface FeedOptions {
+  readonly deviceId: number;
+  readonly live: 'auto' | 'poll';
+  readonly pollMs: number;
+  /** An expression: history and new messages through `messages?filter=` (polling: the push stream is not filtered). */
+  readonly filter: string;
+}
+
+interface FeedSink {
+  show(list: Message[], fresh: boolean): void;
+  mode(m: Mode): void;
+  /** A failed read (undefined: the last one succeeded). */
+  error(err: unknown): void;
+}
+
+/**
+ * Server-Sent Events from `/gw/devices/{id}/messages/live` where the hub offers them (local mode)
+ * and no filter is set; otherwise, or when the stream is refused, polling `messages?from=` every
+ * `pollMs`. The last messages are loaded after the stream opened. Returns the disposer.
+ */
+function connectFeed(api: Api, o: FeedOptions, sink: FeedSink): () => void {
+  let alive = true;
+  let since = Date.now() / 1000 - 60;
+  let es: EventSource | undefined;
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  const path = `/gw/devices/${o.deviceId}/messages`;
+  const filter = o.filter ? { filter: o.filter } : {};
+  const show = (list: Message[], fresh: boolean) => {
+    since = maxTimestamp(list, since);
+    if (alive) sink.show(list, fresh);
+  };
+  const poll = async () => {
+    if (!alive) return;
+    try {
+      show(await api.get<Message>(path, { from: since, count: 1000, ...filter }), true);
+      sink.error(undefined);
+    } catch (err) {
+      if (alive) sink.error(err);
+    }
+    if (alive) pollTimer = setTimeout(poll, o.pollMs);
+  };
+  const startPolling = () => {
+    if (!alive || pollTimer !== undefined) return;
+    sink.mode('poll');
+    pollTimer = setTimeout(poll, 0);
+  };
+  if (o.live !== 'poll' && !o.filter && typeof EventSource !== 'undefined') {
+    let opened = false;
+    es = new EventSource(api.liveUrl(o.deviceId));
+    es.onopen = () => {
+      opened = true;
+      sink.mode('push');
+    };
+    es.onmessage = (e: MessageEvent<string>) => {
+      try {
+        show([JSON.parse(e.data) as Message], true);
+      } catch {
+        /* not a message */
+      }
+    };
+    es.onerror = () => {
+      if (!opened || es?.readyState === EventSource.CLOSED) {
+        es?.close();
+        es = undefined;
+        startPolling();
+      } else sink.mode('reconnecting');
+    };
+  } else startPolling();
+  // History after the stream is open, so nothing falls between the two.
+  api.get<Message>(path, { reverse: true, count: HISTORY, ...filter }).then(
+    (list) =>
+      show(
+        [...list].sort((a, b) => Number(a.timestamp) - Number(b.timestamp)),
+        false,
+      ),
+    (err: unknown) => alive && sink.error(err),
+  );
+  return () => {
+    alive = false;
+    es?.close();
+    if (pollTimer) clearTimeout(pollTimer);
+  };
+}
+
+export interface LiveFeed {
+  readonly rows: Row[];
+  readonly mode: Mode;
+  readonly paused: boolean;
+  readonly held: number;
+  readonly error: unknown;
+  togglePause(): void;
+  clear(): void;
+}
+
+/** The live messages of a device, newest first, deduplicated by key; paused, new ones are held back. */
+export function useLiveFeed(api: Api, o: FeedOptions, onActivity?: () => void): LiveFeed {
+  const [rows, setRows] = useState<Row[]>([]);
+  const [mode, setMode] = useState<Mode>('connecting');
+  const [paused, setPaused] = useState(false);
+  const [held, setHeld] = useState(0);
+  const [error, setError] = useState<unknown>();
+  const pausedRef = useRef(false);
+  const heldRef = useRef<Message[]>([]);
+  const seen = useRef(new Set<string>());
+  const activityRef = useRef(onActivity);
+  activityRef.current = onActivity;
+
+  const show = (list: Message[], fresh: boolean) => {
+    const added: Row[] = [];
+    for (const m of list) {
+      const k = keyOf(m);
+      if (seen.current.has(k)) continue;
+      seen.current.add(k);
+      added.push({ key: k, message: m, fresh });
+    }
+    if (seen.current.size > 5000) seen.current.clear();
+    if (added.length === 0) return;
+    if (fresh) activityRef.current?.();
+    if (pausedRef.current && fresh) {
+      heldRef.current.push(...added.map((r) => r.message));
+      setHeld(heldRef.current.length);
+      return;
+    }
+    setRows((prev) => [...added.reverse(), ...prev].slice(0, MAX_SHOWN));
+  };
+  const showRef = useRef(show);
+  showRef.current = show;
+
+  useEffect(() => {
+    seen.current = new Set();
+    setRows([]);
+    setError(undefined);
+    setMode('connecting');
+    return connectFeed(api, o, { show: (l, f) => showRef.current(l, f), mode: setMode, error: setError });
+  }, [api, o.deviceId, o.live, o.pollMs, o.filter]);
+
+  const togglePause = () => {
+    const next = !paused;
+    pausedRef.current = next;
+    setPaused(next);
+    if (!next && heldRef.current.length > 0) {
+      const list = heldRef.current;
+      heldRef.current = [];
+      setHeld(0);
+      for (const m of list) seen.current.delete(keyOf(m));
+      show(list, true);
+    }
+  };
+  return { rows, mode, paused, held, error, togglePause, clear: () => setRows([]) };
+}
