@@ -119,6 +119,44 @@ describe('console: geofences, plugins and expression filters in Chromium against
     expect(yard).toMatchObject({ priority: 5, geometry: { type: 'circle', radius } });
     expect(await page.locator('table.geofences tbody tr').count()).toBe(2);
     await page.locator('.geofence-shape').first().waitFor();
+  });
+
+  it('draws a corridor (path and width) and edits a polygon by dragging a corner on the map', async () => {
+    const { page } = c;
+    await page.getByRole('button', { name: 'New geofence' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Road');
+    await page.getByLabel('Shape').selectOption('corridor');
+    await page.getByLabel('Width (km)').fill('0.05');
+    await clickMap(page, [
+      [-150, 120],
+      [0, 60],
+      [150, 120],
+    ]);
+    await page.getByRole('button', { name: 'Create geofence' }).click();
+    await page.locator('table.geofences tr', { hasText: 'Road' }).waitFor();
+    const road = (await api(c.hub, 'GET', '/gw/geofences/name=Road')).json.result[0];
+    expect(road.geometry.type).toBe('corridor');
+    expect(road.geometry.width).toBe(0.05);
+    expect(road.geometry.path).toHaveLength(3);
+
+    const before = (await api(c.hub, 'GET', '/gw/geofences/name=Depot')).json.result[0].geometry.path;
+    await page.getByRole('button', { name: 'Edit geofence Depot' }).click();
+    const handle = page.locator('.geofence-handle').first();
+    await handle.waitFor();
+    const box = await handle.boundingBox();
+    if (!box) throw new Error('no handle');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 - 40, box.y + box.height / 2 - 30, { steps: 8 });
+    await page.mouse.up();
+    expect(await page.getByTestId('gf-points').textContent()).toBe('4 points'); // the drop is no new point
+    await page.getByRole('button', { name: 'Save geofence' }).click();
+    await page.getByText('Geofence "Depot" saved.').waitFor();
+    const after = (await api(c.hub, 'GET', '/gw/geofences/name=Depot')).json.result[0].geometry.path;
+    expect(after.slice(1)).toEqual(before.slice(1));
+    expect(after[0].lat).toBeGreaterThan(before[0].lat); // dragged up (north) and left (west)
+    expect(after[0].lon).toBeLessThan(before[0].lon);
+    await expect.poll(() => page.locator('.geofence-shape').count()).toBeGreaterThanOrEqual(3);
     await c.shot('geofences');
   });
 
@@ -175,6 +213,7 @@ describe('console: geofences, plugins and expression filters in Chromium against
     await expect.poll(() => page.getByTestId('filter-error').textContent()).toBe("filter: unexpected ')' at 19");
     expect(await page.getByTestId('filter-caret').textContent()).toBe(`position.speed > 10)\n${' '.repeat(19)}^`);
     expect(await page.getByLabel('Filter (expression)').getAttribute('aria-invalid')).toBe('true');
+    await expect.poll(() => page.getByTestId('live-status').textContent()).toBe(' Stopped: the hub refused the filter');
     await c.shot('device-filter-error');
 
     await page.getByLabel('Filter (expression)').fill("position.speed > 40 && exists('position.satellites')");

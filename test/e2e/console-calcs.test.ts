@@ -100,8 +100,8 @@ describe('console: calculators and intervals in Chromium against a local hub', {
     expect(stored[0].route.length).toBeGreaterThan(1);
 
     const csv = page.getByTestId('export-csv');
-    expect(await csv.getAttribute('href')).toBe(`${c.hub.apiUrl}/gw/calcs/${calcId}/devices/${deviceId}/intervals/all?format=csv`);
-    expect(await page.getByTestId('export-gpx').getAttribute('href')).toBe(`${c.hub.apiUrl}/gw/calcs/${calcId}/devices/${deviceId}/intervals/all?format=gpx`);
+    expect(await csv.getAttribute('href')).toBe(`/gw/calcs/${calcId}/devices/${deviceId}/intervals/all?format=csv`);
+    expect(await page.getByTestId('export-gpx').getAttribute('href')).toBe(`/gw/calcs/${calcId}/devices/${deviceId}/intervals/all?format=gpx`);
     for (const [link, ext, marker] of [
       [csv, 'csv', 'begin'],
       [page.getByTestId('export-gpx'), 'gpx', '<gpx'],

@@ -23,6 +23,9 @@ const ARGS = [
   '--disable-component-update',
 ];
 
+/** A 1×1 light grey PNG served for every map tile. */
+const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN48uoGAAVcAqcuZ9Z0AAAAAElFTkSuQmCC', 'base64');
+
 declare const document: { readonly activeElement: { blur?(): void } | null };
 
 export interface ConsoleHarness {
@@ -66,8 +69,8 @@ export async function startConsole(): Promise<ConsoleHarness> {
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   page.setDefaultTimeout(15_000);
-  // the machine cannot reach OpenStreetMap: the maps fall back to the grid at once
-  await page.route('https://tile.openstreetmap.org/**', (r) => r.abort());
+  // the machine cannot reach OpenStreetMap: every tile is a light grey pixel
+  await page.route('https://tile.openstreetmap.org/**', (r) => r.fulfill({ status: 200, contentType: 'image/png', body: TILE_PNG }));
   await page.goto(`${hub.apiUrl}/`);
   await page.getByLabel('Access token').fill(TEST_TOKEN);
   await page.keyboard.press('Enter');

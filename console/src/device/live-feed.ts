@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Api } from '../api.js';
+import { type Api, ApiError } from '../api.js';
 import type { Message } from '../types.js';
 
 const MAX_SHOWN = 500;
@@ -59,6 +59,7 @@ function connectFeed(api: Api, o: FeedOptions, sink: FeedSink): () => void {
       sink.error(undefined);
     } catch (err) {
       if (alive) sink.error(err);
+      if (err instanceof ApiError && err.status === 400) return; // a bad filter: polling again cannot help
     }
     if (alive) pollTimer = setTimeout(poll, o.pollMs);
   };

@@ -32,17 +32,20 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
 
 function FeedToolbar(p: { feed: LiveFeed; pollMs: number; filtered: boolean }) {
   const f = p.feed;
-  const status = f.paused
-    ? `Paused (${f.held} new held back)`
-    : {
-        connecting: 'Connecting…',
-        push: 'Live: push (Server-Sent Events)',
-        poll: `Live: polling every ${p.pollMs / 1000} s${p.filtered ? ' (filtered)' : ''}`,
-        reconnecting: 'Live: reconnecting…',
-      }[f.mode];
+  const refused = f.error instanceof ApiError && f.error.status === 400;
+  const status = refused
+    ? 'Stopped: the hub refused the filter'
+    : f.paused
+      ? `Paused (${f.held} new held back)`
+      : {
+          connecting: 'Connecting…',
+          push: 'Live: push (Server-Sent Events)',
+          poll: `Live: polling every ${p.pollMs / 1000} s${p.filtered ? ' (filtered)' : ''}`,
+          reconnecting: 'Live: reconnecting…',
+        }[f.mode];
   return (
     <div class="toolbar">
-      <p class={`live-status live-${f.paused ? 'paused' : f.mode}`} role="status" data-testid="live-status">
+      <p class={`live-status live-${f.paused || refused ? 'paused' : f.mode}`} role="status" data-testid="live-status">
         <span class="dot" aria-hidden="true" /> {status}
       </p>
       <button type="button" aria-pressed={f.paused} onClick={f.togglePause}>

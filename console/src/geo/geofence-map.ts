@@ -36,7 +36,11 @@ export function createGeofenceMap(el: HTMLElement, opts: MapOptions, events: Geo
   let handles: Marker[] = [];
   let storedBounds: LatLngBounds | undefined;
   let draftBounds: LatLngBounds | undefined;
-  m.on('click', (e) => events.onClick({ lat: round(e.latlng.lat), lon: round(e.latlng.lng) }));
+  // a drag ends with a click on the map where the handle was dropped: not a new point
+  let draggedAt = 0;
+  m.on('click', (e) => {
+    if (Date.now() - draggedAt > 300) events.onClick({ lat: round(e.latlng.lat), lon: round(e.latlng.lng) });
+  });
   return {
     showGeofences(list) {
       stored.clearLayers();
@@ -61,6 +65,9 @@ export function createGeofenceMap(el: HTMLElement, opts: MapOptions, events: Geo
           h.on('drag', () => {
             const at = h.getLatLng();
             events.onMove(i, { lat: round(at.lat), lon: round(at.lng) });
+          });
+          h.on('dragend', () => {
+            draggedAt = Date.now();
           });
           handleLayer.addLayer(h);
           return h;
