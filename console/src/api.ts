@@ -42,10 +42,9 @@ export class Api {
     return `${this.session.apiUrl}${path}${s ? `?${s}` : ''}`;
   }
 
-  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<Page<T>> {
-    let res: Response;
+  private async send(method: string, path: string, body?: unknown, query?: Query): Promise<Response> {
     try {
-      res = await fetch(this.url(path, query), {
+      return await fetch(this.url(path, query), {
         method,
         headers: { authorization: `FlespiToken ${this.session.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -54,6 +53,17 @@ export class Api {
     } catch (err) {
       throw new ApiError(0, `the hub cannot be reached at ${this.session.apiUrl || location.origin} (${err instanceof Error ? err.message : String(err)})`);
     }
+  }
+
+  /** The failure of an answer that is not OK, with the hub's reason. */
+  private failure(res: Response, json: unknown): ApiError {
+    const reason = (json as { errors?: { reason?: string }[] } | undefined)?.errors?.[0]?.reason ?? `HTTP ${res.status} ${res.statusText}`;
+    if (res.status === 401) this.onUnauthorized(reason);
+    return new ApiError(res.status, reason);
+  }
+
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<Page<T>> {
+    const res = await this.send(method, path, body, query);
     const text = await res.text();
     let json: unknown;
     try {
@@ -61,14 +71,23 @@ export class Api {
     } catch {
       json = undefined;
     }
-    if (!res.ok) {
-      const reason = (json as { errors?: { reason?: string }[] } | undefined)?.errors?.[0]?.reason ?? `HTTP ${res.status} ${res.statusText}`;
-      if (res.status === 401) this.onUnauthorized(reason);
-      throw new ApiError(res.status, reason);
-    }
+    if (!res.ok) throw this.failure(res, json);
     const page = json as Page<T> | undefined;
     if (!page || !Array.isArray(page.result)) throw new ApiError(res.status, `unexpected answer from ${path}`);
     return page;
+  }
+
+  /** A GET whose answer is a file (an export such as `?format=csv`), with the token in the header. */
+  async file(path: string, query?: Query): Promise<Blob> {
+    const res = await this.send('GET', path, undefined, query);
+    if (res.ok) return res.blob();
+    let json: unknown;
+    try {
+      json = await res.json();
+    } catch {
+      json = undefined;
+    }
+    throw this.failure(res, json);
   }
 
   async get<T>(path: string, query?: Query): Promise<T[]> {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 
 /** Hash routes (`#/devices/12/live`): work from any static host without server rewrites. */
-export const DEVICE_TABS = ['live', 'telemetry', 'track', 'commands', 'settings', 'log', 'configure'] as const;
+export const DEVICE_TABS = ['live', 'telemetry', 'track', 'intervals', 'plugins', 'commands', 'settings', 'log', 'configure'] as const;
 export type DeviceTab = (typeof DEVICE_TABS)[number];
 
 export type Route =
@@ -9,6 +9,9 @@ export type Route =
   | { readonly page: 'device'; readonly id: number; readonly tab: DeviceTab }
   | { readonly page: 'channels' }
   | { readonly page: 'streams' }
+  | { readonly page: 'geofences' }
+  | { readonly page: 'plugins' }
+  | { readonly page: 'calcs' }
   | { readonly page: 'tokens' }
   | { readonly page: 'preferences' }
   | { readonly page: 'notfound'; readonly path: string };
@@ -27,6 +30,9 @@ export function parseHash(hash: string): Route {
     }
     case 'channels':
     case 'streams':
+    case 'geofences':
+    case 'plugins':
+    case 'calcs':
     case 'tokens':
     case 'preferences':
       return { page: parts[0] };

@@ -5,9 +5,12 @@
 import type { z } from 'zod';
 import type { ConnectionRecord, DeviceLogEntry, DroppedBatch, StreamLogEntry, Telemetry } from '../../core/ports.js';
 import type { DeviceType } from '../../core/registry/device-types.js';
+import type { Calc, CalcCounter, CalcSelector } from '../../core/schemas/calcs.js';
 import type { Channel, ChannelCreateSchema, ChannelViewSchema } from '../../core/schemas/channels.js';
 import type { Command, CommandResult } from '../../core/schemas/commands.js';
 import type { Device, DeviceCreateSchema, DeviceUpdateSchema } from '../../core/schemas/devices.js';
+import type { Geofence, Geometry, LatLon } from '../../core/schemas/geofences.js';
+import type { Plugin, PluginAssignment, PluginType } from '../../core/schemas/plugins.js';
 import type { SettingView } from '../../core/schemas/settings.js';
 import type { Stream, StreamCreateSchema, StreamStatus, StreamTypeName } from '../../core/schemas/streams.js';
 import type { AclEntryInput, Token, TokenCreateSchema } from '../../core/schemas/tokens.js';
@@ -15,6 +18,9 @@ import type { CommandDefinition, Message, SettingDefinition } from '../../protoc
 
 export type {
   AclEntryInput,
+  Calc,
+  CalcCounter,
+  CalcSelector,
   Channel,
   Command,
   CommandDefinition,
@@ -23,7 +29,13 @@ export type {
   Device,
   DeviceLogEntry,
   DeviceType,
+  Geofence,
+  Geometry,
+  LatLon,
   Message,
+  Plugin,
+  PluginAssignment,
+  PluginType,
   SettingDefinition,
   SettingView,
   Stream,
@@ -74,3 +86,36 @@ export type TokenWithKey = Token & { readonly key: string };
 /** The stream types: a record keyed by the server's type names, so a missing or unknown one fails to compile. */
 const STREAM_TYPE_NAMES: Readonly<Record<StreamTypeName, true>> = { http: true, mqtt: true, wialon_retranslator: true, aws_iot: true, thingsboard: true };
 export const STREAM_TYPES = Object.keys(STREAM_TYPE_NAMES) as StreamTypeName[];
+
+/** `GET /gw/geofences/{sel}/devices`: a device inside a geofence now. */
+export interface DeviceInside {
+  readonly geofence_id: number;
+  readonly device_id: number;
+}
+
+/** `GET /gw/calcs/{sel}/devices/{sel}`: a device's sync state. */
+export interface CalcDevice {
+  readonly calc_id: number;
+  readonly device_id: number;
+  readonly synced: boolean;
+  readonly updated?: number;
+}
+
+/** One point of a `route` counter. */
+export interface RoutePoint {
+  readonly t: number;
+  readonly lat: number;
+  readonly lon: number;
+}
+
+/** `GET /gw/calcs/{sel}/devices/{sel}/intervals/{isel}`: an interval with its counters. */
+export interface IntervalRow {
+  readonly id: number;
+  readonly calc_id: number;
+  readonly device_id: number;
+  readonly begin: number;
+  readonly end: number;
+  readonly duration: number;
+  readonly active: boolean;
+  readonly [counter: string]: unknown;
+}

@@ -92,6 +92,15 @@ export class PluginService {
     return out;
   }
 
+  /** The plugins of the selected devices, each device's in assignment order (the order ingest applies them). */
+  async ofDevices(deviceSelector: string, access: Access): Promise<PluginAssignment[]> {
+    const out: PluginAssignment[] = [];
+    for (const device of await this.d.selectDevices(deviceSelector, access)) {
+      for (const link of await this.d.plugins.pluginsOf(device.id)) out.push({ plugin_id: link.pluginId, device_id: device.id });
+    }
+    return out;
+  }
+
   /** The configuration checked against the type (defaults filled in), expressions compiled, geofence ids existing. */
   private async check(plugin: Pick<Plugin, 'name' | 'type' | 'configuration'>, where: string): Promise<Plugin['configuration']> {
     compilePlugin({ ...plugin, id: 0 }, where);

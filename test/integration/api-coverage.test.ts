@@ -133,6 +133,7 @@ describe('API: every route answers 200, 400, 401, 403, 404 as the contract says'
     'PUT /gw/calcs/{sel}/devices/{target}/intervals/{ids}': ['PUT', '/gw/calcs/1/devices/2/intervals/all', { note: 'x' }],
     'DELETE /gw/calcs/{sel}/devices/{target}/intervals/{ids}': ['DELETE', '/gw/calcs/1/devices/2/intervals/last'],
     'DELETE /gw/calcs/{sel}/devices/{target}': ['DELETE', '/gw/calcs/1/devices/2'],
+    'GET /gw/devices/{sel}/plugins': ['GET', '/gw/devices/1/plugins'],
     'GET /gw/protocols': ['GET', '/gw/protocols'],
     'GET /gw/protocols/{sel}': ['GET', '/gw/protocols/teltonika'],
     'GET /gw/protocols/{sel}/device-types': ['GET', '/gw/protocols/all/device-types'],

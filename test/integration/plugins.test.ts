@@ -87,6 +87,11 @@ describe('plugins, expressions and geofences in a local hub', () => {
       { plugin_id: label.id, device_id: ids.ordered },
       { plugin_id: label.id, device_id: ids.reversed },
     ]);
+    // a device's plugins in the order they apply (GET /gw/devices/{sel}/plugins, for the console)
+    expect((await api(hub, 'GET', `/gw/devices/${ids.reversed}/plugins`)).json.result).toEqual([
+      { plugin_id: label.id, device_id: ids.reversed },
+      { plugin_id: fleet.id, device_id: ids.reversed },
+    ]);
 
     await send('350000000000001', [rec(0, 57)]);
     await send('350000000000002', [rec(0, 57)]);

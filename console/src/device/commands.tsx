@@ -42,32 +42,20 @@ export function CommandsTab(p: { device: Device; type: DeviceType | undefined })
   return <CommandsForType device={p.device} type={p.type} />;
 }
 
-function CommandsForType(p: { device: Device; type: DeviceType }) {
+/** The device's command queue and results (polled), and the two ways to send: queue it or send it now. */
+function useCommands(deviceId: number) {
   const { api } = useApp();
-  const commands = p.type.commands as readonly CommandDefinition[];
-  const [name, setName] = useState(commands[0]?.name ?? '');
-  const cmd = commands.find((c) => c.name === name);
-  const props = useSchemaValue(cmd?.schema, {});
-  const [timeout, setTimeoutS] = useState(10);
   const [immediate, setImmediate] = useState<CommandResult | undefined>();
   const queueAction = useAction();
   const sendAction = useAction();
-  const base = `/gw/devices/${p.device.id}`;
-  const queue = useLoad(() => api.get<Command>(`${base}/commands-queue`), [api, p.device.id], 1500);
+  const base = `/gw/devices/${deviceId}`;
+  const queue = useLoad(() => api.get<Command>(`${base}/commands-queue`), [api, deviceId], 1500);
   const results = useLoad(
     async () => (await api.get<CommandResult>(`${base}/commands-result`)).sort((a, b) => b.timestamp - a.timestamp || b.id - a.id).slice(0, 50),
-    [api, p.device.id],
+    [api, deviceId],
     1500,
   );
-
-  /** The properties when the command's schema accepts them. */
-  const checked = (): Record<string, unknown> | undefined => {
-    const value = (props.value ?? {}) as Record<string, unknown>;
-    return props.check(value) ? value : undefined;
-  };
-  const enqueue = async () => {
-    const properties = checked();
-    if (!properties) return;
+  const enqueue = async (name: string, properties: Record<string, unknown>) => {
     sendAction.clear();
     const ok = await queueAction.run(async () => {
       const [q] = await api.post<Command>(`${base}/commands-queue`, [{ name, properties }]);
@@ -78,9 +66,7 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
       results.reload();
     }
   };
-  const sendNow = async () => {
-    const properties = checked();
-    if (!properties) return;
+  const sendNow = async (name: string, properties: Record<string, unknown>, timeout: number) => {
     queueAction.clear();
     setImmediate(undefined);
     await sendAction.run(async () => {
@@ -96,121 +82,175 @@ function CommandsForType(p: { device: Device; type: DeviceType }) {
     });
     queue.reload();
   };
+  return { queue, results, queueAction, sendAction, immediate, enqueue, sendNow, cancel };
+}
 
+type Commands = ReturnType<typeof useCommands>;
+
+function CommandsForType(p: { device: Device; type: DeviceType }) {
+  const c = useCommands(p.device.id);
   return (
     <div class="grid-2">
-      <Form class="card" onSubmit={enqueue} heading="Send a command" headingId="command-form-title">
-        <SelectField
-          id="command-name"
-          label="Command"
-          value={name}
-          onValue={(v) => {
-            setName(v);
-            props.reset({});
-          }}
-        >
-          {commands.map((c) => (
-            <option value={c.name}>
-              {c.name} — {c.title}
-            </option>
-          ))}
-        </SelectField>
-        {cmd ? (
-          <>
-            {cmd.examples.length > 0 ? (
-              <fieldset class="examples" aria-label="Examples">
-                <span class="muted small">Examples:</span>
-                {cmd.examples.map((ex) => (
-                  <button type="button" class="link" onClick={() => props.reset(ex)}>
-                    {JSON.stringify(ex)}
-                  </button>
-                ))}
-              </fieldset>
-            ) : null}
-            <SchemaForm
-              key={`${name}-${props.generation}`}
-              schema={cmd.schema}
-              value={props.value}
-              onChange={props.onChange}
-              idBase={`cmd-${name}`}
-              issues={props.issues}
-              label="Properties"
-            />
-          </>
-        ) : null}
-        <ErrorNote>{props.problem('Check the properties: ')}</ErrorNote>
-        <InputField
-          id="command-timeout"
-          label="Wait for the answer (s)"
-          width="narrow"
-          type="number"
-          min={1}
-          max={120}
-          step={1}
-          value={String(timeout)}
-          onValue={(v) => setTimeoutS(Math.min(120, Math.max(1, Number(v) || 10)))}
-        />
-        <div class="actions">
-          <button type="submit" class="primary" disabled={queueAction.busy}>
-            Queue command
-          </button>
-          <button type="button" disabled={sendAction.busy} onClick={sendNow}>
-            {sendAction.busy ? 'Waiting for the device…' : 'Send now'}
-          </button>
-        </div>
-        <ActionStatus action={queueAction} />
-        <ActionStatus action={sendAction} />
-        {immediate ? (
-          <div class={`notice ${immediate.executed ? 'notice-ok' : 'notice-error'}`} role="status" data-testid="immediate-result">
-            <strong>{immediate.executed ? 'Executed' : 'Not executed'}</strong> ({immediate.status}):{' '}
-            <code class="wrap">{immediate.response || '(no answer)'}</code>
-          </div>
-        ) : null}
-      </Form>
+      <CommandForm commands={p.type.commands as readonly CommandDefinition[]} c={c} />
       <div>
-        <h2>Queue</h2>
-        <DataTable
-          class="queue"
-          columns={['Id', 'Command', 'Status', 'Expires']}
-          actions
-          rows={queue.data}
-          error={queue.error}
-          empty="Nothing waiting."
-          row={(c) => (
-            <tr key={c.id}>
-              <td>{c.id}</td>
-              <CommandCell command={c} />
-              <StatusCell status={c.status} />
-              <td>
-                <Time ts={c.expire} />
-              </td>
-              <td>
-                <button type="button" class="small-btn" onClick={() => cancel(c.id)} aria-label={`Cancel command ${c.id}`}>
-                  Cancel
-                </button>
-              </td>
-            </tr>
-          )}
-        />
-        <h2>Results</h2>
-        <DataTable
-          class="results"
-          columns={['Time', 'Command', 'Status', 'Response']}
-          rows={results.data}
-          error={results.error}
-          empty="No results yet."
-          row={(r) => (
-            <tr key={r.id} data-command-id={r.id}>
-              <td>
-                <Time ts={r.timestamp} />
-              </td>
-              <CommandCell command={r} />
-              <StatusCell status={r.status} />
-              <td class="mono wrap">{r.response || <span class="muted">—</span>}</td>
-            </tr>
-          )}
-        />
+        <QueueTable c={c} />
+        <ResultsTable c={c} />
       </div>
     </div>
+  );
+}
+
+function CommandForm(p: { commands: readonly CommandDefinition[]; c: Commands }) {
+  const { c, commands } = p;
+  const [name, setName] = useState(commands[0]?.name ?? '');
+  const cmd = commands.find((x) => x.name === name);
+  const props = useSchemaValue(cmd?.schema, {});
+  const [timeout, setTimeoutS] = useState(10);
+  /** The properties when the command's schema accepts them. */
+  const checked = (): Record<string, unknown> | undefined => {
+    const value = (props.value ?? {}) as Record<string, unknown>;
+    return props.check(value) ? value : undefined;
+  };
+  const enqueue = () => {
+    const properties = checked();
+    if (properties) void c.enqueue(name, properties);
+  };
+  const sendNow = () => {
+    const properties = checked();
+    if (properties) void c.sendNow(name, properties, timeout);
+  };
+  return (
+    <Form class="card" onSubmit={enqueue} heading="Send a command" headingId="command-form-title">
+      <SelectField
+        id="command-name"
+        label="Command"
+        value={name}
+        onValue={(v) => {
+          setName(v);
+          props.reset({});
+        }}
+      >
+        {commands.map((x) => (
+          <option value={x.name}>
+            {x.name} — {x.title}
+          </option>
+        ))}
+      </SelectField>
+      {cmd ? <CommandProperties cmd={cmd} props={props} /> : null}
+      <ErrorNote>{props.problem('Check the properties: ')}</ErrorNote>
+      <InputField
+        id="command-timeout"
+        label="Wait for the answer (s)"
+        width="narrow"
+        type="number"
+        min={1}
+        max={120}
+        step={1}
+        value={String(timeout)}
+        onValue={(v) => setTimeoutS(Math.min(120, Math.max(1, Number(v) || 10)))}
+      />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={c.queueAction.busy}>
+          Queue command
+        </button>
+        <button type="button" disabled={c.sendAction.busy} onClick={sendNow}>
+          {c.sendAction.busy ? 'Waiting for the device…' : 'Send now'}
+        </button>
+      </div>
+      <ActionStatus action={c.queueAction} />
+      <ActionStatus action={c.sendAction} />
+      {c.immediate ? <ImmediateResult r={c.immediate} /> : null}
+    </Form>
+  );
+}
+
+/** A command's examples and its properties form (generated from the JSON Schema). */
+function CommandProperties(p: { cmd: CommandDefinition; props: ReturnType<typeof useSchemaValue> }) {
+  return (
+    <>
+      {p.cmd.examples.length > 0 ? (
+        <fieldset class="examples" aria-label="Examples">
+          <span class="muted small">Examples:</span>
+          {p.cmd.examples.map((ex) => (
+            <button type="button" class="link" onClick={() => p.props.reset(ex)}>
+              {JSON.stringify(ex)}
+            </button>
+          ))}
+        </fieldset>
+      ) : null}
+      <SchemaForm
+        key={`${p.cmd.name}-${p.props.generation}`}
+        schema={p.cmd.schema}
+        value={p.props.value}
+        onChange={p.props.onChange}
+        idBase={`cmd-${p.cmd.name}`}
+        issues={p.props.issues}
+        label="Properties"
+      />
+    </>
+  );
+}
+
+function ImmediateResult(p: { r: CommandResult }) {
+  return (
+    <div class={`notice ${p.r.executed ? 'notice-ok' : 'notice-error'}`} role="status" data-testid="immediate-result">
+      <strong>{p.r.executed ? 'Executed' : 'Not executed'}</strong> ({p.r.status}): <code class="wrap">{p.r.response || '(no answer)'}</code>
+    </div>
+  );
+}
+
+function QueueTable(p: { c: Commands }) {
+  return (
+    <>
+      <h2>Queue</h2>
+      <DataTable
+        class="queue"
+        columns={['Id', 'Command', 'Status', 'Expires']}
+        actions
+        rows={p.c.queue.data}
+        error={p.c.queue.error}
+        empty="Nothing waiting."
+        row={(x) => (
+          <tr key={x.id}>
+            <td>{x.id}</td>
+            <CommandCell command={x} />
+            <StatusCell status={x.status} />
+            <td>
+              <Time ts={x.expire} />
+            </td>
+            <td>
+              <button type="button" class="small-btn" onClick={() => p.c.cancel(x.id)} aria-label={`Cancel command ${x.id}`}>
+                Cancel
+              </button>
+            </td>
+          </tr>
+        )}
+      />
+    </>
+  );
+}
+
+function ResultsTable(p: { c: Commands }) {
+  return (
+    <>
+      <h2>Results</h2>
+      <DataTable
+        class="results"
+        columns={['Time', 'Command', 'Status', 'Response']}
+        rows={p.c.results.data}
+        error={p.c.results.error}
+        empty="No results yet."
+        row={(r) => (
+          <tr key={r.id} data-command-id={r.id}>
+            <td>
+              <Time ts={r.timestamp} />
+            </td>
+            <CommandCell command={r} />
+            <StatusCell status={r.status} />
+            <td class="mono wrap">{r.response || <span class="muted">—</span>}</td>
+          </tr>
+        )}
+      />
+    </>
   );
 }

@@ -1,102 +1,167 @@
-import { type Api, describeError } from '../api.js';
-import type { ConsoleConfig } from '../config.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type Api, ApiError } from '../api.js';
 import type { Message } from '../types.js';
+import { startFeed } from './live-socket.js';
 
-export type FeedMode = 'connecting' | 'push' | 'poll' | 'reconnecting';
+const MAX_SHOWN = 500;
+const HISTORY = 50;
 
-/** A frame of the live socket (docs/api.md, "Live push"). */
-interface LiveFrame {
-  readonly topic?: string;
-  readonly message?: Message;
-  readonly subscribed?: string;
-  readonly error?: { readonly code: number; readonly reason: string };
+export type Mode = 'connecting' | 'push' | 'poll' | 'reconnecting';
+
+export interface Row {
+  readonly key: string;
+  readonly message: Message;
+  readonly fresh: boolean;
 }
 
-function parseFrame(text: string): LiveFrame | undefined {
-  try {
-    const f: unknown = JSON.parse(text);
-    return f && typeof f === 'object' ? (f as LiveFrame) : undefined;
-  } catch {
-    return undefined;
-  }
+function keyOf(m: Message): string {
+  return [m.timestamp, m['server.timestamp'], m['position.latitude'], m['position.longitude'], m['event.enum']].join('|');
 }
 
-export interface FeedOptions {
-  readonly api: Api;
+function maxTimestamp(list: readonly Message[], start: number): number {
+  return list.reduce((t, m) => (typeof m.timestamp === 'number' && m.timestamp > t ? m.timestamp : t), start);
+}
+
+interface FeedOptions {
   readonly deviceId: number;
-  readonly config: Pick<ConsoleConfig, 'live' | 'liveUrl' | 'pollMs'>;
-  /** The newest timestamp shown (polling and catch-up read from it). */
-  readonly since: () => number;
-  readonly onMessages: (list: Message[]) => void;
-  readonly onMode: (mode: FeedMode) => void;
-  readonly onError: (error: string | undefined) => void;
+  readonly live: 'auto' | 'poll';
+  /** The hub's live WebSocket (config.json), if it has one. */
+  readonly liveUrl: string;
+  readonly pollMs: number;
+  /** An expression: history and new messages through `messages?filter=` (polling: the push stream is not filtered). */
+  readonly filter: string;
+}
+
+interface FeedSink {
+  show(list: Message[], fresh: boolean): void;
+  mode(m: Mode): void;
+  /** A failed read (undefined: the last one succeeded). */
+  error(err: unknown): void;
 }
 
 /**
- * New messages of a device: pushed over the hub's live socket (a subscription to
- * `gw/devices/{id}/messages`) where the deployment has one (`liveUrl`), else polled
- * (`messages?from=` every `pollMs`). A socket that never gets to a subscription falls back to
- * polling; one that worked and closed (API Gateway closes idle sockets after 10 minutes, and every
- * socket after 2 hours) reconnects and fetches what it missed. Returns the stop function.
+ * Without a filter, new messages are pushed over the hub's live WebSocket (live-socket.ts, which
+ * falls back to polling itself); with a filter, polling `messages?filter=&from=` every `pollMs`
+ * (the push is not filtered). The last messages are loaded after the stream opened. Returns the disposer.
  */
-export function startFeed(o: FeedOptions): () => void {
+function connectFeed(api: Api, o: FeedOptions, sink: FeedSink): () => void {
   let alive = true;
-  let ws: WebSocket | undefined;
+  let since = Date.now() / 1000 - 60;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
-  let retryTimer: ReturnType<typeof setTimeout> | undefined;
-  const topic = `gw/devices/${o.deviceId}/messages`;
-
-  const fetchNew = async () => {
-    try {
-      const page = await o.api.get<Message>(`/gw/devices/${o.deviceId}/messages`, { from: o.since(), count: 1000 });
-      if (alive) o.onMessages(page);
-      o.onError(undefined);
-    } catch (err) {
-      if (alive) o.onError(describeError(err));
-    }
+  const path = `/gw/devices/${o.deviceId}/messages`;
+  const filter = o.filter ? { filter: o.filter } : {};
+  const show = (list: Message[], fresh: boolean) => {
+    since = maxTimestamp(list, since);
+    if (alive) sink.show(list, fresh);
   };
   const poll = async () => {
     if (!alive) return;
-    await fetchNew();
-    if (alive) pollTimer = setTimeout(poll, o.config.pollMs);
+    try {
+      show(await api.get<Message>(path, { from: since, count: 1000, ...filter }), true);
+      sink.error(undefined);
+    } catch (err) {
+      if (alive) sink.error(err);
+      if (err instanceof ApiError && err.status === 400) return; // a bad filter: polling again cannot help
+    }
+    if (alive) pollTimer = setTimeout(poll, o.pollMs);
   };
   const startPolling = () => {
     if (!alive || pollTimer !== undefined) return;
-    o.onMode('poll');
+    sink.mode('poll');
     pollTimer = setTimeout(poll, 0);
   };
-
-  const socketUrl = o.config.live !== 'poll' && typeof WebSocket !== 'undefined' ? o.api.liveSocketUrl(o.config.liveUrl) : undefined;
-  const connect = (reconnect: boolean) => {
-    if (!alive || !socketUrl) return;
-    let subscribed = false;
-    const socket = new WebSocket(socketUrl);
-    ws = socket;
-    socket.onopen = () => socket.send(JSON.stringify({ action: 'subscribe', topic }));
-    socket.onmessage = (e: MessageEvent<string>) => {
-      const frame = parseFrame(e.data);
-      if (frame?.subscribed === topic) {
-        subscribed = true;
-        o.onMode('push');
-        if (reconnect) void fetchNew();
-      } else if (frame?.error) socket.close();
-      else if (frame?.topic === topic && frame.message) o.onMessages([frame.message]);
-    };
-    socket.onclose = () => {
-      if (ws !== socket || !alive) return;
-      ws = undefined;
-      if (!subscribed) return startPolling();
-      o.onMode('reconnecting');
-      retryTimer = setTimeout(() => connect(true), 1000);
-    };
-  };
-  if (socketUrl) connect(false);
-  else startPolling();
-
+  // no filter: pushed over the live WebSocket (it falls back to polling by itself); a filter: polled here
+  const stopSocket = o.filter
+    ? undefined
+    : startFeed({
+        api,
+        deviceId: o.deviceId,
+        config: { live: o.live, liveUrl: o.liveUrl, pollMs: o.pollMs },
+        since: () => since,
+        onMessages: (list) => show(list, true),
+        onMode: (m) => sink.mode(m),
+        onError: (e) => sink.error(e),
+      });
+  if (o.filter) startPolling();
+  // History after the stream is open, so nothing falls between the two.
+  api.get<Message>(path, { reverse: true, count: HISTORY, ...filter }).then(
+    (list) =>
+      show(
+        [...list].sort((a, b) => Number(a.timestamp) - Number(b.timestamp)),
+        false,
+      ),
+    (err: unknown) => alive && sink.error(err),
+  );
   return () => {
     alive = false;
-    ws?.close();
+    stopSocket?.();
     if (pollTimer) clearTimeout(pollTimer);
-    if (retryTimer) clearTimeout(retryTimer);
   };
+}
+
+export interface LiveFeed {
+  readonly rows: Row[];
+  readonly mode: Mode;
+  readonly paused: boolean;
+  readonly held: number;
+  readonly error: unknown;
+  togglePause(): void;
+  clear(): void;
+}
+
+/** The live messages of a device, newest first, deduplicated by key; paused, new ones are held back. */
+export function useLiveFeed(api: Api, o: FeedOptions, onActivity?: () => void): LiveFeed {
+  const [rows, setRows] = useState<Row[]>([]);
+  const [mode, setMode] = useState<Mode>('connecting');
+  const [paused, setPaused] = useState(false);
+  const [held, setHeld] = useState(0);
+  const [error, setError] = useState<unknown>();
+  const pausedRef = useRef(false);
+  const heldRef = useRef<Message[]>([]);
+  const seen = useRef(new Set<string>());
+  const activityRef = useRef(onActivity);
+  activityRef.current = onActivity;
+
+  const show = (list: Message[], fresh: boolean) => {
+    const added: Row[] = [];
+    for (const m of list) {
+      const k = keyOf(m);
+      if (seen.current.has(k)) continue;
+      seen.current.add(k);
+      added.push({ key: k, message: m, fresh });
+    }
+    if (seen.current.size > 5000) seen.current.clear();
+    if (added.length === 0) return;
+    if (fresh) activityRef.current?.();
+    if (pausedRef.current && fresh) {
+      heldRef.current.push(...added.map((r) => r.message));
+      setHeld(heldRef.current.length);
+      return;
+    }
+    setRows((prev) => [...added.reverse(), ...prev].slice(0, MAX_SHOWN));
+  };
+  const showRef = useRef(show);
+  showRef.current = show;
+
+  useEffect(() => {
+    seen.current = new Set();
+    setRows([]);
+    setError(undefined);
+    setMode('connecting');
+    return connectFeed(api, o, { show: (l, f) => showRef.current(l, f), mode: setMode, error: setError });
+  }, [api, o.deviceId, o.live, o.liveUrl, o.pollMs, o.filter]);
+
+  const togglePause = () => {
+    const next = !paused;
+    pausedRef.current = next;
+    setPaused(next);
+    if (!next && heldRef.current.length > 0) {
+      const list = heldRef.current;
+      heldRef.current = [];
+      setHeld(0);
+      for (const m of list) seen.current.delete(keyOf(m));
+      show(list, true);
+    }
+  };
+  return { rows, mode, paused, held, error, togglePause, clear: () => setRows([]) };
 }

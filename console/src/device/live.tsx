@@ -1,135 +1,28 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
-import { describeError } from '../api.js';
+import { useState } from 'preact/hooks';
+import { ApiError, describeError } from '../api.js';
 import { ErrorNote } from '../components.js';
 import { useApp } from '../context.js';
 import { fmtTime } from '../format.js';
+import { errorPosition } from '../reason.js';
 import type { Device, Message } from '../types.js';
-import { type FeedMode, startFeed } from './live-feed.js';
+import { type LiveFeed, type Row, useLiveFeed } from './live-feed.js';
 
-const MAX_SHOWN = 500;
-const HISTORY = 50;
-
-interface Row {
-  readonly key: string;
-  readonly message: Message;
-  readonly fresh: boolean;
-}
-
-function keyOf(m: Message): string {
-  return [m.timestamp, m['server.timestamp'], m['position.latitude'], m['position.longitude'], m['event.enum']].join('|');
-}
-
-/**
- * Where new and loaded messages go: duplicates (by key) are dropped, fresh ones held back while
- * paused, the rest added to the top of the list (newest first).
- */
-function rowSink(o: { alive: () => boolean; paused: () => boolean; hold: (list: Message[]) => void; activity: () => void; add: (rows: Row[]) => void }) {
-  const seen = new Set<string>();
-  let since = Date.now() / 1000 - 60;
-  const show = (list: Message[], fresh: boolean) => {
-    const added: Row[] = [];
-    for (const m of list) {
-      const k = keyOf(m);
-      if (seen.has(k)) continue;
-      seen.add(k);
-      added.push({ key: k, message: m, fresh });
-    }
-    if (seen.size > 5000) seen.clear();
-    since = maxTimestamp(list, since);
-    if (added.length === 0 || !o.alive()) return;
-    if (fresh) o.activity();
-    if (o.paused() && fresh) return o.hold(added.map((r) => r.message));
-    o.add(added.reverse());
-  };
-  return {
-    show,
-    since: () => since,
-    /** Shows held messages again (after a pause): their keys are forgotten first. */
-    reshow: (list: Message[], fresh: boolean) => {
-      for (const m of list) seen.delete(keyOf(m));
-      show(list, fresh);
-    },
-  };
-}
-
-function maxTimestamp(list: readonly Message[], start: number): number {
-  return list.reduce((t, m) => (typeof m.timestamp === 'number' && m.timestamp > t ? m.timestamp : t), start);
-}
-
-/**
- * Live messages: pushed over the hub's live WebSocket (`liveUrl` of config.json: the local hub's
- * `/live`, the WebSocket API on AWS) with a subscription to `gw/devices/{id}/messages`; where the
- * deployment has no push, or the socket is refused, polling `messages?from=` every `pollMs`. The
- * last messages are loaded first; duplicates are dropped by key.
- */
+/** Live messages, newest first; with a filter expression, only the messages it matches (history and new ones). */
 export function LiveTab(p: { device: Device; onActivity?: () => void }) {
   const { api, config } = useApp();
-  const [rows, setRows] = useState<Row[]>([]);
-  const [mode, setMode] = useState<FeedMode>('connecting');
-  const [paused, setPaused] = useState(false);
-  const [held, setHeld] = useState(0);
-  const [error, setError] = useState<string | undefined>();
-  const pausedRef = useRef(false);
-  const heldRef = useRef<Message[]>([]);
-  const showRef = useRef<(list: Message[], fresh: boolean) => void>(() => undefined);
-  const activityRef = useRef(p.onActivity);
-  activityRef.current = p.onActivity;
-
-  useEffect(() => {
-    let alive = true;
-    const sink = rowSink({
-      alive: () => alive,
-      paused: () => pausedRef.current,
-      hold: (list) => setHeld(heldRef.current.push(...list)),
-      activity: () => activityRef.current?.(),
-      add: (added) => setRows((prev) => [...added, ...prev].slice(0, MAX_SHOWN)),
-    });
-    const show = sink.show;
-    showRef.current = sink.reshow;
-
-    const stop = startFeed({
-      api,
-      deviceId: p.device.id,
-      config: { live: config.live, liveUrl: config.liveUrl, pollMs: config.pollMs },
-      since: sink.since,
-      onMessages: (list) => show(list, true),
-      onMode: setMode,
-      onError: setError,
-    });
-
-    // History after the stream is open, so nothing falls between the two.
-    api.get<Message>(`/gw/devices/${p.device.id}/messages`, { reverse: true, count: HISTORY }).then(
-      (list) => {
-        const ordered = [...list].sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
-        show(ordered, false);
-      },
-      (err: unknown) => setError(describeError(err)),
-    );
-    return () => {
-      alive = false;
-      stop();
-    };
-  }, [api, p.device.id, config.live, config.liveUrl, config.pollMs]);
-
-  const togglePause = () => {
-    const next = !paused;
-    pausedRef.current = next;
-    setPaused(next);
-    if (!next && heldRef.current.length > 0) {
-      const list = heldRef.current;
-      heldRef.current = [];
-      setHeld(0);
-      showRef.current(list, true);
-    }
-  };
-
+  const [filter, setFilter] = useState('');
+  const feed = useLiveFeed(api, { deviceId: p.device.id, live: config.live, liveUrl: config.liveUrl, pollMs: config.pollMs, filter }, p.onActivity);
+  const filterError = feed.error instanceof ApiError && feed.error.status === 400 ? feed.error.message : undefined;
   return (
     <div>
-      <LiveToolbar mode={mode} paused={paused} held={held} shown={rows.length} pollMs={config.pollMs} onPause={togglePause} onClear={() => setRows([])} />
-      <ErrorNote>{error}</ErrorNote>
-      {rows.length === 0 ? <p class="muted">No messages yet. New ones appear here as the device sends them.</p> : null}
+      <FilterInput applied={filter} error={filterError} onApply={setFilter} />
+      <FeedToolbar feed={feed} pollMs={config.pollMs} filtered={filter !== ''} />
+      <ErrorNote>{feed.error !== undefined && !filterError ? describeError(feed.error) : undefined}</ErrorNote>
+      {feed.rows.length === 0 ? (
+        <p class="muted">{filter ? 'No messages match the filter yet.' : 'No messages yet. New ones appear here as the device sends them.'}</p>
+      ) : null}
       <ol class="messages" aria-label="Messages, newest first">
-        {rows.map((r) => (
+        {feed.rows.map((r) => (
           <MessageRow key={r.key} row={r} />
         ))}
       </ol>
@@ -137,28 +30,90 @@ export function LiveTab(p: { device: Device; onActivity?: () => void }) {
   );
 }
 
-function LiveToolbar(p: { mode: FeedMode; paused: boolean; held: number; shown: number; pollMs: number; onPause: () => void; onClear: () => void }) {
-  const status = p.paused
-    ? `Paused (${p.held} new held back)`
-    : {
-        connecting: 'Connecting…',
-        push: 'Live: push (WebSocket)',
-        poll: `Live: polling every ${p.pollMs / 1000} s`,
-        reconnecting: 'Live: reconnecting…',
-      }[p.mode];
+function FeedToolbar(p: { feed: LiveFeed; pollMs: number; filtered: boolean }) {
+  const f = p.feed;
+  const refused = f.error instanceof ApiError && f.error.status === 400;
+  const status = refused
+    ? 'Stopped: the hub refused the filter'
+    : f.paused
+      ? `Paused (${f.held} new held back)`
+      : {
+          connecting: 'Connecting…',
+          push: 'Live: push (Server-Sent Events)',
+          poll: `Live: polling every ${p.pollMs / 1000} s${p.filtered ? ' (filtered)' : ''}`,
+          reconnecting: 'Live: reconnecting…',
+        }[f.mode];
   return (
     <div class="toolbar">
-      <p class={`live-status live-${p.paused ? 'paused' : p.mode}`} role="status" data-testid="live-status">
+      <p class={`live-status live-${f.paused || refused ? 'paused' : f.mode}`} role="status" data-testid="live-status">
         <span class="dot" aria-hidden="true" /> {status}
       </p>
-      <button type="button" aria-pressed={p.paused} onClick={p.onPause}>
-        {p.paused ? 'Resume' : 'Pause'}
+      <button type="button" aria-pressed={f.paused} onClick={f.togglePause}>
+        {f.paused ? 'Resume' : 'Pause'}
       </button>
-      <button type="button" onClick={p.onClear}>
+      <button type="button" onClick={f.clear}>
         Clear
       </button>
-      <span class="muted small">{p.shown} shown</span>
+      <span class="muted small">{f.rows.length} shown</span>
     </div>
+  );
+}
+
+/**
+ * The `filter` expression (API.md, Expressions): applied on Enter; the hub's 400 reason is shown
+ * under the input with the position it names marked.
+ */
+function FilterInput(p: { applied: string; error: string | undefined; onApply(f: string): void }) {
+  const [text, setText] = useState(p.applied);
+  const at = p.error ? errorPosition(p.error) : undefined;
+  return (
+    <search>
+      <form
+        class="filter-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          p.onApply(text.trim());
+        }}
+      >
+        <div class="field grow">
+          <label for="messages-filter">Filter (expression)</label>
+          <div class="filter-row">
+            <input
+              id="messages-filter"
+              class="mono"
+              spellcheck={false}
+              placeholder="position.speed > 80 && exists('position.satellites')"
+              value={text}
+              aria-invalid={p.error ? true : undefined}
+              aria-describedby={p.error ? 'messages-filter-err' : undefined}
+              onInput={(e) => setText(e.currentTarget.value)}
+            />
+            <button type="submit">Apply</button>
+            {p.applied ? (
+              <button
+                type="button"
+                onClick={() => {
+                  setText('');
+                  p.onApply('');
+                }}
+              >
+                Clear filter
+              </button>
+            ) : null}
+          </div>
+          {p.error ? (
+            <div class="field-error filter-error" id="messages-filter-err" role="alert">
+              {at !== undefined ? (
+                <pre class="mono caret" aria-hidden="true" data-testid="filter-caret">
+                  {`${p.applied}\n${' '.repeat(at)}^`}
+                </pre>
+              ) : null}
+              <span data-testid="filter-error">{p.error}</span>
+            </div>
+          ) : null}
+        </div>
+      </form>
+    </search>
   );
 }
 

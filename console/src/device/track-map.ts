@@ -1,4 +1,4 @@
-import { circleMarker, control, map as leafletMap, polyline, tileLayer } from 'leaflet';
+import { circleMarker, control, type Map as LeafletMap, map as leafletMap, polyline, tileLayer } from 'leaflet';
 import 'leaflet/dist/leaflet.css';
 
 export interface TrackPoint {
@@ -22,11 +22,10 @@ export interface MapOptions {
 const FAILED_TILES = 3;
 
 /**
- * Draws a track with Leaflet's SVG renderer: a polyline with start and end markers, fitted to
- * the view, over map tiles when configured and loadable, else on a grid (the container's
- * background), so it works offline. Returns a disposer.
+ * A Leaflet map (SVG renderer) over the configured tiles when they load, else on a grid (the
+ * container's background), with a metric scale. The geofence editor draws on it too.
  */
-export function drawTrack(el: HTMLElement, points: readonly TrackPoint[], opts: MapOptions): () => void {
+export function baseMap(el: HTMLElement, opts: MapOptions): LeafletMap {
   const m = leafletMap(el, { attributionControl: opts.tilesUrl !== '', zoomSnap: 0.25, keyboard: true });
   if (opts.tilesUrl) {
     // The page sends no referrer (index.html); tile servers such as OpenStreetMap's require the origin.
@@ -47,6 +46,16 @@ export function drawTrack(el: HTMLElement, points: readonly TrackPoint[], opts: 
     tiles.addTo(m);
   }
   control.scale({ imperial: false }).addTo(m);
+  return m;
+}
+
+/**
+ * Draws a track with Leaflet's SVG renderer: a polyline with start and end markers, fitted to
+ * the view, over map tiles when configured and loadable, else on a grid (the container's
+ * background), so it works offline. Returns a disposer.
+ */
+export function drawTrack(el: HTMLElement, points: readonly TrackPoint[], opts: MapOptions): () => void {
+  const m = baseMap(el, opts);
   const latlngs = points.map((p) => [p.lat, p.lon] as [number, number]);
   const line = polyline(latlngs, { color: '#2563eb', weight: 4, opacity: 0.9, className: 'track-line' }).addTo(m);
   const first = points[0];

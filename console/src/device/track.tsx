@@ -126,7 +126,7 @@ function TrackSummary(p: { points: readonly TrackPoint[]; truncated: boolean }) 
 }
 
 /** Loads Leaflet (a separate chunk) only when a track is shown; says so when the tiles could not be loaded. */
-function TrackMapLoader(p: { points: TrackPoint[]; tilesUrl: string; attribution: string }) {
+export function TrackMapLoader(p: { points: TrackPoint[]; tilesUrl: string; attribution: string }) {
   const el = useRef<HTMLDivElement>(null);
   const [error, setError] = useState<string | undefined>();
   const [tilesFailed, setTilesFailed] = useState(false);

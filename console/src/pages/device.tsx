@@ -4,8 +4,10 @@ import { Ago, ErrorNotice, NavLinks, Notice } from '../components.js';
 import { useApp } from '../context.js';
 import { CommandsTab } from '../device/commands.js';
 import { ConfigureTab } from '../device/configure.js';
+import { IntervalsTab } from '../device/intervals.js';
 import { LiveTab } from '../device/live.js';
 import { LogTab } from '../device/log.js';
+import { PluginsTab } from '../device/plugins.js';
 import { SettingsTab } from '../device/settings.js';
 import { TelemetryTab } from '../device/telemetry.js';
 import { TrackTab } from '../device/track.js';
@@ -18,6 +20,8 @@ const TABS: readonly { tab: DeviceTab; label: string }[] = [
   { tab: 'live', label: 'Messages' },
   { tab: 'telemetry', label: 'Telemetry' },
   { tab: 'track', label: 'Track' },
+  { tab: 'intervals', label: 'Trips / intervals' },
+  { tab: 'plugins', label: 'Plugins' },
   { tab: 'commands', label: 'Commands' },
   { tab: 'settings', label: 'Settings' },
   { tab: 'log', label: 'Log' },
@@ -114,6 +118,10 @@ function Tab(p: { tab: DeviceTab; device: Device; type: DeviceType | undefined; 
       return <TelemetryTab device={p.device} />;
     case 'track':
       return <TrackTab device={p.device} />;
+    case 'intervals':
+      return <IntervalsTab device={p.device} />;
+    case 'plugins':
+      return <PluginsTab device={p.device} />;
     case 'commands':
       return <CommandsTab device={p.device} type={p.type} />;
     case 'settings':

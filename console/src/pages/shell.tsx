@@ -2,9 +2,12 @@ import { useEffect } from 'preact/hooks';
 import { NavLinks } from '../components.js';
 import { useApp } from '../context.js';
 import { href, type Route, useRoute } from '../router.js';
+import { CalcsPage } from './calcs.js';
 import { ChannelsPage } from './channels.js';
 import { DevicePage } from './device.js';
 import { DevicesPage } from './devices.js';
+import { GeofencesPage } from './geofences.js';
+import { PluginsPage } from './plugins.js';
 import { PreferencesPage } from './preferences.js';
 import { StreamsPage } from './streams.js';
 import { TokensPage } from './tokens.js';
@@ -13,6 +16,9 @@ const NAV: readonly { route: Route; label: string }[] = [
   { route: { page: 'devices' }, label: 'Devices' },
   { route: { page: 'channels' }, label: 'Channels' },
   { route: { page: 'streams' }, label: 'Streams' },
+  { route: { page: 'geofences' }, label: 'Geofences' },
+  { route: { page: 'plugins' }, label: 'Plugins' },
+  { route: { page: 'calcs' }, label: 'Calculators' },
   { route: { page: 'tokens' }, label: 'Tokens' },
   { route: { page: 'preferences' }, label: 'Preferences' },
 ];
@@ -61,6 +67,12 @@ function Page(p: { route: Route }) {
       return <ChannelsPage />;
     case 'streams':
       return <StreamsPage />;
+    case 'geofences':
+      return <GeofencesPage />;
+    case 'plugins':
+      return <PluginsPage />;
+    case 'calcs':
+      return <CalcsPage />;
     case 'tokens':
       return <TokensPage />;
     case 'preferences':

@@ -60,10 +60,60 @@ function num(v: unknown): string {
 }
 
 function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
+  const s = p.stream;
+  const [open, setOpen] = useState(false);
+  return (
+    <Fragment>
+      <tr data-stream={s.name}>
+        <StreamCells stream={s} />
+        <td class="nowrap">
+          <button type="button" class="small-btn" aria-expanded={open} aria-label={`Details of stream ${s.name}`} onClick={() => setOpen(!open)}>
+            {open ? 'Hide' : 'Details'}
+          </button>
+        </td>
+      </tr>
+      {open ? (
+        <tr class="edit-row">
+          <td colSpan={9}>
+            <StreamDetails stream={s} onChanged={p.onChanged} />
+          </td>
+        </tr>
+      ) : null}
+    </Fragment>
+  );
+}
+
+/** A stream's name, type and delivery status cells. */
+function StreamCells(p: { stream: StreamWithStatus }) {
+  const s = p.stream;
+  const st = s.status;
+  return (
+    <>
+      <td>
+        {s.name} {s.enabled ? null : <Badge kind="offline">disabled</Badge>}
+      </td>
+      <td>{s.protocol_name}</td>
+      <td>
+        <Ago ts={st?.last_delivery} />
+      </td>
+      <td>{typeof st?.lag === 'number' ? fmtDuration(st.lag) : '—'}</td>
+      <td title="batches / messages">
+        {num(st?.buffered)} / {num(st?.buffered_messages)}
+      </td>
+      <td>{num(st?.delivered_messages)}</td>
+      <td>
+        {st && st.errors > 0 ? <Badge kind="failed">{st.errors}</Badge> : num(st?.errors)} <span class="muted small">({num(st?.errors_total)} total)</span>
+      </td>
+      <td>{st && st.dropped > 0 ? <Badge kind="failed">{st.dropped}</Badge> : num(st?.dropped)}</td>
+    </>
+  );
+}
+
+/** An opened stream: its last error, enable/disable and delete, logs, subscriptions, dropped batches and JSON. */
+function StreamDetails(p: { stream: StreamWithStatus; onChanged(): void }) {
   const { api } = useApp();
   const s = p.stream;
   const st = s.status;
-  const [open, setOpen] = useState(false);
   const action = useAction();
   const remove = async () => {
     await action.run(async () => {
@@ -79,82 +129,53 @@ function StreamRow(p: { stream: StreamWithStatus; onChanged(): void }) {
     p.onChanged();
   };
   return (
-    <Fragment>
-      <tr data-stream={s.name}>
-        <td>
-          {s.name} {s.enabled ? null : <Badge kind="offline">disabled</Badge>}
-        </td>
-        <td>{s.protocol_name}</td>
-        <td>
-          <Ago ts={st?.last_delivery} />
-        </td>
-        <td>{typeof st?.lag === 'number' ? fmtDuration(st.lag) : '—'}</td>
-        <td title="batches / messages">
-          {num(st?.buffered)} / {num(st?.buffered_messages)}
-        </td>
-        <td>{num(st?.delivered_messages)}</td>
-        <td>
-          {st && st.errors > 0 ? <Badge kind="failed">{st.errors}</Badge> : num(st?.errors)} <span class="muted small">({num(st?.errors_total)} total)</span>
-        </td>
-        <td>{st && st.dropped > 0 ? <Badge kind="failed">{st.dropped}</Badge> : num(st?.dropped)}</td>
-        <td class="nowrap">
-          <button type="button" class="small-btn" aria-expanded={open} aria-label={`Details of stream ${s.name}`} onClick={() => setOpen(!open)}>
-            {open ? 'Hide' : 'Details'}
-          </button>
-        </td>
-      </tr>
-      {open ? (
-        <tr class="edit-row">
-          <td colSpan={9}>
-            {st?.last_error ? (
-              <Notice kind="error">
-                Last error: {st.last_error}
-                {st.next_attempt ? (
-                  <>
-                    {' '}
-                    · next attempt <Ago ts={st.next_attempt} />
-                  </>
-                ) : null}
-              </Notice>
-            ) : null}
-            <div class="actions">
-              <button type="button" onClick={toggleEnabled} disabled={action.busy}>
-                {s.enabled ? 'Disable' : 'Enable'}
-              </button>
-              <ConfirmButton
-                class="danger"
-                disabled={action.busy}
-                ask={{
-                  title: 'Delete the stream?',
-                  body: (
-                    <p>
-                      Stream <strong>{s.name}</strong> stops; its subscriptions and buffered messages are discarded.
-                    </p>
-                  ),
-                  confirm: 'Delete stream',
-                  danger: true,
-                }}
-                onConfirm={remove}
-              >
-                Delete stream…
-              </ConfirmButton>
-            </div>
-            <ActionStatus action={action} />
-            <div class="grid-2">
-              <StreamLogs id={s.id} />
-              <div>
-                <Subscriptions id={s.id} />
-                <Dropped id={s.id} onChanged={p.onChanged} />
-              </div>
-            </div>
-            <JsonDetails
-              summary="Configuration and status (JSON)"
-              value={{ configuration: s.configuration, queue_ttl: s.queue_ttl, validate_message: s.validate_message, status: s.status }}
-            />
-          </td>
-        </tr>
+    <>
+      {st?.last_error ? (
+        <Notice kind="error">
+          Last error: {st.last_error}
+          {st.next_attempt ? (
+            <>
+              {' '}
+              · next attempt <Ago ts={st.next_attempt} />
+            </>
+          ) : null}
+        </Notice>
       ) : null}
-    </Fragment>
+      <div class="actions">
+        <button type="button" onClick={toggleEnabled} disabled={action.busy}>
+          {s.enabled ? 'Disable' : 'Enable'}
+        </button>
+        <ConfirmButton
+          class="danger"
+          disabled={action.busy}
+          ask={{
+            title: 'Delete the stream?',
+            body: (
+              <p>
+                Stream <strong>{s.name}</strong> stops; its subscriptions and buffered messages are discarded.
+              </p>
+            ),
+            confirm: 'Delete stream',
+            danger: true,
+          }}
+          onConfirm={remove}
+        >
+          Delete stream…
+        </ConfirmButton>
+      </div>
+      <ActionStatus action={action} />
+      <div class="grid-2">
+        <StreamLogs id={s.id} />
+        <div>
+          <Subscriptions id={s.id} />
+          <Dropped id={s.id} onChanged={p.onChanged} />
+        </div>
+      </div>
+      <JsonDetails
+        summary="Configuration and status (JSON)"
+        value={{ configuration: s.configuration, queue_ttl: s.queue_ttl, validate_message: s.validate_message, status: s.status }}
+      />
+    </>
   );
 }
 

@@ -67,5 +67,14 @@ export function pluginRoutes(plugins: PluginService): Route[] {
       result: PluginAssignmentSchema,
       handler: async (c) => listResult(await plugins.devices(c.params.sel, c.access), c.req.query),
     },
+    {
+      method: 'GET',
+      path: '/gw/devices/{sel}/plugins',
+      tag,
+      summary: "The plugins of devices, each device's in assignment order (the order they apply in)",
+      query: ListQuerySchema,
+      result: PluginAssignmentSchema,
+      handler: async (c) => listResult(await plugins.ofDevices(c.params.sel, c.access), c.req.query),
+    },
   ];
 }
