@@ -17,36 +17,12 @@ import { tokenRoutes } from './api/routes/tokens.js';
 import { CalcStage } from './calc-stage.js';
 import { CalcSync } from './calc-sync.js';
 import type { GeofenceIndex } from './geofences/index.js';
-import { type IngestedMessage, IngestService } from './ingest.js';
-import type { Logger } from './logger.js';
+import { IngestService } from './ingest.js';
 import { HistoryArchiver } from './messages/archiver.js';
 import { MessageService } from './messages/service.js';
 import { PluginStage } from './plugin-stage.js';
-import type {
-  Bus,
-  CalcRepository,
-  ChannelRepository,
-  Clock,
-  CommandRepository,
-  ConnectionDirectory,
-  DeadLetterStore,
-  DeviceEventSink,
-  DeviceLogRepository,
-  DeviceRepository,
-  GeofenceRepository,
-  IdGenerator,
-  PackArchive,
-  PackStore,
-  PluginRepository,
-  SettingsRepository,
-  StreamRepository,
-  StreamStateRepository,
-  SubscriptionRepository,
-  TelemetryStore,
-  TokenRepository,
-} from './ports.js';
+import type { DeviceEventSink } from './ports.js';
 import type { Access } from './registry/access.js';
-import type { Authenticator } from './registry/auth.js';
 import { CalcService } from './registry/calcs.js';
 import { ChannelService } from './registry/channels.js';
 import { CommandService } from './registry/commands.js';
@@ -62,92 +38,13 @@ import { SettingsService } from './registry/settings.js';
 import { StreamService } from './registry/streams.js';
 import { TokenService, tokenAuthenticator } from './registry/tokens.js';
 import { CalculateService } from './reports/calculate.js';
+import type { Channel } from './schemas/channels.js';
 import type { Device } from './schemas/devices.js';
 import { StreamFanout } from './streams/fanout.js';
 
-/** Everything the domain needs from the outside world. */
-export interface HubPorts {
-  readonly devices: DeviceRepository;
-  readonly channels: ChannelRepository;
-  readonly ids: IdGenerator;
-  readonly packs: PackStore;
-  /** The cold tier of device and channel history (with `coldHistoryAfterDays`). */
-  readonly archive?: PackArchive;
-  readonly telemetry: TelemetryStore;
-  readonly commands: CommandRepository;
-  readonly connections: ConnectionDirectory;
-  readonly logs: DeviceLogRepository;
-  readonly tokens: TokenRepository;
-  readonly settings: SettingsRepository;
-  readonly streams: StreamRepository;
-  readonly subscriptions: SubscriptionRepository;
-  readonly streamState: StreamStateRepository;
-  readonly geofences: GeofenceRepository;
-  readonly plugins: PluginRepository;
-  readonly calcs: CalcRepository;
-  /** Where stream batches go (EventBridge, or the local bus). */
-  readonly bus: Bus;
-  /** The ingest dead-letter queue, when the deployment exposes it. */
-  readonly deadLetters?: DeadLetterStore;
-  readonly clock: Clock;
-  readonly logger: Logger;
-}
+export type { HubPorts, HubServices, HubSettings } from './hub-types.js';
 
-export interface HubSettings {
-  readonly publicHost: string;
-  readonly portRange: readonly [number, number];
-  /** The admin token (full access), or a loader for it (read once, on first use). */
-  readonly adminToken: string | (() => Promise<string>);
-  /** Registry changed (local mode: refresh caches and listeners at once). */
-  readonly onRegistryChange?: () => void;
-  /** A command was queued (local mode: the dispatcher polls at once). */
-  readonly onCommandQueued?: () => void;
-  /** messages_ttl (s) given to devices and channels created without one. */
-  readonly defaultTtl?: { readonly device?: number; readonly channel?: number };
-  /** Whether a port can be listened on (local mode: a bind probe); channels created without a port skip the ones that cannot. */
-  readonly portAvailable?: (port: number, transport: 'tcp' | 'udp') => Promise<boolean>;
-  /** Whole days device and channel messages stay only in `packs` before they are archived (needs `ports.archive`). */
-  readonly coldHistoryAfterDays?: number;
-  /** Package version shown in the OpenAPI document. */
-  readonly version?: string;
-  /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */
-  readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
-  /** Dropped stream batches were put back: drain that stream now (local mode). */
-  readonly onStreamReplay?: (streamId: number) => void;
-  /** A calculator assignment needs its history calculated (local mode: run the backfill now). */
-  readonly onCalcsUnsynced?: () => void;
-}
-
-export interface HubServices {
-  readonly ports: HubPorts;
-  readonly messages: MessageService;
-  /** Copies old history to the archive (with an archive and `coldHistoryAfterDays`). */
-  readonly archiver?: HistoryArchiver;
-  readonly devices: DeviceService;
-  readonly channels: ChannelService;
-  readonly commands: CommandService;
-  readonly connections: ConnectionService;
-  readonly deviceLogs: DeviceLogService;
-  readonly tokens: TokenService;
-  readonly streams: StreamService;
-  readonly geofences: GeofenceService;
-  readonly plugins: PluginService;
-  readonly calcs: CalcService;
-  readonly intervals: IntervalService;
-  /** The calculators' backfill and tick (a timer locally, a scheduled Lambda on AWS). */
-  readonly calcSync: CalcSync;
-  readonly settings: SettingsService;
-  readonly fanout: StreamFanout;
-  /** `POST /gw/devices/{sel}/calculate`: intervals on the fly. */
-  readonly reports: CalculateService;
-  /** Calculators' interval events and connects/disconnects, to the streams with source "intervals". */
-  readonly deviceEvents: DeviceEventSink;
-  /** Admin or platform token → principal (the router and the API Gateway authorizer use it). */
-  readonly auth: Authenticator;
-  readonly ingest: IngestService;
-  readonly routes: readonly Route[];
-  readonly router: Router;
-}
+import type { HubPorts, HubServices, HubSettings } from './hub-types.js';
 
 /** Wires the domain services over the ports: one composition for Lambda and for local mode. */
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
@@ -163,20 +60,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const connections = new ConnectionService(ports.connections, ports.commands, ports.clock, (sel, access) => channels.select(sel, access));
   const deviceLogs = new DeviceLogService(ports.logs, selectDevices);
   const fanout = new StreamFanout(ports.streams, ports.subscriptions, ports.bus, undefined, undefined, geofenceIndex, (id) => ports.devices.get(id));
-  const streams = new StreamService({
-    streams: ports.streams,
-    subscriptions: ports.subscriptions,
-    state: ports.streamState,
-    ids: ports.ids,
-    clock: ports.clock,
-    selectDevices,
-    selectChannels: (sel, access) => channels.select(sel, access),
-    onChange: () => {
-      fanout.invalidate();
-      settings.onRegistryChange?.();
-    },
-    onReplay: settings.onStreamReplay,
-  });
+  const streams = streamService(ports, settings, { fanout, selectDevices, selectChannels: (sel, access) => channels.select(sel, access) });
   const settingsService = new SettingsService({
     settings: ports.settings,
     commands,
@@ -230,6 +114,32 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const routes = apiRoutes(services, settings.version);
   const auth = tokenAuthenticator(settings.adminToken, tokens);
   return { ...services, auth, routes, router: new Router(routes, auth, ports.logger) };
+}
+
+/** Streams; a change drops the fan-out's subscriptions snapshot. */
+function streamService(
+  ports: HubPorts,
+  settings: HubSettings,
+  d: {
+    fanout: StreamFanout;
+    selectDevices: (sel: string, access: Access) => Promise<Device[]>;
+    selectChannels: (sel: string, access: Access) => Promise<Channel[]>;
+  },
+): StreamService {
+  return new StreamService({
+    streams: ports.streams,
+    subscriptions: ports.subscriptions,
+    state: ports.streamState,
+    ids: ports.ids,
+    clock: ports.clock,
+    selectDevices: d.selectDevices,
+    selectChannels: d.selectChannels,
+    onChange: () => {
+      d.fanout.invalidate();
+      settings.onRegistryChange?.();
+    },
+    onReplay: settings.onStreamReplay,
+  });
 }
 
 /** Message history, hot and (with an archive port and `coldHistoryAfterDays`) cold, and the archiver that moves it. */

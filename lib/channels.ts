@@ -153,16 +153,7 @@ export class HubChannels extends Construct {
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
     this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL);
 
-    this.cluster = new Cluster(this, 'Cluster', {
-      vpc: this.vpc,
-      containerInsightsV2: props.containerInsights === false ? ContainerInsights.DISABLED : ContainerInsights.ENABLED,
-    });
-    if (props.containerInsights === false)
-      acknowledge(this.cluster, {
-        id: 'AwsSolutions-ECS4',
-        reason:
-          'Container Insights is turned off by the cost profile: the listener publishes its own EMF metrics (connections, frames) and AWS/ECS gives service CPU and memory for free; Insights would add ~20 custom metrics.',
-      });
+    this.cluster = this.newCluster(props.containerInsights);
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
       cpu: props.cpu ?? 512,
       memoryLimitMiB: props.memoryLimitMiB ?? 1024,
@@ -222,6 +213,21 @@ export class HubChannels extends Construct {
     this.scaling = this.autoScale(props, minCount, maxCount);
 
     this.loadBalancer = this.newLoadBalancer(props.portRange);
+  }
+
+  /** The ECS cluster, with Container Insights unless the cost profile turns it off. */
+  private newCluster(containerInsights: boolean | undefined): Cluster {
+    const cluster = new Cluster(this, 'Cluster', {
+      vpc: this.vpc,
+      containerInsightsV2: containerInsights === false ? ContainerInsights.DISABLED : ContainerInsights.ENABLED,
+    });
+    if (containerInsights === false)
+      acknowledge(cluster, {
+        id: 'AwsSolutions-ECS4',
+        reason:
+          'Container Insights is turned off by the cost profile: the listener publishes its own EMF metrics (connections, frames) and AWS/ECS gives service CPU and memory for free; Insights would add ~20 custom metrics.',
+      });
+    return cluster;
   }
 
   /** What the task reads and writes: the ingest queue and the registry table. */

@@ -178,13 +178,7 @@ export class TelematicsHub extends Construct {
         deadLetterQueue: this.streams.deadLetterQueue,
         logRetention,
       });
-    const coldAfter = props.coldHistoryAfterDays ?? p.coldHistoryAfterDays;
-    if (coldAfter > 0) {
-      this.archive = new HubArchive(this, 'Archive', { storage: this.storage, afterDays: coldAfter, removalPolicy: props.dataRemovalPolicy, logRetention });
-      this.archive.attach(this.api.function, 'readWrite');
-      this.archive.attach(this.ingest.function, 'read');
-      this.archive.attach(this.calcs.function, 'read'); // backfill and late data read history older than the hot tier
-    }
+    this.archive = this.coldHistory(props.coldHistoryAfterDays ?? p.coldHistoryAfterDays, props.dataRemovalPolicy, logRetention);
     if (props.console ?? d.console)
       this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention, tileUrl: props.tileUrl, liveUrl: this.live?.url });
     this.observability = new HubObservability(this, 'Observability', {
@@ -195,13 +189,20 @@ export class TelematicsHub extends Construct {
       channels: this.channels,
       alarmEmail: props.alarmEmail,
     });
-
-    if (this.archive) {
-      this.archive.errorsAlarm.addAlarmAction(new SnsAction(this.observability.topic));
-      this.archive.errorsAlarm.addOkAction(new SnsAction(this.observability.topic));
-    }
+    this.archive?.errorsAlarm.addAlarmAction(new SnsAction(this.observability.topic));
+    this.archive?.errorsAlarm.addOkAction(new SnsAction(this.observability.topic));
 
     this.outputs(portRange);
+  }
+
+  /** History older than `afterDays` in S3 (0: none), readable by every function that reads history. */
+  private coldHistory(afterDays: number, removalPolicy: RemovalPolicy | undefined, logRetention: RetentionDays): HubArchive | undefined {
+    if (afterDays <= 0) return undefined;
+    const archive = new HubArchive(this, 'Archive', { storage: this.storage, afterDays, removalPolicy, logRetention });
+    archive.attach(this.api.function, 'readWrite');
+    archive.attach(this.ingest.function, 'read');
+    archive.attach(this.calcs.function, 'read'); // backfill and late data read history older than the hot tier
+    return archive;
   }
 
   /** The stack outputs: where to reach the hub, its secret, alarms and dead letters. */

@@ -67,6 +67,137 @@ function workerEntry(): { exec: string; execArgv: string[] } {
   return { exec, execArgv };
 }
 
+/** The primary's side of the cluster: its workers, their last reported state and the requests in flight. */
+class Primary {
+  readonly states = new Map<Worker, WorkerState>();
+  readonly requests = new Map<number, { pending: Set<Worker>; done: () => void }>();
+  requestSeq = 0;
+  stopping = false;
+  /** Longest batch latency any worker reported since stats() was last read. */
+  latencyMax = 0;
+  /** Totals of workers that exited (their counters must not go backwards in the sums). */
+  readonly gone: Record<string, number> = {};
+
+  constructor(private readonly opts: ListenerClusterOptions) {}
+
+  onMessage(worker: Worker, m: unknown): void {
+    if (!isHubMessage<ToPrimary>(m)) return;
+    const state = this.states.get(worker);
+    switch (m.hub) {
+      case 'send':
+        if (this.opts.queue) answerSend(this.opts.queue, m, (r) => send(worker, r));
+        else send(worker, { hub: 'sent', id: m.id, error: 'this primary has no queue' });
+        break;
+      case 'appended':
+        state?.lane?.advance(m.segment, m.end);
+        break;
+      case 'state':
+        if (state) {
+          state.channels = m.channels as Channel[];
+          state.stats = m.stats;
+          this.latencyMax = Math.max(this.latencyMax, m.stats.batchLatencyMsMax ?? 0);
+        }
+        break;
+      case 'synced': {
+        const r = this.requests.get(m.id);
+        r?.pending.delete(worker);
+        if (r && r.pending.size === 0) r.done();
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  fork(index: number): Promise<Worker> {
+    const lane = this.opts.lanes?.(index);
+    const queueEnv = lane
+      ? { [ENV.queue]: 'journal', [ENV.journalDir]: lane.dir }
+      : { [ENV.queue]: this.opts.queue ? 'ipc' : (this.opts.env[ENV.queue] ?? 'sqs') };
+    const worker = cluster.fork({ ...this.opts.env, ...queueEnv, [ENV.workerIndex]: String(index) });
+    this.states.set(worker, { lane, channels: [], stats: {} });
+    worker.on('message', (m) => this.onMessage(worker, m));
+    worker.on('exit', (code, signal) => {
+      for (const [k, v] of Object.entries(this.states.get(worker)?.stats ?? {}))
+        if (k !== 'connections' && k !== 'pending' && k !== 'channels' && typeof v === 'number') this.gone[k] = (this.gone[k] ?? 0) + v;
+      this.states.delete(worker);
+      for (const r of this.requests.values()) {
+        r.pending.delete(worker);
+        if (r.pending.size === 0) r.done();
+      }
+      if (this.stopping) return;
+      this.opts.logger.error('listener worker exited; starting another', { worker: index, code, signal });
+      setTimeout(() => void this.fork(index).catch((err) => this.opts.logger.error('listener worker failed to start', { error: String(err) })), 1000).unref();
+    });
+    return new Promise<Worker>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`listener worker ${index} did not start within ${this.opts.startTimeoutMs ?? 30_000} ms`)),
+        this.opts.startTimeoutMs ?? 30_000,
+      );
+      const ready = (m: unknown) => {
+        if (!isHubMessage<ToPrimary>(m) || m.hub !== 'state') return;
+        clearTimeout(timer);
+        worker.off('message', ready);
+        resolve(worker);
+      };
+      worker.on('message', ready);
+      worker.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`listener worker ${index} exited with ${code} while starting`));
+      });
+    });
+  }
+
+  broadcast(m: ToWorker): void {
+    for (const w of this.states.keys()) send(w, m);
+  }
+
+  /** Asks every worker and waits until each answered (or exited). */
+  ask(make: (id: number) => ToWorker, timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const id = ++this.requestSeq;
+      const pending = new Set(this.states.keys());
+      if (pending.size === 0) return resolve();
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.requests.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(finish, timeoutMs);
+      this.requests.set(id, { pending, done: finish });
+      for (const w of pending) send(w, make(id));
+    });
+  }
+
+  channelsNow(): Channel[] {
+    return [...this.states.values()][0]?.channels ?? [];
+  }
+
+  sum(take: boolean): ListenerStats {
+    const out: Record<string, number> = { ...EMPTY_STATS, ...this.gone };
+    for (const s of this.states.values()) for (const [k, v] of Object.entries(s.stats)) out[k] = (out[k] ?? 0) + (typeof v === 'number' ? v : 0);
+    out.channels = this.channelsNow().length;
+    out.batchLatencyMsMax = this.latencyMax;
+    if (take) this.latencyMax = 0;
+    return out as unknown as ListenerStats;
+  }
+
+  async drain(timeoutMs: number): Promise<void> {
+    this.stopping = true;
+    const exits = [...this.states.keys()].map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
+    this.broadcast({ hub: 'drain' });
+    const timer = setTimeout(() => {
+      for (const w of this.states.keys()) {
+        this.opts.logger.error('listener worker did not drain in time; killing it', { pid: w.process.pid });
+        w.kill('SIGKILL');
+      }
+    }, timeoutMs);
+    await Promise.all(exits);
+    clearTimeout(timer);
+    this.opts.logger.info('listener cluster drained');
+  }
+}
+
 /**
  * The listener as a `node:cluster` primary and N workers. Each worker is a whole listener service
  * (listener/main.ts) with its own batcher; the primary accepts connections and deals them to the
@@ -81,145 +212,28 @@ function workerEntry(): { exec: string; execArgv: string[] } {
  */
 export async function startListenerCluster(opts: ListenerClusterOptions): Promise<ListenerCluster> {
   if (!cluster.isPrimary) throw new Error('startListenerCluster runs in the primary process');
-  const { logger } = opts;
   const { exec, execArgv } = opts.workerEntry ? { exec: opts.workerEntry, execArgv: withoutTsx(process.execArgv) } : workerEntry();
   // 'advanced' (structured clone): queue bodies cross as strings, without JSON escaping
   cluster.setupPrimary({ exec, execArgv, silent: false, serialization: 'advanced' });
-  const states = new Map<Worker, WorkerState>();
-  const requests = new Map<number, { pending: Set<Worker>; done: () => void }>();
-  let requestSeq = 0;
-  let stopping = false;
-  /** Longest batch latency any worker reported since stats() was last read. */
-  let latencyMax = 0;
-  /** Totals of workers that exited (their counters must not go backwards in the sums). */
-  const gone: Record<string, number> = {};
-
-  const onMessage = (worker: Worker, m: unknown): void => {
-    if (!isHubMessage<ToPrimary>(m)) return;
-    const state = states.get(worker);
-    switch (m.hub) {
-      case 'send':
-        if (opts.queue) answerSend(opts.queue, m, (r) => send(worker, r));
-        else send(worker, { hub: 'sent', id: m.id, error: 'this primary has no queue' });
-        break;
-      case 'appended':
-        state?.lane?.advance(m.segment, m.end);
-        break;
-      case 'state':
-        if (state) {
-          state.channels = m.channels as Channel[];
-          state.stats = m.stats;
-          latencyMax = Math.max(latencyMax, m.stats.batchLatencyMsMax ?? 0);
-        }
-        break;
-      case 'synced': {
-        const r = requests.get(m.id);
-        r?.pending.delete(worker);
-        if (r && r.pending.size === 0) r.done();
-        break;
-      }
-      default:
-        break;
-    }
-  };
-
-  const fork = (index: number): Promise<Worker> => {
-    const lane = opts.lanes?.(index);
-    const queueEnv = lane ? { [ENV.queue]: 'journal', [ENV.journalDir]: lane.dir } : { [ENV.queue]: opts.queue ? 'ipc' : (opts.env[ENV.queue] ?? 'sqs') };
-    const worker = cluster.fork({ ...opts.env, ...queueEnv, [ENV.workerIndex]: String(index) });
-    states.set(worker, { lane, channels: [], stats: {} });
-    worker.on('message', (m) => onMessage(worker, m));
-    worker.on('exit', (code, signal) => {
-      for (const [k, v] of Object.entries(states.get(worker)?.stats ?? {}))
-        if (k !== 'connections' && k !== 'pending' && k !== 'channels' && typeof v === 'number') gone[k] = (gone[k] ?? 0) + v;
-      states.delete(worker);
-      for (const r of requests.values()) {
-        r.pending.delete(worker);
-        if (r.pending.size === 0) r.done();
-      }
-      if (stopping) return;
-      logger.error('listener worker exited; starting another', { worker: index, code, signal });
-      setTimeout(() => void fork(index).catch((err) => logger.error('listener worker failed to start', { error: String(err) })), 1000).unref();
-    });
-    return new Promise<Worker>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`listener worker ${index} did not start within ${opts.startTimeoutMs ?? 30_000} ms`)),
-        opts.startTimeoutMs ?? 30_000,
-      );
-      const ready = (m: unknown) => {
-        if (!isHubMessage<ToPrimary>(m) || m.hub !== 'state') return;
-        clearTimeout(timer);
-        worker.off('message', ready);
-        resolve(worker);
-      };
-      worker.on('message', ready);
-      worker.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`listener worker ${index} exited with ${code} while starting`));
-      });
-    });
-  };
-
-  const broadcast = (m: ToWorker) => {
-    for (const w of states.keys()) send(w, m);
-  };
-  /** Asks every worker and waits until each answered (or exited). */
-  const ask = (make: (id: number) => ToWorker, timeoutMs: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const id = ++requestSeq;
-      const pending = new Set(states.keys());
-      if (pending.size === 0) return resolve();
-      const timer = setTimeout(finish, timeoutMs);
-      function finish(): void {
-        clearTimeout(timer);
-        requests.delete(id);
-        resolve();
-      }
-      requests.set(id, { pending, done: finish });
-      for (const w of pending) send(w, make(id));
-    });
-
+  const primary = new Primary(opts);
   try {
-    await Promise.all(Array.from({ length: opts.workers }, (_, i) => fork(i + 1)));
+    await Promise.all(Array.from({ length: opts.workers }, (_, i) => primary.fork(i + 1)));
   } catch (err) {
-    stopping = true;
-    for (const w of states.keys()) w.kill('SIGKILL');
+    primary.stopping = true;
+    for (const w of primary.states.keys()) w.kill('SIGKILL');
     throw err;
   }
-  logger.info('listener cluster started', { workers: opts.workers });
-
-  const channelsNow = (): Channel[] => [...states.values()][0]?.channels ?? [];
-  const sum = (take: boolean): ListenerStats => {
-    const out: Record<string, number> = { ...EMPTY_STATS, ...gone };
-    for (const s of states.values()) for (const [k, v] of Object.entries(s.stats)) out[k] = (out[k] ?? 0) + (typeof v === 'number' ? v : 0);
-    out.channels = channelsNow().length;
-    out.batchLatencyMsMax = latencyMax;
-    if (take) latencyMax = 0;
-    return out as unknown as ListenerStats;
-  };
+  opts.logger.info('listener cluster started', { workers: opts.workers });
   return {
     get channels(): Channel[] {
-      return channelsNow();
+      return primary.channelsNow();
     },
-    pids: () => [...states.keys()].flatMap((w) => (w.process.pid === undefined ? [] : [w.process.pid])),
-    syncChannels: () => ask((id) => ({ hub: 'sync', id }), 10_000),
-    nudge: () => broadcast({ hub: 'nudge' }),
-    stats: () => sum(false),
-    metricTotals: () => sum(true),
-    async drain(timeoutMs = 30_000) {
-      stopping = true;
-      const exits = [...states.keys()].map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
-      broadcast({ hub: 'drain' });
-      const timer = setTimeout(() => {
-        for (const w of states.keys()) {
-          logger.error('listener worker did not drain in time; killing it', { pid: w.process.pid });
-          w.kill('SIGKILL');
-        }
-      }, timeoutMs);
-      await Promise.all(exits);
-      clearTimeout(timer);
-      logger.info('listener cluster drained');
-    },
+    pids: () => [...primary.states.keys()].flatMap((w) => (w.process.pid === undefined ? [] : [w.process.pid])),
+    syncChannels: () => primary.ask((id) => ({ hub: 'sync', id }), 10_000),
+    nudge: () => primary.broadcast({ hub: 'nudge' }),
+    stats: () => primary.sum(false),
+    metricTotals: () => primary.sum(true),
+    drain: (timeoutMs = 30_000) => primary.drain(timeoutMs),
   };
 }
 
