@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type CompiledCalc, compileCalc, computeIntervals, type Interval, intervalsToCsv, intervalsToGpx, tick } from '../calcs/index.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { ValidationError } from '../errors.js';
 import type { GeofenceIndex } from '../geofences/index.js';
 import type { MessageService } from '../messages/service.js';
 import type { Clock } from '../ports.js';
@@ -103,7 +103,7 @@ export class CalculateService {
       if (Object.keys(inline).length > 0) throw new ValidationError(`${Object.keys(inline)[0]}: give either calc_id or an inline calculator, not both`);
       if (!this.d.calcs) throw new ValidationError('calc_id: stored calculators are not available in this build; give selectors and counters inline');
       const stored = await this.d.calcs.get(calc_id);
-      if (!stored) throw new NotFoundError(`calc_id: calculator ${calc_id} does not exist`);
+      if (!stored) throw new ValidationError(`calc_id: no calculator ${calc_id}`); // a body naming what does not exist is a 400, as geofences in a calculator
       const { id: _id, ...def } = stored;
       return { def, calcId: calc_id };
     }

@@ -153,10 +153,17 @@ describe('as deployed: the synthesized stack, run as its template wires it', () 
     receiver.down = false;
     await new Promise((w) => setTimeout(w, 2100)); // the first retry backs off 1 s
     const scheduled = d.rules.filter((x) => x.schedule);
-    expect(scheduled.map((x) => x.schedule)).toEqual(['rate(1 minute)']);
-    const outcomes = await d.runSchedule(scheduled[0].logicalId);
+    // the streams' drain (one target per stream type), the calculators' tick, the nightly archiver
+    expect(scheduled.map((x) => `${x.schedule} x${x.targets.length}`).sort()).toEqual(['cron(30 0 * * ? *) x4', 'rate(1 minute) x1', 'rate(1 minute) x5']);
+    const drain = scheduled.filter((x) => x.targets.length === 5);
+    const outcomes = await d.runSchedule(drain[0].logicalId);
     expect(outcomes.every((o) => o?.ok)).toBe(true);
     expect(receiver.messages().map((m) => m.timestamp)).toContain(r.timestampMs / 1000);
+    // the other schedules run as deployed too: the calculators' tick and the archiver (its four shards)
+    for (const x of scheduled.filter((y) => y !== drain[0])) {
+      const ran = await d.runSchedule(x.logicalId);
+      expect(ran.map((o) => o?.ok ?? `${x.logicalId}: not run`)).toEqual(x.targets.map(() => true));
+    }
   });
 
   it('a frame ingest cannot parse returns to the queue, and after maxReceiveCount receives waits in the DLQ (listed by the API)', async () => {
@@ -188,7 +195,9 @@ describe('as deployed: the synthesized stack, run as its template wires it', () 
     expect(exit).toEqual({ code: 0, signal: null });
     const queue = d.pollers[0].mapping.queue;
     const frames = queue.messages.flatMap((m) => parseEnvelope(m.body).frames);
-    expect(frames.length).toBe(3);
+    // the three records; besides them only the device's presence events, which ride the queue too
+    expect(frames.filter((f) => f.e === undefined)).toHaveLength(3);
+    for (const f of frames.filter((x) => x.e !== undefined)) expect(['online', 'offline']).toContain(f.e);
     d.resumePollers();
     await until(d, 'the drained frames stored', async () => {
       const ts = await storedTimestamps();
@@ -289,7 +298,7 @@ describe('as deployed: UDP listeners of the load balancer', () => {
   let d: Deployment | undefined;
   afterAll(() => d?.stop());
 
-  it('a Teltonika device over UDP through a TCP_UDP listener: ack, stored by ingest, read back', async () => {
+  it('a Teltonika device over UDP through a TCP_UDP listener: ack, stored by ingest, read back; a queued command reaches it', async () => {
     d = await Deployment.start(synthesize());
     await d.startServices();
     const dep = d;
@@ -306,6 +315,16 @@ describe('as deployed: UDP listeners of the load balancer', () => {
       const r = await call(dep, 'GET', `/gw/devices/${id}/messages`);
       return r.json.result?.some((m: { timestamp: number }) => m.timestamp === at / 1000) ? true : undefined;
     });
+    // a queued command reaches the UDP device: Codec 12 in the UDP channel header, after its next datagram's ack
+    expect((await call(dep, 'POST', `/gw/devices/${id}/commands-queue`, [{ name: 'getver' }])).status).toBe(200);
+    const getver = `0c010500000006${Buffer.from('getver').toString('hex')}01`;
+    let next = at;
+    const sent = await until(dep, 'the command over UDP', async () => {
+      next += 1000;
+      const answers = await teltonikaUdp(dep, dep.device(port, 'udp').localPort, imei, [{ timestampMs: next, speed: 7 }]);
+      return answers.find((a) => a.includes(getver));
+    });
+    expect(sent.endsWith(getver)).toBe(true);
     dep.verify();
-  }, 60_000);
+  }, 90_000);
 });

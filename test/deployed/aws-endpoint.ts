@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, request, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { accessKeyOf, type CallTarget, dynamodbCalls, eventsCalls, iotCall, type Service, secretArn, sqsCalls, targetOf } from './aws-calls.js';
 import type { AwsCall, IamPolicies } from './iam.js';
+import { S3Stub } from '../helpers/s3-stub.js';
 import { AwsError, type LocalQueues, md5 } from './sqs.js';
 import { ACCOUNT, asArray, isObject, type ResolvedTemplate } from './template.js';
 
@@ -90,6 +91,13 @@ export class AwsEndpoint {
   /** Secret values by ARN (what an operator reads with `aws secretsmanager get-secret-value`). */
   readonly secrets = new Map<string, string>();
   private services?: EndpointServices;
+  /**
+   * S3 (the cold-history archive) is served by an in-memory stand-in of its own: its REST/XML
+   * protocol is not routed through this endpoint, so S3 calls are not checked against IAM (the
+   * CDK tests assert the archive grants).
+   */
+  readonly s3 = new S3Stub();
+  private s3Url = '';
 
   private constructor(
     private readonly server: Server,
@@ -100,6 +108,7 @@ export class AwsEndpoint {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const endpoint = new AwsEndpoint(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    endpoint.s3Url = await endpoint.s3.start();
     server.on('request', (req, res) => {
       endpoint.handle(req, res).catch((err) => sendError(res, 'dynamodb', 500, 'InternalFailure', String(err)));
     });
@@ -118,7 +127,7 @@ export class AwsEndpoint {
   /** The `AWS_ENDPOINT_URL_*` variables pointing every SDK client here. */
   environment(): Record<string, string> {
     const services = ['DYNAMODB', 'SQS', 'EVENTBRIDGE', 'SECRETS_MANAGER', 'IOT_DATA_PLANE'];
-    return { ...Object.fromEntries(services.map((s) => [`AWS_ENDPOINT_URL_${s}`, this.url])), AWS_EC2_METADATA_DISABLED: 'true' };
+    return { ...Object.fromEntries(services.map((s) => [`AWS_ENDPOINT_URL_${s}`, this.url])), AWS_ENDPOINT_URL_S3: this.s3Url, AWS_EC2_METADATA_DISABLED: 'true' };
   }
 
   /** Records a call made on a caller's behalf (an event source mapping polling with the function's role). */
@@ -286,6 +295,7 @@ export class AwsEndpoint {
   }
 
   async close(): Promise<void> {
+    await this.s3.stop();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -64,6 +64,7 @@ describe('listener: the queue failing for 10 s', () => {
       defaultChannelPort: 0,
       portRange: [0, 0],
       channelSyncMs: 200,
+      singleProcess: true, // the fault wraps the in-process queue
       wrapQueue: (q) => (flaky = new FlakyQueue(q)),
     });
     port = hub.listeners.channels[0].configuration.port;

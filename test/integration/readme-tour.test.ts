@@ -23,6 +23,14 @@ function tourScript(api: string, dataDir: string, outDir: string, channelPort: n
     .replaceAll('9000', String(receiverPort));
 }
 
+/** The calculator recipes (between `recipes:start`/`recipes:end`), with the tour's `API` and `H`. */
+function recipesScript(api: string, dataDir: string): string {
+  const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+  const block = /<!-- recipes:start -->\s*```bash\n([\s\S]*?)```\s*<!-- recipes:end -->/.exec(readme)?.[1];
+  if (!block) throw new Error('README.md has no recipes block between <!-- recipes:start --> and <!-- recipes:end -->');
+  return `set -e\nAPI=${api}\nH="Authorization: FlespiToken $(cat ${dataDir}/admin-token)"\n${block}`;
+}
+
 describe('the README tour, as written', () => {
   const dir = tempDir('tour-');
   const children: ChildProcess[] = [];
@@ -85,5 +93,26 @@ describe('the README tour, as written', () => {
       return text.includes('356000000000000') ? text : undefined;
     }, 15_000);
     expect(received).toContain('"device.id":1');
-  }, 180_000);
+
+    // then the calculator recipes, on the device the tour made: six calculators, assigned, synced, exported
+    const recipes = spawn('bash', ['-c', recipesScript(base, join(dir, 'data'))], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: terminal });
+    children.push(recipes);
+    let rout = '';
+    recipes.stdout?.on('data', (d) => {
+      rout += d;
+    });
+    recipes.stderr?.on('data', (d) => {
+      rout += d;
+    });
+    expect(await new Promise<number | null>((resolve) => recipes.on('exit', resolve)), rout).toBe(0);
+    expect(rout, rout).not.toMatch(/"errors":\s*\[/);
+    expect((await get('/gw/calcs/all')).map((c: { name: string }) => c.name)).toEqual(['trips', 'moving', 'stops', 'depot visits', 'overspeed', 'silence']);
+    const synced = await eventually(async () => {
+      const list = (await get('/gw/calcs/all/devices/1')) as { synced: boolean }[];
+      return list.length === 6 && list.every((a) => a.synced) ? list : undefined;
+    }, 60_000);
+    expect(synced).toHaveLength(6);
+    expect(readFileSync(join(dir, 'trips.csv'), 'utf8').split('\n')[0]).toMatch(/^id,/);
+    expect(readFileSync(join(dir, 'trips.gpx'), 'utf8')).toContain('<gpx');
+  }, 240_000);
 });
