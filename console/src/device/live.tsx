@@ -39,7 +39,7 @@ function FeedToolbar(p: { feed: LiveFeed; pollMs: number; filtered: boolean }) {
       ? `Paused (${f.held} new held back)`
       : {
           connecting: 'Connecting…',
-          push: 'Live: push (Server-Sent Events)',
+          push: 'Live: push (WebSocket)',
           poll: `Live: polling every ${p.pollMs / 1000} s${p.filtered ? ' (filtered)' : ''}`,
           reconnecting: 'Live: reconnecting…',
         }[f.mode];
