@@ -9,9 +9,9 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { S3Stub } from '../helpers/s3-stub.js';
 import { accessKeyOf, type CallTarget, dynamodbCalls, eventsCalls, iotCall, type Service, secretArn, sqsCalls, targetOf } from './aws-calls.js';
 import type { AwsCall, IamPolicies } from './iam.js';
-import { S3Stub } from '../helpers/s3-stub.js';
 import { AwsError, type LocalQueues, md5 } from './sqs.js';
 import { ACCOUNT, asArray, isObject, type ResolvedTemplate } from './template.js';
 
@@ -127,7 +127,11 @@ export class AwsEndpoint {
   /** The `AWS_ENDPOINT_URL_*` variables pointing every SDK client here. */
   environment(): Record<string, string> {
     const services = ['DYNAMODB', 'SQS', 'EVENTBRIDGE', 'SECRETS_MANAGER', 'IOT_DATA_PLANE'];
-    return { ...Object.fromEntries(services.map((s) => [`AWS_ENDPOINT_URL_${s}`, this.url])), AWS_ENDPOINT_URL_S3: this.s3Url, AWS_EC2_METADATA_DISABLED: 'true' };
+    return {
+      ...Object.fromEntries(services.map((s) => [`AWS_ENDPOINT_URL_${s}`, this.url])),
+      AWS_ENDPOINT_URL_S3: this.s3Url,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    };
   }
 
   /** Records a call made on a caller's behalf (an event source mapping polling with the function's role). */

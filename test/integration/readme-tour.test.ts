@@ -95,7 +95,12 @@ describe('the README tour, as written', () => {
     expect(received).toContain('"device.id":1');
 
     // then the calculator recipes, on the device the tour made: six calculators, assigned, synced, exported
-    const recipes = spawn('bash', ['-c', recipesScript(base, join(dir, 'data'))], { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: terminal });
+    const recipes = spawn('bash', ['-c', recipesScript(base, join(dir, 'data'))], {
+      cwd: dir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: terminal,
+    });
     children.push(recipes);
     let rout = '';
     recipes.stdout?.on('data', (d) => {
