@@ -7,7 +7,7 @@
 // instead of installing the project into npx's cache (which builds it again, for 10-20 s).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,6 +43,9 @@ function run(what, command, args) {
 }
 
 function linkBin() {
+  // executable however dist/ was made: npm sets the bit when it links bins, and on a fresh `npm ci`
+  // that happens before `prepare` has built the file (`npx hub` then failed with "Permission denied")
+  chmodSync(join(root, 'dist', 'bin', 'hub.js'), 0o755);
   const bin = join(root, 'node_modules', '.bin');
   if (!existsSync(bin)) return;
   const link = join(bin, 'hub');
