@@ -20,6 +20,7 @@ import type { Message } from '../protocols/common/types.js';
 import { avlPacket } from '../protocols/teltonika/device.js';
 import { startDynaliteProcess } from './lib/dynalite-process.js';
 import { table } from './lib/measure.js';
+import { registerFleet } from './lib/registered-fleet.js';
 
 const TABLES = { registry: 'hub-registry', messages: 'hub-messages' };
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 300); // per fleet
@@ -139,15 +140,8 @@ export async function run(): Promise<Record<string, unknown>> {
     for (const [name, base] of [
       ['plain', 352_000_000_000_000],
       ['calcs', 353_000_000_000_000],
-    ] as const) {
-      const idents = Array.from({ length: DEVICES }, (_, i) => String(base + i * 7));
-      for (let i = 0; i < idents.length; i += 500) {
-        await hub.devices.create(
-          idents.slice(i, i + 500).map((ident) => ({ name: `${name} ${ident}`, configuration: { ident }, metadata: { max_speed: 60 } })),
-        );
-      }
-      fleets[name] = idents;
-    }
+    ] as const)
+      fleets[name] = await registerFleet(hub, name, base, DEVICES, { max_speed: 60 });
     const calcs = await hub.calcs.create(CALCS);
     await hub.calcs.assign(calcs.map((c) => c.id).join(','), 'name=calcs*', true, SYSTEM_ACCESS);
     await hub.calcSync.run(); // no history yet: every pair is synced at once

@@ -16,6 +16,7 @@ import { avlPacket } from '../protocols/teltonika/device.js';
 import { seeded, starPolygon } from '../test/helpers/geofences.js';
 import { startDynaliteProcess } from './lib/dynalite-process.js';
 import { table } from './lib/measure.js';
+import { registerFleet } from './lib/registered-fleet.js';
 
 const TABLES = { registry: 'hub-registry', messages: 'hub-messages' };
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 300); // per fleet
@@ -57,13 +58,8 @@ export async function run(): Promise<Record<string, unknown>> {
     for (const [name, base] of [
       ['plain', 352_000_000_000_000],
       ['plugins', 353_000_000_000_000],
-    ] as const) {
-      const idents = Array.from({ length: DEVICES }, (_, i) => String(base + i * 7));
-      for (let i = 0; i < idents.length; i += 500) {
-        await hub.devices.create(idents.slice(i, i + 500).map((ident) => ({ name: `${name} ${ident}`, configuration: { ident } })));
-      }
-      fleets[name] = idents;
-    }
+    ] as const)
+      fleets[name] = await registerFleet(hub, name, base, DEVICES);
     process.stderr.write('devices registered; creating geofences and plugins...\n');
     const rnd = seeded(17);
     const between = (a: number, b: number) => a + (b - a) * rnd();
