@@ -38,7 +38,8 @@ export interface ConsoleHarness {
   stop(): Promise<void>;
 }
 
-async function buildConsole(): Promise<string> {
+/** Builds the console from the current sources into a temporary directory. */
+export async function buildConsole(): Promise<string> {
   const { build } = await import('vite');
   const out = mkdtempSync(join(tmpdir(), 'console-dist-'));
   const env = process.env.NODE_ENV;

@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, eventually, startTestHub, TEST_TOKEN } from '../helpers/local-hub.js';
+import { buildConsole } from './console-harness.js';
 import { SimulatedTracker } from './tracker.js';
 
 /**
@@ -75,20 +76,6 @@ const OSM_TILE_URL = /^https:\/\/tile\.openstreetmap\.org\/\d+\/\d+\/\d+\.png$/;
 /** A 1×1 light grey PNG served for every tile where a test makes the tiles load. */
 const TILE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGN48uoGAAVcAqcuZ9Z0AAAAAElFTkSuQmCC', 'base64');
 const TILES_FAILED = 'Map tiles could not be loaded; drawn on a grid.';
-
-/** Builds the console from the current sources into a temporary directory. */
-async function buildConsole(): Promise<string> {
-  const { build } = await import('vite');
-  const out = mkdtempSync(join(tmpdir(), 'console-dist-'));
-  const env = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production'; // vitest sets "test", which would make a development bundle
-  try {
-    await build({ configFile: join(ROOT, 'console', 'vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: out, emptyOutDir: true } });
-  } finally {
-    process.env.NODE_ENV = env;
-  }
-  return out;
-}
 
 function bundleSizes(dir: string): { file: string; raw: number; gzip: number }[] {
   const files = ['index.html', ...readdirSync(join(dir, 'assets')).map((f) => join('assets', f))];
