@@ -40,6 +40,11 @@ export interface CalcStateRecord {
   readonly updated: number | null;
   /** 0 for a record never written. */
   readonly version: number;
+  /**
+   * Messages stored after `state.lastTs` may not be in the state yet (a write-behind store read it
+   * back after a restart, adapters/local/write-behind-calcs.ts): ingest re-reads them first.
+   */
+  readonly catchUp?: boolean;
 }
 
 /** A stored interval: the engine's fields and counters, with its calculator, device and user fields. */

@@ -1,8 +1,9 @@
 import type { Message } from '../protocols/common/types.js';
 import { TtlCache } from './cache.js';
-import { advance, type CalcEntry, type CalcStoreDeps, commitPair, contextOf } from './calc-store.js';
+import { advance, type CalcEntry, type CalcStoreDeps, commitPair, contextOf, storedMessages } from './calc-store.js';
 import { compileCalc } from './calcs/index.js';
 import type { IngestedMessage } from './ingest.js';
+import { messageKey } from './messages/pack.js';
 import type { CalcStateRecord } from './ports.js';
 import type { Device } from './schemas/devices.js';
 
@@ -81,8 +82,10 @@ export class CalcStage {
     }
   }
 
-  private async runPair(entry: CalcEntry, device: Device, messages: readonly Message[], prefetched: CalcStateRecord): Promise<void> {
+  private async runPair(entry: CalcEntry, device: Device, batch: readonly Message[], prefetched: CalcStateRecord): Promise<void> {
     const ctx = await contextOf(this.d, device);
+    const lastTs = prefetched.state.lastTs;
+    const messages = prefetched.catchUp && lastTs !== null ? await this.caughtUp(device.id, lastTs, batch) : batch;
     await commitPair(
       this.d,
       entry,
@@ -90,5 +93,18 @@ export class CalcStage {
       async (record) => (record.synced ? advance(this.d, entry, device.id, record.state, messages, ctx) : null),
       prefetched,
     );
+  }
+
+  /**
+   * A state read back after a restart of a write-behind store may miss messages stored after its
+   * newest one: those (the batch's among them, they are stored before this stage) come first, then
+   * the batch's messages older than the state (late: recomputed as usual).
+   */
+  private async caughtUp(deviceId: number, lastTs: number, batch: readonly Message[]): Promise<Message[]> {
+    let to = lastTs;
+    for (const m of batch) if (typeof m.timestamp === 'number' && m.timestamp > to) to = m.timestamp;
+    const stored = await storedMessages(this.d, deviceId, lastTs, to);
+    const seen = new Set(stored.map((m) => messageKey(m)));
+    return [...stored, ...batch.filter((m) => !seen.has(messageKey(m)))];
   }
 }

@@ -13,6 +13,7 @@ import { startDynaliteProcess } from '../adapters/local/dynalite-process.js';
 import { FilePackArchive } from '../adapters/local/file-archive.js';
 import { JournalQueue } from '../adapters/local/journal-queue.js';
 import { LocalBus } from '../adapters/local/local-bus.js';
+import { WriteBehindCalcs } from '../adapters/local/write-behind-calcs.js';
 import { streamRuntime } from '../adapters/streams/runtime.js';
 import { createHub, type HubServices } from '../core/hub.js';
 import type { Logger, LogLevel } from '../core/logger.js';
@@ -54,6 +55,8 @@ export interface LocalHubOptions {
   readonly channelSyncMs?: number;
   /** How often the calculators' backfill and tick run (ms; default 10 s). */
   readonly calcTickMs?: number;
+  /** How often the calculators' states and intervals held in memory are stored (ms; default 60 s; adapters/local/write-behind-calcs.ts). */
+  readonly calcFlushMs?: number;
   readonly flushMs?: number;
   /** How often listeners look for queued commands (ms). */
   readonly commandPollMs?: number;
@@ -240,7 +243,10 @@ async function wireServices(
   });
   const coldAfter = opts.coldHistoryAfterDays ?? 2;
   const archive = coldAfter > 0 ? new FilePackArchive(join(dir, 'archive')) : undefined;
-  const ports = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters, archive });
+  const stored = dynamoPorts(doc, LOCAL_TABLES, logger, { bus, deadLetters, archive });
+  // closed after ingest, the tick and the backfill (registered before them), before the store
+  const calcs = t.add('calculator states', new WriteBehindCalcs(stored.calcs, { flushMs: opts.calcFlushMs, logger }), (c) => c.close());
+  const ports = { ...stored, calcs };
   let joinersSync: (() => Promise<void>) | undefined;
   let calcTimer: CalcTimer | undefined;
   services = createHub(ports, {

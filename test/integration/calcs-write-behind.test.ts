@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { dynamoPorts } from '../../adapters/dynamodb/ports.js';
+import { WriteBehindCalcs } from '../../adapters/local/write-behind-calcs.js';
+import { createHub, type HubServices } from '../../core/hub.js';
+import type { DeviceEvent } from '../../core/ports.js';
+import { SYSTEM_ACCESS } from '../../core/registry/access.js';
+import type { Device } from '../../core/schemas/devices.js';
+import type { Message } from '../../protocols/common/types.js';
+import { startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const T0 = 1_800_000_000;
+const TRIPS = {
+  name: 'trips',
+  update_delay: 0,
+  selectors: [{ type: 'expression', expression: 'engine.ignition.status' }],
+  counters: [{ type: 'messages', name: 'messages' }],
+};
+
+/** `count` messages a minute apart from minute `from`, ignition `on`. */
+const run = (from: number, count: number, on: boolean): Message[] =>
+  Array.from({ length: count }, (_, i) => ({ timestamp: T0 + (from + i) * 60, 'engine.ignition.status': on, 'position.speed': on ? 40 : 0 }));
+
+/**
+ * The local write-behind store of calculator states (adapters/local/write-behind-calcs.ts) over a
+ * real local DynamoDB: what it holds back, what forces it out, and that a process dying before a
+ * flush loses no interval (the next process catches up from the stored messages and publishes the
+ * events again: at least once).
+ */
+describe('calculator states written behind (local mode)', () => {
+  let db: Awaited<ReturnType<typeof startTestDynamo>>;
+  const open: WriteBehindCalcs[] = [];
+
+  /** A hub process over the shared store: its own write-behind calculator store and event log. */
+  const process_ = () => {
+    const stored = dynamoPorts(db.doc, TEST_TABLES, silent);
+    const calcs = new WriteBehindCalcs(stored.calcs, { flushMs: 3_600_000, logger: silent });
+    open.push(calcs);
+    const hub = createHub({ ...stored, calcs }, { publicHost: 'test', portRange: [20000, 20001], adminToken: 'test' });
+    const events: DeviceEvent[] = [];
+    vi.spyOn(hub.deviceEvents, 'publish').mockImplementation(async (e) => void events.push(...e));
+    return { hub, calcs, stored: stored.calcs, events };
+  };
+  const spans = async (hub: HubServices, calc: number, device: number) =>
+    (await hub.ports.calcs.intervals(calc, device)).map((i) => [(i.begin - T0) / 60, (i.end - T0) / 60, i.messages, i.active]);
+
+  beforeAll(async () => {
+    db = await startTestDynamo();
+  });
+  afterAll(async () => {
+    for (const c of open) await c.close().catch(() => undefined);
+    await db?.close();
+  });
+
+  const setUp = async (hub: HubServices, ident: string): Promise<{ device: Device; calc: number }> => {
+    const [device] = await hub.devices.create([{ name: ident, configuration: { ident } }]);
+    const [calc] = await hub.calcs.create([TRIPS]);
+    await hub.calcs.assign(String(calc.id), String(device.id), true, SYSTEM_ACCESS);
+    await hub.calcSync.run();
+    return { device, calc: calc.id };
+  };
+
+  it('holds the state and intervals until a flush; reading the intervals stores the pair first', async () => {
+    const a = process_();
+    const { device, calc } = await setUp(a.hub, '359000000000001');
+    await a.hub.ingest.inject(device, run(0, 5, true));
+    await a.hub.ingest.inject(device, run(5, 3, true));
+    expect(a.calcs.stats()).toEqual({ held: 1, dirty: 1 });
+    expect((await a.stored.getState(calc, device.id))?.state.lastTs).toBeNull();
+    expect(await a.stored.intervals(calc, device.id)).toEqual([]);
+    expect((await a.calcs.getState(calc, device.id))?.state.lastTs).toBe(T0 + 7 * 60);
+
+    expect(await spans(a.hub, calc, device.id)).toEqual([[0, 7, 8, true]]);
+    expect(a.calcs.stats()).toEqual({ held: 1, dirty: 0 });
+    expect((await a.stored.getState(calc, device.id))?.state.lastTs).toBe(T0 + 7 * 60);
+
+    await a.hub.ingest.inject(device, run(8, 2, false));
+    await a.calcs.close();
+    expect((await a.stored.intervals(calc, device.id)).map((i) => [(i.end - T0) / 60, i.active])).toEqual([[7, false]]);
+  });
+
+  it('loses nothing when the process dies before a flush: the next one catches up from the stored messages and publishes the events again', async () => {
+    const a = process_();
+    const { device, calc } = await setUp(a.hub, '359000000000002');
+    await a.hub.ingest.inject(device, run(0, 5, true));
+    await a.calcs.flush();
+    // trip 1 ends and trip 2 begins in memory only; then the process dies (nothing more is stored)
+    await a.hub.ingest.inject(device, [...run(5, 5, false), ...run(10, 3, true)]);
+    expect(a.events.map((e) => e.event)).toEqual(['activated', 'updated', 'deactivated', 'activated', 'updated']);
+    expect((await a.stored.getState(calc, device.id))?.state.lastTs).toBe(T0 + 4 * 60);
+
+    const b = process_();
+    await b.hub.ingest.inject(device, run(13, 2, true));
+    expect(await spans(b.hub, calc, device.id)).toEqual([
+      [0, 4, 5, false],
+      [10, 14, 5, true],
+    ]);
+    expect(b.events.map((e) => `${e.event}:${((e as { interval: { begin: number } }).interval.begin - T0) / 60}`)).toEqual([
+      'deactivated:0',
+      'activated:10',
+      'updated:10',
+    ]);
+  });
+
+  it('a pair removed while held is not written back by a later flush', async () => {
+    const a = process_();
+    const { device, calc } = await setUp(a.hub, '359000000000003');
+    await a.hub.ingest.inject(device, run(0, 3, true));
+    await a.hub.calcs.assign(String(calc), String(device.id), false, SYSTEM_ACCESS);
+    await a.calcs.flush();
+    expect(await a.stored.getState(calc, device.id)).toBeUndefined();
+    expect(await a.stored.intervals(calc, device.id)).toEqual([]);
+  });
+});
