@@ -6,8 +6,8 @@ export function describeBody(body: string): { frames: number; channel_ids: numbe
     const env = parseEnvelope(body);
     return {
       frames: env.frames.length,
-      channel_ids: [...new Set(env.frames.map((f) => f.ch))],
-      idents: [...new Set(env.frames.map((f) => f.id).filter((i): i is string => i !== undefined))],
+      channel_ids: [...new Set(env.frames.map((f) => f.channelId))],
+      idents: [...new Set(env.frames.map((f) => f.ident).filter((i): i is string => i !== undefined))],
     };
   } catch {
     return { frames: 0, channel_ids: [], idents: [] };

@@ -242,14 +242,14 @@ function trackerFrame(imei: string, index: number, tMs: number, channel: number,
     },
   ]);
   return {
-    ch: channel,
-    p: protocol,
-    t: 'tcp',
-    id: imei,
+    channelId: channel,
+    protocolId: protocol,
+    transport: 'tcp',
+    ident: imei,
     peer: `100.64.${(index >> 8) & 255}.${index & 255}:${40_000 + (index % 20_000)}`,
-    ts: tMs / 1000,
-    f: packet.toString('base64'),
-    cid: `task-${index % 2}-${index}-${k}`,
+    receivedAt: tMs / 1000,
+    frame: packet.toString('base64'),
+    correlationId: `task-${index % 2}-${index}-${k}`,
   };
 }
 
@@ -431,10 +431,10 @@ async function main(): Promise<void> {
       for (const r of batch.records)
         for (const f of parseEnvelope(r.body).frames) {
           batchFrames++;
-          if (f.id && sampled.has(f.id)) frames.push(f);
+          if (f.ident && sampled.has(f.ident)) frames.push(f);
         }
       if (frames.length === 0) return;
-      if (counted) for (const f of frames) ages.push({ ageMs: batch.closeMs - f.ts * 1000, batchFrames });
+      if (counted) for (const f of frames) ages.push({ ageMs: batch.closeMs - f.receivedAt * 1000, batchFrames });
       const bodies = packEnvelopes(frames);
       const event: SQSEvent = {
         Records: bodies.map((body, i) => ({

@@ -65,7 +65,15 @@ function frame(ident: string, index: number, tMs: number, channel: number): Queu
       io4: { 16: 1_000_000 + index * 1000 + k * 25 },
     };
   });
-  return { ch: channel, p: 1, t: 'tcp', id: ident, peer: `100.64.0.${index & 255}:40000`, ts: tMs / 1000 + RECORDS, f: avlPacket(records).toString('base64') };
+  return {
+    channelId: channel,
+    protocolId: 1,
+    transport: 'tcp',
+    ident,
+    peer: `100.64.0.${index & 255}:40000`,
+    receivedAt: tMs / 1000 + RECORDS,
+    frame: avlPacket(records).toString('base64'),
+  };
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];

@@ -2,38 +2,94 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 
 /**
- * The queue envelope: what a listener hands to ingest. Many frames travel in one queue message
- * (fewer requests); each frame keeps the context its decoder needs.
+ * One frame as the hub's code holds it: what a listener hands to ingest, with the context its
+ * decoder needs. The queue carries it in its wire form (`WireFrame`, short names); only the
+ * envelope functions below map between the two (`toWire`, `fromWire`).
  */
-export const QueuedFrameSchema = z.object({
-  /** channel id */
+export interface QueuedFrame {
+  /** Channel the frame arrived on. Wire `ch`. */
+  readonly channelId: number;
+  /** Protocol id of the channel. Wire `p`. */
+  readonly protocolId: number;
+  /** Transport the frame came over. Wire `t`. */
+  readonly transport: 'tcp' | 'udp' | 'http';
+  /** Device ident known to the session, if any. Wire `id`. */
+  readonly ident?: string;
+  /** Device address `ip:port`. Wire `peer`. */
+  readonly peer: string;
+  /** Server receive time, epoch seconds. Wire `ts`. */
+  readonly receivedAt: number;
+  /** Session values the decoder needs. Wire `v`. */
+  readonly session?: Readonly<Record<string, string | number | boolean>>;
+  /** The raw frame, base64 (empty for a connection event). Wire `f`. */
+  readonly frame: string;
+  /** Correlation id, carried into logs of ingest and streams. Wire `cid`. */
+  readonly correlationId?: string;
+  /** A connection event instead of a frame: the device `ident` came online or went offline at `receivedAt`. Wire `e`. */
+  readonly event?: 'online' | 'offline';
+}
+
+/**
+ * A frame on the wire: in SQS bodies, the local journal and dead-letter bodies. The short names
+ * keep queue messages small; they are a contract with messages in flight and journals on disk,
+ * so they never change (see `QueuedFrame` for what each holds).
+ */
+export const WireFrameSchema = z.object({
   ch: z.number().int().positive(),
-  /** protocol id */
   p: z.number().int().positive(),
-  /** transport */
   t: z.enum(['tcp', 'udp', 'http']),
-  /** device ident known to the session, if any */
   id: z.string().max(64).optional(),
-  /** device address ip:port */
   peer: z.string().max(64),
-  /** server receive time, epoch seconds */
   ts: z.number(),
-  /** session values the decoder needs */
   v: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  /** the raw frame, base64 */
   f: z.string(),
-  /** correlation id, carried into logs of ingest and streams */
   cid: z.string().max(64).optional(),
-  /** a connection event instead of a frame (`f` empty): the device `id` came online or went offline at `ts` */
   e: z.enum(['online', 'offline']).optional(),
 });
-export type QueuedFrame = z.infer<typeof QueuedFrameSchema>;
+export type WireFrame = z.infer<typeof WireFrameSchema>;
 
-export const EnvelopeSchema = z.object({
+/** The wire form of a frame (absent optional fields stay out of its JSON). */
+export function toWire(q: QueuedFrame): WireFrame {
+  return {
+    ch: q.channelId,
+    p: q.protocolId,
+    t: q.transport,
+    id: q.ident,
+    peer: q.peer,
+    ts: q.receivedAt,
+    v: q.session,
+    f: q.frame,
+    cid: q.correlationId,
+    e: q.event,
+  };
+}
+
+/** The code's form of a frame read from the wire. */
+export function fromWire(w: WireFrame): QueuedFrame {
+  return {
+    channelId: w.ch,
+    protocolId: w.p,
+    transport: w.t,
+    ident: w.id,
+    peer: w.peer,
+    receivedAt: w.ts,
+    session: w.v,
+    frame: w.f,
+    correlationId: w.cid,
+    event: w.e,
+  };
+}
+
+const WireEnvelopeSchema = z.object({
   v: z.literal(1),
-  frames: z.array(QueuedFrameSchema).min(1),
+  frames: z.array(WireFrameSchema).min(1),
 });
-export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+/** A queue message as read: its frames, in order. */
+export interface Envelope {
+  readonly v: 1;
+  readonly frames: QueuedFrame[];
+}
 
 /** SQS allows 256 KiB per message; leave room for attributes. */
 export const MAX_ENVELOPE_BYTES = 250 * 1024;
@@ -55,8 +111,8 @@ export function packEnvelopes(frames: readonly QueuedFrame[], maxBytes = MAX_ENV
     else {
       const a = part.slice(0, part.length >> 1);
       const b = part.slice(part.length >> 1);
-      pack(a, JSON.stringify(a));
-      pack(b, JSON.stringify(b));
+      pack(a, JSON.stringify(a.map(toWire)));
+      pack(b, JSON.stringify(b.map(toWire)));
     }
   };
   // plain runs of at most 3× the limit compress below it (measured ratio ≈ 4; halved when not)
@@ -75,7 +131,7 @@ function runsBySize(frames: readonly QueuedFrame[], maxBytes: number): { frames:
   let current = { frames: [] as QueuedFrame[], json: [] as string[] };
   let size = 2;
   for (const frame of frames) {
-    const json = JSON.stringify(frame);
+    const json = JSON.stringify(toWire(frame));
     if (json.length + 2 > maxBytes) throw new Error(`a frame of ${json.length} bytes cannot fit in a queue message`);
     if (current.frames.length > 0 && size + json.length + 1 > maxBytes) {
       runs.push(current);
@@ -90,12 +146,13 @@ function runsBySize(frames: readonly QueuedFrame[], maxBytes: number): { frames:
   return runs;
 }
 
-/** Reads a queue body: plain (v1) or compressed (v2). */
+/** Reads a queue body: plain (v1) or compressed (v2), validated on the wire names. */
 export function parseEnvelope(body: string): Envelope {
   const raw = JSON.parse(body) as { v?: number };
+  let wire: z.infer<typeof WireEnvelopeSchema>;
   if (raw.v === 2) {
     const { z: packed } = EnvelopeV2Schema.parse(raw);
-    return EnvelopeSchema.parse({ v: 1, frames: JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString()) });
-  }
-  return EnvelopeSchema.parse(raw);
+    wire = WireEnvelopeSchema.parse({ v: 1, frames: JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString()) });
+  } else wire = WireEnvelopeSchema.parse(raw);
+  return { v: 1, frames: wire.frames.map(fromWire) };
 }

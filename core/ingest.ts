@@ -92,21 +92,26 @@ export class IngestService {
     const decoded: IngestedMessage[] = [];
     const connections: RoutedEvent[] = [];
     for (const frame of envelope.frames) {
-      const channel = await this.channelCache.get(frame.ch, (id) => this.deps.channels.get(id));
+      const channel = await this.channelCache.get(frame.channelId, (id) => this.deps.channels.get(id));
       if (!channel) {
-        this.deps.logger.warn('frame for a deleted channel dropped', { channel_id: frame.ch, ident: frame.id, peer: frame.peer, correlation_id: frame.cid });
+        this.deps.logger.warn('frame for a deleted channel dropped', {
+          channel_id: frame.channelId,
+          ident: frame.ident,
+          peer: frame.peer,
+          correlation_id: frame.correlationId,
+        });
         continue;
       }
-      if (frame.e) {
-        const device = frame.id === undefined ? undefined : await this.resolve(frame.id);
-        if (device?.enabled) connections.push({ event: { event: frame.e, device_id: device.id, timestamp: frame.ts }, channelId: frame.ch });
+      if (frame.event) {
+        const device = frame.ident === undefined ? undefined : await this.resolve(frame.ident);
+        if (device?.enabled) connections.push({ event: { event: frame.event, device_id: device.id, timestamp: frame.receivedAt }, channelId: frame.channelId });
         continue;
       }
       const { messages, replies, protocol } = this.decodeFrame(frame, channel, stats);
-      if (replies.length > 0 && frame.id !== undefined && this.deps.commands && protocol) {
-        const device = await this.resolve(frame.id);
+      if (replies.length > 0 && frame.ident !== undefined && this.deps.commands && protocol) {
+        const device = await this.resolve(frame.ident);
         if (device) {
-          const done = await this.deps.commands.applyReplies(device, replies, frame.ts, (c) =>
+          const done = await this.deps.commands.applyReplies(device, replies, frame.receivedAt, (c) =>
             protocol.correlate?.({ name: c.name, properties: c.properties, id: c.id }),
           );
           stats.commandReplies += done.length;
@@ -115,7 +120,7 @@ export class IngestService {
       }
       for (const message of messages) {
         const ident = typeof message.ident === 'string' ? message.ident : undefined;
-        const device = ident === undefined ? undefined : await this.resolveTyped(ident, frame.p);
+        const device = ident === undefined ? undefined : await this.resolveTyped(ident, frame.protocolId);
         if (device) annotateDevice(message, device);
         else stats.unregistered++;
         decoded.push({ message, channel, device: device?.enabled ? device : undefined });
@@ -236,34 +241,38 @@ export class IngestService {
     channel: Channel,
     stats: IngestStats,
   ): { messages: Message[]; replies: readonly CommandReply[]; protocol?: ProtocolCodec } {
-    const protocol = getProtocol(frame.p);
+    const protocol = getProtocol(frame.protocolId);
     if (!protocol) {
       stats.decodeErrors++;
-      this.deps.logger.error('frame of an unknown protocol dropped', { protocol_id: frame.p, channel_id: frame.ch, correlation_id: frame.cid });
+      this.deps.logger.error('frame of an unknown protocol dropped', {
+        protocol_id: frame.protocolId,
+        channel_id: frame.channelId,
+        correlation_id: frame.correlationId,
+      });
       return { messages: [], replies: [] };
     }
-    const bytes = Buffer.from(frame.f, 'base64');
+    const bytes = Buffer.from(frame.frame, 'base64');
     const options = { crc: channel.configuration.crc, maxFrameSize: channel.configuration.max_frame_size, settings: channel.configuration.settings };
-    const decoded = safeDecode(protocol, bytes, { transport: frame.t, ident: frame.id, vars: frame.v ?? {} }, options, frame.ts);
+    const decoded = safeDecode(protocol, bytes, { transport: frame.transport, ident: frame.ident, vars: frame.session ?? {} }, options, frame.receivedAt);
     for (const error of decoded.errors) {
       stats.decodeErrors++;
       this.deps.logger.warn('decode error', {
         error: error.toString(),
-        ident: frame.id,
+        ident: frame.ident,
         peer: frame.peer,
-        channel_id: frame.ch,
+        channel_id: frame.channelId,
         frame: bytes.subarray(0, 512).toString('hex'),
-        correlation_id: frame.cid,
+        correlation_id: frame.correlationId,
       });
     }
     const messages = decoded.messages.map((m) => {
       const message: Message = { ...m };
-      message.ident ??= frame.id ?? null;
+      message.ident ??= frame.ident ?? null;
       if (message.ident === null) delete message.ident;
-      message.timestamp ??= frame.ts;
-      message['server.timestamp'] = frame.ts;
-      message['channel.id'] = frame.ch;
-      message['protocol.id'] = frame.p;
+      message.timestamp ??= frame.receivedAt;
+      message['server.timestamp'] = frame.receivedAt;
+      message['channel.id'] = frame.channelId;
+      message['protocol.id'] = frame.protocolId;
       message.peer = frame.peer;
       return message;
     });

@@ -85,7 +85,7 @@ export class FrameBatcher {
       return;
     }
     this.waiting.push({ frame, sink, token });
-    this.bytes += frame.f.length;
+    this.bytes += frame.frame.length;
     if (this.waiting.length >= this.options.maxFrames || this.bytes >= this.options.maxBytes) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.options.flushMs);
   }

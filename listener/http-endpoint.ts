@@ -147,14 +147,14 @@ export class HttpEndpoint {
     const status = inspection.status ?? (inspection.error ? 400 : 200);
     if (!inspection.store) return void this.answer(res, session, status, inspection.reply, inspection.ident);
     const queued: QueuedFrame = {
-      ch: this.ctx.channel.id,
-      p: this.ctx.protocol.id,
-      t: 'http',
-      id: inspection.ident,
+      channelId: this.ctx.channel.id,
+      protocolId: this.ctx.protocol.id,
+      transport: 'http',
+      ident: inspection.ident,
       peer: session?.peer ?? `${req.socket.remoteAddress}:${req.socket.remotePort}`,
-      ts: Date.now() / 1000,
-      f: frame.toString('base64'),
-      cid: session ? `${session.id}-${session.framesIn}` : undefined,
+      receivedAt: Date.now() / 1000,
+      frame: frame.toString('base64'),
+      correlationId: session ? `${session.id}-${session.framesIn}` : undefined,
     };
     this.batcher.add(queued).then(
       () => this.answer(res, session, status, inspection.reply, inspection.ident),

@@ -45,8 +45,18 @@ export class Presence {
   }
 }
 
-function connectionEvent(e: 'online' | 'offline', ident: string, s: Session, ctx: ChannelContext, ts: number): QueuedFrame {
-  return { ch: ctx.channel.id, p: ctx.protocol.id, t: s.state.transport, id: ident, peer: s.peer, ts, f: '', e, cid: `${s.id}-${e}` };
+function connectionEvent(event: 'online' | 'offline', ident: string, s: Session, ctx: ChannelContext, receivedAt: number): QueuedFrame {
+  return {
+    channelId: ctx.channel.id,
+    protocolId: ctx.protocol.id,
+    transport: s.state.transport,
+    ident,
+    peer: s.peer,
+    receivedAt,
+    frame: '',
+    event,
+    correlationId: `${s.id}-${event}`,
+  };
 }
 
 /** Presence whose events go into the listener's frame batcher (a failure is logged: the event is lost, the device log still has the connect). */
@@ -54,6 +64,8 @@ export function queuedPresence(batcher: Pick<FrameBatcher, 'add'>, logger: Logge
   const queue = (frame: QueuedFrame) =>
     void batcher
       .add(frame)
-      .catch((err) => logger.warn('connection event not queued', { ident: frame.id, event: frame.e, error: err instanceof Error ? err.message : String(err) }));
+      .catch((err) =>
+        logger.warn('connection event not queued', { ident: frame.ident, event: frame.event, error: err instanceof Error ? err.message : String(err) }),
+      );
   return new Presence(queue, () => clock.now());
 }

@@ -331,17 +331,17 @@ export class TcpConnection implements Session, DurableSink {
 
   private enqueue(frame: Buffer, token: number): void {
     const vars = this.state.vars;
-    const v: QueuedFrame['v'] = hasKeys(vars) ? { ...vars } : undefined;
+    const session: QueuedFrame['session'] = hasKeys(vars) ? { ...vars } : undefined;
     const queued: QueuedFrame = {
-      ch: this.ctx.channel.id,
-      p: this.ctx.protocol.id,
-      t: 'tcp',
-      id: this.state.ident,
+      channelId: this.ctx.channel.id,
+      protocolId: this.ctx.protocol.id,
+      transport: 'tcp',
+      ident: this.state.ident,
       peer: this.peer,
-      ts: Date.now() / 1000,
-      v,
-      f: frame.toString('base64'),
-      cid: `${this.id}-${this.framesIn}`,
+      receivedAt: Date.now() / 1000,
+      session,
+      frame: frame.toString('base64'),
+      correlationId: `${this.id}-${this.framesIn}`,
     };
     if (++this.unacked >= MAX_UNACKED_FRAMES && !this.pausedForAcks) {
       this.pausedForAcks = true;

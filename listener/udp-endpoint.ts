@@ -134,15 +134,15 @@ export class UdpEndpoint implements UdpLink {
     const vars = (inspection.vars ?? undefined) as Record<string, string | number | boolean> | undefined;
     this.batcher.push(
       {
-        ch: this.ctx.channel.id,
-        p: this.ctx.protocol.id,
-        t: 'udp',
-        id: inspection.ident,
+        channelId: this.ctx.channel.id,
+        protocolId: this.ctx.protocol.id,
+        transport: 'udp',
+        ident: inspection.ident,
         peer,
-        ts: Date.now() / 1000,
-        v: vars,
-        f: msg.toString('base64'),
-        cid: `${this.ctx.listenerId}-u${this.ctx.channel.id}-${++this.seq}`,
+        receivedAt: Date.now() / 1000,
+        session: vars,
+        frame: msg.toString('base64'),
+        correlationId: `${this.ctx.listenerId}-u${this.ctx.channel.id}-${++this.seq}`,
       },
       new UdpAck(this, inspection.reply, rinfo.port, rinfo.address, session),
       0,

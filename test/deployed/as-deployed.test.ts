@@ -196,8 +196,8 @@ describe('as deployed: the synthesized stack, run as its template wires it', () 
     const queue = d.pollers[0].mapping.queue;
     const frames = queue.messages.flatMap((m) => parseEnvelope(m.body).frames);
     // the three records; besides them only the device's presence events, which ride the queue too
-    expect(frames.filter((f) => f.e === undefined)).toHaveLength(3);
-    for (const f of frames.filter((x) => x.e !== undefined)) expect(['online', 'offline']).toContain(f.e);
+    expect(frames.filter((f) => f.event === undefined)).toHaveLength(3);
+    for (const f of frames.filter((x) => x.event !== undefined)) expect(['online', 'offline']).toContain(f.event);
     d.resumePollers();
     await until(d, 'the drained frames stored', async () => {
       const ts = await storedTimestamps();

@@ -39,7 +39,7 @@ describe('dead letters: visible and replayable through the API and the CLI', () 
   it('lists a record that failed ingest with its frames, channel and ident', async () => {
     // the record, and the device's online and offline events (they ride the queue with the frames),
     // in one to three dead letters depending on how the listener batched them
-    const kinds = (result: { body: string }[]) => result.flatMap((l) => parseEnvelope(l.body).frames.map((f) => f.e ?? 'record')).sort();
+    const kinds = (result: { body: string }[]) => result.flatMap((l) => parseEnvelope(l.body).frames.map((f) => f.event ?? 'record')).sort();
     await eventually(
       async () => {
         const r = await api(hub, 'GET', '/platform/dead-letters?body=true');
@@ -53,8 +53,8 @@ describe('dead letters: visible and replayable through the API and the CLI', () 
     for (const l of list) expect(l).toMatchObject({ receives: 2, channel_ids: [1], idents: ['869999999999999'] });
     expect(list[0].body).toBeUndefined();
     const bodies = (await api(hub, 'GET', '/platform/dead-letters?body=true')).json.result.map((l: { body: string }) => parseEnvelope(l.body));
-    const record = bodies.flatMap((b: { frames: { e?: string }[] }) => b.frames).find((f: { e?: string }) => f.e === undefined);
-    expect(record).toMatchObject({ ch: 1, id: '869999999999999' });
+    const record = bodies.flatMap((b: { frames: { event?: string }[] }) => b.frames).find((f: { event?: string }) => f.event === undefined);
+    expect(record).toMatchObject({ channelId: 1, ident: '869999999999999' });
     expect((await api(hub, 'GET', '/gw/devices/1/messages')).json.result).toEqual([]);
     listed = list.length;
   });

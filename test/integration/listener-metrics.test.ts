@@ -107,7 +107,7 @@ describe('listener service: EMF metrics', () => {
     expect(sum('BytesIn')).toBeGreaterThan(5 * 40);
     expect(docs.some((d) => d.QueueLatency >= 0 && d.QueueLatencyMax >= d.QueueLatency)).toBe(true);
     // the three acked packets, and the device's online connection event (issue 18) queued before them
-    expect(frames.filter((f) => f.e === undefined)).toHaveLength(3);
-    expect(frames[0]).toMatchObject({ e: 'online', id: '352000000000001', f: '' });
+    expect(frames.filter((f) => f.event === undefined)).toHaveLength(3);
+    expect(frames[0]).toMatchObject({ event: 'online', ident: '352000000000001', frame: '' });
   });
 });

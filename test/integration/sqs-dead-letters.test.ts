@@ -17,7 +17,16 @@ function setup(n: number) {
   const sqs = new SQSClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, requestHandler: route });
   for (let i = 0; i < n; i++) {
     const [body] = packEnvelopes([
-      { ch: 1, p: 1, t: 'tcp', id: `35600000000${String(i).padStart(4, '0')}`, peer: '1.2.3.4:5', ts: 1_700_000_000 + i, f: 'AA==', cid: `c${i}` },
+      {
+        channelId: 1,
+        protocolId: 1,
+        transport: 'tcp',
+        ident: `35600000000${String(i).padStart(4, '0')}`,
+        peer: '1.2.3.4:5',
+        receivedAt: 1_700_000_000 + i,
+        frame: 'AA==',
+        correlationId: `c${i}`,
+      },
     ]);
     dlq.put(body);
   }

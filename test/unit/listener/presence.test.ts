@@ -26,8 +26,28 @@ describe('listener/presence', () => {
       presence.disconnected(b, ctx);
       presence.disconnected(b, ctx); // closed twice: nothing more
       expect(frames).toEqual([
-        { ch: 4, p: 1, t: 'tcp', id: '111', peer: '10.0.0.1:5000', ts: 100, f: '', e: 'online', cid: `${a.id}-online` },
-        { ch: 4, p: 1, t: 'tcp', id: '111', peer: '10.0.0.1:5000', ts: 102.5, f: '', e: 'offline', cid: `${b.id}-offline` },
+        {
+          channelId: 4,
+          protocolId: 1,
+          transport: 'tcp',
+          ident: '111',
+          peer: '10.0.0.1:5000',
+          receivedAt: 100,
+          frame: '',
+          event: 'online',
+          correlationId: `${a.id}-online`,
+        },
+        {
+          channelId: 4,
+          protocolId: 1,
+          transport: 'tcp',
+          ident: '111',
+          peer: '10.0.0.1:5000',
+          receivedAt: 102.5,
+          frame: '',
+          event: 'offline',
+          correlationId: `${b.id}-offline`,
+        },
       ]);
     });
 
@@ -44,7 +64,7 @@ describe('listener/presence', () => {
       const anonymous = session(undefined);
       presence.connected(anonymous, ctx);
       presence.disconnected(anonymous, ctx);
-      expect(frames.map((f) => [f.e, f.id, f.ts])).toEqual([
+      expect(frames.map((f) => [f.event, f.ident, f.receivedAt])).toEqual([
         ['online', '222', 200],
         ['offline', '222', 200],
         ['online', '222', 200],
