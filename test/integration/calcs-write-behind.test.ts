@@ -95,7 +95,7 @@ describe('calculator states written behind (local mode)', () => {
       [0, 4, 5, false],
       [10, 14, 5, true],
     ]);
-    expect(b.events.map((e) => `${e.event}:${((e as { interval: { begin: number } }).interval.begin - T0) / 60}`)).toEqual([
+    expect(b.events.map((e) => `${e.event}:${((e as unknown as { interval: { begin: number } }).interval.begin - T0) / 60}`)).toEqual([
       'deactivated:0',
       'activated:10',
       'updated:10',
