@@ -61,6 +61,7 @@ export class CalcStage {
       else byDevice.set(device.id, { device, messages: [message] });
     }
     const pairs: { entry: CalcEntry; device: Device; messages: Message[] }[] = [];
+    const keys = new Map<Message, string>();
     for (const { device, messages } of byDevice.values()) {
       for (const calcId of await this.links.get(device.id, (id) => this.d.calcs.calcsOf(id))) {
         const entry = await this.entry(calcId);
@@ -68,6 +69,7 @@ export class CalcStage {
       }
     }
     if (pairs.length === 0) return;
+    for (const p of pairs) for (const m of p.messages) if (!keys.has(m)) keys.set(m, messageKey(m));
     // the batch's states in a few requests, then the pairs several at a time (each pair's writes stay in order)
     const states = new Map(
       (await this.d.calcs.getStates(pairs.map((p) => ({ calcId: p.entry.calc.id, deviceId: p.device.id })))).map((r) => [`${r.calcId}#${r.deviceId}`, r]),
@@ -76,21 +78,27 @@ export class CalcStage {
       await Promise.all(
         pairs.slice(i, i + CONCURRENT_PAIRS).map((p) => {
           const record = states.get(`${p.entry.calc.id}#${p.device.id}`);
-          return record?.synced ? this.runPair(p.entry, p.device, p.messages, record) : undefined;
+          return record?.synced ? this.runPair(p.entry, p.device, p.messages, record, keys) : undefined;
         }),
       );
     }
   }
 
-  private async runPair(entry: CalcEntry, device: Device, batch: readonly Message[], prefetched: CalcStateRecord): Promise<void> {
+  private async runPair(
+    entry: CalcEntry,
+    device: Device,
+    batch: readonly Message[],
+    prefetched: CalcStateRecord,
+    keys: ReadonlyMap<Message, string>,
+  ): Promise<void> {
     const ctx = await contextOf(this.d, device);
     const lastTs = prefetched.state.lastTs;
-    const messages = prefetched.catchUp && lastTs !== null ? await this.caughtUp(device.id, lastTs, batch) : batch;
+    const messages = prefetched.catchUp && lastTs !== null ? await this.caughtUp(device.id, lastTs, batch, keys) : batch;
     await commitPair(
       this.d,
       entry,
       device.id,
-      async (record) => (record.synced ? advance(this.d, entry, device.id, record.state, messages, ctx) : null),
+      async (record) => (record.synced ? advance(this.d, entry, device.id, record.state, messages, ctx, keys) : null),
       prefetched,
     );
   }
@@ -100,11 +108,11 @@ export class CalcStage {
    * newest one: those (the batch's among them, they are stored before this stage) come first, then
    * the batch's messages older than the state (late: recomputed as usual).
    */
-  private async caughtUp(deviceId: number, lastTs: number, batch: readonly Message[]): Promise<Message[]> {
+  private async caughtUp(deviceId: number, lastTs: number, batch: readonly Message[], keys: ReadonlyMap<Message, string>): Promise<Message[]> {
     let to = lastTs;
     for (const m of batch) if (typeof m.timestamp === 'number' && m.timestamp > to) to = m.timestamp;
     const stored = await storedMessages(this.d, deviceId, lastTs, to);
     const seen = new Set(stored.map((m) => messageKey(m)));
-    return [...stored, ...batch.filter((m) => !seen.has(messageKey(m)))];
+    return [...stored, ...batch.filter((m) => !seen.has(keys.get(m) ?? messageKey(m)))];
   }
 }

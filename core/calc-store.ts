@@ -12,6 +12,7 @@ import {
 } from './calcs/index.js';
 import type { GeofenceIndex } from './geofences/index.js';
 import type { Logger } from './logger.js';
+import { messageKey } from './messages/pack.js';
 import type { MessageService } from './messages/service.js';
 import type { CalcRepository, CalcStateRecord, DeviceEventSink } from './ports.js';
 import type { Calc } from './schemas/calcs.js';
@@ -125,12 +126,14 @@ export async function advance(
   state: IntervalState,
   messages: readonly Message[],
   ctx: CalcContext,
+  /** The messages' content keys, when the caller has them (several calculators step the same messages). */
+  keys?: ReadonlyMap<Message, string>,
 ): Promise<PairChange | null> {
   const events: CalcEvent[] = [];
   const late: Message[] = [];
   let changed = false;
   for (const m of messages) {
-    const r = step(entry.compiled, state, m, ctx);
+    const r = step(entry.compiled, state, m, ctx, keys?.get(m) ?? messageKey(m));
     if (r.outcome === 'applied') {
       changed = true;
       events.push(...r.events);

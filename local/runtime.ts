@@ -15,7 +15,7 @@ import { JournalQueue } from '../adapters/local/journal-queue.js';
 import { LocalBus } from '../adapters/local/local-bus.js';
 import { WriteBehindCalcs } from '../adapters/local/write-behind-calcs.js';
 import { streamRuntime } from '../adapters/streams/runtime.js';
-import { createHub, type HubServices } from '../core/hub.js';
+import { createHub, type HubPorts, type HubServices } from '../core/hub.js';
 import type { Logger, LogLevel } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
 import { SYSTEM_ACCESS } from '../core/registry/access.js';
@@ -55,7 +55,7 @@ export interface LocalHubOptions {
   readonly channelSyncMs?: number;
   /** How often the calculators' backfill and tick run (ms; default 10 s). */
   readonly calcTickMs?: number;
-  /** How often the calculators' states and intervals held in memory are stored (ms; default 60 s; adapters/local/write-behind-calcs.ts). */
+  /** How often the calculators' states and intervals held in memory are stored (ms; default 5 minutes; adapters/local/write-behind-calcs.ts). */
   readonly calcFlushMs?: number;
   readonly flushMs?: number;
   /** How often listeners look for queued commands (ms). */
@@ -212,7 +212,7 @@ function openDataDir(opts: LocalHubOptions, t: Teardown): string {
 
 interface Wired {
   readonly services: HubServices;
-  readonly ports: ReturnType<typeof dynamoPorts>;
+  readonly ports: HubPorts;
   /** Server-Sent Events (`GET /gw/devices/{sel}/messages/live`), kept for integrators that use them. */
   readonly live: LiveFeed;
   /** Live push over WebSocket at `/live` (the protocol of the AWS WebSocket API). */

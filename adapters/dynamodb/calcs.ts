@@ -1,8 +1,9 @@
-import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { initialState } from '../../core/calcs/index.js';
 import type { Interval, IntervalState } from '../../core/calcs/types.js';
 import type { CalcRepository, CalcStateRecord, StoredInterval } from '../../core/ports.js';
 import type { Calc } from '../../core/schemas/calcs.js';
+import { batchWrite, type WriteRequest } from './batch-write.js';
 import { isConditionFailed } from './errors.js';
 import { PK, pad, SK } from './keys.js';
 import { queryAll } from './registry.js';
@@ -68,7 +69,8 @@ export class DynamoCalcRepository implements CalcRepository {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcsOfDevice(deviceId), sk: pad(calcId) } }));
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcStates(calcId), sk: pad(deviceId) } }));
     const ids = (await queryAll(this.doc, this.intervalTable, PK.intervals(calcId, deviceId))).map((i) => Number(i.sk));
-    await this.deleteIntervals(calcId, deviceId, ids);
+    const userIds = (await queryAll(this.doc, this.intervalTable, PK.intervalUserFields(calcId, deviceId))).map((i) => Number(i.sk));
+    await this.deleteIntervals(calcId, deviceId, [...new Set([...ids, ...userIds])]);
   }
 
   async calcsOf(deviceId: number): Promise<number[]> {
@@ -125,19 +127,30 @@ export class DynamoCalcRepository implements CalcRepository {
   }
 
   async intervals(calcId: number, deviceId: number, q: { fromId?: number; toId?: number; reverse?: boolean; count?: number } = {}): Promise<StoredInterval[]> {
-    const out: StoredInterval[] = [];
+    const items = await this.queryRange(this.intervalTable, PK.intervals(calcId, deviceId), q);
+    if (items.length === 0) return [];
+    const ids = items.map((i) => Number(i.sk));
+    const users = await this.queryRange(this.intervalTable, PK.intervalUserFields(calcId, deviceId), { fromId: Math.min(...ids), toId: Math.max(...ids) });
+    const user = new Map(users.map((u) => [Number(u.sk), u.user as object]));
+    // user fields first: the engine's fields win a name clash (`user` in the interval item: written before the user fields had their own items)
+    return items.map((item) => ({ ...(item.user as object), ...user.get(Number(item.sk)), ...(item.iv as Interval), calc_id: calcId, device_id: deviceId }));
+  }
+
+  /** Unexpired items of one partition with ids in [fromId, toId], up to `count`. */
+  private async queryRange(
+    table: string,
+    pk: string,
+    q: { fromId?: number; toId?: number; reverse?: boolean; count?: number },
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
     const now = this.now();
     let start: Record<string, unknown> | undefined;
     do {
       const r = await this.doc.send(
         new QueryCommand({
-          TableName: this.intervalTable,
+          TableName: table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :a AND :b',
-          ExpressionAttributeValues: {
-            ':pk': PK.intervals(calcId, deviceId),
-            ':a': SK.interval(Math.max(0, q.fromId ?? 0)),
-            ':b': SK.interval(q.toId ?? 9e15),
-          },
+          ExpressionAttributeValues: { ':pk': pk, ':a': SK.interval(Math.max(0, q.fromId ?? 0)), ':b': SK.interval(q.toId ?? 9e15) },
           ScanIndexForward: !q.reverse,
           ExclusiveStartKey: start,
         }),
@@ -145,7 +158,7 @@ export class DynamoCalcRepository implements CalcRepository {
       for (const item of r.Items ?? []) {
         // dynalite has no TTL: expired items are left out on read (DynamoDB deletes them within days)
         if (typeof item.ttl === 'number' && item.ttl <= now) continue;
-        out.push({ ...(item.user as object), ...(item.iv as Interval), calc_id: calcId, device_id: deviceId });
+        out.push(item);
         if (q.count !== undefined && out.length >= q.count) return out;
       }
       start = r.LastEvaluatedKey;
@@ -153,44 +166,86 @@ export class DynamoCalcRepository implements CalcRepository {
     return out;
   }
 
+  /** One item per interval, put in batches (the user fields live in their own items, so a put keeps them). */
   async putIntervals(calcId: number, deviceId: number, intervals: readonly Interval[], ttl: number): Promise<void> {
-    for (const iv of intervals) {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.intervalTable,
-          Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(iv.id) },
-          UpdateExpression: 'SET iv = :iv, #ttl = :ttl',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':iv': iv, ':ttl': Math.ceil(iv.end + ttl) },
-        }),
-      );
-    }
+    await batchWrite(
+      this.doc,
+      this.intervalTable,
+      intervals.map((iv) => ({ PutRequest: { Item: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(iv.id), iv, ttl: Math.ceil(iv.end + ttl) } } })),
+    );
   }
 
   async deleteIntervals(calcId: number, deviceId: number, ids: readonly number[]): Promise<void> {
-    for (const id of ids)
-      await this.doc.send(new DeleteCommand({ TableName: this.intervalTable, Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) } }));
+    await batchWrite(
+      this.doc,
+      this.intervalTable,
+      ids.flatMap((id) => [
+        { DeleteRequest: { Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) } } },
+        { DeleteRequest: { Key: { pk: PK.intervalUserFields(calcId, deviceId), sk: SK.interval(id) } } },
+      ]),
+    );
+  }
+
+  /**
+   * Interval writes of many pairs, then their states, in batches, the states without the version
+   * condition: for the only writer of these pairs (the local write-behind store, which orders its
+   * writes with removals).
+   */
+  async storeBehind(intervals: readonly IntervalWrite[], states: readonly CalcStateRecord[]): Promise<void> {
+    await batchWrite(
+      this.doc,
+      this.intervalTable,
+      intervals.flatMap((w): WriteRequest[] => {
+        const key = { pk: PK.intervals(w.calcId, w.deviceId), sk: SK.interval(w.id) };
+        if (w.put) return [{ PutRequest: { Item: { ...key, iv: w.put.interval, ttl: Math.ceil(w.put.interval.end + w.put.ttl) } } }];
+        return [{ DeleteRequest: { Key: key } }, { DeleteRequest: { Key: { pk: PK.intervalUserFields(w.calcId, w.deviceId), sk: SK.interval(w.id) } } }];
+      }),
+    );
+    await batchWrite(
+      this.doc,
+      this.table,
+      states.map((rec) => ({
+        PutRequest: {
+          Item: {
+            pk: PK.calcStates(rec.calcId),
+            sk: pad(rec.deviceId),
+            s: JSON.stringify(rec.state),
+            synced: rec.synced,
+            updated: rec.updated,
+            ver: rec.version,
+          },
+        },
+      })),
+    );
   }
 
   async setUserFields(calcId: number, deviceId: number, id: number, fields: Readonly<Record<string, string | number | boolean | null>>): Promise<void> {
     const key = { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) };
-    const r = await this.doc.send(new GetCommand({ TableName: this.intervalTable, Key: key }));
-    if (!r.Item) return;
-    const user: Record<string, unknown> = { ...(r.Item.user as object) };
+    const userKey = { pk: PK.intervalUserFields(calcId, deviceId), sk: SK.interval(id) };
+    const [interval, existing] = await Promise.all([
+      this.doc.send(new GetCommand({ TableName: this.intervalTable, Key: key })),
+      this.doc.send(new GetCommand({ TableName: this.intervalTable, Key: userKey })),
+    ]);
+    if (!interval.Item) return;
+    const user: Record<string, unknown> = { ...(interval.Item.user as object), ...(existing.Item?.user as object) };
     for (const [k, v] of Object.entries(fields)) {
       if (v === null) delete user[k];
       else user[k] = v;
     }
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.intervalTable,
-        Key: key,
-        UpdateExpression: 'SET #u = :u',
-        ExpressionAttributeNames: { '#u': 'user' },
-        ExpressionAttributeValues: { ':u': user },
-      }),
-    );
+    // kept a year past the interval's expiry as it stands (a later end moves that; the fields stay readable meanwhile)
+    const ttl = Number(interval.Item.ttl) + USER_FIELDS_MARGIN_S;
+    await this.doc.send(new PutCommand({ TableName: this.intervalTable, Item: { ...userKey, user, ttl } }));
   }
+}
+
+const USER_FIELDS_MARGIN_S = 366 * 86_400;
+
+/** One interval write of the write-behind store: the interval's newest form and TTL, or null when it is deleted. */
+export interface IntervalWrite {
+  readonly calcId: number;
+  readonly deviceId: number;
+  readonly id: number;
+  readonly put: { readonly interval: Interval; readonly ttl: number } | null;
 }
 
 function record(calcId: number, item: Record<string, unknown>): CalcStateRecord {

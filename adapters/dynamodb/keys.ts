@@ -35,6 +35,7 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  * messages table
  *   message packs                        d#<device> | c#<channel> | i#<ident>   <first ms>#<hash>
  *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>
+ *   intervals' user fields (ttl + 1 year) civu#<calc>#<device>  <interval id, 16 digits>
  */
 
 /** Ids in sort keys: fixed width so that they sort as numbers. */
@@ -57,6 +58,7 @@ export const PK = {
   calcsOfDevice: (deviceId: number) => `calc#d#${deviceId}`,
   calcStates: (calcId: number) => `calc#c#${calcId}`,
   intervals: (calcId: number, deviceId: number) => `civ#${calcId}#${deviceId}`,
+  intervalUserFields: (calcId: number, deviceId: number) => `civu#${calcId}#${deviceId}`,
   commands: (deviceId: number) => `cmd#${deviceId}`,
   pending: 'pending',
   connections: (channelId: number) => `conn#${channelId}`,

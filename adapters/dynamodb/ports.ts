@@ -30,7 +30,7 @@ export function dynamoPorts(
   tables: TableNames,
   logger: Logger,
   options: { bus?: Bus; clock?: Clock; deadLetters?: DeadLetterStore; archive?: PackArchive } = {},
-): HubPorts {
+): HubPorts & { readonly calcs: DynamoCalcRepository } {
   const clock = options.clock ?? systemClock;
   return {
     devices: new DynamoDeviceRepository(doc, tables.registry),

@@ -2,9 +2,10 @@ import type { Interval } from '../../core/calcs/types.js';
 import type { Logger } from '../../core/logger.js';
 import type { CalcRepository, CalcStateRecord, StoredInterval } from '../../core/ports.js';
 import type { Calc } from '../../core/schemas/calcs.js';
+import type { DynamoCalcRepository, IntervalWrite } from '../dynamodb/calcs.js';
 
 export interface WriteBehindOptions {
-  /** Dirty states and intervals are written at least this often (ms; default 60 s). */
+  /** Dirty states and intervals are written at least this often (ms; default 5 minutes). */
   readonly flushMs?: number;
   /** More dirty pairs than this are written at once (bounds memory and what a restart re-reads). */
   readonly maxDirty?: number;
@@ -50,14 +51,14 @@ export class WriteBehindCalcs implements CalcRepository {
   private closed = false;
 
   constructor(
-    private readonly inner: CalcRepository,
+    private readonly inner: CalcRepository & Pick<DynamoCalcRepository, 'storeBehind'>,
     private readonly opts: WriteBehindOptions,
   ) {
     this.maxDirty = opts.maxDirty ?? 20_000;
     this.maxEntries = opts.maxEntries ?? 60_000;
     this.timer = setInterval(() => {
       this.flush().catch((err) => opts.logger.error('calculator state flush failed (retried)', { error: errorText(err) }));
-    }, opts.flushMs ?? 60_000);
+    }, opts.flushMs ?? 300_000);
     this.timer.unref();
   }
 
@@ -155,17 +156,9 @@ export class WriteBehindCalcs implements CalcRepository {
     await this.inner.setUserFields(calcId, deviceId, id, fields);
   }
 
-  /** Stores every dirty pair (one flush at a time). */
+  /** Stores every dirty pair (one flush at a time): their intervals, then their states, in batches. */
   flush(): Promise<void> {
-    return this.inOrder(async () => {
-      const dirty = [...this.entries].filter(([, e]) => e.dirty);
-      if (dirty.length === 0) return;
-      const started = performance.now();
-      // several pairs at a time; each pair's own writes stay in order
-      for (let i = 0; i < dirty.length; i += 16) await Promise.all(dirty.slice(i, i + 16).map(([k, e]) => this.store(k, e)));
-      this.evict();
-      this.opts.logger.debug('calculator states stored', { pairs: dirty.length, ms: Math.round(performance.now() - started) });
-    });
+    return this.inOrder(() => this.store([...this.entries.values()].filter((e) => e.dirty)));
   }
 
   /** Stores what is dirty, stops the timer. */
@@ -182,46 +175,55 @@ export class WriteBehindCalcs implements CalcRepository {
   }
 
   private flushPair(calcId: number, deviceId: number): Promise<void> {
-    const k = key(calcId, deviceId);
     return this.inOrder(async () => {
-      const e = this.entries.get(k);
-      if (e?.dirty) await this.store(k, e);
+      const e = this.entries.get(key(calcId, deviceId));
+      if (e?.dirty) await this.store([e]);
     });
   }
 
-  /** Writes the pair's intervals, then its state at the stored version; a pair another writer changed is dropped (read again, caught up). */
-  private async store(k: string, e: Entry): Promise<void> {
-    const record = e.record;
-    const pending = e.intervals;
-    e.intervals = new Map();
-    e.dirty = false;
-    this.dirtyCount--;
+  private async store(dirty: readonly Entry[]): Promise<void> {
+    if (dirty.length === 0) return;
+    const started = performance.now();
+    const taken = dirty.map((e) => ({ e, record: e.record, pending: e.intervals }));
+    for (const e of dirty) {
+      e.intervals = new Map();
+      this.clean(e);
+    }
     try {
-      const puts = new Map<number, Interval[]>();
-      const deletes: number[] = [];
-      for (const [id, w] of pending) {
-        if (w === null) deletes.push(id);
-        else puts.set(w.ttl, [...(puts.get(w.ttl) ?? []), w.interval]);
-      }
-      for (const [ttl, list] of puts) await this.inner.putIntervals(record.calcId, record.deviceId, list, ttl);
-      await this.inner.deleteIntervals(record.calcId, record.deviceId, deletes);
-      if (await this.inner.putState({ ...record, version: e.stored })) e.stored += 1;
-      else {
-        this.opts.logger.warn('calculator state changed in the store by another writer: read again', { calc_id: record.calcId, device_id: record.deviceId });
-        this.drop(k);
-      }
+      const writes: IntervalWrite[] = taken.flatMap(({ record, pending }) =>
+        [...pending].map(([id, put]) => ({ calcId: record.calcId, deviceId: record.deviceId, id, put })),
+      );
+      await this.inner.storeBehind(
+        writes,
+        taken.map(({ e, record }) => ({ ...record, version: e.stored + 1 })),
+      );
+      for (const t of taken) t.e.stored += 1;
     } catch (err) {
       // kept dirty for the next flush; newer interval writes win over the failed ones
-      for (const [id, w] of pending) if (!e.intervals.has(id)) e.intervals.set(id, w);
-      this.markDirty(e);
+      for (const { e, pending } of taken) {
+        for (const [id, w] of pending) if (!e.intervals.has(id)) e.intervals.set(id, w);
+        this.markDirty(e);
+      }
       throw err;
     }
+    this.evict();
+    this.opts.logger.debug('calculator states stored', {
+      pairs: dirty.length,
+      intervals: taken.reduce((n, t) => n + t.pending.size, 0),
+      ms: Math.round(performance.now() - started),
+    });
   }
 
   private load(r: CalcStateRecord): CalcStateRecord {
     const record: CalcStateRecord = { ...r, catchUp: true };
     this.entries.set(key(r.calcId, r.deviceId), { record, stored: r.version, dirty: false, intervals: new Map() });
     return record;
+  }
+
+  private clean(e: Entry): void {
+    if (!e.dirty) return;
+    e.dirty = false;
+    this.dirtyCount--;
   }
 
   private markDirty(e: Entry): void {

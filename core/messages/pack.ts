@@ -35,17 +35,14 @@ export function timestampMs(m: Message): number {
   return Math.max(0, Math.round(ts * 1000));
 }
 
-/** Content key of a message: 16 hex digits of SHA-1 over its stable fields. */
+/** Content key of a message: 16 hex digits of SHA-1 over its stable fields (hashed as one string: one native call, not four per field). */
 export function messageKey(m: Message): string {
-  const h = createHash('sha1');
+  let text = '';
   for (const name in m) {
     if (VOLATILE_FIELDS.has(name)) continue;
-    h.update(name);
-    h.update('\u0000');
-    h.update(JSON.stringify(m[name]));
-    h.update('\u0001');
+    text += `${name}\u0000${JSON.stringify(m[name])}\u0001`;
   }
-  return h.digest('hex').slice(0, 16);
+  return createHash('sha1').update(text).digest('hex').slice(0, 16);
 }
 
 export function compareKeyed(a: Pick<Keyed, 'ts' | 'key'>, b: Pick<Keyed, 'ts' | 'key'>): number {

@@ -102,6 +102,19 @@ describe('calculator states written behind (local mode)', () => {
     ]);
   });
 
+  it('keeps user fields of an interval through later writes of the interval (they live in their own item)', async () => {
+    const a = process_();
+    const { device, calc } = await setUp(a.hub, '359000000000004');
+    await a.hub.ingest.inject(device, run(0, 3, true));
+    await a.calcs.setUserFields(calc, device.id, T0 * 1000, { driver: 'Ona' });
+    await a.hub.ingest.inject(device, run(3, 3, true));
+    await a.calcs.flush();
+    const [trip] = await a.stored.intervals(calc, device.id);
+    expect(trip).toMatchObject({ id: T0 * 1000, messages: 6, driver: 'Ona' });
+    await a.calcs.setUserFields(calc, device.id, T0 * 1000, { driver: null });
+    expect((await a.stored.intervals(calc, device.id))[0]).not.toHaveProperty('driver');
+  });
+
   it('a pair removed while held is not written back by a later flush', async () => {
     const a = process_();
     const { device, calc } = await setUp(a.hub, '359000000000003');
