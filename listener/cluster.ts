@@ -5,6 +5,7 @@ import { ENV } from '../core/env.js';
 import type { Logger } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
 import type { Channel } from '../core/schemas/channels.js';
+import { Teardown } from '../core/teardown.js';
 import { answerSend, isHubMessage, type ToPrimary, type ToWorker } from './ipc-queue.js';
 import type { ListenerHandle, ListenerStats } from './service.js';
 
@@ -77,6 +78,8 @@ class Primary {
   latencyMax = 0;
   /** Totals of workers that exited (their counters must not go backwards in the sums). */
   readonly gone: Record<string, number> = {};
+  /** Replacements of workers that exited, due in a second (cancelled by a stop). */
+  private readonly respawns = new Set<NodeJS.Timeout>();
 
   constructor(private readonly opts: ListenerClusterOptions) {}
 
@@ -127,7 +130,12 @@ class Primary {
       }
       if (this.stopping) return;
       this.opts.logger.error('listener worker exited; starting another', { worker: index, code, signal });
-      setTimeout(() => void this.fork(index).catch((err) => this.opts.logger.error('listener worker failed to start', { error: String(err) })), 1000).unref();
+      const respawn = setTimeout(() => {
+        this.respawns.delete(respawn);
+        void this.fork(index).catch((err) => this.opts.logger.error('listener worker failed to start', { error: String(err) }));
+      }, 1000);
+      respawn.unref();
+      this.respawns.add(respawn);
     });
     return new Promise<Worker>((resolve, reject) => {
       const timer = setTimeout(
@@ -182,9 +190,9 @@ class Primary {
     return out as unknown as ListenerStats;
   }
 
+  /** Stops replacing workers and waits until every worker exited: drained within `timeoutMs`, or killed. */
   async drain(timeoutMs: number): Promise<void> {
-    this.stopping = true;
-    const exits = [...this.states.keys()].map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
+    const exits = this.halt();
     this.broadcast({ hub: 'drain' });
     const timer = setTimeout(() => {
       for (const w of this.states.keys()) {
@@ -192,9 +200,25 @@ class Primary {
         w.kill('SIGKILL');
       }
     }, timeoutMs);
-    await Promise.all(exits);
+    await exits;
     clearTimeout(timer);
     this.opts.logger.info('listener cluster drained');
+  }
+
+  /** A failed start: kills every worker at once and waits until they exited. */
+  async kill(): Promise<void> {
+    const exits = this.halt();
+    for (const w of this.states.keys()) w.kill('SIGKILL');
+    await exits;
+  }
+
+  /** Stops replacing workers; resolves once every worker exited. */
+  private halt(): Promise<void> {
+    this.stopping = true;
+    for (const r of this.respawns) clearTimeout(r);
+    this.respawns.clear();
+    const exits = [...this.states.keys()].map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
+    return Promise.all(exits).then(() => undefined);
   }
 }
 
@@ -215,12 +239,15 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
   const { exec, execArgv } = opts.workerEntry ? { exec: opts.workerEntry, execArgv: withoutTsx(process.execArgv) } : workerEntry();
   // 'advanced' (structured clone): queue bodies cross as strings, without JSON escaping
   cluster.setupPrimary({ exec, execArgv, silent: false, serialization: 'advanced' });
+  const t = new Teardown();
   const primary = new Primary(opts);
+  let drainMs: number | undefined;
+  // a started cluster drains its workers (within the first stop's timeout); a failed start kills them
+  t.add('listener workers', primary, (p) => (drainMs === undefined ? p.kill() : p.drain(drainMs)));
   try {
     await Promise.all(Array.from({ length: opts.workers }, (_, i) => primary.fork(i + 1)));
   } catch (err) {
-    primary.stopping = true;
-    for (const w of primary.states.keys()) w.kill('SIGKILL');
+    await t.close().catch((closeErr) => opts.logger.error('listener cluster start-up failed and so did stopping its workers', { error: String(closeErr) }));
     throw err;
   }
   opts.logger.info('listener cluster started', { workers: opts.workers });
@@ -233,7 +260,10 @@ export async function startListenerCluster(opts: ListenerClusterOptions): Promis
     nudge: () => primary.broadcast({ hub: 'nudge' }),
     stats: () => primary.sum(false),
     metricTotals: () => primary.sum(true),
-    drain: (timeoutMs = 30_000) => primary.drain(timeoutMs),
+    drain(timeoutMs = 30_000) {
+      drainMs ??= timeoutMs;
+      return t.close();
+    },
   };
 }
 

@@ -6,7 +6,7 @@
  * are declared once in core/env.ts (`ENV`, `hubEnv()`).
  */
 import cluster from 'node:cluster';
-import { createServer } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
@@ -17,6 +17,7 @@ import { JournalWriter } from '../adapters/local/journal-writer.js';
 import { ENV, hubEnv } from '../core/env.js';
 import { jsonLogger, type Logger, type LogLevel, textLogger } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
+import { Teardown } from '../core/teardown.js';
 import { startListenerCluster } from './cluster.js';
 import { IpcFrameQueue, isHubMessage, type ToPrimary, type ToWorker } from './ipc-queue.js';
 import { ListenerMetrics } from './metrics.js';
@@ -99,10 +100,24 @@ async function serve(logger: Logger, queue: FrameQueue): Promise<ListenerService
   });
 }
 
+/**
+ * Runs `open`, whose resources register their closes with a Teardown; a failed start closes what
+ * was open (the journal lane's lock, the listener's servers) before the error is rethrown.
+ */
+async function opening(logger: Logger, open: (t: Teardown) => Promise<void>): Promise<void> {
+  const t = new Teardown();
+  try {
+    await open(t);
+  } catch (err) {
+    await t.close().catch((closeErr) => logger.error('listener start-up failed and so did closing what was open', { error: String(closeErr) }));
+    throw err;
+  }
+}
+
 /** A cluster worker: serves, reports its state to the primary, drains when told or signalled. */
-async function runWorker(logger: Logger): Promise<void> {
-  const lane = await openQueue();
-  const service = await serve(logger, lane.queue);
+async function runWorker(logger: Logger, t: Teardown): Promise<void> {
+  const lane = t.add('journal lane', await openQueue(), (l) => l.close());
+  const service = t.add('listener service', await serve(logger, lane.queue), (s) => s.drain());
   const report = () => {
     const m: ToPrimary = { hub: 'state', channels: service.channels, stats: { ...service.metricTotals() } };
     if (process.connected) process.send?.(m);
@@ -110,15 +125,15 @@ async function runWorker(logger: Logger): Promise<void> {
   report();
   const timer = setInterval(report, 1000);
   timer.unref();
-  let draining = false;
-  const drain = async () => {
-    if (draining) return;
-    draining = true;
-    clearInterval(timer);
-    await service.drain();
-    await lane.close();
-    process.exit(0);
-  };
+  t.defer('state reports', () => clearInterval(timer));
+  const drain = () =>
+    t.close().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error('listener worker drain failed', { error: String(err) });
+        process.exit(1);
+      },
+    );
   process.on('message', (m: unknown) => {
     if (!isHubMessage<ToWorker>(m)) return;
     if (m.hub === 'nudge') service.nudge();
@@ -138,33 +153,23 @@ async function runWorker(logger: Logger): Promise<void> {
 }
 
 /** The process ECS starts: serves alone, or supervises workers; health check and SIGTERM drain. */
-async function runTask(logger: Logger): Promise<void> {
+async function runTask(logger: Logger, t: Teardown): Promise<void> {
   const workers = env[ENV.listenerWorkers];
-  let handle: ListenerHandle;
-  if (workers > 1) {
-    const workerEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) workerEnv[k] = v;
-    const clustered = await startListenerCluster({ workers, logger, env: { ...workerEnv, [ENV.queue]: 'sqs' } });
-    handle = clustered;
-    if ((env[ENV.metrics] ?? 'emf') === 'emf') {
-      const metrics = new ListenerMetrics(() => clustered.metricTotals(), { periodMs: env[ENV.metricsPeriodMs] });
-      metrics.start();
-    }
-  } else handle = await serve(logger, (await openQueue()).queue);
   let draining = false;
-  const host = env[ENV.listenHost];
-  const health = createServer((_req, res) => {
+  let health: Server | undefined;
+  // closed after the listener's drain (registered before it): it answers 503 while the listener drains
+  t.defer('health check', () => health?.close());
+  const handle = await openHandle(logger, workers, t);
+  health = await listenHealth(env[ENV.healthPort], env[ENV.listenHost], (_req, res) => {
     const ok = !draining;
     res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ ok, workers, ...handle.stats() }));
   });
-  health.listen(env[ENV.healthPort], host);
   const stop = async (signal: string) => {
     if (draining) return;
     draining = true;
     logger.info('draining', { signal, connections: handle.stats().connections });
-    await handle.drain();
-    health.close();
+    await t.close();
     logger.info('drained', { signal });
     process.exit(0);
   };
@@ -172,8 +177,40 @@ async function runTask(logger: Logger): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 }
 
+/** The listener of a task: this process alone (with its queue), or a cluster of workers and the EMF line for all of them. */
+async function openHandle(logger: Logger, workers: number, t: Teardown): Promise<ListenerHandle> {
+  if (workers <= 1) {
+    const queue = t.add('queue', await openQueue(), (q) => q.close());
+    return t.add('listener service', await serve(logger, queue.queue), (s) => s.drain());
+  }
+  const workerEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) workerEnv[k] = v;
+  const metricsOn = (env[ENV.metrics] ?? 'emf') === 'emf';
+  let metrics: ListenerMetrics | undefined;
+  // stopped after the workers drained (registered before them): the drain's periods are still measured
+  if (metricsOn) t.defer('metrics', () => metrics?.stop());
+  const clustered = t.add('listener cluster', await startListenerCluster({ workers, logger, env: { ...workerEnv, [ENV.queue]: 'sqs' } }), (c) => c.drain());
+  if (metricsOn) {
+    metrics = new ListenerMetrics(() => clustered.metricTotals(), { periodMs: env[ENV.metricsPeriodMs] });
+    metrics.start();
+  }
+  return clustered;
+}
+
+/** The health check server, listening (a port in use fails the start). */
+function listenHealth(port: number, host: string, handler: RequestListener): Promise<Server> {
+  const server = createServer(handler);
+  return new Promise<Server>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
 const logger = makeLogger();
-(cluster.isWorker ? runWorker(logger) : runTask(logger)).catch((err) => {
+opening(logger, (t) => (cluster.isWorker ? runWorker(logger, t) : runTask(logger, t))).catch((err) => {
   process.stderr.write(`listener failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

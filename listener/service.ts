@@ -2,6 +2,7 @@ import type { HubPorts } from '../core/hub.js';
 import type { Logger } from '../core/logger.js';
 import type { FrameQueue } from '../core/ports.js';
 import type { Channel } from '../core/schemas/channels.js';
+import { Teardown } from '../core/teardown.js';
 import { type BatcherOptions, DEFAULT_BATCHER_OPTIONS, FrameBatcher } from './batcher.js';
 import { ChannelListeners, type ListenerOptions, type ListenerView } from './channel-listeners.js';
 import { CommandDispatcher } from './command-dispatcher.js';
@@ -75,9 +76,54 @@ export interface ListenerService extends ListenerHandle {
  * The channel listener of one process, wired once for every host: the Fargate task, a cluster
  * worker and the local hub. Starts the servers of every enabled channel and keeps them in step
  * with the registry, batches frames into the queue, delivers commands, publishes the connection
- * table and the device logs of connects, and drains on request.
+ * table and the device logs of connects, and drains on request. Each step of the drain is
+ * registered with a Teardown as its resource opens (`openService`): the drain and a failed start
+ * close the same things, in the same order.
  */
 export async function startListenerService(opts: ListenerServiceOptions): Promise<ListenerService> {
+  const parts = wireService(opts);
+  const { listeners, batcher, dispatcher, publisher, totals } = parts;
+  const t = new Teardown();
+  let sync: () => Promise<void>;
+  try {
+    sync = await openService(opts, parts, t);
+  } catch (err) {
+    await t.close().catch((closeErr) => opts.logger.error('listener start-up failed and so did closing what was open', { error: String(closeErr) }));
+    throw err;
+  }
+  return {
+    listeners,
+    batcher,
+    dispatcher,
+    publisher,
+    get channels(): Channel[] {
+      return listeners.channels;
+    },
+    syncChannels: sync,
+    nudge: () => dispatcher.nudge(),
+    stats: () => totals(false),
+    metricTotals: () => totals(true),
+    drain(timeoutMs = 20_000) {
+      parts.drainTimeoutMs ??= timeoutMs; // the first call's timeout: later calls wait for its drain
+      return t.close();
+    },
+  };
+}
+
+/** The service's parts, built and connected: none of them holds a socket or a timer yet. */
+interface Parts {
+  readonly batcher: FrameBatcher;
+  readonly sessionLog: SessionLog;
+  readonly listeners: ChannelListeners;
+  readonly dispatcher: CommandDispatcher;
+  readonly publisher: ConnectionPublisher;
+  readonly metrics?: ListenerMetrics;
+  readonly totals: (take: boolean) => ListenerStats;
+  /** How long the drain waits for the batcher (set by `drain`). */
+  drainTimeoutMs?: number;
+}
+
+function wireService(opts: ListenerServiceOptions): Parts {
   const { logger, ports } = opts;
   const batcher = new FrameBatcher(opts.queue, logger, { ...DEFAULT_BATCHER_OPTIONS, ...opts.batcher });
   const sessionLog = new SessionLog(ports.devices, ports.logs, ports.clock, logger, opts.registryRequestsPerS);
@@ -96,9 +142,40 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
   late.publisher = publisher;
   const totals = (take: boolean) => listenerTotals(listeners, batcher, dispatcher, take);
   const metrics = opts.metrics ? new ListenerMetrics(() => totals(true), opts.metrics) : undefined;
+  return { batcher, sessionLog, listeners, dispatcher, publisher, metrics, totals };
+}
+
+/**
+ * Opens the servers and the timers and registers their closes; returns the channel sync. The drain
+ * runs the steps in reverse: channel sync timer, dispatcher, publisher, stop accepting and hold,
+ * batcher, connections and servers, session log, last report. The listeners' three steps surround
+ * the batcher's (frames read before the hold are acked on their still open connections), so they
+ * are registered before the servers open, each in its place.
+ */
+async function openService(opts: ListenerServiceOptions, parts: Parts, t: Teardown): Promise<() => Promise<void>> {
+  const { logger } = opts;
+  const { batcher, sessionLog, listeners, dispatcher, publisher, metrics } = parts;
+  let serving = false;
+  // the last report, once connections are closed and logged: the empty table, the last metrics line; none after a failed start
+  t.defer('last report', async () => {
+    if (!serving) return metrics?.stop();
+    await publisher.publishNow();
+    metrics?.stop();
+    metrics?.emit();
+    logger.info('listener drained', { frames: batcher.stats.frames, listener_id: opts.listenerId });
+  });
+  t.add('session log', sessionLog, (s) => s.flush());
+  t.add('channel servers and connections', listeners, (l) => l.closeAll());
+  t.add('frame batcher', batcher, (b) => b.drain(parts.drainTimeoutMs));
+  t.add('accepting', listeners, async (l) => {
+    await l.stopAccepting();
+    l.holdAll();
+  });
+  t.add('connection publisher', publisher, (p) => p.stop()); // also the publishSoon timer a sync may set
+  t.add('command dispatcher', dispatcher, (d) => d.stop());
   let lastStatuses = '';
   const sync = async (): Promise<void> => {
-    await listeners.sync(await ports.channels.list());
+    await listeners.sync(await opts.ports.channels.list());
     const statuses = JSON.stringify(listeners.statuses());
     if (statuses !== lastStatuses) publisher.publishSoon(200); // a channel started or failed: show it soon
     lastStatuses = statuses;
@@ -112,41 +189,9 @@ export async function startListenerService(opts: ListenerServiceOptions): Promis
     opts.channelSyncMs,
   );
   timer.unref();
-  let drained: Promise<void> | undefined;
-  const d = dispatcher;
-  const p = publisher;
-  return {
-    listeners,
-    batcher,
-    dispatcher: d,
-    publisher: p,
-    get channels(): Channel[] {
-      return listeners.channels;
-    },
-    syncChannels: sync,
-    nudge: () => d.nudge(),
-    stats: () => totals(false),
-    metricTotals: () => totals(true),
-    drain(timeoutMs = 20_000) {
-      drained ??= (async () => {
-        clearInterval(timer);
-        await d.stop();
-        await p.stop();
-        await listeners.stopAccepting();
-        listeners.holdAll();
-        await batcher.drain(timeoutMs);
-        await listeners.closeAll();
-        await sessionLog.flush();
-        await p.publishNow();
-        if (metrics) {
-          metrics.stop();
-          metrics.emit();
-        }
-        logger.info('listener drained', { frames: batcher.stats.frames, listener_id: opts.listenerId });
-      })();
-      return drained;
-    },
-  };
+  t.defer('channel sync timer', () => clearInterval(timer));
+  serving = true;
+  return sync;
 }
 
 /** Created after the listeners they serve (they read its sessions). */
