@@ -19,6 +19,7 @@ import { SYSTEM_ACCESS } from '../core/registry/access.js';
 import { CalcCreateSchema } from '../core/schemas/calcs.js';
 import type { Message } from '../protocols/common/types.js';
 import { avlPacket } from '../protocols/teltonika/device.js';
+import { CalcCapacityMeter } from './lib/calc-cost.js';
 import { startDynaliteProcess } from './lib/dynalite-process.js';
 import { table } from './lib/measure.js';
 import { registerFleet } from './lib/registered-fleet.js';
@@ -54,8 +55,8 @@ const CALCS = [
 ];
 
 /** Ignition toggles every 10 minutes of device time, speed cycles 0-89 km/h. */
-function frame(ident: string, index: number, tMs: number, channel: number): QueuedFrame {
-  const records = Array.from({ length: RECORDS }, (_, r) => {
+function frame(ident: string, index: number, tMs: number, channel: number, count = RECORDS): QueuedFrame {
+  const records = Array.from({ length: count }, (_, r) => {
     const k = Math.floor(tMs / 1000) + r;
     return {
       timestampMs: tMs + r * 1000,
@@ -110,6 +111,67 @@ async function throughput(hub: HubServices, calcs: WriteBehindCalcs, channel: nu
     process.stderr.write(`  round ${r + 1}/${ROUNDS}\r`);
   }
   return out;
+}
+
+/** Messages of a device per ingest invocation in each profile (docs/cost.md, bench/results/cost.json). */
+const PROFILE_BATCHES = [
+  { profile: 'realtime', perBatch: [1] },
+  { profile: 'balanced', perBatch: [1, 2] },
+  { profile: 'economy', perBatch: [7] },
+] as const;
+
+/**
+ * What 3 calculators add to a device-month on AWS: the same fleet through a hub wired as the ingest
+ * Lambda is (plain DynamoDB repositories: each invocation reads its pairs' states in one batch and
+ * writes each changed one, conditionally, plus its changed intervals), with as many messages of a
+ * device per invocation as each profile's batching gives; capacity counted from the requests.
+ */
+interface AwsCalcCost {
+  readonly profile: string;
+  readonly messages_of_a_device_per_invocation: number;
+  readonly calc_write_units_per_message: number;
+  readonly calc_state_reads_per_message: number;
+  readonly mean_state_bytes: number;
+  readonly added_usd_per_device_month: number;
+}
+
+async function awsCalcCost(endpoint: string, channel: number): Promise<AwsCalcCost[]> {
+  const meter = new CalcCapacityMeter();
+  const doc = meter.counter.attach(createDocumentClient({ endpoint }, { requestHandler: { connectionTimeout: 10_000, requestTimeout: 120_000 } }));
+  try {
+    const hub = createHub(dynamoPorts(doc, TABLES, silent), { publicHost: 'bench', portRange: [20000, 20001], adminToken: 'bench' });
+    const idents = await registerFleet(hub, 'aws', 354_000_000_000_000, DEVICES, { max_speed: 60 });
+    const calcs = await hub.calcs.create(CALCS.map((c) => ({ ...c, name: `aws ${c.name}` })));
+    await hub.calcs.assign(calcs.map((c) => c.id).join(','), 'name=aws*', true, SYSTEM_ACCESS);
+    await hub.calcSync.run();
+    let tMs = 1_700_000_000_000;
+    const out: AwsCalcCost[] = [];
+    for (const { profile, perBatch } of PROFILE_BATCHES) {
+      meter.reset();
+      let messages = 0;
+      for (let r = 0; r < 6; r++) {
+        const count = perBatch[r % perBatch.length];
+        tMs += count * 30_000;
+        for (const body of packEnvelopes(idents.map((ident, i) => frame(ident, i, tMs, channel, count))))
+          messages += (await hub.ingest.ingest(parseEnvelope(body))).stats.stored;
+      }
+      const states = await hub.ports.calcs.statesOf(calcs[0].id);
+      const stateBytes = Math.round(states.reduce((n, st) => n + JSON.stringify(st.state).length, 0) / states.length);
+      const wruPerMessage = meter.wru / messages;
+      const readsPerMessage = meter.stateReads / messages;
+      out.push({
+        profile,
+        messages_of_a_device_per_invocation: perBatch.reduce((a, b) => a + b, 0) / perBatch.length,
+        calc_write_units_per_message: Number(wruPerMessage.toFixed(2)),
+        calc_state_reads_per_message: Number(readsPerMessage.toFixed(2)),
+        mean_state_bytes: stateBytes,
+        added_usd_per_device_month: Number(CalcCapacityMeter.usdPerDeviceMonth(wruPerMessage, readsPerMessage, stateBytes).toFixed(4)),
+      });
+    }
+    return out;
+  } finally {
+    doc.destroy();
+  }
 }
 
 /** One day of 10 s messages for one device, then a message before all of them: the time of that inject (recompute included). */
@@ -173,6 +235,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const withCalcs = rate(rounds.calcs);
     const slowdown = 1 - withCalcs / plain;
     const late = await lateDay(hub);
+    const aws = await awsCalcCost(dynamo.endpoint, channel.id);
     const out = {
       devices_per_fleet: DEVICES,
       records_per_frame: RECORDS,
@@ -195,6 +258,7 @@ export async function run(): Promise<Record<string, unknown>> {
       within_target: slowdown <= 0.25,
       late_day_messages: DAY,
       ...late,
+      aws_added_cost_3_calcs: aws,
     };
     console.log(
       `\nIngest throughput, ${DEVICES} devices per fleet × ${RECORDS} records, dynalite (child process), ${ROUNDS} rounds (all messages / all time, states stored every ${CALC_FLUSH_MS / 1000} s of fleet time, flushes included)`,
@@ -211,6 +275,13 @@ export async function run(): Promise<Record<string, unknown>> {
     console.log(`slowdown ${out.slowdown_percent} % (target ≤ 25 %): ${out.within_target ? 'met' : 'NOT met'}`);
     console.log(
       `late data, one day of 10 s messages (${DAY}), 3 calculators: ${late.late_recompute_ms_3_calcs} ms through ingest (read + recompute + write), engine fold alone ${late.engine_fold_ms_3_calcs} ms; largest state item ${late.state_item_max_bytes} B`,
+    );
+    console.log('\n3 calculators on AWS (DynamoDB capacity they add, provisioned at 70 %, 1 message / 30 s per device):');
+    console.log(
+      table(
+        ['profile', 'messages of a device per invocation', 'write units / message', '$ / device-month added'],
+        aws.map((a) => [a.profile, a.messages_of_a_device_per_invocation, a.calc_write_units_per_message, a.added_usd_per_device_month]),
+      ),
     );
     return out;
   } finally {
