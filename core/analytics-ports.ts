@@ -45,6 +45,12 @@ export interface CalcStateRecord {
    * back after a restart, adapters/local/write-behind-calcs.ts): ingest re-reads them first.
    */
   readonly catchUp?: boolean;
+  /**
+   * What the last ingest batch that changed the pair wrote and published, under its batch token:
+   * a redelivery of that batch (same token, nothing new) writes and publishes it again, since a
+   * crash may have come between the state write and those (events are delivered at least once).
+   */
+  readonly outbox?: { readonly token: string; readonly events: readonly import('./calcs/types.js').CalcEvent[] };
 }
 
 /** A stored interval: the engine's fields and counters, with its calculator, device and user fields. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Message } from '../protocols/common/types.js';
 import { TtlCache } from './cache.js';
 import { advance, type CalcEntry, type CalcStoreDeps, commitPair, contextOf, storedMessages } from './calc-store.js';
@@ -6,6 +7,13 @@ import type { IngestedMessage } from './ingest.js';
 import { messageKey } from './messages/pack.js';
 import type { CalcStateRecord } from './ports.js';
 import type { Device } from './schemas/devices.js';
+
+/** A batch's messages of one device, as a token: the same messages give the same token (a redelivery). */
+function batchToken(batch: readonly Message[], keys: ReadonlyMap<Message, string>): string {
+  const h = createHash('sha1');
+  for (const k of batch.map((m) => keys.get(m) ?? messageKey(m)).sort()) h.update(k);
+  return h.digest('hex').slice(0, 16);
+}
 
 /** (calc, device) pairs of a batch that run at the same time (different pairs are independent). */
 const CONCURRENT_PAIRS = 16;
@@ -100,6 +108,7 @@ export class CalcStage {
       device.id,
       async (record) => (record.synced ? advance(this.d, entry, device.id, record.state, messages, ctx, keys) : null),
       prefetched,
+      batchToken(batch, keys),
     );
   }
 

@@ -67,14 +67,21 @@ export async function commitPair(
   work: (record: CalcStateRecord) => Promise<PairChange | null>,
   /** The state already read (a batch read); later attempts read it again. */
   prefetched?: CalcStateRecord,
+  /** An ingest batch's token (its messages of this device): kept with the events as the record's outbox. */
+  token?: string,
 ): Promise<{ record: CalcStateRecord; change: PairChange } | null> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const record = attempt === 0 && prefetched ? prefetched : await d.calcs.getState(entry.calc.id, deviceId);
     if (!record) return null;
     const change = await work(record);
-    if (!change) return null;
+    if (!change) {
+      // the batch that last changed the pair, delivered again: what it wrote after the state may be missing
+      if (token !== undefined && record.outbox?.token === token) await writeEvents(d, entry, deviceId, record.outbox.events);
+      return null;
+    }
     const updated = change.state.lastTs ?? record.updated;
-    const next: CalcStateRecord = { ...record, state: change.state, synced: change.synced ?? record.synced, updated };
+    const outbox = token !== undefined && change.events.length > 0 ? { token, events: change.events } : undefined;
+    const next: CalcStateRecord = { ...record, state: change.state, synced: change.synced ?? record.synced, updated, outbox };
     if (!(await d.calcs.putState(next))) continue;
     await writeEvents(d, entry, deviceId, change.events);
     return { record: { ...next, version: record.version + 1 }, change };

@@ -111,6 +111,7 @@ export class DynamoCalcRepository implements CalcRepository {
             pk: PK.calcStates(rec.calcId),
             sk: pad(rec.deviceId),
             z: packState(rec.state),
+            ...outboxAttribute(rec),
             synced: rec.synced,
             updated: rec.updated,
             ver: rec.version + 1,
@@ -211,6 +212,7 @@ export class DynamoCalcRepository implements CalcRepository {
             pk: PK.calcStates(rec.calcId),
             sk: pad(rec.deviceId),
             z: packState(rec.state),
+            ...outboxAttribute(rec),
             synced: rec.synced,
             updated: rec.updated,
             ver: rec.version,
@@ -254,6 +256,7 @@ function record(calcId: number, item: Record<string, unknown>): CalcStateRecord 
     calcId,
     deviceId: Number(item.sk),
     state: unpackState(item),
+    ...(item.ob instanceof Uint8Array ? { outbox: JSON.parse(inflateRawSync(item.ob).toString()) as CalcStateRecord['outbox'] } : {}),
     synced: item.synced === true,
     updated: typeof item.updated === 'number' ? item.updated : null,
     version: Number(item.ver),
@@ -267,6 +270,11 @@ function record(calcId: number, item: Record<string, unknown>): CalcStateRecord 
  */
 function packState(state: IntervalState): Uint8Array {
   return deflateRawSync(JSON.stringify(state), { level: 1 });
+}
+
+/** The record's outbox, deflated like the state (absent when empty). */
+function outboxAttribute(rec: CalcStateRecord): { ob?: Uint8Array } {
+  return rec.outbox ? { ob: deflateRawSync(JSON.stringify(rec.outbox), { level: 1 }) } : {};
 }
 
 function unpackState(item: Record<string, unknown>): IntervalState {

@@ -115,6 +115,28 @@ describe('calculator states written behind (local mode)', () => {
     expect((await a.stored.intervals(calc, device.id))[0]).not.toHaveProperty('driver');
   });
 
+  it('on the AWS path (no write-behind), a batch redelivered after a crash between the state write and the events writes and publishes them', async () => {
+    const stored = dynamoPorts(db.doc, TEST_TABLES, silent);
+    const hub = createHub(stored, { publicHost: 'test', portRange: [20000, 20001], adminToken: 'test' });
+    const [device] = await hub.devices.create([{ name: 'aws', configuration: { ident: '359000000000005' } }]);
+    const [calc] = await hub.calcs.create([TRIPS]);
+    await hub.calcs.assign(String(calc.id), String(device.id), true, SYSTEM_ACCESS);
+    await hub.calcSync.run();
+    const publish = vi.spyOn(hub.deviceEvents, 'publish');
+    // the crash: the interval writes and the publication fail after the state was written
+    const putIntervals = vi.spyOn(stored.calcs, 'putIntervals').mockRejectedValueOnce(new Error('process died'));
+    const batch = run(0, 4, true);
+    await expect(hub.ingest.inject(device, batch)).rejects.toThrow('process died');
+    expect(publish).not.toHaveBeenCalled();
+    expect(await stored.calcs.intervals(calc.id, device.id)).toEqual([]);
+    putIntervals.mockRestore();
+    const events: DeviceEvent[] = [];
+    publish.mockImplementation(async (e) => void events.push(...e));
+    await hub.ingest.inject(device, batch); // the redelivery
+    expect(events.map((e) => e.event)).toEqual(['activated', 'updated']);
+    expect((await stored.calcs.intervals(calc.id, device.id)).map((i) => [i.id, i.messages, i.active])).toEqual([[T0 * 1000, 4, true]]);
+  });
+
   it('a pair removed while held is not written back by a later flush', async () => {
     const a = process_();
     const { device, calc } = await setUp(a.hub, '359000000000003');
