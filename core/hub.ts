@@ -271,6 +271,7 @@ function calculators(
       settings.onRegistryChange?.();
     },
     onUnsynced: settings.onCalcsUnsynced,
+    events: deviceEvents,
   });
   const intervals = new IntervalService({ calcs, repo: ports.calcs, events: deviceEvents });
   return { services: { calcs, intervals, calcSync: sync, deviceEvents }, stage };

@@ -199,8 +199,10 @@ export class DynamoCalcRepository implements CalcRepository {
       this.intervalTable,
       intervals.flatMap((w): WriteRequest[] => {
         const key = { pk: PK.intervals(w.calcId, w.deviceId), sk: SK.interval(w.id) };
-        if (w.put) return [{ PutRequest: { Item: { ...key, iv: w.put.interval, ttl: Math.ceil(w.put.interval.end + w.put.ttl) } } }];
-        return [{ DeleteRequest: { Key: key } }, { DeleteRequest: { Key: { pk: PK.intervalUserFields(w.calcId, w.deviceId), sk: SK.interval(w.id) } } }];
+        const userKey = { pk: PK.intervalUserFields(w.calcId, w.deviceId), sk: SK.interval(w.id) };
+        if (!w.put) return [{ DeleteRequest: { Key: key } }, { DeleteRequest: { Key: userKey } }];
+        const put: WriteRequest = { PutRequest: { Item: { ...key, iv: w.put.interval, ttl: Math.ceil(w.put.interval.end + w.put.ttl) } } };
+        return w.put.dropUserFields ? [put, { DeleteRequest: { Key: userKey } }] : [put];
       }),
     );
     await batchWrite(
@@ -248,7 +250,8 @@ export interface IntervalWrite {
   readonly calcId: number;
   readonly deviceId: number;
   readonly id: number;
-  readonly put: { readonly interval: Interval; readonly ttl: number } | null;
+  /** `dropUserFields`: the interval was deleted, then written again, since the last store: its old user fields go. */
+  readonly put: { readonly interval: Interval; readonly ttl: number; readonly dropUserFields?: boolean } | null;
 }
 
 function record(calcId: number, item: Record<string, unknown>): CalcStateRecord {

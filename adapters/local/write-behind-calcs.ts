@@ -20,7 +20,7 @@ interface Entry {
   stored: number;
   dirty: boolean;
   /** Interval writes not yet stored: the newest form of each (null: deleted), with its TTL. */
-  intervals: Map<number, { interval: Interval; ttl: number } | null>;
+  intervals: Map<number, { interval: Interval; ttl: number; dropUserFields?: boolean } | null>;
 }
 
 const key = (calcId: number, deviceId: number) => `${calcId}#${deviceId}`;
@@ -140,7 +140,12 @@ export class WriteBehindCalcs implements CalcRepository {
   async putIntervals(calcId: number, deviceId: number, intervals: readonly Interval[], ttl: number): Promise<void> {
     const e = this.entries.get(key(calcId, deviceId));
     if (!e) return this.inner.putIntervals(calcId, deviceId, intervals, ttl);
-    for (const interval of intervals) e.intervals.set(interval.id, { interval, ttl });
+    for (const interval of intervals) {
+      const earlier = e.intervals.get(interval.id);
+      // deleted and written again within one flush: the deletion of its user fields must still happen
+      const dropUserFields = earlier === null || earlier?.dropUserFields === true;
+      e.intervals.set(interval.id, dropUserFields ? { interval, ttl, dropUserFields } : { interval, ttl });
+    }
     if (intervals.length > 0) this.markDirty(e);
   }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileCalc, initialState } from '../calcs/index.js';
 import { ValidationError } from '../errors.js';
-import type { CalcRepository, CalcStateRecord, GeofenceRepository, IdGenerator } from '../ports.js';
+import type { CalcRepository, CalcStateRecord, DeviceEventSink, GeofenceRepository, IdGenerator } from '../ports.js';
 import { type Calc, type CalcAssignment, CalcCreateSchema, CalcUpdateSchema } from '../schemas/calcs.js';
 import { parseOrThrow } from '../schemas/common.js';
 import type { Device } from '../schemas/devices.js';
@@ -17,6 +17,13 @@ export interface CalcServiceDeps {
   readonly onChange?: () => void;
   /** An assignment needs its history calculated (local mode: run the backfill soon). */
   readonly onUnsynced?: () => void;
+  /** Where the `deleted` events of intervals removed by a changed definition go. */
+  readonly events?: DeviceEventSink;
+}
+
+/** What the intervals depend on: the definition without its name. */
+function computes(calc: Calc | undefined): string {
+  return JSON.stringify({ ...calc, name: undefined });
 }
 
 /** A selected calculator with the selected devices it is assigned to. */
@@ -51,11 +58,17 @@ export class CalcService {
     return select({ text: selector, what: 'calc', resource: 'gw/calcs', access, list: () => this.d.calcs.list(), get: (id) => this.d.calcs.get(id) });
   }
 
-  /** A changed definition applies to new messages; intervals already stored stay as they were computed. */
+  /**
+   * A changed definition (anything but the name) is recalculated: each assigned device's state
+   * starts over (the backfill computes its stored history with the new definition) and its stored
+   * intervals are removed (`deleted` events), so no interval of the old definition stays.
+   */
   async update(selector: string, body: unknown, access: Access): Promise<Calc[]> {
     const patch = parseOrThrow(CalcUpdateSchema, body);
     const out: Calc[] = [];
+    const before = new Map<number, Calc>();
     for (const previous of await this.select(selector, access)) {
+      before.set(previous.id, previous);
       const next: Record<string, unknown> = { ...previous, ...patch };
       for (const k of ['validate_message', 'validate_interval'] as const) if (next[k] === null) delete next[k];
       const calc = next as Calc;
@@ -64,7 +77,22 @@ export class CalcService {
     }
     for (const c of out) await this.d.calcs.update(c);
     this.d.onChange?.();
+    for (const c of out) if (computes(before.get(c.id)) !== computes(c)) await this.recalculate(c);
     return out;
+  }
+
+  /** Every assigned device of the calculator starts over (unsynced first, so ingest leaves it alone), its intervals removed. */
+  private async recalculate(calc: Calc): Promise<void> {
+    for (const r of await this.d.calcs.statesOf(calc.id)) {
+      await this.resync(calc.id, r.deviceId);
+      const gone = await this.d.calcs.intervals(calc.id, r.deviceId);
+      await this.d.calcs.deleteIntervals(
+        calc.id,
+        r.deviceId,
+        gone.map((i) => i.id),
+      );
+      if (gone.length > 0) await this.d.events?.publish(gone.map((interval) => ({ event: 'deleted', calc_id: calc.id, device_id: r.deviceId, interval })));
+    }
   }
 
   async delete(selector: string, access: Access): Promise<Calc[]> {

@@ -171,6 +171,24 @@ describe('calculators API and ingest wiring', () => {
     expect(again).toEqual(before);
   });
 
+  it('recalculates the stored intervals when the definition changes (the old ones deleted); a new name alone changes nothing', async () => {
+    events.length = 0;
+    const [updated] = await call('PUT', `/gw/calcs/${calc}`, { selectors: [{ ...TRIPS.selectors[0], max_inactive: 600 }] });
+    expect((updated.selectors as { max_inactive?: number }[])[0].max_inactive).toBe(600);
+    expect(events.map((e) => `${e.event}:${(e as { interval: Row }).interval.id}`)).toEqual([`deleted:${T0 * 1000}`, `deleted:${(T0 + 1800) * 1000}`]);
+    const rows = await eventually(async () => {
+      const [a] = await call('GET', `/gw/calcs/${calc}/devices/${device}`);
+      const r = a.synced ? await intervals() : [];
+      return r.length === 1 ? r : undefined;
+    });
+    expect(rows.map((r) => [(r.begin as number) - T0, (r.end as number) - T0])).toEqual([[0, 1920]]);
+    expect(rows[0]).not.toHaveProperty('driver');
+    events.length = 0;
+    await call('PUT', `/gw/calcs/${calc}`, { name: 'trips renamed' });
+    expect(events).toEqual([]);
+    expect(await intervals()).toEqual(rows);
+  });
+
   it('unassigns (intervals removed) and deletes calculators', async () => {
     expect(await call('DELETE', `/gw/calcs/${calc}/devices/${device}`)).toEqual([{ calc_id: calc, device_id: device, synced: false, updated: null }]);
     expect(await call('GET', `/gw/calcs/${calc}/devices/${device}`)).toEqual([]);
