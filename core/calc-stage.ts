@@ -78,6 +78,9 @@ export class CalcStage {
     }
     if (pairs.length === 0) return;
     for (const p of pairs) for (const m of p.messages) if (!keys.has(m)) keys.set(m, messageKey(m));
+    // one token per device: its calculators see the same messages
+    const tokens = new Map<Message[], string>();
+    for (const p of pairs) if (!tokens.has(p.messages)) tokens.set(p.messages, batchToken(p.messages, keys));
     // the batch's states in a few requests, then the pairs several at a time (each pair's writes stay in order)
     const states = new Map(
       (await this.d.calcs.getStates(pairs.map((p) => ({ calcId: p.entry.calc.id, deviceId: p.device.id })))).map((r) => [`${r.calcId}#${r.deviceId}`, r]),
@@ -86,7 +89,7 @@ export class CalcStage {
       await Promise.all(
         pairs.slice(i, i + CONCURRENT_PAIRS).map((p) => {
           const record = states.get(`${p.entry.calc.id}#${p.device.id}`);
-          return record?.synced ? this.runPair(p.entry, p.device, p.messages, record, keys) : undefined;
+          return record?.synced ? this.runPair(p.entry, p.device, p.messages, record, keys, tokens.get(p.messages)) : undefined;
         }),
       );
     }
@@ -98,6 +101,7 @@ export class CalcStage {
     batch: readonly Message[],
     prefetched: CalcStateRecord,
     keys: ReadonlyMap<Message, string>,
+    token: string | undefined,
   ): Promise<void> {
     const ctx = await contextOf(this.d, device);
     const lastTs = prefetched.state.lastTs;
@@ -108,7 +112,7 @@ export class CalcStage {
       device.id,
       async (record) => (record.synced ? advance(this.d, entry, device.id, record.state, messages, ctx, keys) : null),
       prefetched,
-      batchToken(batch, keys),
+      token,
     );
   }
 

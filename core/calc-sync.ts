@@ -1,3 +1,4 @@
+import { TtlCache } from './cache.js';
 import { advance, type CalcEntry, type CalcStoreDeps, commitPair, contextOf, storedMessages } from './calc-store.js';
 import { tick } from './calcs/index.js';
 import type { CalcRepository, CalcStateRecord, Clock, DeviceRepository } from './ports.js';
@@ -11,6 +12,8 @@ export interface CalcSyncDeps extends CalcStoreDeps {
   readonly entry: (calcId: number) => Promise<CalcEntry | undefined>;
   /** Stored messages calculated per unsynced pair per run (default 5000). */
   readonly chunk?: number;
+  /** How long a device read by a run is reused by later runs (ms; default 2 minutes, like ingest's caches). */
+  readonly cacheMs?: number;
 }
 
 /** What one run did. */
@@ -35,15 +38,21 @@ export interface CalcSyncStats {
  *     messages.
  */
 export class CalcSync {
-  constructor(private readonly d: CalcSyncDeps) {}
+  /** Devices across runs (the tick runs every few seconds over every assigned device: one registry read per device per run was most of its requests). */
+  private readonly devices: TtlCache<number, Device | undefined>;
+
+  constructor(private readonly d: CalcSyncDeps) {
+    this.devices = new TtlCache(d.cacheMs ?? 120_000);
+  }
+
+  /** Drops the cached devices (a device's metadata changed). */
+  invalidate(): void {
+    this.devices.clear();
+  }
 
   async run(): Promise<CalcSyncStats> {
     const stats: CalcSyncStats = { backfilled: 0, synced: 0, messages: 0, ticked: 0, events: 0 };
-    const devices = new Map<number, Device | undefined>();
-    const deviceOf = async (id: number) => {
-      if (!devices.has(id)) devices.set(id, await this.d.devices.get(id));
-      return devices.get(id);
-    };
+    const deviceOf = (id: number) => this.devices.get(id, (key) => this.d.devices.get(key));
     for (const calc of await this.d.calcs.list()) {
       const entry = await this.d.entry(calc.id);
       if (!entry) continue;

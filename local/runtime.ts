@@ -255,6 +255,7 @@ async function wireServices(
     adminToken,
     onRegistryChange: () => {
       services?.ingest.invalidate();
+      services?.calcSync.invalidate();
       void joinersSync?.();
     },
     onCommandQueued: () => late.listener?.nudge(),

@@ -95,10 +95,8 @@ export class WriteBehindCalcs implements CalcRepository {
   }
 
   async statesOf(calcId: number): Promise<CalcStateRecord[]> {
-    return (await this.inner.statesOf(calcId)).map((r) => {
-      const e = this.entries.get(key(calcId, r.deviceId));
-      return e ? copy(e.record) : r;
-    });
+    // not copied: the tick and the API only read these (a change goes through getState and putState)
+    return (await this.inner.statesOf(calcId)).map((r) => this.entries.get(key(calcId, r.deviceId))?.record ?? r);
   }
 
   async getState(calcId: number, deviceId: number): Promise<CalcStateRecord | undefined> {
