@@ -1,9 +1,10 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { BatchWriteCommand, DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Keyed } from '../../core/messages/pack.js';
 import { packSortKey, padMs, timestampMs } from '../../core/messages/pack.js';
 import type { MessageScope, OwnerId, PackRangeQuery, PackStore, PackWrite } from '../../core/ports.js';
 import type { Message } from '../../protocols/common/types.js';
+import { batchWrite, type WriteRequest } from './batch-write.js';
 import { PK } from './keys.js';
 
 const BATCH = 25;
@@ -57,7 +58,7 @@ export class DynamoPackStore implements PackStore {
       }
     }
     const requests = [...items.values()].map((Item) => ({ PutRequest: { Item } }));
-    const chunks: Item[][] = [];
+    const chunks: WriteRequest[][] = [];
     for (let i = 0; i < requests.length; i += BATCH) chunks.push(requests.slice(i, i + BATCH));
     await Promise.all(chunks.map((c) => this.batchWrite(c)));
   }
@@ -115,16 +116,7 @@ export class DynamoPackStore implements PackStore {
     } while (start);
   }
 
-  /** BatchWriteItem in chunks of 25, retrying unprocessed items with backoff. */
-  private async batchWrite(requests: Item[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += BATCH) {
-      let pending = requests.slice(i, i + BATCH);
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} item(s) unprocessed after ${attempt} attempts`);
-        if (attempt > 0) await this.sleep(Math.min(1000, 25 * 2 ** attempt));
-        const r = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-        pending = (r.UnprocessedItems?.[this.table] ?? []) as Item[];
-      }
-    }
+  private batchWrite(requests: readonly WriteRequest[]): Promise<void> {
+    return batchWrite(this.doc, this.table, requests, this.sleep);
   }
 }
