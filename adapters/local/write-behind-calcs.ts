@@ -43,6 +43,8 @@ const key = (calcId: number, deviceId: number) => `${calcId}#${deviceId}`;
  */
 export class WriteBehindCalcs implements CalcRepository {
   private readonly entries = new Map<string, Entry>();
+  /** Calculators whose every state is held: their assigned devices. */
+  private readonly listed = new Map<number, Set<number>>();
   private serial: Promise<void> = Promise.resolve();
   private readonly timer: NodeJS.Timeout;
   private readonly maxDirty: number;
@@ -77,16 +79,28 @@ export class WriteBehindCalcs implements CalcRepository {
   async delete(calc: Calc): Promise<void> {
     await this.inOrder(async () => {
       for (const [k, e] of this.entries) if (e.record.calcId === calc.id) this.drop(k);
+      this.listed.delete(calc.id);
     });
     await this.inner.delete(calc);
   }
-  assign(calcId: number, deviceId: number): Promise<boolean> {
-    return this.inner.assign(calcId, deviceId);
+  async assign(calcId: number, deviceId: number): Promise<boolean> {
+    let created = false;
+    await this.inOrder(async () => {
+      created = await this.inner.assign(calcId, deviceId);
+      const devices = this.listed.get(calcId);
+      if (!devices || this.entries.has(key(calcId, deviceId))) return;
+      const r = await this.inner.getState(calcId, deviceId);
+      if (!r) return;
+      this.load(r);
+      devices.add(deviceId);
+    });
+    return created;
   }
   unassign(calcId: number, deviceId: number): Promise<void> {
     // in order with flushes: a flush in progress must not write intervals after they were removed
     return this.inOrder(async () => {
       this.drop(key(calcId, deviceId));
+      this.listed.get(calcId)?.delete(deviceId);
       await this.inner.unassign(calcId, deviceId);
     });
   }
@@ -94,9 +108,28 @@ export class WriteBehindCalcs implements CalcRepository {
     return this.inner.calcsOf(deviceId);
   }
 
+  /**
+   * All of a calculator's states, from memory after the first call (the tick asks every few
+   * seconds; this store is the only writer, and assignments go through it). Not copied: the tick
+   * and the API only read these (a change goes through getState and putState).
+   */
   async statesOf(calcId: number): Promise<CalcStateRecord[]> {
-    // not copied: the tick and the API only read these (a change goes through getState and putState)
-    return (await this.inner.statesOf(calcId)).map((r) => this.entries.get(key(calcId, r.deviceId))?.record ?? r);
+    if (!this.listed.has(calcId))
+      await this.inOrder(async () => {
+        if (this.listed.has(calcId)) return;
+        const devices = new Set<number>();
+        for (const r of await this.inner.statesOf(calcId)) {
+          devices.add(r.deviceId);
+          if (!this.entries.has(key(calcId, r.deviceId))) this.load(r);
+        }
+        this.listed.set(calcId, devices);
+      });
+    const out: CalcStateRecord[] = [];
+    for (const id of [...(this.listed.get(calcId) ?? [])].sort((a, b) => a - b)) {
+      const e = this.entries.get(key(calcId, id));
+      if (e) out.push(e.record);
+    }
+    return out;
   }
 
   async getState(calcId: number, deviceId: number): Promise<CalcStateRecord | undefined> {
@@ -245,7 +278,10 @@ export class WriteBehindCalcs implements CalcRepository {
   private evict(): void {
     for (const [k, e] of this.entries) {
       if (this.entries.size <= this.maxEntries) return;
-      if (!e.dirty) this.entries.delete(k);
+      if (e.dirty) continue;
+      this.entries.delete(k);
+      // its calculator's list is no longer all in memory
+      this.listed.delete(e.record.calcId);
     }
   }
 

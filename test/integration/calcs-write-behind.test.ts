@@ -137,6 +137,25 @@ describe('calculator states written behind (local mode)', () => {
     expect((await stored.calcs.intervals(calc.id, device.id)).map((i) => [i.id, i.messages, i.active])).toEqual([[T0 * 1000, 4, true]]);
   });
 
+  it("lists a calculator's states from memory after the first read (the tick asks every few seconds), assignments included", async () => {
+    const a = process_();
+    const { device, calc } = await setUp(a.hub, '359000000000006');
+    const listed = vi.spyOn(a.stored, 'statesOf');
+    const first = await a.calcs.statesOf(calc);
+    expect(first.map((r) => r.deviceId)).toEqual([device.id]);
+    const [second] = await a.hub.devices.create([{ name: 'second', configuration: { ident: '359000000000007' } }]);
+    await a.hub.calcs.assign(String(calc), String(second.id), true, SYSTEM_ACCESS);
+    expect((await a.calcs.statesOf(calc)).map((r) => [r.deviceId, r.synced])).toEqual([
+      [device.id, true],
+      [second.id, false],
+    ]);
+    await a.hub.calcs.assign(String(calc), String(device.id), false, SYSTEM_ACCESS);
+    expect((await a.calcs.statesOf(calc)).map((r) => r.deviceId)).toEqual([second.id]);
+    // read once, by the backfill run in setUp, before the spy
+    expect(listed).not.toHaveBeenCalled();
+    expect((await a.stored.statesOf(calc)).map((r) => r.deviceId)).toEqual([second.id]);
+  });
+
   it('a pair removed while held is not written back by a later flush', async () => {
     const a = process_();
     const { device, calc } = await setUp(a.hub, '359000000000003');
