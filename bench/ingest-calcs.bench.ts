@@ -27,10 +27,10 @@ import { registerFleet } from './lib/registered-fleet.js';
 const TABLES = { registry: 'hub-registry', messages: 'hub-messages' };
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 300); // per fleet
 const RECORDS = 5; // per frame
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10); // measured, per fleet
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 60); // measured, per fleet: two flushes of the calculators' states
 const ROUND_MS = 60_000; // device time between a device's frames
-/** What `npm start` uses (local/runtime.ts, `calcFlushMs`): states are stored every 5 minutes. */
-const CALC_FLUSH_MS = 300_000;
+/** What `npm start` uses (local/runtime.ts, `calcFlushMs`): states are stored every 30 minutes. */
+const CALC_FLUSH_MS = 1_800_000;
 const FLUSH_ROUNDS = CALC_FLUSH_MS / ROUND_MS;
 const DAY = 8640; // 10 s messages
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -80,6 +80,12 @@ export interface CalcRepository {
   /** Upserts the engine's fields (user fields stay); each expires `ttl` s after its end. */
   putIntervals(calcId: number, deviceId: number, intervals: readonly import('./calcs/types.js').Interval[], ttl: number): Promise<void>;
   deleteIntervals(calcId: number, deviceId: number, ids: readonly number[]): Promise<void>;
+  /**
+   * Stores now what a write-behind store holds of the pair: changes a restart could not redo from
+   * the messages stored after the state (recalculated late data, a reset, deleted intervals).
+   * Absent when every write is stored as it is made.
+   */
+  settle?(calcId: number, deviceId: number): Promise<void>;
   /** Sets user fields of one interval (null removes one). */
   setUserFields(calcId: number, deviceId: number, id: number, fields: Readonly<Record<string, string | number | boolean | null>>): Promise<void>;
 }

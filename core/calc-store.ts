@@ -39,6 +39,8 @@ export interface PairChange {
   readonly state: IntervalState;
   readonly events: readonly CalcEvent[];
   readonly synced?: boolean;
+  /** Late data was recalculated: a restart's catch-up (newer messages only) could not redo it, so it is stored at once. */
+  readonly settle?: boolean;
 }
 
 /** Another writer kept winning the conditional write of a pair's state. */
@@ -84,6 +86,7 @@ export async function commitPair(
     const next: CalcStateRecord = { ...record, state: change.state, synced: change.synced ?? record.synced, updated, outbox };
     if (!(await d.calcs.putState(next))) continue;
     await writeEvents(d, entry, deviceId, change.events);
+    if (change.settle) await d.calcs.settle?.(entry.calc.id, deviceId);
     return { record: { ...next, version: record.version + 1 }, change };
   }
   throw new CalcStateConflictError(`calc ${entry.calc.id} device ${deviceId}: the state changed under ${ATTEMPTS} attempts to update it`);
@@ -160,7 +163,7 @@ export async function advance(
   const applied = applyRecompute(entry.compiled, [...existing.values()], recomputed, state, ctx);
   const all = [...events, ...applied.events];
   if (!changed && applied.events.length === 0 && JSON.stringify(applied.state.core) === JSON.stringify(state.core)) return null;
-  return { state: applied.state, events: all };
+  return { state: applied.state, events: all, settle: true };
 }
 
 /** The device's stored messages with timestamps in [from, to], in order. */

@@ -55,7 +55,7 @@ export interface LocalHubOptions {
   readonly channelSyncMs?: number;
   /** How often the calculators' backfill and tick run (ms; default 10 s). */
   readonly calcTickMs?: number;
-  /** How often the calculators' states and intervals held in memory are stored (ms; default 5 minutes; adapters/local/write-behind-calcs.ts). */
+  /** How often the calculators' states and intervals held in memory are stored (ms; default 30 minutes: it bounds what a restart re-reads; adapters/local/write-behind-calcs.ts). */
   readonly calcFlushMs?: number;
   readonly flushMs?: number;
   /** How often listeners look for queued commands (ms). */

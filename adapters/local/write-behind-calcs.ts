@@ -5,7 +5,11 @@ import type { Calc } from '../../core/schemas/calcs.js';
 import type { DynamoCalcRepository, IntervalWrite } from '../dynamodb/calcs.js';
 
 export interface WriteBehindOptions {
-  /** Dirty states and intervals are written at least this often (ms; default 5 minutes). */
+  /**
+   * Dirty states and intervals are written at least this often (ms; default 30 minutes). Nothing
+   * depends on it for safety (a crash is caught up from the stored messages, and reads store the
+   * pair first): it bounds what a restart re-reads.
+   */
   readonly flushMs?: number;
   /** More dirty pairs than this are written at once (bounds memory and what a restart re-reads). */
   readonly maxDirty?: number;
@@ -31,12 +35,13 @@ const key = (calcId: number, deviceId: number) => `${calcId}#${deviceId}`;
  *
  * Why: with one state write per (calculator, device) per batch and one per changed interval, three
  * calculators made local ingest 5× slower (every tracker message cost six requests to the local
- * DynamoDB). Here a pair's state and intervals live in memory and are stored every `flushMs`, when
- * too many are dirty, before any read of the pair's intervals (the API reads what ingest computed)
- * and at close. Nothing is lost by a crash in between: calculators run on stored messages, and a
- * pair read back from the store is marked `catchUp`, so the calculator stage first re-reads the
- * device's messages stored after the state's newest one (core/calc-stage.ts). Events of that span
- * are then published again: interval events are delivered at least once, like messages.
+ * DynamoDB). Here a pair's state and intervals live in memory and are stored every `flushMs`
+ * (30 minutes), when too many are dirty, before any read of the pair's intervals (the API reads
+ * what ingest computed) and at close. Nothing is lost by a crash in between: calculators run on
+ * stored messages, and a pair read back from the store is marked `catchUp`, so the calculator
+ * stage first re-reads the device's messages stored after the state's newest one
+ * (core/calc-stage.ts). Events of that span are then published again: interval events are
+ * delivered at least once, like messages. The periodic store only bounds what a restart re-reads.
  *
  * On AWS each ingest invocation stores its pairs' states itself (SQS redelivers a failed batch),
  * so this wrapper is local only.
@@ -60,7 +65,7 @@ export class WriteBehindCalcs implements CalcRepository {
     this.maxEntries = opts.maxEntries ?? 60_000;
     this.timer = setInterval(() => {
       this.flush().catch((err) => opts.logger.error('calculator state flush failed (retried)', { error: errorText(err) }));
-    }, opts.flushMs ?? 300_000);
+    }, opts.flushMs ?? 1_800_000);
     this.timer.unref();
   }
 
@@ -190,6 +195,11 @@ export class WriteBehindCalcs implements CalcRepository {
   async setUserFields(calcId: number, deviceId: number, id: number, fields: Parameters<CalcRepository['setUserFields']>[3]): Promise<void> {
     await this.flushPair(calcId, deviceId);
     await this.inner.setUserFields(calcId, deviceId, id, fields);
+  }
+
+  /** Stores the pair now (late data recalculated, a reset, deleted intervals: a restart's catch-up could not redo them). */
+  settle(calcId: number, deviceId: number): Promise<void> {
+    return this.flushPair(calcId, deviceId);
   }
 
   /** Stores every dirty pair (one flush at a time): their intervals, then their states, in batches. */

@@ -81,18 +81,23 @@ export class CalcService {
     return out;
   }
 
-  /** Every assigned device of the calculator starts over (unsynced first, so ingest leaves it alone), its intervals removed. */
+  /**
+   * Every assigned device of the calculator starts over: unsynced first (ingest leaves it alone),
+   * its intervals removed and stored, then the backfill is started once for all of them.
+   */
   private async recalculate(calc: Calc): Promise<void> {
     for (const r of await this.d.calcs.statesOf(calc.id)) {
-      await this.resync(calc.id, r.deviceId);
+      await this.reset(calc.id, r.deviceId);
       const gone = await this.d.calcs.intervals(calc.id, r.deviceId);
       await this.d.calcs.deleteIntervals(
         calc.id,
         r.deviceId,
         gone.map((i) => i.id),
       );
+      await this.d.calcs.settle?.(calc.id, r.deviceId);
       if (gone.length > 0) await this.d.events?.publish(gone.map((interval) => ({ event: 'deleted', calc_id: calc.id, device_id: r.deviceId, interval })));
     }
+    this.d.onUnsynced?.();
   }
 
   async delete(selector: string, access: Access): Promise<Calc[]> {
@@ -150,12 +155,17 @@ export class CalcService {
 
   /** Starts the pair's calculation over (its intervals were deleted): the backfill recalculates its stored history. */
   async resync(calcId: number, deviceId: number): Promise<void> {
+    if (await this.reset(calcId, deviceId)) this.d.onUnsynced?.();
+  }
+
+  /** The pair's state back to the start, unsynced, stored at once; false when the pair is gone. */
+  private async reset(calcId: number, deviceId: number): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const r = await this.d.calcs.getState(calcId, deviceId);
-      if (!r) return;
-      if (await this.d.calcs.putState({ ...r, state: initialState(), synced: false, updated: null })) {
-        this.d.onUnsynced?.();
-        return;
+      if (!r) return false;
+      if (await this.d.calcs.putState({ ...r, state: initialState(), synced: false, updated: null, outbox: undefined })) {
+        await this.d.calcs.settle?.(calcId, deviceId);
+        return true;
       }
     }
     throw new Error(`calc ${calcId} device ${deviceId}: the state kept changing while it was reset`);
