@@ -305,10 +305,21 @@ export class WriteBehindCalcs implements CalcRepository {
 /**
  * What a reader gets: the engine changes a state in place while it steps messages, and a change
  * must reach the held record only through putState (a conflicting writer then redoes its work on
- * the held state, not on a half-changed one).
+ * the held state, not on a half-changed one). The engine replaces or appends to the lists and
+ * never changes a checkpoint or a closing interval in place (core/calcs: checkpoints are copied
+ * when resumed), so the lists are copied shallowly and only the core deeply: a third of the cost
+ * of copying the whole state, which is mostly checkpoints.
  */
 function copy(r: CalcStateRecord): CalcStateRecord {
-  return { ...r, state: JSON.parse(JSON.stringify(r.state)) as CalcStateRecord['state'] };
+  const st = r.state;
+  const state: CalcStateRecord['state'] = {
+    ...st,
+    keys: st.keys.slice(),
+    closing: st.closing.slice(),
+    checkpoints: st.checkpoints.slice(),
+    core: JSON.parse(JSON.stringify(st.core)) as CalcStateRecord['state']['core'],
+  };
+  return { ...r, state };
 }
 
 function errorText(err: unknown): string {
