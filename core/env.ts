@@ -17,6 +17,8 @@ export const ENV = {
   archiveBucket: 'HUB_ARCHIVE_BUCKET',
   /** Whole days device and channel messages stay only in DynamoDB before they are archived. */
   coldHistoryAfterDays: 'HUB_COLD_HISTORY_AFTER_DAYS',
+  /** Ingest: seconds between telemetry checkpoints of a device (reads fold the newer history in). */
+  telemetryCheckpointSeconds: 'HUB_TELEMETRY_CHECKPOINT_SECONDS',
   /** The SQS ingest queue the listener sends frames to (and the dead-letter replay target). */
   ingestQueueUrl: 'HUB_INGEST_QUEUE_URL',
   /** The ingest dead-letter queue (the API lists and replays it). */
@@ -101,6 +103,7 @@ export const HubEnvSchema = z.object({
   [ENV.dynamodbEndpoint]: text,
   [ENV.archiveBucket]: text,
   [ENV.coldHistoryAfterDays]: optionalInt,
+  [ENV.telemetryCheckpointSeconds]: optionalInt,
   [ENV.ingestQueueUrl]: text,
   [ENV.ingestDlqUrl]: text,
   [ENV.sqsEndpoint]: text,

@@ -45,9 +45,15 @@ export interface HubChannelsProps {
   /**
    * An existing VPC. The NLB goes to its public subnets; the tasks to its public subnets too, or
    * to its private subnets with egress when `privateTasks` is set.
-   * @default a new VPC: two AZs, public subnets only (no NAT gateway), flow logs, DynamoDB gateway endpoint
+   * @default a new VPC: `availabilityZones` AZs, public subnets only (no NAT gateway), flow logs, DynamoDB gateway endpoint
    */
   readonly vpc?: IVpc;
+  /**
+   * Zones of the new VPC, and the zones of the VPC's subnets the NLB and the tasks use (one NLB
+   * node and one public IPv4 each); one zone is cheaper and has no zone redundancy.
+   * @default 2
+   */
+  readonly availabilityZones?: number;
   /**
    * Run the tasks in private subnets with egress (NAT) and without public IPs. Needs an existing
    * VPC that has them; costs the NAT gateways' hours and data processing.
@@ -130,6 +136,8 @@ export function portsOf([lo, hi]: readonly [number, number]): number[] {
  */
 export class HubChannels extends Construct {
   readonly vpc: IVpc;
+  /** The zones the NLB and the tasks use. */
+  private readonly zones: string[];
   readonly cluster: Cluster;
   readonly service: FargateService;
   readonly loadBalancer: NetworkLoadBalancer;
@@ -151,7 +159,10 @@ export class HubChannels extends Construct {
     const maxCount = props.maxCount ?? 10;
     if (!(minCount >= 1 && maxCount >= minCount)) throw new Error(`listener count ${minCount}-${maxCount}: give 1 <= min <= max`);
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
-    this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL);
+    const azs = props.availabilityZones ?? 2;
+    if (!(Number.isInteger(azs) && azs >= 1)) throw new Error(`availabilityZones ${azs}: give 1 or more`);
+    this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL, azs);
+    this.zones = this.vpc.availabilityZones.slice(0, azs);
 
     this.cluster = this.newCluster(props.containerInsights);
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
@@ -203,7 +214,7 @@ export class HubChannels extends Construct {
       desiredCount: minCount,
       assignPublicIp: !props.privateTasks,
       securityGroups: [this.securityGroup],
-      vpcSubnets: { subnetType: props.privateTasks ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC },
+      vpcSubnets: { subnetType: props.privateTasks ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC, availabilityZones: this.zones },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { rollback: true },
@@ -291,7 +302,7 @@ export class HubChannels extends Construct {
       vpc: this.vpc,
       internetFacing: true,
       crossZoneEnabled: true,
-      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+      vpcSubnets: { subnetType: SubnetType.PUBLIC, availabilityZones: this.zones },
     });
     acknowledge(nlb, {
       id: 'AwsSolutions-ELB2',
@@ -324,10 +335,10 @@ export class HubChannels extends Construct {
     return nlb;
   }
 
-  private newVpc(retention: RetentionDays, trafficType: FlowLogTrafficType): Vpc {
+  private newVpc(retention: RetentionDays, trafficType: FlowLogTrafficType, maxAzs: number): Vpc {
     const vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
-      maxAzs: 2,
+      maxAzs,
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 20 }],
       flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention })), trafficType } },

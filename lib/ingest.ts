@@ -37,6 +37,8 @@ export interface HubIngestProps {
    * @default Duration.seconds(60)
    */
   readonly timeout?: Duration;
+  /** Seconds between a device's telemetry checkpoints (HUB_TELEMETRY_CHECKPOINT_SECONDS). @default 300 */
+  readonly telemetryCheckpointSeconds?: number;
   /** Receives before a queue message goes to the dead-letter queue. @default 5 */
   readonly maxReceiveCount?: number;
   /** @default RetentionDays.ONE_MONTH */
@@ -91,6 +93,7 @@ export class HubIngest extends Construct {
         [ENV.tableRegistry]: props.storage.registry.tableName,
         [ENV.tableMessages]: props.storage.messages.tableName,
         [ENV.eventBusName]: props.eventBus.eventBusName,
+        [ENV.telemetryCheckpointSeconds]: String(props.telemetryCheckpointSeconds ?? 300),
       },
     });
     // registry: device and channel lookups, telemetry merges, command replies, stream subscriptions;

@@ -32,6 +32,16 @@ export interface HubProfile {
   readonly containerInsights: boolean;
   readonly listenerCpu: number;
   readonly listenerMemoryMiB: number;
+  /** Fewest listener tasks (also the count at deploy time; autoscaling adds more). */
+  readonly listenerMinCount: number;
+  /** Availability zones of the new VPC, the NLB and the listener tasks (each zone: one NLB node, one public IPv4). */
+  readonly availabilityZones: number;
+  /**
+   * Seconds between telemetry checkpoints of a device written by ingest (core/ingest.ts): reads
+   * fold the newer history into the checkpoint, so answers are the same at any interval; longer
+   * intervals write less and make each telemetry read fold more history.
+   */
+  readonly telemetryCheckpointSeconds: number;
 }
 
 /** Autoscaled provisioned capacity for a steady fleet: 10 units at least, up to ~100,000 devices at one message per 30 s. */
@@ -60,6 +70,9 @@ export const HUB_PROFILES = {
     containerInsights: true,
     listenerCpu: 512,
     listenerMemoryMiB: 1024,
+    listenerMinCount: 2,
+    availabilityZones: 2,
+    telemetryCheckpointSeconds: 300,
   },
   balanced: {
     summary: 'dashboards and reports that refresh each minute: a message is queryable within 60 s',
@@ -76,6 +89,10 @@ export const HUB_PROFILES = {
     containerInsights: false,
     listenerCpu: 256,
     listenerMemoryMiB: 512,
+    listenerMinCount: 2,
+    availabilityZones: 2,
+    // a telemetry read folds at most 30 minutes of history (60 messages at one per 30 s)
+    telemetryCheckpointSeconds: 1800,
   },
   economy: {
     summary: 'history and reporting only: a message is queryable within 5 minutes',
@@ -93,6 +110,11 @@ export const HUB_PROFILES = {
     containerInsights: false,
     listenerCpu: 256,
     listenerMemoryMiB: 512,
+    // one task in one zone: a task or zone failure disconnects devices until ECS starts a new task
+    // (trackers keep their records and resend on reconnect); docs/cost.md states the trade-off
+    listenerMinCount: 1,
+    availabilityZones: 1,
+    telemetryCheckpointSeconds: 3600,
   },
 } as const satisfies Record<string, HubProfile>;
 

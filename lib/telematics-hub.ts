@@ -29,8 +29,10 @@ export interface TelematicsHubProps {
    * @default [20000, 20019]
    */
   readonly channelPortRange?: readonly [number, number];
-  /** An existing VPC (public subnets for the NLB). @default a new VPC: 2 AZs, public subnets, no NAT, flow logs */
+  /** An existing VPC (public subnets for the NLB). @default a new VPC: `availabilityZones` AZs, public subnets, no NAT, flow logs */
   readonly vpc?: IVpc;
+  /** Availability zones of the new VPC, the NLB and the listener tasks (1 or more). @default profile (2; economy 1) */
+  readonly availabilityZones?: number;
   /** Listener tasks in private subnets with egress, without public IPs (needs a VPC with NAT). @default false */
   readonly privateListenerTasks?: boolean;
   /** Traffic recorded by the new VPC's flow logs. @default profile (REJECT) */
@@ -41,7 +43,7 @@ export interface TelematicsHubProps {
   readonly listenerMemoryMiB?: number;
   /** Container Insights on the listener cluster (~20 custom metrics). @default profile (realtime only) */
   readonly containerInsights?: boolean;
-  /** Fewest listener tasks (and the count at deploy). @default 2 */
+  /** Fewest listener tasks (and the count at deploy). @default profile (2; economy 1) */
   readonly listenerMinCount?: number;
   /** Most listener tasks autoscaling may start. @default 10 */
   readonly listenerMaxCount?: number;
@@ -75,6 +77,12 @@ export interface TelematicsHubProps {
    * @default profile (2; economy 1)
    */
   readonly coldHistoryAfterDays?: number;
+  /**
+   * Seconds between a device's telemetry checkpoints written by ingest; reads fold the newer
+   * history in, so answers do not change, only write units and the history a read folds.
+   * @default profile (300; balanced 1800, economy 3600)
+   */
+  readonly telemetryCheckpointSeconds?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** API Gateway steady-state requests per second. @default 100 */
@@ -136,6 +144,7 @@ export class TelematicsHub extends Construct {
       batchSize: props.ingestBatchSize ?? p.ingestBatchSize,
       memorySize: props.ingestMemoryMiB ?? p.ingestMemoryMiB,
       timeout: Duration.seconds(props.ingestTimeoutSeconds ?? p.ingestTimeoutSeconds),
+      telemetryCheckpointSeconds: props.telemetryCheckpointSeconds ?? p.telemetryCheckpointSeconds,
       logRetention,
     });
     this.calcs = new HubCalcs(this, 'Calcs', { storage: this.storage, eventBus: this.streams.bus, logRetention });
@@ -144,12 +153,13 @@ export class TelematicsHub extends Construct {
       queue: this.ingest.queue,
       portRange,
       vpc: props.vpc,
+      availabilityZones: props.availabilityZones ?? p.availabilityZones,
       privateTasks: props.privateListenerTasks,
       flowLogTrafficType: props.flowLogTrafficType ?? FlowLogTrafficType[p.flowLogTrafficType],
       containerInsights: props.containerInsights ?? p.containerInsights,
       cpu: props.listenerCpu ?? p.listenerCpu,
       memoryLimitMiB: props.listenerMemoryMiB ?? p.listenerMemoryMiB,
-      minCount: props.listenerMinCount ?? d.listenerMinCount,
+      minCount: props.listenerMinCount ?? p.listenerMinCount,
       maxCount: props.listenerMaxCount ?? d.listenerMaxCount,
       cpuTargetPercent: props.listenerCpuTargetPercent ?? d.listenerCpuTargetPercent,
       connectionsPerTask: props.listenerConnectionsPerTask ?? d.listenerConnectionsPerTask,

@@ -108,6 +108,23 @@ describe('lib/profiles (hub:profile)', () => {
         ]);
       });
 
+      it('runs the listener in as many zones and tasks as the profile says (one NLB node and public IPv4 per zone)', () => {
+        const v = view(json);
+        const subnets = resourcesOf(json, 'AWS::EC2::Subnet');
+        expect(subnets).toHaveLength(p.availabilityZones);
+        const [, nlb] = v.one(/^HubChannelsNlb[0-9A-F]{8}$/, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+        expect(nlb.Properties.Subnets).toHaveLength(p.availabilityZones);
+        const [, service] = v.one(/^HubChannelsService[0-9A-F]{8}$/, 'AWS::ECS::Service');
+        expect(service.Properties.DesiredCount).toBe(p.listenerMinCount);
+        expect(service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets).toHaveLength(p.availabilityZones);
+        const [, target] = v.one(/.*/, 'AWS::ApplicationAutoScaling::ScalableTarget');
+        expect(target.Properties.MinCapacity).toBe(p.listenerMinCount);
+      });
+
+      it('checkpoints telemetry as often as the profile says', () => {
+        expect(view(json).env(/^HubIngestFunction[0-9A-F]{8}$/).HUB_TELEMETRY_CHECKPOINT_SECONDS).toBe(String(p.telemetryCheckpointSeconds));
+      });
+
       it('stays cdk-nag clean (AwsSolutions and Serverless packs)', () => {
         expect(violations(new AwsSolutionsChecks().validateScope(app).violations)).toEqual([]);
         expect(violations(new ServerlessChecks().validateScope(app).violations)).toEqual([]);
@@ -127,6 +144,9 @@ describe('lib/profiles (hub:profile)', () => {
         'hub:coldHistoryAfterDays': 0,
         'hub:containerInsights': 'true',
         'hub:flowLogTrafficType': 'ALL',
+        'hub:listenerMinCount': 2,
+        'hub:availabilityZones': 2,
+        'hub:telemetryCheckpointSeconds': 600,
       }));
     }, 120_000);
     it('keeps the rest of economy and takes each given key', () => {
@@ -140,6 +160,9 @@ describe('lib/profiles (hub:profile)', () => {
       }
       expect(v.one(/.*/, 'AWS::EC2::FlowLog')[1].Properties.TrafficType).toBe('ALL');
       expect(v.one(/.*/, 'AWS::ECS::Cluster')[1].Properties.ClusterSettings).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
+      expect(v.one(/^HubChannelsService[0-9A-F]{8}$/, 'AWS::ECS::Service')[1].Properties.DesiredCount).toBe(2);
+      expect(resourcesOf(json, 'AWS::EC2::Subnet')).toHaveLength(2);
+      expect(v.env(/^HubIngestFunction[0-9A-F]{8}$/).HUB_TELEMETRY_CHECKPOINT_SECONDS).toBe('600');
     });
     it('builds no archive with coldHistoryAfterDays 0: all history stays in DynamoDB', () => {
       const v = view(json);
