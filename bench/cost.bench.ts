@@ -84,6 +84,12 @@ interface Scenario {
   readonly tasks?: number;
   /** Zones of the NLB (one public IPv4 each). */
   readonly azs?: number;
+  /**
+   * Ingest queues sharded by device: the fleet is simulated as one shard (1/shards of the devices,
+   * routed to one queue by ident hash, spread over the same listener tasks) and its fleet-level
+   * usage (SQS, invocations, channel packs, Lambda time) counted shards times.
+   */
+  readonly shards?: number;
   /** Seconds between telemetry checkpoints of a device (ingest's default: 300). */
   readonly telemetryCheckpointS?: number;
   readonly taskVcpu?: number;
@@ -188,13 +194,17 @@ const SCENARIOS: Scenario[] = [
 
 /**
  * The three profiles exactly as lib/profiles.ts defines them (what `hub:profile` deploys). Each
- * counts at least one telemetry checkpoint interval (every sampled device then writes its
- * checkpoint once, as in steady state), also with BENCH_QUICK.
+ * counts a telemetry checkpoint interval and a batch more (every sampled device writes a checkpoint
+ * in it, whose cost steadyTelemetry charges at the steady rate), also with BENCH_QUICK.
  */
+function checkpointCycle(name: HubProfileName): number {
+  const p = HUB_PROFILES[name];
+  return p.telemetryCheckpointSeconds + p.ingestBatchingWindowSeconds + 60;
+}
 const PROFILE_RUNS: Record<HubProfileName, { simSeconds: number; sample: number }> = {
-  realtime: { simSeconds: Math.max(q(90), HUB_PROFILES.realtime.telemetryCheckpointSeconds), sample: q(200) },
-  balanced: { simSeconds: Math.max(q(300), HUB_PROFILES.balanced.telemetryCheckpointSeconds), sample: q(60) },
-  economy: { simSeconds: Math.max(q(1200), HUB_PROFILES.economy.telemetryCheckpointSeconds), sample: q(30) },
+  realtime: { simSeconds: Math.max(q(90), checkpointCycle('realtime')), sample: q(100) },
+  balanced: { simSeconds: Math.max(q(300), checkpointCycle('balanced')), sample: q(60) },
+  economy: { simSeconds: Math.max(q(1200), checkpointCycle('economy')), sample: q(30) },
 };
 for (const [name, run] of Object.entries(PROFILE_RUNS) as [HubProfileName, (typeof PROFILE_RUNS)[HubProfileName]][]) {
   const p: HubProfile = HUB_PROFILES[name];
@@ -211,6 +221,7 @@ for (const [name, run] of Object.entries(PROFILE_RUNS) as [HubProfileName, (type
     flowLogs: p.flowLogTrafficType === 'ACCEPT' ? 'ALL' : p.flowLogTrafficType,
     tasks: p.listenerMinCount,
     azs: p.availabilityZones,
+    shards: p.ingestShards,
     telemetryCheckpointS: p.telemetryCheckpointSeconds,
     taskVcpu: p.listenerCpu / 1024,
     taskMemoryGb: p.listenerMemoryMiB / 1024,
@@ -285,13 +296,27 @@ interface DynamoTally {
   wruBy: Map<string, number>;
   /** Read units by item type (the key prefix of the item or partition read). */
   rruBy: Map<string, number>;
+  /** Items written by type, and the write units DynamoDB reported for the telemetry checkpoints (PutItem on tm#). */
+  writesBy: Map<string, number>;
+  telemetryWru: number;
   /** Stored bytes of items written, by key prefix (d#, c#, tm#, ...). */
   writtenBytes: Map<string, number>;
   lastSize: Map<string, number>;
 }
 
 function newTally(): DynamoTally {
-  return { wru: 0, rru: 0, calls: 0, channelWru: 0, wruBy: new Map(), rruBy: new Map(), writtenBytes: new Map(), lastSize: new Map() };
+  return {
+    wru: 0,
+    rru: 0,
+    calls: 0,
+    channelWru: 0,
+    wruBy: new Map(),
+    rruBy: new Map(),
+    writesBy: new Map(),
+    telemetryWru: 0,
+    writtenBytes: new Map(),
+    lastSize: new Map(),
+  };
 }
 
 /** The partition key a read names (GetItem's key, or a Query's `:pk`), marshalled or not. */
@@ -299,6 +324,30 @@ function readPk(input: unknown): string {
   const i = input as { Key?: { pk?: unknown }; ExpressionAttributeValues?: { ':pk'?: unknown } } | undefined;
   const v = i?.Key?.pk ?? i?.ExpressionAttributeValues?.[':pk'];
   return typeof v === 'string' ? v : String((v as { S?: string } | undefined)?.S ?? '');
+}
+
+/** The partition key of the item a PutItem writes, marshalled or not. */
+function itemPk(input: unknown): string {
+  const v = (input as { Item?: { pk?: unknown } } | undefined)?.Item?.pk;
+  return typeof v === 'string' ? v : String((v as { S?: string } | undefined)?.S ?? '');
+}
+
+/**
+ * Telemetry checkpoints in steady state, per message. A run starts with every device due at once,
+ * so the checkpoints it counts depend on where its window falls; instead each checkpoint's cost
+ * (its write, its reads: the stored checkpoint and the history since it) is measured on the run
+ * and charged at the steady rate: a device (one message per 30 s) checkpoints at the first batch
+ * holding its messages at least `checkpointS` after the last, on average half a cadence late.
+ */
+function steadyTelemetry(t: DynamoTally, sampledMessages: number, checkpointS: number, cadenceS: number) {
+  const seen = t.writesBy.get('tm#') ?? 0;
+  const measured = {
+    wru: t.telemetryWru / Math.max(1, sampledMessages),
+    rru: ((t.rruBy.get('tm#') ?? 0) + (t.rruBy.get('d#') ?? 0)) / Math.max(1, sampledMessages),
+  };
+  if (seen === 0) return { measured, wru: measured.wru, rru: measured.rru, checkpoints: 0 };
+  const perMessage = 30 / (checkpointS + cadenceS / 2);
+  return { measured, wru: (t.telemetryWru / seen) * perMessage, rru: (measured.rru * Math.max(1, sampledMessages) * perMessage) / seen, checkpoints: seen };
 }
 
 const prefixOf = (pk: string) => /^[a-z]+#/.exec(pk)?.[0] ?? pk.split('#')[0] ?? pk;
@@ -325,6 +374,7 @@ async function main(): Promise<void> {
         tally.writtenBytes.set(prefix, (tally.writtenBytes.get(prefix) ?? 0) + size);
         tally.lastSize.set(prefix, size);
         tally.wruBy.set(prefix, (tally.wruBy.get(prefix) ?? 0) + Math.ceil(itemSize(item) / 1024));
+        tally.writesBy.set(prefix, (tally.writesBy.get(prefix) ?? 0) + 1);
         if (prefix === 'c#') tally.channelWru += Math.ceil(itemSize(item) / 1024);
       }
     },
@@ -339,7 +389,10 @@ async function main(): Promise<void> {
         tally.rru += Math.max(units, floor);
         const prefix = prefixOf(readPk(input));
         tally.rruBy.set(prefix, (tally.rruBy.get(prefix) ?? 0) + Math.max(units, floor));
-      } else tally.wru += units;
+      } else {
+        tally.wru += units;
+        if (operation === 'PutItem' && prefixOf(itemPk(input)) === 'tm#') tally.telemetryWru += units;
+      }
     },
   });
   // dynalite on a busy machine can take seconds to accept a connection; time is simulated, so waiting longer changes no figure
@@ -447,8 +500,9 @@ async function main(): Promise<void> {
     const captured: Message[] = [];
     captureInto = captured;
     const frameOf = (i: number, t: number) => trackerFrame(imeis[i], i, t, channel.id, protocol);
+    const shardDevices = Math.ceil(DEVICES / (sc.shards ?? 1));
     const options: FleetOptions = {
-      devices: DEVICES,
+      devices: shardDevices,
       tasks: sc.tasks ?? 2,
       periodS: 30,
       simSeconds: sc.simSeconds,
@@ -532,13 +586,20 @@ async function main(): Promise<void> {
     const archivedDay = measureArchivedDay(messagePool);
 
     // ---- scale to a month of the whole fleet ----
-    const monthFactor = (SECONDS_PER_MONTH * 1000) / fleet.countedMs;
+    // a month of the whole fleet: of every shard when ingest is sharded (each simulated like this one)
+    const monthFactor = ((SECONDS_PER_MONTH * 1000) / fleet.countedMs) * (DEVICES / shardDevices);
     const perMsg = (x: number) => x / Math.max(1, sampledMessages);
     const fleetMessagesMonth = DEVICES * MESSAGES_PER_DEVICE_MONTH;
     const channelPacks = channelPackCost(fleet.batchFrames, messagePool);
-    const wruDevice = perMsg(tally.wru - tally.channelWru) * fleetMessagesMonth;
+    const telemetry = steadyTelemetry(
+      tally,
+      sampledMessages,
+      sc.telemetryCheckpointS ?? 300,
+      Math.max(30, fleet.countedMs / 1000 / Math.max(1, fleet.batches)),
+    );
+    const wruDevice = (perMsg(tally.wru - tally.channelWru) - telemetry.measured.wru + telemetry.wru) * fleetMessagesMonth;
     const wruChannel = channelPacks.wru * monthFactor;
-    const rru = perMsg(tally.rru) * fleetMessagesMonth;
+    const rru = (perMsg(tally.rru) - telemetry.measured.rru + telemetry.rru) * fleetMessagesMonth;
     const deviceHistoryBytes = perMsg(tally.writtenBytes.get('d#') ?? 0) * DEVICES * MESSAGES_PER_DEVICE_MONTH * (HISTORY_DAYS / 30.4);
     const channelHistoryBytes = channelPacks.bytes * monthFactor * (7 / 30.4);
     const registryBytes = DEVICES * ((tally.lastSize.get('tm#') ?? 1500) + 600);
@@ -615,7 +676,7 @@ async function main(): Promise<void> {
       flowLogs: sc.flowLogs ?? 'ALL',
       streamFunctions: 5,
       // 11 alarms, one with 5 metrics (+1: the archiver's errors); hub EMF metrics (4 ingest, 1 listener, 10 streams, 2 archiver) and ~20 Container Insights metrics
-      alarmMetrics: archive ? 16 : 15,
+      alarmMetrics: (archive ? 16 : 15) + (sc.shards ?? 1) - 1,
       customMetrics: (profile?.containerInsights === false ? 15 : 35) + (archive ? 2 : 0),
       dynamoCapacity: sc.capacity,
     };
@@ -625,7 +686,8 @@ async function main(): Promise<void> {
       frames_per_sqs_message: fleet.frames / Math.max(1, fleet.envelopes),
       sqs_requests_per_message: (usage.sqs.send + usage.sqs.receive + usage.sqs.delete) / fleetMessagesMonth,
       frames_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches),
-      messages_per_device_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches) / DEVICES,
+      messages_per_device_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches) / shardDevices,
+      ingest_shards: sc.shards ?? 1,
       max_invocation_payload_mb: fleet.maxBatchPayload / 1024 / 1024,
       wru_per_message: (wruDevice + wruChannel) / fleetMessagesMonth,
       rru_per_message: rru / fleetMessagesMonth,
@@ -643,12 +705,12 @@ async function main(): Promise<void> {
       run_seconds: (realNow() - t0) / 1000,
     };
     const wruDevicePack = perMsg(tally.wruBy.get('d#') ?? 0);
-    const wruTelemetry = perMsg(tally.wruBy.get('tm#') ?? 0);
+    const wruTelemetry = telemetry.wru;
     const wruByItem = {
       device_pack: wruDevicePack,
       channel_pack: wruChannel / fleetMessagesMonth,
       telemetry: wruTelemetry,
-      other: Math.max(0, perMsg(tally.wru - tally.channelWru) - wruDevicePack - wruTelemetry),
+      other: Math.max(0, perMsg(tally.wru - tally.channelWru) - telemetry.measured.wru - wruDevicePack),
     };
     const rruByItem = Object.fromEntries([...tally.rruBy].map(([k, v]) => [k, perMsg(v)]));
     summaries.push({ scenario: sc, items, perDevice, usage, detail, wruByItem });
@@ -913,6 +975,9 @@ function printProfiles(profiles: Summary[]): void {
         ['TOTAL', ...profiles.map((s) => money(s.perDevice))],
         ['target', ...profiles.map((s) => `${money(target(s))} ${s.perDevice <= target(s) ? 'met' : 'NOT met'}`)],
         ['p99 frame → queryable', ...profiles.map((s) => `${s.detail.p99_frame_to_queryable_s.toFixed(1)} s (≤ ${promised(s)} s)`)],
+        ['ingest shards / frames per invocation', ...profiles.map((s) => `${s.detail.ingest_shards} / ${s.detail.frames_per_invocation.toFixed(0)}`)],
+        ['longest invocation (s)', ...profiles.map((s) => (s.detail.max_estimated_invocation_ms / 1000).toFixed(1))],
+        ['RRU / message', ...profiles.map((s) => s.detail.rru_per_message.toFixed(3))],
         ['WRU / message', ...profiles.map((s) => s.detail.wru_per_message.toFixed(2))],
         ...Object.keys(profiles[0]?.wruByItem ?? {}).map((k) => [
           `  of which ${k.replace('_', ' ')}`,

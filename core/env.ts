@@ -21,6 +21,12 @@ export const ENV = {
   telemetryCheckpointSeconds: 'HUB_TELEMETRY_CHECKPOINT_SECONDS',
   /** The SQS ingest queue the listener sends frames to (and the dead-letter replay target). */
   ingestQueueUrl: 'HUB_INGEST_QUEUE_URL',
+  /**
+   * Listener: every ingest queue when ingest is sharded by device (comma-separated, in shard
+   * order); a device's frames always go to the same shard (adapters/aws/sqs-queue.ts). Unset: all
+   * frames go to HUB_INGEST_QUEUE_URL.
+   */
+  ingestShardQueueUrls: 'HUB_INGEST_SHARD_QUEUE_URLS',
   /** The ingest dead-letter queue (the API lists and replays it). */
   ingestDlqUrl: 'HUB_INGEST_DLQ_URL',
   /** An SQS endpoint other than AWS's. */
@@ -105,6 +111,11 @@ export const HubEnvSchema = z.object({
   [ENV.coldHistoryAfterDays]: optionalInt,
   [ENV.telemetryCheckpointSeconds]: optionalInt,
   [ENV.ingestQueueUrl]: text,
+  [ENV.ingestShardQueueUrls]: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((v) => v?.split(',').filter((u) => u.length > 0)),
   [ENV.ingestDlqUrl]: text,
   [ENV.sqsEndpoint]: text,
   [ENV.eventBusName]: text,

@@ -39,7 +39,8 @@ import type { HubStorage } from './storage.js';
 
 export interface HubChannelsProps {
   readonly storage: HubStorage;
-  readonly queue: IQueue;
+  /** The ingest queue, or the ingest queues in shard order (frames go to one by ident hash). */
+  readonly queue: IQueue | readonly IQueue[];
   /** First and last channel port; the NLB listens on each, for TCP and UDP (at most 50). */
   readonly portRange: readonly [number, number];
   /**
@@ -97,6 +98,8 @@ export const LISTENER_CONNECTIONS_METRIC = { namespace: 'TelematicsHub', metricN
 /** Listener container environment: what listener/main.ts reads, with the hub's defaults. */
 export function listenerEnvironment(props: {
   queueUrl: string;
+  /** Every ingest queue when ingest is sharded (more than one). */
+  shardQueueUrls?: readonly string[];
   registryTable: string;
   messagesTable: string;
   region: string;
@@ -109,6 +112,7 @@ export function listenerEnvironment(props: {
     [ENV.listenerWorkers]: String(Math.max(1, Math.floor((props.cpu ?? 512) / 1024))),
     [ENV.metrics]: 'emf',
     [ENV.ingestQueueUrl]: props.queueUrl,
+    ...(props.shardQueueUrls && props.shardQueueUrls.length > 1 ? { [ENV.ingestShardQueueUrls]: props.shardQueueUrls.join(',') } : {}),
     [ENV.tableRegistry]: props.registryTable,
     [ENV.tableMessages]: props.messagesTable,
     [ENV.flushMs]: String(props.flushMs ?? 10),
@@ -159,6 +163,7 @@ export class HubChannels extends Construct {
     const maxCount = props.maxCount ?? 10;
     if (!(minCount >= 1 && maxCount >= minCount)) throw new Error(`listener count ${minCount}-${maxCount}: give 1 <= min <= max`);
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const queues = [props.queue].flat();
     const azs = props.availabilityZones ?? 2;
     if (!(Number.isInteger(azs) && azs >= 1)) throw new Error(`availabilityZones ${azs}: give 1 or more`);
     this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL, azs);
@@ -180,7 +185,8 @@ export class HubChannels extends Construct {
       }),
       logging: LogDrivers.awsLogs({ streamPrefix: 'listener', logGroup: this.logGroup }),
       environment: listenerEnvironment({
-        queueUrl: props.queue.queueUrl,
+        queueUrl: queues[0].queueUrl,
+        shardQueueUrls: queues.map((q) => q.queueUrl),
         registryTable: props.storage.registry.tableName,
         messagesTable: props.storage.messages.tableName,
         region: Stack.of(this).region,
@@ -243,7 +249,7 @@ export class HubChannels extends Construct {
 
   /** What the task reads and writes: the ingest queue and the registry table. */
   private grantTask(props: HubChannelsProps): void {
-    props.queue.grantSendMessages(this.taskDefinition.taskRole);
+    for (const queue of [props.queue].flat()) queue.grantSendMessages(this.taskDefinition.taskRole);
     // channels, devices, pending commands and stream command subscriptions are read; commands
     // (sent), connection snapshots and device logs are written
     grantTableReadWrite(props.storage.registry, this.taskDefinition.taskRole);

@@ -21,6 +21,8 @@ export interface HubProfile {
   readonly listenerFlushMs: number;
   readonly ingestBatchingWindowSeconds: number;
   readonly ingestBatchSize: number;
+  /** Ingest queues sharded by device: each invocation holds 1/shards of the fleet's frames of a window (lib/ingest.ts). */
+  readonly ingestShards: number;
   readonly ingestMemoryMiB: number;
   readonly ingestTimeoutSeconds: number;
   readonly tableCapacity: 'on-demand' | ProfileCapacity;
@@ -61,6 +63,7 @@ export const HUB_PROFILES = {
     // no batching window: the poller invokes as soon as it receives (at most 10 SQS messages, ~30 frames each)
     ingestBatchingWindowSeconds: 0,
     ingestBatchSize: 10,
+    ingestShards: 1,
     ingestMemoryMiB: 1024,
     ingestTimeoutSeconds: 60,
     tableCapacity: STEADY_FLEET,
@@ -72,14 +75,18 @@ export const HUB_PROFILES = {
     listenerMemoryMiB: 1024,
     listenerMinCount: 2,
     availabilityZones: 2,
-    telemetryCheckpointSeconds: 300,
+    // a telemetry read folds at most 15 minutes of history (30 messages at one per 30 s)
+    telemetryCheckpointSeconds: 900,
   },
   balanced: {
     summary: 'dashboards and reports that refresh each minute: a message is queryable within 60 s',
     p99FrameToQueryableSeconds: 60,
     listenerFlushMs: 1000,
-    ingestBatchingWindowSeconds: 45,
+    ingestBatchingWindowSeconds: 50,
     ingestBatchSize: 10_000,
+    // four queues: an invocation of a 50 s window holds a quarter of the fleet's frames (~4,200 at
+    // 10,000 devices), a few seconds of work, so the 60 s bound holds
+    ingestShards: 4,
     ingestMemoryMiB: 1769,
     ingestTimeoutSeconds: 300,
     tableCapacity: STEADY_FLEET,
@@ -101,6 +108,7 @@ export const HUB_PROFILES = {
     // 210 s + the invocation (up to a minute at 10,000 devices) stays under 5 minutes
     ingestBatchingWindowSeconds: 210,
     ingestBatchSize: 10_000,
+    ingestShards: 1,
     ingestMemoryMiB: 1769,
     ingestTimeoutSeconds: 900,
     tableCapacity: STEADY_FLEET,

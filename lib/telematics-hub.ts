@@ -55,10 +55,12 @@ export interface TelematicsHubProps {
   readonly listenerFlushMs?: number;
   /** Extra listener environment (HUB_CHANNEL_SYNC_MS, HUB_COMMAND_POLL_MS, HUB_CONNECTIONS_SNAPSHOT_MS, LOG_LEVEL). @default none */
   readonly listenerEnvironment?: Record<string, string>;
-  /** Ingest batching window (s, 0-300). @default profile (1; balanced 45, economy 240) */
+  /** Ingest batching window (s, 0-300). @default profile (0; balanced 50, economy 210) */
   readonly ingestBatchingWindowSeconds?: number;
   /** Queue messages per ingest invocation. @default profile (100; balanced, economy 10000) */
   readonly ingestBatchSize?: number;
+  /** Ingest queues sharded by device (1-16): shorter invocations for the same batching window. @default profile (1; balanced 4) */
+  readonly ingestShards?: number;
   /** @default profile (1024; balanced, economy 1769) */
   readonly ingestMemoryMiB?: number;
   /** Ingest function timeout (s, 10-900); raise it with long batching windows. @default profile (60; balanced 300, economy 900) */
@@ -80,7 +82,7 @@ export interface TelematicsHubProps {
   /**
    * Seconds between a device's telemetry checkpoints written by ingest; reads fold the newer
    * history in, so answers do not change, only write units and the history a read folds.
-   * @default profile (300; balanced 1800, economy 3600)
+   * @default profile (900; balanced 1800, economy 3600)
    */
   readonly telemetryCheckpointSeconds?: number;
   /** @default RetentionDays.ONE_MONTH */
@@ -145,12 +147,13 @@ export class TelematicsHub extends Construct {
       memorySize: props.ingestMemoryMiB ?? p.ingestMemoryMiB,
       timeout: Duration.seconds(props.ingestTimeoutSeconds ?? p.ingestTimeoutSeconds),
       telemetryCheckpointSeconds: props.telemetryCheckpointSeconds ?? p.telemetryCheckpointSeconds,
+      shards: props.ingestShards ?? p.ingestShards,
       logRetention,
     });
     this.calcs = new HubCalcs(this, 'Calcs', { storage: this.storage, eventBus: this.streams.bus, logRetention });
     this.channels = new HubChannels(this, 'Channels', {
       storage: this.storage,
-      queue: this.ingest.queue,
+      queue: this.ingest.queues,
       portRange,
       vpc: props.vpc,
       availabilityZones: props.availabilityZones ?? p.availabilityZones,

@@ -60,15 +60,40 @@ describe('lib/profiles (hub:profile)', () => {
       it('batches frames in the listener and ingest as the profile says', () => {
         const v = view(json);
         expect(v.listenerEnv().HUB_FLUSH_MS).toBe(String(p.listenerFlushMs));
-        const [, esm] = v.one(/.*/, 'AWS::Lambda::EventSourceMapping');
-        expect(esm.Properties.BatchSize).toBe(p.ingestBatchSize);
-        // an absent window is SQS's default, 0 s (invoke as soon as the poller receives)
-        expect(esm.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(p.ingestBatchingWindowSeconds);
+        const mappings = resourcesOf(json, 'AWS::Lambda::EventSourceMapping');
+        expect(mappings).toHaveLength(p.ingestShards);
+        for (const [, esm] of mappings) {
+          expect(esm.Properties.BatchSize).toBe(p.ingestBatchSize);
+          // an absent window is SQS's default, 0 s (invoke as soon as the poller receives)
+          expect(esm.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(p.ingestBatchingWindowSeconds);
+        }
         expect(v.one(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')[1].Properties).toMatchObject({
           MemorySize: p.ingestMemoryMiB,
           Timeout: p.ingestTimeoutSeconds,
         });
-        expect(v.one(/^HubIngestFrames/, 'AWS::SQS::Queue')[1].Properties.VisibilityTimeout).toBe(6 * p.ingestTimeoutSeconds + p.ingestBatchingWindowSeconds);
+        const queues = resourcesOf(json, 'AWS::SQS::Queue').filter(([k]) => /^HubIngestFrames\d*[0-9A-F]{8}$/.test(k));
+        expect(queues).toHaveLength(p.ingestShards);
+        for (const [, q] of queues) expect(q.Properties.VisibilityTimeout).toBe(6 * p.ingestTimeoutSeconds + p.ingestBatchingWindowSeconds);
+      });
+
+      it('shards ingest by device as the profile says: one event source per queue, the listener told every queue', () => {
+        const v = view(json);
+        const queueIds = resourcesOf(json, 'AWS::SQS::Queue')
+          .map(([k]) => k)
+          .filter((k) => /^HubIngestFrames\d*[0-9A-F]{8}$/.test(k))
+          .sort();
+        const sources = resourcesOf(json, 'AWS::Lambda::EventSourceMapping').map(([, esm]) => esm.Properties.EventSourceArn['Fn::GetAtt'][0]);
+        expect(sources.sort()).toEqual(queueIds);
+        const env = v.listenerEnv();
+        expect(env.HUB_INGEST_QUEUE_URL).toEqual({ Ref: queueIds.find((k) => /^HubIngestFrames[0-9A-F]{8}$/.test(k)) });
+        if (p.ingestShards === 1) expect(env.HUB_INGEST_SHARD_QUEUE_URLS).toBeUndefined();
+        else expect(JSON.stringify(env.HUB_INGEST_SHARD_QUEUE_URLS).match(/HubIngestFrames\d*[0-9A-F]{8}/g)).toHaveLength(p.ingestShards);
+        // the task may send to every shard
+        const sends = v
+          .statements(/^HubChannelsTaskTaskRole/)
+          .filter((s) => [s.Action].flat().includes('sqs:SendMessage'))
+          .map((s) => JSON.stringify(s.Resource));
+        for (const id of queueIds) expect(sends.some((r) => r.includes(`"${id}"`))).toBe(true);
       });
 
       it('provisions both tables with autoscaling, point-in-time recovery on the registry only', () => {
