@@ -469,7 +469,9 @@ async function main(): Promise<void> {
   const summaries: Summary[] = [];
   let messagePool: Message[] = [];
 
-  for (const sc of PROFILES_ONLY ? SCENARIOS.filter((x) => x.profile) : SCENARIOS) {
+  /** BENCH_PROFILE=<name> with BENCH_PROFILES_ONLY=1: that profile only. */
+  const only = process.env.BENCH_PROFILE;
+  for (const sc of PROFILES_ONLY ? SCENARIOS.filter((x) => x.profile && (!only || x.profile === only)) : SCENARIOS) {
     const t0 = realNow();
     simMs += 3_600_000; // an hour later: every cache from the previous run has expired
     const hub = newHub(sc.telemetryCheckpointS);

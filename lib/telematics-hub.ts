@@ -11,7 +11,7 @@ import { HubConsole } from './console.js';
 import { HubIngest } from './ingest.js';
 import { HubLive } from './live.js';
 import { HubObservability } from './observability.js';
-import { DEFAULT_PROFILE, HUB_PROFILES, type HubProfileName } from './profiles.js';
+import { DEFAULT_PROFILE, HUB_PROFILES, type HubProfile, type HubProfileName } from './profiles.js';
 import { HubRegistryApi } from './registry-api.js';
 import { type HubProvisionedCapacity, HubStorage } from './storage.js';
 import { HubStreams } from './streams.js';
@@ -132,12 +132,7 @@ export class TelematicsHub extends Construct {
     const p = HUB_PROFILES[props.profile ?? DEFAULT_PROFILE];
     const portRange = props.channelPortRange ?? d.channelPortRange;
     const logRetention = props.logRetention ?? retentionDays(d.logRetentionDays);
-    const capacity = props.tableCapacity ?? p.tableCapacity;
-    this.storage = new HubStorage(this, 'Storage', {
-      removalPolicy: props.dataRemovalPolicy,
-      provisioned: capacity === 'on-demand' ? undefined : capacity,
-      messagesPointInTimeRecovery: props.messagesPointInTimeRecovery ?? p.messagesPointInTimeRecovery,
-    });
+    this.storage = newStorage(this, props, p);
     this.streams = new HubStreams(this, 'Streams', { storage: this.storage, logRetention });
     this.ingest = new HubIngest(this, 'Ingest', {
       storage: this.storage,
@@ -239,4 +234,14 @@ export class TelematicsHub extends Construct {
     });
     new CfnOutput(this, 'StreamsDeadLetterQueue', { value: this.streams.deadLetterQueue.queueUrl, description: 'Stream events that could not be delivered' });
   }
+}
+
+/** Both tables, with the profile's capacity and point-in-time recovery unless the props say otherwise. */
+function newStorage(scope: Construct, props: TelematicsHubProps, p: HubProfile): HubStorage {
+  const capacity = props.tableCapacity ?? p.tableCapacity;
+  return new HubStorage(scope, 'Storage', {
+    removalPolicy: props.dataRemovalPolicy,
+    provisioned: capacity === 'on-demand' ? undefined : capacity,
+    messagesPointInTimeRecovery: props.messagesPointInTimeRecovery ?? p.messagesPointInTimeRecovery,
+  });
 }
