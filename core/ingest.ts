@@ -10,7 +10,7 @@ import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from 
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
 import type { CommandService } from './registry/commands.js';
 import type { DeviceTyping } from './registry/device-typing.js';
-import { combineTelemetry, currentTelemetry, mergeTelemetry } from './registry/telemetry.js';
+import { combineTelemetry, foldNewer, mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
 import type { Command } from './schemas/commands.js';
 import type { Device } from './schemas/devices.js';
@@ -47,6 +47,15 @@ export interface IngestDeps {
   readonly onConnectionEvents?: (events: readonly RoutedEvent[]) => Promise<void>;
   /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
+}
+
+/** Why a device's telemetry checkpoint is due: first sight in this process or not, the batch's oldest and newest message times, the interval (s). */
+interface CheckpointDue {
+  readonly first: boolean;
+  readonly now: number;
+  readonly min: number;
+  readonly max: number;
+  readonly interval: number;
 }
 
 /** Messages of a device after which its telemetry is checkpointed whatever the interval (a read then folds at most this many). */
@@ -165,9 +174,10 @@ export class IngestService {
    * `messages_ttl`, so the history a read folds in has not expired), when
    * CHECKPOINT_MAX_MESSAGES messages arrived since the last one (a read folds a bounded page), and
    * whenever a batch holds a message older than the last checkpoint (black-box data the fold would
-   * not see).
+   * not see). A process seeing a device for the first time (a new Lambda container) writes only if
+   * the stored checkpoint is older than the interval or newer than the batch.
    */
-  private checkpointDue(device: Device, messages: readonly Message[]): boolean {
+  private checkpointDue(device: Device, messages: readonly Message[]): CheckpointDue | undefined {
     const deviceId = device.id;
     const now = this.deps.clock.now();
     let min = Infinity;
@@ -187,7 +197,7 @@ export class IngestService {
       last.through = Math.max(max, last.through);
       last.since += messages.length;
     }
-    return due;
+    return due ? { first: !last, now, min, max, interval } : undefined;
   }
 
   /**
@@ -195,8 +205,16 @@ export class IngestService {
    * between checkpoints, as a read folds them) and this batch folded in, so a parameter sent only
    * between two checkpoints is kept.
    */
-  private async checkpoint(deviceId: number, batch: readonly Message[]): Promise<void> {
-    const folded = await currentTelemetry(this.deps.telemetry, this.deps.messages, deviceId);
+  private async checkpoint(deviceId: number, batch: readonly Message[], due: CheckpointDue): Promise<void> {
+    const stored = await this.deps.telemetry.get(deviceId);
+    const through = stored?.timestamp?.value;
+    // a process (Lambda container) seeing the device for the first time: when another one wrote its
+    // checkpoint less than an interval ago and this batch holds nothing older, reads fold the batch in
+    if (due.first && typeof through === 'number' && due.min >= through && due.now - Math.min(through, due.now) < due.interval) {
+      this.checkpoints.set(deviceId, { at: Math.min(through, due.now), through: Math.max(due.max, through), since: batch.length });
+      return;
+    }
+    const folded = await foldNewer(stored, this.deps.messages, deviceId);
     await this.deps.telemetry.update(deviceId, (current) => mergeTelemetry(combineTelemetry(current, folded), batch));
   }
 
@@ -324,7 +342,8 @@ export class IngestService {
     for (const { device, messages } of byDevice.values()) {
       stored += messages.length;
       history.push({ scope: 'device', id: device.id, messages, ttlSeconds: device.messages_ttl });
-      if (this.checkpointDue(device, messages)) writes.push(this.checkpoint(device.id, messages));
+      const due = this.checkpointDue(device, messages);
+      if (due) writes.push(this.checkpoint(device.id, messages, due));
     }
     writes.push(this.deps.messages.writeMany(history));
     await Promise.all(writes);

@@ -50,7 +50,11 @@ const FOLD_PAGE = 5000;
  * history.
  */
 export async function currentTelemetry(store: TelemetryStore, messages: Pick<MessageService, 'query'>, deviceId: number): Promise<Telemetry> {
-  const stored = await store.get(deviceId);
+  return foldNewer(await store.get(deviceId), messages, deviceId);
+}
+
+/** A stored checkpoint (or none) with the device's history newer than it folded in (see currentTelemetry). */
+export async function foldNewer(stored: Telemetry | undefined, messages: Pick<MessageService, 'query'>, deviceId: number): Promise<Telemetry> {
   const through = stored?.timestamp?.value;
   const newer: Message[] = [];
   if (typeof through === 'number') {

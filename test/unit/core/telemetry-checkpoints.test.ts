@@ -48,15 +48,21 @@ function harness(telemetryCheckpointS?: number) {
       return { messages: all.slice(0, q.count) };
     },
   } as unknown as MessageService;
-  const ingest = new IngestService({
-    devices: { findByIdent: async () => undefined },
-    channels: { get: async () => undefined },
-    messages,
-    telemetry,
-    clock,
-    logger: silent,
-    telemetryCheckpointS,
-  });
+  const start = () =>
+    new IngestService({
+      devices: { findByIdent: async () => undefined },
+      channels: { get: async () => undefined },
+      messages,
+      telemetry,
+      clock,
+      logger: silent,
+      telemetryCheckpointS,
+    });
+  let ingest = start();
+  /** A new process (Lambda container) on the same stores: it remembers no checkpoint. */
+  const restart = () => {
+    ingest = start();
+  };
   /** One message of the device at the clock's time. */
   const send = (d: Device, n = 1, fields: Message = {}) =>
     ingest.inject(
@@ -66,7 +72,7 @@ function harness(telemetryCheckpointS?: number) {
   const read = (id: number) => currentTelemetry(telemetry, messages, id);
   /** Telemetry as the stored history says it is: every message folded in. */
   const truth = (id: number) => mergeTelemetry({}, history.get(id) ?? []);
-  return { clock, writes, stored, send, read, truth };
+  return { clock, writes, stored, send, read, truth, restart };
 }
 
 describe('IngestService telemetry checkpoints', () => {
@@ -159,5 +165,31 @@ describe('IngestService telemetry checkpoints', () => {
         h.clock.advance(30);
       }
     }
+  });
+
+  it('does not rewrite, from a new process, a checkpoint written less than an interval ago (container churn)', async () => {
+    const h = harness(1800);
+    const d = device(8);
+    for (let t = 0; t < 120; t++) {
+      // a new container every 10 batches (5 minutes)
+      if (t % 10 === 0) h.restart();
+      await h.send(d, 1, { speed: t, ...(t % 13 === 4 ? { [`event.${t}`]: t } : {}) });
+      expect(await h.read(8)).toEqual(h.truth(8));
+      h.clock.advance(30);
+    }
+    // every 1800 s, as from one process; not once per container
+    expect(h.writes.map((w) => w.at - 1_800_000_000)).toEqual([0, 1800]);
+  });
+
+  it('writes from a new process when the batch is older than the stored checkpoint', async () => {
+    const h = harness(1800);
+    const d = device(9);
+    await h.send(d, 1, { speed: 1 });
+    h.clock.advance(30);
+    h.restart();
+    await h.send(d, 1, { timestamp: 1_800_000_000 - 600, speed: 0, din: 1 });
+    expect(h.writes).toHaveLength(2);
+    expect(await h.read(9)).toEqual(h.truth(9));
+    expect(h.stored.get(9)?.din).toEqual({ value: 1, ts: 1_800_000_000 - 600 });
   });
 });
