@@ -52,6 +52,8 @@ process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
 delete process.env.POWERTOOLS_METRICS_DISABLED;
 
 const QUICK = process.env.BENCH_QUICK === '1';
+/** BENCH_PROFILES_ONLY=1: only the three profiles, printed side by side; writes no results file. */
+const PROFILES_ONLY = process.env.BENCH_PROFILES_ONLY === '1';
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const TARGET_PER_DEVICE = 0.01;
 /** The issue's targets per profile ($ per device-month at 10,000 devices). */
@@ -80,6 +82,16 @@ interface Scenario {
   readonly compressEnvelopes?: boolean;
   readonly flowLogs?: FixedConfig['flowLogs'];
   readonly tasks?: number;
+  /** Zones of the NLB (one public IPv4 each). */
+  readonly azs?: number;
+  /**
+   * Ingest queues sharded by device: the fleet is simulated as one shard (1/shards of the devices,
+   * routed to one queue by ident hash, spread over the same listener tasks) and its fleet-level
+   * usage (SQS, invocations, channel packs, Lambda time) counted shards times.
+   */
+  readonly shards?: number;
+  /** Seconds between telemetry checkpoints of a device (ingest's default: 300). */
+  readonly telemetryCheckpointS?: number;
   readonly taskVcpu?: number;
   readonly taskMemoryGb?: number;
   /** Simulated seconds counted. */
@@ -88,6 +100,16 @@ interface Scenario {
   readonly sample: number;
   /** A named profile of lib/profiles.ts (its cold history, PITR and fixed costs apply too). */
   readonly profile?: HubProfileName;
+}
+
+interface Summary {
+  readonly scenario: Scenario;
+  readonly items: LineItem[];
+  readonly perDevice: number;
+  readonly usage: MonthlyUsage;
+  readonly detail: Record<string, number>;
+  /** Write units per message by item type: device packs, channel packs, telemetry checkpoints, other. */
+  readonly wruByItem: Record<string, number>;
 }
 
 const q = (n: number) => (QUICK ? Math.max(1, Math.round(n / 3)) : n);
@@ -170,11 +192,19 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** The three profiles exactly as lib/profiles.ts defines them (what `hub:profile` deploys). */
+/**
+ * The three profiles exactly as lib/profiles.ts defines them (what `hub:profile` deploys). Each
+ * counts a telemetry checkpoint interval and a batch more (every sampled device writes a checkpoint
+ * in it, whose cost steadyTelemetry charges at the steady rate), also with BENCH_QUICK.
+ */
+function checkpointCycle(name: HubProfileName): number {
+  const p = HUB_PROFILES[name];
+  return p.telemetryCheckpointSeconds + p.ingestBatchingWindowSeconds + 60;
+}
 const PROFILE_RUNS: Record<HubProfileName, { simSeconds: number; sample: number }> = {
-  realtime: { simSeconds: q(90), sample: q(400) },
-  balanced: { simSeconds: q(300), sample: q(150) },
-  economy: { simSeconds: q(1200), sample: q(40) },
+  realtime: { simSeconds: Math.max(q(90), checkpointCycle('realtime')), sample: q(100) },
+  balanced: { simSeconds: Math.max(q(300), checkpointCycle('balanced')), sample: q(60) },
+  economy: { simSeconds: Math.max(q(1200), checkpointCycle('economy')), sample: q(30) },
 };
 for (const [name, run] of Object.entries(PROFILE_RUNS) as [HubProfileName, (typeof PROFILE_RUNS)[HubProfileName]][]) {
   const p: HubProfile = HUB_PROFILES[name];
@@ -189,6 +219,10 @@ for (const [name, run] of Object.entries(PROFILE_RUNS) as [HubProfileName, (type
     timeoutS: p.ingestTimeoutSeconds,
     capacity: p.tableCapacity === 'on-demand' ? 'on-demand' : { targetUtilization: p.tableCapacity.targetUtilizationPercent / 100 },
     flowLogs: p.flowLogTrafficType === 'ACCEPT' ? 'ALL' : p.flowLogTrafficType,
+    tasks: p.listenerMinCount,
+    azs: p.availabilityZones,
+    shards: p.ingestShards,
+    telemetryCheckpointS: p.telemetryCheckpointSeconds,
     taskVcpu: p.listenerCpu / 1024,
     taskMemoryGb: p.listenerMemoryMiB / 1024,
     ...run,
@@ -258,13 +292,62 @@ interface DynamoTally {
   rru: number;
   calls: number;
   channelWru: number;
+  /** Write units by item type (key prefix: d#, c#, tm#, ...), from each written item's size. */
+  wruBy: Map<string, number>;
+  /** Read units by item type (the key prefix of the item or partition read). */
+  rruBy: Map<string, number>;
+  /** Items written by type, and the write units DynamoDB reported for the telemetry checkpoints (PutItem on tm#). */
+  writesBy: Map<string, number>;
+  telemetryWru: number;
   /** Stored bytes of items written, by key prefix (d#, c#, tm#, ...). */
   writtenBytes: Map<string, number>;
   lastSize: Map<string, number>;
 }
 
 function newTally(): DynamoTally {
-  return { wru: 0, rru: 0, calls: 0, channelWru: 0, writtenBytes: new Map(), lastSize: new Map() };
+  return {
+    wru: 0,
+    rru: 0,
+    calls: 0,
+    channelWru: 0,
+    wruBy: new Map(),
+    rruBy: new Map(),
+    writesBy: new Map(),
+    telemetryWru: 0,
+    writtenBytes: new Map(),
+    lastSize: new Map(),
+  };
+}
+
+/** The partition key a read names (GetItem's key, or a Query's `:pk`), marshalled or not. */
+function readPk(input: unknown): string {
+  const i = input as { Key?: { pk?: unknown }; ExpressionAttributeValues?: { ':pk'?: unknown } } | undefined;
+  const v = i?.Key?.pk ?? i?.ExpressionAttributeValues?.[':pk'];
+  return typeof v === 'string' ? v : String((v as { S?: string } | undefined)?.S ?? '');
+}
+
+/** The partition key of the item a PutItem writes, marshalled or not. */
+function itemPk(input: unknown): string {
+  const v = (input as { Item?: { pk?: unknown } } | undefined)?.Item?.pk;
+  return typeof v === 'string' ? v : String((v as { S?: string } | undefined)?.S ?? '');
+}
+
+/**
+ * Telemetry checkpoints in steady state, per message. A run starts with every device due at once,
+ * so the checkpoints it counts depend on where its window falls; instead each checkpoint's cost
+ * (its write, its reads: the stored checkpoint and the history since it) is measured on the run
+ * and charged at the steady rate: a device (one message per 30 s) checkpoints at the first batch
+ * holding its messages at least `checkpointS` after the last, on average half a cadence late.
+ */
+function steadyTelemetry(t: DynamoTally, sampledMessages: number, checkpointS: number, cadenceS: number) {
+  const seen = t.writesBy.get('tm#') ?? 0;
+  const measured = {
+    wru: t.telemetryWru / Math.max(1, sampledMessages),
+    rru: ((t.rruBy.get('tm#') ?? 0) + (t.rruBy.get('d#') ?? 0)) / Math.max(1, sampledMessages),
+  };
+  if (seen === 0) return { measured, wru: measured.wru, rru: measured.rru, checkpoints: 0 };
+  const perMessage = 30 / (checkpointS + cadenceS / 2);
+  return { measured, wru: (t.telemetryWru / seen) * perMessage, rru: (measured.rru * Math.max(1, sampledMessages) * perMessage) / seen, checkpoints: seen };
 }
 
 const prefixOf = (pk: string) => /^[a-z]+#/.exec(pk)?.[0] ?? pk.split('#')[0] ?? pk;
@@ -290,6 +373,8 @@ async function main(): Promise<void> {
         const size = storedItemSize(item);
         tally.writtenBytes.set(prefix, (tally.writtenBytes.get(prefix) ?? 0) + size);
         tally.lastSize.set(prefix, size);
+        tally.wruBy.set(prefix, (tally.wruBy.get(prefix) ?? 0) + Math.ceil(itemSize(item) / 1024));
+        tally.writesBy.set(prefix, (tally.writesBy.get(prefix) ?? 0) + 1);
         if (prefix === 'c#') tally.channelWru += Math.ceil(itemSize(item) / 1024);
       }
     },
@@ -300,8 +385,14 @@ async function main(): Promise<void> {
       const isRead = ['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems'].includes(operation);
       // DynamoDB bills a read that finds nothing as 0.5 (eventual) or 1 (strong) unit; dynalite reports 0 for empty queries
       const floor = isRead ? ((input as { ConsistentRead?: boolean } | undefined)?.ConsistentRead ? 1 : 0.5) : 0;
-      if (isRead) tally.rru += Math.max(units, floor);
-      else tally.wru += units;
+      if (isRead) {
+        tally.rru += Math.max(units, floor);
+        const prefix = prefixOf(readPk(input));
+        tally.rruBy.set(prefix, (tally.rruBy.get(prefix) ?? 0) + Math.max(units, floor));
+      } else {
+        tally.wru += units;
+        if (operation === 'PutItem' && prefixOf(itemPk(input)) === 'tm#') tally.telemetryWru += units;
+      }
     },
   });
   // dynalite on a busy machine can take seconds to accept a connection; time is simulated, so waiting longer changes no figure
@@ -323,8 +414,9 @@ async function main(): Promise<void> {
   const { createHub } = await import('../core/hub.js');
   const ports = dynamoPorts(doc, TABLES, coreLogger, { bus });
   let captureInto: Message[] | undefined;
-  const newHub = (): HubServices =>
+  const newHub = (telemetryCheckpointSeconds?: number): HubServices =>
     createHub(ports, {
+      telemetryCheckpointSeconds,
       publicHost: 'bench',
       portRange: [20000, 20019],
       adminToken: 'bench',
@@ -374,13 +466,15 @@ async function main(): Promise<void> {
   }
 
   const results: Record<string, unknown>[] = [];
-  const summaries: { scenario: Scenario; items: LineItem[]; perDevice: number; usage: MonthlyUsage; detail: Record<string, number> }[] = [];
+  const summaries: Summary[] = [];
   let messagePool: Message[] = [];
 
-  for (const sc of SCENARIOS) {
+  /** BENCH_PROFILE=<name> with BENCH_PROFILES_ONLY=1: that profile only. */
+  const only = process.env.BENCH_PROFILE;
+  for (const sc of PROFILES_ONLY ? SCENARIOS.filter((x) => x.profile && (!only || x.profile === only)) : SCENARIOS) {
     const t0 = realNow();
     simMs += 3_600_000; // an hour later: every cache from the previous run has expired
-    const hub = newHub();
+    const hub = newHub(sc.telemetryCheckpointS);
     const handler = makeIngestHandler(async () => hub.ingest);
     const sampled = new Set(imeis.slice(0, sc.sample));
     const sqsStub = new StubQueue(clock.now);
@@ -408,8 +502,9 @@ async function main(): Promise<void> {
     const captured: Message[] = [];
     captureInto = captured;
     const frameOf = (i: number, t: number) => trackerFrame(imeis[i], i, t, channel.id, protocol);
+    const shardDevices = Math.ceil(DEVICES / (sc.shards ?? 1));
     const options: FleetOptions = {
-      devices: DEVICES,
+      devices: shardDevices,
       tasks: sc.tasks ?? 2,
       periodS: 30,
       simSeconds: sc.simSeconds,
@@ -493,13 +588,20 @@ async function main(): Promise<void> {
     const archivedDay = measureArchivedDay(messagePool);
 
     // ---- scale to a month of the whole fleet ----
-    const monthFactor = (SECONDS_PER_MONTH * 1000) / fleet.countedMs;
+    // a month of the whole fleet: of every shard when ingest is sharded (each simulated like this one)
+    const monthFactor = ((SECONDS_PER_MONTH * 1000) / fleet.countedMs) * (DEVICES / shardDevices);
     const perMsg = (x: number) => x / Math.max(1, sampledMessages);
     const fleetMessagesMonth = DEVICES * MESSAGES_PER_DEVICE_MONTH;
     const channelPacks = channelPackCost(fleet.batchFrames, messagePool);
-    const wruDevice = perMsg(tally.wru - tally.channelWru) * fleetMessagesMonth;
+    const telemetry = steadyTelemetry(
+      tally,
+      sampledMessages,
+      sc.telemetryCheckpointS ?? 300,
+      Math.max(30, fleet.countedMs / 1000 / Math.max(1, fleet.batches)),
+    );
+    const wruDevice = (perMsg(tally.wru - tally.channelWru) - telemetry.measured.wru + telemetry.wru) * fleetMessagesMonth;
     const wruChannel = channelPacks.wru * monthFactor;
-    const rru = perMsg(tally.rru) * fleetMessagesMonth;
+    const rru = (perMsg(tally.rru) - telemetry.measured.rru + telemetry.rru) * fleetMessagesMonth;
     const deviceHistoryBytes = perMsg(tally.writtenBytes.get('d#') ?? 0) * DEVICES * MESSAGES_PER_DEVICE_MONTH * (HISTORY_DAYS / 30.4);
     const channelHistoryBytes = channelPacks.bytes * monthFactor * (7 / 30.4);
     const registryBytes = DEVICES * ((tally.lastSize.get('tm#') ?? 1500) + 600);
@@ -571,12 +673,12 @@ async function main(): Promise<void> {
       tasks: sc.tasks ?? 2,
       taskVcpu: sc.taskVcpu ?? 0.5,
       taskMemoryGb: sc.taskMemoryGb ?? 1,
-      nlbAzs: 2,
+      nlbAzs: sc.azs ?? 2,
       tasksHavePublicIp: true,
       flowLogs: sc.flowLogs ?? 'ALL',
       streamFunctions: 5,
       // 11 alarms, one with 5 metrics (+1: the archiver's errors); hub EMF metrics (4 ingest, 1 listener, 10 streams, 2 archiver) and ~20 Container Insights metrics
-      alarmMetrics: archive ? 16 : 15,
+      alarmMetrics: (archive ? 16 : 15) + (sc.shards ?? 1) - 1,
       customMetrics: (profile?.containerInsights === false ? 15 : 35) + (archive ? 2 : 0),
       dynamoCapacity: sc.capacity,
     };
@@ -586,7 +688,8 @@ async function main(): Promise<void> {
       frames_per_sqs_message: fleet.frames / Math.max(1, fleet.envelopes),
       sqs_requests_per_message: (usage.sqs.send + usage.sqs.receive + usage.sqs.delete) / fleetMessagesMonth,
       frames_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches),
-      messages_per_device_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches) / DEVICES,
+      messages_per_device_per_invocation: fleet.batchFrames.reduce((a, b) => a + b, 0) / Math.max(1, fleet.batches) / shardDevices,
+      ingest_shards: sc.shards ?? 1,
       max_invocation_payload_mb: fleet.maxBatchPayload / 1024 / 1024,
       wru_per_message: (wruDevice + wruChannel) / fleetMessagesMonth,
       rru_per_message: rru / fleetMessagesMonth,
@@ -603,7 +706,16 @@ async function main(): Promise<void> {
       fleet_batches: fleet.batches,
       run_seconds: (realNow() - t0) / 1000,
     };
-    summaries.push({ scenario: sc, items, perDevice, usage, detail });
+    const wruDevicePack = perMsg(tally.wruBy.get('d#') ?? 0);
+    const wruTelemetry = telemetry.wru;
+    const wruByItem = {
+      device_pack: wruDevicePack,
+      channel_pack: wruChannel / fleetMessagesMonth,
+      telemetry: wruTelemetry,
+      other: Math.max(0, perMsg(tally.wru - tally.channelWru) - telemetry.measured.wru - wruDevicePack),
+    };
+    const rruByItem = Object.fromEntries([...tally.rruBy].map(([k, v]) => [k, perMsg(v)]));
+    summaries.push({ scenario: sc, items, perDevice, usage, detail, wruByItem });
     results.push({
       scenario: sc.name,
       note: sc.note,
@@ -622,10 +734,18 @@ async function main(): Promise<void> {
       line_items: items.map((i) => ({ ...i, monthly: round(i.monthly) })),
       usage,
       detail,
+      wru_per_message_by_item: wruByItem,
+      rru_per_message_by_item: rruByItem,
     });
     process.stderr.write(`${sc.name}: $${perDevice.toFixed(4)}/device-month (${detail.run_seconds.toFixed(0)} s)\n`);
   }
 
+  if (PROFILES_ONLY) {
+    await dynamo.close();
+    doc.destroy();
+    printProfiles(summaries);
+    return;
+  }
   const streams = await streamAddOn(messagePool, summaries[0].detail.frames_per_invocation, summaries[3].detail.frames_per_invocation);
   await dynamo.close();
   doc.destroy();
@@ -768,10 +888,7 @@ function money(x: number): string {
   return x >= 100 ? `$${x.toFixed(0)}` : x >= 1 ? `$${x.toFixed(2)}` : `$${x.toFixed(4)}`;
 }
 
-function print(
-  summaries: { scenario: Scenario; items: LineItem[]; perDevice: number; usage: MonthlyUsage; detail: Record<string, number> }[],
-  streams: Record<string, unknown>[],
-): void {
+function print(summaries: Summary[], streams: Record<string, unknown>[]): void {
   const head = `Telematics Hub on AWS: cost per device-month at ${DEVICES.toLocaleString('en-US')} devices, 1 message / 30 s, ${HISTORY_DAYS} days of history (us-east-1 list prices of ${PRICES_TAKEN})`;
   console.log(`\n${head}\n${'='.repeat(head.length)}`);
   const base = summaries[0];
@@ -846,7 +963,7 @@ function print(
   );
 }
 
-function printProfiles(profiles: { scenario: Scenario; items: LineItem[]; perDevice: number; detail: Record<string, number> }[]): void {
+function printProfiles(profiles: Summary[]): void {
   console.log('\nProfiles (hub:profile), side by side ($ per device-month)');
   const services = [...new Set(profiles.flatMap((s) => byService(s.items).map((x) => x.service)))];
   const svc = (s: (typeof profiles)[number], name: string) => (byService(s.items).find((x) => x.service === name)?.monthly ?? 0) / DEVICES;
@@ -860,7 +977,14 @@ function printProfiles(profiles: { scenario: Scenario; items: LineItem[]; perDev
         ['TOTAL', ...profiles.map((s) => money(s.perDevice))],
         ['target', ...profiles.map((s) => `${money(target(s))} ${s.perDevice <= target(s) ? 'met' : 'NOT met'}`)],
         ['p99 frame → queryable', ...profiles.map((s) => `${s.detail.p99_frame_to_queryable_s.toFixed(1)} s (≤ ${promised(s)} s)`)],
+        ['ingest shards / frames per invocation', ...profiles.map((s) => `${s.detail.ingest_shards} / ${s.detail.frames_per_invocation.toFixed(0)}`)],
+        ['longest invocation (s)', ...profiles.map((s) => (s.detail.max_estimated_invocation_ms / 1000).toFixed(1))],
+        ['RRU / message', ...profiles.map((s) => s.detail.rru_per_message.toFixed(3))],
         ['WRU / message', ...profiles.map((s) => s.detail.wru_per_message.toFixed(2))],
+        ...Object.keys(profiles[0]?.wruByItem ?? {}).map((k) => [
+          `  of which ${k.replace('_', ' ')}`,
+          ...profiles.map((s) => (s.wruByItem[k] ?? 0).toFixed(3)),
+        ]),
         ['messages / device / invocation', ...profiles.map((s) => s.detail.messages_per_device_per_invocation.toFixed(2))],
         ['archiver run (nightly, each of 4 shards; limit 900 s)', ...profiles.map((s) => `${s.detail.archiver_run_s.toFixed(0)} s`)],
       ],

@@ -17,8 +17,16 @@ export const ENV = {
   archiveBucket: 'HUB_ARCHIVE_BUCKET',
   /** Whole days device and channel messages stay only in DynamoDB before they are archived. */
   coldHistoryAfterDays: 'HUB_COLD_HISTORY_AFTER_DAYS',
+  /** Ingest: seconds between telemetry checkpoints of a device (reads fold the newer history in). */
+  telemetryCheckpointSeconds: 'HUB_TELEMETRY_CHECKPOINT_SECONDS',
   /** The SQS ingest queue the listener sends frames to (and the dead-letter replay target). */
   ingestQueueUrl: 'HUB_INGEST_QUEUE_URL',
+  /**
+   * Listener: every ingest queue when ingest is sharded by device (comma-separated, in shard
+   * order); a device's frames always go to the same shard (adapters/aws/sqs-queue.ts). Unset: all
+   * frames go to HUB_INGEST_QUEUE_URL.
+   */
+  ingestShardQueueUrls: 'HUB_INGEST_SHARD_QUEUE_URLS',
   /** The ingest dead-letter queue (the API lists and replays it). */
   ingestDlqUrl: 'HUB_INGEST_DLQ_URL',
   /** An SQS endpoint other than AWS's. */
@@ -101,7 +109,13 @@ export const HubEnvSchema = z.object({
   [ENV.dynamodbEndpoint]: text,
   [ENV.archiveBucket]: text,
   [ENV.coldHistoryAfterDays]: optionalInt,
+  [ENV.telemetryCheckpointSeconds]: optionalInt,
   [ENV.ingestQueueUrl]: text,
+  [ENV.ingestShardQueueUrls]: z
+    .string()
+    .min(1)
+    .optional()
+    .transform((v) => v?.split(',').filter((u) => u.length > 0)),
   [ENV.ingestDlqUrl]: text,
   [ENV.sqsEndpoint]: text,
   [ENV.eventBusName]: text,

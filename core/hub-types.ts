@@ -86,6 +86,8 @@ export interface HubSettings {
   readonly portAvailable?: (port: number, transport: 'tcp' | 'udp') => Promise<boolean>;
   /** Whole days device and channel messages stay only in `packs` before they are archived (needs `ports.archive`). */
   readonly coldHistoryAfterDays?: number;
+  /** Seconds between telemetry checkpoints of a device written by ingest (default 300; core/ingest.ts). */
+  readonly telemetryCheckpointSeconds?: number;
   /** Package version shown in the OpenAPI document. */
   readonly version?: string;
   /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */

@@ -81,6 +81,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     logger: ports.logger,
     commands,
     typing,
+    telemetryCheckpointS: settings.telemetryCheckpointSeconds,
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
     plugins: new PluginStage({ plugins: ports.plugins, geofences: geofenceIndex, messages, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
     onConnectionEvents: fanout.publishRouted,

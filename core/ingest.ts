@@ -10,7 +10,7 @@ import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from 
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
 import type { CommandService } from './registry/commands.js';
 import type { DeviceTyping } from './registry/device-typing.js';
-import { mergeTelemetry } from './registry/telemetry.js';
+import { combineTelemetry, foldNewer, mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
 import type { Command } from './schemas/commands.js';
 import type { Device } from './schemas/devices.js';
@@ -31,7 +31,11 @@ export interface IngestDeps {
   readonly cacheMs?: number;
   /** Correlates device replies with sent commands. */
   readonly commands?: Pick<CommandService, 'applyReplies'>;
-  /** Seconds between telemetry checkpoints of a device (default 300). */
+  /**
+   * Seconds between telemetry checkpoints of a device (default 300; the slow cost profiles write
+   * them less often: lib/profiles.ts). Reads stay exact at any interval: they fold the history
+   * newer than the checkpoint into it.
+   */
   readonly telemetryCheckpointS?: number;
   /** Sees every device's replies and the commands they completed (remote configuration). */
   readonly onReplies?: (device: Device, replies: readonly CommandReply[], completed: readonly Command[]) => Promise<void>;
@@ -44,6 +48,18 @@ export interface IngestDeps {
   /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
 }
+
+/** Why a device's telemetry checkpoint is due: first sight in this process or not, the batch's oldest and newest message times, the interval (s). */
+interface CheckpointDue {
+  readonly first: boolean;
+  readonly now: number;
+  readonly min: number;
+  readonly max: number;
+  readonly interval: number;
+}
+
+/** Messages of a device after which its telemetry is checkpointed whatever the interval (a read then folds at most this many). */
+export const CHECKPOINT_MAX_MESSAGES = 1000;
 
 export interface IngestStats {
   frames: number;
@@ -75,8 +91,8 @@ export interface IngestedMessage {
 export class IngestService {
   private readonly deviceCache: TtlCache<string, Device | undefined>;
   private readonly channelCache: TtlCache<number, Channel | undefined>;
-  /** When this process last wrote each device's telemetry, and the newest message time then. */
-  private readonly checkpoints = new Map<number, { at: number; through: number }>();
+  /** When this process last wrote each device's telemetry, the newest message time then, and the messages since. */
+  private readonly checkpoints = new Map<number, { at: number; through: number; since: number }>();
   /** Idents this process found unregistered: when one turns up registered, its kept history is adopted. */
   private readonly unregistered = new Set<string>();
   /** Since this process started: messages decoded, dropped by plugins (by type), stored. */
@@ -159,10 +175,15 @@ export class IngestService {
   /**
    * Telemetry is checkpointed, not rewritten per batch: readers fold the history newer than the
    * stored `timestamp` into it (registry/telemetry.ts). A device's telemetry item is written when
-   * this process has not written it for `telemetryCheckpointS`, and whenever a batch holds a
-   * message older than the last checkpoint (black-box data the fold would not see).
+   * this process has not written it for `telemetryCheckpointS` (at most half the device's
+   * `messages_ttl`, so the history a read folds in has not expired), when
+   * CHECKPOINT_MAX_MESSAGES messages arrived since the last one (a read folds a bounded page), and
+   * whenever a batch holds a message older than the last checkpoint (black-box data the fold would
+   * not see). A process seeing a device for the first time (a new Lambda container) writes only if
+   * the stored checkpoint is older than the interval or newer than the batch.
    */
-  private checkpointDue(deviceId: number, messages: readonly Message[]): boolean {
+  private checkpointDue(device: Device, messages: readonly Message[]): CheckpointDue | undefined {
+    const deviceId = device.id;
     const now = this.deps.clock.now();
     let min = Infinity;
     let max = 0;
@@ -172,12 +193,34 @@ export class IngestService {
       if (ts > max) max = ts;
     }
     const last = this.checkpoints.get(deviceId);
-    const due = !last || now - last.at >= (this.deps.telemetryCheckpointS ?? 300) || min < last.through;
+    const interval = Math.min(this.deps.telemetryCheckpointS ?? 300, device.messages_ttl / 2);
+    const due = !last || now - last.at >= interval || min < last.through || last.since + messages.length > CHECKPOINT_MAX_MESSAGES;
     if (due) {
       if (this.checkpoints.size > 200_000) this.checkpoints.clear();
-      this.checkpoints.set(deviceId, { at: now, through: Math.max(max, last?.through ?? 0) });
-    } else last.through = Math.max(max, last.through);
-    return due;
+      this.checkpoints.set(deviceId, { at: now, through: Math.max(max, last?.through ?? 0), since: 0 });
+    } else {
+      last.through = Math.max(max, last.through);
+      last.since += messages.length;
+    }
+    return due ? { first: !last, now, min, max, interval } : undefined;
+  }
+
+  /**
+   * Writes a device's telemetry checkpoint: the stored one with the history since it (the batches
+   * between checkpoints, as a read folds them) and this batch folded in, so a parameter sent only
+   * between two checkpoints is kept.
+   */
+  private async checkpoint(deviceId: number, batch: readonly Message[], due: CheckpointDue): Promise<void> {
+    const stored = await this.deps.telemetry.get(deviceId);
+    const through = stored?.timestamp?.value;
+    // a process (Lambda container) seeing the device for the first time: when another one wrote its
+    // checkpoint less than an interval ago and this batch holds nothing older, reads fold the batch in
+    if (due.first && typeof through === 'number' && due.min >= through && due.now - Math.min(through, due.now) < due.interval) {
+      this.checkpoints.set(deviceId, { at: Math.min(through, due.now), through: Math.max(due.max, through), since: batch.length });
+      return;
+    }
+    const folded = await foldNewer(stored, this.deps.messages, deviceId);
+    await this.deps.telemetry.update(deviceId, (current) => mergeTelemetry(combineTelemetry(current, folded), batch));
   }
 
   /** Forgets cached lookups (local mode calls this when the registry changes). */
@@ -308,7 +351,8 @@ export class IngestService {
     for (const { device, messages } of byDevice.values()) {
       stored += messages.length;
       history.push({ scope: 'device', id: device.id, messages, ttlSeconds: device.messages_ttl });
-      if (this.checkpointDue(device.id, messages)) writes.push(this.deps.telemetry.update(device.id, (current) => mergeTelemetry(current, messages)));
+      const due = this.checkpointDue(device, messages);
+      if (due) writes.push(this.checkpoint(device.id, messages, due));
     }
     writes.push(this.deps.messages.writeMany(history));
     await Promise.all(writes);

@@ -39,15 +39,22 @@ import type { HubStorage } from './storage.js';
 
 export interface HubChannelsProps {
   readonly storage: HubStorage;
-  readonly queue: IQueue;
+  /** The ingest queue, or the ingest queues in shard order (frames go to one by ident hash). */
+  readonly queue: IQueue | readonly IQueue[];
   /** First and last channel port; the NLB listens on each, for TCP and UDP (at most 50). */
   readonly portRange: readonly [number, number];
   /**
    * An existing VPC. The NLB goes to its public subnets; the tasks to its public subnets too, or
    * to its private subnets with egress when `privateTasks` is set.
-   * @default a new VPC: two AZs, public subnets only (no NAT gateway), flow logs, DynamoDB gateway endpoint
+   * @default a new VPC: `availabilityZones` AZs, public subnets only (no NAT gateway), flow logs, DynamoDB gateway endpoint
    */
   readonly vpc?: IVpc;
+  /**
+   * Zones of the new VPC, and the zones of the VPC's subnets the NLB and the tasks use (one NLB
+   * node and one public IPv4 each); one zone is cheaper and has no zone redundancy.
+   * @default 2
+   */
+  readonly availabilityZones?: number;
   /**
    * Run the tasks in private subnets with egress (NAT) and without public IPs. Needs an existing
    * VPC that has them; costs the NAT gateways' hours and data processing.
@@ -91,6 +98,8 @@ export const LISTENER_CONNECTIONS_METRIC = { namespace: 'TelematicsHub', metricN
 /** Listener container environment: what listener/main.ts reads, with the hub's defaults. */
 export function listenerEnvironment(props: {
   queueUrl: string;
+  /** Every ingest queue when ingest is sharded (more than one). */
+  shardQueueUrls?: readonly string[];
   registryTable: string;
   messagesTable: string;
   region: string;
@@ -103,6 +112,7 @@ export function listenerEnvironment(props: {
     [ENV.listenerWorkers]: String(Math.max(1, Math.floor((props.cpu ?? 512) / 1024))),
     [ENV.metrics]: 'emf',
     [ENV.ingestQueueUrl]: props.queueUrl,
+    ...(props.shardQueueUrls && props.shardQueueUrls.length > 1 ? { [ENV.ingestShardQueueUrls]: props.shardQueueUrls.join(',') } : {}),
     [ENV.tableRegistry]: props.registryTable,
     [ENV.tableMessages]: props.messagesTable,
     [ENV.flushMs]: String(props.flushMs ?? 10),
@@ -130,6 +140,8 @@ export function portsOf([lo, hi]: readonly [number, number]): number[] {
  */
 export class HubChannels extends Construct {
   readonly vpc: IVpc;
+  /** The zones the NLB and the tasks use. */
+  private readonly zones: string[];
   readonly cluster: Cluster;
   readonly service: FargateService;
   readonly loadBalancer: NetworkLoadBalancer;
@@ -151,7 +163,11 @@ export class HubChannels extends Construct {
     const maxCount = props.maxCount ?? 10;
     if (!(minCount >= 1 && maxCount >= minCount)) throw new Error(`listener count ${minCount}-${maxCount}: give 1 <= min <= max`);
     const retention = props.logRetention ?? RetentionDays.ONE_MONTH;
-    this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL);
+    const queues = [props.queue].flat();
+    const azs = props.availabilityZones ?? 2;
+    if (!(Number.isInteger(azs) && azs >= 1)) throw new Error(`availabilityZones ${azs}: give 1 or more`);
+    this.vpc = props.vpc ?? this.newVpc(retention, props.flowLogTrafficType ?? FlowLogTrafficType.ALL, azs);
+    this.zones = this.vpc.availabilityZones.slice(0, azs);
 
     this.cluster = this.newCluster(props.containerInsights);
     this.taskDefinition = new FargateTaskDefinition(this, 'Task', {
@@ -169,7 +185,8 @@ export class HubChannels extends Construct {
       }),
       logging: LogDrivers.awsLogs({ streamPrefix: 'listener', logGroup: this.logGroup }),
       environment: listenerEnvironment({
-        queueUrl: props.queue.queueUrl,
+        queueUrl: queues[0].queueUrl,
+        shardQueueUrls: queues.map((q) => q.queueUrl),
         registryTable: props.storage.registry.tableName,
         messagesTable: props.storage.messages.tableName,
         region: Stack.of(this).region,
@@ -203,7 +220,7 @@ export class HubChannels extends Construct {
       desiredCount: minCount,
       assignPublicIp: !props.privateTasks,
       securityGroups: [this.securityGroup],
-      vpcSubnets: { subnetType: props.privateTasks ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC },
+      vpcSubnets: { subnetType: props.privateTasks ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC, availabilityZones: this.zones },
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { rollback: true },
@@ -232,7 +249,7 @@ export class HubChannels extends Construct {
 
   /** What the task reads and writes: the ingest queue and the registry table. */
   private grantTask(props: HubChannelsProps): void {
-    props.queue.grantSendMessages(this.taskDefinition.taskRole);
+    for (const queue of [props.queue].flat()) queue.grantSendMessages(this.taskDefinition.taskRole);
     // channels, devices, pending commands and stream command subscriptions are read; commands
     // (sent), connection snapshots and device logs are written
     grantTableReadWrite(props.storage.registry, this.taskDefinition.taskRole);
@@ -291,7 +308,7 @@ export class HubChannels extends Construct {
       vpc: this.vpc,
       internetFacing: true,
       crossZoneEnabled: true,
-      vpcSubnets: { subnetType: SubnetType.PUBLIC },
+      vpcSubnets: { subnetType: SubnetType.PUBLIC, availabilityZones: this.zones },
     });
     acknowledge(nlb, {
       id: 'AwsSolutions-ELB2',
@@ -324,10 +341,10 @@ export class HubChannels extends Construct {
     return nlb;
   }
 
-  private newVpc(retention: RetentionDays, trafficType: FlowLogTrafficType): Vpc {
+  private newVpc(retention: RetentionDays, trafficType: FlowLogTrafficType, maxAzs: number): Vpc {
     const vpc = new Vpc(this, 'Vpc', {
       ipAddresses: IpAddresses.cidr('10.40.0.0/16'),
-      maxAzs: 2,
+      maxAzs,
       natGateways: 0,
       subnetConfiguration: [{ name: 'public', subnetType: SubnetType.PUBLIC, cidrMask: 20 }],
       flowLogs: { all: { destination: FlowLogDestination.toCloudWatchLogs(new LogGroup(this, 'FlowLogs', { retention })), trafficType } },

@@ -3,7 +3,6 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 /** The defaults the stack deploys with besides its cost profile's (lib/profiles.ts); each also documented on its prop. */
 export const HUB_DEFAULTS = {
   channelPortRange: [20000, 20019] as readonly [number, number],
-  listenerMinCount: 2,
   listenerMaxCount: 10,
   listenerCpuTargetPercent: 60,
   listenerConnectionsPerTask: 40_000,

@@ -37,6 +37,15 @@ export interface HubIngestProps {
    * @default Duration.seconds(60)
    */
   readonly timeout?: Duration;
+  /** Seconds between a device's telemetry checkpoints (HUB_TELEMETRY_CHECKPOINT_SECONDS). @default 300 */
+  readonly telemetryCheckpointSeconds?: number;
+  /**
+   * Ingest queues, each with its own event source on the function; the listener sends each
+   * device's frames to one of them (by ident hash), so an invocation holds 1/shards of the fleet's
+   * frames of its window (shorter invocations) and still all of a device's.
+   * @default 1
+   */
+  readonly shards?: number;
   /** Receives before a queue message goes to the dead-letter queue. @default 5 */
   readonly maxReceiveCount?: number;
   /** @default RetentionDays.ONE_MONTH */
@@ -56,7 +65,10 @@ export function ingestVisibilityTimeout(timeout: Duration, batchingWindowSeconds
  * (partial batch failures) → DynamoDB, and → the streams bus (PutEvents on that bus only).
  */
 export class HubIngest extends Construct {
+  /** The first ingest queue (the only one unless sharded): dead letters are replayed into it. */
   readonly queue: Queue;
+  /** Every ingest queue, in shard order (the listener's HUB_INGEST_SHARD_QUEUE_URLS). */
+  readonly queues: Queue[];
   readonly deadLetterQueue: Queue;
   readonly function: HubFunction;
 
@@ -73,13 +85,21 @@ export class HubIngest extends Construct {
       notRedrivenFurther: 'This queue is the dead-letter queue of the ingest queue (its RedrivePolicy target); a DLQ of a DLQ would only hide failures.',
       replayedBy: 'This queue is the dead-letter queue of the ingest queue; messages are redriven from it by an operator (docs/operations.md).',
     });
-    this.queue = new Queue(this, 'Frames', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout: ingestVisibilityTimeout(timeout, window),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
-    });
+    const shards = props.shards ?? 1;
+    if (!(Number.isInteger(shards) && shards >= 1 && shards <= 16)) throw new Error(`ingest shards ${shards}: give 1-16`);
+    // shard 0 keeps the construct id of the single queue (an unsharded stack keeps its queue)
+    this.queues = Array.from(
+      { length: shards },
+      (_, i) =>
+        new Queue(this, i === 0 ? 'Frames' : `Frames${i}`, {
+          encryption: QueueEncryption.SQS_MANAGED,
+          enforceSSL: true,
+          visibilityTimeout: ingestVisibilityTimeout(timeout, window),
+          retentionPeriod: Duration.days(4),
+          deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+        }),
+    );
+    this.queue = this.queues[0];
     this.function = new HubFunction(this, 'Function', {
       entry: handlerEntry('ingest'),
       description: 'Telematics Hub ingest: frames from SQS -> messages, telemetry (DynamoDB), stream events (EventBridge)',
@@ -91,6 +111,7 @@ export class HubIngest extends Construct {
         [ENV.tableRegistry]: props.storage.registry.tableName,
         [ENV.tableMessages]: props.storage.messages.tableName,
         [ENV.eventBusName]: props.eventBus.eventBusName,
+        [ENV.telemetryCheckpointSeconds]: String(props.telemetryCheckpointSeconds ?? 300),
       },
     });
     // registry: device and channel lookups, telemetry merges, command replies, stream subscriptions;
@@ -98,13 +119,14 @@ export class HubIngest extends Construct {
     grantTableReadWrite(props.storage.registry, this.function);
     grantTableReadWrite(props.storage.messages, this.function);
     props.eventBus.grantPutEventsTo(this.function);
-    this.function.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize,
-        maxBatchingWindow: window > 0 ? Duration.seconds(window) : undefined,
-        reportBatchItemFailures: true,
-      }),
-    );
+    for (const queue of this.queues)
+      this.function.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize,
+          maxBatchingWindow: window > 0 ? Duration.seconds(window) : undefined,
+          reportBatchItemFailures: true,
+        }),
+      );
     acknowledgeSyncOnly(this.function, 'SQS event source mapping');
     acknowledge(this.function, {
       id: 'Serverless-LambdaEventSourceMappingDestination',

@@ -16,6 +16,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type HubChannels, LISTENER_CONNECTIONS_METRIC } from './channels.js';
 import type { HubFunction } from './function.js';
@@ -109,7 +110,7 @@ export class HubObservability extends Construct {
     this.alarm(
       'IngestQueueAge',
       'Ingest is falling behind: the oldest queued frame batch is older than the threshold',
-      ingest.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      oldestQueued(ingest.queues),
       (props.ingestQueueAgeThreshold ?? Duration.minutes(5)).toSeconds(),
       3,
     );
@@ -168,11 +169,22 @@ export class HubObservability extends Construct {
       ]),
     );
     this.dashboard.addWidgets(
-      w('Ingest queue depth', [
-        ingest.queue.metricApproximateNumberOfMessagesVisible({ label: 'visible' }),
-        ingest.queue.metricApproximateNumberOfMessagesNotVisible({ label: 'in flight' }),
-      ]),
-      w('Oldest queued message (s)', [ingest.queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: 'ingest queue' })]),
+      w(
+        'Ingest queue depth',
+        ingest.queues.flatMap((q, i) => {
+          const shard = ingest.queues.length > 1 ? ` (shard ${i})` : '';
+          return [
+            q.metricApproximateNumberOfMessagesVisible({ label: `visible${shard}` }),
+            q.metricApproximateNumberOfMessagesNotVisible({ label: `in flight${shard}` }),
+          ];
+        }),
+      ),
+      w(
+        'Oldest queued message (s)',
+        ingest.queues.map((q, i) =>
+          q.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: ingest.queues.length > 1 ? `ingest queue ${i}` : 'ingest queue' }),
+        ),
+      ),
       w('Dead letters', [
         ingest.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'ingest DLQ' }),
         streams.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'streams DLQ' }),
@@ -286,5 +298,17 @@ function ruleMetric(streams: HubStreams, type: (typeof STREAM_TYPES)[number], me
     statistic: 'Sum',
     period: Duration.minutes(5),
     label: `${type} ${metricName === 'Invocations' ? 'invocations' : 'failed'}`,
+  });
+}
+
+/** The age of the oldest frame batch in the ingest queue, or in any of its shards. */
+function oldestQueued(queues: readonly IQueue[]): IMetric {
+  const age = (q: IQueue) => q.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' });
+  if (queues.length === 1) return age(queues[0]);
+  return new MathExpression({
+    expression: `MAX([${queues.map((_, i) => `q${i}`).join(', ')}])`,
+    usingMetrics: Object.fromEntries(queues.map((q, i) => [`q${i}`, age(q)])),
+    period: Duration.minutes(1),
+    label: 'oldest queued frame batch, any shard',
   });
 }

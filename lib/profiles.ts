@@ -21,6 +21,8 @@ export interface HubProfile {
   readonly listenerFlushMs: number;
   readonly ingestBatchingWindowSeconds: number;
   readonly ingestBatchSize: number;
+  /** Ingest queues sharded by device: each invocation holds 1/shards of the fleet's frames of a window (lib/ingest.ts). */
+  readonly ingestShards: number;
   readonly ingestMemoryMiB: number;
   readonly ingestTimeoutSeconds: number;
   readonly tableCapacity: 'on-demand' | ProfileCapacity;
@@ -32,6 +34,16 @@ export interface HubProfile {
   readonly containerInsights: boolean;
   readonly listenerCpu: number;
   readonly listenerMemoryMiB: number;
+  /** Fewest listener tasks (also the count at deploy time; autoscaling adds more). */
+  readonly listenerMinCount: number;
+  /** Availability zones of the new VPC, the NLB and the listener tasks (each zone: one NLB node, one public IPv4). */
+  readonly availabilityZones: number;
+  /**
+   * Seconds between telemetry checkpoints of a device written by ingest (core/ingest.ts): reads
+   * fold the newer history into the checkpoint, so answers are the same at any interval; longer
+   * intervals write less and make each telemetry read fold more history.
+   */
+  readonly telemetryCheckpointSeconds: number;
 }
 
 /** Autoscaled provisioned capacity for a steady fleet: 10 units at least, up to ~100,000 devices at one message per 30 s. */
@@ -51,6 +63,7 @@ export const HUB_PROFILES = {
     // no batching window: the poller invokes as soon as it receives (at most 10 SQS messages, ~30 frames each)
     ingestBatchingWindowSeconds: 0,
     ingestBatchSize: 10,
+    ingestShards: 1,
     ingestMemoryMiB: 1024,
     ingestTimeoutSeconds: 60,
     tableCapacity: STEADY_FLEET,
@@ -60,13 +73,20 @@ export const HUB_PROFILES = {
     containerInsights: true,
     listenerCpu: 512,
     listenerMemoryMiB: 1024,
+    listenerMinCount: 2,
+    availabilityZones: 2,
+    // a telemetry read folds at most 15 minutes of history (30 messages at one per 30 s)
+    telemetryCheckpointSeconds: 900,
   },
   balanced: {
     summary: 'dashboards and reports that refresh each minute: a message is queryable within 60 s',
     p99FrameToQueryableSeconds: 60,
     listenerFlushMs: 1000,
-    ingestBatchingWindowSeconds: 45,
+    ingestBatchingWindowSeconds: 50,
     ingestBatchSize: 10_000,
+    // four queues: an invocation of a 50 s window holds a quarter of the fleet's frames (~4,200 at
+    // 10,000 devices), a few seconds of work, so the 60 s bound holds
+    ingestShards: 4,
     ingestMemoryMiB: 1769,
     ingestTimeoutSeconds: 300,
     tableCapacity: STEADY_FLEET,
@@ -76,6 +96,10 @@ export const HUB_PROFILES = {
     containerInsights: false,
     listenerCpu: 256,
     listenerMemoryMiB: 512,
+    listenerMinCount: 2,
+    availabilityZones: 2,
+    // a telemetry read folds at most 30 minutes of history (60 messages at one per 30 s)
+    telemetryCheckpointSeconds: 1800,
   },
   economy: {
     summary: 'history and reporting only: a message is queryable within 5 minutes',
@@ -84,6 +108,7 @@ export const HUB_PROFILES = {
     // 210 s + the invocation (up to a minute at 10,000 devices) stays under 5 minutes
     ingestBatchingWindowSeconds: 210,
     ingestBatchSize: 10_000,
+    ingestShards: 1,
     ingestMemoryMiB: 1769,
     ingestTimeoutSeconds: 900,
     tableCapacity: STEADY_FLEET,
@@ -93,6 +118,11 @@ export const HUB_PROFILES = {
     containerInsights: false,
     listenerCpu: 256,
     listenerMemoryMiB: 512,
+    // one task in one zone: a task or zone failure disconnects devices until ECS starts a new task
+    // (trackers keep their records and resend on reconnect); docs/cost.md states the trade-off
+    listenerMinCount: 1,
+    availabilityZones: 1,
+    telemetryCheckpointSeconds: 3600,
   },
 } as const satisfies Record<string, HubProfile>;
 

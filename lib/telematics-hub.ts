@@ -11,7 +11,7 @@ import { HubConsole } from './console.js';
 import { HubIngest } from './ingest.js';
 import { HubLive } from './live.js';
 import { HubObservability } from './observability.js';
-import { DEFAULT_PROFILE, HUB_PROFILES, type HubProfileName } from './profiles.js';
+import { DEFAULT_PROFILE, HUB_PROFILES, type HubProfile, type HubProfileName } from './profiles.js';
 import { HubRegistryApi } from './registry-api.js';
 import { type HubProvisionedCapacity, HubStorage } from './storage.js';
 import { HubStreams } from './streams.js';
@@ -29,8 +29,10 @@ export interface TelematicsHubProps {
    * @default [20000, 20019]
    */
   readonly channelPortRange?: readonly [number, number];
-  /** An existing VPC (public subnets for the NLB). @default a new VPC: 2 AZs, public subnets, no NAT, flow logs */
+  /** An existing VPC (public subnets for the NLB). @default a new VPC: `availabilityZones` AZs, public subnets, no NAT, flow logs */
   readonly vpc?: IVpc;
+  /** Availability zones of the new VPC, the NLB and the listener tasks (1 or more). @default profile (2; economy 1) */
+  readonly availabilityZones?: number;
   /** Listener tasks in private subnets with egress, without public IPs (needs a VPC with NAT). @default false */
   readonly privateListenerTasks?: boolean;
   /** Traffic recorded by the new VPC's flow logs. @default profile (REJECT) */
@@ -41,7 +43,7 @@ export interface TelematicsHubProps {
   readonly listenerMemoryMiB?: number;
   /** Container Insights on the listener cluster (~20 custom metrics). @default profile (realtime only) */
   readonly containerInsights?: boolean;
-  /** Fewest listener tasks (and the count at deploy). @default 2 */
+  /** Fewest listener tasks (and the count at deploy). @default profile (2; economy 1) */
   readonly listenerMinCount?: number;
   /** Most listener tasks autoscaling may start. @default 10 */
   readonly listenerMaxCount?: number;
@@ -53,10 +55,12 @@ export interface TelematicsHubProps {
   readonly listenerFlushMs?: number;
   /** Extra listener environment (HUB_CHANNEL_SYNC_MS, HUB_COMMAND_POLL_MS, HUB_CONNECTIONS_SNAPSHOT_MS, LOG_LEVEL). @default none */
   readonly listenerEnvironment?: Record<string, string>;
-  /** Ingest batching window (s, 0-300). @default profile (1; balanced 45, economy 240) */
+  /** Ingest batching window (s, 0-300). @default profile (0; balanced 50, economy 210) */
   readonly ingestBatchingWindowSeconds?: number;
   /** Queue messages per ingest invocation. @default profile (100; balanced, economy 10000) */
   readonly ingestBatchSize?: number;
+  /** Ingest queues sharded by device (1-16): shorter invocations for the same batching window. @default profile (1; balanced 4) */
+  readonly ingestShards?: number;
   /** @default profile (1024; balanced, economy 1769) */
   readonly ingestMemoryMiB?: number;
   /** Ingest function timeout (s, 10-900); raise it with long batching windows. @default profile (60; balanced 300, economy 900) */
@@ -75,6 +79,12 @@ export interface TelematicsHubProps {
    * @default profile (2; economy 1)
    */
   readonly coldHistoryAfterDays?: number;
+  /**
+   * Seconds between a device's telemetry checkpoints written by ingest; reads fold the newer
+   * history in, so answers do not change, only write units and the history a read folds.
+   * @default profile (900; balanced 1800, economy 3600)
+   */
+  readonly telemetryCheckpointSeconds?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** API Gateway steady-state requests per second. @default 100 */
@@ -122,12 +132,7 @@ export class TelematicsHub extends Construct {
     const p = HUB_PROFILES[props.profile ?? DEFAULT_PROFILE];
     const portRange = props.channelPortRange ?? d.channelPortRange;
     const logRetention = props.logRetention ?? retentionDays(d.logRetentionDays);
-    const capacity = props.tableCapacity ?? p.tableCapacity;
-    this.storage = new HubStorage(this, 'Storage', {
-      removalPolicy: props.dataRemovalPolicy,
-      provisioned: capacity === 'on-demand' ? undefined : capacity,
-      messagesPointInTimeRecovery: props.messagesPointInTimeRecovery ?? p.messagesPointInTimeRecovery,
-    });
+    this.storage = newStorage(this, props, p);
     this.streams = new HubStreams(this, 'Streams', { storage: this.storage, logRetention });
     this.ingest = new HubIngest(this, 'Ingest', {
       storage: this.storage,
@@ -136,20 +141,23 @@ export class TelematicsHub extends Construct {
       batchSize: props.ingestBatchSize ?? p.ingestBatchSize,
       memorySize: props.ingestMemoryMiB ?? p.ingestMemoryMiB,
       timeout: Duration.seconds(props.ingestTimeoutSeconds ?? p.ingestTimeoutSeconds),
+      telemetryCheckpointSeconds: props.telemetryCheckpointSeconds ?? p.telemetryCheckpointSeconds,
+      shards: props.ingestShards ?? p.ingestShards,
       logRetention,
     });
     this.calcs = new HubCalcs(this, 'Calcs', { storage: this.storage, eventBus: this.streams.bus, logRetention });
     this.channels = new HubChannels(this, 'Channels', {
       storage: this.storage,
-      queue: this.ingest.queue,
+      queue: this.ingest.queues,
       portRange,
       vpc: props.vpc,
+      availabilityZones: props.availabilityZones ?? p.availabilityZones,
       privateTasks: props.privateListenerTasks,
       flowLogTrafficType: props.flowLogTrafficType ?? FlowLogTrafficType[p.flowLogTrafficType],
       containerInsights: props.containerInsights ?? p.containerInsights,
       cpu: props.listenerCpu ?? p.listenerCpu,
       memoryLimitMiB: props.listenerMemoryMiB ?? p.listenerMemoryMiB,
-      minCount: props.listenerMinCount ?? d.listenerMinCount,
+      minCount: props.listenerMinCount ?? p.listenerMinCount,
       maxCount: props.listenerMaxCount ?? d.listenerMaxCount,
       cpuTargetPercent: props.listenerCpuTargetPercent ?? d.listenerCpuTargetPercent,
       connectionsPerTask: props.listenerConnectionsPerTask ?? d.listenerConnectionsPerTask,
@@ -226,4 +234,14 @@ export class TelematicsHub extends Construct {
     });
     new CfnOutput(this, 'StreamsDeadLetterQueue', { value: this.streams.deadLetterQueue.queueUrl, description: 'Stream events that could not be delivered' });
   }
+}
+
+/** Both tables, with the profile's capacity and point-in-time recovery unless the props say otherwise. */
+function newStorage(scope: Construct, props: TelematicsHubProps, p: HubProfile): HubStorage {
+  const capacity = props.tableCapacity ?? p.tableCapacity;
+  return new HubStorage(scope, 'Storage', {
+    removalPolicy: props.dataRemovalPolicy,
+    provisioned: capacity === 'on-demand' ? undefined : capacity,
+    messagesPointInTimeRecovery: props.messagesPointInTimeRecovery ?? p.messagesPointInTimeRecovery,
+  });
 }

@@ -9,7 +9,7 @@ import cluster from 'node:cluster';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { hostname } from 'node:os';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
+import { ShardedFrameQueue, SqsFrameQueue } from '../adapters/aws/sqs-queue.js';
 import { AWS_CLIENT_DEFAULTS } from '../adapters/aws/timeouts.js';
 import { createDocumentClient, tableNamesFromEnv } from '../adapters/dynamodb/client.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
@@ -47,7 +47,9 @@ async function openQueue(): Promise<OpenQueue> {
   const queueUrl = env[ENV.ingestQueueUrl];
   if (!queueUrl) throw new Error(`${ENV.ingestQueueUrl} is not set`);
   const sqs = new SQSClient({ region: process.env.AWS_REGION, endpoint: env[ENV.sqsEndpoint], ...AWS_CLIENT_DEFAULTS });
-  return { queue: new SqsFrameQueue(sqs, queueUrl), close: async () => sqs.destroy() };
+  const shards = env[ENV.ingestShardQueueUrls] ?? [];
+  const queue = shards.length > 1 ? new ShardedFrameQueue(shards.map((url) => new SqsFrameQueue(sqs, url))) : new SqsFrameQueue(sqs, queueUrl);
+  return { queue, close: async () => sqs.destroy() };
 }
 
 /**

@@ -39,6 +39,7 @@ export function awsHub(logger: Logger): Promise<HubServices> {
       defaultTtl: { device: env[ENV.defaultDeviceMessagesTtl], channel: env[ENV.defaultChannelMessagesTtl] },
       onStored: live?.publish,
       coldHistoryAfterDays: archive ? (env[ENV.coldHistoryAfterDays] ?? 2) : undefined,
+      telemetryCheckpointSeconds: env[ENV.telemetryCheckpointSeconds],
     });
   })();
   cached.catch(() => (cached = undefined));

@@ -35,6 +35,39 @@ export class SqsFrameQueue implements FrameQueue {
   }
 }
 
+/**
+ * The shard of a frame: FNV-1a over its device's ident (its peer address while the ident is not
+ * known), so each device's frames always reach the same ingest queue and one invocation holds all
+ * of that device's frames of its window.
+ */
+export function shardOf(frame: Pick<QueuedFrame, 'id' | 'peer'>, shards: number): number {
+  const key = frame.id ?? frame.peer;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
+  return h % shards;
+}
+
+/**
+ * Ingest queues sharded by device: each send splits the frames by shardOf and sends each part to
+ * its queue at once; it resolves only when every part is durable (a device is acked after that).
+ */
+export class ShardedFrameQueue implements FrameQueue {
+  constructor(private readonly shards: readonly FrameQueue[]) {
+    if (shards.length === 0) throw new RangeError('ShardedFrameQueue needs at least one queue');
+  }
+
+  async send(frames: readonly QueuedFrame[]): Promise<void> {
+    const parts = new Map<number, QueuedFrame[]>();
+    for (const f of frames) {
+      const s = shardOf(f, this.shards.length);
+      const part = parts.get(s);
+      if (part) part.push(f);
+      else parts.set(s, [f]);
+    }
+    await Promise.all([...parts].map(([s, part]) => this.shards[s].send(part)));
+  }
+}
+
 /** Groups message bodies into SendMessageBatch calls (≤ 10 entries, ≤ 256 KiB). */
 export function groupBodies(bodies: readonly string[]): string[][] {
   const groups: string[][] = [];

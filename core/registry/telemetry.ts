@@ -20,6 +20,16 @@ export function mergeTelemetry(current: Telemetry, messages: readonly Message[])
   return next;
 }
 
+/** Two telemetries in one: each parameter from whichever holds the newer value (`b` on a tie). */
+export function combineTelemetry(a: Telemetry, b: Telemetry): Telemetry {
+  const next: Telemetry = { ...a };
+  for (const name in b) {
+    const prev = next[name];
+    if (!prev || b[name].ts >= prev.ts) next[name] = b[name];
+  }
+  return next;
+}
+
 /** Telemetry narrowed to parameters starting with any of the prefixes (`position` keeps `position.*`). */
 export function narrowTelemetry(t: Telemetry, prefixes: readonly string[] | undefined): Telemetry {
   if (!prefixes || prefixes.length === 0) return t;
@@ -30,25 +40,35 @@ export function narrowTelemetry(t: Telemetry, prefixes: readonly string[] | unde
   return out;
 }
 
-/** Messages read after the checkpoint, at most (a device sending 10 per second for five minutes). */
-const FOLD_LIMIT = 5000;
+/** Messages read per page after the checkpoint (ingest checkpoints a device at least every 1,000 messages: one page). */
+const FOLD_PAGE = 5000;
 
 /**
  * A device's telemetry as of now: the stored checkpoint with the history newer than it folded in
- * (the checkpoint's `timestamp` is the newest message it holds). Without a checkpoint, the last
- * messages of the history.
+ * (the checkpoint's `timestamp` is the newest message it holds), all of it, page by page, so the
+ * answer is the same however old the checkpoint. Without a checkpoint, the last messages of the
+ * history.
  */
 export async function currentTelemetry(store: TelemetryStore, messages: Pick<MessageService, 'query'>, deviceId: number): Promise<Telemetry> {
-  const stored = await store.get(deviceId);
+  return foldNewer(await store.get(deviceId), messages, deviceId);
+}
+
+/** A stored checkpoint (or none) with the device's history newer than it folded in (see currentTelemetry). */
+export async function foldNewer(stored: Telemetry | undefined, messages: Pick<MessageService, 'query'>, deviceId: number): Promise<Telemetry> {
   const through = stored?.timestamp?.value;
-  const page =
-    typeof through === 'number'
-      ? await messages.query('device', deviceId, { from: through, to: 9_999_999_999, count: FOLD_LIMIT, reverse: false })
-      : await messages.query('device', deviceId, { from: 0, to: 9_999_999_999, count: 1000, reverse: true });
-  return page.messages.length === 0
+  const newer: Message[] = [];
+  if (typeof through === 'number') {
+    let cursor: string | undefined;
+    do {
+      const page = await messages.query('device', deviceId, { from: through, to: 9_999_999_999, count: FOLD_PAGE, reverse: false, cursor });
+      newer.push(...page.messages);
+      cursor = page.next;
+    } while (cursor);
+  } else newer.push(...(await messages.query('device', deviceId, { from: 0, to: 9_999_999_999, count: 1000, reverse: true })).messages);
+  return newer.length === 0
     ? (stored ?? {})
     : mergeTelemetry(
         stored ?? {},
-        [...page.messages].sort((a, b) => (a.timestamp as number) - (b.timestamp as number)),
+        newer.sort((a, b) => (a.timestamp as number) - (b.timestamp as number)),
       );
 }

@@ -137,10 +137,12 @@ describe('lib/context hubSettingsFromContext', () => {
     expect(stackName).toBe('TelematicsHub');
     expect(vpcId).toBeUndefined();
     const d = HUB_DEFAULTS;
+    // the fewest listener tasks and the zones come from the profile (lib/profiles.ts), not cdk.json
+    expect(props.listenerMinCount).toBeUndefined();
+    expect(props.availabilityZones).toBeUndefined();
     expect(props).toMatchObject({
       profile: 'realtime',
       channelPortRange: d.channelPortRange,
-      listenerMinCount: d.listenerMinCount,
       listenerMaxCount: d.listenerMaxCount,
       listenerCpuTargetPercent: d.listenerCpuTargetPercent,
       listenerConnectionsPerTask: d.listenerConnectionsPerTask,

@@ -60,15 +60,40 @@ describe('lib/profiles (hub:profile)', () => {
       it('batches frames in the listener and ingest as the profile says', () => {
         const v = view(json);
         expect(v.listenerEnv().HUB_FLUSH_MS).toBe(String(p.listenerFlushMs));
-        const [, esm] = v.one(/.*/, 'AWS::Lambda::EventSourceMapping');
-        expect(esm.Properties.BatchSize).toBe(p.ingestBatchSize);
-        // an absent window is SQS's default, 0 s (invoke as soon as the poller receives)
-        expect(esm.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(p.ingestBatchingWindowSeconds);
+        const mappings = resourcesOf(json, 'AWS::Lambda::EventSourceMapping');
+        expect(mappings).toHaveLength(p.ingestShards);
+        for (const [, esm] of mappings) {
+          expect(esm.Properties.BatchSize).toBe(p.ingestBatchSize);
+          // an absent window is SQS's default, 0 s (invoke as soon as the poller receives)
+          expect(esm.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(p.ingestBatchingWindowSeconds);
+        }
         expect(v.one(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')[1].Properties).toMatchObject({
           MemorySize: p.ingestMemoryMiB,
           Timeout: p.ingestTimeoutSeconds,
         });
-        expect(v.one(/^HubIngestFrames/, 'AWS::SQS::Queue')[1].Properties.VisibilityTimeout).toBe(6 * p.ingestTimeoutSeconds + p.ingestBatchingWindowSeconds);
+        const queues = resourcesOf(json, 'AWS::SQS::Queue').filter(([k]) => /^HubIngestFrames\d*[0-9A-F]{8}$/.test(k));
+        expect(queues).toHaveLength(p.ingestShards);
+        for (const [, q] of queues) expect(q.Properties.VisibilityTimeout).toBe(6 * p.ingestTimeoutSeconds + p.ingestBatchingWindowSeconds);
+      });
+
+      it('shards ingest by device as the profile says: one event source per queue, the listener told every queue', () => {
+        const v = view(json);
+        const queueIds = resourcesOf(json, 'AWS::SQS::Queue')
+          .map(([k]) => k)
+          .filter((k) => /^HubIngestFrames\d*[0-9A-F]{8}$/.test(k))
+          .sort();
+        const sources = resourcesOf(json, 'AWS::Lambda::EventSourceMapping').map(([, esm]) => esm.Properties.EventSourceArn['Fn::GetAtt'][0]);
+        expect(sources.sort()).toEqual(queueIds);
+        const env = v.listenerEnv();
+        expect(env.HUB_INGEST_QUEUE_URL).toEqual({ Ref: queueIds.find((k) => /^HubIngestFrames[0-9A-F]{8}$/.test(k)) });
+        if (p.ingestShards === 1) expect(env.HUB_INGEST_SHARD_QUEUE_URLS).toBeUndefined();
+        else expect(JSON.stringify(env.HUB_INGEST_SHARD_QUEUE_URLS).match(/HubIngestFrames\d*[0-9A-F]{8}/g)).toHaveLength(p.ingestShards);
+        // the task may send to every shard
+        const sends = v
+          .statements(/^HubChannelsTaskTaskRole/)
+          .filter((s) => [s.Action].flat().includes('sqs:SendMessage'))
+          .map((s) => JSON.stringify(s.Resource));
+        for (const id of queueIds) expect(sends.some((r) => r.includes(`"${id}"`))).toBe(true);
       });
 
       it('provisions both tables with autoscaling, point-in-time recovery on the registry only', () => {
@@ -108,6 +133,23 @@ describe('lib/profiles (hub:profile)', () => {
         ]);
       });
 
+      it('runs the listener in as many zones and tasks as the profile says (one NLB node and public IPv4 per zone)', () => {
+        const v = view(json);
+        const subnets = resourcesOf(json, 'AWS::EC2::Subnet');
+        expect(subnets).toHaveLength(p.availabilityZones);
+        const [, nlb] = v.one(/^HubChannelsNlb[0-9A-F]{8}$/, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+        expect(nlb.Properties.Subnets).toHaveLength(p.availabilityZones);
+        const [, service] = v.one(/^HubChannelsService[0-9A-F]{8}$/, 'AWS::ECS::Service');
+        expect(service.Properties.DesiredCount).toBe(p.listenerMinCount);
+        expect(service.Properties.NetworkConfiguration.AwsvpcConfiguration.Subnets).toHaveLength(p.availabilityZones);
+        const [, target] = v.one(/.*/, 'AWS::ApplicationAutoScaling::ScalableTarget');
+        expect(target.Properties.MinCapacity).toBe(p.listenerMinCount);
+      });
+
+      it('checkpoints telemetry as often as the profile says', () => {
+        expect(view(json).env(/^HubIngestFunction[0-9A-F]{8}$/).HUB_TELEMETRY_CHECKPOINT_SECONDS).toBe(String(p.telemetryCheckpointSeconds));
+      });
+
       it('stays cdk-nag clean (AwsSolutions and Serverless packs)', () => {
         expect(violations(new AwsSolutionsChecks().validateScope(app).violations)).toEqual([]);
         expect(violations(new ServerlessChecks().validateScope(app).violations)).toEqual([]);
@@ -127,6 +169,9 @@ describe('lib/profiles (hub:profile)', () => {
         'hub:coldHistoryAfterDays': 0,
         'hub:containerInsights': 'true',
         'hub:flowLogTrafficType': 'ALL',
+        'hub:listenerMinCount': 2,
+        'hub:availabilityZones': 2,
+        'hub:telemetryCheckpointSeconds': 600,
       }));
     }, 120_000);
     it('keeps the rest of economy and takes each given key', () => {
@@ -140,6 +185,9 @@ describe('lib/profiles (hub:profile)', () => {
       }
       expect(v.one(/.*/, 'AWS::EC2::FlowLog')[1].Properties.TrafficType).toBe('ALL');
       expect(v.one(/.*/, 'AWS::ECS::Cluster')[1].Properties.ClusterSettings).toEqual([{ Name: 'containerInsights', Value: 'enabled' }]);
+      expect(v.one(/^HubChannelsService[0-9A-F]{8}$/, 'AWS::ECS::Service')[1].Properties.DesiredCount).toBe(2);
+      expect(resourcesOf(json, 'AWS::EC2::Subnet')).toHaveLength(2);
+      expect(v.env(/^HubIngestFunction[0-9A-F]{8}$/).HUB_TELEMETRY_CHECKPOINT_SECONDS).toBe('600');
     });
     it('builds no archive with coldHistoryAfterDays 0: all history stays in DynamoDB', () => {
       const v = view(json);
