@@ -40,8 +40,8 @@ export class SqsFrameQueue implements FrameQueue {
  * known), so each device's frames always reach the same ingest queue and one invocation holds all
  * of that device's frames of its window.
  */
-export function shardOf(frame: Pick<QueuedFrame, 'id' | 'peer'>, shards: number): number {
-  const key = frame.id ?? frame.peer;
+export function shardOf(frame: Pick<QueuedFrame, 'ident' | 'peer'>, shards: number): number {
+  const key = frame.ident ?? frame.peer;
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193) >>> 0;
   return h % shards;

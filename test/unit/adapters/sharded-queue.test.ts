@@ -3,15 +3,15 @@ import { ShardedFrameQueue, shardOf } from '../../../adapters/aws/sqs-queue.js';
 import { ENV, hubEnv } from '../../../core/env.js';
 import type { QueuedFrame } from '../../../core/envelope.js';
 
-const frame = (id: string | undefined, n: number): QueuedFrame => ({
-  ch: 1,
-  p: 1,
-  t: 'tcp',
-  id,
+const frame = (ident: string | undefined, n: number): QueuedFrame => ({
+  channelId: 1,
+  protocolId: 1,
+  transport: 'tcp',
+  ident,
   peer: `10.0.0.${n % 250}:5000`,
-  ts: n,
-  f: 'AA==',
-  cid: `c${n}`,
+  receivedAt: n,
+  frame: 'AA==',
+  correlationId: `c${n}`,
 });
 
 /** A queue that records what it was sent, and can refuse. */
@@ -28,11 +28,11 @@ function recorder(fail = false) {
 
 describe('ingest queues sharded by device (adapters/aws/sqs-queue.ts)', () => {
   it('puts every frame of a device in the same shard, by ident (by peer while the ident is unknown)', () => {
-    expect(shardOf({ id: '352000000000007', peer: 'a' }, 4)).toBe(shardOf({ id: '352000000000007', peer: 'b' }, 4));
-    expect(shardOf({ id: undefined, peer: '10.0.0.1:5000' }, 4)).toBe(shardOf({ id: undefined, peer: '10.0.0.1:5000' }, 4));
-    expect(shardOf({ id: 'x', peer: 'p' }, 1)).toBe(0);
+    expect(shardOf({ ident: '352000000000007', peer: 'a' }, 4)).toBe(shardOf({ ident: '352000000000007', peer: 'b' }, 4));
+    expect(shardOf({ ident: undefined, peer: '10.0.0.1:5000' }, 4)).toBe(shardOf({ ident: undefined, peer: '10.0.0.1:5000' }, 4));
+    expect(shardOf({ ident: 'x', peer: 'p' }, 1)).toBe(0);
     // FNV-1a: fixed values, so a redeployed listener routes each device as before
-    expect([0, 1, 2, 3, 4].map((i) => shardOf({ id: `35200000000000${i}`, peer: '' }, 4))).toEqual(
+    expect([0, 1, 2, 3, 4].map((i) => shardOf({ ident: `35200000000000${i}`, peer: '' }, 4))).toEqual(
       [0, 1, 2, 3, 4].map((i) => {
         let h = 0x811c9dc5;
         for (const c of `35200000000000${i}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
@@ -43,7 +43,7 @@ describe('ingest queues sharded by device (adapters/aws/sqs-queue.ts)', () => {
 
   it('spreads a fleet about evenly over the shards', () => {
     const counts = [0, 0, 0, 0];
-    for (let i = 0; i < 10_000; i++) counts[shardOf({ id: String(352_000_000_000_000 + i * 7), peer: '' }, 4)]++;
+    for (let i = 0; i < 10_000; i++) counts[shardOf({ ident: String(352_000_000_000_000 + i * 7), peer: '' }, 4)]++;
     for (const c of counts) expect(Math.abs(c - 2500)).toBeLessThan(150);
   });
 
@@ -53,7 +53,7 @@ describe('ingest queues sharded by device (adapters/aws/sqs-queue.ts)', () => {
     const frames = Array.from({ length: 60 }, (_, n) => frame(n % 7 === 0 ? undefined : `ident-${n % 20}`, n));
     await q.send(frames);
     const got = shards.flatMap((s, i) => s.sent.flat().map((f) => ({ f, i })));
-    expect(got.map((g) => g.f.cid).sort()).toEqual(frames.map((f) => f.cid).sort());
+    expect(got.map((g) => g.f.correlationId).sort()).toEqual(frames.map((f) => f.correlationId).sort());
     for (const s of shards) expect(s.sent.length).toBeLessThanOrEqual(1);
     for (const { f, i } of got) expect(i).toBe(shardOf(f, 3));
   });
