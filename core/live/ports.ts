@@ -1,4 +1,5 @@
 import type { Message } from '../../protocols/common/types.js';
+import type { DeviceEvent } from '../ports.js';
 import type { Principal } from '../registry/auth.js';
 import type { LiveFrame } from './frames.js';
 
@@ -14,12 +15,24 @@ export interface LiveConnection {
 export interface LiveSubscription {
   readonly topic: string;
   readonly devices: readonly number[];
+  /** An intervals topic: per device, the selected calculators assigned to it then (the pairs whose events it gets). */
+  readonly calcs?: ReadonlyMap<number, readonly number[]>;
 }
 
 /** One connection watching a device through one of its subscriptions. */
 export interface LiveWatcher {
   readonly connectionId: string;
   readonly topic: string;
+  /** An intervals topic: the calculators whose events of this device it gets. */
+  readonly calcs?: readonly number[];
+}
+
+/** An interval event of a calculator (API.md): what an intervals topic carries; online/offline events are not live. */
+export type LiveIntervalEvent = Extract<DeviceEvent, { readonly calc_id: number }>;
+
+/** Whether a device event is an interval event. */
+export function isIntervalEvent(e: DeviceEvent): e is LiveIntervalEvent {
+  return 'calc_id' in e;
 }
 
 /**
@@ -46,10 +59,15 @@ export interface LiveSender {
   send(connectionId: string, frames: readonly LiveFrame[]): Promise<boolean>;
 }
 
-/** One batch of messages of watched devices, from ingest to the push function (EventBridge `live` event detail). */
+/**
+ * One batch of messages and interval events of watched devices, from ingest (or the calculators'
+ * tick) to the push function (EventBridge `live` event detail).
+ */
 export interface LiveEvent {
   readonly batch_id: string;
   readonly messages: readonly Message[];
+  /** Interval events of watched devices (absent when there are none). */
+  readonly events?: readonly LiveIntervalEvent[];
 }
 
 /** Where ingest puts live events (EventBridge on AWS). */
