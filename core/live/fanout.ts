@@ -5,7 +5,8 @@ import type { Logger } from '../logger.js';
 import { messageKey } from '../messages/pack.js';
 import type { DeviceEvent } from '../ports.js';
 import { MAX_EVENT_JSON_BYTES, splitBySize } from '../streams/fanout.js';
-import { isIntervalEvent, type LiveEvent, type LiveIntervalEvent, type LivePublisher, type LiveStore } from './ports.js';
+import { isIntervalEvent, type LiveIntervalEvent } from './frames.js';
+import type { LiveEvent, LivePublisher, LiveStore } from './ports.js';
 
 /** Interval events kept for the next publish at most (the oldest are dropped past it: push is best effort). */
 const MAX_PENDING_EVENTS = 10_000;

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { Message } from '../../protocols/common/types.js';
 import { HubError, ValidationError } from '../errors.js';
-import type { TelemetryValue } from '../ports.js';
-import type { LiveIntervalEvent } from './ports.js';
+import type { DeviceEvent, TelemetryValue } from '../ports.js';
 import { deviceTopic } from './topics.js';
 
 /** Largest client frame accepted (bytes of JSON text). */
@@ -14,6 +13,14 @@ export const LiveRequestSchema = z.object({
   topic: z.string().min(1),
 });
 export type LiveRequest = z.infer<typeof LiveRequestSchema>;
+
+/** An interval event of a calculator (API.md): what an intervals topic carries; online/offline events are not live. */
+export type LiveIntervalEvent = Extract<DeviceEvent, { readonly calc_id: number }>;
+
+/** Whether a device event is an interval event. */
+export function isIntervalEvent(e: DeviceEvent): e is LiveIntervalEvent {
+  return 'calc_id' in e;
+}
 
 /** Frames the hub sends, one JSON text frame each. */
 export type LiveFrame =

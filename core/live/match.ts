@@ -1,7 +1,7 @@
 import type { Message } from '../../protocols/common/types.js';
 import type { TelemetryValue } from '../ports.js';
-import { frames, type LiveFrame } from './frames.js';
-import type { LiveIntervalEvent, LiveWatcher } from './ports.js';
+import { frames, type LiveFrame, type LiveIntervalEvent } from './frames.js';
+import type { LiveWatcher } from './ports.js';
 import { paramMatches, parseTopic, type Topic } from './topics.js';
 
 /**

@@ -1,7 +1,6 @@
 import type { Message } from '../../protocols/common/types.js';
-import type { DeviceEvent } from '../ports.js';
 import type { Principal } from '../registry/auth.js';
-import type { LiveFrame } from './frames.js';
+import type { LiveFrame, LiveIntervalEvent } from './frames.js';
 
 /** An open live connection and who opened it (the token's id and ACL at connect time). */
 export interface LiveConnection {
@@ -25,14 +24,6 @@ export interface LiveWatcher {
   readonly topic: string;
   /** An intervals topic: the calculators whose events of this device it gets. */
   readonly calcs?: readonly number[];
-}
-
-/** An interval event of a calculator (API.md): what an intervals topic carries; online/offline events are not live. */
-export type LiveIntervalEvent = Extract<DeviceEvent, { readonly calc_id: number }>;
-
-/** Whether a device event is an interval event. */
-export function isIntervalEvent(e: DeviceEvent): e is LiveIntervalEvent {
-  return 'calc_id' in e;
 }
 
 /**

@@ -5,9 +5,9 @@ import type { Logger } from '../logger.js';
 import type { Telemetry } from '../ports.js';
 import type { Access } from '../registry/access.js';
 import type { Principal } from '../registry/auth.js';
-import { frames, type LiveFrame, parseRequest } from './frames.js';
+import { frames, type LiveFrame, type LiveIntervalEvent, parseRequest } from './frames.js';
 import { framesFor, TelemetrySeen } from './match.js';
-import type { LiveIntervalEvent, LiveSender, LiveStore, LiveSubscription } from './ports.js';
+import type { LiveSender, LiveStore, LiveSubscription } from './ports.js';
 import { paramMatches, parseTopic, type Topic } from './topics.js';
 
 /** Devices one subscription may cover (an index item per device on AWS); narrow the selector above it. */

@@ -82,7 +82,11 @@ describe('lib/HubLive (synthesized template)', () => {
       });
     expect(json.Resources[ref(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')].Properties.Environment.Variables.HUB_LIVE_PUSH).toBe('on');
     const tick = json.Resources[ref(/^HubCalcsTickFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')].Properties.Environment.Variables;
-    expect(tick).toMatchObject({ HUB_LIVE_PUSH: 'on', HUB_TABLE_REGISTRY: { Ref: registry() }, HUB_EVENT_BUS_NAME: { Ref: ref(/^HubStreamsBus/, 'AWS::Events::EventBus') } });
+    expect(tick).toMatchObject({
+      HUB_LIVE_PUSH: 'on',
+      HUB_TABLE_REGISTRY: { Ref: registry() },
+      HUB_EVENT_BUS_NAME: { Ref: ref(/^HubStreamsBus/, 'AWS::Events::EventBus') },
+    });
   });
 
   it('lets the calculators tick read the live index (registry) and put its live events on the hub bus', () => {

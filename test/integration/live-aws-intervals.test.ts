@@ -4,9 +4,9 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsHubServices } from '../../adapters/aws/hub.js';
 import type { LiveEvent } from '../../core/live/ports.js';
-import type { Message } from '../../protocols/common/types.js';
 import type { WebSocketRouteEvent } from '../../lambdas/live/handler.js';
 import { localContext } from '../../local/http-server.js';
+import type { Message } from '../../protocols/common/types.js';
 import { startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
 
 const T0 = 1_700_000_000;

@@ -101,9 +101,15 @@ describe('local hub live push of interval events', () => {
     const admin = await LiveClient.connect(hub.apiUrl, TEST_TOKEN);
     try {
       const topic = `gw/calcs/${trips}/devices/${device}/intervals`;
-      expect(await limited.subscribe(topic)).toEqual({ error: { code: 403, reason: expect.stringMatching(/may not GET \/gw\/calcs\/devices\/intervals$/), topic } });
+      expect(await limited.subscribe(topic)).toEqual({
+        error: { code: 403, reason: expect.stringMatching(/may not GET \/gw\/calcs\/devices\/intervals$/), topic },
+      });
       expect(await admin.subscribe('gw/calcs/name=nothing*/devices/all/intervals')).toEqual({
-        error: { code: 400, reason: 'topic gw/calcs/name=nothing*/devices/all/intervals: selects no calculator', topic: 'gw/calcs/name=nothing*/devices/all/intervals' },
+        error: {
+          code: 400,
+          reason: 'topic gw/calcs/name=nothing*/devices/all/intervals: selects no calculator',
+          topic: 'gw/calcs/name=nothing*/devices/all/intervals',
+        },
       });
     } finally {
       limited.close();

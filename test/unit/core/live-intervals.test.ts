@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryLiveStore } from '../../../adapters/local/live-store.js';
 import { LiveFanout } from '../../../core/live/fanout.js';
-import type { LiveFrame } from '../../../core/live/frames.js';
+import type { LiveFrame, LiveIntervalEvent } from '../../../core/live/frames.js';
 import { framesFor, TelemetrySeen } from '../../../core/live/match.js';
-import type { LiveEvent, LiveIntervalEvent } from '../../../core/live/ports.js';
+import type { LiveEvent } from '../../../core/live/ports.js';
 import { LiveService, MAX_DEVICES_PER_SUBSCRIPTION } from '../../../core/live/service.js';
 import { deviceTopic } from '../../../core/live/topics.js';
 import { scope } from '../../../core/registry/access.js';
