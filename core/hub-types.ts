@@ -13,6 +13,7 @@ import type {
   CommandRepository,
   ConnectionDirectory,
   DeadLetterStore,
+  DeviceEvent,
   DeviceEventSink,
   DeviceLogRepository,
   DeviceRepository,
@@ -92,6 +93,8 @@ export interface HubSettings {
   readonly version?: string;
   /** Receives every ingest batch's stored messages (besides the stream fan-out): the local live feed. */
   readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
+  /** Receives the calculators' interval events (besides the streams with source "intervals"): live push. */
+  readonly onDeviceEvents?: (events: readonly DeviceEvent[]) => Promise<void>;
   /** Dropped stream batches were put back: drain that stream now (local mode). */
   readonly onStreamReplay?: (streamId: number) => void;
   /** A calculator assignment needs its history calculated (local mode: run the backfill now). */

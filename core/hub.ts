@@ -258,7 +258,13 @@ function calculators(
     fanout: StreamFanout;
   },
 ): { services: Pick<HubServices, 'calcs' | 'intervals' | 'calcSync' | 'deviceEvents'>; stage: CalcStage } {
-  const deviceEvents: DeviceEventSink = { publish: (events) => d.fanout.publishEvents(events) };
+  const onEvents = settings.onDeviceEvents;
+  const deviceEvents: DeviceEventSink = {
+    publish: async (events) => {
+      await d.fanout.publishEvents(events);
+      await onEvents?.(events);
+    },
+  };
   const store = { calcs: ports.calcs, messages: d.messages, geofences: d.geofences, events: deviceEvents, logger: ports.logger };
   const stage = new CalcStage(store);
   const sync = new CalcSync({ ...store, devices: ports.devices, clock: ports.clock, entry: (id) => stage.entry(id) });

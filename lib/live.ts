@@ -22,12 +22,17 @@ export const LIVE_EVENT_DETAIL_TYPE = 'live';
 
 export interface HubLiveProps {
   readonly storage: HubStorage;
-  /** The hub bus: ingest puts one `live` event per batch of watched devices on it. */
+  /** The hub bus: ingest puts one `live` event per batch of watched devices on it (messages and interval events), the calculators' tick one per run. */
   readonly eventBus: IEventBus;
   /** The hub's REQUEST authorizer function (the registry API's), reused for `$connect` with `?access_token=`. */
   readonly authorizerFunction: IFunction;
   /** The ingest function, told to publish live events (HUB_LIVE_PUSH=on). */
   readonly ingestFunction: HubFunction;
+  /**
+   * The calculators' tick function, told to publish the interval events of its runs as live events
+   * (HUB_LIVE_PUSH=on; it already reads the registry, where the live index is, and puts events on the bus).
+   */
+  readonly calcsFunction?: HubFunction;
   /** Where failed push events go (EventBridge target DLQ). */
   readonly deadLetterQueue: Queue;
   /** Stage name, the last path segment of the URL (`wss://…/live`). @default 'live' */
@@ -129,7 +134,7 @@ export class HubLive extends Construct {
 
     this.rule = new Rule(this, 'PushRule', {
       eventBus: props.eventBus,
-      description: 'live events (messages of watched devices, one per ingest batch) -> the live push function',
+      description: 'live events (messages and interval events of watched devices, one per ingest batch or tick) -> the live push function',
       eventPattern: { source: [LIVE_EVENT_SOURCE], detailType: [LIVE_EVENT_DETAIL_TYPE] },
       // a late push is worth little: a few retries within a minute, then the DLQ
       targets: [new LambdaFunction(this.pushFunction, { deadLetterQueue: props.deadLetterQueue, maxEventAge: Duration.minutes(1), retryAttempts: 2 })],
@@ -149,6 +154,7 @@ export class HubLive extends Construct {
       },
     );
     props.ingestFunction.addEnvironment(ENV.livePush, 'on');
+    props.calcsFunction?.addEnvironment(ENV.livePush, 'on');
     acknowledgeLiveApi(this.api);
   }
 

@@ -183,6 +183,7 @@ export class TelematicsHub extends Construct {
         eventBus: this.streams.bus,
         authorizerFunction: this.api.authorizerFunction,
         ingestFunction: this.ingest.function,
+        calcsFunction: this.calcs.function,
         deadLetterQueue: this.streams.deadLetterQueue,
         logRetention,
       });

@@ -6,9 +6,10 @@ import { MemoryLiveStore } from '../adapters/local/live-store.js';
 import { tokenFromHeader } from '../core/api/http.js';
 import type { HubServices } from '../core/hub.js';
 import type { IngestedMessage } from '../core/ingest.js';
-import { type LiveFrame, MAX_REQUEST_BYTES } from '../core/live/frames.js';
+import { isIntervalEvent, type LiveFrame, MAX_REQUEST_BYTES } from '../core/live/frames.js';
 import { LiveService } from '../core/live/service.js';
 import type { Logger } from '../core/logger.js';
+import type { DeviceEvent } from '../core/ports.js';
 import { currentTelemetry } from '../core/registry/telemetry.js';
 
 /** The path the local hub accepts WebSocket upgrades on (`ws://127.0.0.1:8080/live`). */
@@ -18,7 +19,7 @@ export const LIVE_PATH = '/live';
  * Live push of the local hub over WebSocket, the same protocol as the AWS WebSocket API
  * (docs/api.md, "Live push"): an upgrade at `/live` with `?access_token=` (or an Authorization
  * header) is refused with 401 for a bad token; the connection then subscribes to topics; the
- * ingest hook pushes each stored batch. Subscriptions live in memory with the sockets.
+ * ingest hook pushes each stored batch, the device event hook each batch of interval events. Subscriptions live in memory with the sockets.
  */
 export class LiveSocketServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
@@ -35,6 +36,8 @@ export class LiveSocketServer {
       store: new MemoryLiveStore(),
       sender: { send: async (id, frames) => this.sendFrames(id, frames) },
       selectDevices: (selector, access) => this.hub().devices.select(selector, access),
+      selectCalcs: (selector, access) => this.hub().calcs.select(selector, access),
+      calcDevices: async (calcId) => (await this.hub().ports.calcs.statesOf(calcId)).map((r) => r.deviceId),
       telemetry: (deviceId) => currentTelemetry(this.hub().ports.telemetry, this.hub().messages, deviceId),
       logger,
     });
@@ -63,6 +66,18 @@ export class LiveSocketServer {
       await this.service.push(batch.filter((m) => m.device).map((m) => m.message));
     } catch (err) {
       this.logger.warn('live push failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  /** Device event hook: pushes the calculators' interval events to the subscribers of their pairs. */
+  publishEvents = async (events: readonly DeviceEvent[]): Promise<void> => {
+    if (this.sockets.size === 0) return;
+    const intervals = events.filter(isIntervalEvent);
+    if (intervals.length === 0) return;
+    try {
+      await this.service.push([], intervals);
+    } catch (err) {
+      this.logger.warn('live push of interval events failed', { error: err instanceof Error ? err.message : String(err) });
     }
   };
 

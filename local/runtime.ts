@@ -263,6 +263,7 @@ async function wireServices(
       await live.publish(batch);
       await sockets.publish(batch);
     },
+    onDeviceEvents: sockets.publishEvents,
     onStreamReplay: (id) => bus.kick(id, true),
     onCalcsUnsynced: () => calcTimer?.kick(),
     portAvailable: (port, transport) => canListen(opts.host, port, transport),

@@ -13,7 +13,7 @@ import { EventBridgeLivePublisher } from './live-publisher.js';
 import { ApiGatewayLiveSender } from './live-sender.js';
 import { AWS_CLIENT_DEFAULTS } from './timeouts.js';
 
-/** Ingest's live route when the stack has live push (`HUB_LIVE_PUSH=on` and a bus), else undefined. */
+/** The live route of ingest and of the calculators' tick when the stack has live push (`HUB_LIVE_PUSH=on` and a bus), else undefined. */
 export function liveFanoutFromEnv(env: HubEnv, doc: DynamoDBDocumentClient, events: EventBridgeClient, logger: Logger): LiveFanout | undefined {
   const busName = env[ENV.eventBusName];
   if (env[ENV.livePush] !== 'on' || !busName) return undefined;
@@ -39,6 +39,8 @@ export function awsLive(hub: HubServices, logger: Logger, env: HubEnv = hubEnv()
     store: new DynamoLiveStore(doc, tableNamesFromEnv(env).registry),
     sender,
     selectDevices: (selector, access) => hub.devices.select(selector, access),
+    selectCalcs: (selector, access) => hub.calcs.select(selector, access),
+    calcDevices: async (calcId) => (await hub.ports.calcs.statesOf(calcId)).map((r) => r.deviceId),
     telemetry: (deviceId) => currentTelemetry(hub.ports.telemetry, hub.messages, deviceId),
     logger,
   });

@@ -32,6 +32,7 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *   live connections (ttl)               wsconn                  <connection id>
  *   live subscriptions of one (ttl)      wssub#<connection>      <topic>
  *   live index: who watches a device     wslive                  <device id, 12 digits>#<connection id>#<topic>
+ *     (an intervals topic's index item also lists, in attribute `k`, the calculators watched for the device)
  * messages table
  *   message packs                        d#<device> | c#<channel> | i#<ident>   <first ms>#<hash>
  *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>

@@ -14,7 +14,8 @@ type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { Delete
 /**
  * Live connections and subscriptions in the registry table (keys.ts): a connection item with the
  * token's principal, one item per subscription (its resolved device ids), and one index item per
- * watched device under a single partition, so that the push function finds a device's watchers
+ * watched device under a single partition (an intervals topic's item lists, in `k`, the calculators
+ * watched for that device), so that the push function finds a device's watchers
  * with one Query and ingest lists the watched devices with one (paged) Query.
  */
 export class DynamoLiveStore implements LiveStore {
@@ -49,9 +50,11 @@ export class DynamoLiveStore implements LiveStore {
     const keep = new Set(sub.devices);
     const writes: WriteRequest[] = [
       ...(previous?.devices ?? []).filter((d) => !keep.has(d)).map((d) => this.deleteWatch(d, connectionId, sub.topic)),
-      ...sub.devices.map((d) => ({
-        PutRequest: { Item: { pk: PK.liveIndex, sk: SK.liveWatch(d, connectionId, sub.topic), c: connectionId, t: sub.topic, ttl } },
-      })),
+      ...sub.devices.map((d) => {
+        const calcs = sub.calcs?.get(d);
+        const item = { pk: PK.liveIndex, sk: SK.liveWatch(d, connectionId, sub.topic), c: connectionId, t: sub.topic, ttl };
+        return { PutRequest: { Item: calcs ? { ...item, k: [...calcs] } : item } };
+      }),
     ];
     await this.batchWrite(writes);
     const item = { pk: PK.liveSubscriptions(connectionId), sk: sub.topic, d: [...sub.devices], ttl };
@@ -69,8 +72,13 @@ export class DynamoLiveStore implements LiveStore {
     const out = new Map<number, LiveWatcher[]>();
     await Promise.all(
       deviceIds.map(async (id) => {
-        const items = await this.query(PK.liveIndex, SK.liveWatchesOf(id), 'c, t, #ttl');
-        const list = items.filter((i) => this.live(i)).map((i) => ({ connectionId: String(i.c), topic: String(i.t) }));
+        const items = await this.query(PK.liveIndex, SK.liveWatchesOf(id), 'c, t, k, #ttl');
+        const list = items
+          .filter((i) => this.live(i))
+          .map((i) => {
+            const watcher = { connectionId: String(i.c), topic: String(i.t) };
+            return Array.isArray(i.k) ? { ...watcher, calcs: i.k.map(Number) } : watcher;
+          });
         if (list.length > 0) out.set(id, list);
       }),
     );

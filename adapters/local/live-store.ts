@@ -6,8 +6,8 @@ import type { LiveConnection, LiveStore, LiveSubscription, LiveWatcher } from '.
  */
 export class MemoryLiveStore implements LiveStore {
   private readonly connections = new Map<string, { connection: LiveConnection; subs: Map<string, LiveSubscription> }>();
-  /** device id → connection id → topics. */
-  private readonly index = new Map<number, Map<string, Set<string>>>();
+  /** device id → connection id → topic → the calculators watched for the device (intervals topics). */
+  private readonly index = new Map<number, Map<string, Map<string, readonly number[] | undefined>>>();
 
   async connect(connection: LiveConnection): Promise<void> {
     this.connections.set(connection.id, { connection, subs: new Map() });
@@ -24,11 +24,11 @@ export class MemoryLiveStore implements LiveStore {
     if (previous) this.unindex(connectionId, previous);
     entry.subs.set(sub.topic, sub);
     for (const d of sub.devices) {
-      const byConnection = this.index.get(d) ?? new Map<string, Set<string>>();
+      const byConnection = this.index.get(d) ?? new Map<string, Map<string, readonly number[] | undefined>>();
       this.index.set(d, byConnection);
-      const topics = byConnection.get(connectionId) ?? new Set<string>();
+      const topics = byConnection.get(connectionId) ?? new Map<string, readonly number[] | undefined>();
       byConnection.set(connectionId, topics);
-      topics.add(sub.topic);
+      topics.set(sub.topic, sub.calcs?.get(d));
     }
   }
 
@@ -48,7 +48,9 @@ export class MemoryLiveStore implements LiveStore {
       if (!byConnection) continue;
       out.set(
         id,
-        [...byConnection].flatMap(([connectionId, topics]) => [...topics].map((topic) => ({ connectionId, topic }))),
+        [...byConnection].flatMap(([connectionId, topics]) =>
+          [...topics].map(([topic, calcs]) => (calcs ? { connectionId, topic, calcs } : { connectionId, topic })),
+        ),
       );
     }
     return out;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Message } from '../../protocols/common/types.js';
 import { HubError, ValidationError } from '../errors.js';
-import type { TelemetryValue } from '../ports.js';
+import type { DeviceEvent, TelemetryValue } from '../ports.js';
 import { deviceTopic } from './topics.js';
 
 /** Largest client frame accepted (bytes of JSON text). */
@@ -14,10 +14,19 @@ export const LiveRequestSchema = z.object({
 });
 export type LiveRequest = z.infer<typeof LiveRequestSchema>;
 
+/** An interval event of a calculator (API.md): what an intervals topic carries; online/offline events are not live. */
+export type LiveIntervalEvent = Extract<DeviceEvent, { readonly calc_id: number }>;
+
+/** Whether a device event is an interval event. */
+export function isIntervalEvent(e: DeviceEvent): e is LiveIntervalEvent {
+  return 'calc_id' in e;
+}
+
 /** Frames the hub sends, one JSON text frame each. */
 export type LiveFrame =
   | { readonly topic: string; readonly message: Message }
   | { readonly topic: string; readonly value: TelemetryValue['value']; readonly ts: number }
+  | ({ readonly topic: string } & LiveIntervalEvent)
   | { readonly subscribed: string; readonly devices: readonly number[] }
   | { readonly unsubscribed: string }
   | { readonly error: { readonly code: number; readonly reason: string; readonly topic?: string } };
@@ -42,6 +51,8 @@ export function parseRequest(text: string): LiveRequest {
 export const frames = {
   message: (deviceId: number, message: Message): LiveFrame => ({ topic: deviceTopic.messages(deviceId), message }),
   telemetry: (deviceId: number, param: string, t: TelemetryValue): LiveFrame => ({ topic: deviceTopic.telemetry(deviceId, param), value: t.value, ts: t.ts }),
+  /** An interval event as API.md shapes it, on its pair's concrete topic. */
+  interval: (e: LiveIntervalEvent): LiveFrame => ({ topic: deviceTopic.intervals(e.calc_id, e.device_id), ...e }),
   subscribed: (topic: string, devices: readonly number[]): LiveFrame => ({ subscribed: topic, devices }),
   unsubscribed: (topic: string): LiveFrame => ({ unsubscribed: topic }),
   /** An error as a frame: the HubError's status, 500 (without internals) for anything else. */

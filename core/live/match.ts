@@ -1,6 +1,6 @@
 import type { Message } from '../../protocols/common/types.js';
 import type { TelemetryValue } from '../ports.js';
-import { frames, type LiveFrame } from './frames.js';
+import { frames, type LiveFrame, type LiveIntervalEvent } from './frames.js';
 import type { LiveWatcher } from './ports.js';
 import { paramMatches, parseTopic, type Topic } from './topics.js';
 
@@ -57,17 +57,25 @@ export function newestValues(messages: readonly Message[]): Map<string, Telemetr
   return out;
 }
 
+/** Adds a frame for a connection once per key (overlapping subscriptions get each frame once); undefined adds nothing. */
+type AddFrame = (connectionId: string, key: string, frame: () => LiveFrame | undefined) => void;
+
 /**
  * The frames each connection gets for a batch: a message frame per message of a watched device,
- * and per telemetry subscription one frame per matching parameter whose newest value in the batch
- * is newer than the last one sent. A connection whose subscriptions overlap (`all` and `12`) gets
- * each frame once.
+ * per telemetry subscription one frame per matching parameter whose newest value in the batch
+ * is newer than the last one sent, and per intervals subscription a frame per event of a pair it
+ * watches. A connection whose subscriptions overlap (`all` and `12`) gets each frame once.
  */
-export function framesFor(messages: readonly Message[], watchers: ReadonlyMap<number, readonly LiveWatcher[]>, seen: TelemetrySeen): Map<string, LiveFrame[]> {
+export function framesFor(
+  messages: readonly Message[],
+  watchers: ReadonlyMap<number, readonly LiveWatcher[]>,
+  seen: TelemetrySeen,
+  events: readonly LiveIntervalEvent[] = [],
+): Map<string, LiveFrame[]> {
   const out = new Map<string, LiveFrame[]>();
   const sent = new Set<string>();
   const topics = new Map<string, Topic | undefined>();
-  const add = (connectionId: string, key: string, frame: () => LiveFrame | undefined) => {
+  const add: AddFrame = (connectionId, key, frame) => {
     const k = `${connectionId}\u0000${key}`;
     if (sent.has(k)) return;
     sent.add(k);
@@ -77,6 +85,20 @@ export function framesFor(messages: readonly Message[], watchers: ReadonlyMap<nu
     if (list) list.push(f);
     else out.set(connectionId, [f]);
   };
+  messageFrames(messages, watchers, seen, topics, add);
+  for (const [i, e] of events.entries())
+    for (const w of watchers.get(e.device_id) ?? [])
+      if (topicOf(topics, w.topic)?.kind === 'intervals' && w.calcs?.includes(e.calc_id)) add(w.connectionId, `i${i}`, () => frames.interval(e));
+  return out;
+}
+
+function messageFrames(
+  messages: readonly Message[],
+  watchers: ReadonlyMap<number, readonly LiveWatcher[]>,
+  seen: TelemetrySeen,
+  topics: Map<string, Topic | undefined>,
+  add: AddFrame,
+): void {
   for (const [deviceId, list] of byDevice(messages)) {
     const watching = watchers.get(deviceId);
     if (!watching) continue;
@@ -94,7 +116,6 @@ export function framesFor(messages: readonly Message[], watchers: ReadonlyMap<nu
       }
     }
   }
-  return out;
 }
 
 /** Parsed topics of a batch, memoized (a stored topic that no longer parses matches nothing). */

@@ -1,6 +1,6 @@
 import type { Message } from '../../protocols/common/types.js';
 import type { Principal } from '../registry/auth.js';
-import type { LiveFrame } from './frames.js';
+import type { LiveFrame, LiveIntervalEvent } from './frames.js';
 
 /** An open live connection and who opened it (the token's id and ACL at connect time). */
 export interface LiveConnection {
@@ -14,12 +14,16 @@ export interface LiveConnection {
 export interface LiveSubscription {
   readonly topic: string;
   readonly devices: readonly number[];
+  /** An intervals topic: per device, the selected calculators assigned to it then (the pairs whose events it gets). */
+  readonly calcs?: ReadonlyMap<number, readonly number[]>;
 }
 
 /** One connection watching a device through one of its subscriptions. */
 export interface LiveWatcher {
   readonly connectionId: string;
   readonly topic: string;
+  /** An intervals topic: the calculators whose events of this device it gets. */
+  readonly calcs?: readonly number[];
 }
 
 /**
@@ -46,10 +50,15 @@ export interface LiveSender {
   send(connectionId: string, frames: readonly LiveFrame[]): Promise<boolean>;
 }
 
-/** One batch of messages of watched devices, from ingest to the push function (EventBridge `live` event detail). */
+/**
+ * One batch of messages and interval events of watched devices, from ingest (or the calculators'
+ * tick) to the push function (EventBridge `live` event detail).
+ */
 export interface LiveEvent {
   readonly batch_id: string;
   readonly messages: readonly Message[];
+  /** Interval events of watched devices (absent when there are none). */
+  readonly events?: readonly LiveIntervalEvent[];
 }
 
 /** Where ingest puts live events (EventBridge on AWS). */

@@ -5,9 +5,9 @@ import type { Logger } from '../logger.js';
 import type { Telemetry } from '../ports.js';
 import type { Access } from '../registry/access.js';
 import type { Principal } from '../registry/auth.js';
-import { frames, type LiveFrame, parseRequest } from './frames.js';
+import { frames, type LiveFrame, type LiveIntervalEvent, parseRequest } from './frames.js';
 import { framesFor, TelemetrySeen } from './match.js';
-import type { LiveSender, LiveStore } from './ports.js';
+import type { LiveSender, LiveStore, LiveSubscription } from './ports.js';
 import { paramMatches, parseTopic, type Topic } from './topics.js';
 
 /** Devices one subscription may cover (an index item per device on AWS); narrow the selector above it. */
@@ -25,6 +25,10 @@ export interface LiveServiceDeps {
   readonly sender: LiveSender;
   /** The devices a selector picks within an access (DeviceService.select). */
   readonly selectDevices: (selector: string, access: Access) => Promise<readonly { readonly id: number }[]>;
+  /** The calculators a selector picks within an access (CalcService.select). */
+  readonly selectCalcs: (selector: string, access: Access) => Promise<readonly { readonly id: number }[]>;
+  /** The devices a calculator is assigned to (its state records). */
+  readonly calcDevices: (calcId: number) => Promise<readonly number[]>;
   /** A device's current telemetry (the retained-like first frames of a telemetry subscription). */
   readonly telemetry: (deviceId: number) => Promise<Telemetry>;
   readonly logger: Logger;
@@ -40,8 +44,8 @@ export interface PushStats {
 
 /**
  * Live push, the same on AWS and locally: a connection subscribes to topics (checked against its
- * token's ACL when made), and each stored batch of messages becomes frames for the connections
- * watching its devices. The transports (API Gateway WebSocket routes + a push Lambda, or the
+ * token's ACL when made), and each stored batch of messages (and each batch of interval events)
+ * becomes frames for the connections watching its devices (and calculators). The transports (API Gateway WebSocket routes + a push Lambda, or the
  * local `ws` server) only move text frames in and out.
  */
 export class LiveService {
@@ -83,15 +87,34 @@ export class LiveService {
 
   private async subscribe(connectionId: string, principal: Principal, text: string): Promise<LiveFrame[]> {
     const topic = parseTopic(text);
-    if (topic.kind === 'intervals') throw new HubError(501, `topic ${text}: interval events are not published yet`);
     const access = decide(principal, 'GET', TOPIC_ROUTES[topic.kind], false);
-    const devices = (await this.deps.selectDevices(topic.devices, access)).map((d) => d.id);
+    const subscription = topic.kind === 'intervals' ? await this.pairs(topic, access) : { topic: text, devices: await this.devices(topic, access) };
+    const devices = subscription.devices;
     if (devices.length > MAX_DEVICES_PER_SUBSCRIPTION)
       throw new ValidationError(`topic ${text}: selects ${devices.length} devices, more than ${MAX_DEVICES_PER_SUBSCRIPTION}; narrow the selector`);
-    await this.deps.store.subscribe(connectionId, { topic: text, devices });
+    await this.deps.store.subscribe(connectionId, subscription);
     const out: LiveFrame[] = [frames.subscribed(text, devices)];
     if (topic.kind === 'telemetry') for (const id of devices) out.push(...(await this.currentValues(connectionId, id, topic.params)));
     return out;
+  }
+
+  private async devices(topic: Topic, access: Access): Promise<number[]> {
+    return (await this.deps.selectDevices(topic.devices, access)).map((d) => d.id);
+  }
+
+  /**
+   * An intervals topic: the assigned pairs among the selected calculators and devices (the
+   * devices in the selector's order, each with its calculators); no calculator selected is a 400.
+   */
+  private async pairs(topic: Extract<Topic, { kind: 'intervals' }>, access: Access): Promise<LiveSubscription> {
+    const calcs = await this.deps.selectCalcs(topic.calcs, access);
+    if (calcs.length === 0) throw new ValidationError(`topic ${topic.text}: selects no calculator`);
+    const devices = await this.devices(topic, access);
+    const selected = new Set(devices);
+    const byDevice = new Map<number, number[]>();
+    for (const calc of [...calcs].sort((a, b) => a.id - b.id))
+      for (const d of await this.deps.calcDevices(calc.id)) if (selected.has(d)) byDevice.set(d, [...(byDevice.get(d) ?? []), calc.id]);
+    return { topic: topic.text, devices: devices.filter((d) => byDevice.has(d)), calcs: byDevice };
   }
 
   /** The device's current values of the subscribed parameters, by name. */
@@ -112,13 +135,13 @@ export class LiveService {
     return [frames.unsubscribed(topic)];
   }
 
-  /** Pushes a batch of stored messages to the connections watching their devices. */
-  async push(messages: readonly Message[]): Promise<PushStats> {
-    const ids = [...new Set(messages.map((m) => m['device.id']).filter((id): id is number => typeof id === 'number'))];
+  /** Pushes a batch of stored messages and interval events to the connections watching their devices (and calculators). */
+  async push(messages: readonly Message[], events: readonly LiveIntervalEvent[] = []): Promise<PushStats> {
+    const ids = [...new Set([...messages.map((m) => m['device.id']), ...events.map((e) => e.device_id)].filter((id): id is number => typeof id === 'number'))];
     if (ids.length === 0) return { connections: 0, frames: 0, gone: 0 };
     const watchers = await this.deps.store.watchers(ids);
     if (watchers.size === 0) return { connections: 0, frames: 0, gone: 0 };
-    const perConnection = framesFor(messages, watchers, this.seen);
+    const perConnection = framesFor(messages, watchers, this.seen, events);
     let sent = 0;
     let gone = 0;
     await Promise.all(

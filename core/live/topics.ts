@@ -6,7 +6,7 @@ import { parseSelector } from '../registry/selectors.js';
  *
  *   gw/devices/{sel}/messages                       every new message of the selected devices
  *   gw/devices/{sel}/telemetry/{param|prefix*}      the current value, then each update
- *   gw/calcs/{sel}/devices/{sel}/intervals          interval events (reserved: not published yet)
+ *   gw/calcs/{sel}/devices/{sel}/intervals          interval events of the assigned pairs among them
  *
  * `{sel}` is a REST selector (`all`, `12,13`, `name=truck*`) resolved once, when the subscription
  * is made. Telemetry names are exact parameter names, prefixes ending in `*` (`position.*`), or
@@ -56,8 +56,9 @@ export function paramMatches(params: readonly string[], name: string): boolean {
   return params.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
 }
 
-/** The concrete topic a frame of one device is published on. */
+/** The concrete topic a frame of one device (and calculator) is published on. */
 export const deviceTopic = {
   messages: (deviceId: number) => `gw/devices/${deviceId}/messages`,
   telemetry: (deviceId: number, param: string) => `gw/devices/${deviceId}/telemetry/${param}`,
+  intervals: (calcId: number, deviceId: number) => `gw/calcs/${calcId}/devices/${deviceId}/intervals`,
 } as const;

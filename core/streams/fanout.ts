@@ -237,10 +237,10 @@ export function batchId(streamId: number, messages: readonly Message[]): string 
   return h.digest('hex').slice(0, 20);
 }
 
-/** Splits messages into runs whose JSON stays under `maxBytes` (a single larger message goes alone). */
-export function splitBySize(messages: readonly Message[], maxBytes: number): Message[][] {
-  const parts: Message[][] = [];
-  let current: Message[] = [];
+/** Splits messages (or events) into runs whose JSON stays under `maxBytes` (a single larger one goes alone). */
+export function splitBySize<T>(messages: readonly T[], maxBytes: number): T[][] {
+  const parts: T[][] = [];
+  let current: T[] = [];
   let size = 2;
   for (const m of messages) {
     const n = JSON.stringify(m).length + 1;

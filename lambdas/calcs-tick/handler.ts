@@ -8,7 +8,8 @@ import { coreLogger, logger, metrics } from '../shared/powertools.js';
 
 /**
  * The calculators' scheduled run (an EventBridge schedule, every minute): the backfill of unsynced
- * assignments in bounded chunks and the engine's tick for open intervals (core/calc-sync.ts).
+ * assignments in bounded chunks and the engine's tick for open intervals (core/calc-sync.ts); the
+ * interval events of watched devices then go to live push as one `live` event.
  */
 export function makeCalcsTickHandler(run: () => Promise<CalcSyncStats>) {
   return middy(async (): Promise<CalcSyncStats> => {
@@ -22,4 +23,10 @@ export function makeCalcsTickHandler(run: () => Promise<CalcSyncStats>) {
     .use(logMetrics(metrics));
 }
 
-export const handler = makeCalcsTickHandler(async () => (await awsHub(coreLogger)).calcSync.run());
+export const handler = makeCalcsTickHandler(async () => {
+  const hub = await awsHub(coreLogger);
+  const stats = await hub.calcSync.run();
+  // the run's interval events of watched devices: one live event (with live push on)
+  await hub.liveFanout?.flush();
+  return stats;
+});

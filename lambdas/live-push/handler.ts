@@ -10,14 +10,14 @@ import type { LiveService } from '../../core/live/service.js';
 import { coreLogger, logger, metrics } from '../shared/powertools.js';
 
 /**
- * Live push: invoked by the bus rule with one `live` event per ingest batch (the messages of
- * watched devices), it posts the frames to the watching connections; connections found gone are
- * removed.
+ * Live push: invoked by the bus rule with one `live` event per ingest batch (the messages and
+ * interval events of watched devices; the calculators' tick sends the events of its run), it posts
+ * the frames to the watching connections; connections found gone are removed.
  */
 export function makeLivePushHandler(getLive: () => Promise<LiveService>) {
   return middy(async (event: EventBridgeEvent<'live', LiveEvent>): Promise<void> => {
     logger.appendKeys({ batch_id: event.detail.batch_id });
-    const r = await (await getLive()).push(event.detail.messages);
+    const r = await (await getLive()).push(event.detail.messages, event.detail.events ?? []);
     metrics.addMetric('LiveFramesPushed', MetricUnit.Count, r.frames);
     metrics.addMetric('LiveConnectionsGone', MetricUnit.Count, r.gone);
   })

@@ -70,7 +70,7 @@ describe('lib/HubLive (synthesized template)', () => {
     });
   });
 
-  it('tells both functions the tables and the stage management endpoint, and ingest to publish live events', () => {
+  it('tells both functions the tables and the stage management endpoint, and ingest and the calculators tick to publish live events', () => {
     const endpoint = {
       'Fn::Join': ['', ['https://', { Ref: api() }, '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/live']],
     };
@@ -81,6 +81,20 @@ describe('lib/HubLive (synthesized template)', () => {
         HUB_LIVE_ENDPOINT: endpoint,
       });
     expect(json.Resources[ref(/^HubIngestFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')].Properties.Environment.Variables.HUB_LIVE_PUSH).toBe('on');
+    const tick = json.Resources[ref(/^HubCalcsTickFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')].Properties.Environment.Variables;
+    expect(tick).toMatchObject({
+      HUB_LIVE_PUSH: 'on',
+      HUB_TABLE_REGISTRY: { Ref: registry() },
+      HUB_EVENT_BUS_NAME: { Ref: ref(/^HubStreamsBus/, 'AWS::Events::EventBus') },
+    });
+  });
+
+  it('lets the calculators tick read the live index (registry) and put its live events on the hub bus', () => {
+    const role = /^HubCalcsTickFunctionRole[0-9A-F]{8}$/;
+    expect(actionsOn(role, registry())).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:GetItem']));
+    const bus = ref(/^HubStreamsBus/, 'AWS::Events::EventBus');
+    const put = statementsOf(role).filter((s) => [s.Action].flat().includes('events:PutEvents'));
+    expect(put.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [bus, 'Arn'] }]);
   });
 
   it('grants execute-api:ManageConnections on the live stage connections only, and the tables each function uses', () => {

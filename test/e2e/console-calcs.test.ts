@@ -83,8 +83,11 @@ describe('console: calculators and intervals in Chromium against a local hub', {
     await c.shot('calcs');
   });
 
-  it('lists the device’s trips with their counters, draws the selected route and downloads CSV and GPX', async () => {
+  it('lists the device’s trips with their counters, draws the selected route, downloads CSV and GPX, and reloads on a pushed interval event', async () => {
     const { page } = c;
+    // what the tab's live socket receives (its interval events reload the list)
+    const received: string[] = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => void received.push(String(f.payload))));
     await c.go(`#/devices/${deviceId}/intervals`);
     await page.getByLabel('Calculator').waitFor();
     const rows = page.locator('table.intervals tbody tr');
@@ -114,6 +117,21 @@ describe('console: calculators and intervals in Chromium against a local hub', {
       expect(readFileSync(path, 'utf8')).toContain(marker);
     }
     await c.shot('device-intervals');
+
+    // a second drive: its interval events come over the live socket and the list shows the new trip
+    const topic = `gw/calcs/${calcId}/devices/${deviceId}/intervals`;
+    await expect.poll(() => received.some((f) => f.includes(`"subscribed":"${topic}"`))).toBe(true);
+    const again = (i: number, on: boolean) => ({
+      timestampMs: (start + 1320 + i * 60) * 1000,
+      latitude: HOME.lat + 0.02,
+      longitude: HOME.lon + 0.03 + (on ? i * 0.003 : 0.03),
+      speed: on ? 40 : 0,
+      satellites: 9,
+      io1: { 239: on ? 1 : 0 },
+    });
+    await tracker?.send([...Array.from({ length: 6 }, (_, i) => again(i, true)), ...Array.from({ length: 3 }, (_, i) => again(6 + i, false))]);
+    await expect.poll(() => received.some((f) => f.includes(`"topic":"${topic}"`) && f.includes('"event":"activated"')), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => rows.count(), { timeout: 5_000 }).toBe(2);
     expect(c.pageErrors).toEqual([]);
   });
 });

@@ -120,12 +120,9 @@ describe('local hub live push (WebSocket /live)', () => {
       expect(await client.subscribe('gw/devices/1/positions')).toEqual({
         error: { code: 400, reason: expect.stringMatching(/^topic "gw\/devices\/1\/positions": expected/), topic: 'gw/devices/1/positions' },
       });
+      // interval events are published (live-intervals.test.ts); a calculator that does not exist is a 404
       expect(await client.subscribe(`gw/calcs/1/devices/${truck}/intervals`)).toEqual({
-        error: {
-          code: 501,
-          reason: `topic gw/calcs/1/devices/${truck}/intervals: interval events are not published yet`,
-          topic: `gw/calcs/1/devices/${truck}/intervals`,
-        },
+        error: { code: 404, reason: 'calc selector "1": no calc 1', topic: `gw/calcs/1/devices/${truck}/intervals` },
       });
       expect(client.pending()).toEqual([]); // no message frame after the unsubscribe
     } finally {

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Api } from '../api.js';
 import { ActionStatus, Badge, DataTable, Notice, Time } from '../components.js';
 import { tilesAttribution } from '../config.js';
@@ -7,6 +7,7 @@ import { SelectField } from '../fields.js';
 import { fmtDuration, fmtValue } from '../format.js';
 import { useAction, useLoad } from '../hooks.js';
 import type { Calc, CalcDevice, Device, IntervalRow, RoutePoint } from '../types.js';
+import { watchIntervals } from './live-socket.js';
 import { TrackMapLoader } from './track.js';
 import type { TrackPoint } from './track-map.js';
 
@@ -62,6 +63,9 @@ function Intervals(p: { device: Device; calc: Calc }) {
   const { api, config } = useApp();
   const path = `/gw/calcs/${p.calc.id}/devices/${p.device.id}/intervals/all`;
   const rows = useLoad(() => api.list<IntervalRow>(path, { reverse: true, count: SHOWN }), [api, path], 10_000);
+  // each interval event pushed for this pair reloads the list at once (polling stays the fallback)
+  const reload = rows.reload;
+  useEffect(() => watchIntervals({ api, config, calcId: p.calc.id, deviceId: p.device.id, onEvent: reload }), [api, config, p.calc.id, p.device.id, reload]);
   const [selected, setSelected] = useState<number | undefined>();
   const counters = p.calc.counters.filter((c) => c.type !== 'route').map((c) => c.name);
   const interval = rows.data?.find((i) => i.id === selected);

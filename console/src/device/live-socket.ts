@@ -100,3 +100,28 @@ export function startFeed(o: FeedOptions): () => void {
     if (retryTimer) clearTimeout(retryTimer);
   };
 }
+
+/**
+ * Interval events of one (calculator, device) pair over the live socket (`gw/calcs/{id}/devices/{id}/intervals`),
+ * where the deployment has one: `onEvent` is called on each (the caller reloads its intervals; it
+ * keeps polling, so a socket that fails or closes only makes updates slower). Returns the stop function.
+ */
+export function watchIntervals(o: {
+  readonly api: Api;
+  readonly config: Pick<ConsoleConfig, 'live' | 'liveUrl'>;
+  readonly calcId: number;
+  readonly deviceId: number;
+  readonly onEvent: () => void;
+}): () => void {
+  const url = o.config.live !== 'poll' && typeof WebSocket !== 'undefined' ? o.api.liveSocketUrl(o.config.liveUrl) : undefined;
+  if (!url) return () => undefined;
+  const topic = `gw/calcs/${o.calcId}/devices/${o.deviceId}/intervals`;
+  const socket = new WebSocket(url);
+  socket.onopen = () => socket.send(JSON.stringify({ action: 'subscribe', topic }));
+  socket.onmessage = (e: MessageEvent<string>) => {
+    const frame = parseFrame(e.data);
+    if (frame?.error) socket.close();
+    else if (frame?.topic === topic) o.onEvent();
+  };
+  return () => socket.close();
+}

@@ -142,6 +142,8 @@ function harness(telemetry: Record<number, Record<string, { value: number; ts: n
       const ids = sel === 'all' ? undefined : sel.split(',').map(Number);
       return scope(access, 'gw/devices', ids ? devices.filter((d) => ids.includes(d.id)) : devices, ids);
     },
+    selectCalcs: async () => [],
+    calcDevices: async () => [],
     telemetry: async (id) => telemetry[id] ?? {},
     logger: quiet,
   });

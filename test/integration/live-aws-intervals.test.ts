@@ -1,0 +1,160 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AwsHubServices } from '../../adapters/aws/hub.js';
+import type { LiveEvent } from '../../core/live/ports.js';
+import type { WebSocketRouteEvent } from '../../lambdas/live/handler.js';
+import { localContext } from '../../local/http-server.js';
+import type { Message } from '../../protocols/common/types.js';
+import { startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
+
+const T0 = 1_700_000_000;
+/** A message every 60 s from `from` (minutes after T0) for `n` minutes, ignition as given. */
+const run = (from: number, n: number, ign: boolean): Message[] =>
+  Array.from({ length: n }, (_, k) => ({ timestamp: T0 + (from + k) * 60, 'engine.ignition.status': ign }) as Message);
+const TRIPS = {
+  name: 'trips',
+  selectors: [{ type: 'expression' as const, expression: 'engine.ignition.status', max_inactive: 120 }],
+  counters: [{ type: 'messages' as const, name: 'messages' }],
+  update_delay: 0,
+  intervals_ttl: 10 * 365 * 86400,
+};
+
+/**
+ * The AWS path of interval events on live push: ingest (awsHub with HUB_LIVE_PUSH=on) and the
+ * calculators' tick Lambda put `live` events on EventBridge (a recording stand-in at
+ * AWS_ENDPOINT_URL_EVENTBRIDGE), the push Lambda gets each recorded event as the bus rule would
+ * deliver it and posts the frames to a stand-in management API (HUB_LIVE_ENDPOINT).
+ */
+describe('live push of interval events through the AWS functions', () => {
+  let db: Awaited<ReturnType<typeof startTestDynamo>>;
+  let recorder: Server;
+  const posts: { connection: string; frame: Record<string, unknown> }[] = [];
+  const putEvents: { bus: string; source: string; detailType: string; detail: LiveEvent }[] = [];
+  let hub: AwsHubServices;
+  let routes: (e: WebSocketRouteEvent, c: Context) => Promise<{ statusCode: number }>;
+  let push: (e: EventBridgeEvent<'live', LiveEvent>, c: Context) => Promise<void>;
+  let tick: (e: unknown, c: Context) => Promise<unknown>;
+  let device: number;
+  let trips: number;
+  const ctx = localContext('hub-live');
+  /** The recorded `live` events, delivered to the push Lambda as the bus rule does. */
+  const deliver = async () => {
+    for (const e of putEvents.splice(0))
+      await push(
+        {
+          id: 'evt',
+          version: '0',
+          account: '123456789012',
+          time: new Date().toISOString(),
+          region: 'us-east-1',
+          resources: [],
+          source: e.source,
+          'detail-type': 'live',
+          detail: e.detail,
+        },
+        ctx,
+      );
+  };
+  const subscribe = async (connectionId: string, topic: string) => {
+    await routes({ requestContext: { routeKey: '$connect', connectionId, authorizer: { tokenId: 'admin', acl: '' } } }, ctx);
+    await routes({ requestContext: { routeKey: 'subscribe', connectionId }, body: JSON.stringify({ action: 'subscribe', topic }) }, ctx);
+  };
+
+  beforeAll(async () => {
+    db = await startTestDynamo();
+    recorder = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (req.headers['x-amz-target'] === 'AWSEvents.PutEvents') {
+          for (const e of body.Entries) putEvents.push({ bus: e.EventBusName, source: e.Source, detailType: e.DetailType, detail: JSON.parse(e.Detail) });
+          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify({ FailedEntryCount: 0, Entries: body.Entries.map((_: unknown, i: number) => ({ EventId: `e${i}` })) }));
+          return;
+        }
+        posts.push({ connection: decodeURIComponent(req.url?.split('/@connections/')[1] ?? ''), frame: body });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+      HUB_DYNAMODB_ENDPOINT: db.dynamo.endpoint,
+      HUB_TABLE_REGISTRY: TEST_TABLES.registry,
+      HUB_TABLE_MESSAGES: TEST_TABLES.messages,
+      HUB_ADMIN_TOKEN: 'aws-admin-token',
+      HUB_EVENT_BUS_NAME: 'hub-bus',
+      HUB_LIVE_PUSH: 'on',
+      HUB_LIVE_ENDPOINT: `${url}/live`,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    routes = (await import('../../lambdas/live/handler.js')).handler;
+    push = (await import('../../lambdas/live-push/handler.js')).handler;
+    tick = (await import('../../lambdas/calcs-tick/handler.js')).handler;
+    const { awsHub } = await import('../../adapters/aws/hub.js');
+    hub = await awsHub({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined });
+    [{ id: device }] = await hub.devices.create([{ name: 'Truck', configuration: { ident: '356307042441013' } }]);
+    [{ id: trips }] = await hub.calcs.create([TRIPS]);
+    await hub.calcs.assign(String(trips), String(device), true, { actor: 'admin', ids: () => undefined });
+    await hub.calcSync.run(); // no history yet: synced
+  }, 30_000);
+
+  afterAll(async () => {
+    await new Promise((r) => recorder?.close(r));
+    await db?.close();
+  });
+
+  it('ingest carries the interval events in its live event and the push function posts them on the pair topic', async () => {
+    expect(hub.liveFanout).toBeDefined();
+    await subscribe('conn-T=', `gw/calcs/${trips}/devices/all/intervals`);
+    expect(posts.splice(0)).toEqual([{ connection: 'conn-T=', frame: { subscribed: `gw/calcs/${trips}/devices/all/intervals`, devices: [device] } }]);
+    const device0 = await hub.ports.devices.get(device);
+    if (!device0) throw new Error('device missing');
+    await hub.ingest.inject(device0, run(0, 3, true));
+    await hub.ingest.inject(device0, run(3, 5, false));
+    // one event per batch, the messages and the interval events of the watched device together
+    expect(putEvents.map((e) => [e.bus, e.source, e.detailType, e.detail.messages.length, e.detail.events?.map((x) => x.event)])).toEqual([
+      ['hub-bus', 'telematics-hub', 'live', 3, ['activated', 'updated']],
+      ['hub-bus', 'telematics-hub', 'live', 5, ['deactivated']],
+    ]);
+    await deliver();
+    const topic = `gw/calcs/${trips}/devices/${device}/intervals`;
+    const id = T0 * 1000;
+    expect(posts.splice(0).map((p) => [p.connection, p.frame.topic, p.frame.event, p.frame.calc_id, p.frame.device_id, Object.keys(p.frame).sort()])).toEqual(
+      ['activated', 'updated', 'deactivated'].map((event) => ['conn-T=', topic, event, trips, device, ['calc_id', 'device_id', 'event', 'interval', 'topic']]),
+    );
+    const stored = await hub.ports.calcs.intervals(trips, device);
+    expect(stored.map((i) => [i.id, i.begin, i.end])).toEqual([[id, T0, T0 + 120]]);
+  });
+
+  it("the calculators' tick publishes the events of its run (a backfill) as one live event; another calculator's subscriber gets none", async () => {
+    const [{ id: second }] = await hub.calcs.create([{ ...TRIPS, name: 'trips again' }]);
+    await hub.calcs.assign(String(second), String(device), true, { actor: 'admin', ids: () => undefined });
+    await subscribe('conn-S=', `gw/calcs/${second}/devices/${device}/intervals`);
+    posts.splice(0);
+    await tick({}, localContext('hub-calcs-tick'));
+    expect(putEvents.map((e) => [e.detail.messages.length, e.detail.events?.map((x) => [x.event, x.calc_id])])).toEqual([
+      [
+        0,
+        [
+          ['activated', second],
+          ['deactivated', second],
+        ],
+      ],
+    ]);
+    await deliver();
+    const topic = `gw/calcs/${second}/devices/${device}/intervals`;
+    expect(posts.splice(0).map((p) => [p.connection, p.frame.topic, p.frame.event])).toEqual([
+      ['conn-S=', topic, 'activated'],
+      ['conn-S=', topic, 'deactivated'],
+    ]);
+  });
+});
