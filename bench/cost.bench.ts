@@ -818,7 +818,7 @@ async function main(): Promise<void> {
       let c = memo.get(key);
       if (!c) {
         c = { wru: 0, bytes: 0 };
-        for (const pack of buildPacks(synthesize(pool, key).map(keyed))) {
+        for (const pack of buildPacks(synthesize(pool, key).map((m) => keyed(m)))) {
           const item = {
             pk: { S: 'c#1' },
             sk: { S: `${pack.firstMs}#0123456789abcdef` },

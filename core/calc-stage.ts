@@ -60,7 +60,7 @@ export class CalcStage {
   }
 
   /** Runs the calculators of every device in the batch on its stored messages. */
-  async process(batch: readonly IngestedMessage[]): Promise<void> {
+  async process(batch: readonly IngestedMessage[], stored?: ReadonlyMap<Message, string>): Promise<void> {
     const byDevice = new Map<number, { device: Device; messages: Message[] }>();
     for (const { message, device } of batch) {
       if (!device) continue;
@@ -69,7 +69,7 @@ export class CalcStage {
       else byDevice.set(device.id, { device, messages: [message] });
     }
     const pairs: { entry: CalcEntry; device: Device; messages: Message[] }[] = [];
-    const keys = new Map<Message, string>();
+    const keys = new Map<Message, string>(stored);
     for (const { device, messages } of byDevice.values()) {
       for (const calcId of await this.links.get(device.id, (id) => this.d.calcs.calcsOf(id))) {
         const entry = await this.entry(calcId);

@@ -85,8 +85,8 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
     plugins: new PluginStage({ plugins: ports.plugins, geofences: geofenceIndex, messages, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
     onConnectionEvents: fanout.publishRouted,
-    onStored: async (batch) => {
-      await calc.stage.process(batch);
+    onStored: async (batch, keys) => {
+      await calc.stage.process(batch, keys);
       await fanout.publish(batch);
       await onStored?.(batch);
     },

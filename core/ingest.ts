@@ -4,6 +4,7 @@ import { getProtocol } from '../protocols/index.js';
 import { TtlCache } from './cache.js';
 import type { Envelope, QueuedFrame } from './envelope.js';
 import type { Logger } from './logger.js';
+import { messageKey } from './messages/pack.js';
 import type { HistoryWrite, MessageService } from './messages/service.js';
 import type { PluginStage } from './plugin-stage.js';
 import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from './ports.js';
@@ -46,7 +47,8 @@ export interface IngestDeps {
   /** Devices that came online or went offline (connection events from the listener), after the batch's messages; a failure fails the batch. */
   readonly onConnectionEvents?: (events: readonly RoutedEvent[]) => Promise<void>;
   /** Called with the batch's stored messages (stream fan-out); a failure fails the batch (it is retried). */
-  readonly onStored?: (messages: readonly IngestedMessage[]) => Promise<void>;
+  /** `keys`: the messages' content keys, computed once by storage (the calculators reuse them). */
+  readonly onStored?: (messages: readonly IngestedMessage[], keys: ReadonlyMap<Message, string>) => Promise<void>;
 }
 
 /** Why a device's telemetry checkpoint is due: first sight in this process or not, the batch's oldest and newest message times, the interval (s). */
@@ -144,9 +146,10 @@ export class IngestService {
     }
     stats.messages = decoded.length;
     const ingested = await this.runPlugins(decoded, stats);
-    stats.stored = await this.store(ingested);
+    const keys = new Map<Message, string>();
+    stats.stored = await this.store(ingested, keys);
     this.count(stats);
-    if (this.deps.onStored && ingested.length > 0) await this.deps.onStored(ingested);
+    if (this.deps.onStored && ingested.length > 0) await this.deps.onStored(ingested, keys);
     if (this.deps.onConnectionEvents && connections.length > 0) await this.deps.onConnectionEvents(connections);
     return { stats, messages: ingested };
   }
@@ -165,10 +168,11 @@ export class IngestService {
       return { message: annotateDevice(message, device), device };
     });
     const items = await this.runPlugins(given, stats);
-    const stored = await this.store(items);
+    const keys = new Map<Message, string>();
+    const stored = await this.store(items, keys);
     stats.stored = stored;
     this.count(stats);
-    if (this.deps.onStored && items.length > 0) await this.deps.onStored(items);
+    if (this.deps.onStored && items.length > 0) await this.deps.onStored(items, keys);
     return stored;
   }
 
@@ -323,7 +327,9 @@ export class IngestService {
   }
 
   /** Writes channel history, device history and telemetry; returns the number of device messages stored. */
-  private async store(items: readonly IngestedMessage[]): Promise<number> {
+  /** Writes history and telemetry; fills `keys` with each message's content key (computed once for all writes). */
+  private async store(items: readonly IngestedMessage[], keys: Map<Message, string>): Promise<number> {
+    for (const { message } of items) keys.set(message, messageKey(message));
     const byChannel = new Map<number, { channel: Channel; messages: Message[] }>();
     const byDevice = new Map<number, { device: Device; messages: Message[] }>();
     const byIdent = new Map<string, { ttl: number; messages: Message[] }>();
@@ -344,13 +350,14 @@ export class IngestService {
       }
     }
     const history: HistoryWrite[] = [];
-    for (const { channel, messages } of byChannel.values()) history.push({ scope: 'channel', id: channel.id, messages, ttlSeconds: channel.messages_ttl });
-    for (const [ident, { ttl, messages }] of byIdent) history.push({ scope: 'ident', id: ident, messages, ttlSeconds: ttl });
+    for (const { channel, messages } of byChannel.values())
+      history.push({ scope: 'channel', id: channel.id, messages, ttlSeconds: channel.messages_ttl, keys });
+    for (const [ident, { ttl, messages }] of byIdent) history.push({ scope: 'ident', id: ident, messages, ttlSeconds: ttl, keys });
     let stored = 0;
     const writes: Promise<void>[] = [];
     for (const { device, messages } of byDevice.values()) {
       stored += messages.length;
-      history.push({ scope: 'device', id: device.id, messages, ttlSeconds: device.messages_ttl });
+      history.push({ scope: 'device', id: device.id, messages, ttlSeconds: device.messages_ttl, keys });
       const due = this.checkpointDue(device, messages);
       if (due) writes.push(this.checkpoint(device.id, messages, due));
     }

@@ -49,8 +49,8 @@ export function compareKeyed(a: Pick<Keyed, 'ts' | 'key'>, b: Pick<Keyed, 'ts' |
   return a.ts - b.ts || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
-export function keyed(message: Message): Keyed {
-  return { key: messageKey(message), ts: timestampMs(message), message };
+export function keyed(message: Message, key = messageKey(message)): Keyed {
+  return { key, ts: timestampMs(message), message };
 }
 
 /** Splits keyed messages into packs (sorted; duplicates removed), each within span, size and count limits. */

@@ -21,6 +21,8 @@ export interface HistoryWrite {
   readonly id: OwnerId;
   readonly messages: readonly Message[];
   readonly ttlSeconds: number;
+  /** The messages' content keys when the caller has them (else computed here). */
+  readonly keys?: ReadonlyMap<Message, string>;
 }
 
 export interface MessagePage {
@@ -56,7 +58,13 @@ export class MessageService {
         const ttl = Math.ceil(now + w.ttlSeconds);
         const cold = this.coldFor(w.scope);
         const hot = cold ? hotUntil(now, cold.afterDays) : undefined;
-        return { scope: w.scope, id: w.id, packs: buildPacks(w.messages.map(keyed)), ttl, ...(hot !== undefined && hot < ttl ? { hotUntil: hot } : {}) };
+        return {
+          scope: w.scope,
+          id: w.id,
+          packs: buildPacks(w.messages.map((m) => keyed(m, w.keys?.get(m)))),
+          ttl,
+          ...(hot !== undefined && hot < ttl ? { hotUntil: hot } : {}),
+        };
       });
     if (packs.length > 0) await this.packs.putMany(packs);
   }

@@ -43,7 +43,7 @@ describe('adapters/aws/S3PackArchive (requests)', () => {
   afterAll(() => s3.destroy());
 
   const day = (i: number) => new Date((T0 + i * 86_400) * 1000).toISOString().slice(0, 10);
-  const groups = (i: number) => [{ ttl: T0 + 40 * 86_400, entries: trackerMessages(T0 + i * 86_400, T0 + i * 86_400 + 3600).map(keyed) }];
+  const groups = (i: number) => [{ ttl: T0 + 40 * 86_400, entries: trackerMessages(T0 + i * 86_400, T0 + i * 86_400 + 3600).map((m) => keyed(m)) }];
 
   it('puts one object per owner and day at messages/<scope>/<id>/<day>.z, tagged with its keep class', async () => {
     const from = stub.requests.length;
