@@ -204,6 +204,8 @@ export class DynamoCalcRepository implements CalcRepository {
         const put: WriteRequest = { PutRequest: { Item: { ...key, iv: w.put.interval, ttl: Math.ceil(w.put.interval.end + w.put.ttl) } } };
         return w.put.dropUserFields ? [put, { DeleteRequest: { Key: userKey } }] : [put];
       }),
+      undefined,
+      FLUSH_CONCURRENCY,
     );
     await batchWrite(
       this.doc,
@@ -221,6 +223,8 @@ export class DynamoCalcRepository implements CalcRepository {
           },
         },
       })),
+      undefined,
+      FLUSH_CONCURRENCY,
     );
   }
 
@@ -244,6 +248,8 @@ export class DynamoCalcRepository implements CalcRepository {
 }
 
 const USER_FIELDS_MARGIN_S = 366 * 86_400;
+/** BatchWriteItem requests in flight at once when the write-behind store stores its pairs. */
+const FLUSH_CONCURRENCY = 8;
 
 /** One interval write of the write-behind store: the interval's newest form and TTL, or null when it is deleted. */
 export interface IntervalWrite {
