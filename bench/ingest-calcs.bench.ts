@@ -175,7 +175,7 @@ async function awsCalcCost(endpoint: string, channel: number): Promise<AwsCalcCo
 }
 
 /** One day of 10 s messages for one device, then a message before all of them: the time of that inject (recompute included). */
-async function lateDay(hub: HubServices): Promise<Record<string, number>> {
+async function lateDay(hub: HubServices, tripsCalc: number): Promise<Record<string, number>> {
   const [device] = await hub.devices.create([{ name: 'late day', configuration: { ident: '359999999999999' }, metadata: { max_speed: 60 } }]);
   await hub.calcs.assign('all', String(device.id), true, SYSTEM_ACCESS);
   await hub.calcSync.run();
@@ -197,9 +197,9 @@ async function lateDay(hub: HubServices): Promise<Record<string, number>> {
   const foldStart = performance.now();
   for (const c of compiled) computeIntervals(c, day, { metadata: { max_speed: 60 } });
   const fold = performance.now() - foldStart;
-  const states = await hub.ports.calcs.statesOf(1);
+  const states = await hub.ports.calcs.statesOf(tripsCalc);
   const stateBytes = Math.max(...states.map((s) => JSON.stringify(s.state).length));
-  const trips = await hub.ports.calcs.intervals(1, device.id);
+  const trips = await hub.ports.calcs.intervals(tripsCalc, device.id);
   return {
     late_recompute_ms_3_calcs: Math.round(viaIngest),
     engine_fold_ms_3_calcs: Math.round(fold),
@@ -234,7 +234,7 @@ export async function run(): Promise<Record<string, unknown>> {
     const plain = rate(rounds.plain);
     const withCalcs = rate(rounds.calcs);
     const slowdown = 1 - withCalcs / plain;
-    const late = await lateDay(hub);
+    const late = await lateDay(hub, calcs[0].id);
     const aws = await awsCalcCost(dynamo.endpoint, channel.id);
     const out = {
       devices_per_fleet: DEVICES,
