@@ -33,7 +33,8 @@ export function calcRoutes(calcs: CalcService, intervals: IntervalService): Rout
       method: 'PUT',
       path: '/gw/calcs/{sel}',
       tag,
-      summary: 'Change calculators (a changed definition recalculates the stored history of every assigned device: old intervals deleted, then the backfill; a new name alone changes nothing)',
+      summary:
+        'Change calculators (a changed definition recalculates the stored history of every assigned device: old intervals deleted, then the backfill; a new name alone changes nothing)',
       body: CalcUpdateSchema,
       result: CalcSchema,
       handler: async (c) => ({ result: await calcs.update(c.params.sel, c.body(), c.access) }),
