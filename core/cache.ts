@@ -18,6 +18,12 @@ export class TtlCache<K, V> {
     return value;
   }
 
+  /** True when `key` holds a value that has not expired (possibly `undefined`: a cached miss). */
+  has(key: K): boolean {
+    const hit = this.map.get(key);
+    return hit !== undefined && hit.expires > this.now();
+  }
+
   set(key: K, value: V): void {
     if (this.map.size >= this.maxEntries) this.map.delete(this.map.keys().next().value as K);
     this.map.set(key, { value, expires: this.now() + this.ttlMs });

@@ -25,6 +25,8 @@ export interface DeviceRepository {
   update(device: Device, previous: Device): Promise<void>;
   delete(device: Device): Promise<void>;
   findByIdent(ident: string): Promise<Device | undefined>;
+  /** The devices of many idents at once (batched reads); idents without a device are absent from the map. */
+  findByIdents(idents: readonly string[]): Promise<Map<string, Device>>;
   /** Gives an untyped device a device type (and its protocol); false when it already has one. */
   assignType(id: number, deviceTypeId: number, protocolId: number): Promise<boolean>;
 }
@@ -190,6 +192,8 @@ export interface DeviceLogEntry {
 
 export interface DeviceLogRepository {
   append(deviceId: number, entry: DeviceLogEntry, ttlSeconds?: number): Promise<void>;
+  /** Appends entries of many devices at once (batched writes). */
+  appendMany(entries: readonly { readonly deviceId: number; readonly entry: DeviceLogEntry }[]): Promise<void>;
   list(deviceId: number, from: number, to: number, limit: number): Promise<DeviceLogEntry[]>;
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../core/logger.js';
-import type { Clock, DeviceLogRepository, DeviceRepository } from '../core/ports.js';
+import type { Clock, DeviceLogEntry, DeviceLogRepository, DeviceRepository } from '../core/ports.js';
 import type { Device } from '../core/schemas/devices.js';
 import type { Session } from './session.js';
 
@@ -13,6 +13,9 @@ const REQUESTS_PER_S = 200;
 const MAX_WAITING = 100_000;
 const TICK_MS = 100;
 const CACHE_MS = 30_000;
+/** Entries per batched lookup and write, and such batches under way at most. */
+const CHUNK = 100;
+const MAX_CHUNKS = 2;
 
 interface Entry {
   readonly ident: string;
@@ -29,12 +32,13 @@ export class SessionLog {
   private head = 0;
   private timer?: NodeJS.Timeout;
   private inFlight = 0;
+  private chunks = 0;
   private tokens: number;
   private refilled = Date.now();
   readonly stats = { written: 0, dropped: 0, lookups: 0 };
 
   constructor(
-    private readonly repo: Pick<DeviceRepository, 'findByIdent'>,
+    private readonly repo: Pick<DeviceRepository, 'findByIdents'>,
     private readonly logs: DeviceLogRepository,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -88,11 +92,9 @@ export class SessionLog {
     }
     this.waiting.push(entry);
     if (this.timer) return;
-    this.pump();
-    if (this.waiting.length > this.head) {
-      this.timer = setInterval(() => this.tick(), TICK_MS);
-      this.timer.unref();
-    }
+    // the first tick takes what arrived meanwhile: connects come in bursts, written in chunks
+    this.timer = setInterval(() => this.tick(), TICK_MS);
+    this.timer.unref();
   }
 
   private tick(): void {
@@ -105,18 +107,33 @@ export class SessionLog {
     }
   }
 
-  /** Starts the registry requests the token bucket allows (a cached unregistered ident costs none). */
+  /**
+   * Starts the registry requests the token bucket allows: entries go in chunks of up to 100 (one
+   * batched lookup of their uncached idents, two requests; one batched write per 25 entries), at
+   * most two chunks at a time. A cached unregistered ident costs none.
+   */
   private pump(): void {
     const now = Date.now();
     this.tokens = Math.min(Math.max(this.tokens, this.burst), this.tokens + ((now - this.refilled) * this.requestsPerS) / 1000);
     this.refilled = now;
-    while (this.tokens >= 1 && this.head < this.waiting.length) {
-      const entry = this.waiting[this.head++];
-      const hit = this.cache.get(entry.ident);
-      if (hit && hit.expires > now && hit.device === undefined) continue;
-      this.tokens -= hit && hit.expires > now ? 1 : 2;
-      this.inFlight++;
-      void this.write(entry, hit && hit.expires > now ? hit : undefined).finally(() => this.inFlight--);
+    while (this.tokens >= 1 && this.chunks < MAX_CHUNKS && this.head < this.waiting.length) {
+      const chunk: Entry[] = [];
+      let uncached = false;
+      while (chunk.length < CHUNK && this.head < this.waiting.length) {
+        const entry = this.waiting[this.head++];
+        const hit = this.cache.get(entry.ident);
+        if (hit && hit.expires > now && hit.device === undefined) continue;
+        uncached ||= !(hit && hit.expires > now);
+        chunk.push(entry);
+      }
+      if (chunk.length === 0) break;
+      this.tokens -= (uncached ? 2 : 0) + Math.ceil(chunk.length / 25);
+      this.inFlight += chunk.length;
+      this.chunks++;
+      void this.write(chunk).finally(() => {
+        this.inFlight -= chunk.length;
+        this.chunks--;
+      });
     }
     if (this.head > 4096 && this.head * 2 > this.waiting.length) {
       this.waiting = this.waiting.slice(this.head);
@@ -124,20 +141,34 @@ export class SessionLog {
     }
   }
 
-  private async write(e: Entry, hit: { device: Device | undefined } | undefined): Promise<void> {
+  private async write(chunk: readonly Entry[]): Promise<void> {
     try {
-      let device = hit?.device;
-      if (!hit) {
-        this.stats.lookups++;
-        device = await this.repo.findByIdent(e.ident);
-        if (this.cache.size >= 100_000) this.cache.delete(this.cache.keys().next().value as string);
-        this.cache.set(e.ident, { device, expires: Date.now() + CACHE_MS });
+      const now = Date.now();
+      const missing = [...new Set(chunk.filter((e) => !((this.cache.get(e.ident)?.expires ?? 0) > now)).map((e) => e.ident))];
+      if (missing.length > 0) {
+        this.stats.lookups += missing.length;
+        const found = await this.repo.findByIdents(missing);
+        for (const ident of missing) {
+          if (this.cache.size >= 100_000) this.cache.delete(this.cache.keys().next().value as string);
+          this.cache.set(ident, { device: found.get(ident), expires: Date.now() + CACHE_MS });
+        }
       }
-      if (!device) return;
-      await this.logs.append(device.id, { timestamp: e.at, event: e.event, channel_id: e.channelId, ident: e.ident, ...e.extra });
-      this.stats.written++;
+      const entries: { deviceId: number; entry: DeviceLogEntry }[] = [];
+      for (const e of chunk) {
+        const device = this.cache.get(e.ident)?.device;
+        if (device) entries.push({ deviceId: device.id, entry: { timestamp: e.at, event: e.event, channel_id: e.channelId, ident: e.ident, ...e.extra } });
+      }
+      if (entries.length === 0) return;
+      await this.logs.appendMany(entries);
+      this.stats.written += entries.length;
     } catch (err) {
-      this.logger.warn('device log write failed', { ident: e.ident, event: e.event, error: err instanceof Error ? err.message : String(err) });
+      const first = chunk[0];
+      this.logger.warn('device log write failed', {
+        ident: first?.ident,
+        event: first?.event,
+        entries: chunk.length,
+        error: err instanceof Error ? err.message : String(err),
+      });
     }
   }
 }

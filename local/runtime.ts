@@ -13,6 +13,7 @@ import { startDynaliteProcess } from '../adapters/local/dynalite-process.js';
 import { FilePackArchive } from '../adapters/local/file-archive.js';
 import { JournalQueue } from '../adapters/local/journal-queue.js';
 import { LocalBus } from '../adapters/local/local-bus.js';
+import { lowerOwnPriority } from '../adapters/local/priority.js';
 import { WriteBehindCalcs } from '../adapters/local/write-behind-calcs.js';
 import { streamRuntime } from '../adapters/streams/runtime.js';
 import { createHub, type HubPorts, type HubServices } from '../core/hub.js';
@@ -71,6 +72,13 @@ export interface LocalHubOptions {
    * node:cluster of workers that send their batches to this process's journal.
    */
   readonly listenerWorkers?: number;
+  /**
+   * Nice value this process (ingest, streams, API) and the dynalite child take once the listener
+   * processes are started, so that on a busy machine acks get the CPU first (`hub start` uses
+   * adapters/local/priority.ts BACKGROUND_NICE); absent or 0: priorities stay. Ignored with
+   * `singleProcess`.
+   */
+  readonly backgroundNice?: number;
   /** Log level of listener cluster workers (default warn). */
   readonly listenerLogLevel?: LogLevel;
   /** Bytes a device connection may read per second (default 256 KiB). */
@@ -156,7 +164,7 @@ async function openLocalHub(opts: LocalHubOptions, t: Teardown): Promise<LocalHu
   const dynamoPath = opts.memory ? undefined : join(dir, 'dynamodb');
   const dynamo = t.add(
     'dynalite',
-    opts.singleProcess ? await startDynalite(dynamoPath, LOCAL_TABLES) : await startDynaliteProcess(dynamoPath, LOCAL_TABLES),
+    opts.singleProcess ? await startDynalite(dynamoPath, LOCAL_TABLES) : await startDynaliteProcess(dynamoPath, LOCAL_TABLES, opts.backgroundNice),
     (d) => d.close(),
   );
   const doc = t.add('DynamoDB client', createDocumentClient({ endpoint: dynamo.endpoint }, {}, opts.faults?.dynamo), (d) => d.destroy());
@@ -168,6 +176,8 @@ async function openLocalHub(opts: LocalHubOptions, t: Teardown): Promise<LocalHu
   const notices = await ensureDefaultChannel(opts, hub);
   const listener = t.add('listener', await startListener(opts, queue, wired, dynamo.endpoint), (l) => l.drain());
   late.listener = listener;
+  // after the listener workers are forked (they would inherit it); a replaced worker does inherit it
+  if (opts.backgroundNice && !opts.singleProcess) lowerOwnPriority(opts.backgroundNice);
   const apiHandler = makeApiHandler(async () => hub.router);
   const consoleFiles = opts.consoleDir ? staticHandler(opts.consoleDir, consoleConfig(opts.tileUrl)) : () => false;
   const api = await startApiServer(apiHandler, opts.apiPort, opts.host, (req, res) => wired.live.handle(req, res) || consoleFiles(req, res));

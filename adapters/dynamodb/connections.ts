@@ -1,10 +1,13 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzipSync, gzip } from 'node:zlib';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConnectionDirectory, ConnectionRecord, ListenerChannelStatus } from '../../core/ports.js';
 import { PK } from './keys.js';
 
 /** Connections per snapshot item (kept well under the 400 KB item limit once compressed). */
 const CHUNK = 2000;
+/** Off the event loop (libuv's pool): a listener publishes its snapshot while it acks frames. */
+const gzipAsync = promisify(gzip);
 
 /**
  * The connection table as snapshots: each listener writes its connections per channel every so
@@ -34,7 +37,7 @@ export class DynamoConnectionDirectory implements ConnectionDirectory {
             pk: PK.connections(channelId),
             sk: `${listenerId}#${String(i).padStart(4, '0')}`,
             at,
-            z: gzipSync(JSON.stringify(part)),
+            z: await gzipAsync(JSON.stringify(part)),
             ttl: Math.ceil(at + this.ttlSeconds),
             ...(i === 0 && status ? { status } : {}),
           },

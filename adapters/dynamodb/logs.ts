@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeviceLogEntry, DeviceLogRepository } from '../../core/ports.js';
+import { batchWrite } from './batch-write.js';
 import { PK } from './keys.js';
 
 const DEFAULT_TTL_S = 30 * 86400;
@@ -13,8 +14,16 @@ export class DynamoDeviceLogRepository implements DeviceLogRepository {
   ) {}
 
   async append(deviceId: number, entry: DeviceLogEntry, ttlSeconds = DEFAULT_TTL_S): Promise<void> {
-    const sk = `${String(Math.round(entry.timestamp * 1000)).padStart(13, '0')}#${randomBytes(4).toString('hex')}`;
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.logs(deviceId), sk, e: entry, ttl: Math.ceil(entry.timestamp + ttlSeconds) } }));
+    await this.doc.send(new PutCommand({ TableName: this.table, Item: logItem(deviceId, entry, ttlSeconds) }));
+  }
+
+  /** One BatchWriteItem request per 25 entries. */
+  async appendMany(entries: readonly { readonly deviceId: number; readonly entry: DeviceLogEntry }[]): Promise<void> {
+    await batchWrite(
+      this.doc,
+      this.table,
+      entries.map((e) => ({ PutRequest: { Item: logItem(e.deviceId, e.entry, DEFAULT_TTL_S) } })),
+    );
   }
 
   async list(deviceId: number, from: number, to: number, limit: number): Promise<DeviceLogEntry[]> {
@@ -39,4 +48,9 @@ export class DynamoDeviceLogRepository implements DeviceLogRepository {
     } while (start && out.length < limit);
     return out.slice(0, limit);
   }
+}
+
+function logItem(deviceId: number, entry: DeviceLogEntry, ttlSeconds: number): Record<string, unknown> {
+  const sk = `${String(Math.round(entry.timestamp * 1000)).padStart(13, '0')}#${randomBytes(4).toString('hex')}`;
+  return { pk: PK.logs(deviceId), sk, e: entry, ttl: Math.ceil(entry.timestamp + ttlSeconds) };
 }

@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import type { TableNames } from '../dynamodb/client.js';
 import { startDynalite } from './dynalite.js';
 import { DYNALITE_PID, type FromDynalite } from './dynalite-process.js';
+import { lowerOwnPriority } from './priority.js';
 
 const send = (m: FromDynalite) => process.send?.(m);
 
 async function main(): Promise<void> {
-  const { path, tables } = JSON.parse(process.argv[2] ?? '{}') as { path?: string; tables: TableNames };
+  const { path, tables, nice } = JSON.parse(process.argv[2] ?? '{}') as { path?: string; tables: TableNames; nice?: number };
+  // before LevelDB starts its threads: they inherit it
+  if (nice) lowerOwnPriority(nice);
   // Ctrl-C reaches the whole process group: the hub drains first, then closes this process
   process.on('SIGINT', () => undefined);
   // dynalite throws LevelDB's errors from callbacks (e.g. a data directory held by another process)

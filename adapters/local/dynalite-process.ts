@@ -27,15 +27,15 @@ function entry(): { path: string; execArgv: string[] } {
  * their own instead of the hub's event loop. The child follows its parent: it closes and exits
  * when the parent closes it, exits or is killed (its IPC channel closes), and ignores Ctrl-C
  * (the parent drains first, then closes it). A dynalite of a previous hub still holding the data
- * directory is waited for.
+ * directory is waited for. With `nice`, the child lowers its priority first (adapters/local/priority.ts).
  */
-export async function startDynaliteProcess(path: string | undefined, tables: TableNames): Promise<LocalDynamo> {
+export async function startDynaliteProcess(path: string | undefined, tables: TableNames, nice?: number): Promise<LocalDynamo> {
   if (path) {
     mkdirSync(path, { recursive: true });
     await untilGone(join(path, DYNALITE_PID), START_TIMEOUT_MS);
   }
   const { path: main, execArgv } = entry();
-  const child = fork(main, [JSON.stringify({ path, tables })], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(main, [JSON.stringify({ path, tables, nice })], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const endpoint = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`dynalite did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);

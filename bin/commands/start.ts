@@ -5,7 +5,8 @@ import { choiceOption, intOption, parseOptions, portOption } from './options.js'
 const HELP = `Usage: hub start [--data-dir DIR | --memory] [--api-port 8080] [--host 127.0.0.1]
 
 Runs the whole hub: this process runs ingest, streams and the REST API; dynalite and the channel
-listener run in child processes (acks never wait for ingest), all stopped with it. Data is kept
+listener run in child processes (acks never wait for ingest; this process and dynalite run at
+nice 10 so that the listener gets the CPU first), all stopped with it. Data is kept
 under --data-dir (default ./data); one hub per data directory. The admin token comes from
 HUB_ADMIN_TOKEN, else it is generated on first start, printed once and kept in
 <data-dir>/admin-token. SIGINT or SIGTERM (to this process, or to the npm that started it)
@@ -61,6 +62,7 @@ export async function runStart(args: string[]): Promise<number> {
   const { textLogger } = await import('../../core/logger.js');
   const { startLocalHub } = await import('../../local/runtime.js');
   const { packageRoot, packageVersion } = await import('../../lib/paths.js');
+  const { BACKGROUND_NICE } = await import('../../adapters/local/priority.js');
   const logger = textLogger(level);
   const host = values.host ?? '127.0.0.1';
   const hub = await startLocalHub({
@@ -74,6 +76,7 @@ export async function runStart(args: string[]): Promise<number> {
     moveDefaultChannel: values['channel-port'] !== undefined,
     listenerWorkers: options.listenerWorkers,
     singleProcess: values['single-process'],
+    backgroundNice: BACKGROUND_NICE,
     listenerLogLevel: level,
     consoleDir: join(packageRoot(), 'console', 'dist'),
     tileUrl: values['tile-url'] ?? process.env.HUB_TILE_URL,

@@ -30,8 +30,8 @@ function memoryPorts(list: () => Promise<Channel[]>): ListenerPorts {
     channels: { list },
     commands: { pending: async () => ({ commands: [], kicks: [] }), pendingFor: async () => [] },
     connections: { publish: async () => undefined, list: async () => [] },
-    devices: { findByIdent: async () => undefined },
-    logs: { append: async () => undefined, list: async () => [] },
+    devices: { findByIdent: async () => undefined, findByIdents: async () => new Map() },
+    logs: { append: async () => undefined, appendMany: async () => undefined, list: async () => [] },
     clock: { now: () => Date.now() / 1000 },
   } as unknown as ListenerPorts;
 }
