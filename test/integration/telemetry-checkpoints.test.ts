@@ -77,7 +77,7 @@ describe('telemetry checkpoints on dynalite (DynamoTelemetryStore, MessageServic
       drop: (id: number) => store.drop(id),
     };
     const ingest = new IngestService({
-      devices: { findByIdent: async () => undefined },
+      devices: { findByIdent: async () => undefined, findByIdents: async () => new Map() },
       channels: { get: async () => undefined },
       messages,
       telemetry: counting,

@@ -50,7 +50,7 @@ function harness(telemetryCheckpointS?: number) {
   } as unknown as MessageService;
   const start = () =>
     new IngestService({
-      devices: { findByIdent: async () => undefined },
+      devices: { findByIdent: async () => undefined, findByIdents: async () => new Map() },
       channels: { get: async () => undefined },
       messages,
       telemetry,
