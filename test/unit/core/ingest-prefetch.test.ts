@@ -40,7 +40,11 @@ function harness(known: readonly Device[]) {
     },
   };
   const written: HistoryWrite[] = [];
-  const messages = { writeMany: async (w: readonly HistoryWrite[]) => void written.push(...w), adopt: async () => [] } as unknown as MessageService;
+  const messages = {
+    writeMany: async (w: readonly HistoryWrite[]) => void written.push(...w),
+    adopt: async () => [],
+    query: async () => ({ messages: [] }),
+  } as unknown as MessageService;
   const telemetry = {
     get: async () => undefined,
     update: async (_id: number, merge: (t: Telemetry) => Telemetry) => void merge({}),
