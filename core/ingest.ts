@@ -11,11 +11,11 @@ import type { ChannelRepository, Clock, DeviceRepository, TelemetryStore } from 
 import { adoptIdentHistory, annotateDevice } from './registry/adoption.js';
 import type { CommandService } from './registry/commands.js';
 import type { DeviceTyping } from './registry/device-typing.js';
-import { combineTelemetry, foldNewer, mergeTelemetry } from './registry/telemetry.js';
 import type { Channel } from './schemas/channels.js';
 import type { Command } from './schemas/commands.js';
 import type { Device } from './schemas/devices.js';
 import type { RoutedEvent } from './streams/events.js';
+import { TelemetryCheckpoints } from './telemetry-checkpoints.js';
 
 export interface IngestDeps {
   readonly devices: Pick<DeviceRepository, 'findByIdent' | 'findByIdents'>;
@@ -52,17 +52,6 @@ export interface IngestDeps {
 }
 
 /** Why a device's telemetry checkpoint is due: first sight in this process or not, the batch's oldest and newest message times, the interval (s). */
-interface CheckpointDue {
-  readonly first: boolean;
-  readonly now: number;
-  readonly min: number;
-  readonly max: number;
-  readonly interval: number;
-}
-
-/** Messages of a device after which its telemetry is checkpointed whatever the interval (a read then folds at most this many). */
-export const CHECKPOINT_MAX_MESSAGES = 1000;
-
 export interface IngestStats {
   frames: number;
   messages: number;
@@ -94,7 +83,7 @@ export class IngestService {
   private readonly deviceCache: TtlCache<string, Device | undefined>;
   private readonly channelCache: TtlCache<number, Channel | undefined>;
   /** When this process last wrote each device's telemetry, the newest message time then, and the messages since. */
-  private readonly checkpoints = new Map<number, { at: number; through: number; since: number }>();
+  private readonly checkpoints: TelemetryCheckpoints;
   /** Idents this process found unregistered: when one turns up registered, its kept history is adopted. */
   private readonly unregistered = new Set<string>();
   /** Since this process started: messages decoded, dropped by plugins (by type), stored. */
@@ -103,6 +92,12 @@ export class IngestService {
   constructor(private readonly deps: IngestDeps) {
     this.deviceCache = new TtlCache(deps.cacheMs ?? 120_000);
     this.channelCache = new TtlCache(deps.cacheMs ?? 120_000);
+    this.checkpoints = new TelemetryCheckpoints({
+      telemetry: deps.telemetry,
+      messages: deps.messages,
+      clock: deps.clock,
+      intervalS: deps.telemetryCheckpointS,
+    });
   }
 
   async ingest(envelope: Envelope): Promise<{ stats: IngestStats; messages: IngestedMessage[] }> {
@@ -175,57 +170,6 @@ export class IngestService {
     this.count(stats);
     if (this.deps.onStored && items.length > 0) await this.deps.onStored(items, keys);
     return stored;
-  }
-
-  /**
-   * Telemetry is checkpointed, not rewritten per batch: readers fold the history newer than the
-   * stored `timestamp` into it (registry/telemetry.ts). A device's telemetry item is written when
-   * this process has not written it for `telemetryCheckpointS` (at most half the device's
-   * `messages_ttl`, so the history a read folds in has not expired), when
-   * CHECKPOINT_MAX_MESSAGES messages arrived since the last one (a read folds a bounded page), and
-   * whenever a batch holds a message older than the last checkpoint (black-box data the fold would
-   * not see). A process seeing a device for the first time (a new Lambda container) writes only if
-   * the stored checkpoint is older than the interval or newer than the batch.
-   */
-  private checkpointDue(device: Device, messages: readonly Message[]): CheckpointDue | undefined {
-    const deviceId = device.id;
-    const now = this.deps.clock.now();
-    let min = Infinity;
-    let max = 0;
-    for (const m of messages) {
-      const ts = typeof m.timestamp === 'number' ? m.timestamp : 0;
-      if (ts < min) min = ts;
-      if (ts > max) max = ts;
-    }
-    const last = this.checkpoints.get(deviceId);
-    const interval = Math.min(this.deps.telemetryCheckpointS ?? 300, device.messages_ttl / 2);
-    const due = !last || now - last.at >= interval || min < last.through || last.since + messages.length > CHECKPOINT_MAX_MESSAGES;
-    if (due) {
-      if (this.checkpoints.size > 200_000) this.checkpoints.clear();
-      this.checkpoints.set(deviceId, { at: now, through: Math.max(max, last?.through ?? 0), since: 0 });
-    } else {
-      last.through = Math.max(max, last.through);
-      last.since += messages.length;
-    }
-    return due ? { first: !last, now, min, max, interval } : undefined;
-  }
-
-  /**
-   * Writes a device's telemetry checkpoint: the stored one with the history since it (the batches
-   * between checkpoints, as a read folds them) and this batch folded in, so a parameter sent only
-   * between two checkpoints is kept.
-   */
-  private async checkpoint(deviceId: number, batch: readonly Message[], due: CheckpointDue): Promise<void> {
-    const stored = await this.deps.telemetry.get(deviceId);
-    const through = stored?.timestamp?.value;
-    // a process (Lambda container) seeing the device for the first time: when another one wrote its
-    // checkpoint less than an interval ago and this batch holds nothing older, reads fold the batch in
-    if (due.first && typeof through === 'number' && due.min >= through && due.now - Math.min(through, due.now) < due.interval) {
-      this.checkpoints.set(deviceId, { at: Math.min(through, due.now), through: Math.max(due.max, through), since: batch.length });
-      return;
-    }
-    const folded = await foldNewer(stored, this.deps.messages, deviceId);
-    await this.deps.telemetry.update(deviceId, (current) => mergeTelemetry(combineTelemetry(current, folded), batch));
   }
 
   /** Forgets cached lookups (local mode calls this when the registry changes). */
@@ -392,8 +336,8 @@ export class IngestService {
     for (const { device, messages } of byDevice.values()) {
       stored += messages.length;
       history.push({ scope: 'device', id: device.id, messages, ttlSeconds: device.messages_ttl, keys });
-      const due = this.checkpointDue(device, messages);
-      if (due) writes.push(this.checkpoint(device.id, messages, due));
+      const due = this.checkpoints.due(device, messages);
+      if (due) writes.push(this.checkpoints.write(device.id, messages, due));
     }
     writes.push(this.deps.messages.writeMany(history));
     await Promise.all(writes);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CHECKPOINT_MAX_MESSAGES, IngestService } from '../../../core/ingest.js';
+import { IngestService } from '../../../core/ingest.js';
 import type { HistoryWrite, MessageService } from '../../../core/messages/service.js';
 import type { Telemetry, TelemetryStore } from '../../../core/ports.js';
 import { currentTelemetry, mergeTelemetry } from '../../../core/registry/telemetry.js';
 import type { Device } from '../../../core/schemas/devices.js';
 import type { MessagesQuery } from '../../../core/schemas/messages.js';
+import { CHECKPOINT_MAX_MESSAGES } from '../../../core/telemetry-checkpoints.js';
 import type { Message } from '../../../protocols/common/types.js';
 import { manualClock } from '../../helpers/dynamo.js';
 
