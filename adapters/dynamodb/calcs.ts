@@ -107,15 +107,7 @@ export class DynamoCalcRepository implements CalcRepository {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: {
-            pk: PK.calcStates(rec.calcId),
-            sk: pad(rec.deviceId),
-            z: packState(rec.state),
-            ...outboxAttribute(rec),
-            synced: rec.synced,
-            updated: rec.updated,
-            ver: rec.version + 1,
-          },
+          Item: stateItem(rec, rec.version + 1),
           // an unassigned pair is not brought back: the item must exist, at the version read
           ConditionExpression: 'ver = :v',
           ExpressionAttributeValues: { ':v': rec.version },
@@ -131,8 +123,9 @@ export class DynamoCalcRepository implements CalcRepository {
   async intervals(calcId: number, deviceId: number, q: { fromId?: number; toId?: number; reverse?: boolean; count?: number } = {}): Promise<StoredInterval[]> {
     const items = await this.queryRange(this.intervalTable, PK.intervals(calcId, deviceId), q);
     if (items.length === 0) return [];
-    const ids = items.map((i) => Number(i.sk));
-    const users = await this.queryRange(this.intervalTable, PK.intervalUserFields(calcId, deviceId), { fromId: Math.min(...ids), toId: Math.max(...ids) });
+    // the items come in key order: the first and the last bound the range (no spread of a long list)
+    const ends = [Number(items[0].sk), Number(items[items.length - 1].sk)];
+    const users = await this.queryRange(this.intervalTable, PK.intervalUserFields(calcId, deviceId), { fromId: Math.min(...ends), toId: Math.max(...ends) });
     const user = new Map(users.map((u) => [Number(u.sk), u.user as object]));
     // user fields first: the engine's fields win a name clash (`user` in the interval item: written before the user fields had their own items)
     return items.map((item) => ({ ...(item.user as object), ...user.get(Number(item.sk)), ...(item.iv as Interval), calc_id: calcId, device_id: deviceId }));
@@ -173,7 +166,7 @@ export class DynamoCalcRepository implements CalcRepository {
     await batchWrite(
       this.doc,
       this.intervalTable,
-      intervals.map((iv) => ({ PutRequest: { Item: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(iv.id), iv, ttl: Math.ceil(iv.end + ttl) } } })),
+      intervals.map((iv) => intervalPut(calcId, deviceId, iv, ttl)),
     );
   }
 
@@ -181,10 +174,7 @@ export class DynamoCalcRepository implements CalcRepository {
     await batchWrite(
       this.doc,
       this.intervalTable,
-      ids.flatMap((id) => [
-        { DeleteRequest: { Key: { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) } } },
-        { DeleteRequest: { Key: { pk: PK.intervalUserFields(calcId, deviceId), sk: SK.interval(id) } } },
-      ]),
+      ids.flatMap((id) => intervalDeletes(calcId, deviceId, id)),
     );
   }
 
@@ -198,11 +188,9 @@ export class DynamoCalcRepository implements CalcRepository {
       this.doc,
       this.intervalTable,
       intervals.flatMap((w): WriteRequest[] => {
-        const key = { pk: PK.intervals(w.calcId, w.deviceId), sk: SK.interval(w.id) };
-        const userKey = { pk: PK.intervalUserFields(w.calcId, w.deviceId), sk: SK.interval(w.id) };
-        if (!w.put) return [{ DeleteRequest: { Key: key } }, { DeleteRequest: { Key: userKey } }];
-        const put: WriteRequest = { PutRequest: { Item: { ...key, iv: w.put.interval, ttl: Math.ceil(w.put.interval.end + w.put.ttl) } } };
-        return w.put.dropUserFields ? [put, { DeleteRequest: { Key: userKey } }] : [put];
+        if (!w.put) return intervalDeletes(w.calcId, w.deviceId, w.id);
+        const put = intervalPut(w.calcId, w.deviceId, w.put.interval, w.put.ttl);
+        return w.put.dropUserFields ? [put, { DeleteRequest: { Key: userFieldsKey(w.calcId, w.deviceId, w.id) } }] : [put];
       }),
       undefined,
       FLUSH_CONCURRENCY,
@@ -210,27 +198,15 @@ export class DynamoCalcRepository implements CalcRepository {
     await batchWrite(
       this.doc,
       this.table,
-      states.map((rec) => ({
-        PutRequest: {
-          Item: {
-            pk: PK.calcStates(rec.calcId),
-            sk: pad(rec.deviceId),
-            z: packState(rec.state),
-            ...outboxAttribute(rec),
-            synced: rec.synced,
-            updated: rec.updated,
-            ver: rec.version,
-          },
-        },
-      })),
+      states.map((rec) => ({ PutRequest: { Item: stateItem(rec, rec.version) } })),
       undefined,
       FLUSH_CONCURRENCY,
     );
   }
 
   async setUserFields(calcId: number, deviceId: number, id: number, fields: Readonly<Record<string, string | number | boolean | null>>): Promise<void> {
-    const key = { pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) };
-    const userKey = { pk: PK.intervalUserFields(calcId, deviceId), sk: SK.interval(id) };
+    const key = intervalKey(calcId, deviceId, id);
+    const userKey = userFieldsKey(calcId, deviceId, id);
     const [interval, existing] = await Promise.all([
       this.doc.send(new GetCommand({ TableName: this.intervalTable, Key: key })),
       this.doc.send(new GetCommand({ TableName: this.intervalTable, Key: userKey })),
@@ -248,6 +224,32 @@ export class DynamoCalcRepository implements CalcRepository {
 }
 
 const USER_FIELDS_MARGIN_S = 366 * 86_400;
+
+/** A (calc, device) state item at `ver`: the one layout putState and storeBehind write. */
+function stateItem(rec: CalcStateRecord, ver: number): Record<string, unknown> {
+  return {
+    pk: PK.calcStates(rec.calcId),
+    sk: pad(rec.deviceId),
+    z: packState(rec.state),
+    ...outboxAttribute(rec),
+    synced: rec.synced,
+    updated: rec.updated,
+    ver,
+  };
+}
+
+const intervalKey = (calcId: number, deviceId: number, id: number) => ({ pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) });
+const userFieldsKey = (calcId: number, deviceId: number, id: number) => ({ pk: PK.intervalUserFields(calcId, deviceId), sk: SK.interval(id) });
+
+/** An interval's item, expiring `ttl` s after its end (its user fields stay in their own item). */
+function intervalPut(calcId: number, deviceId: number, iv: Interval, ttl: number): WriteRequest {
+  return { PutRequest: { Item: { ...intervalKey(calcId, deviceId, iv.id), iv, ttl: Math.ceil(iv.end + ttl) } } };
+}
+
+/** An interval's item and its user fields' item, removed. */
+function intervalDeletes(calcId: number, deviceId: number, id: number): WriteRequest[] {
+  return [{ DeleteRequest: { Key: intervalKey(calcId, deviceId, id) } }, { DeleteRequest: { Key: userFieldsKey(calcId, deviceId, id) } }];
+}
 /** BatchWriteItem requests in flight at once when the write-behind store stores its pairs. */
 const FLUSH_CONCURRENCY = 8;
 
