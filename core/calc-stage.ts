@@ -8,6 +8,12 @@ import { messageKey } from './messages/pack.js';
 import type { CalcStateRecord } from './ports.js';
 import type { Device } from './schemas/devices.js';
 
+function keysOf(lists: readonly (readonly Message[])[]): Map<Message, string> {
+  const keys = new Map<Message, string>();
+  for (const list of lists) for (const m of list) if (!keys.has(m)) keys.set(m, messageKey(m));
+  return keys;
+}
+
 /** A batch's messages of one device, as a token: the same messages give the same token (a redelivery). */
 function batchToken(batch: readonly Message[], keys: ReadonlyMap<Message, string>): string {
   const h = createHash('sha1');
@@ -69,7 +75,6 @@ export class CalcStage {
       else byDevice.set(device.id, { device, messages: [message] });
     }
     const pairs: { entry: CalcEntry; device: Device; messages: Message[] }[] = [];
-    const keys = new Map<Message, string>(stored);
     for (const { device, messages } of byDevice.values()) {
       for (const calcId of await this.links.get(device.id, (id) => this.d.calcs.calcsOf(id))) {
         const entry = await this.entry(calcId);
@@ -77,7 +82,8 @@ export class CalcStage {
       }
     }
     if (pairs.length === 0) return;
-    for (const p of pairs) for (const m of p.messages) if (!keys.has(m)) keys.set(m, messageKey(m));
+    // ingest's keys when given (storage computed them), else once here for all the calculators
+    const keys = stored ?? keysOf(pairs.map((p) => p.messages));
     // one token per device: its calculators see the same messages
     const tokens = new Map<Message[], string>();
     for (const p of pairs) if (!tokens.has(p.messages)) tokens.set(p.messages, batchToken(p.messages, keys));
