@@ -18,11 +18,10 @@ import { createHub, type HubServices } from '../core/hub.js';
 import { SYSTEM_ACCESS } from '../core/registry/access.js';
 import { CalcCreateSchema } from '../core/schemas/calcs.js';
 import type { Message } from '../protocols/common/types.js';
-import { avlPacket } from '../protocols/teltonika/device.js';
 import { CalcCapacityMeter } from './lib/calc-cost.js';
 import { startDynaliteProcess } from './lib/dynalite-process.js';
-import { table } from './lib/measure.js';
-import { registerFleet } from './lib/registered-fleet.js';
+import { medianOf, table } from './lib/measure.js';
+import { fleetFrame, registerFleet } from './lib/registered-fleet.js';
 
 const TABLES = { registry: 'hub-registry', messages: 'hub-messages' };
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 300); // per fleet
@@ -71,18 +70,8 @@ function frame(ident: string, index: number, tMs: number, channel: number, count
       io4: { 16: 1_000_000 + index * 1000 + k * 25 },
     };
   });
-  return {
-    channelId: channel,
-    protocolId: 1,
-    transport: 'tcp',
-    ident,
-    peer: `100.64.0.${index & 255}:40000`,
-    receivedAt: tMs / 1000 + RECORDS,
-    frame: avlPacket(records).toString('base64'),
-  };
+  return fleetFrame(ident, index, tMs, channel, records);
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 /**
  * Rounds of one frame per device, each 60 s of device time later than the last; the fleets take
@@ -254,8 +243,8 @@ export async function run(): Promise<Record<string, unknown>> {
         three_calcs: rounds.calcs.map((r) => Math.round((r.messages * 1000) / r.ms)),
       },
       ingest_cpu_us_per_message: {
-        no_calcs: Math.round(median(rounds.plain.map((r) => r.cpuUs))),
-        three_calcs: Math.round(median(rounds.calcs.map((r) => r.cpuUs))),
+        no_calcs: Math.round(medianOf(rounds.plain.map((r) => r.cpuUs))),
+        three_calcs: Math.round(medianOf(rounds.calcs.map((r) => r.cpuUs))),
       },
       slowdown_percent: Number((slowdown * 100).toFixed(1)),
       target_percent: 25,

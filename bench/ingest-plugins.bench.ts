@@ -12,11 +12,10 @@ import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { packEnvelopes, parseEnvelope, type QueuedFrame } from '../core/envelope.js';
 import { createHub } from '../core/hub.js';
 import { SYSTEM_ACCESS } from '../core/registry/access.js';
-import { avlPacket } from '../protocols/teltonika/device.js';
 import { seeded, starPolygon } from '../test/helpers/geofences.js';
 import { startDynaliteProcess } from './lib/dynalite-process.js';
-import { table } from './lib/measure.js';
-import { registerFleet } from './lib/registered-fleet.js';
+import { medianOf, table } from './lib/measure.js';
+import { fleetFrame, registerFleet } from './lib/registered-fleet.js';
 
 const TABLES = { registry: 'hub-registry', messages: 'hub-messages' };
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 300); // per fleet
@@ -42,18 +41,8 @@ function frame(ident: string, index: number, tMs: number, channel: number): Queu
       io4: { 16: 1_000_000 + index * 1000 + k * 25, 241: 24601 },
     };
   });
-  return {
-    channelId: channel,
-    protocolId: 1,
-    transport: 'tcp',
-    ident,
-    peer: `100.64.0.${index & 255}:40000`,
-    receivedAt: tMs / 1000 + RECORDS,
-    frame: avlPacket(records).toString('base64'),
-  };
+  return fleetFrame(ident, index, tMs, channel, records);
 }
-
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
 export async function run(): Promise<Record<string, unknown>> {
   const dynamo = await startDynaliteProcess(TABLES);
@@ -116,8 +105,8 @@ export async function run(): Promise<Record<string, unknown>> {
       process.stderr.write(`  round ${r + 1}/${ROUNDS}\r`);
     }
     if (!Array.isArray(tagged['geofence.names']) || 'gsm.signal.level' in tagged) throw new Error('the plugins did not run');
-    const plain = median(rates.plain);
-    const withPlugins = median(rates.plugins);
+    const plain = medianOf(rates.plain);
+    const withPlugins = medianOf(rates.plugins);
     const slowdown = 1 - withPlugins / plain;
     const out = {
       devices_per_fleet: DEVICES,
@@ -129,7 +118,7 @@ export async function run(): Promise<Record<string, unknown>> {
       messages_per_s: { no_plugins: Math.round(plain), three_plugins: Math.round(withPlugins) },
       rounds_messages_per_s: { no_plugins: rates.plain.map(Math.round), three_plugins: rates.plugins.map(Math.round) },
       /** CPU time of the ingest process (dynalite runs in another) per stored message, median round. */
-      ingest_cpu_us_per_message: { no_plugins: Math.round(median(cpu.plain)), three_plugins: Math.round(median(cpu.plugins)) },
+      ingest_cpu_us_per_message: { no_plugins: Math.round(medianOf(cpu.plain)), three_plugins: Math.round(medianOf(cpu.plugins)) },
       slowdown_percent: Number((slowdown * 100).toFixed(1)),
       target_percent: 15,
       within_target: slowdown <= 0.15,

@@ -1,4 +1,6 @@
+import type { QueuedFrame } from '../../core/envelope.js';
 import type { HubServices } from '../../core/hub.js';
+import { avlPacket, type SimRecord } from '../../protocols/teltonika/device.js';
 
 /**
  * Registers `count` Teltonika devices (idents `base`, `base + 7`, …) in batches of 500, the way the
@@ -18,4 +20,17 @@ export async function registerFleet(
     );
   }
   return idents;
+}
+
+/** One queued Teltonika frame of fleet device number `index` (its records end `records.length` s after `tMs`). */
+export function fleetFrame(ident: string, index: number, tMs: number, channel: number, records: readonly SimRecord[]): QueuedFrame {
+  return {
+    channelId: channel,
+    protocolId: 1,
+    transport: 'tcp',
+    ident,
+    peer: `100.64.0.${index & 255}:40000`,
+    receivedAt: tMs / 1000 + records.length,
+    frame: avlPacket(records).toString('base64'),
+  };
 }
