@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import type { Device } from '../../core/schemas/devices.js';
 
 /** A simulated tracker on a real TCP socket: send bytes, await exactly the bytes it should get. */
 export class TestDevice {
@@ -71,4 +72,18 @@ export class TestDevice {
       this.received = this.received.subarray(w.n);
     }
   }
+}
+
+/** A registered device as the registry returns it (no type yet, enabled), for tests that build ingest by hand. */
+export function deviceRecord(id: number, over: { ident?: string; messagesTtl?: number } = {}): Device {
+  return {
+    id,
+    name: `d${id}`,
+    configuration: { ident: over.ident ?? `ident-${id}` },
+    device_type_id: null,
+    protocol_id: null,
+    messages_ttl: over.messagesTtl ?? 3600,
+    enabled: true,
+    metadata: {},
+  };
 }

@@ -23,3 +23,19 @@ export function manualClock(start = 1_800_000_000): { now(): number; set(t: numb
   let t = start;
   return { now: () => t, set: (v) => (t = v), advance: (s) => (t += s) };
 }
+
+/** The environment the Lambda bundles read, pointed at a local DynamoDB (plus what a test adds). */
+export function lambdaEnv(dynamoEndpoint: string, extra: Record<string, string>): Record<string, string> {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    HUB_DYNAMODB_ENDPOINT: dynamoEndpoint,
+    HUB_TABLE_REGISTRY: TEST_TABLES.registry,
+    HUB_TABLE_MESSAGES: TEST_TABLES.messages,
+    HUB_ADMIN_TOKEN: 'aws-admin-token',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    ...extra,
+  };
+}

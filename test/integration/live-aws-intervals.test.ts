@@ -7,7 +7,7 @@ import type { LiveEvent } from '../../core/live/ports.js';
 import type { WebSocketRouteEvent } from '../../lambdas/live/handler.js';
 import { localContext } from '../../local/http-server.js';
 import type { Message } from '../../protocols/common/types.js';
-import { startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
+import { lambdaEnv, startTestDynamo } from '../helpers/dynamo.js';
 
 const T0 = 1_700_000_000;
 /** A message every 60 s from `from` (minutes after T0) for `n` minutes, ignition as given. */
@@ -81,21 +81,15 @@ describe('live push of interval events through the AWS functions', () => {
     });
     await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_ENDPOINT_URL_EVENTBRIDGE: url,
-      HUB_DYNAMODB_ENDPOINT: db.dynamo.endpoint,
-      HUB_TABLE_REGISTRY: TEST_TABLES.registry,
-      HUB_TABLE_MESSAGES: TEST_TABLES.messages,
-      HUB_ADMIN_TOKEN: 'aws-admin-token',
-      HUB_EVENT_BUS_NAME: 'hub-bus',
-      HUB_LIVE_PUSH: 'on',
-      HUB_LIVE_ENDPOINT: `${url}/live`,
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    Object.assign(
+      process.env,
+      lambdaEnv(db.dynamo.endpoint, {
+        AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+        HUB_EVENT_BUS_NAME: 'hub-bus',
+        HUB_LIVE_PUSH: 'on',
+        HUB_LIVE_ENDPOINT: `${url}/live`,
+      }),
+    );
     routes = (await import('../../lambdas/live/handler.js')).handler;
     push = (await import('../../lambdas/live-push/handler.js')).handler;
     tick = (await import('../../lambdas/calcs-tick/handler.js')).handler;

@@ -6,7 +6,7 @@ import { DynamoLiveStore, LIVE_ITEM_TTL_S } from '../../adapters/dynamodb/live.j
 import type { LiveEvent } from '../../core/live/ports.js';
 import type { WebSocketRouteEvent } from '../../lambdas/live/handler.js';
 import { localContext } from '../../local/http-server.js';
-import { startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
+import { lambdaEnv, startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
 
 /**
  * The AWS path of live push without an emulator: the real Lambda handlers (authorizer, WebSocket
@@ -54,18 +54,7 @@ describe('live push Lambdas against a stand-in management API', () => {
       });
     });
     await new Promise<void>((r) => recorder.listen(0, '127.0.0.1', r));
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      HUB_DYNAMODB_ENDPOINT: db.dynamo.endpoint,
-      HUB_TABLE_REGISTRY: TEST_TABLES.registry,
-      HUB_TABLE_MESSAGES: TEST_TABLES.messages,
-      HUB_ADMIN_TOKEN: 'aws-admin-token',
-      HUB_LIVE_ENDPOINT: `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/live`,
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
+    Object.assign(process.env, lambdaEnv(db.dynamo.endpoint, { HUB_LIVE_ENDPOINT: `http://127.0.0.1:${(recorder.address() as AddressInfo).port}/live` }));
     routes = (await import('../../lambdas/live/handler.js')).handler;
     push = (await import('../../lambdas/live-push/handler.js')).handler;
     authorize = (await import('../../lambdas/authorizer/handler.js')).handler;

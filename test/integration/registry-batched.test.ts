@@ -3,11 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeviceLogRepository } from '../../adapters/dynamodb/logs.js';
 import { DynamoDeviceRepository } from '../../adapters/dynamodb/registry.js';
 import type { Device } from '../../core/schemas/devices.js';
+import { deviceRecord } from '../helpers/devices.js';
 import { startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
 
-function device(id: number, ident: string): Device {
-  return { id, name: `d${id}`, configuration: { ident }, device_type_id: null, protocol_id: null, messages_ttl: 3600, enabled: true, metadata: {} } as Device;
-}
+const device = (id: number, ident: string): Device => deviceRecord(id, { ident });
 
 describe('batched registry reads and device log writes (dynalite)', () => {
   let env: Awaited<ReturnType<typeof startTestDynamo>>;

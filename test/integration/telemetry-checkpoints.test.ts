@@ -8,22 +8,12 @@ import type { Telemetry } from '../../core/ports.js';
 import { currentTelemetry, mergeTelemetry } from '../../core/registry/telemetry.js';
 import type { Device } from '../../core/schemas/devices.js';
 import type { Message } from '../../protocols/common/types.js';
+import { deviceRecord } from '../helpers/devices.js';
 import { manualClock, startTestDynamo, TEST_TABLES } from '../helpers/dynamo.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-function device(id: number): Device {
-  return {
-    id,
-    name: `d${id}`,
-    configuration: { ident: `ident-${id}` },
-    device_type_id: null,
-    protocol_id: null,
-    messages_ttl: 30 * 86_400,
-    enabled: true,
-    metadata: {},
-  } as Device;
-}
+const device = (id: number): Device => deviceRecord(id, { messagesTtl: 30 * 86_400 });
 
 describe('telemetry checkpoints on dynalite (DynamoTelemetryStore, MessageService, IngestService)', () => {
   let env: Awaited<ReturnType<typeof startTestDynamo>>;

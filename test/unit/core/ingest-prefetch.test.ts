@@ -8,13 +8,12 @@ import { DeviceTyping } from '../../../core/registry/device-typing.js';
 import type { Channel } from '../../../core/schemas/channels.js';
 import type { Device } from '../../../core/schemas/devices.js';
 import { avlPacket } from '../../../protocols/teltonika/device.js';
+import { deviceRecord } from '../../helpers/devices.js';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined } as never;
 const channel = { id: 1, name: 'teltonika', protocol_name: 'teltonika', protocol_id: 1, messages_ttl: 86400, configuration: {} } as unknown as Channel;
 
-function device(id: number, ident: string): Device {
-  return { id, name: `d${id}`, configuration: { ident }, device_type_id: null, protocol_id: null, messages_ttl: 3600, enabled: true, metadata: {} } as Device;
-}
+const device = (id: number, ident: string): Device => deviceRecord(id, { ident });
 
 function dataFrame(ident: string, at: number): QueuedFrame {
   const packet = avlPacket([{ timestampMs: at * 1000, latitude: 54.1, longitude: 25.2 }]);

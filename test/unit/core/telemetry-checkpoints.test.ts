@@ -7,22 +7,12 @@ import type { Device } from '../../../core/schemas/devices.js';
 import type { MessagesQuery } from '../../../core/schemas/messages.js';
 import { CHECKPOINT_MAX_MESSAGES } from '../../../core/telemetry-checkpoints.js';
 import type { Message } from '../../../protocols/common/types.js';
+import { deviceRecord } from '../../helpers/devices.js';
 import { manualClock } from '../../helpers/dynamo.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
-function device(id: number, messagesTtl = 86_400): Device {
-  return {
-    id,
-    name: `d${id}`,
-    configuration: { ident: `ident-${id}` },
-    device_type_id: null,
-    protocol_id: null,
-    messages_ttl: messagesTtl,
-    enabled: true,
-    metadata: {},
-  } as Device;
-}
+const device = (id: number, messagesTtl = 86_400): Device => deviceRecord(id, { messagesTtl });
 
 /** Ingest with a telemetry store that records when each device's checkpoint is written. */
 function harness(telemetryCheckpointS?: number) {
