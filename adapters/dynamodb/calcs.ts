@@ -128,7 +128,7 @@ export class DynamoCalcRepository implements CalcRepository {
     const users = await this.queryRange(this.intervalTable, PK.intervalUserFields(calcId, deviceId), { fromId: Math.min(...ends), toId: Math.max(...ends) });
     const user = new Map(users.map((u) => [Number(u.sk), u.user as object]));
     // user fields first: the engine's fields win a name clash (`user` in the interval item: written before the user fields had their own items)
-    return items.map((item) => ({ ...(item.user as object), ...user.get(Number(item.sk)), ...(item.iv as Interval), calc_id: calcId, device_id: deviceId }));
+    return items.map((item) => ({ ...(item.user as object), ...user.get(Number(item.sk)), ...intervalOf(item), calc_id: calcId, device_id: deviceId }));
   }
 
   /** Unexpired items of one partition with ids in [fromId, toId], up to `count`. */
@@ -241,9 +241,20 @@ function stateItem(rec: CalcStateRecord, ver: number): Record<string, unknown> {
 const intervalKey = (calcId: number, deviceId: number, id: number) => ({ pk: PK.intervals(calcId, deviceId), sk: SK.interval(id) });
 const userFieldsKey = (calcId: number, deviceId: number, id: number) => ({ pk: PK.intervalUserFields(calcId, deviceId), sk: SK.interval(id) });
 
-/** An interval's item, expiring `ttl` s after its end (its user fields stay in their own item). */
+/**
+ * An interval's item, expiring `ttl` s after its end (its user fields stay in their own item). The
+ * interval is one JSON string (`j`), not a map: nothing reads its fields on the server side, and a
+ * string costs the SDK and the store far less per item than a map of a dozen typed attributes (the
+ * write-behind store of `npm start` writes thousands at a time: 2,800 items to dynalite took 250 ms
+ * as strings, 375 ms as maps).
+ */
 function intervalPut(calcId: number, deviceId: number, iv: Interval, ttl: number): WriteRequest {
-  return { PutRequest: { Item: { ...intervalKey(calcId, deviceId, iv.id), iv, ttl: Math.ceil(iv.end + ttl) } } };
+  return { PutRequest: { Item: { ...intervalKey(calcId, deviceId, iv.id), j: JSON.stringify(iv), ttl: Math.ceil(iv.end + ttl) } } };
+}
+
+/** The interval of an item: `j` (JSON), or `iv` (a map: items written before intervals were strings). */
+function intervalOf(item: Record<string, unknown>): Interval {
+  return typeof item.j === 'string' ? (JSON.parse(item.j) as Interval) : (item.iv as Interval);
 }
 
 /** An interval's item and its user fields' item, removed. */

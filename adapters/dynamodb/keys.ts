@@ -35,7 +35,7 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *     (an intervals topic's index item also lists, in attribute `k`, the calculators watched for the device)
  * messages table
  *   message packs                        d#<device> | c#<channel> | i#<ident>   <first ms>#<hash>
- *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>
+ *   intervals (ttl = end + intervals_ttl) civ#<calc>#<device>   <interval id, 16 digits>   (the interval: JSON in `j`; `iv` map before)
  *   intervals' user fields (ttl + 1 year) civu#<calc>#<device>  <interval id, 16 digits>
  */
 

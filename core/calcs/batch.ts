@@ -1,9 +1,10 @@
 import type { Message } from '../../protocols/common/types.js';
 import { messageKey } from '../messages/pack.js';
+import { cloneJson } from './clone.js';
 import type { CompiledCalc } from './compile.js';
 import { accept, compareTk, initialState } from './machine.js';
 import { newRun, view } from './run.js';
-import type { CalcContext, Checkpoint, Core, Interval } from './types.js';
+import type { CalcContext, Checkpoint, Interval } from './types.js';
 
 /** Where a recomputation resumes (from late.ts `planRecompute`). */
 export interface RecomputePlan {
@@ -62,11 +63,11 @@ export function computeIntervals(
   const resume = from?.resume ?? null;
   let replaceId = Number.MIN_SAFE_INTEGER;
   if (resume !== null) {
-    state.core = JSON.parse(JSON.stringify(resume.core)) as Core;
+    state.core = cloneJson(resume.core);
     state.lastTs = resume.ts;
     state.lastKey = resume.key;
     state.clock = resume.ts;
-    state.checkpoints = [JSON.parse(JSON.stringify(resume)) as Checkpoint];
+    state.checkpoints = [cloneJson(resume)];
     replaceId = resume.core.open !== null ? resume.core.open.id : (resume.core.lastId ?? Number.MIN_SAFE_INTEGER) + 1;
   }
   for (const x of sortedUnique(messages, keys)) {

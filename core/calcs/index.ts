@@ -1,4 +1,5 @@
 export { type BatchResult, computeIntervals, type RecomputePlan } from './batch.js';
+export { cloneJson } from './clone.js';
 export { type CompiledCalc, compileCalc } from './compile.js';
 export { ROUTE_CAP } from './counters.js';
 export { intervalsToCsv, intervalsToGpx, isoInZone } from './export.js';

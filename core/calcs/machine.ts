@@ -1,9 +1,10 @@
 import type { Message } from '../../protocols/common/types.js';
 import { messageKey } from '../messages/pack.js';
+import { cloneJson } from './clone.js';
 import type { CompiledCalc } from './compile.js';
 import { classify, evalContext, newRun, previousOf, type Run } from './run.js';
 import { deactivateDue, expire, finish, inactiveMessage, openGap, report, transition } from './transitions.js';
-import { type CalcContext, type CalcEvent, type Checkpoint, type Core, type IntervalState, ON, type Status, type StepResult } from './types.js';
+import { type CalcContext, type CalcEvent, type Checkpoint, type IntervalState, ON, type Status, type StepResult } from './types.js';
 
 /**
  * The incremental interval machine: `step` advances a calculator's state for one device by one
@@ -142,7 +143,7 @@ function takeCheckpoint(st: IntervalState, t: number, key: string): void {
   const cps = st.checkpoints;
   const newest = cps[cps.length - 1];
   if (newest !== undefined && t - newest.ts < CHECKPOINT_SPACING) return;
-  cps.push({ ts: t, key, core: JSON.parse(JSON.stringify(st.core)) as Core });
+  cps.push({ ts: t, key, core: cloneJson(st.core) });
   thinCheckpoints(cps);
 }
 

@@ -1,3 +1,4 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dynamoPorts } from '../../adapters/dynamodb/ports.js';
 import { WriteBehindCalcs } from '../../adapters/local/write-behind-calcs.js';
@@ -113,6 +114,22 @@ describe('calculator states written behind (local mode)', () => {
     expect(trip).toMatchObject({ id: T0 * 1000, messages: 6, driver: 'Ona' });
     await a.calcs.setUserFields(calc, device.id, T0 * 1000, { driver: null });
     expect((await a.stored.intervals(calc, device.id))[0]).not.toHaveProperty('driver');
+  });
+
+  it('stores an interval as one JSON string and still reads an interval stored as a map (items written before)', async () => {
+    const a = process_();
+    const { device, calc } = await setUp(a.hub, '359000000000009');
+    await a.hub.ingest.inject(device, run(0, 3, true));
+    await a.calcs.flush();
+    const key = { pk: `civ#${calc}#${device.id}`, sk: String(T0 * 1000).padStart(16, '0') };
+    const { Item } = await db.doc.send(new GetCommand({ TableName: TEST_TABLES.messages, Key: key }));
+    expect(Item).toMatchObject({ ...key, j: expect.any(String) });
+    expect(Item).not.toHaveProperty('iv');
+    const stored = JSON.parse(String(Item?.j));
+    expect(stored).toMatchObject({ id: T0 * 1000, messages: 3 });
+    // an item as written before: the interval as a map
+    await db.doc.send(new PutCommand({ TableName: TEST_TABLES.messages, Item: { ...key, iv: { ...stored, messages: 99 }, ttl: Item?.ttl } }));
+    expect(await a.stored.intervals(calc, device.id)).toEqual([{ ...stored, messages: 99, calc_id: calc, device_id: device.id }]);
   });
 
   it('on the AWS path (no write-behind), a batch redelivered after a crash between the state write and the events writes and publishes them', async () => {
