@@ -13,6 +13,7 @@ import {
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -164,6 +165,18 @@ export class HubRegistryApi extends Construct {
     acknowledgeSyncOnly(fn, 'API Gateway proxy integration');
 
     return fn;
+  }
+
+  /**
+   * Live push (HubLive): the API function publishes the interval events its requests make (a
+   * deleted interval, a changed definition's `deleted` events) and the messages injected through it
+   * as `live` events on the hub bus, for watched devices only; it reads the live index from the
+   * registry, which it already reads and writes. PutEvents on that bus only.
+   */
+  publishLiveEvents(eventBus: IEventBus): void {
+    this.function.addEnvironment(ENV.livePush, 'on');
+    this.function.addEnvironment(ENV.eventBusName, eventBus.eventBusName);
+    eventBus.grantPutEventsTo(this.function);
   }
 
   /** The REQUEST authorizer's Lambda: token hashes from the registry, the admin token from the secret. */

@@ -177,7 +177,7 @@ export class TelematicsHub extends Construct {
       deadLetters: { queue: this.ingest.queue, deadLetterQueue: this.ingest.deadLetterQueue },
       logRetention,
     });
-    if (props.live ?? true)
+    if (props.live ?? true) {
       this.live = new HubLive(this, 'Live', {
         storage: this.storage,
         eventBus: this.streams.bus,
@@ -187,6 +187,9 @@ export class TelematicsHub extends Construct {
         deadLetterQueue: this.streams.deadLetterQueue,
         logRetention,
       });
+      // interval events made by API requests (deleted intervals, changed definitions) are pushed too
+      this.api.publishLiveEvents(this.streams.bus);
+    }
     this.archive = this.coldHistory(props.coldHistoryAfterDays ?? p.coldHistoryAfterDays, props.dataRemovalPolicy, logRetention);
     if (props.console ?? d.console)
       this.console = new HubConsole(this, 'Console', { api: this.api.api, logRetention, tileUrl: props.tileUrl, liveUrl: this.live?.url });

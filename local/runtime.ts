@@ -178,7 +178,7 @@ async function openLocalHub(opts: LocalHubOptions, t: Teardown): Promise<LocalHu
   late.listener = listener;
   // after the listener workers are forked (they would inherit it); a replaced worker does inherit it
   if (opts.backgroundNice && !opts.singleProcess) lowerOwnPriority(opts.backgroundNice);
-  const apiHandler = makeApiHandler(async () => hub.router);
+  const apiHandler = makeApiHandler(async () => ({ router: hub.router }));
   const consoleFiles = opts.consoleDir ? staticHandler(opts.consoleDir, consoleConfig(opts.tileUrl)) : () => false;
   const api = await startApiServer(apiHandler, opts.apiPort, opts.host, (req, res) => wired.live.handle(req, res) || consoleFiles(req, res));
   t.add(

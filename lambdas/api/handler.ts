@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { awsHub } from '../../adapters/aws/hub.js';
 import type { ApiRequest } from '../../core/api/http.js';
 import type { Router } from '../../core/api/router.js';
+import type { LiveFanout } from '../../core/live/fanout.js';
 import { coreLogger, logger } from '../shared/powertools.js';
 import { type AuthorizerContext, principalFromAuthorizer } from '../shared/principal.js';
 
@@ -19,12 +20,30 @@ export function toApiRequest(event: APIGatewayProxyEvent): ApiRequest {
   return { method: event.httpMethod, path: event.path, query, headers, body, requestId: event.requestContext?.requestId, principal };
 }
 
-export function makeApiHandler(getRouter: () => Promise<Router>) {
+/** What a request needs: the router and, with live push on (AWS), the fan-out holding the request's interval events. */
+interface ApiHandlerHub {
+  readonly router: Router;
+  readonly liveFanout?: Pick<LiveFanout, 'flush'>;
+}
+
+/**
+ * The API function: the router's answer, after the interval events the request made (a deleted
+ * interval, a changed definition's `deleted` events) went to live push as one `live` event, so a
+ * client that made them sees them on the socket. Nothing is read or published when none were made
+ * or none of their devices is watched (core/live/fanout.ts); a failed publish is logged, never
+ * fails the request.
+ */
+export function makeApiHandler(getHub: () => Promise<ApiHandlerHub>) {
   return middy(async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     logger.appendKeys({ correlation_id: event.requestContext?.requestId });
-    const res = await (await getRouter()).handle(toApiRequest(event));
-    return { statusCode: res.status, headers: res.headers, body: res.body };
+    const hub = await getHub();
+    try {
+      const res = await hub.router.handle(toApiRequest(event));
+      return { statusCode: res.status, headers: res.headers, body: res.body };
+    } finally {
+      await hub.liveFanout?.flush();
+    }
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 }
 
-export const handler = makeApiHandler(async () => (await awsHub(coreLogger)).router);
+export const handler = makeApiHandler(() => awsHub(coreLogger));

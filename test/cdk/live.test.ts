@@ -97,6 +97,17 @@ describe('lib/HubLive (synthesized template)', () => {
     expect(put.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [bus, 'Arn'] }]);
   });
 
+  it('tells the registry API function to publish the interval events its requests make, with PutEvents on the hub bus only', () => {
+    const bus = ref(/^HubStreamsBus/, 'AWS::Events::EventBus');
+    const apiFn = json.Resources[ref(/^HubRegistryFunction[0-9A-F]{8}$/, 'AWS::Lambda::Function')].Properties.Environment.Variables;
+    expect(apiFn).toMatchObject({ HUB_LIVE_PUSH: 'on', HUB_EVENT_BUS_NAME: { Ref: bus }, HUB_TABLE_REGISTRY: { Ref: registry() } });
+    const role = /^HubRegistryFunctionRole[0-9A-F]{8}$/;
+    const events = statementsOf(role).filter((s) => [s.Action].flat().some((a) => a.startsWith('events:')));
+    expect(events).toEqual([{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [bus, 'Arn'] } }]);
+    // the live index is in the registry, which the API already reads
+    expect(actionsOn(role, registry())).toEqual(expect.arrayContaining(['dynamodb:Query']));
+  });
+
   it('grants execute-api:ManageConnections on the live stage connections only, and the tables each function uses', () => {
     const connections = {
       'Fn::Join': [
@@ -156,5 +167,14 @@ describe('lib/HubLive (synthesized template)', () => {
     const off = Template.fromStack(stack);
     off.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
     expect(JSON.stringify(off.toJSON())).not.toContain('HUB_LIVE_PUSH');
+    // the registry API function gets neither the bus nor a grant on it
+    const offJson = off.toJSON() as typeof json;
+    const [[apiId, apiFn]] = resourcesOf(offJson, 'AWS::Lambda::Function').filter(([k]) => /^HubRegistryFunction[0-9A-F]{8}$/.test(k));
+    expect(apiId).toMatch(/^HubRegistryFunction/);
+    expect(Object.keys(apiFn.Properties.Environment.Variables)).not.toContain('HUB_EVENT_BUS_NAME');
+    const [[roleId]] = resourcesOf(offJson, 'AWS::IAM::Role').filter(([k]) => /^HubRegistryFunctionRole[0-9A-F]{8}$/.test(k));
+    const apiPolicies = resourcesOf(offJson, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`));
+    expect(apiPolicies.length).toBe(1);
+    expect(JSON.stringify(apiPolicies)).not.toContain('events:');
   });
 });

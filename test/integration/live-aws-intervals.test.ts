@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsHubServices } from '../../adapters/aws/hub.js';
 import type { LiveEvent } from '../../core/live/ports.js';
@@ -36,6 +36,22 @@ describe('live push of interval events through the AWS functions', () => {
   let routes: (e: WebSocketRouteEvent, c: Context) => Promise<{ statusCode: number }>;
   let push: (e: EventBridgeEvent<'live', LiveEvent>, c: Context) => Promise<void>;
   let tick: (e: unknown, c: Context) => Promise<unknown>;
+  let apiFn: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
+  /** A request to the registry API function as API Gateway sends it once the authorizer approved the admin token. */
+  const apiCall = async (method: string, path: string): Promise<{ status: number; json: { result?: Record<string, unknown>[] } }> => {
+    const event = {
+      resource: '/{proxy+}',
+      path,
+      httpMethod: method,
+      headers: {},
+      queryStringParameters: null,
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { requestId: 'req-1', path, httpMethod: method, stage: 'v1', authorizer: { tokenId: 'admin', acl: '' } },
+    } as unknown as APIGatewayProxyEvent;
+    const res = await apiFn(event, localContext('hub-api'));
+    return { status: res.statusCode, json: JSON.parse(res.body) };
+  };
   let device: number;
   let trips: number;
   const ctx = localContext('hub-live');
@@ -93,6 +109,7 @@ describe('live push of interval events through the AWS functions', () => {
     routes = (await import('../../lambdas/live/handler.js')).handler;
     push = (await import('../../lambdas/live-push/handler.js')).handler;
     tick = (await import('../../lambdas/calcs-tick/handler.js')).handler;
+    apiFn = (await import('../../lambdas/api/handler.js')).handler;
     const { awsHub } = await import('../../adapters/aws/hub.js');
     hub = await awsHub({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined });
     [{ id: device }] = await hub.devices.create([{ name: 'Truck', configuration: { ident: '356307042441013' } }]);
@@ -150,5 +167,36 @@ describe('live push of interval events through the AWS functions', () => {
       ['conn-S=', topic, 'activated'],
       ['conn-S=', topic, 'deactivated'],
     ]);
+  });
+  it('an interval deleted through the API function reaches the socket as one live event before the response; an unwatched device publishes nothing', async () => {
+    putEvents.splice(0);
+    posts.splice(0);
+    const id = T0 * 1000;
+    const interval = (await hub.ports.calcs.intervals(trips, device)).find((i) => i.id === id);
+    expect(interval).toBeDefined();
+    const res = await apiCall('DELETE', `/gw/calcs/${trips}/devices/${device}/intervals/${id}`);
+    expect([res.status, res.json.result?.map((i) => i.id)]).toEqual([200, [id]]);
+    // published before the function returned: no waiting
+    expect(putEvents.map((e) => [e.bus, e.source, e.detailType, e.detail.messages, e.detail.events])).toEqual([
+      ['hub-bus', 'telematics-hub', 'live', [], [{ event: 'deleted', calc_id: trips, device_id: device, interval }]],
+    ]);
+    await deliver();
+    const topic = `gw/calcs/${trips}/devices/${device}/intervals`;
+    expect(posts.splice(0)).toEqual([{ connection: 'conn-T=', frame: { topic, event: 'deleted', calc_id: trips, device_id: device, interval } }]);
+    expect(await hub.ports.calcs.intervals(trips, device)).toEqual([]);
+
+    // a device nobody watches: its interval is deleted all the same, and nothing goes on the bus
+    const [{ id: other }] = await hub.devices.create([{ name: 'Van', configuration: { ident: '356307042441014' } }]);
+    await hub.calcs.assign(String(trips), String(other), true, { actor: 'admin', ids: () => undefined });
+    await hub.calcSync.run(); // the new pair: no history yet, synced (the watched pair's deleted interval is calculated again)
+    const other0 = await hub.ports.devices.get(other);
+    if (!other0) throw new Error('device missing');
+    await hub.ingest.inject(other0, [...run(0, 3, true), ...run(3, 5, false)]);
+    expect((await hub.ports.calcs.intervals(trips, other)).map((i) => [i.id, i.begin, i.end])).toEqual([[id, T0, T0 + 120]]);
+    putEvents.splice(0); // the watched device's recalculated interval, published with that ingest batch
+    const gone = await apiCall('DELETE', `/gw/calcs/${trips}/devices/${other}/intervals/all`);
+    expect([gone.status, gone.json.result?.map((i) => i.id)]).toEqual([200, [id]]);
+    expect(await hub.ports.calcs.intervals(trips, other)).toEqual([]);
+    expect(putEvents).toEqual([]);
   });
 });
