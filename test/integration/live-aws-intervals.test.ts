@@ -38,14 +38,14 @@ describe('live push of interval events through the AWS functions', () => {
   let tick: (e: unknown, c: Context) => Promise<unknown>;
   let apiFn: (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
   /** A request to the registry API function as API Gateway sends it once the authorizer approved the admin token. */
-  const apiCall = async (method: string, path: string): Promise<{ status: number; json: { result?: Record<string, unknown>[] } }> => {
+  const apiCall = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: { result?: Record<string, unknown>[] } }> => {
     const event = {
       resource: '/{proxy+}',
       path,
       httpMethod: method,
       headers: {},
       queryStringParameters: null,
-      body: null,
+      body: body === undefined ? null : JSON.stringify(body),
       isBase64Encoded: false,
       requestContext: { requestId: 'req-1', path, httpMethod: method, stage: 'v1', authorizer: { tokenId: 'admin', acl: '' } },
     } as unknown as APIGatewayProxyEvent;
@@ -198,5 +198,21 @@ describe('live push of interval events through the AWS functions', () => {
     expect([gone.status, gone.json.result?.map((i) => i.id)]).toEqual([200, [id]]);
     expect(await hub.ports.calcs.intervals(trips, other)).toEqual([]);
     expect(putEvents).toEqual([]);
+  });
+  it('a changed definition through the API function: the deleted events of the watched pair go on the bus before the response', async () => {
+    putEvents.splice(0);
+    posts.splice(0);
+    // the watched pair's interval, calculated again by the backfill after the delete above
+    const before = await hub.ports.calcs.intervals(trips, device);
+    expect(before.map((i) => [i.id, i.begin, i.end])).toEqual([[T0 * 1000, T0, T0 + 120]]);
+    const res = await apiCall('PUT', `/gw/calcs/${trips}`, { selectors: [{ type: 'expression', expression: 'engine.ignition.status', max_inactive: 180 }] });
+    expect(res.status).toBe(200);
+    expect(putEvents.map((e) => [e.bus, e.detailType, e.detail.messages, e.detail.events])).toEqual([
+      ['hub-bus', 'live', [], [{ event: 'deleted', calc_id: trips, device_id: device, interval: before[0] }]],
+    ]);
+    await deliver();
+    expect(posts.splice(0).map((p) => [p.connection, p.frame.topic, p.frame.event])).toEqual([
+      ['conn-T=', `gw/calcs/${trips}/devices/${device}/intervals`, 'deleted'],
+    ]);
   });
 });
