@@ -168,15 +168,23 @@ export class HubRegistryApi extends Construct {
   }
 
   /**
-   * Live push (HubLive): the API function publishes the interval events its requests make (a
-   * deleted interval, a changed definition's `deleted` events) and the messages injected through it
-   * as `live` events on the hub bus, for watched devices only; it reads the live index from the
-   * registry, which it already reads and writes. PutEvents on that bus only.
+   * The interval events API requests make (a deleted interval, a changed definition's `deleted`
+   * events) go to the streams with `"source": "intervals"` through the hub bus, like ingest's and the
+   * tick's: PutEvents on that bus only. Without it such a request failed on AWS when a stream was
+   * subscribed to the device ("no event bus is configured").
    */
-  publishLiveEvents(eventBus: IEventBus): void {
-    this.function.addEnvironment(ENV.livePush, 'on');
+  publishEvents(eventBus: IEventBus): void {
     this.function.addEnvironment(ENV.eventBusName, eventBus.eventBusName);
     eventBus.grantPutEventsTo(this.function);
+  }
+
+  /**
+   * Live push (HubLive): the same events, and the messages injected through the API, as `live`
+   * events on the hub bus for watched devices only (the live index is read from the registry,
+   * which the API already reads and writes). Needs `publishEvents`.
+   */
+  pushLive(): void {
+    this.function.addEnvironment(ENV.livePush, 'on');
   }
 
   /** The REQUEST authorizer's Lambda: token hashes from the registry, the admin token from the secret. */

@@ -177,6 +177,8 @@ export class TelematicsHub extends Construct {
       deadLetters: { queue: this.ingest.queue, deadLetterQueue: this.ingest.deadLetterQueue },
       logRetention,
     });
+    // the interval events API requests make reach the intervals streams
+    this.api.publishEvents(this.streams.bus);
     if (props.live ?? true) {
       this.live = new HubLive(this, 'Live', {
         storage: this.storage,
@@ -188,7 +190,7 @@ export class TelematicsHub extends Construct {
         logRetention,
       });
       // interval events made by API requests (deleted intervals, changed definitions) are pushed too
-      this.api.publishLiveEvents(this.streams.bus);
+      this.api.pushLive();
     }
     this.archive = this.coldHistory(props.coldHistoryAfterDays ?? p.coldHistoryAfterDays, props.dataRemovalPolicy, logRetention);
     if (props.console ?? d.console)

@@ -12,8 +12,8 @@ describe('lib/HubLive (synthesized template)', () => {
     json = t.toJSON() as typeof json;
   }, 120_000);
 
-  const ref = (logicalId: RegExp, type?: string) => {
-    const found = resourcesOf(json, type).filter(([k]) => logicalId.test(k));
+  const ref = (logicalId: RegExp, type?: string, template = json) => {
+    const found = resourcesOf(template, type).filter(([k]) => logicalId.test(k));
     if (found.length !== 1) throw new Error(`${found.length} resources match ${logicalId}`);
     return found[0][0];
   };
@@ -167,14 +167,19 @@ describe('lib/HubLive (synthesized template)', () => {
     const off = Template.fromStack(stack);
     off.resourceCountIs('AWS::ApiGatewayV2::Api', 0);
     expect(JSON.stringify(off.toJSON())).not.toContain('HUB_LIVE_PUSH');
-    // the registry API function gets neither the bus nor a grant on it
+    // the registry API function keeps the bus and PutEvents on it (its interval events reach the
+    // intervals streams) but does not push live
     const offJson = off.toJSON() as typeof json;
     const [[apiId, apiFn]] = resourcesOf(offJson, 'AWS::Lambda::Function').filter(([k]) => /^HubRegistryFunction[0-9A-F]{8}$/.test(k));
     expect(apiId).toMatch(/^HubRegistryFunction/);
-    expect(Object.keys(apiFn.Properties.Environment.Variables)).not.toContain('HUB_EVENT_BUS_NAME');
+    const offBus = ref(/^HubStreamsBus/, 'AWS::Events::EventBus', offJson);
+    expect(apiFn.Properties.Environment.Variables.HUB_EVENT_BUS_NAME).toEqual({ Ref: offBus });
+    expect(Object.keys(apiFn.Properties.Environment.Variables)).not.toContain('HUB_LIVE_PUSH');
     const [[roleId]] = resourcesOf(offJson, 'AWS::IAM::Role').filter(([k]) => /^HubRegistryFunctionRole[0-9A-F]{8}$/.test(k));
     const apiPolicies = resourcesOf(offJson, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`));
-    expect(apiPolicies.length).toBe(1);
-    expect(JSON.stringify(apiPolicies)).not.toContain('events:');
+    const events = apiPolicies
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('events:')));
+    expect(events).toEqual([{ Action: 'events:PutEvents', Effect: 'Allow', Resource: { 'Fn::GetAtt': [offBus, 'Arn'] } }]);
   });
 });

@@ -199,6 +199,32 @@ describe('live push of interval events through the AWS functions', () => {
     expect(await hub.ports.calcs.intervals(trips, other)).toEqual([]);
     expect(putEvents).toEqual([]);
   });
+  it('an interval deleted through the API function goes to a stream with "source": "intervals" on the hub bus (the API function always has the bus)', async () => {
+    const [{ id: van }] = await hub.devices.create([{ name: 'Van 2', configuration: { ident: '356307042441015' } }]);
+    await hub.calcs.assign(String(trips), String(van), true, { actor: 'admin', ids: () => undefined });
+    await hub.calcSync.run();
+    const created = await apiCall('POST', '/gw/streams', [
+      { name: 'events', protocol_name: 'http', source: 'intervals', configuration: { uri: 'http://127.0.0.1:9/x' } },
+    ]);
+    const stream = Number(created.json.result?.[0].id);
+    expect((await apiCall('POST', `/gw/streams/${stream}/devices/${van}`)).status).toBe(200);
+    const vanDevice = await hub.ports.devices.get(van);
+    if (!vanDevice) throw new Error('device missing');
+    await hub.ingest.inject(vanDevice, [...run(0, 3, true), ...run(3, 5, false)]);
+    const [interval] = await hub.ports.calcs.intervals(trips, van);
+    putEvents.splice(0);
+    const res = await apiCall('DELETE', `/gw/calcs/${trips}/devices/${van}/intervals/${interval.id}`);
+    expect(res.status).toBe(200);
+    // nobody watches the van: no live event; the stream's event is on the bus before the response
+    const streamEvents = putEvents
+      .filter((e) => e.detailType !== 'live')
+      .map((e) => e.detail as unknown as { stream_id: number; messages: Record<string, unknown>[] });
+    expect(streamEvents.map((e) => [e.stream_id, e.messages.map((m) => [m['device.id'], m.ident, JSON.parse(String(m['hub.event']))])])).toEqual([
+      [stream, [[van, '356307042441015', { event: 'deleted', calc_id: trips, device_id: van, interval: { ...interval, calc_id: trips, device_id: van } }]]],
+    ]);
+    expect(putEvents.filter((e) => e.detailType === 'live')).toEqual([]);
+  });
+
   it('a changed definition through the API function: the deleted events of the watched pair go on the bus before the response', async () => {
     putEvents.splice(0);
     posts.splice(0);
