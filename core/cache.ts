@@ -46,7 +46,7 @@ export class TtlCache<K, V> {
   }
 
   private valid(hit: { expires: number; stamp?: Stamp }, t: number): boolean {
-    return hit.expires > t || (hit.stamp !== undefined && this.watch !== undefined && this.watch.confirms(hit.stamp, this.ttlMs, t));
+    return hit.expires > t || (hit.stamp !== undefined && this.watch?.confirms(hit.stamp, this.ttlMs, t) === true);
   }
 
   private put(key: K, value: V, t: number, stamp: Stamp | undefined): void {
