@@ -46,7 +46,7 @@ import { itemSize, storedItemSize } from './lib/item-size.js';
 import { liveAddOn } from './lib/live-cost.js';
 import { table } from './lib/measure.js';
 import { HISTORY_DAYS, MESSAGES_PER_DEVICE_MONTH, PRICES, PRICES_TAKEN, SECONDS_PER_MONTH } from './lib/prices.js';
-import { archiverRunSeconds, archiveUsage, ESM_POLL_DELAY_MS, measureArchivedDay, percentile } from './lib/profile-cost.js';
+import { archiverRunSeconds, archiveUsage, burstFit, ESM_POLL_DELAY_MS, measureArchivedDay, percentile } from './lib/profile-cost.js';
 import { isRegistryLookup, steadyRegistryLookups } from './lib/registry-cost.js';
 
 // ---- environment as deployed (the handler module reads it at import) ----
@@ -1031,6 +1031,14 @@ function printProfiles(profiles: Summary[]): void {
           ...profiles.map((s) => (s.wruByItem[k] ?? 0).toFixed(3)),
         ]),
         ['messages / device / invocation', ...profiles.map((s) => s.detail.messages_per_device_per_invocation.toFixed(2))],
+        ...[undefined, 0.9].map((at) => [
+          `burst credit at ${at ? '90 %' : "the profile's target"}: needed / kept between windows (s of capacity)`,
+          ...profiles.map((s) => {
+            const target = at ?? (s.scenario.capacity === 'on-demand' ? 1 : s.scenario.capacity.targetUtilization);
+            const b = burstFit({ windowS: s.scenario.windowS, invocationS: s.detail.max_estimated_invocation_ms / 1000, targetUtilization: target });
+            return `${b.neededS.toFixed(0)} / ${b.accumulatedS.toFixed(0)} ${b.fits ? 'fits' : 'DOES NOT FIT'}`;
+          }),
+        ]),
         ['archiver run (nightly, each of 4 shards; limit 900 s)', ...profiles.map((s) => `${s.detail.archiver_run_s.toFixed(0)} s`)],
       ],
     ),
