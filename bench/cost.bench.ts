@@ -12,7 +12,10 @@
  *   DynamoDB adapters on dynalite, which reports consumed capacity like DynamoDB) on the sample's
  *   frames of that batch; per-device costs are exact, per-batch costs (channel history packs,
  *   invocations, stream events) are computed on the full batches with the real packing code.
- * - Time is simulated (Date.now follows the simulation), so caches expire as they would.
+ * - Time is simulated (Date.now follows the simulation), so caches expire as they would. The
+ *   fleet's registry is unchanged during a run: past their TTL ingest's lookups are kept by one
+ *   generation read per 2 minutes (counted) and re-read once per 15 minutes (charged at that
+ *   steady rate from what the warm-up's loads cost, bench/lib/registry-cost.ts).
  *
  * Run: `node --import tsx bench/cost.bench.ts` (BENCH_QUICK=1 for a shorter run). Writes
  * bench/results/cost.json. Explained in docs/cost.md.
@@ -27,6 +30,7 @@ import { createDocumentClient, type TableNames } from '../adapters/dynamodb/clie
 import { encodePackBody } from '../adapters/dynamodb/packs.js';
 import { dynamoPorts } from '../adapters/dynamodb/ports.js';
 import { packEnvelopes, parseEnvelope, type QueuedFrame } from '../core/envelope.js';
+import { REVALIDATED_MAX_AGE_MS } from '../core/generation.js';
 import type { HubServices } from '../core/hub.js';
 import { buildPacks, keyed } from '../core/messages/pack.js';
 import { StreamFanout } from '../core/streams/fanout.js';
@@ -42,7 +46,8 @@ import { itemSize, storedItemSize } from './lib/item-size.js';
 import { liveAddOn } from './lib/live-cost.js';
 import { table } from './lib/measure.js';
 import { HISTORY_DAYS, MESSAGES_PER_DEVICE_MONTH, PRICES, PRICES_TAKEN, SECONDS_PER_MONTH } from './lib/prices.js';
-import { archiverRunSeconds, archiveUsage, ESM_POLL_DELAY_MS, measureArchivedDay, percentile } from './lib/profile-cost.js';
+import { archiverRunSeconds, archiveUsage, burstFit, ESM_POLL_DELAY_MS, measureArchivedDay, percentile } from './lib/profile-cost.js';
+import { isRegistryLookup, steadyRegistryLookups } from './lib/registry-cost.js';
 
 // ---- environment as deployed (the handler module reads it at import) ----
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -296,6 +301,8 @@ interface DynamoTally {
   wruBy: Map<string, number>;
   /** Read units by item type (the key prefix of the item or partition read). */
   rruBy: Map<string, number>;
+  /** Read units of ingest's registry lookups (bench/lib/registry-cost.ts). */
+  lookupRru: number;
   /** Items written by type, and the write units DynamoDB reported for the telemetry checkpoints (PutItem on tm#). */
   writesBy: Map<string, number>;
   telemetryWru: number;
@@ -312,6 +319,7 @@ function newTally(): DynamoTally {
     channelWru: 0,
     wruBy: new Map(),
     rruBy: new Map(),
+    lookupRru: 0,
     writesBy: new Map(),
     telemetryWru: 0,
     writtenBytes: new Map(),
@@ -319,10 +327,13 @@ function newTally(): DynamoTally {
   };
 }
 
-/** The partition key a read names (GetItem's key, or a Query's `:pk`), marshalled or not. */
+/** The partition key a read names (GetItem's key, a Query's `:pk`, a BatchGetItem's first key), marshalled or not. */
 function readPk(input: unknown): string {
-  const i = input as { Key?: { pk?: unknown }; ExpressionAttributeValues?: { ':pk'?: unknown } } | undefined;
-  const v = i?.Key?.pk ?? i?.ExpressionAttributeValues?.[':pk'];
+  const i = input as
+    | { Key?: { pk?: unknown }; ExpressionAttributeValues?: { ':pk'?: unknown }; RequestItems?: Record<string, { Keys?: { pk?: unknown }[] }> }
+    | undefined;
+  const batch = i?.RequestItems ? Object.values(i.RequestItems)[0]?.Keys?.[0]?.pk : undefined;
+  const v = i?.Key?.pk ?? i?.ExpressionAttributeValues?.[':pk'] ?? batch;
   return typeof v === 'string' ? v : String((v as { S?: string } | undefined)?.S ?? '');
 }
 
@@ -357,6 +368,9 @@ async function main(): Promise<void> {
   const dynamo = await startDynaliteProcess(TABLES);
   let tally = newTally();
   let counting = false;
+  /** A run's warm-up (its fresh hub loads every sampled device's lookups once), and the lookup read units it took. */
+  let warming = false;
+  let warmLookupRru = 0;
   const ddbCounter = new RequestCounter({
     onRequest: ({ operation, body }) => {
       if (!counting) return;
@@ -379,12 +393,17 @@ async function main(): Promise<void> {
       }
     },
     onResponse: ({ operation, input, output }) => {
-      if (!counting) return;
-      tally.calls++;
       const units = consumedUnits(output);
       const isRead = ['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems'].includes(operation);
       // DynamoDB bills a read that finds nothing as 0.5 (eventual) or 1 (strong) unit; dynalite reports 0 for empty queries
       const floor = isRead ? ((input as { ConsistentRead?: boolean } | undefined)?.ConsistentRead ? 1 : 0.5) : 0;
+      const lookup = isRead && isRegistryLookup(readPk(input));
+      if (!counting) {
+        if (warming && lookup) warmLookupRru += Math.max(units, floor);
+        return;
+      }
+      tally.calls++;
+      if (lookup) tally.lookupRru += Math.max(units, floor);
       if (isRead) {
         tally.rru += Math.max(units, floor);
         const prefix = prefixOf(readPk(input));
@@ -493,6 +512,8 @@ async function main(): Promise<void> {
     const sqs = sqsCounter.attach(new SQSClient({ region: 'us-east-1', credentials: CREDENTIALS, requestHandler: sqsStub }));
     tally = newTally();
     counting = false;
+    warming = true;
+    warmLookupRru = 0;
     let sqsAtEnd: ReturnType<RequestCounter['snapshot']> = {};
     let receiveChunksAtEnd = 0;
     const invocations: { messages: number; records: number; cpuMs: number; logBytes: number }[] = [];
@@ -568,6 +589,7 @@ async function main(): Promise<void> {
     };
     const fleet = await runFleet(options, clock, sqs, sqsStub, {
       onWarm: () => {
+        warming = false;
         sqsCounter.reset();
         receiveChunks = 0;
         counting = true;
@@ -601,7 +623,15 @@ async function main(): Promise<void> {
     );
     const wruDevice = (perMsg(tally.wru - tally.channelWru) - telemetry.measured.wru + telemetry.wru) * fleetMessagesMonth;
     const wruChannel = channelPacks.wru * monthFactor;
-    const rru = (perMsg(tally.rru) - telemetry.measured.rru + telemetry.rru) * fleetMessagesMonth;
+    const lookups = steadyRegistryLookups({
+      warmRru: warmLookupRru,
+      devices: sc.sample,
+      measuredPerMessage: perMsg(tally.lookupRru),
+      maxAgeS: REVALIDATED_MAX_AGE_MS / 1000,
+      cadenceS: Math.max(30, fleet.countedMs / 1000 / Math.max(1, fleet.batches)),
+      periodS: 30,
+    });
+    const rru = (perMsg(tally.rru) - telemetry.measured.rru + telemetry.rru - lookups.measured + lookups.charged) * fleetMessagesMonth;
     const deviceHistoryBytes = perMsg(tally.writtenBytes.get('d#') ?? 0) * DEVICES * MESSAGES_PER_DEVICE_MONTH * (HISTORY_DAYS / 30.4);
     const channelHistoryBytes = channelPacks.bytes * monthFactor * (7 / 30.4);
     const registryBytes = DEVICES * ((tally.lastSize.get('tm#') ?? 1500) + 600);
@@ -693,6 +723,10 @@ async function main(): Promise<void> {
       max_invocation_payload_mb: fleet.maxBatchPayload / 1024 / 1024,
       wru_per_message: (wruDevice + wruChannel) / fleetMessagesMonth,
       rru_per_message: rru / fleetMessagesMonth,
+      registry_lookup_rru_per_message_measured: lookups.measured,
+      registry_lookup_rru_per_message_charged: lookups.charged,
+      registry_lookup_rru_per_device_load: lookups.loadRruPerDevice,
+      generation_reads_per_message: perMsg(tally.rruBy.get('gen') ?? 0) / 0.5,
       dynamodb_calls_per_message: callsPerMsg,
       device_history_bytes_per_message: perMsg(tally.writtenBytes.get('d#') ?? 0),
       cpu_ms_per_message: cpuPerMessage,
@@ -714,7 +748,11 @@ async function main(): Promise<void> {
       telemetry: wruTelemetry,
       other: Math.max(0, perMsg(tally.wru - tally.channelWru) - telemetry.measured.wru - wruDevicePack),
     };
-    const rruByItem = Object.fromEntries([...tally.rruBy].map(([k, v]) => [k, perMsg(v)]));
+    // measured per key prefix; the steady reloads at the maximum age the run was too short to see are one more item
+    const rruByItem = {
+      ...Object.fromEntries([...tally.rruBy].map(([k, v]) => [k, perMsg(v)])),
+      registry_reloads_at_max_age: lookups.charged - lookups.measured,
+    };
     summaries.push({ scenario: sc, items, perDevice, usage, detail, wruByItem });
     results.push({
       scenario: sc.name,
@@ -737,7 +775,9 @@ async function main(): Promise<void> {
       wru_per_message_by_item: wruByItem,
       rru_per_message_by_item: rruByItem,
     });
-    process.stderr.write(`${sc.name}: $${perDevice.toFixed(4)}/device-month (${detail.run_seconds.toFixed(0)} s)\n`);
+    process.stderr.write(
+      `${sc.name}: $${perDevice.toFixed(4)}/device-month (${detail.run_seconds.toFixed(0)} s); the fleet's registry is unchanged during the run: registry lookups ${lookups.measured.toFixed(4)} RRU/msg measured, ${lookups.charged.toFixed(4)} charged (a device's lookups, ${lookups.loadRruPerDevice.toFixed(2)} RRU, re-read once per ${REVALIDATED_MAX_AGE_MS / 60_000} min), generation reads ${detail.generation_reads_per_message.toFixed(4)}/msg\n`,
+    );
   }
 
   if (PROFILES_ONLY) {
@@ -980,12 +1020,25 @@ function printProfiles(profiles: Summary[]): void {
         ['ingest shards / frames per invocation', ...profiles.map((s) => `${s.detail.ingest_shards} / ${s.detail.frames_per_invocation.toFixed(0)}`)],
         ['longest invocation (s)', ...profiles.map((s) => (s.detail.max_estimated_invocation_ms / 1000).toFixed(1))],
         ['RRU / message', ...profiles.map((s) => s.detail.rru_per_message.toFixed(3))],
+        [
+          `  of which registry lookups (charged: re-read every ${REVALIDATED_MAX_AGE_MS / 60_000} min; registry unchanged during the run)`,
+          ...profiles.map((s) => s.detail.registry_lookup_rru_per_message_charged.toFixed(3)),
+        ],
+        ['  of which generation reads', ...profiles.map((s) => (s.detail.generation_reads_per_message * 0.5).toFixed(4))],
         ['WRU / message', ...profiles.map((s) => s.detail.wru_per_message.toFixed(2))],
         ...Object.keys(profiles[0]?.wruByItem ?? {}).map((k) => [
           `  of which ${k.replace('_', ' ')}`,
           ...profiles.map((s) => (s.wruByItem[k] ?? 0).toFixed(3)),
         ]),
         ['messages / device / invocation', ...profiles.map((s) => s.detail.messages_per_device_per_invocation.toFixed(2))],
+        ...[undefined, 0.9].map((at) => [
+          `burst credit at ${at ? '90 %' : "the profile's target"}: needed / kept between windows (s of capacity)`,
+          ...profiles.map((s) => {
+            const target = at ?? (s.scenario.capacity === 'on-demand' ? 1 : s.scenario.capacity.targetUtilization);
+            const b = burstFit({ windowS: s.scenario.windowS, invocationS: s.detail.max_estimated_invocation_ms / 1000, targetUtilization: target });
+            return `${b.neededS.toFixed(0)} / ${b.accumulatedS.toFixed(0)} ${b.fits ? 'fits' : 'DOES NOT FIT'}`;
+          }),
+        ]),
         ['archiver run (nightly, each of 4 shards; limit 900 s)', ...profiles.map((s) => `${s.detail.archiver_run_s.toFixed(0)} s`)],
       ],
     ),

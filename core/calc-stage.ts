@@ -3,6 +3,7 @@ import type { Message } from '../protocols/common/types.js';
 import { TtlCache } from './cache.js';
 import { advance, type CalcEntry, type CalcStoreDeps, commitPair, contextOf, storedMessages } from './calc-store.js';
 import { compileCalc } from './calcs/index.js';
+import type { GenerationWatch } from './generation.js';
 import type { IngestedMessage } from './ingest.js';
 import { messageKey } from './messages/pack.js';
 import type { CalcStateRecord } from './ports.js';
@@ -27,6 +28,8 @@ const CONCURRENT_PAIRS = 16;
 export interface CalcStageDeps extends CalcStoreDeps {
   /** How long a device's calculators and a compiled calculator are reused (ms; default 2 minutes, like plugin chains). */
   readonly cacheMs?: number;
+  /** Keeps expired assignments and calculators while the registry generation is unchanged (read by ingest at the start of a batch, by CalcSync at the start of a run). */
+  readonly generation?: GenerationWatch;
 }
 
 /**
@@ -42,8 +45,8 @@ export class CalcStage {
   private readonly entries: TtlCache<number, CalcEntry | undefined>;
 
   constructor(private readonly d: CalcStageDeps) {
-    this.links = new TtlCache(d.cacheMs ?? 120_000);
-    this.entries = new TtlCache(d.cacheMs ?? 120_000);
+    this.links = new TtlCache(d.cacheMs ?? 120_000, undefined, undefined, d.generation);
+    this.entries = new TtlCache(d.cacheMs ?? 120_000, undefined, undefined, d.generation);
   }
 
   invalidate(): void {

@@ -1,6 +1,7 @@
 import { TtlCache } from './cache.js';
 import { advance, type CalcEntry, type CalcStoreDeps, commitPair, contextOf, storedMessages } from './calc-store.js';
 import { tick } from './calcs/index.js';
+import type { GenerationWatch } from './generation.js';
 import type { CalcRepository, CalcStateRecord, Clock, DeviceRepository } from './ports.js';
 import type { Device } from './schemas/devices.js';
 
@@ -14,6 +15,8 @@ export interface CalcSyncDeps extends CalcStoreDeps {
   readonly chunk?: number;
   /** How long a device read by a run is reused by later runs (ms; default 2 minutes, like ingest's caches). */
   readonly cacheMs?: number;
+  /** Keeps expired devices while the registry generation is unchanged (read at the start of a run, at most once per `cacheMs`). */
+  readonly generation?: GenerationWatch;
 }
 
 /** What one run did. */
@@ -42,7 +45,7 @@ export class CalcSync {
   private readonly devices: TtlCache<number, Device | undefined>;
 
   constructor(private readonly d: CalcSyncDeps) {
-    this.devices = new TtlCache(d.cacheMs ?? 120_000);
+    this.devices = new TtlCache(d.cacheMs ?? 120_000, undefined, undefined, d.generation);
   }
 
   /** Drops the cached devices (a device's metadata changed). */
@@ -52,6 +55,7 @@ export class CalcSync {
 
   async run(): Promise<CalcSyncStats> {
     const stats: CalcSyncStats = { backfilled: 0, synced: 0, messages: 0, ticked: 0, events: 0 };
+    await this.d.generation?.check();
     const deviceOf = (id: number) => this.devices.get(id, (key) => this.d.devices.get(key));
     for (const calc of await this.d.calcs.list()) {
       const entry = await this.d.entry(calc.id);

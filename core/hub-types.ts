@@ -22,6 +22,7 @@ import type {
   PackArchive,
   PackStore,
   PluginRepository,
+  RegistryGeneration,
   SettingsRepository,
   StreamRepository,
   StreamStateRepository,
@@ -64,6 +65,12 @@ export interface HubPorts {
   readonly geofences: GeofenceRepository;
   readonly plugins: PluginRepository;
   readonly calcs: CalcRepository;
+  /**
+   * The registry generation (raised by the registry adapters on every write): ingest's caches
+   * revalidate expired entries against it instead of re-reading them (core/generation.ts). Without
+   * it they re-read after their TTL.
+   */
+  readonly generation?: RegistryGeneration;
   /** Where stream batches go (EventBridge, or the local bus). */
   readonly bus: Bus;
   /** The ingest dead-letter queue, when the deployment exposes it. */

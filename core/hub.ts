@@ -16,6 +16,7 @@ import { streamRoutes } from './api/routes/streams.js';
 import { tokenRoutes } from './api/routes/tokens.js';
 import { CalcStage } from './calc-stage.js';
 import { CalcSync } from './calc-sync.js';
+import { GenerationWatch } from './generation.js';
 import type { GeofenceIndex } from './geofences/index.js';
 import { IngestService } from './ingest.js';
 import { HistoryArchiver } from './messages/archiver.js';
@@ -49,7 +50,9 @@ import type { HubPorts, HubServices, HubSettings } from './hub-types.js';
 /** Wires the domain services over the ports: one composition for Lambda and for local mode. */
 export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
   const { messages, archiver } = history(ports, settings);
-  const geofenceLookup = new GeofenceLookup(ports.geofences);
+  // ingest's registry caches revalidate against the generation (read by ingest once per 2 minutes)
+  const generation = ports.generation ? new GenerationWatch(ports.generation) : undefined;
+  const geofenceLookup = new GeofenceLookup(ports.geofences, undefined, undefined, generation);
   const geofenceIndex = () => geofenceLookup.index();
   const types = deviceTypes();
   const typing = new DeviceTyping({ devices: ports.devices, deviceTypes: types, logs: ports.logs, clock: ports.clock, logger: ports.logger });
@@ -71,7 +74,7 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     onQueued: settings.onCommandQueued,
   });
   const onStored = settings.onStored;
-  const calc = calculators(ports, settings, { messages, geofences: geofenceIndex, selectDevices, fanout });
+  const calc = calculators(ports, settings, { messages, geofences: geofenceIndex, selectDevices, fanout, generation });
   const ingest = new IngestService({
     devices: ports.devices,
     channels: ports.channels,
@@ -79,11 +82,20 @@ export function createHub(ports: HubPorts, settings: HubSettings): HubServices {
     telemetry: ports.telemetry,
     clock: ports.clock,
     logger: ports.logger,
+    generation,
     commands,
     typing,
     telemetryCheckpointS: settings.telemetryCheckpointSeconds,
     onReplies: async (device, replies, done) => settingsService.observe(device, await commands.deviceTypeOf(device), replies, done),
-    plugins: new PluginStage({ plugins: ports.plugins, geofences: geofenceIndex, messages, logs: ports.logs, clock: ports.clock, logger: ports.logger }),
+    plugins: new PluginStage({
+      plugins: ports.plugins,
+      geofences: geofenceIndex,
+      messages,
+      logs: ports.logs,
+      clock: ports.clock,
+      logger: ports.logger,
+      generation,
+    }),
     onConnectionEvents: fanout.publishRouted,
     onStored: async (batch, keys) => {
       await calc.stage.process(batch, keys);
@@ -256,6 +268,7 @@ function calculators(
     geofences: () => Promise<GeofenceIndex>;
     selectDevices: (sel: string, access: Access) => Promise<Device[]>;
     fanout: StreamFanout;
+    generation?: GenerationWatch;
   },
 ): { services: Pick<HubServices, 'calcs' | 'intervals' | 'calcSync' | 'deviceEvents'>; stage: CalcStage } {
   const onEvents = settings.onDeviceEvents;
@@ -265,7 +278,7 @@ function calculators(
       await onEvents?.(events);
     },
   };
-  const store = { calcs: ports.calcs, messages: d.messages, geofences: d.geofences, events: deviceEvents, logger: ports.logger };
+  const store = { calcs: ports.calcs, messages: d.messages, geofences: d.geofences, events: deviceEvents, logger: ports.logger, generation: d.generation };
   const stage = new CalcStage(store);
   const sync = new CalcSync({ ...store, devices: ports.devices, clock: ports.clock, entry: (id) => stage.entry(id) });
   const calcs = new CalcService({

@@ -3,6 +3,7 @@ import type { CommandReply, Message, ProtocolCodec } from '../protocols/common/t
 import { getProtocol } from '../protocols/index.js';
 import { TtlCache } from './cache.js';
 import type { Envelope, QueuedFrame } from './envelope.js';
+import type { GenerationWatch } from './generation.js';
 import type { Logger } from './logger.js';
 import { messageKey } from './messages/pack.js';
 import type { HistoryWrite, MessageService } from './messages/service.js';
@@ -30,6 +31,12 @@ export interface IngestDeps {
    * longer cache saves two reads per device per invocation.
    */
   readonly cacheMs?: number;
+  /**
+   * The registry generation: read at most once per `cacheMs` (at the start of a batch), it keeps
+   * expired lookups that are still current instead of re-reading them, up to 15 minutes
+   * (core/generation.ts). The plugin and calculator stages share it.
+   */
+  readonly generation?: GenerationWatch;
   /** Correlates device replies with sent commands. */
   readonly commands?: Pick<CommandService, 'applyReplies'>;
   /**
@@ -90,8 +97,8 @@ export class IngestService {
   readonly totals = { messages: 0, dropped: 0, droppedBy: {} as Record<string, number>, stored: 0 };
 
   constructor(private readonly deps: IngestDeps) {
-    this.deviceCache = new TtlCache(deps.cacheMs ?? 120_000);
-    this.channelCache = new TtlCache(deps.cacheMs ?? 120_000);
+    this.deviceCache = new TtlCache(deps.cacheMs ?? 120_000, undefined, undefined, deps.generation);
+    this.channelCache = new TtlCache(deps.cacheMs ?? 120_000, undefined, undefined, deps.generation);
     this.checkpoints = new TelemetryCheckpoints({
       telemetry: deps.telemetry,
       messages: deps.messages,
@@ -104,6 +111,7 @@ export class IngestService {
     const stats: IngestStats = newStats(envelope.frames.length);
     const decoded: IngestedMessage[] = [];
     const connections: RoutedEvent[] = [];
+    await this.deps.generation?.check();
     await this.prefetch(envelope.frames);
     for (const frame of envelope.frames) {
       const channel = await this.channelCache.get(frame.channelId, (id) => this.deps.channels.get(id));

@@ -1,5 +1,6 @@
 import type { Message } from '../protocols/common/types.js';
 import { TtlCache } from './cache.js';
+import type { GenerationWatch } from './generation.js';
 import type { GeofenceIndex } from './geofences/index.js';
 import type { Logger } from './logger.js';
 import type { MessageService } from './messages/service.js';
@@ -18,6 +19,8 @@ export interface PluginStageDeps {
   readonly logger: Logger;
   /** How long a device's plugin chain is reused (ms; default 2 minutes, like device lookups). */
   readonly cacheMs?: number;
+  /** Keeps expired chains and plugins while the registry generation is unchanged (read by ingest at the start of a batch). */
+  readonly generation?: GenerationWatch;
   /** Devices whose last message is kept in memory (LRU; default 20,000). */
   readonly lastMessages?: number;
   /** Drop entries written to one device's log per minute; the rest are counted in the next entry (default 10). */
@@ -42,8 +45,8 @@ export class PluginStage {
   private readonly dropLog = new Map<number, { windowStart: number; logged: number; unlogged: number }>();
 
   constructor(private readonly d: PluginStageDeps) {
-    this.chains = new TtlCache(d.cacheMs ?? 120_000);
-    this.pluginCache = new TtlCache(d.cacheMs ?? 120_000);
+    this.chains = new TtlCache(d.cacheMs ?? 120_000, undefined, undefined, d.generation);
+    this.pluginCache = new TtlCache(d.cacheMs ?? 120_000, undefined, undefined, d.generation);
   }
 
   invalidate(): void {

@@ -16,6 +16,19 @@ export interface IdGenerator {
   next(kind: 'device' | 'channel' | 'stream' | 'token' | 'command' | 'geofence' | 'plugin' | 'plugin_assignment' | 'calc'): Promise<number>;
 }
 
+/**
+ * The registry's generation: a number raised by every registry write a cached ingest lookup
+ * depends on (devices, ident claims, channels, plugins and their assignments, calculators and their
+ * assignments, geofences). Caches read it to revalidate entries instead of re-reading them
+ * (core/generation.ts).
+ */
+export interface RegistryGeneration {
+  /** The current generation (0 before the first write); may lag a write by the store's replication delay. */
+  read(): Promise<number>;
+  /** Raises the generation (after the write it announces). */
+  bump(): Promise<void>;
+}
+
 export interface DeviceRepository {
   /** Stores a new device; ConflictError when its ident is taken. */
   create(device: Device): Promise<void>;

@@ -6,6 +6,7 @@ import type { CalcRepository, CalcStateRecord, StoredInterval } from '../../core
 import type { Calc } from '../../core/schemas/calcs.js';
 import { batchWrite, type WriteRequest } from './batch-write.js';
 import { isConditionFailed } from './errors.js';
+import { type RegistryChanged, unannounced } from './generation.js';
 import { PK, pad, SK } from './keys.js';
 import { queryAll } from './registry.js';
 
@@ -24,12 +25,15 @@ export class DynamoCalcRepository implements CalcRepository {
     /** The messages table (it has DynamoDB TTL on `ttl`): the intervals live there. */
     private readonly intervalTable: string,
     private readonly now: () => number = () => Date.now() / 1000,
+    /** Raises the registry generation after a change of a calculator or an assignment (generation.ts). */
+    private readonly changed: RegistryChanged = unannounced,
   ) {}
 
   async create(calc: Calc): Promise<void> {
     await this.doc.send(
       new PutCommand({ TableName: this.table, Item: { pk: PK.calc, sk: pad(calc.id), ...calc }, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
+    await this.changed();
   }
 
   async get(id: number): Promise<Calc | undefined> {
@@ -43,14 +47,17 @@ export class DynamoCalcRepository implements CalcRepository {
 
   async update(calc: Calc): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.calc, sk: pad(calc.id), ...calc } }));
+    await this.changed();
   }
 
   async delete(calc: Calc): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calc, sk: pad(calc.id) } }));
+    await this.changed();
   }
 
   async assign(calcId: number, deviceId: number): Promise<boolean> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.calcsOfDevice(deviceId), sk: pad(calcId) } }));
+    await this.changed();
     try {
       await this.doc.send(
         new PutCommand({
@@ -68,6 +75,7 @@ export class DynamoCalcRepository implements CalcRepository {
 
   async unassign(calcId: number, deviceId: number): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcsOfDevice(deviceId), sk: pad(calcId) } }));
+    await this.changed();
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.calcStates(calcId), sk: pad(deviceId) } }));
     const ids = (await queryAll(this.doc, this.intervalTable, PK.intervals(calcId, deviceId))).map((i) => Number(i.sk));
     const userIds = (await queryAll(this.doc, this.intervalTable, PK.intervalUserFields(calcId, deviceId))).map((i) => Number(i.sk));

@@ -7,6 +7,7 @@ import type { MessageScope, OwnerId } from '../../core/ports.js';
  *
  * registry table                         pk                      sk
  *   id counters                          counter                 <kind>
+ *   registry generation                  gen                     _
  *   devices                              device                  <id, 12 digits>
  *   ident → device claims                ident                   <ident>
  *   channels                             channel                 <id>
@@ -44,6 +45,7 @@ export const pad = (id: number): string => String(id).padStart(12, '0');
 
 export const PK = {
   counter: 'counter',
+  generation: 'gen',
   device: 'device',
   ident: 'ident',
   channel: 'channel',

@@ -2,6 +2,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } fr
 import type { PluginLink, PluginRepository } from '../../core/ports.js';
 import type { Plugin } from '../../core/schemas/plugins.js';
 import { isConditionFailed } from './errors.js';
+import { type RegistryChanged, unannounced } from './generation.js';
 import { PK, pad } from './keys.js';
 import { queryAll } from './registry.js';
 
@@ -14,12 +15,15 @@ export class DynamoPluginRepository implements PluginRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Raises the registry generation after a write (generation.ts). */
+    private readonly changed: RegistryChanged = unannounced,
   ) {}
 
   async create(plugin: Plugin): Promise<void> {
     await this.doc.send(
       new PutCommand({ TableName: this.table, Item: { pk: PK.plugin, sk: pad(plugin.id), ...plugin }, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
+    await this.changed();
   }
 
   async get(id: number): Promise<Plugin | undefined> {
@@ -33,10 +37,12 @@ export class DynamoPluginRepository implements PluginRepository {
 
   async update(plugin: Plugin): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.plugin, sk: pad(plugin.id), ...plugin } }));
+    await this.changed();
   }
 
   async delete(plugin: Plugin): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.plugin, sk: pad(plugin.id) } }));
+    await this.changed();
   }
 
   async assign(link: PluginLink): Promise<boolean> {
@@ -56,12 +62,14 @@ export class DynamoPluginRepository implements PluginRepository {
       return false;
     }
     await this.putPluginSide(link);
+    await this.changed();
     return true;
   }
 
   async unassign(pluginId: number, deviceId: number): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.pluginsOfDevice(deviceId), sk: pad(pluginId) } }));
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.devicesOfPlugin(pluginId), sk: pad(deviceId) } }));
+    await this.changed();
   }
 
   private async putPluginSide(link: PluginLink): Promise<void> {

@@ -6,6 +6,7 @@ import { DynamoCalcRepository } from './calcs.js';
 import type { TableNames } from './client.js';
 import { DynamoCommandRepository } from './commands.js';
 import { DynamoConnectionDirectory } from './connections.js';
+import { DynamoRegistryGeneration } from './generation.js';
 import { DynamoGeofenceRepository } from './geofences.js';
 import { DynamoDeviceLogRepository } from './logs.js';
 import { DynamoPackStore } from './packs.js';
@@ -32,9 +33,12 @@ export function dynamoPorts(
   options: { bus?: Bus; clock?: Clock; deadLetters?: DeadLetterStore; archive?: PackArchive } = {},
 ): HubPorts & { readonly calcs: DynamoCalcRepository } {
   const clock = options.clock ?? systemClock;
+  const generation = new DynamoRegistryGeneration(doc, tables.registry);
+  const changed = () => generation.bump();
   return {
-    devices: new DynamoDeviceRepository(doc, tables.registry),
-    channels: new DynamoChannelRepository(doc, tables.registry),
+    generation,
+    devices: new DynamoDeviceRepository(doc, tables.registry, changed),
+    channels: new DynamoChannelRepository(doc, tables.registry, changed),
     ids: new DynamoIdGenerator(doc, tables.registry),
     packs: new DynamoPackStore(doc, tables.messages),
     archive: options.archive,
@@ -47,9 +51,9 @@ export function dynamoPorts(
     streams: new DynamoStreamRepository(doc, tables.registry),
     subscriptions: new DynamoSubscriptionRepository(doc, tables.registry),
     streamState: new DynamoStreamStateRepository(doc, tables.registry),
-    geofences: new DynamoGeofenceRepository(doc, tables.registry),
-    plugins: new DynamoPluginRepository(doc, tables.registry),
-    calcs: new DynamoCalcRepository(doc, tables.registry, tables.messages, () => clock.now()),
+    geofences: new DynamoGeofenceRepository(doc, tables.registry, changed),
+    plugins: new DynamoPluginRepository(doc, tables.registry, changed),
+    calcs: new DynamoCalcRepository(doc, tables.registry, tables.messages, () => clock.now(), changed),
     bus: options.bus ?? NO_BUS,
     deadLetters: options.deadLetters,
     clock,

@@ -5,6 +5,7 @@ import type { Channel } from '../../core/schemas/channels.js';
 import type { Device } from '../../core/schemas/devices.js';
 import { batchGet } from './batch-get.js';
 import { isConditionFailed } from './errors.js';
+import { type RegistryChanged, unannounced } from './generation.js';
 import { PK, pad } from './keys.js';
 
 /** Strips the table keys from an item. */
@@ -50,11 +51,14 @@ export class DynamoDeviceRepository implements DeviceRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Raises the registry generation after a write (generation.ts). */
+    private readonly changed: RegistryChanged = unannounced,
   ) {}
 
   async create(device: Device): Promise<void> {
     await this.claim(device.configuration.ident, device.id);
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.device, sk: pad(device.id), ...device } }));
+    await this.changed();
   }
 
   async get(id: number): Promise<Device | undefined> {
@@ -71,11 +75,13 @@ export class DynamoDeviceRepository implements DeviceRepository {
     if (swapped) await this.claim(device.configuration.ident, device.id);
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.device, sk: pad(device.id), ...device } }));
     if (swapped) await this.release(previous.configuration.ident, device.id);
+    await this.changed();
   }
 
   async delete(device: Device): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.device, sk: pad(device.id) } }));
     await this.release(device.configuration.ident, device.id);
+    await this.changed();
   }
 
   async assignType(id: number, deviceTypeId: number, protocolId: number): Promise<boolean> {
@@ -89,11 +95,12 @@ export class DynamoDeviceRepository implements DeviceRepository {
           ExpressionAttributeValues: { ':t': deviceTypeId, ':p': protocolId, ':null': 'NULL' },
         }),
       );
-      return true;
     } catch (err) {
       if (isConditionFailed(err)) return false;
       throw err;
     }
+    await this.changed();
+    return true;
   }
 
   async findByIdent(ident: string): Promise<Device | undefined> {
@@ -166,12 +173,15 @@ export class DynamoChannelRepository implements ChannelRepository {
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly table: string,
+    /** Raises the registry generation after a write (generation.ts). */
+    private readonly changed: RegistryChanged = unannounced,
   ) {}
 
   async create(channel: Channel): Promise<void> {
     await this.doc.send(
       new PutCommand({ TableName: this.table, Item: { pk: PK.channel, sk: pad(channel.id), ...channel }, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
+    await this.changed();
   }
 
   async get(id: number): Promise<Channel | undefined> {
@@ -185,9 +195,11 @@ export class DynamoChannelRepository implements ChannelRepository {
 
   async update(channel: Channel): Promise<void> {
     await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: PK.channel, sk: pad(channel.id), ...channel } }));
+    await this.changed();
   }
 
   async delete(channel: Channel): Promise<void> {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: PK.channel, sk: pad(channel.id) } }));
+    await this.changed();
   }
 }

@@ -92,3 +92,25 @@ export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/** Seconds of unused provisioned capacity DynamoDB keeps as burst credit (AWS: "up to 5 minutes", best effort). */
+export const BURST_CREDIT_S = 300;
+
+/**
+ * Whether a batching window's writes (or reads) fit provisioned capacity autoscaled to the average
+ * rate at `targetUtilization`: the window's units (average × window) arrive within its invocation
+ * (`invocationS`, every shard's at once in the worst case), which gets the provisioned rate plus
+ * the credit kept from the rest of the window (at most BURST_CREDIT_S). In seconds of provisioned
+ * capacity: `neededS` = target × window − invocation, `accumulatedS` = min(300, window − invocation).
+ * Without a window (realtime) the demand is continuous: nothing is needed.
+ */
+export function burstFit(o: { readonly windowS: number; readonly invocationS: number; readonly targetUtilization: number }): {
+  neededS: number;
+  accumulatedS: number;
+  fits: boolean;
+} {
+  const d = Math.min(o.invocationS, o.windowS);
+  const neededS = Math.max(0, o.targetUtilization * o.windowS - d);
+  const accumulatedS = Math.min(BURST_CREDIT_S, o.windowS - d);
+  return { neededS, accumulatedS, fits: neededS <= accumulatedS };
+}

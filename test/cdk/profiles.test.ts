@@ -96,17 +96,19 @@ describe('lib/profiles (hub:profile)', () => {
         for (const id of queueIds) expect(sends.some((r) => r.includes(`"${id}"`))).toBe(true);
       });
 
-      it('provisions both tables with autoscaling, point-in-time recovery on the registry only', () => {
+      it('provisions both tables with autoscaling (70 %, 90 % for the windowed profiles), point-in-time recovery on the registry only', () => {
+        const target = { realtime: 70, balanced: 90, economy: 90 }[name];
         for (const [id, table] of resourcesOf(json, 'AWS::DynamoDB::GlobalTable')) {
           expect(table.Properties.BillingMode).toBe('PROVISIONED');
           expect(table.Properties.WriteProvisionedThroughputSettings.WriteCapacityAutoScalingSettings).toMatchObject({
             MinCapacity: 10,
             MaxCapacity: 4000,
-            TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 },
+            TargetTrackingScalingPolicyConfiguration: { TargetValue: target },
           });
           expect(table.Properties.Replicas[0].ReadProvisionedThroughputSettings.ReadCapacityAutoScalingSettings).toMatchObject({
             MinCapacity: 10,
             MaxCapacity: 4000,
+            TargetTrackingScalingPolicyConfiguration: { TargetValue: target },
           });
           expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: id.startsWith('HubStorageRegistry') });
         }
